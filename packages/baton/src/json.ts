@@ -1,0 +1,4 @@
+/** JSON values: what the journal, plans and reports are allowed to carry. */
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
