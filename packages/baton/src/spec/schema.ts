@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+/**
+ * The baton.yaml schema. Every field a user can write is declared here, with a description that
+ * the exported JSON Schema carries to editors. Paths are relative to the baton.yaml file.
+ */
+const name = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase RFC 1123 name (a-z, 0-9, "-")')
+  .max(63);
+
+const secretRef = z
+  .union([
+    z.object({ env: z.string().min(1).describe('name of an environment variable holding the value') }).strict(),
+    z.object({
+      secret: z.object({ name, key: z.string().min(1) }).strict().describe('a Kubernetes Secret key in the app namespace'),
+    }).strict(),
+    z.object({ value: z.string().min(1).describe('the value itself; avoid for passwords') }).strict(),
+  ])
+  .describe('where a sensitive value comes from: {env}, {secret: {name, key}} or {value}');
+
+const execHook = z
+  .object({
+    target: z
+      .string()
+      .regex(/^(deploy|deployment|pod|po)\/[a-z0-9.-]+$/, 'must look like deploy/NAME or pod/NAME')
+      .optional()
+      .describe('run in a pod of this Deployment (deploy/NAME) or in this pod (pod/NAME)'),
+    release: z.enum(['new', 'old']).optional().describe('run in a pod of the new or the old release'),
+    container: z.string().optional(),
+    command: z.array(z.string()).min(1).describe('argv; no shell unless you write one'),
+  })
+  .strict();
+
+const httpHook = z
+  .object({
+    url: z.string().url().optional(),
+    path: z.string().startsWith('/').optional().describe('path on the release under test (preview for blue-green)'),
+    expectStatus: z.number().int().min(100).max(599).default(200),
+    expectJson: z.record(z.string(), z.unknown()).optional().describe('top-level JSON fields that must be equal'),
+  })
+  .strict();
+
+export const hookSchema = z
+  .object({
+    name,
+    exec: execHook.optional(),
+    http: httpHook.optional(),
+    timeoutSeconds: z.number().positive().default(60),
+    retries: z.number().int().min(0).default(0),
+  })
+  .strict()
+  .refine((h) => (h.exec === undefined) !== (h.http === undefined), {
+    message: 'a hook needs exactly one of exec or http',
+  });
+
+const rolling = z
+  .object({
+    maxSurge: z.union([z.number().int().min(0), z.string().regex(/^\d+%$/)]).default(1),
+    maxUnavailable: z.union([z.number().int().min(0), z.string().regex(/^\d+%$/)]).default(0),
+    progressDeadlineSeconds: z.number().int().positive().default(300),
+  })
+  .strict();
+
+const blueGreen = z
+  .object({
+    previewService: name.optional().describe('default: <service>-preview'),
+    scaleDownDelaySeconds: z.number().int().min(0).default(30),
+    progressDeadlineSeconds: z.number().int().positive().default(300),
+  })
+  .strict();
+
+export const strategySchema = z
+  .object({
+    kind: z.enum(['rolling', 'blue-green']).default('rolling'),
+    rolling: rolling.prefault({}),
+    blueGreen: blueGreen.prefault({}),
+  })
+  .strict();
+
+export const probeSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    url: z.string().url().optional().describe('default: the Service ClusterIP (reachable on kubesim)'),
+    path: z.string().startsWith('/').default('/'),
+    rps: z.number().positive().max(5000).default(200),
+    streams: z.object({ count: z.number().int().min(0), path: z.string().startsWith('/') }).strict().optional(),
+    sse: z.object({ count: z.number().int().min(0), path: z.string().startsWith('/') }).strict().optional(),
+    websockets: z.object({ count: z.number().int().min(0), path: z.string().startsWith('/') }).strict().optional(),
+    writes: z.object({ path: z.string().startsWith('/'), rps: z.number().positive() }).strict().optional(),
+    versionHeader: z.string().default('x-app-version'),
+    budget: z
+      .object({
+        maxFailedRequests: z.number().int().min(0).default(0),
+        maxCutStreams: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export const databaseSchema = z
+  .object({
+    dialect: z.enum(['postgres', 'mysql']),
+    url: secretRef.describe('connection URL for migrations and backups'),
+    migrations: z
+      .object({
+        dir: z.string(),
+        target: z.string().regex(/^\d+$/).optional().describe('apply up to this version (default: all)'),
+      })
+      .strict()
+      .optional(),
+    backup: z
+      .object({
+        method: z.enum(['pg_dump', 'mysqldump', 'command', 'none']),
+        dir: z.string().default('.baton/backups'),
+        command: z.array(z.string()).min(1).optional(),
+        verify: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const specSchema = z
+  .object({
+    apiVersion: z.literal('baton.dev/v1alpha1'),
+    kind: z.literal('Upgrade'),
+    app: name.describe('the application; also the lock and history key'),
+    namespace: name.default('default'),
+    manifests: z.array(z.string()).min(1).describe('files or folders of Kubernetes YAML for the new release'),
+    deployment: name.optional().describe('the app Deployment in the manifests (default: the only one)'),
+    service: name.optional().describe('the Service in front of it (default: the only one)'),
+    image: z
+      .object({
+        container: z.string().optional().describe('default: the first container'),
+        ref: z.string().min(1).describe('the image to upgrade to; pinned (no :latest)'),
+        allowUnpinned: z.boolean().default(false),
+      })
+      .strict(),
+    version: z.string().optional().describe('release name shown in history (default: the image tag)'),
+    strategy: strategySchema.prefault({}),
+    config: z
+      .object({ travelsWithRelease: z.boolean().default(true) })
+      .strict()
+      .prefault({})
+      .describe('copy ConfigMaps/Secrets to content-hashed names per release so rollback restores them'),
+    probe: probeSchema.prefault({}),
+    verify: z.array(hookSchema).default([]).describe('checks after the rollout; a failure rolls back'),
+    database: databaseSchema.optional(),
+  })
+  .strict();
+
+export type BatonSpec = z.output<typeof specSchema>;
+export type HookSpec = z.output<typeof hookSchema>;
+export type ProbeSpec = z.output<typeof probeSchema>;
+export type DatabaseSpec = z.output<typeof databaseSchema>;
+export type SecretRef = z.output<typeof secretRef>;
