@@ -1,0 +1,143 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppConfig } from './config.js';
+import { openDatabase } from './database.js';
+import type { Database } from './database.js';
+import { handleEvents } from './events-route.js';
+import { Lifecycle } from './lifecycle.js';
+import { handleStream } from './stream-route.js';
+import { handleUsers } from './users-route.js';
+import type { UserCache } from './users-route.js';
+import { UsersStore } from './users-store.js';
+import { createWebSocketRoute } from './websocket-route.js';
+
+export interface DemoAppOptions {
+  random?: () => number;
+  now?: () => number;
+  /** Replaces the pool opened from config.databaseUrl (tests). */
+  database?: Database;
+  /** Where shutdown progress goes; defaults to stderr lines. */
+  log?: (message: string) => void;
+}
+
+export interface DemoApp {
+  server: Server;
+  lifecycle: Lifecycle;
+  listen(): Promise<AddressInfo>;
+  /** Graceful drain (see server.ts); resolves when everything is closed. Idempotent. */
+  shutdown(): Promise<{ endedAtDeadline: number }>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** Builds the demo service without listening yet; no side effects until `listen()`. */
+export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): DemoApp {
+  const random = options.random ?? Math.random;
+  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const lifecycle = new Lifecycle({ startupDelayMs: config.startupDelayMs, failReadiness: config.failReadiness, ...(options.now ? { now: options.now } : {}) });
+  const db = options.database ?? (config.databaseUrl === undefined ? undefined : openDatabase({ url: config.databaseUrl, applicationName: config.applicationName }));
+  const users = db === undefined ? undefined : new UsersStore(db, config.version);
+  const cache: UserCache = new Map();
+  const ws = createWebSocketRoute({ lifecycle, version: config.version, podName: config.podName });
+
+  async function ready(): Promise<{ ok: boolean; reason?: string }> {
+    if (config.failReadiness) return { ok: false, reason: 'DEMO_FAIL_READINESS' };
+    const state = lifecycle.state;
+    if (state !== 'ready') return { ok: false, reason: state };
+    if (db !== undefined && !(await db.reachable())) return { ok: false, reason: 'database unreachable' };
+    return { ok: true };
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://app');
+    const path = url.pathname;
+    if (path === '/users' || path.startsWith('/users/')) return handleUsers(req, res, path, users, cache);
+    req.resume();
+    if (path === '/admin/cache-clear' && req.method === 'POST') {
+      const cleared = cache.size;
+      cache.clear();
+      return json(res, 200, { cleared: { users: cleared } });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
+    switch (path) {
+      case '/':
+        if (random() < config.errorRate) return json(res, 500, { error: 'injected failure', version: config.version });
+        return json(res, 200, { version: config.version, pod: config.podName });
+      case '/health':
+        return json(res, 200, { status: 'ok' });
+      case '/startup':
+        return lifecycle.started ? json(res, 200, { status: 'started' }) : json(res, 503, { status: 'starting' });
+      case '/ready': {
+        const verdict = await ready();
+        return verdict.ok ? json(res, 200, { status: 'ready' }) : json(res, 503, { status: 'not ready', reason: verdict.reason });
+      }
+      case '/stream':
+        return handleStream(req, res, url, lifecycle);
+      case '/events':
+        return handleEvents(req, res, lifecycle, config.version);
+      default:
+        return json(res, 404, { error: 'not found' });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const done = lifecycle.begin();
+    res.setHeader('x-app-version', config.version);
+    res.setHeader('x-pod-name', config.podName);
+    // While draining, tell keep-alive clients to go elsewhere for their next request.
+    if (lifecycle.isDraining) res.setHeader('connection', 'close');
+    res.on('close', () => {
+      done();
+      // Sockets that just became idle during a drain are closed now rather than at the deadline.
+      if (lifecycle.isDraining) setImmediate(() => server.closeIdleConnections());
+    });
+    route(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://app').pathname;
+    if (path === '/ws') ws.upgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+  });
+
+  let shuttingDown: Promise<{ endedAtDeadline: number }> | undefined;
+  async function drain(): Promise<{ endedAtDeadline: number }> {
+    lifecycle.startDrain();
+    // Stop accepting: the listening socket closes, so new connections are refused.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    log(`draining: ${lifecycle.inFlightCount} in flight, deadline ${config.drainTimeoutMs} ms`);
+    let endedAtDeadline = 0;
+    if (!(await lifecycle.waitIdle(config.drainTimeoutMs))) {
+      endedAtDeadline = lifecycle.endLongLived();
+      log(`drain deadline: ended ${endedAtDeadline} long-lived exchanges`);
+      // Give clean endings (SSE last event, WebSocket close frame) a moment, then force.
+      await lifecycle.waitIdle(1_000);
+      server.closeAllConnections();
+    }
+    await closed;
+    await db?.close();
+    lifecycle.markStopped();
+    return { endedAtDeadline };
+  }
+
+  return {
+    server,
+    lifecycle,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    shutdown: () => (shuttingDown ??= drain()),
+  };
+}
