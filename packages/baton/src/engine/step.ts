@@ -75,6 +75,11 @@ export interface RunContext {
    * that undo after a crash knows what to restore. Appended to the journal and fsync'd.
    */
   checkpoint(data: JsonObject): Promise<void>;
+  /**
+   * This step's own checkpoints from earlier attempts (merged in order; {} on a first attempt).
+   * A step re-run after a crash reads it so it does not record the half-changed state as "before".
+   */
+  checkpoints: Readonly<JsonObject>;
   /** Data recorded by earlier steps' results, keyed by step id (e.g. a backup's path). */
   results: Readonly<Record<string, JsonObject>>;
   probe: ProbeReader | undefined;
