@@ -1,0 +1,170 @@
+import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BatonError } from '../errors.js';
+import type { Journal, JournalEntry, RunSummary } from './journal.js';
+import { foldRunSummary, selectRuns } from './run-summary.js';
+import { syncDirectory, writeFileAtomic } from './atomic-write.js';
+import { parseJournalLines } from './journal-lines.js';
+
+export interface FileJournalOptions {
+  /** Root folder: journals go to `<dir>/runs/<runId>.jsonl`, summaries to `<dir>/index/`. */
+  dir: string;
+}
+
+const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The default Journal: one JSON line per entry, each append fsync'd before it resolves. A line
+ * torn by a crash is only ever the last one; reads ignore it and the next append cuts it off
+ * first, so it can never glue itself to a later entry and corrupt history. Run summaries are
+ * kept in `<dir>/index/<runId>.json`, each replaced atomically (one file per run, so runs of
+ * different apps in different processes never race on a shared index).
+ */
+export class FileJournal implements Journal {
+  private readonly dir: string;
+  private readonly handles = new Map<string, FileHandle>();
+  private readonly summaries = new Map<string, RunSummary>();
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(options: FileJournalOptions) {
+    this.dir = options.dir;
+  }
+
+  append(entry: JournalEntry): Promise<void> {
+    checkRunId(entry.runId);
+    // Appends to one run are serialized: the order in the file is the order of the calls.
+    const previous = this.queues.get(entry.runId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.write(entry));
+    this.queues.set(entry.runId, next);
+    return next;
+  }
+
+  async read(runId: string): Promise<JournalEntry[]> {
+    checkRunId(runId);
+    let text: string;
+    try {
+      text = await readFile(this.journalPath(runId), 'utf8');
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    return parseJournalLines(text, this.journalPath(runId)).entries;
+  }
+
+  async listRuns(filter?: { app?: string }): Promise<RunSummary[]> {
+    let names: string[];
+    try {
+      names = await readdir(join(this.dir, 'runs'));
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    const summaries: RunSummary[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.jsonl')) continue;
+      const summary = await this.summaryOf(name.slice(0, -'.jsonl'.length));
+      if (summary !== undefined) summaries.push(summary);
+    }
+    return selectRuns(summaries, filter);
+  }
+
+  /** Closes open journal files. The journal stays usable: they are reopened on demand. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()]);
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.all(handles.map((handle) => handle.close()));
+  }
+
+  private async write(entry: JournalEntry): Promise<void> {
+    const handle = await this.handleFor(entry.runId);
+    await handle.write(`${JSON.stringify(entry)}\n`);
+    await handle.sync();
+    const summary = foldRunSummary(await this.cachedSummary(entry.runId), entry);
+    if (summary === undefined) return;
+    this.summaries.set(entry.runId, summary);
+    if (changesSummary(entry)) await this.writeSummary(summary);
+  }
+
+  private async handleFor(runId: string): Promise<FileHandle> {
+    const open_ = this.handles.get(runId);
+    if (open_ !== undefined) return open_;
+    const runsDir = join(this.dir, 'runs');
+    await mkdir(runsDir, { recursive: true });
+    const path = this.journalPath(runId);
+    const handle = await open(path, 'a+', 0o644);
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) {
+        await syncDirectory(runsDir);
+      } else {
+        // Cut a torn tail left by a crash before appending after it.
+        const text = (await handle.readFile()).toString('utf8');
+        const { validBytes } = parseJournalLines(text, path);
+        if (validBytes < size) {
+          await handle.truncate(validBytes);
+          await handle.sync();
+        }
+      }
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    this.handles.set(runId, handle);
+    return handle;
+  }
+
+  private async cachedSummary(runId: string): Promise<RunSummary | undefined> {
+    const cached = this.summaries.get(runId);
+    if (cached !== undefined) return cached;
+    // A new process appending to an existing run: fold everything but the entry just written.
+    const entries = await this.read(runId);
+    return entries.slice(0, -1).reduce<RunSummary | undefined>(foldRunSummary, undefined);
+  }
+
+  private async summaryOf(runId: string): Promise<RunSummary | undefined> {
+    const indexPath = this.indexPath(runId);
+    try {
+      const [journalStat, indexStat] = await Promise.all([stat(this.journalPath(runId)), stat(indexPath)]);
+      // The index is written after the journal; an older index means entries since (or a crash
+      // in between), so the journal is folded instead. Reading never writes.
+      if (indexStat.mtimeMs >= journalStat.mtimeMs) {
+        return JSON.parse(await readFile(indexPath, 'utf8')) as RunSummary;
+      }
+    } catch (error) {
+      if (!isNotFound(error) && !(error instanceof SyntaxError)) throw error;
+    }
+    const entries = await this.read(runId);
+    return entries.reduce<RunSummary | undefined>(foldRunSummary, undefined);
+  }
+
+  private async writeSummary(summary: RunSummary): Promise<void> {
+    await mkdir(join(this.dir, 'index'), { recursive: true });
+    await writeFileAtomic(this.indexPath(summary.runId), `${JSON.stringify(summary)}\n`);
+  }
+
+  private journalPath(runId: string): string {
+    return join(this.dir, 'runs', `${runId}.jsonl`);
+  }
+
+  private indexPath(runId: string): string {
+    return join(this.dir, 'index', `${runId}.json`);
+  }
+}
+
+function changesSummary(entry: JournalEntry): boolean {
+  return ['run-started', 'run-resumed', 'promoted', 'abort-requested', 'run-finished'].includes(entry.type);
+}
+
+function checkRunId(runId: string): void {
+  if (!runIdPattern.test(runId)) {
+    throw new BatonError('JOURNAL_BAD_RUN_ID', `run id ${JSON.stringify(runId)} cannot name a journal file`, {
+      hint: 'use letters, digits, ".", "_" and "-" only (at most 128 characters)',
+    });
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
