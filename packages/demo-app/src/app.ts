@@ -67,6 +67,12 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
       case '/':
         if (random() < config.errorRate) return json(res, 500, { error: 'injected failure', version: config.version });
         return json(res, 200, { version: config.version, pod: config.podName });
+      case '/slow': {
+        // A request that is in flight for a while: what a drain must let finish.
+        const ms = Math.min(Math.max(Number(url.searchParams.get('ms') ?? '1000') || 0, 0), 60_000);
+        await new Promise((r) => setTimeout(r, ms));
+        return json(res, 200, { version: config.version, pod: config.podName, sleptMs: ms });
+      }
       case '/health':
         return json(res, 200, { status: 'ok' });
       case '/startup':
@@ -84,13 +90,23 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
     }
   }
 
+  // Responses not yet started; a drain marks them `Connection: close` (pipelined requests are
+  // parsed, and their handlers run, before the drain began).
+  const pending = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     const done = lifecycle.begin();
+    pending.add(res);
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+      pending.delete(res);
+      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as typeof res.writeHead;
     res.setHeader('x-app-version', config.version);
     res.setHeader('x-pod-name', config.podName);
     // While draining, tell keep-alive clients to go elsewhere for their next request.
     if (lifecycle.isDraining) res.setHeader('connection', 'close');
     res.on('close', () => {
+      pending.delete(res);
       done();
       // Sockets that just became idle during a drain are closed now rather than at the deadline.
       if (lifecycle.isDraining) setImmediate(() => server.closeIdleConnections());
@@ -109,6 +125,7 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
   let shuttingDown: Promise<{ endedAtDeadline: number }> | undefined;
   async function drain(): Promise<{ endedAtDeadline: number }> {
     lifecycle.startDrain();
+    for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
     // Stop accepting: the listening socket closes, so new connections are refused.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
