@@ -1,0 +1,19 @@
+import type { PlannedStep } from '../engine/step.js';
+import type { Drift } from './drift.js';
+
+/** What `baton plan` prints and `baton upgrade` runs: pure, serializable data. */
+export interface Plan {
+  app: string;
+  namespace: string;
+  strategy: string;
+  from: ReleaseRef | null;
+  to: ReleaseRef;
+  steps: PlannedStep[];
+  drift: Drift[];
+  warnings: string[];
+}
+
+export interface ReleaseRef {
+  version: string;
+  image: string;
+}

@@ -1,0 +1,89 @@
+import type { KubeClient } from '../../kube/kube-client.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import type { DeploymentLike } from '../workload.js';
+
+/** Container waiting reasons that will not fix themselves by waiting longer. */
+const hopeless = new Set(['CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'RunContainerError', 'CreateContainerError']);
+
+export type RolloutVerdict = { kind: 'complete' } | { kind: 'failed'; reason: string };
+
+/**
+ * The same decision `kubectl rollout status` makes, from one Deployment observation.
+ * Undefined means "still rolling".
+ */
+export function rolloutVerdict(d: DeploymentLike): RolloutVerdict | undefined {
+  const status = d.status ?? {};
+  if ((status.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) return undefined;
+  const progressing = status.conditions?.find((c) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+    return { kind: 'failed', reason: `Deployment ${d.metadata.name} exceeded its progress deadline (${d.spec.progressDeadlineSeconds ?? 600}s): ${progressing.message ?? ''}`.trim() };
+  }
+  const want = d.spec.replicas ?? 1;
+  if ((status.updatedReplicas ?? 0) < want) return undefined;
+  if ((status.replicas ?? 0) > (status.updatedReplicas ?? 0)) return undefined;
+  if ((status.availableReplicas ?? 0) < (status.updatedReplicas ?? 0)) return undefined;
+  return { kind: 'complete' };
+}
+
+interface PodLike extends KubeObject {
+  spec: { containers: Array<{ name: string; image: string }> };
+  status?: { containerStatuses?: Array<{ name: string; restartCount?: number; state?: { waiting?: { reason?: string; message?: string } } }> };
+}
+
+/** A pod of the new template that can never become ready, or undefined. */
+export function hopelessPod(pods: Iterable<PodLike>, image: string): string | undefined {
+  for (const pod of pods) {
+    if (pod.metadata.deletionTimestamp) continue;
+    if (!pod.spec.containers.some((c) => c.image === image)) continue;
+    for (const cs of pod.status?.containerStatuses ?? []) {
+      const waiting = cs.state?.waiting;
+      if (waiting?.reason && hopeless.has(waiting.reason)) {
+        return `pod ${pod.metadata.name} container ${cs.name}: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Waits on watches (no polling) until the Deployment's rollout completes, its progress deadline
+ * passes, or a new pod can never start (crash loop, missing image): then we fail at once instead
+ * of waiting out the deadline while users might be hitting a broken version.
+ */
+export async function waitForRollout(kube: KubeClient, d: DeploymentLike, image: string,
+  options: { timeoutMs: number; signal: AbortSignal; onProgress?: (message: string, fraction: number) => void }): Promise<RolloutVerdict> {
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  const namespace = d.metadata.namespace;
+  const selector = Object.entries(d.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const what = `rollout of Deployment ${d.metadata.name}`;
+  let last = '';
+  try {
+    const deployment = kube.watchUntil<DeploymentLike, RolloutVerdict>(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace, fieldSelector: `metadata.name=${d.metadata.name}` },
+      (objects) => {
+        const live = objects.values().next().value;
+        if (!live) return undefined;
+        const s = live.status ?? {};
+        const want = live.spec.replicas ?? 1;
+        const line = `${s.updatedReplicas ?? 0}/${want} updated, ${s.availableReplicas ?? 0} available, ${s.replicas ?? 0} total`;
+        if (line !== last) { last = line; options.onProgress?.(line, want === 0 ? 1 : Math.min(1, (s.updatedReplicas ?? 0) / want)); }
+        return rolloutVerdict(live);
+      },
+      { timeoutMs: options.timeoutMs, signal: stop.signal, what });
+    const pods = kube.watchUntil<PodLike, RolloutVerdict>(
+      { apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: selector },
+      (objects) => {
+        const reason = hopelessPod(objects.values(), image);
+        return reason === undefined ? undefined : { kind: 'failed', reason };
+      },
+      { timeoutMs: options.timeoutMs + 60_000, signal: stop.signal, what });
+    pods.catch(() => undefined);
+    deployment.catch(() => undefined);
+    return await Promise.race([deployment, pods]);
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    stop.abort();
+  }
+}
