@@ -1,0 +1,46 @@
+import type { MigrationPhase } from './migration-phase.js';
+import type { Operation, OperationKind, OperationOf } from './operation.js';
+
+/** `neutral`: the operation neither widens nor narrows what old and new code can rely on. */
+export type OperationPhase = MigrationPhase | 'neutral';
+
+// One entry per operation kind, so a new kind cannot be added without deciding its phase.
+const phaseOf: { [K in OperationKind]: (op: OperationOf<K>) => OperationPhase } = {
+  'add-column': () => 'expand',
+  'create-table': () => 'expand',
+  'create-index': () => 'expand',
+  'add-constraint': () => 'expand',
+  'validate-constraint': () => 'expand',
+  'alter-enum': (op) => (op.action === 'add-value' ? 'expand' : 'contract'),
+  // Dropping NOT NULL is how expand lets new code stop writing a column old code still reads.
+  'drop-not-null': () => 'expand',
+  'drop-column': () => 'contract',
+  'drop-table': () => 'contract',
+  'rename-column': () => 'contract',
+  'rename-table': () => 'contract',
+  'alter-column-type': () => 'contract',
+  'set-not-null': () => 'contract',
+  truncate: () => 'contract',
+  dml: () => 'backfill',
+  'drop-index': () => 'neutral',
+  'lock-table': () => 'neutral',
+  'rewrite-table': () => 'neutral',
+  'mysql-table-options': () => 'neutral',
+  transaction: () => 'neutral',
+  other: () => 'neutral',
+};
+
+export function operationPhase(op: Operation): OperationPhase {
+  return (phaseOf[op.kind] as (op: Operation) => OperationPhase)(op);
+}
+
+/**
+ * The phase a list of operations calls for: contract if anything narrows the schema, else
+ * backfill when it only moves data, else expand (empty and neutral-only files included).
+ */
+export function classifyOperations(operations: readonly Operation[]): MigrationPhase {
+  const phases = new Set(operations.map(operationPhase));
+  if (phases.has('contract')) return 'contract';
+  if (phases.has('backfill') && !phases.has('expand')) return 'backfill';
+  return 'expand';
+}

@@ -1,0 +1,52 @@
+import type { SourcePosition } from '../sql/source-position.js';
+
+/**
+ * What a migration statement does, independent of the SQL dialect: the dialect adapters
+ * (postgres-operations.ts, mysql-operations.ts) turn syntax trees into these, and the rules in
+ * rules/migration/ read only these. One ALTER TABLE with several actions yields several
+ * operations.
+ */
+export type Operation = OperationBody & {
+  /** The whole statement the operation came from, as written. */
+  sql: string;
+  /** Where the statement starts in the file. */
+  location: SourcePosition;
+};
+
+/** The default of a new column: volatile ones (now(), random(), gen_random_uuid()) differ per row. */
+export type DefaultKind = 'none' | 'constant' | 'volatile';
+
+export type ConstraintKind = 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'exclude';
+
+export type OperationBody =
+  | { kind: 'add-column'; table: string; column: string; type: string; notNull: boolean; default: DefaultKind; generatedStored: boolean; serial: boolean }
+  | { kind: 'drop-column'; table: string; column: string }
+  | { kind: 'rename-column'; table: string; column: string; to: string }
+  | { kind: 'rename-table'; table: string; to: string }
+  | { kind: 'alter-column-type'; table: string; column: string; type: string }
+  | { kind: 'set-not-null'; table: string; column: string }
+  | { kind: 'drop-not-null'; table: string; column: string }
+  | { kind: 'create-table'; table: string; columns: { name: string; type: string }[] }
+  | { kind: 'drop-table'; table: string }
+  | { kind: 'create-index'; table: string; index: string; concurrently: boolean; unique: boolean }
+  | { kind: 'drop-index'; index: string; concurrently: boolean }
+  | { kind: 'add-constraint'; table: string; constraint: string; type: ConstraintKind; notValid: boolean; usingIndex: boolean }
+  | { kind: 'validate-constraint'; table: string; constraint: string }
+  | { kind: 'dml'; verb: 'update' | 'delete' | 'insert'; table: string; hasWhere: boolean }
+  | { kind: 'lock-table'; table: string }
+  | { kind: 'rewrite-table'; command: 'VACUUM FULL' | 'CLUSTER' | 'REINDEX'; table: string; concurrently: boolean }
+  | { kind: 'truncate'; table: string; cascade: boolean }
+  | { kind: 'alter-enum'; type: string; action: 'add-value' | 'rename-value'; value: string; positioned: boolean }
+  | { kind: 'mysql-table-options'; table: string; algorithm?: string; lock?: string }
+  | { kind: 'transaction'; action: 'begin' | 'commit' | 'rollback' }
+  | { kind: 'other'; statement: string };
+
+export type OperationKind = OperationBody['kind'];
+
+/** The operation of one kind, for rules that look at a single kind. */
+export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
+
+/** Narrows a list of operations to one kind. */
+export function operationsOf<K extends OperationKind>(operations: readonly Operation[], kind: K): OperationOf<K>[] {
+  return operations.filter((op): op is OperationOf<K> => op.kind === kind);
+}
