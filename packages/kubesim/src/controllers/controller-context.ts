@@ -1,0 +1,16 @@
+import type { Informers } from './informers.js';
+import type { KubeClients } from './kube-clients.js';
+
+/** What every controller gets: API clients, the shared informers, a clock and a logger. */
+export interface ControllerContext {
+  clients: KubeClients;
+  informers: Informers;
+  now: () => number;
+  log: (msg: string) => void;
+}
+
+/** A running controller: it registers informer handlers in its constructor, then runs a queue. */
+export interface Controller {
+  start(): void;
+  stop(): Promise<void>;
+}
