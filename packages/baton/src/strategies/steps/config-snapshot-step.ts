@@ -27,8 +27,14 @@ export function createConfigSnapshotStep(kube: KubeClient): StepKind {
     kind: 'config-snapshot',
     async run(ctx: RunContext, step: PlannedStep): Promise<StepResult> {
       const app = step.params.app as string;
-      const configMaps = (step.params.configMaps ?? []) as unknown as DataObject[];
+      const configMaps = [...((step.params.configMaps ?? []) as unknown as DataObject[])];
       const secretNames = (step.params.secrets ?? []) as string[];
+      // ConfigMaps the template reads but the manifests do not carry: copy what is live.
+      for (const name of (step.params.liveConfigMaps ?? []) as string[]) {
+        const live = await kube.get<DataObject>({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: ctx.namespace });
+        if (!live) return { kind: 'failed', reason: `ConfigMap ${ctx.namespace}/${name} is referenced by the pod template but neither in the manifests nor in the cluster` };
+        configMaps.push(live);
+      }
       const renames = { configMaps: {} as Record<string, string>, secrets: {} as Record<string, string> };
       for (const cm of configMaps) {
         const target = hashedName(cm.metadata.name, cm.data, cm.binaryData);

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSpec } from '../spec/load-spec.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { buildPlan } from './build-plan.js';
+import type { LiveState } from './live-state.js';
+
+const specText = (strategy: string) => `apiVersion: baton.dev/v1alpha1
+kind: Upgrade
+app: castopod
+namespace: pods
+manifests: [k8s]
+image: { ref: castopod/castopod:1.13.8 }
+strategy: { kind: ${strategy} }
+verify:
+  - name: migrate-status
+    exec: { release: new, command: [php, spark, "migrate:status"] }
+`;
+
+const deployment = {
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app' },
+  spec: { replicas: 1, selector: { matchLabels: { app: 'castopod' } },
+    template: { metadata: { labels: { app: 'castopod' } }, spec: { containers: [{ name: 'app', image: 'castopod/castopod:1.13.7', envFrom: [{ configMapRef: { name: 'castopod-env' } }] }] } } },
+} as unknown as KubeObject;
+const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'app' }, spec: { selector: { app: 'castopod' }, ports: [{ port: 8000 }] } } as unknown as KubeObject;
+const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'castopod-env' }, data: { CP_BASEURL: 'https://kastaspuods.lt' } } as unknown as KubeObject;
+
+function live(overrides: Partial<LiveState> = {}): LiveState {
+  return { objects: {}, deployments: [], service: undefined, currentHash: {}, history: [], ...overrides };
+}
+
+test('rolling: config snapshot, apply, rollout with maxUnavailable 0 / maxSurge 1, verify, record', () => {
+  const plan = buildPlan({ loaded: parseSpec(specText('rolling'), '/x/baton.yaml'), manifests: [deployment, service, configMap], live: live() });
+  assert.deepEqual(plan.steps.map((s) => s.id), ['config:snapshot', 'apply:objects', 'rollout:app', 'verify:migrate-status', 'release:record']);
+  const rollout = plan.steps[2]!.params as { deployment: { spec: { strategy: unknown; template: { spec: { containers: Array<{ image: string; env: unknown[] }> } } } } };
+  assert.deepEqual(rollout.deployment.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  assert.equal(rollout.deployment.spec.template.spec.containers[0]!.image, 'castopod/castopod:1.13.8');
+  assert.deepEqual(plan.to, { version: '1.13.8', image: 'castopod/castopod:1.13.8' });
+  assert.ok(plan.steps.every((s) => s.reversible));
+});
+
+test("drift: YAML says 1 replica, the cluster runs 2 -> shown, and capacity is kept", () => {
+  const liveDeployment = structuredClone(deployment) as unknown as { spec: { replicas: number } } & KubeObject;
+  liveDeployment.spec.replicas = 2;
+  const plan = buildPlan({
+    loaded: parseSpec(specText('rolling'), '/x/baton.yaml'), manifests: [deployment, service, configMap],
+    live: live({ objects: { 'Deployment/app': liveDeployment }, deployments: [liveDeployment as never] }),
+  });
+  assert.ok(plan.drift.some((d) => d.field === 'spec.replicas' && d.manifest === 1 && d.cluster === 2));
+  assert.match(plan.warnings.join('\n'), /manifests say 1 replica\(s\) for app, the cluster runs 2; keeping 2/);
+  const rollout = plan.steps.find((s) => s.kind === 'rollout')!.params as { deployment: { spec: { replicas: number } } };
+  assert.equal(rollout.deployment.spec.replicas, 2);
+});
+
+test('blue-green adopts a plain Deployment: pin by pod-template-hash, start blue, verify on preview, switch, scale down', () => {
+  const liveDeployment = { ...structuredClone(deployment), metadata: { name: 'app', uid: 'u1' } } as never;
+  const plan = buildPlan({
+    loaded: parseSpec(specText('blue-green'), '/x/baton.yaml'), manifests: [deployment, service, configMap],
+    live: live({ deployments: [liveDeployment], service, currentHash: { app: 'abc123' } }),
+  });
+  assert.deepEqual(plan.steps.map((s) => s.id), ['config:snapshot', 'apply:objects', 'bluegreen:adopt', 'rollout:app-blue', 'verify:migrate-status', 'bluegreen:switch', 'bluegreen:scale-down:app', 'release:record']);
+  assert.deepEqual(plan.steps[2]!.params.selector, { app: 'castopod', 'pod-template-hash': 'abc123' });
+  assert.deepEqual(plan.steps[5]!.params.selector, { app: 'castopod', 'baton.dev/color': 'blue' });
+  assert.equal(plan.steps[4]!.params.newDeployment, 'app-blue');
+  assert.equal(plan.steps[4]!.params.service, 'app-preview');
+});
+
+test('blue-green from blue goes to green', () => {
+  const svc = { ...service, spec: { selector: { app: 'castopod', 'baton.dev/color': 'blue' } } } as KubeObject;
+  const plan = buildPlan({ loaded: parseSpec(specText('blue-green'), '/x/baton.yaml'), manifests: [deployment, service], live: live({ service: svc }) });
+  assert.ok(plan.steps.some((s) => s.id === 'rollout:app-green'));
+  assert.ok(plan.steps.some((s) => s.id === 'bluegreen:scale-down:app-blue'));
+});
+
+test('no Deployment in the manifests is a clear error', () => {
+  assert.throws(() => buildPlan({ loaded: parseSpec(specText('rolling'), '/x/baton.yaml'), manifests: [service], live: live() }), /no Deployment in the manifests/);
+});

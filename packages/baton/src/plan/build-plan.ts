@@ -1,0 +1,119 @@
+import type { PlannedStep } from '../engine/step.js';
+import { BatonError } from '../errors.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import type { LoadedSpec } from '../spec/load-spec.js';
+import { parseImageRef } from '../spec/image-ref.js';
+import { strategies } from '../strategies/index.js';
+import { configReferences, containerOf, type DeploymentLike } from '../strategies/workload.js';
+import { findDrift, type Drift } from './drift.js';
+import { objectKey, type LiveState } from './live-state.js';
+import type { Plan } from './plan.js';
+
+export interface PlanInput {
+  loaded: LoadedSpec;
+  manifests: KubeObject[];
+  live: LiveState;
+  /** Extra steps around the rollout (database: backup + expand before, contract after). */
+  database?: { before: PlannedStep[]; after: PlannedStep[] };
+}
+
+/** Spec + manifests + observed cluster -> Plan. Pure: no I/O, same input, same plan. */
+export function buildPlan(input: PlanInput): Plan {
+  const { spec } = input.loaded;
+  const namespace = spec.namespace;
+  const manifests = input.manifests.map((m) => ({ ...m, metadata: { ...m.metadata, namespace: m.metadata.namespace ?? namespace } }));
+  const foreign = manifests.filter((m) => m.metadata.namespace !== namespace);
+  if (foreign.length > 0) {
+    throw new BatonError('PLAN_NAMESPACE', `${objectKey(foreign[0]!)} is in namespace ${foreign[0]!.metadata.namespace}, the spec says ${namespace}`, { hint: 'keep one app in one namespace, or fix spec.namespace' });
+  }
+  const deploymentManifest = pickOne(manifests, 'Deployment', spec.deployment, 'deployment') as DeploymentLike;
+  const serviceManifest = pickOne(manifests, 'Service', spec.service, 'service', true);
+  const warnings: string[] = [];
+  const version = spec.version ?? parseImageRef(spec.image.ref).tag ?? spec.image.ref;
+
+  const deployment = structuredClone(deploymentManifest);
+  const container = containerOf(deployment, spec.image.container);
+  const fromImage = input.live.deployments.find((d) => d.metadata.name === deployment.metadata.name)?.spec.template.spec.containers.find((c) => c.name === container.name)?.image;
+  container.image = spec.image.ref;
+  for (const c of deployment.spec.template.spec.containers) {
+    c.env = [...(c.env ?? []).filter((e) => e.name !== 'BATON_RELEASE'), { name: 'BATON_RELEASE', value: version }];
+  }
+  deployment.metadata.labels = { ...(deployment.metadata.labels ?? {}), 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/app': spec.app };
+  const template = deployment.spec.template;
+  template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), 'baton.dev/release': labelValue(version) } };
+
+  const drift: Drift[] = [];
+  for (const m of manifests) drift.push(...findDrift(m, input.live.objects[objectKey(m)]));
+  // Drift in the manifest's own Deployment is measured against the manifest as the user wrote it.
+  const liveSame = input.live.deployments.find((d) => d.metadata.name === deploymentManifest.metadata.name);
+  if (liveSame?.spec.replicas !== undefined && deploymentManifest.spec.replicas !== undefined && liveSame.spec.replicas !== deploymentManifest.spec.replicas) {
+    // Scaling down in the middle of an upgrade drops capacity: keep what runs, say so.
+    deployment.spec.replicas = liveSame.spec.replicas;
+    warnings.push(`drift: the manifests say ${deploymentManifest.spec.replicas} replica(s) for ${deployment.metadata.name}, the cluster runs ${liveSame.spec.replicas}; keeping ${liveSame.spec.replicas} for this upgrade — update the YAML to match (or scale on purpose after)`);
+  }
+
+  const steps: PlannedStep[] = [];
+  steps.push(...(input.database?.before ?? []));
+
+  const secretsInManifests = manifests.filter((m) => m.kind === 'Secret');
+  if (secretsInManifests.length > 0) {
+    warnings.push(`baton does not apply Secrets from manifests (their values would be written to the plan and journal): ${secretsInManifests.map((s) => s.metadata.name).join(', ')}; create them beforehand (kubectl, sealed-secrets, external-secrets)`);
+  }
+  let configFrom: string | undefined;
+  if (spec.config.travelsWithRelease) {
+    const refs = configReferences(template.spec);
+    const inManifests = manifests.filter((m) => m.kind === 'ConfigMap' && refs.configMaps.has(m.metadata.name));
+    const liveConfigMaps = [...refs.configMaps].filter((n) => !inManifests.some((m) => m.metadata.name === n));
+    if (refs.configMaps.size + refs.secrets.size > 0) {
+      configFrom = 'config:snapshot';
+      steps.push({
+        id: configFrom, kind: 'config-snapshot', reversible: true,
+        title: `Pin config to this release: ${[...refs.configMaps].map((n) => `ConfigMap ${n}`).concat([...refs.secrets].map((n) => `Secret ${n}`)).join(', ')} -> immutable hashed copies`,
+        params: { app: spec.app, configMaps: inManifests.map((m) => ({ metadata: { name: m.metadata.name }, data: (m as { data?: unknown }).data ?? {}, ...((m as { binaryData?: unknown }).binaryData ? { binaryData: (m as { binaryData?: unknown }).binaryData } : {}) })) as never, liveConfigMaps, secrets: [...refs.secrets] },
+      });
+    }
+  }
+
+  const strategy = strategies[spec.strategy.kind];
+  let planned;
+  try {
+    planned = strategy.plan({ spec, deployment, service: serviceManifest, live: input.live, version, configFrom });
+  } catch (error) {
+    throw new BatonError('PLAN_STRATEGY', `strategy ${spec.strategy.kind}: ${(error as Error).message}`, { hint: 'fix the manifests or choose another strategy' });
+  }
+  warnings.push(...planned.warnings);
+  const others = manifests.filter((m) => m !== deploymentManifest && m !== serviceManifest && m.kind !== 'Secret');
+  const toApply = [...others, ...planned.serviceObjects];
+  if (toApply.length > 0) {
+    steps.push({ id: 'apply:objects', kind: 'apply-objects', reversible: true, title: `Apply ${toApply.map(objectKey).join(', ')}`, params: { objects: toApply as never } });
+  }
+  steps.push(...planned.beforeVerify);
+  for (const hook of spec.verify) {
+    steps.push({ id: `verify:${hook.name}`, kind: 'verify', reversible: true, title: `Verify ${hook.name}: ${hook.exec ? `exec ${hook.exec.command.join(' ')}` : `GET ${hook.http?.url ?? hook.http?.path}`}`, params: { hook: hook as never, ...planned.verifyTarget } });
+  }
+  steps.push(...planned.afterVerify);
+  steps.push(...(input.database?.after ?? []));
+  steps.push({
+    id: 'release:record', kind: 'record-release', reversible: true, title: `Record release ${version} in the app history`,
+    params: { entry: { version, image: spec.image.ref, strategy: spec.strategy.kind, deployment: planned.serving.deployment, ...(planned.serving.selector ? { selector: planned.serving.selector } : {}) } },
+  });
+
+  const last = input.live.history.at(-1);
+  const from = last ? { version: last.version, image: last.image } : fromImage ? { version: parseImageRef(fromImage).tag ?? fromImage, image: fromImage } : null;
+  if (from?.image === spec.image.ref) warnings.push(`the cluster already runs ${spec.image.ref}; the upgrade will re-apply it`);
+  return { app: spec.app, namespace, strategy: spec.strategy.kind, from, to: { version, image: spec.image.ref }, steps, drift, warnings };
+}
+
+function pickOne(objects: KubeObject[], kind: string, name: string | undefined, field: string, optional = false): KubeObject | undefined {
+  const candidates = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 0 && optional && name === undefined) return undefined;
+  if (candidates.length === 0) {
+    throw new BatonError('PLAN_NO_WORKLOAD', `no ${kind}${name ? ` named ${name}` : ''} in the manifests`, { hint: `add it to the manifests, or set spec.${field} to one of: ${objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).join(', ') || '(none)'}` });
+  }
+  throw new BatonError('PLAN_AMBIGUOUS', `the manifests have ${candidates.length} ${kind}s (${candidates.map((c) => c.metadata.name).join(', ')})`, { hint: `set spec.${field} to the one baton upgrades` });
+}
+
+function labelValue(version: string): string {
+  return version.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'unknown';
+}

@@ -1,0 +1,10 @@
+import type { BatonSpec } from '../spec/schema.js';
+import { blueGreenStrategy } from './blue-green.js';
+import { rollingStrategy } from './rolling.js';
+import type { Strategy } from './strategy.js';
+
+/** Strategies by kind: adding one is a file and a line here. */
+export const strategies = {
+  rolling: rollingStrategy,
+  'blue-green': blueGreenStrategy,
+} satisfies Record<BatonSpec['strategy']['kind'], Strategy>;
