@@ -85,11 +85,11 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
   it('serves a selector-less Service from hand-written core/v1 Endpoints', async () => {
     const a = await app('v1', 'manual');
     const c = await cluster(0);
-    c.feed.push({
-      type: 'upsert',
-      kind: 'Endpoints',
-      object: { metadata: { namespace: 'default', name: 'web' }, subsets: [{ addresses: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }] } satisfies Endpoints,
-    });
+    const manual: Endpoints = {
+      metadata: { namespace: 'default', name: 'web' },
+      subsets: [{ addresses: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }],
+    };
+    c.feed.push({ type: 'upsert', kind: 'Endpoints', object: manual });
     assert.equal((await httpGet(c.url)).headers['x-pod'], 'manual');
   });
 

@@ -1,0 +1,139 @@
+import type { ClusterView } from '../cluster-view.js';
+import type { KubeObject } from '../kube-objects.js';
+import {
+  hostMatches,
+  pathPrefixMatches,
+  safeRegex,
+  weightedIndex,
+  type RequestFacts,
+  type RouteDecision,
+  type RouterContext,
+} from './route-decision.js';
+
+interface HttpRouteMatch {
+  path?: { type?: string; value?: string };
+  headers?: Array<{ type?: string; name?: string; value?: string }>;
+  queryParams?: Array<{ type?: string; name?: string; value?: string }>;
+  method?: string;
+}
+
+interface BackendRef {
+  group?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  port?: number;
+  weight?: number;
+}
+
+export interface HttpRoute extends KubeObject {
+  metadata?: KubeObject['metadata'] & { creationTimestamp?: string | Date };
+  spec?: {
+    parentRefs?: Array<{ group?: string; kind?: string; name?: string; namespace?: string }>;
+    hostnames?: string[];
+    rules?: Array<{ matches?: HttpRouteMatch[]; backendRefs?: BackendRef[] }>;
+  };
+}
+
+interface Scored {
+  route: HttpRoute;
+  rule: NonNullable<NonNullable<HttpRoute['spec']>['rules']>[number];
+  score: number[];
+}
+
+const arr = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+
+/** Whether the route is attached to a Gateway that exists (any Gateway will do). */
+function attached(view: ClusterView, route: HttpRoute): boolean {
+  const ns = route.metadata?.namespace ?? 'default';
+  return arr(route.spec?.parentRefs).some(
+    (p) => (p?.kind ?? 'Gateway') === 'Gateway' && typeof p.name === 'string' && view.get('Gateway', p.namespace ?? ns, p.name) !== undefined,
+  );
+}
+
+/** Host specificity: exact > wildcard (longer is more specific) > no hostnames; -1 = no match. */
+function hostScore(route: HttpRoute, host: string): number {
+  const names = arr(route.spec?.hostnames).filter((h): h is string => typeof h === 'string');
+  if (names.length === 0) return 1;
+  if (names.some((h) => h.toLowerCase() === host)) return 1e6;
+  const wild = names.filter((h) => h.startsWith('*.') && hostMatches(h, host, 'many')).map((h) => h.length);
+  return wild.length > 0 ? 2 + Math.max(...wild) : -1;
+}
+
+/** A match's precedence key per the Gateway API spec, or undefined when it does not match. */
+function matchScore(m: HttpRouteMatch, req: RequestFacts): number[] | undefined {
+  const type = m.path?.type ?? 'PathPrefix';
+  const value = m.path?.value ?? '/';
+  let pathRank: number;
+  if (type === 'Exact') {
+    if (req.path !== value) return undefined;
+    pathRank = 1e6;
+  } else if (type === 'RegularExpression') {
+    if (!safeRegex(value, true)?.test(req.path)) return undefined;
+    pathRank = 0;
+  } else {
+    if (!pathPrefixMatches(value, req.path)) return undefined;
+    pathRank = 1 + value.length;
+  }
+  if (m.method !== undefined && m.method.toUpperCase() !== req.method) return undefined;
+  for (const h of arr(m.headers)) {
+    const actual = req.headers[String(h?.name ?? '').toLowerCase()];
+    if (actual === undefined) return undefined;
+    const ok = h.type === 'RegularExpression' ? safeRegex(String(h.value ?? ''), false)?.test(actual) : actual === h.value;
+    if (!ok) return undefined;
+  }
+  for (const q of arr(m.queryParams)) {
+    const actual = req.query.get(String(q?.name ?? ''));
+    if (actual === null) return undefined;
+    const ok = q.type === 'RegularExpression' ? safeRegex(String(q.value ?? ''), false)?.test(actual) : actual === q.value;
+    if (!ok) return undefined;
+  }
+  return [pathRank, m.method ? 1 : 0, arr(m.headers).length, arr(m.queryParams).length];
+}
+
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Routes over Gateway API HTTPRoutes (gateway.networking.k8s.io/v1) attached to any Gateway:
+ * hostnames, path/header/query/method matches with the spec's precedence, weighted backendRefs.
+ * Per the spec, a rule whose backends are all invalid answers 500, a missing Service 500.
+ */
+export function routeHttpRoute(view: ClusterView, req: RequestFacts, ctx: RouterContext): RouteDecision | undefined {
+  let best: Scored | undefined;
+  let anyHost = false;
+  const routes = view.list<HttpRoute>('HTTPRoute').filter((r) => attached(view, r));
+  // Oldest first so that, on equal precedence, the older route keeps winning (spec tie-break).
+  routes.sort((a, b) => String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? '')));
+  for (const route of routes) {
+    const hs = hostScore(route, req.host);
+    if (hs < 0) continue;
+    anyHost = true;
+    for (const rule of arr(route.spec?.rules)) {
+      const matches = arr(rule?.matches);
+      for (const m of matches.length > 0 ? matches : [{}]) {
+        const s = matchScore(m ?? {}, req);
+        if (!s) continue;
+        const score = [hs, ...s];
+        if (!best || compare(score, best.score) > 0) best = { route, rule, score };
+      }
+    }
+  }
+  if (!best) return anyHost ? { kind: 'no-route' } : undefined;
+  const ns = best.route.metadata?.namespace ?? 'default';
+  const name = `httproute ${ns}/${best.route.metadata?.name}`;
+  const refs = arr(best.rule.backendRefs).filter((r) => r && (r.kind ?? 'Service') === 'Service' && (r.group ?? '') === '');
+  const i = weightedIndex(refs.map((r) => (typeof r.weight === 'number' && r.weight >= 0 ? r.weight : r.weight === undefined ? 1 : 0)), ctx.random);
+  const ref = refs[i];
+  if (!ref?.name) return { kind: 'error', status: 500, reason: 'no valid backendRef with weight > 0', route: name };
+  return {
+    kind: 'backend',
+    route: name,
+    target: { namespace: ref.namespace ?? ns, service: ref.name, port: ref.port, missingServiceStatus: 500 },
+  };
+}

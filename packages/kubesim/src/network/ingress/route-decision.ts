@@ -1,0 +1,89 @@
+/** What the ingress proxy knows about one incoming request when it picks a route. */
+export interface RequestFacts {
+  /** Host header without port, lower-cased. */
+  host: string;
+  /** URL path without the query string. */
+  path: string;
+  method: string;
+  query: URLSearchParams;
+  /** Lower-cased header names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+}
+
+/** Which Service (and optionally which labelled subset of its pods) a request goes to. */
+export interface RouteTarget {
+  namespace: string;
+  service: string;
+  /** Service port by number or name; undefined = the Service's only port. */
+  port: number | string | undefined;
+  /** DestinationRule subset labels the chosen endpoints must carry. */
+  subsetLabels?: Record<string, string>;
+  /** Status when the Service does not exist: 503 for NGINX and Istio, 500 for Gateway API. */
+  missingServiceStatus: 500 | 503;
+}
+
+/**
+ * The outcome of routing: a backend, no route at all (404), or an error status decided by the
+ * route itself (e.g. a Gateway API rule whose backends are all invalid gets 500).
+ */
+export type RouteDecision =
+  | { kind: 'backend'; target: RouteTarget; route: string }
+  | { kind: 'no-route' }
+  | { kind: 'error'; status: number; reason: string; route: string };
+
+/** Reports a problem with a routing object once (logger + Kubernetes Event). */
+export type ProblemReporter = (
+  object: { kind: string; namespace: string; name: string },
+  reason: string,
+  message: string,
+) => void;
+
+/** Shared by the route matchers: randomness is injected so weights are testable. */
+export interface RouterContext {
+  random: () => number;
+  report: ProblemReporter;
+}
+
+/** Picks an index with probability proportional to its weight; -1 when all weights are zero. */
+export function weightedIndex(weights: readonly number[], random: () => number): number {
+  const total = weights.reduce((a, w) => a + w, 0);
+  if (!(total > 0)) return -1;
+  let x = random() * total;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i] ?? 0;
+    if (w <= 0) continue;
+    if (x < w) return i;
+    x -= w;
+  }
+  return weights.findLastIndex((w) => w > 0);
+}
+
+/**
+ * Kubernetes-style element-wise path prefix: "/foo" matches "/foo", "/foo/" and "/foo/bar",
+ * never "/foobar". A trailing slash in the prefix is ignored.
+ */
+export function pathPrefixMatches(prefix: string, path: string): boolean {
+  const p = prefix.replace(/\/+$/, '');
+  if (p === '') return true;
+  return path === p || path.startsWith(`${p}/`);
+}
+
+/** Host pattern match; "*.example.com" matches any host ending in ".example.com". */
+export function hostMatches(pattern: string, host: string, wildcardLabels: 'one' | 'many'): boolean {
+  const pat = pattern.toLowerCase();
+  if (pat === '*') return true;
+  if (!pat.startsWith('*.')) return pat === host;
+  const suffix = pat.slice(1);
+  if (!host.endsWith(suffix) || host.length === suffix.length) return false;
+  return wildcardLabels === 'many' || !host.slice(0, host.length - suffix.length).includes('.');
+}
+
+/** A regex built from untrusted input; null when it does not compile. */
+export function safeRegex(source: string, anchored: boolean): RegExp | null {
+  try {
+    return new RegExp(anchored ? `^(?:${source})$` : source);
+  } catch {
+    return null;
+  }
+}
