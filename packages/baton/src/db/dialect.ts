@@ -64,6 +64,11 @@ export interface Dialect {
   /** Session-level try-lock, never waits (pg_try_advisory_lock / GET_LOCK(name, 0)). */
   tryLock(session: DbSession, name: string): Promise<boolean>;
   unlock(session: DbSession, name: string): Promise<void>;
+  /**
+   * Marks `session` as belonging to `release`, so listSessions can tell releases apart: postgres
+   * sets application_name; MariaDB registers CONNECTION_ID() in baton_session_releases.
+   */
+  declareRelease(session: DbSession, release: string): Promise<void>;
   /** Application sessions of this database other than `session` itself. */
   listSessions(session: DbSession): Promise<SessionInfo[]>;
   /** Number of statements running longer than `seconds` (a load signal for backfills). */

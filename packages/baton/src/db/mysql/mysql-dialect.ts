@@ -11,6 +11,10 @@ function failureKind(error: unknown): ConnectFailure {
   return 'other';
 }
 
+const sessionReleasesDdl = `CREATE TABLE IF NOT EXISTS baton_session_releases (
+  connection_id BIGINT UNSIGNED PRIMARY KEY, \`release\` VARCHAR(255) NOT NULL,
+  registered_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))`;
+
 function quoteIdent(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
@@ -90,6 +94,15 @@ export function createMysqlDialect(): Dialect {
     async unlock(session, name) {
       await session.query('SELECT RELEASE_LOCK(?)', [name]);
     },
+    async declareRelease(session, release) {
+      // Rows of closed connections stay behind harmlessly: listSessions joins on live processlist ids.
+      await session.query(sessionReleasesDdl);
+      await session.query(
+        `INSERT INTO baton_session_releases (connection_id, \`release\`) VALUES (CONNECTION_ID(), ?)
+         ON DUPLICATE KEY UPDATE \`release\` = VALUES(\`release\`), registered_at = CURRENT_TIMESTAMP(6)`,
+        [release],
+      );
+    },
     async listSessions(session): Promise<SessionInfo[]> {
       const { rows } = await session.query(
         `SELECT p.ID AS id, p.USER AS user, p.DB AS db, p.TIME AS busy, r.${quoteIdent('release')} AS rel
@@ -143,9 +156,7 @@ export function createMysqlDialect(): Dialect {
          min_key BIGINT NOT NULL, max_key BIGINT NOT NULL, last_key BIGINT NOT NULL,
          rows_done BIGINT NOT NULL DEFAULT 0, batches INT NOT NULL DEFAULT 0,
          done BOOLEAN NOT NULL DEFAULT FALSE, updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))`,
-      `CREATE TABLE IF NOT EXISTS baton_session_releases (
-         connection_id BIGINT UNSIGNED PRIMARY KEY, \`release\` VARCHAR(255) NOT NULL,
-         registered_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))`,
+      sessionReleasesDdl,
     ],
   };
 }

@@ -81,6 +81,9 @@ export function createPostgresDialect(): Dialect {
     async unlock(session, name) {
       await session.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey(name)]);
     },
+    async declareRelease(session, release) {
+      await session.query(`SELECT set_config('application_name', $1, false)`, [release]);
+    },
     async listSessions(session): Promise<SessionInfo[]> {
       const { rows } = await session.query(
         `SELECT pid, application_name, usename, datname,

@@ -1,0 +1,130 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { BatonError } from '../../errors.js';
+import { parseConnectionUrl } from '../connection-url.js';
+import type { DbSession, Dialect } from '../dialect.js';
+import { dialectForUrl } from '../dialects.js';
+import type { BackupMethod, BackupRecord, TableCount } from './backup-record.js';
+import { backupTools } from './backup-tools.js';
+import { runTool } from './run-tool.js';
+
+export interface CreateBackupOptions {
+  url: string;
+  /** Directory for backup files; created if missing. */
+  dir: string;
+  method?: BackupMethod;
+  /** Part of the file name, e.g. the run id. */
+  label?: string;
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Dumps the database into `dir`. Postgres: pg_dump custom format from an exported snapshot, with
+ * the row counts read in that same snapshot (exact). MariaDB: mysqldump --single-transaction through
+ * gzip, counts read before and after (a bound). Any tool failure throws; the file is removed.
+ */
+export async function createBackup(options: CreateBackupOptions): Promise<BackupRecord> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const target = parseConnectionUrl(options.url);
+  const dialect = dialectForUrl(options.url);
+  const tool = backupTools[dialect.name];
+  const method = options.method ?? { kind: 'native' };
+  const format = method.kind === 'native' ? tool.nativeFormat : method.format;
+  const ext = method.kind === 'native' ? tool.extension : format === 'pg-custom' ? '.dump' : format === 'sql-gzip' ? '.sql.gz' : '.sql';
+  const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
+  const path = join(options.dir, `${target.database}-${options.label ? `${options.label}-` : ''}${stamp}${ext}`);
+  await mkdir(options.dir, { recursive: true });
+
+  const session = await dialect.connect(options.url, { applicationName: 'baton-backup' });
+  try {
+    if (dialect.name === 'postgres' && method.kind === 'native') await checkToolVersion(dialect, session, tool.toolMajorVersion());
+    let snapshot: string | undefined;
+    if (dialect.name === 'postgres') {
+      await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      snapshot = String((await session.query('SELECT pg_export_snapshot() AS s')).rows[0]?.s);
+    }
+    const before = await countRows(dialect, session);
+    const sourceBytesPg = dialect.name === 'postgres' ? Number((await session.query('SELECT pg_database_size(current_database()) AS b')).rows[0]?.b ?? 0) : 0;
+    let rawBytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        rawBytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const file = createWriteStream(path, { mode: 0o600 });
+    const gzip = format === 'sql-gzip' && method.kind === 'native';
+    if (gzip) counter.pipe(createGzip()).pipe(file);
+    else counter.pipe(file);
+    const closed = new Promise<void>((resolve, reject) => {
+      file.once('close', () => resolve());
+      file.once('error', reject);
+    });
+    const command = method.kind === 'native'
+      ? tool.dumpCommand(target, snapshot ? { snapshot } : {})
+      : { argv: method.argv, env: { ...process.env, BATON_DB_URL: options.url } };
+    const outcome = await runTool({
+      argv: command.argv,
+      env: command.env,
+      stdout: counter,
+      secrets: [target.password],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    await closed;
+    if (outcome.code !== 0) {
+      await rm(path, { force: true });
+      throw new BatonError('BACKUP_FAILED', `${command.argv[0]} exited with ${outcome.code} while backing up ${target.redacted}: ${outcome.stderr.trim()}`, {
+        hint: 'fix the cause above and run again; no migration ran',
+      });
+    }
+    const after = dialect.name === 'postgres' ? before : await countRows(dialect, session);
+    if (dialect.name === 'postgres') await session.query('COMMIT');
+    const tables: Record<string, TableCount> = {};
+    for (const [name, n] of Object.entries(before)) {
+      const m = after[name] ?? n;
+      tables[name] = { min: Math.min(n, m), max: Math.max(n, m) };
+    }
+    const fileBytes = (await stat(path)).size;
+    return {
+      path,
+      dialect: dialect.name,
+      format,
+      method: method.kind,
+      createdAt: new Date(started).toISOString(),
+      durationMs: now() - started,
+      fileBytes,
+      sourceBytes: dialect.name === 'postgres' && !gzip ? sourceBytesPg : rawBytes,
+      tables,
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+/** Exact row counts of every base table, read in the session's current snapshot. */
+export async function countRows(dialect: Dialect, session: DbSession): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of await dialect.listTables(session)) {
+    const { rows } = await session.query(`SELECT COUNT(*) AS n FROM ${dialect.quoteIdent(table)}`);
+    out[table] = Number(rows[0]?.n ?? 0);
+  }
+  return out;
+}
+
+/** Debian's pg_dump refuses a newer server; say so plainly instead of relaying its error. */
+async function checkToolVersion(dialect: Dialect, session: DbSession, toolMajor: number | undefined): Promise<void> {
+  if (toolMajor === undefined) {
+    throw new BatonError('BACKUP_TOOL_MISSING', 'pg_dump is not installed or not on PATH', { hint: 'install postgresql-client matching the server version' });
+  }
+  const server = await dialect.serverMajorVersion(session);
+  if (server > toolMajor) {
+    throw new BatonError('BACKUP_TOOL_VERSION', `pg_dump ${toolMajor} cannot dump a PostgreSQL ${server} server (pg_dump must be at least the server's major version)`, {
+      hint: `install postgresql-client-${server} (or use a backup method of kind "command" with a matching pg_dump)`,
+    });
+  }
+}

@@ -1,0 +1,234 @@
+import { BatonError } from '../../errors.js';
+import type { DbSession, Dialect } from '../dialect.js';
+import { dialectForUrl } from '../dialects.js';
+import { runBackfill, type BackfillTick } from '../backfill/run-backfill.js';
+import { discoverMigrations } from './discover-migrations.js';
+import { ensureBookkeeping, ledgerProblems, readLedger, recordApplied, removeApplied, type AppliedMigration } from './ledger.js';
+import { defaultRetryPolicy, withLockRetry, type RetryPolicy } from './lock-retry.js';
+import type { Migration, MigrationPhase } from './migration.js';
+import type { MigrationAnalyzer } from './migration-analyzer.js';
+import { MigrationsInvalidError } from './migration-problem.js';
+import { acquireRunnerLock } from './runner-lock.js';
+import { splitSql } from './split-sql.js';
+import { defaultTimeoutProfiles, type TimeoutProfiles } from './timeout-profiles.js';
+
+/** Options shared by migrate and revert. Production defaults for every injectable. */
+export interface MigrateOptions {
+  url: string;
+  dir: string;
+  /** Apply only pending migrations of this phase (the leading run of them); default: all pending. */
+  phase?: MigrationPhase;
+  /** Apply only these versions (still in order, still contiguous with what is applied). */
+  versions?: readonly number[];
+  /** Recorded in the ledger: which release applied the migration. */
+  release?: string;
+  profiles?: TimeoutProfiles;
+  retry?: RetryPolicy;
+  /** How long to wait for another runner's lock. Default 60 s. */
+  lockWaitMs?: number;
+  analyze?: MigrationAnalyzer;
+  throttle?: () => Promise<number>;
+  load?: { maxLongQueries: number; longQuerySeconds: number; pauseMs: number };
+  signal?: AbortSignal;
+  delay?: (ms: number) => Promise<void>;
+  now?: () => number;
+  onProgress?(message: string, fraction?: number): void;
+  onBackfill?(tick: BackfillTick): void;
+  /** Called just before a migration starts (the step checkpoints here). */
+  beforeApply?(m: Migration): Promise<void>;
+}
+
+export interface AppliedReport {
+  version: number;
+  name: string;
+  phase: MigrationPhase;
+  durationMs: number;
+  /** Lock timeouts that were retried. */
+  lockRetries: number;
+}
+
+export interface MigrateResult {
+  applied: AppliedReport[];
+  /** Versions already in the ledger before this run. */
+  alreadyApplied: number[];
+  /** Pending versions left for a later phase. */
+  pending: number[];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Applies pending migrations: validate the folder, connect, take the runner lock, verify ledger
+ * checksums, then run each migration under its timeout profile with lock-timeout retries. Postgres
+ * runs each migration (and its ledger row) in one transaction unless it uses CONCURRENTLY.
+ */
+export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
+  const dialect = dialectForUrl(options.url);
+  const { migrations } = await discoverMigrations(options.dir, { dialect: dialect.name, ...(options.analyze ? { analyze: options.analyze } : {}) });
+  return withRunner(dialect, migrations, options, async (session, applied) => {
+    const done = new Set(applied.map((a) => a.version));
+    const pending = migrations.filter((m) => !done.has(m.version));
+    const selected = selectPending(pending, options);
+    const reports: AppliedReport[] = [];
+    for (const [i, m] of selected.entries()) {
+      options.signal?.throwIfAborted();
+      options.onProgress?.(`applying ${m.version}_${m.name} (${m.phase})`, i / selected.length);
+      await options.beforeApply?.(m);
+      reports.push(await applyOne(dialect, session, m, options));
+    }
+    const appliedNow = new Set(reports.map((r) => r.version));
+    return {
+      applied: reports,
+      alreadyApplied: [...done].sort((a, b) => a - b),
+      pending: pending.filter((m) => !appliedNow.has(m.version)).map((m) => m.version),
+    };
+  });
+}
+
+/** Pending migrations to run now: the leading run of the requested phase, in version order. */
+function selectPending(pending: Migration[], options: MigrateOptions): Migration[] {
+  const rank: Record<MigrationPhase, number> = { expand: 0, backfill: 1, contract: 2 };
+  const out: Migration[] = [];
+  for (const m of pending) {
+    if (options.versions && !options.versions.includes(m.version)) break;
+    if (options.phase && m.phase !== options.phase) {
+      if (out.length === 0 && rank[m.phase] < rank[options.phase]) {
+        throw new BatonError('MIGRATION_ORDER', `cannot run ${options.phase} migrations: ${m.version}_${m.name} (${m.phase}) is still pending`, {
+          hint: `run the ${m.phase} phase first`,
+        });
+      }
+      break;
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+/** Connects, locks, checks the ledger, runs `body`, always unlocks and disconnects. */
+export async function withRunner<T>(
+  dialect: Dialect,
+  migrations: readonly Migration[],
+  options: MigrateOptions,
+  body: (session: DbSession, applied: AppliedMigration[]) => Promise<T>,
+): Promise<T> {
+  const session = await dialect.connect(options.url, { applicationName: 'baton-migrate' });
+  try {
+    const unlock = await acquireRunnerLock(dialect, session, {
+      delay: options.delay ?? sleep,
+      now: options.now ?? Date.now,
+      ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }),
+      onBusy: (ms) => options.onProgress?.(`waiting for another migration runner (${Math.round(ms / 1000)} s)`),
+    });
+    try {
+      await ensureBookkeeping(dialect, session);
+      const applied = await readLedger(dialect, session);
+      const problems = ledgerProblems(applied, migrations);
+      if (problems.length > 0) throw new MigrationsInvalidError(problems);
+      return await body(session, applied);
+    } finally {
+      await unlock();
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+async function applyOne(dialect: Dialect, session: DbSession, m: Migration, options: MigrateOptions): Promise<AppliedReport> {
+  const profiles = options.profiles ?? defaultTimeoutProfiles;
+  const profile = profiles[m.timeout];
+  const retry = options.retry ?? defaultRetryPolicy;
+  const delay = options.delay ?? sleep;
+  const now = options.now ?? Date.now;
+  let lockRetries = 0;
+  const deps = {
+    isLockTimeout: (e: unknown) => dialect.isLockTimeout(e),
+    delay,
+    onRetry: (n: number, ms: number) => {
+      lockRetries++;
+      options.onProgress?.(`${m.version}_${m.name}: lock not granted within ${profile.lockTimeoutMs} ms, retry ${n} in ${ms} ms`);
+    },
+  };
+  const started = now();
+  if (m.backfill) {
+    await runBackfill({
+      dialect, session, migration: m, profile, retry, delay, now,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.throttle ? { throttle: options.throttle } : {}),
+      ...(options.load ? { load: options.load } : {}),
+      onProgress: (t) => {
+        options.onBackfill?.(t);
+        options.onProgress?.(`${m.version}_${m.name}: ${t.rowsDone} rows, ${t.batches} batches`, t.fraction);
+      },
+      onLockRetry: () => lockRetries++,
+    });
+    await recordApplied(dialect, session, m, now() - started, options.release);
+  } else if (dialect.transactionalDdl && !m.concurrently) {
+    await withLockRetry(async () => {
+      await session.query('BEGIN');
+      try {
+        await dialect.setTimeouts(session, profile, 'local');
+        for (const statement of splitSql(m.up)) await session.query(statement);
+        await recordApplied(dialect, session, m, now() - started, options.release);
+        await session.query('COMMIT');
+      } catch (error) {
+        await session.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    }, retry, deps);
+  } else {
+    // One statement at a time, each retried on its own: MariaDB commits DDL implicitly and
+    // CONCURRENTLY refuses transactions, so a whole-file retry would re-run finished statements.
+    await dialect.setTimeouts(session, profile, 'session');
+    for (const statement of splitSql(m.up)) {
+      options.signal?.throwIfAborted();
+      await withLockRetry(() => session.query(statement), retry, deps);
+    }
+    await recordApplied(dialect, session, m, now() - started, options.release);
+  }
+  return { version: m.version, name: m.name, phase: m.phase, durationMs: now() - started, lockRetries };
+}
+
+/**
+ * Runs the down SQL of the given applied migrations, newest first, and removes their ledger rows.
+ * Only expand migrations are undone: a down for a contract would need data that is gone.
+ */
+export async function revert(options: MigrateOptions & { versions: readonly number[] }): Promise<number[]> {
+  const dialect = dialectForUrl(options.url);
+  const { migrations } = await discoverMigrations(options.dir, { dialect: dialect.name, ...(options.analyze ? { analyze: options.analyze } : {}) });
+  return withRunner(dialect, migrations, options, async (session, applied) => {
+    const done = new Set(applied.map((a) => a.version));
+    const targets = migrations.filter((m) => options.versions.includes(m.version) && done.has(m.version)).reverse();
+    for (const m of targets) {
+      if (m.phase !== 'expand' || m.down === undefined) {
+        throw new BatonError('MIGRATION_IRREVERSIBLE', `${m.version}_${m.name} (${m.phase}) has no down SQL baton may run`, {
+          hint: 'restore the verified backup, or write a forward fix',
+        });
+      }
+    }
+    const profile = (options.profiles ?? defaultTimeoutProfiles).short;
+    const deps = { isLockTimeout: (e: unknown) => dialect.isLockTimeout(e), delay: options.delay ?? sleep };
+    for (const m of targets) {
+      options.onProgress?.(`reverting ${m.version}_${m.name}`);
+      const down = splitSql(m.down ?? '');
+      if (dialect.transactionalDdl) {
+        await withLockRetry(async () => {
+          await session.query('BEGIN');
+          try {
+            await dialect.setTimeouts(session, profile, 'local');
+            for (const s of down) await session.query(s);
+            await removeApplied(dialect, session, m.version);
+            await session.query('COMMIT');
+          } catch (error) {
+            await session.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        }, options.retry ?? defaultRetryPolicy, deps);
+      } else {
+        await dialect.setTimeouts(session, profile, 'session');
+        for (const s of down) await withLockRetry(() => session.query(s), options.retry ?? defaultRetryPolicy, deps);
+        await removeApplied(dialect, session, m.version);
+      }
+    }
+    return targets.map((m) => m.version);
+  });
+}
