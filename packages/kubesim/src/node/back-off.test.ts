@@ -9,3 +9,8 @@ test('immediate, then doubling to the cap, reset after a long run', () => {
   assert.equal(b.next(600_000), 0);
   assert.equal(b.next(1), 10_000);
 });
+
+test('image pull back-off waits from the first failure', () => {
+  const b = new BackOff({ initialMs: 100, maxMs: 300, immediateFirst: false });
+  assert.deepEqual([b.next(0), b.next(0), b.next(0), b.next(0)], [100, 200, 300, 300]);
+});

@@ -1,0 +1,61 @@
+import type { Container, ContainerStateJson, ContainerStatusJson } from './pod-types.js';
+import type { ContainerProcess } from './container-process.js';
+import type { Prober } from './prober.js';
+import type { BackOffOptions } from './back-off.js';
+import { BackOff } from './back-off.js';
+
+/** What a running container exposes to exec, logs and stats. */
+export interface RunningContainer {
+  env: Record<string, string>;
+  cwd: string;
+  pid: number;
+}
+
+/** The kubelet's record of one container of a pod: its current and last state, probes, back-off. */
+export class ContainerRecord {
+  state: ContainerStateJson = { waiting: { reason: 'ContainerCreating' } };
+  lastState: ContainerStateJson = {};
+  restartCount = 0;
+  ready = false;
+  started = false;
+  /** Terminated and will not be started again (init: completed; regular: per restartPolicy). */
+  done = false;
+  lastExitCode: number | undefined;
+  proc: ContainerProcess | undefined;
+  running: RunningContainer | undefined;
+  containerID: string | undefined;
+  probers: Prober[] = [];
+  nextStartAt = 0;
+  /** A pending timer that flips ErrImagePull to ImagePullBackOff / RunContainerError to CrashLoopBackOff. */
+  waitTimer: NodeJS.Timeout | undefined;
+  /** Set while a kill (liveness, startup or pod termination) is in progress. */
+  killing: Promise<void> | undefined;
+  readonly crashBackOff: BackOff;
+  readonly pullBackOff: BackOff;
+
+  constructor(readonly spec: Container, readonly isInit: boolean, backOff: BackOffOptions) {
+    this.crashBackOff = new BackOff(backOff);
+    this.pullBackOff = new BackOff({ ...backOff, immediateFirst: false });
+  }
+
+  stopProbers(): void {
+    for (const p of this.probers) p.stop();
+    this.probers = [];
+  }
+
+  status(): ContainerStatusJson {
+    const image = this.spec.image ?? '';
+    const s: ContainerStatusJson = {
+      name: this.spec.name,
+      image,
+      imageID: `kubesim://${image}`,
+      ready: this.ready,
+      started: this.started,
+      restartCount: this.restartCount,
+      state: this.state,
+      lastState: this.lastState,
+    };
+    if (this.containerID) s.containerID = this.containerID;
+    return s;
+  }
+}

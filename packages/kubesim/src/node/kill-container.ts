@@ -1,0 +1,52 @@
+import type { ContainerProcess } from './container-process.js';
+import type { LifecycleHandler } from './pod-types.js';
+import type { ActionTarget } from './handler-action.js';
+import { runAction } from './handler-action.js';
+
+export interface KillOptions {
+  /** Seconds from the start of preStop until SIGKILL. */
+  grace: number;
+  preStop: LifecycleHandler | undefined;
+  target: ActionTarget;
+  now: () => number;
+}
+
+/** The kubelet never gives SIGTERM less than this, even when preStop used up the grace period. */
+const MIN_GRACE_MS = 2000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}
+
+/**
+ * Stops a container as the kubelet does: run preStop (bounded by the grace period), SIGTERM the
+ * process group, SIGKILL it when the grace period (counted from the start of preStop) is over.
+ * Resolves when the main process has exited.
+ */
+export async function killContainer(proc: ContainerProcess, o: KillOptions): Promise<void> {
+  const start = o.now();
+  const graceMs = o.grace * 1000;
+  let exited = false;
+  void proc.exited.then(() => { exited = true; });
+  if (o.preStop && graceMs > 0) {
+    const hook = o.preStop;
+    const bounded = hook.sleep
+      ? sleep(Math.min(hook.sleep.seconds * 1000, graceMs))
+      : runAction(hook, o.target, graceMs).then(() => undefined);
+    // preStop ends early if the container exits on its own.
+    await Promise.race([bounded, proc.exited.then(() => undefined), sleep(graceMs)]);
+  }
+  if (exited) return;
+  proc.signal('SIGTERM');
+  const remaining = Math.max(graceMs - (o.now() - start), MIN_GRACE_MS);
+  let timer: NodeJS.Timeout | undefined;
+  const killed = new Promise<void>((r) => {
+    timer = setTimeout(() => {
+      proc.signal('SIGKILL');
+      r();
+    }, remaining);
+  });
+  await Promise.race([proc.exited.then(() => undefined), killed]);
+  clearTimeout(timer);
+  await proc.exited;
+}

@@ -1,0 +1,116 @@
+import { request as httpRequest } from 'node:http';
+import type { IncomingMessage, RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export interface KubeResponse<T> { status: number; body: T | undefined; text: string }
+
+/** The slice of the Kubernetes REST API the kubelet uses. */
+export interface KubeClient {
+  /** The bearer token of the kubeconfig's user, if it has one (the kubelet server requires it). */
+  readonly token: string | undefined;
+  request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeResponse<T>>;
+  /** Streams watch events until the server closes the stream or `signal` aborts. */
+  watch(path: string, onEvent: (type: string, object: unknown) => void, signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Builds a client from kubeconfig YAML. The client library does the kubeconfig parsing and
+ * authentication (tokens, client certs, exec plugins); requests are plain node:http(s) so the
+ * kubelet controls content types (merge patches) and streaming.
+ */
+export function createKubeClient(kubeconfig: string): KubeClient {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('kubeconfig has no current cluster');
+  const base = new URL(cluster.server);
+  const user = kc.getCurrentUser();
+
+  async function open(method: string, path: string, headers: Record<string, string>): Promise<{ req: ReturnType<typeof httpRequest> }> {
+    const opts: RequestOptions & { headers: Record<string, string> } = {
+      method,
+      host: base.hostname,
+      port: base.port || (base.protocol === 'https:' ? 443 : 80),
+      path: base.pathname.replace(/\/$/, '') + path,
+      headers: { Accept: 'application/json', ...headers },
+    };
+    await kc.applyToHTTPSOptions(opts as never);
+    const req = (base.protocol === 'https:' ? httpsRequest : httpRequest)(opts);
+    return { req };
+  }
+
+  return {
+    token: user?.token,
+    async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<KubeResponse<T>> {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const { req } = await open(method, path, payload === undefined ? {} : { 'Content-Type': contentType });
+      return new Promise((resolve, reject) => {
+        req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
+        req.on('error', reject);
+        req.on('response', (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            let parsed: T | undefined;
+            try {
+              parsed = text ? (JSON.parse(text) as T) : undefined;
+            } catch {
+              parsed = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed, text });
+          });
+        });
+        req.end(payload);
+      });
+    },
+    async watch(path, onEvent, signal) {
+      const { req } = await open('GET', path, {});
+      return new Promise((resolve, reject) => {
+        const abort = (): void => {
+          req.destroy();
+          resolve();
+        };
+        if (signal.aborted) return abort();
+        signal.addEventListener('abort', abort, { once: true });
+        req.on('error', (e) => {
+          signal.removeEventListener('abort', abort);
+          if (signal.aborted) resolve();
+          else reject(e);
+        });
+        req.on('response', (res: IncomingMessage) => {
+          if ((res.statusCode ?? 0) >= 300) {
+            let t = '';
+            res.on('data', (c: Buffer) => { t += c.toString(); });
+            res.on('end', () => reject(new Error(`watch ${path}: HTTP ${res.statusCode}: ${t.slice(0, 300)}`)));
+            return;
+          }
+          let buf = '';
+          res.on('data', (c: Buffer) => {
+            buf += c.toString();
+            let nl: number;
+            while ((nl = buf.indexOf('\n')) >= 0) {
+              const line = buf.slice(0, nl).trim();
+              buf = buf.slice(nl + 1);
+              if (!line) continue;
+              try {
+                const ev = JSON.parse(line) as { type: string; object: unknown };
+                onEvent(ev.type, ev.object);
+              } catch {
+                // A malformed line is skipped; the relist that follows any gap repairs state.
+              }
+            }
+          });
+          res.on('end', () => {
+            signal.removeEventListener('abort', abort);
+            resolve();
+          });
+          res.on('error', () => resolve());
+        });
+        req.end();
+      });
+    },
+  };
+}

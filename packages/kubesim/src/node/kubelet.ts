@@ -1,0 +1,170 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BackOffOptions } from './back-off.js';
+import type { ImageMap } from './image-map.js';
+import type { Pod } from './pod-types.js';
+import type { EnvSources } from './container-env.js';
+import { createKubeClient } from './kube-client.js';
+import type { KubeClient } from './kube-client.js';
+import { EventRecorder } from './events.js';
+import { IpAllocator } from './ip-allocator.js';
+import { LogStore } from './log-store.js';
+import { PodWorker } from './pod-worker.js';
+import { registerNode } from './node-registration.js';
+import { startKubeletServer } from './kubelet-server.js';
+import { signalGroup } from './container-process.js';
+import { statsSummary } from './stats-summary.js';
+
+export interface KubeletOptions {
+  /** kubeconfig YAML text: the kubelet is an ordinary API client and can join any API server. */
+  kubeconfig: string;
+  /** default "kubesim-node" */
+  nodeName?: string;
+  images: ImageMap;
+  /** default "127.244" -> pod IPs 127.244.x.y */
+  podCidrPrefix?: string;
+  /** default a temp dir (removed on stop) */
+  logDir?: string;
+  now?: () => number;
+  /** CrashLoopBackOff / image pull back-off; defaults are the real kubelet's (10s doubling to 300s). */
+  backOff?: BackOffOptions;
+  /** Node Ready heartbeat and Lease renewal period; default 10s as the kubelet. */
+  heartbeatMs?: number;
+}
+
+export interface Kubelet {
+  nodeName: string;
+  /** Stops all pods' processes it started (SIGKILL, whole process groups) and its server. */
+  stop(): Promise<void>;
+}
+
+interface PodList { metadata?: { resourceVersion?: string }; items?: Pod[] }
+
+function envSources(client: KubeClient): EnvSources {
+  const get = async (kind: 'configmaps' | 'secrets', ns: string, name: string): Promise<Record<string, string> | undefined> => {
+    const r = await client.request<{ data?: Record<string, string>; stringData?: Record<string, string> }>('GET', `/api/v1/namespaces/${ns}/${kind}/${encodeURIComponent(name)}`);
+    if (r.status === 404) return undefined;
+    if (r.status >= 300 || !r.body) throw new Error(`reading ${kind} ${ns}/${name}: HTTP ${r.status}`);
+    const data = r.body.data ?? {};
+    if (kind === 'configmaps') return data;
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+  };
+  return { configMap: (ns, n) => get('configmaps', ns, n), secret: (ns, n) => get('secrets', ns, n) };
+}
+
+/**
+ * Starts a kubelet: registers the Node, serves logs/exec/stats, and runs every pod bound to the
+ * node (list + watch with fieldSelector spec.nodeName) as local processes.
+ */
+export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
+  const nodeName = options.nodeName ?? 'kubesim-node';
+  const now = options.now ?? Date.now;
+  const prefix = options.podCidrPrefix ?? '127.244';
+  const client = createKubeClient(options.kubeconfig);
+  const ownLogDir = options.logDir === undefined;
+  const logDir = options.logDir ?? (await mkdtemp(join(tmpdir(), 'kubesim-kubelet-')));
+  const logs = new LogStore(logDir, now);
+  const ips = new IpAllocator(prefix);
+  const events = new EventRecorder(client, nodeName, now);
+  const sources = envSources(client);
+  const workers = new Map<string, PodWorker>();
+  const byName = (ns: string, name: string): PodWorker | undefined => [...workers.values()].find((w) => w.namespace === ns && w.name === name);
+
+  const server = await startKubeletServer({
+    token: client.token,
+    logs,
+    container: (ns, pod, c) => byName(ns, pod)?.running(c),
+    podExists: (ns, pod) => byName(ns, pod) !== undefined,
+    statsSummary: () => statsSummary(nodeName, [...workers.values()], now),
+  });
+
+  // Last resort: if this Node process exits without stop(), its pods must not outlive it.
+  const onExit = (): void => {
+    for (const w of workers.values()) for (const g of w.pgids()) signalGroup(g, 'SIGKILL');
+  };
+  process.on('exit', onExit);
+
+  let stopHeartbeat: () => void = () => {};
+  try {
+    stopHeartbeat = await registerNode({ client, nodeName, kubeletPort: server.port, podCidr: `${prefix}.0.0/16`, now, heartbeatMs: options.heartbeatMs });
+  } catch (e) {
+    await server.close();
+    process.off('exit', onExit);
+    throw e;
+  }
+
+  const deleteNow = (pod: Pod): void => {
+    const ns = pod.metadata.namespace ?? 'default';
+    void client.request('DELETE', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch(() => undefined);
+  };
+
+  const upsert = (pod: Pod): void => {
+    const uid = pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const w = workers.get(uid);
+    if (w) return w.update(pod);
+    if (pod.spec.nodeName !== nodeName) return;
+    const phase = pod.status?.phase;
+    if (pod.metadata.deletionTimestamp) return deleteNow(pod); // nothing of it runs here
+    if (phase === 'Succeeded' || phase === 'Failed') return; // finished in an earlier life
+    const ip = ips.allocate();
+    const worker: PodWorker = new PodWorker(pod, ip, {
+      client, events, logs, images: options.images, envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
+      onGone: () => {
+        if (workers.get(uid) === worker) workers.delete(uid);
+        ips.release(ip);
+      },
+    });
+    workers.set(uid, worker);
+    worker.start();
+  };
+
+  const gone = (pod: Pod): void => {
+    const w = workers.get(pod.metadata.uid ?? '');
+    // Removed without the graceful sequence finishing here (force delete): still stop it properly.
+    if (w && !w.isTerminating) void w.stop(pod.metadata.deletionGracePeriodSeconds ?? 0);
+  };
+
+  const stopAll = new AbortController();
+  const selector = encodeURIComponent(`spec.nodeName=${nodeName}`);
+  const loop = async (): Promise<void> => {
+    while (!stopAll.signal.aborted) {
+      try {
+        const list = await client.request<PodList>('GET', `/api/v1/pods?fieldSelector=${selector}`);
+        if (list.status !== 200 || !list.body) throw new Error(`listing pods: HTTP ${list.status}`);
+        const seen = new Set<string>();
+        for (const p of list.body.items ?? []) {
+          seen.add(p.metadata.uid ?? '');
+          upsert(p);
+        }
+        for (const [uid, w] of workers) if (!seen.has(uid) && !w.isTerminating) void w.stop(0);
+        const rv = list.body.metadata?.resourceVersion ?? '';
+        const watchAbort = new AbortController();
+        const relay = (): void => watchAbort.abort();
+        stopAll.signal.addEventListener('abort', relay, { once: true });
+        await client.watch(`/api/v1/pods?watch=true&allowWatchBookmarks=true&fieldSelector=${selector}&resourceVersion=${rv}`, (type, obj) => {
+          if (type === 'ADDED' || type === 'MODIFIED') upsert(obj as Pod);
+          else if (type === 'DELETED') gone(obj as Pod);
+          else if (type === 'ERROR') watchAbort.abort(); // e.g. 410 Gone: relist
+        }, watchAbort.signal);
+        stopAll.signal.removeEventListener('abort', relay);
+      } catch {
+        if (!stopAll.signal.aborted) await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+  const looping = loop();
+
+  return {
+    nodeName,
+    async stop() {
+      stopAll.abort();
+      stopHeartbeat();
+      await looping;
+      await Promise.all([...workers.values()].map((w) => w.stop('now')));
+      await server.close();
+      process.off('exit', onExit);
+      if (ownLogDir) await rm(logDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,429 @@
+import type { BackOffOptions } from './back-off.js';
+import type { EnvSources } from './container-env.js';
+import type { EventRecorder } from './events.js';
+import type { ImageMap } from './image-map.js';
+import type { KubeClient } from './kube-client.js';
+import type { LogStore } from './log-store.js';
+import type { Pod, PodCondition } from './pod-types.js';
+import type { ActionTarget } from './handler-action.js';
+import type { RunningContainer } from './container-record.js';
+import { ContainerRecord } from './container-record.js';
+import { buildPodStatus, podPhase } from './pod-status.js';
+import { buildContainerEnv } from './container-env.js';
+import { combineArgv, expandArgv, notFoundMessage, resolveExecutable } from './container-command.js';
+import { startContainerProcess } from './container-process.js';
+import { Prober } from './prober.js';
+import { killContainer } from './kill-container.js';
+
+export interface PodWorkerDeps {
+  client: KubeClient;
+  events: EventRecorder;
+  logs: LogStore;
+  images: ImageMap;
+  envSources: EnvSources;
+  nodeName: string;
+  hostIP: string;
+  now: () => number;
+  backOff: BackOffOptions;
+  /** Called once the pod is finished on this node (deleted, or its processes stopped). */
+  onGone(): void;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Runs one pod: init containers in order, then the containers; restarts per restartPolicy with
+ * CrashLoopBackOff; probes; and on deletion the Kubernetes termination sequence (readiness off,
+ * preStop, SIGTERM, SIGKILL at the grace deadline), then deletes the pod object.
+ */
+export class PodWorker {
+  readonly init: ContainerRecord[];
+  readonly containers: ContainerRecord[];
+  private pod: Pod;
+  private readonly startTime: string;
+  private failed = false;
+  private terminating = false;
+  private stopped = false;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private syncing = false;
+  private resync = false;
+  private lastPushed = '';
+  private pushing: Promise<void> = Promise.resolve();
+  private conditions: PodCondition[] = [];
+
+  constructor(pod: Pod, readonly podIP: string, private readonly d: PodWorkerDeps) {
+    this.pod = pod;
+    this.startTime = iso(d.now());
+    this.init = (pod.spec.initContainers ?? []).map((c) => new ContainerRecord(c, true, d.backOff));
+    this.containers = pod.spec.containers.map((c) => new ContainerRecord(c, false, d.backOff));
+    for (const c of [...this.init, ...this.containers]) c.state = { waiting: { reason: c.isInit || this.init.length === 0 ? 'ContainerCreating' : 'PodInitializing' } };
+  }
+
+  get namespace(): string { return this.pod.metadata.namespace ?? 'default'; }
+  get name(): string { return this.pod.metadata.name; }
+  get uid(): string { return this.pod.metadata.uid ?? ''; }
+
+  /** The container exec/logs/stats may use, when it runs. */
+  running(container: string | undefined): RunningContainer | undefined {
+    const all = [...this.containers, ...this.init];
+    const c = container ? all.find((x) => x.spec.name === container) : this.containers[0];
+    return c?.running;
+  }
+
+  runningPids(): { container: string; pid: number; startedAt: string }[] {
+    return [...this.init, ...this.containers].flatMap((c) => (c.proc && c.state.running ? [{ container: c.spec.name, pid: c.proc.pid, startedAt: c.state.running.startedAt }] : []));
+  }
+
+  start(): void {
+    this.d.events.record(this.pod, 'Normal', 'Scheduled', `Successfully assigned ${this.namespace}/${this.name} to ${this.d.nodeName}`);
+    this.schedule(0);
+  }
+
+  /** A newer version of the pod object arrived from the API server. */
+  update(pod: Pod): void {
+    if (pod.metadata.uid !== this.pod.metadata.uid) return;
+    this.pod = pod;
+    if (pod.metadata.deletionTimestamp && !this.terminating) void this.terminate(true);
+    else this.push();
+  }
+
+  /**
+   * The object is gone (force-deleted) or the kubelet stops: no status writes. 'now' SIGKILLs at
+   * once (kubelet shutdown); a number runs SIGTERM with that grace (at least 2s, as the kubelet).
+   */
+  async stop(grace: number | 'now'): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    if (grace === 'now') {
+      for (const c of [...this.init, ...this.containers]) {
+        c.stopProbers();
+        if (c.waitTimer) clearTimeout(c.waitTimer);
+        c.proc?.signal('SIGKILL');
+      }
+      await Promise.all([...this.init, ...this.containers].map((c) => c.proc?.exited));
+    } else {
+      await this.killAll(grace, false);
+    }
+    this.d.onGone();
+  }
+
+  /** Process group ids of everything running (for the kubelet's last-resort cleanup on exit). */
+  pgids(): number[] {
+    return [...this.init, ...this.containers].flatMap((c) => (c.proc ? [c.proc.pid] : []));
+  }
+
+  get isTerminating(): boolean { return this.terminating; }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped || this.terminating) return;
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(() => void this.sync(), Math.max(0, delayMs));
+  }
+
+  private async sync(): Promise<void> {
+    if (this.syncing) {
+      this.resync = true;
+      return;
+    }
+    this.syncing = true;
+    try {
+      do {
+        this.resync = false;
+        await this.syncOnce();
+      } while (this.resync && !this.stopped && !this.terminating);
+    } finally {
+      this.syncing = false;
+    }
+    this.push();
+  }
+
+  private async syncOnce(): Promise<void> {
+    if (this.stopped || this.terminating || this.failed) return;
+    const now = this.d.now();
+    const firstPendingInit = this.init.find((c) => !c.done);
+    const candidates = firstPendingInit ? [firstPendingInit] : this.containers;
+    let wake = Infinity;
+    for (const c of candidates) {
+      if (c.proc || c.killing || c.done) continue;
+      if (now < c.nextStartAt) {
+        wake = Math.min(wake, c.nextStartAt);
+        continue;
+      }
+      await this.startContainer(c);
+      if (!c.proc && !c.done) wake = Math.min(wake, c.nextStartAt);
+    }
+    if (wake !== Infinity) this.schedule(wake - this.d.now());
+  }
+
+  private crashLoopMessage(c: ContainerRecord, delayMs: number): string {
+    return `back-off ${Math.round(delayMs / 1000)}s restarting failed container=${c.spec.name} pod=${this.name}_${this.namespace}(${this.uid})`;
+  }
+
+  /** A waiting reason that becomes `later` when the back-off wait starts, as the kubelet shows them. */
+  private setWaiting(c: ContainerRecord, reason: string, message: string, later?: { reason: string; message: string }): void {
+    c.state = { waiting: { reason, message } };
+    if (c.waitTimer) clearTimeout(c.waitTimer);
+    c.waitTimer = undefined;
+    if (later) {
+      c.waitTimer = setTimeout(() => {
+        if (c.state.waiting?.reason === reason) {
+          c.state = { waiting: later };
+          this.push();
+        }
+      }, Math.min(1000, Math.max(0, c.nextStartAt - this.d.now()) / 2));
+    }
+  }
+
+  private fieldPath(c: ContainerRecord): string {
+    return `spec.${c.isInit ? 'initContainers' : 'containers'}{${c.spec.name}}`;
+  }
+
+  private async startContainer(c: ContainerRecord): Promise<void> {
+    const spec = c.spec;
+    const ref = spec.image ?? '';
+    const image = this.d.images[ref];
+    const fp = this.fieldPath(c);
+    if (!image) {
+      const delay = c.pullBackOff.next(0);
+      c.nextStartAt = this.d.now() + delay;
+      const msg = `failed to pull and unpack image "${ref}": image not found in the kubesim image map`;
+      this.d.events.record(this.pod, 'Normal', 'Pulling', `Pulling image "${ref}"`, fp);
+      this.d.events.record(this.pod, 'Warning', 'Failed', `Failed to pull image "${ref}": ${msg}`, fp);
+      this.d.events.record(this.pod, 'Warning', 'Failed', 'Error: ErrImagePull', fp);
+      this.setWaiting(c, 'ErrImagePull', msg, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${ref}": ErrImagePull: ${msg}` });
+      return;
+    }
+    c.pullBackOff.next(Infinity); // a successful "pull" resets the pull back-off
+    const envResult = await buildContainerEnv({ pod: this.pod, container: spec, image, podIP: this.podIP, hostIP: this.d.hostIP, sources: this.d.envSources });
+    if (this.terminating || this.stopped) return;
+    if (envResult.kind === 'error') {
+      // The kubelet retries config errors on its next sync; 2s keeps the loop cheap.
+      c.nextStartAt = this.d.now() + 2000;
+      this.d.events.record(this.pod, 'Warning', 'Failed', `Error: ${envResult.message}`, fp);
+      this.setWaiting(c, 'CreateContainerConfigError', envResult.message);
+      return;
+    }
+    const env = envResult.env;
+    const argv = expandArgv(combineArgv(spec, image), env);
+    const cwd = spec.workingDir ?? image.workingDir ?? '/';
+    if (argv.length === 0) {
+      c.nextStartAt = this.d.now() + 2000;
+      this.setWaiting(c, 'CreateContainerError', 'no command specified');
+      this.d.events.record(this.pod, 'Warning', 'Failed', 'Error: no command specified', fp);
+      return;
+    }
+    const attempt = c.restartCount;
+    const containerID = `kubesim://${this.uid}-${spec.name}-${attempt}`;
+    const file = resolveExecutable(argv[0]!, env.PATH ?? '', cwd);
+    const writer = this.d.logs.open(this.namespace, this.name, this.uid, spec.name);
+    this.d.events.record(this.pod, 'Normal', 'Pulled', `Container image "${ref}" already present on machine`, fp);
+    this.d.events.record(this.pod, 'Normal', 'Created', `Created container ${spec.name}`, fp);
+    const started = file
+      ? await startContainerProcess({ file, argv, cwd, env, now: this.d.now, onOutput: (s, chunk) => writer.write(s, chunk) })
+      : { kind: 'failed' as const, message: notFoundMessage(argv[0]!) };
+    if (started.kind === 'failed') {
+      writer.close();
+      const message = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${started.message}: unknown`;
+      this.d.events.record(this.pod, 'Warning', 'Failed', `Error: ${message}`, fp);
+      const t = iso(this.d.now());
+      c.containerID = containerID;
+      this.afterExit(c, { exitCode: 128, reason: 'StartError', message, startedAt: t, finishedAt: t, ranForMs: 0, startError: true });
+      return;
+    }
+    const proc = started.process;
+    if (this.terminating || this.stopped) {
+      proc.signal('SIGKILL');
+      writer.close();
+      return;
+    }
+    c.proc = proc;
+    c.containerID = containerID;
+    c.running = { env, cwd, pid: proc.pid };
+    c.state = { running: { startedAt: iso(proc.startedAt) } };
+    if (c.waitTimer) clearTimeout(c.waitTimer);
+    c.ready = false;
+    c.started = false;
+    this.d.events.record(this.pod, 'Normal', 'Started', `Started container ${spec.name}`, fp);
+    if (!c.isInit) this.startProbes(c);
+    this.push();
+    void proc.exited.then((exit) => {
+      writer.close();
+      c.proc = undefined;
+      c.running = undefined;
+      c.stopProbers();
+      c.ready = false;
+      const startedAt = iso(proc.startedAt);
+      this.afterExit(c, {
+        exitCode: exit.exitCode,
+        reason: exit.exitCode === 0 ? 'Completed' : 'Error',
+        startedAt,
+        finishedAt: iso(exit.finishedAt),
+        ranForMs: exit.finishedAt - proc.startedAt,
+        startError: false,
+      });
+    });
+  }
+
+  private afterExit(c: ContainerRecord, x: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string; ranForMs: number; startError: boolean }): void {
+    const terminated = { exitCode: x.exitCode, reason: x.reason, startedAt: x.startedAt, finishedAt: x.finishedAt, ...(x.message ? { message: x.message } : {}), ...(c.containerID ? { containerID: c.containerID } : {}) };
+    c.lastExitCode = x.exitCode;
+    c.started = false;
+    const policy = this.pod.spec.restartPolicy ?? 'Always';
+    // Init containers never restart "Always" on success; a failed init under Never fails the pod.
+    const restart = this.terminating || this.stopped
+      ? false
+      : c.isInit
+        ? x.exitCode !== 0 && policy !== 'Never'
+        : policy === 'Always' || (policy === 'OnFailure' && x.exitCode !== 0);
+    if (!restart) {
+      c.state = { terminated };
+      c.done = !this.terminating && !this.stopped ? (c.isInit ? x.exitCode === 0 : true) : c.done;
+      if (c.isInit && x.exitCode !== 0 && !this.terminating && !this.stopped) {
+        this.failed = true;
+        c.done = true;
+      }
+      this.push();
+      this.schedule(0);
+      return;
+    }
+    const delay = c.crashBackOff.next(x.ranForMs);
+    c.lastState = { terminated };
+    c.restartCount++;
+    c.nextStartAt = this.d.now() + delay;
+    if (delay > 0) {
+      this.d.events.record(this.pod, 'Warning', 'BackOff', 'Back-off restarting failed container', this.fieldPath(c));
+      this.setWaiting(c, x.startError ? 'RunContainerError' : 'CrashLoopBackOff', x.startError ? x.message ?? '' : this.crashLoopMessage(c, delay),
+        x.startError ? { reason: 'CrashLoopBackOff', message: this.crashLoopMessage(c, delay) } : undefined);
+    } else {
+      this.setWaiting(c, x.startError ? 'RunContainerError' : 'ContainerCreating', x.message ?? '');
+    }
+    this.push();
+    this.schedule(delay);
+  }
+
+  private target(c: ContainerRecord): ActionTarget {
+    return { podIP: this.podIP, container: c.spec, env: c.running?.env ?? {}, cwd: c.running?.cwd ?? '/' };
+  }
+
+  private startProbes(c: ContainerRecord): void {
+    const spec = c.spec;
+    const fp = this.fieldPath(c);
+    const unhealthy = (label: string) => (r: { message: string }) => this.d.events.record(this.pod, 'Warning', 'Unhealthy', `${label} probe failed: ${r.message}`, fp);
+    const startMain = (): void => {
+      c.started = true;
+      if (spec.livenessProbe) {
+        const p = new Prober({ kind: 'liveness', probe: spec.livenessProbe, target: () => this.target(c), onFailure: unhealthy('Liveness'), onResult: (ok) => {
+          if (!ok) this.probeKill(c, 'liveness', spec.livenessProbe!.terminationGracePeriodSeconds);
+        } });
+        c.probers.push(p);
+        p.start();
+      }
+      if (spec.readinessProbe) {
+        const p = new Prober({ kind: 'readiness', probe: spec.readinessProbe, target: () => this.target(c), onFailure: unhealthy('Readiness'), onResult: (ok) => {
+          c.ready = ok && !this.terminating;
+          this.push();
+        } });
+        c.probers.push(p);
+        p.start();
+      } else {
+        c.ready = true;
+      }
+      this.push();
+    };
+    if (!spec.startupProbe) return startMain();
+    const p = new Prober({ kind: 'startup', probe: spec.startupProbe, target: () => this.target(c), onFailure: unhealthy('Startup'), onResult: (ok) => {
+      if (ok) {
+        p.stop();
+        c.probers = c.probers.filter((x) => x !== p);
+        startMain();
+      } else {
+        this.probeKill(c, 'startup', spec.startupProbe!.terminationGracePeriodSeconds);
+      }
+    } });
+    c.probers.push(p);
+    p.start();
+  }
+
+  private probeKill(c: ContainerRecord, which: string, probeGrace: number | undefined): void {
+    if (!c.proc || c.killing || this.terminating) return;
+    c.stopProbers();
+    c.ready = false;
+    this.push();
+    this.d.events.record(this.pod, 'Normal', 'Killing', `Container ${c.spec.name} failed ${which} probe, will be restarted`, this.fieldPath(c));
+    const grace = probeGrace ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    c.killing = killContainer(c.proc, { grace, preStop: c.spec.lifecycle?.preStop, target: this.target(c), now: this.d.now }).finally(() => {
+      c.killing = undefined;
+    });
+  }
+
+  private async killAll(graceSeconds: number, runPreStop: boolean): Promise<void> {
+    for (const c of [...this.init, ...this.containers]) {
+      c.stopProbers();
+      if (c.waitTimer) clearTimeout(c.waitTimer);
+    }
+    await Promise.all([...this.init, ...this.containers].map(async (c) => {
+      if (c.killing) await c.killing;
+      const proc = c.proc;
+      if (!proc) return;
+      await killContainer(proc, { grace: graceSeconds, preStop: runPreStop ? c.spec.lifecycle?.preStop : undefined, target: this.target(c), now: this.d.now });
+      await proc.exited;
+    }));
+  }
+
+  /** Graceful deletion: the Kubernetes termination sequence, then the pod object is removed. */
+  private async terminate(deleteObject: boolean): Promise<void> {
+    this.terminating = true;
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    for (const c of [...this.init, ...this.containers]) c.ready = false;
+    this.push();
+    const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    for (const c of this.containers) if (c.proc) this.d.events.record(this.pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`, this.fieldPath(c));
+    await this.killAll(grace, true);
+    // Let the exit handlers record terminated states before the final status.
+    await new Promise((r) => setImmediate(r));
+    for (const c of [...this.init, ...this.containers]) {
+      if (c.state.waiting) c.state = { terminated: { exitCode: 0, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' } };
+    }
+    this.push();
+    await this.pushing;
+    if (deleteObject && !this.stopped) {
+      const path = `/api/v1/namespaces/${this.namespace}/pods/${this.name}`;
+      await this.d.client.request('DELETE', path, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: this.uid } }).catch(() => undefined);
+    }
+    if (!this.stopped) {
+      this.stopped = true;
+      this.d.onGone();
+    }
+  }
+
+  /** The pod's phase as currently computed (for tests and the kubelet). */
+  phase(): string {
+    return podPhase({ init: this.init, containers: this.containers, failed: this.failed, pod: this.pod });
+  }
+
+  /** Writes the status (merge patch on pods/status) when it changed; writes are serialized. */
+  private push(): void {
+    if (this.stopped) return;
+    const status = buildPodStatus({
+      pod: this.pod, podIP: this.podIP, hostIP: this.d.hostIP, startTime: this.startTime, init: this.init, containers: this.containers,
+      failed: this.failed, terminating: this.terminating, previous: this.conditions, now: iso(this.d.now()),
+    });
+    if (this.terminating && status.phase === 'Running') status.phase = 'Running';
+    this.conditions = status.conditions ?? [];
+    const body = JSON.stringify(status);
+    if (body === this.lastPushed) return;
+    this.lastPushed = body;
+    const path = `/api/v1/namespaces/${this.namespace}/pods/${this.name}/status`;
+    this.pushing = this.pushing.then(async () => {
+      if (this.lastPushed !== body) return; // a newer status superseded this one
+      const r = await this.d.client.request('PATCH', path, { status }, 'application/merge-patch+json').catch((e: Error) => ({ status: 0, text: e.message }));
+      if (r.status >= 300 || r.status === 0) {
+        if (r.status === 404) return;
+        // Retry once the API server is reachable again: forget the last write so the next push sends it.
+        this.lastPushed = '';
+        setTimeout(() => this.push(), 1000);
+      }
+    });
+  }
+}
