@@ -97,7 +97,16 @@ export function applyEntry(previous: RunState, entry: JournalEntry): RunState {
     case 'run-started':
       return s;
     case 'run-resumed':
-      return { ...s, status: 'running', reason: undefined };
+      // A human resumed: a paused step is run again (never skipped: that is `promoted`), and a
+      // failure after the point of no return is retried. Before it, a failure keeps the run
+      // rolling back: resume continues the rollback.
+      return {
+        ...s,
+        status: 'running',
+        reason: undefined,
+        paused: undefined,
+        failure: s.pointOfNoReturn === undefined ? s.failure : undefined,
+      };
     case 'step-started':
       return {
         ...s,

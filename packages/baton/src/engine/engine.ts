@@ -1,0 +1,215 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { JsonObject } from '../json.js';
+import { BatonError } from '../errors.js';
+import type { PlannedStep, StepRegistry } from './step.js';
+import type { EngineOptions } from './engine-options.js';
+import type { EngineEvent } from './engine-event.js';
+import type { JournalEntry } from './journal.js';
+import { deriveRunState } from './run-state.js';
+import type { RunState } from './run-state.js';
+import { isFinalStatus } from './run-status.js';
+import { outcomeOf } from './run-outcome.js';
+import type { RunOutcome } from './run-outcome.js';
+import { RunDriver } from './run-driver.js';
+import { silentLogger } from './run-context.js';
+
+export type { EngineOptions } from './engine-options.js';
+export type { RunOutcome } from './run-outcome.js';
+export type { RunStatus } from './run-status.js';
+export type { EngineEvent } from './engine-event.js';
+
+export interface StartRunOptions extends EngineOptions {
+  /** Default: `<app>-<yyyymmdd>-<hhmmss>-<random>`. Must not exist yet. */
+  runId?: string;
+  app: string;
+  namespace: string;
+  steps: PlannedStep[];
+  meta?: JsonObject;
+}
+
+/**
+ * Starts a run of `steps` and drives it to its next resting state: succeeded, rolled-back,
+ * paused or halted. Holds the app's lock for as long as it acts; throws RunLockedError (LOCKED)
+ * when another run of the app is live, and BatonError PLAN_INVALID before writing anything when
+ * the plan has duplicate step ids or kinds missing from the registry.
+ */
+export async function startRun(o: StartRunOptions): Promise<RunOutcome> {
+  validatePlan(o.steps, o.registry);
+  const now = o.now ?? Date.now;
+  const runId = o.runId ?? newRunId(o.app, now());
+  const holder = o.holder ?? defaultHolder();
+  return withLock(o, { app: o.app, namespace: o.namespace }, holder, async (lost) => {
+    if ((await o.journal.read(runId)).length > 0) {
+      throw new BatonError('RUN_EXISTS', `run ${runId} already exists`, { hint: `resume it: baton resume ${runId}` });
+    }
+    const first: JournalEntry = {
+      at: now(),
+      runId,
+      type: 'run-started',
+      app: o.app,
+      namespace: o.namespace,
+      steps: o.steps,
+      meta: o.meta ?? {},
+      holder,
+    };
+    await o.journal.append(first);
+    emit(o, first);
+    return { driver: driver(o, deriveRunState([first]), lost) };
+  });
+}
+
+/**
+ * Continues a run that stopped: after a crash (an in-flight step runs again, an in-flight undo
+ * continues), a halt (the failed step is retried after the point of no return; before it the
+ * rollback continues) or a pause (the paused step runs again: promoting is `promoteRun`). A run
+ * in a final state is returned as is, without taking the lock.
+ */
+export async function resumeRun(o: EngineOptions & { runId: string }): Promise<RunOutcome> {
+  const known = await readState(o, o.runId);
+  if (isFinalStatus(known.status)) return outcomeOf(known);
+  const holder = o.holder ?? defaultHolder();
+  return withLock(o, known, holder, async (lost) => {
+    const state = await readState(o, o.runId);
+    if (isFinalStatus(state.status)) return { outcome: outcomeOf(state) };
+    const d = driver(o, state, lost);
+    await d.record({ type: 'run-resumed', holder });
+    return { driver: d };
+  });
+}
+
+/**
+ * Aborts a stopped run (paused, halted, or left running by a crash). Before the point of no
+ * return it rolls back (`rolled-back`); after it the run ends `aborted`, nothing undone, and the
+ * reason says so. A live run's lock makes this throw LOCKED: cancel that process instead (its
+ * SIGINT rolls back). Throws RUN_FINISHED for a run already in a final state.
+ */
+export async function abortRun(o: EngineOptions & { runId: string; reason: string }): Promise<RunOutcome> {
+  const known = await readState(o, o.runId);
+  assertNotFinal(known, 'abort');
+  const holder = o.holder ?? defaultHolder();
+  return withLock(o, known, holder, async (lost) => {
+    const state = await readState(o, o.runId);
+    assertNotFinal(state, 'abort');
+    const d = driver(o, state, lost);
+    await d.record({ type: 'abort-requested', reason: o.reason, by: holder });
+    return { driver: d };
+  });
+}
+
+/** Approves a paused run's paused step (it counts as done) and continues after it. */
+export async function promoteRun(o: EngineOptions & { runId: string }): Promise<RunOutcome> {
+  const known = await readState(o, o.runId);
+  assertPaused(known);
+  const holder = o.holder ?? defaultHolder();
+  return withLock(o, known, holder, async (lost) => {
+    const state = await readState(o, o.runId);
+    const paused = assertPaused(state);
+    const d = driver(o, state, lost);
+    await d.record({ type: 'promoted', stepId: paused, by: holder });
+    return { driver: d };
+  });
+}
+
+/** Every check that can be made before acting: unique ids, known kinds. */
+export function validatePlan(steps: readonly PlannedStep[], registry: StepRegistry): void {
+  const seen = new Set<string>();
+  for (const step of steps) {
+    if (seen.has(step.id)) throw new BatonError('PLAN_INVALID', `step id ${step.id} appears twice in the plan`);
+    seen.add(step.id);
+    if (registry[step.kind] === undefined) {
+      throw new BatonError('PLAN_INVALID', `step ${step.id}: no step kind ${JSON.stringify(step.kind)} is registered`);
+    }
+  }
+}
+
+type Prepared = { driver: RunDriver; outcome?: undefined } | { outcome: RunOutcome; driver?: undefined };
+
+/**
+ * Takes the lock, renews it while the prepared driver runs, and always releases it. `lost`
+ * aborts when a renewal fails: the driver then stops writing and cancels the step in flight.
+ */
+async function withLock(
+  o: EngineOptions,
+  target: { app: string; namespace: string },
+  holder: string,
+  prepare: (lost: AbortSignal) => Promise<Prepared>,
+): Promise<RunOutcome> {
+  const handle = await o.lock.acquire({ app: target.app, namespace: target.namespace }, holder);
+  const lost = new AbortController();
+  const timer = setInterval(() => {
+    handle.renew().catch((error: unknown) => {
+      if (!lost.signal.aborted) lost.abort(error);
+    });
+  }, o.lockRenewMs ?? 10_000);
+  timer.unref();
+  try {
+    const prepared = await prepare(lost.signal);
+    if (prepared.outcome !== undefined) return prepared.outcome;
+    validatePlan(prepared.driver.current.steps, o.registry);
+    return await prepared.driver.drive();
+  } finally {
+    clearInterval(timer);
+    await handle.release();
+  }
+}
+
+function driver(o: EngineOptions, state: RunState, lost: AbortSignal): RunDriver {
+  return new RunDriver(
+    {
+      journal: o.journal,
+      registry: o.registry,
+      probe: o.probe,
+      log: o.log ?? silentLogger,
+      now: o.now ?? Date.now,
+      delay: o.delay ?? ((ms, signal) => sleep(ms, undefined, signal === undefined ? {} : { signal })),
+      emit: (event) => emit(o, event),
+      signal: o.signal,
+      lockLost: lost,
+    },
+    state,
+  );
+}
+
+async function readState(o: EngineOptions, runId: string): Promise<RunState> {
+  const entries = await o.journal.read(runId);
+  if (entries.length === 0) {
+    throw new BatonError('RUN_NOT_FOUND', `no run ${runId} in the journal`, { hint: 'list runs with: baton releases' });
+  }
+  return deriveRunState(entries);
+}
+
+function assertNotFinal(state: RunState, action: string): void {
+  if (isFinalStatus(state.status)) {
+    throw new BatonError('RUN_FINISHED', `cannot ${action} run ${state.runId}: it already ended ${state.status}`, {
+      hint: state.status === 'succeeded' ? 'to go back, start a rollback run (baton rollback)' : undefined,
+    });
+  }
+}
+
+/** Returns the paused step's id. A crash right after a pause leaves `running` with a paused step. */
+function assertPaused(state: RunState): string {
+  if (state.paused === undefined || (state.status !== 'paused' && state.status !== 'running')) {
+    throw new BatonError('NOT_PAUSED', `run ${state.runId} is ${state.status}, not paused: nothing to promote`);
+  }
+  return state.paused.stepId;
+}
+
+function emit(o: EngineOptions, event: EngineEvent): void {
+  try {
+    o.onEvent?.(event);
+  } catch {
+    // A broken listener (a terminal UI) must never break a run.
+  }
+}
+
+function newRunId(app: string, at: number): string {
+  const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const safeApp = app.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 80) || 'run';
+  return `${safeApp}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function defaultHolder(): string {
+  return `baton pid ${process.pid} on ${hostname()}`;
+}
