@@ -16,6 +16,8 @@ export interface VersionApp {
   close(): Promise<void>;
   /** Drops every open connection at once, as a crashed process would. */
   kill(): void;
+  /** How many TCP connections this app has accepted (to observe upstream keep-alive). */
+  connectionsAccepted(): number;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface VersionApp {
  */
 export async function startVersionApp(options: VersionAppOptions): Promise<VersionApp> {
   const sockets = new Set<net.Socket>();
+  let accepted = 0;
   const ident = { 'x-version': options.version, 'x-pod': options.pod };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://app');
@@ -62,6 +65,7 @@ export async function startVersionApp(options: VersionAppOptions): Promise<Versi
   });
   server.on('connection', (s) => {
     sockets.add(s);
+    accepted++;
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve, reject) => {
@@ -78,6 +82,7 @@ export async function startVersionApp(options: VersionAppOptions): Promise<Versi
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
+    connectionsAccepted: () => accepted,
     kill: () => {
       for (const c of wss.clients) c.terminate();
       server.close();
