@@ -1,4 +1,5 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
+import { rfc3339 } from './object-time.js';
 
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
@@ -7,7 +8,7 @@ export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
  * empty maps/lists treated as absent (apimachinery's semantic DeepEqual treats nil and empty alike).
  */
 export function canonical(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return rfc3339(value.getTime());
   if (Array.isArray(value)) {
     const arr = value.map(canonical).filter((v) => v !== undefined);
     return arr.length === 0 ? undefined : arr;
