@@ -32,7 +32,11 @@ export class FileJournal implements Journal {
   }
 
   append(entry: JournalEntry): Promise<void> {
-    checkRunId(entry.runId);
+    try {
+      checkRunId(entry.runId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // Appends to one run are serialized: the order in the file is the order of the calls.
     const previous = this.queues.get(entry.runId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.write(entry));
