@@ -1,0 +1,37 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeDowntime, totalDowntimeMs } from './downtime.js';
+
+const ok = (sentAt: number, latency = 2) => ({ sentAt, doneAt: sentAt + latency, ok: true });
+const bad = (sentAt: number, latency = 1) => ({ sentAt, doneAt: sentAt + latency, ok: false });
+const opts = { noSuccessThresholdMs: 100, stoppedAt: 10_000 };
+
+describe('computeDowntime', () => {
+  it('is empty when every request succeeds quickly', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => ok(i * 10));
+    assert.deepEqual(computeDowntime(samples, opts), []);
+  });
+
+  it('turns a run of failures into one window, from first send to last failure', () => {
+    const samples = [ok(0), bad(10), bad(20), bad(30, 5), ok(40), ok(50)];
+    assert.deepEqual(computeDowntime(samples, opts), [{ start: 10, end: 35, failed: 3, kind: 'failures' }]);
+  });
+
+  it('sees a hang: no success for longer than the threshold while requests were due', () => {
+    // Requests sent at 100..400 all answered at 600 (a frozen backend that recovered).
+    const samples = [ok(0), ...[100, 200, 300, 400].map((t) => ({ sentAt: t, doneAt: 600, ok: true })), ok(700)];
+    const windows = computeDowntime(samples, opts);
+    assert.deepEqual(windows, [{ start: 100, end: 600, failed: 0, kind: 'no-success' }]);
+    assert.equal(totalDowntimeMs(windows), 500);
+  });
+
+  it('does not count slow-but-steady answers under the threshold, nor idle time between requests', () => {
+    const samples = [ok(0, 50), ok(1000, 50), ok(2000, 50)];
+    assert.deepEqual(computeDowntime(samples, opts), []);
+  });
+
+  it('keeps an outage open until the probe stopped when nothing succeeded after it', () => {
+    const samples = [ok(0), bad(100), bad(200)];
+    assert.deepEqual(computeDowntime(samples, { noSuccessThresholdMs: 100, stoppedAt: 500 }), [{ start: 100, end: 500, failed: 2, kind: 'failures' }]);
+  });
+});

@@ -1,0 +1,189 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startProbe } from './probe.js';
+import { deadPort, startDemoApp, startTestServer } from './test-servers.js';
+
+const T = { timeout: 30_000 };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('probe against real local servers', () => {
+  it('counts exactly: every 4th request answered 500, fresh share spread exactly', T, async () => {
+    let received = 0;
+    let answered500 = 0;
+    const server = await startTestServer((req, res) => {
+      received += 1;
+      const fail = received % 4 === 0;
+      if (fail) answered500 += 1;
+      res.writeHead(fail ? 500 : 200, { 'x-app-version': 'v1' });
+      res.end('x');
+      req.resume();
+    });
+    try {
+      const probe = await startProbe({ url: server.url, rps: 100, freshConnectionShare: 0.2 });
+      await sleep(1_000);
+      const record = await probe.stop();
+      assert.ok(record.requests.total >= 90, `open loop kept its rate (${record.requests.total})`);
+      assert.equal(record.requests.total, received);
+      assert.equal(record.requests.failed, answered500);
+      assert.equal(record.requests.byReason.status, answered500);
+      assert.equal(record.requests.byStatus['500'], answered500);
+      assert.equal(record.requests.byStatus['200'], received - answered500);
+      assert.equal(record.failures.count, answered500);
+      assert.equal(record.requests.fresh, Math.floor(received * 0.2));
+      assert.deepEqual(record.requests.byVersion, { v1: received });
+      assert.equal(probe.stats().failed, answered500);
+      const bucketTotal = record.buckets.reduce((s, b) => s + b.requests, 0);
+      assert.equal(bucketTotal, received);
+      assert.ok(record.requests.p50Ms !== null && record.requests.p99Ms !== null && record.requests.p50Ms <= record.requests.p99Ms);
+      assert.doesNotThrow(() => JSON.parse(JSON.stringify(record)));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts refused connections and the whole run as downtime when nothing listens', T, async () => {
+    const port = await deadPort();
+    const probe = await startProbe({ url: `http://127.0.0.1:${port}`, rps: 50 });
+    await sleep(600);
+    const record = await probe.stop();
+    assert.ok(record.requests.total >= 25);
+    assert.equal(record.requests.failed, record.requests.total);
+    assert.equal(record.requests.byReason.refused, record.requests.total);
+    assert.equal(record.requests.p50Ms, null, 'no answer, no latency');
+    const run = record.stoppedAt - record.startedAt;
+    assert.ok(record.downtime.totalMs >= run * 0.9, `downtime ${record.downtime.totalMs} of ${run} ms`);
+  });
+
+  it('is not blind: killing the backend mid-run shows failures, cut streams, SSE and WebSockets', T, async () => {
+    const app = await startDemoApp({ APP_VERSION: 'v2' });
+    try {
+      const probe = await startProbe({
+        url: app.url,
+        rps: 100,
+        streams: { count: 2, path: '/stream?seconds=10&kbps=64' },
+        sse: { count: 2, path: '/events' },
+        websockets: { count: 2, path: '/ws' },
+      });
+      await sleep(700);
+      const before = probe.stats();
+      assert.equal(before.failed, 0);
+      assert.equal(before.streamsStarted, 2);
+      probe.mark('kill');
+      await app.kill('SIGKILL');
+      await sleep(700);
+      const record = await probe.stop();
+      assert.ok(record.requests.failed > 20, `failures seen: ${record.requests.failed}`);
+      assert.equal(record.requests.byVersion.v2, record.requests.ok);
+      assert.equal(record.streams?.cut, 2);
+      assert.equal(record.streams?.completed, 0);
+      assert.ok((record.streams?.startFailed ?? 0) > 0, 'restarts after the kill fail');
+      assert.ok((record.streams?.bytesReceived ?? 0) < (record.streams?.bytesExpected ?? 0));
+      assert.equal(record.sse?.cut, 2);
+      assert.ok((record.sse?.messages ?? 0) >= 4, 'SSE ticks arrived before the kill');
+      assert.equal(record.websockets?.cut, 2);
+      assert.equal(probe.stats().streamsCut, 6);
+      const killAt = record.marks[0]?.at ?? 0;
+      assert.equal(record.marks[0]?.label, 'kill');
+      assert.ok(record.downtime.windows.some((w) => w.end > killAt + 500 && w.start < killAt + 100), JSON.stringify(record.downtime));
+    } finally {
+      await app.kill();
+    }
+  });
+
+  it('counts SSE and WebSockets ended by a draining server as cut, and streams that finish as complete', T, async () => {
+    const app = await startDemoApp({ APP_VERSION: 'v1', DRAIN_TIMEOUT_MS: '300' });
+    try {
+      const probe = await startProbe({
+        url: app.url,
+        rps: 20,
+        streams: { count: 1, path: '/stream?seconds=0.3&kbps=64' },
+        sse: { count: 3, path: '/events' },
+        websockets: { count: 1, path: '/ws' },
+      });
+      await sleep(800);
+      await app.kill('SIGTERM');
+      assert.equal(await app.exited, 0);
+      const record = await probe.stop();
+      assert.equal(record.sse?.cut, 3);
+      assert.equal(record.websockets?.cut, 1);
+      assert.match(record.websockets?.cuts.kept[0]?.message ?? '', /1001/);
+      assert.ok((record.streams?.completed ?? 0) >= 2, `streams completed: ${record.streams?.completed}`);
+    } finally {
+      await app.kill();
+    }
+  });
+
+  it('detects write-then-read data loss: a dropped row and a changed row', T, async () => {
+    const rows = new Map<string, string>();
+    let writes = 0;
+    const server = await startTestServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        if (req.method === 'POST') {
+          writes += 1;
+          const { first_name, last_name } = JSON.parse(body) as { first_name: string; last_name: string };
+          const id = String(writes);
+          // Write 3 is acknowledged but never stored; write 5 is stored wrong.
+          if (writes !== 3) rows.set(id, writes === 5 ? `${first_name} X` : `${first_name} ${last_name}`);
+          res.writeHead(201, { 'content-type': 'application/json', 'x-app-version': 'v2' });
+          res.end(JSON.stringify({ id }));
+          return;
+        }
+        const id = (req.url ?? '').split('/').pop() ?? '';
+        const name = rows.get(id);
+        res.writeHead(name === undefined ? 404 : 200, { 'content-type': 'application/json', 'x-app-version': 'v3' });
+        res.end(JSON.stringify(name === undefined ? { error: 'no such user' } : { id, full_name: name }));
+      });
+    });
+    try {
+      const probe = await startProbe({ url: server.url, rps: 10, writes: { path: '/users', rps: 20 } });
+      await sleep(500);
+      const record = await probe.stop();
+      const w = record.writes;
+      assert.ok(w !== null);
+      assert.equal(w.attempted, writes);
+      assert.ok(writes >= 8, `writes: ${writes}`);
+      assert.equal(w.lost, 2);
+      assert.equal(w.verified, writes - 2);
+      assert.equal(w.writeFailed, 0);
+      assert.deepEqual(w.losses.kept.map((l) => [l.id, l.got.startsWith('HTTP 404'), l.writtenBy, l.readBy]), [
+        ['3', true, 'v2', 'v3'],
+        ['5', false, 'v2', 'v3'],
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('measures the version split, overall and per bucket, as the backend switches', T, async () => {
+    let switched = false;
+    const served = { v1: 0, v2: 0 };
+    const server = await startTestServer((req, res) => {
+      const v = switched ? 'v2' : 'v1';
+      served[v] += 1;
+      res.writeHead(200, { 'x-app-version': v });
+      res.end();
+      req.resume();
+    });
+    try {
+      const probe = await startProbe({ url: server.url, rps: 100, bucketMs: 100 });
+      await sleep(500);
+      switched = true;
+      probe.mark('switch');
+      await sleep(500);
+      const record = await probe.stop();
+      assert.deepEqual(record.requests.byVersion, served);
+      const switchT = (record.marks[0]?.at ?? 0) - record.startedAt;
+      const early = record.buckets.filter((b) => b.t + 100 < switchT - 20);
+      const late = record.buckets.filter((b) => b.t > switchT + 20);
+      assert.ok(early.length >= 3 && late.length >= 3);
+      assert.ok(early.every((b) => b.byVersion.v2 === undefined && (b.byVersion.v1 ?? 0) > 0));
+      assert.ok(late.every((b) => b.byVersion.v1 === undefined && (b.byVersion.v2 ?? 0) > 0));
+      const mid = record.requests.total;
+      assert.equal(probe.stats(record.marks[0]?.at).byVersion.v1, undefined, `stats since the mark: only v2 (of ${mid})`);
+    } finally {
+      await server.close();
+    }
+  });
+});
