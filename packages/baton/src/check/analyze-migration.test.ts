@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isBatonError } from '../errors.js';
+import { analyzeMigration, type MigrationPhase } from './analyze-migration.js';
+import { SqlParseError } from './sql/sql-parse-error.js';
+
+// The classification table: what each kind of change is, with no phase declared.
+const classification: [string, MigrationPhase][] = [
+  ['ALTER TABLE users ADD COLUMN full_name text;', 'expand'],
+  ['CREATE TABLE audit (id bigint PRIMARY KEY, at timestamptz);', 'expand'],
+  ['CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', 'expand'],
+  ['ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', 'expand'],
+  ['ALTER TABLE orders VALIDATE CONSTRAINT fk;', 'expand'],
+  ["ALTER TYPE status ADD VALUE 'paused';", 'expand'],
+  ['ALTER TABLE users ALTER COLUMN name DROP NOT NULL;', 'expand'],
+  ['SET lock_timeout = 1000;', 'expand'],
+  ['UPDATE users SET full_name = name WHERE id >= :start AND id < :end;', 'backfill'],
+  ['DELETE FROM sessions WHERE id >= :start AND id < :end;', 'backfill'],
+  ['INSERT INTO users_v2 (id, name) SELECT id, name FROM users WHERE id >= :start AND id < :end;', 'backfill'],
+  ['ALTER TABLE users DROP COLUMN name;', 'contract'],
+  ['DROP TABLE sessions;', 'contract'],
+  ['ALTER TABLE users RENAME COLUMN name TO full_name;', 'contract'],
+  ['ALTER TABLE users RENAME TO accounts;', 'contract'],
+  ['ALTER TABLE users ALTER COLUMN age TYPE bigint;', 'contract'],
+  ['ALTER TABLE users ALTER COLUMN email SET NOT NULL;', 'contract'],
+  ["ALTER TYPE status RENAME VALUE 'a' TO 'b';", 'contract'],
+  ['TRUNCATE sessions;', 'contract'],
+  ['ALTER TABLE users ADD COLUMN full_name text;\nUPDATE users SET full_name = name WHERE id < 10;', 'expand'],
+  ['ALTER TABLE users ADD COLUMN full_name text;\nALTER TABLE users DROP COLUMN name;', 'contract'],
+];
+
+test('classification table (postgres)', () => {
+  for (const [sql, phase] of classification) {
+    assert.equal(analyzeMigration(sql, { dialect: 'postgres' }).phase, phase, sql);
+  }
+});
+
+test('classification (mysql)', () => {
+  const mysql: [string, MigrationPhase][] = [
+    ['ALTER TABLE users ADD COLUMN full_name VARCHAR(200);', 'expand'],
+    ['UPDATE users SET full_name = name WHERE id >= :start AND id < :end;', 'backfill'],
+    ['ALTER TABLE users DROP COLUMN name;', 'contract'],
+    ['ALTER TABLE users CHANGE name full_name VARCHAR(200);', 'contract'],
+    ['ALTER TABLE users MODIFY age BIGINT;', 'contract'],
+  ];
+  for (const [sql, phase] of mysql) assert.equal(analyzeMigration(sql, { dialect: 'mysql' }).phase, phase, sql);
+});
+
+test('a clean expand migration in the documented format has no findings', () => {
+  const sql = [
+    '-- baton: phase=expand',
+    'ALTER TABLE users ADD COLUMN full_name text;',
+    '-- baton: down',
+    'ALTER TABLE users DROP COLUMN full_name;',
+    '',
+  ].join('\n');
+  assert.deepEqual(analyzeMigration(sql, { dialect: 'postgres', file: '0002_full_name.sql' }), { phase: 'expand', findings: [] });
+});
+
+test('unparsable SQL throws SQL_PARSE with file:line:column, in up and in down', () => {
+  const broken = '-- baton: phase=expand\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN ;\n';
+  assert.throws(() => analyzeMigration(broken, { dialect: 'postgres', file: '0003_x.sql' }), (error: unknown) => {
+    assert.ok(isBatonError(error) && error instanceof SqlParseError);
+    assert.equal(error.code, 'SQL_PARSE');
+    assert.equal(error.line, 3);
+    assert.match(error.message, /^0003_x\.sql:3:\d+: syntax error/);
+    return true;
+  });
+  const brokenDown = 'ALTER TABLE users ADD COLUMN a text;\n-- baton: down\n\nALTER TABLE users DROP COLUMN;\n';
+  assert.throws(() => analyzeMigration(brokenDown, { dialect: 'postgres' }), (error: unknown) => error instanceof SqlParseError && error.line === 4);
+  assert.throws(() => analyzeMigration('SELECT 1;\n\nALTER TABLE t ADD COLUMN;', { dialect: 'mysql', file: 'm.sql' }), (error: unknown) => {
+    assert.ok(error instanceof SqlParseError);
+    assert.equal(error.line, 3);
+    assert.match(error.message, /^m\.sql:3:/);
+    return true;
+  });
+});
+
+test(':start/:end placeholders parse and keep columns exact', () => {
+  const sql = '-- baton: phase=backfill table=users key=id batch=1000\nUPDATE users SET a = 1 WHERE id >= :start AND id < :end;\nUPDATE users SET b = x::text WHERE id >= :start AND id < :end AND b IS NULL;';
+  assert.deepEqual(analyzeMigration(sql, { dialect: 'postgres' }), { phase: 'backfill', findings: [] });
+  assert.deepEqual(analyzeMigration(sql, { dialect: 'mysql' }).findings, []);
+});
+
+test('findings point at the statement line, after comments', () => {
+  const sql = '-- baton: phase=expand\n\n-- add the new column\nALTER TABLE users ADD COLUMN a text;\n  /* block */ CREATE INDEX i ON users (a);';
+  const [finding] = analyzeMigration(sql, { dialect: 'postgres', file: 'f.sql' }).findings;
+  assert.deepEqual({ rule: finding?.ruleId, line: finding?.line, column: finding?.column }, { rule: 'create-index-concurrently', line: 5, column: 15 });
+});
+
+test('allow= silences a rule for the file, but never phase-mismatch', () => {
+  const sql = '-- baton: phase=expand allow=create-index-concurrently,phase-mismatch\nCREATE INDEX i ON tiny (a);\nALTER TABLE t DROP COLUMN c;';
+  const ids = analyzeMigration(sql, { dialect: 'postgres' }).findings.map((f) => f.ruleId);
+  assert.ok(!ids.includes('create-index-concurrently'));
+  assert.ok(ids.includes('phase-mismatch'));
+});
+
+test('a bad header is an error finding', () => {
+  const [finding] = analyzeMigration('-- baton: phase=later\nSELECT 1;', { dialect: 'postgres' }).findings;
+  assert.equal(finding?.ruleId, 'migration-header');
+  assert.equal(finding?.line, 1);
+});

@@ -1,0 +1,15 @@
+import { test } from 'node:test';
+import { assertRuleExamples } from './rule-examples.js';
+
+test('add-column-rewrite: volatile defaults, serial, stored generated', () => {
+  assertRuleExamples('add-column-rewrite', {
+    postgres: {
+      fail: [
+        'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();',
+        'ALTER TABLE users ADD COLUMN seq bigserial;',
+        "ALTER TABLE users ADD COLUMN display_name text GENERATED ALWAYS AS (first || ' ' || last) STORED;",
+      ],
+      pass: ['ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();', 'ALTER TABLE users ADD COLUMN n int DEFAULT 0;', 'CREATE TABLE t (id bigserial PRIMARY KEY);'],
+    },
+  });
+});

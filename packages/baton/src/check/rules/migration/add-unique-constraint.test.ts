@@ -1,0 +1,11 @@
+import { test } from 'node:test';
+import { assertRuleExamples } from './rule-examples.js';
+
+test('add-unique-constraint', () => {
+  assertRuleExamples('add-unique-constraint', {
+    postgres: {
+      fail: ['ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);'],
+      pass: ['ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;'],
+    },
+  });
+});

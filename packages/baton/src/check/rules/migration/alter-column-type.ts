@@ -1,0 +1,23 @@
+import type { MigrationRule } from '../../migration/migration-rule.js';
+import { createdTables } from '../../migration/created-tables.js';
+import { operationsOf } from '../../migration/operation.js';
+
+/** A type change rewrites the table under an exclusive lock and changes what readers get. */
+export const alterColumnType: MigrationRule = {
+  severity: 'error',
+  summary: 'changing a column type rewrites the table and breaks readers of the old type',
+  dialects: ['postgres', 'mysql'],
+  check: (context) => {
+    const fresh = createdTables(context);
+    const how = context.dialect === 'postgres'
+      ? 'rewrites the table and its indexes under ACCESS EXCLUSIVE'
+      : 'copies the whole table (ALGORITHM=COPY) and blocks writes';
+    return operationsOf(context.operations, 'alter-column-type')
+      .filter((op) => !fresh.has(op.table))
+      .map((op) => ({
+        location: op.location,
+        message: `changes the type of ${op.table}.${op.column} to ${op.type}: ${how}, and the running release still expects the old type`,
+        hint: `Add a new column ${op.column}_new ${op.type}, write both from the new release, backfill it in batches (phase=backfill), switch reads, then drop ${op.column} in a phase=contract migration.${context.dialect === 'mysql' ? ' For a large table use gh-ost or pt-online-schema-change.' : ''}`,
+      }));
+  },
+};

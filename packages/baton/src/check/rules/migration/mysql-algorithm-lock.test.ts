@@ -1,0 +1,11 @@
+import { test } from 'node:test';
+import { assertRuleExamples } from './rule-examples.js';
+
+test('mysql-algorithm-lock', () => {
+  assertRuleExamples('mysql-algorithm-lock', {
+    mysql: {
+      fail: ['ALTER TABLE users ADD COLUMN a INT, ALGORITHM=COPY;', 'ALTER TABLE users ADD COLUMN a INT, LOCK=EXCLUSIVE;'],
+      pass: ['ALTER TABLE users ADD COLUMN a INT, ALGORITHM=INPLACE, LOCK=NONE;', 'ALTER TABLE users ADD COLUMN a INT, ALGORITHM=INSTANT;'],
+    },
+  });
+});

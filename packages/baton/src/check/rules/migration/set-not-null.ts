@@ -1,0 +1,25 @@
+import type { MigrationRule } from '../../migration/migration-rule.js';
+import { createdTables } from '../../migration/created-tables.js';
+import { operationsOf } from '../../migration/operation.js';
+
+/**
+ * SET NOT NULL scans the whole table under ACCESS EXCLUSIVE, unless (PostgreSQL 12+) a validated
+ * CHECK (col IS NOT NULL) already proves it: then it is instant. A VALIDATE CONSTRAINT on the
+ * table earlier in the same file is taken as that proof.
+ */
+export const setNotNull: MigrationRule = {
+  severity: 'error',
+  summary: 'SET NOT NULL on an existing column scans the table under ACCESS EXCLUSIVE',
+  dialects: ['postgres'],
+  check: (context) => {
+    const fresh = createdTables(context);
+    return operationsOf(context.operations, 'set-not-null')
+      .filter((op) => !fresh.has(op.table))
+      .filter((op) => !operationsOf(context.operations, 'validate-constraint').some((v) => v.table === op.table && v.location.line < op.location.line))
+      .map((op) => ({
+        location: op.location,
+        message: `SET NOT NULL on ${op.table}.${op.column} scans every row while holding ACCESS EXCLUSIVE (all reads and writes wait)`,
+        hint: `ALTER TABLE ${op.table} ADD CONSTRAINT ${op.column}_not_null CHECK (${op.column} IS NOT NULL) NOT VALID; then in a later migration VALIDATE CONSTRAINT ${op.column}_not_null; then SET NOT NULL (instant on PostgreSQL 12+) and DROP CONSTRAINT ${op.column}_not_null.`,
+      }));
+  },
+};
