@@ -1,6 +1,7 @@
 import type { ClusterView } from '../cluster-view.js';
 import type { KubeObject } from '../kube-objects.js';
 import {
+  creationTime,
   hostMatches,
   pathPrefixMatches,
   safeRegex,
@@ -109,7 +110,7 @@ export function routeHttpRoute(view: ClusterView, req: RequestFacts, ctx: Router
   let anyHost = false;
   const routes = view.list<HttpRoute>('HTTPRoute').filter((r) => attached(view, r));
   // Oldest first so that, on equal precedence, the older route keeps winning (spec tie-break).
-  routes.sort((a, b) => String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? '')));
+  routes.sort((a, b) => creationTime(a) - creationTime(b));
   for (const route of routes) {
     const hs = hostScore(route, req.host);
     if (hs < 0) continue;

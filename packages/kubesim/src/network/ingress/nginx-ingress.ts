@@ -1,7 +1,7 @@
 import type { ClusterView } from '../cluster-view.js';
 import type { KubeObject } from '../kube-objects.js';
 import { parseCanaryPolicy, routesToCanary, type CanaryPolicy } from './canary-policy.js';
-import { hostMatches, pathPrefixMatches, type RequestFacts, type RouteDecision, type RouterContext } from './route-decision.js';
+import { creationTime, hostMatches, pathPrefixMatches, type RequestFacts, type RouteDecision, type RouterContext } from './route-decision.js';
 
 interface IngressBackend {
   service?: { name?: string; port?: { number?: number; name?: string } };
@@ -42,9 +42,9 @@ function policyOf(ing: Ingress, ctx: RouterContext): CanaryPolicy {
 
 /** Older first, then by namespace/name: ingress-nginx lets the oldest Ingress win a conflict. */
 function byAge(a: Ingress, b: Ingress): number {
-  const ta = String(a.metadata?.creationTimestamp ?? '');
-  const tb = String(b.metadata?.creationTimestamp ?? '');
-  if (ta !== tb) return ta < tb ? -1 : 1;
+  const ta = creationTime(a);
+  const tb = creationTime(b);
+  if (ta !== tb) return ta - tb;
   const ka = `${a.metadata?.namespace}/${a.metadata?.name}`;
   const kb = `${b.metadata?.namespace}/${b.metadata?.name}`;
   return ka < kb ? -1 : ka > kb ? 1 : 0;

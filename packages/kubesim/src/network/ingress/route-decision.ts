@@ -87,3 +87,9 @@ export function safeRegex(source: string, anchored: boolean): RegExp | null {
     return null;
   }
 }
+
+/** Creation time in ms for ordering (oldest wins conflicts); objects without one sort last. */
+export function creationTime(o: { metadata?: { creationTimestamp?: string | Date } }): number {
+  const t = Date.parse(String(o.metadata?.creationTimestamp ?? ''));
+  return Number.isNaN(t) ? Number.MAX_SAFE_INTEGER : t;
+}
