@@ -1,1 +1,1 @@
-export const packageName = 'kubesim';
+export * from "./cluster.js";

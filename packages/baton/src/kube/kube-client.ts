@@ -151,6 +151,15 @@ export class KubeClient {
     }
   }
 
+  /** PUT with the object's resourceVersion: fails with 409 when someone changed it meanwhile. */
+  async replace<T extends KubeObject>(object: KubeObject): Promise<T> {
+    try {
+      return (await this.objects.replace(object as k8s.KubernetesObject, undefined, undefined, this.fieldManager)) as unknown as T;
+    } catch (error) {
+      throw toKubeApiError(error, `replace ${object.kind} ${object.metadata.name}`);
+    }
+  }
+
   /** Deletes; false when it was already gone. */
   async delete(ref: ObjectRef, options: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; gracePeriodSeconds?: number } = {}): Promise<boolean> {
     try {

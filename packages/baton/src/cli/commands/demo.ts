@@ -1,0 +1,140 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { exitCodes } from '../exit-codes.js';
+import { printJson, type CliIO } from '../io.js';
+import { FileJournal } from '../../engine/file-journal.js';
+import { KubeClient } from '../../kube/kube-client.js';
+import { LeaseLock } from '../../kube/lease-lock.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import { migrate } from '../../db/migrations/migrate.js';
+import { startEmbeddedPostgres } from '../../db/embedded/start-embedded-postgres.js';
+import { waitForRollout } from '../../strategies/steps/rollout-watch.js';
+import type { DeploymentLike } from '../../strategies/workload.js';
+import { prepare } from '../../upgrade/prepare.js';
+import { runUpgrade } from '../../upgrade/run-upgrade.js';
+import { stepRegistry } from '../../upgrade/step-registry.js';
+import { summarize } from '../../report/summarize.js';
+import { progressPrinter } from '../progress.js';
+import { finishWith } from './outcome.js';
+
+const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../demo');
+
+/** Where demo-app lives (its images.yaml maps demo/app:vN to its server). */
+function demoAppDir(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve('@baton/demo-app/package.json'));
+}
+
+/**
+ * The embedded default: a real local Kubernetes (kubesim: pods are processes), an embedded
+ * PostgreSQL, demo-app v1 serving live traffic, then a real upgrade to v2 with an expand
+ * migration and verification, measured by the probe, reported, cleaned up.
+ */
+export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
+  const json = options.output === 'json';
+  const say = (line: string): void => { if (!json) io.stderr.write(`${line}\n`); };
+  const stateDir = resolve(io.cwd, options.stateDir as string);
+  const work = await mkdtemp(join(tmpdir(), 'baton-demo-'));
+  const cleanups: Array<() => Promise<void>> = [async () => rm(work, { recursive: true, force: true })];
+  const cleanup = async (): Promise<void> => { for (const c of cleanups.reverse()) await c().catch(() => undefined); };
+  try {
+    say('starting embedded PostgreSQL...');
+    const pg = await startEmbeddedPostgres({ dataDir: join(work, 'pg', 'data') });
+    cleanups.push(() => pg.stop());
+
+    say('starting kubesim (API server, controllers, a node whose pods are local processes, Service and ingress proxies)...');
+    const { startCluster } = await import('@baton/kubesim');
+    const appDir = demoAppDir();
+    const cluster = await startCluster({ images: join(appDir, 'images.yaml'), propagationDelayMs: 1000 });
+    if (!options.keep) cleanups.push(() => cluster.stop());
+    const kubeconfigPath = join(options.keep ? stateDir : work, 'kubeconfig');
+    await mkdir(dirname(kubeconfigPath), { recursive: true });
+    await writeFile(kubeconfigPath, cluster.kubeconfig, { mode: 0o600 });
+    const kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+
+    // The release that is live before the upgrade: schema 0001 and demo-app v1.
+    const manifestsDir = join(work, 'manifests');
+    await mkdir(manifestsDir);
+    for (const file of ['config.yaml', 'deployment.yaml', 'service.yaml']) {
+      let text = await readFile(join(demoDir, 'manifests', file), 'utf8');
+      if (options.prestop === false && file === 'deployment.yaml') text = text.replace(/\n\s+lifecycle:\n\s+preStop:\n\s+sleep: \{ seconds: \d+ \}/, '');
+      await writeFile(join(manifestsDir, file), text);
+    }
+    say('migrating the database to v1 (0001) and deploying demo-app v1 (3 replicas)...');
+    await migrate({ url: pg.url, dir: join(appDir, 'migrations'), versions: [1], release: 'v1' });
+    await kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'demo-db', namespace: 'default' }, type: 'Opaque', stringData: { url: pg.url } } as KubeObject, { force: true });
+    for (const file of ['config.yaml', 'service.yaml', 'deployment.yaml']) {
+      for (const doc of parseAllDocuments(await readFile(join(manifestsDir, file), 'utf8'))) {
+        const object = doc.toJS() as KubeObject;
+        const applied = await kube.apply<KubeObject>({ ...object, metadata: { ...object.metadata, namespace: 'default' } }, { force: true });
+        if (object.kind === 'Deployment') {
+          const verdict = await waitForRollout(kube, applied as DeploymentLike, 'demo/app:v1', { timeoutMs: 120_000, signal: io.signal });
+          if (verdict.kind === 'failed') throw new Error(`demo-app v1 did not start: ${verdict.reason}`);
+        }
+      }
+    }
+
+    const target = options.badVersion ? 'demo/app:v2-bad' : 'demo/app:v2';
+    const specPath = join(work, 'baton.yaml');
+    await writeFile(specPath, demoSpec({ strategy: options.strategy as string, image: target, rps: Number(options.rps), migrationsDir: join(appDir, 'migrations'), bad: Boolean(options.badVersion) }));
+    say(`\nupgrading demo-app v1 -> ${target} (${options.strategy as string}) under ${String(options.rps)} req/s of probe traffic, 3 streams, 2 SSE, 1 WebSocket, 5 writes/s...\n`);
+
+    const env = { ...io.env, BATON_DEMO_DATABASE_URL: pg.url };
+    process.env.BATON_DEMO_DATABASE_URL = pg.url; // db steps resolve the URL from the environment
+    const prepared = await prepare({ specPath, kube });
+    const result = await runUpgrade({
+      prepared,
+      stateDir,
+      engine: { journal: new FileJournal({ dir: stateDir }), lock: new LeaseLock(kube), registry: stepRegistry(kube), signal: io.signal, onEvent: progressPrinter(io, { quiet: json }) },
+      onNotice: say,
+    });
+    void env;
+    const summary = await summarize(JSON.parse(await readFile(result.files.record, 'utf8')));
+    if (json) printJson(io, { outcome: result.outcome, summary, files: result.files });
+    else {
+      io.stdout.write(`\n${await readFile(result.files.markdown, 'utf8')}\n`);
+      io.stdout.write(`Report: ${result.files.markdown}\n        ${result.files.html}\n`);
+      if (options.keep) io.stdout.write(`\nThe cluster keeps running: kubectl --kubeconfig ${kubeconfigPath} get pods\n`);
+    }
+    const code = finishWith({ ...io, stdout: { write: () => true } }, result.outcome, json);
+    return code;
+  } finally {
+    if (!options.keep) await cleanup();
+  }
+}
+
+function demoSpec(o: { strategy: string; image: string; rps: number; migrationsDir: string; bad: boolean }): string {
+  return `apiVersion: baton.dev/v1alpha1
+kind: Upgrade
+app: demo
+namespace: default
+manifests: [manifests]
+image: { ref: "${o.image}" }
+version: v2
+strategy:
+  kind: ${o.strategy}
+  rolling: { maxSurge: 1, maxUnavailable: 0, progressDeadlineSeconds: 60 }
+  blueGreen: { scaleDownDelaySeconds: 3, progressDeadlineSeconds: 60 }
+probe:
+  rps: ${o.rps}
+  streams: { count: 3, path: "/stream?seconds=4&kbps=32" }
+  sse: { count: 2, path: /events }
+  websockets: { count: 1, path: /ws }
+  writes: { path: /users, rps: 5 }
+verify:
+  - name: migrate-status
+    exec: { release: new, command: [demo-admin, migrate-status] }
+    timeoutSeconds: 30
+  - name: ready
+    http: { path: /ready, expectStatus: 200 }
+database:
+  dialect: postgres
+  url: { env: BATON_DEMO_DATABASE_URL }
+  migrations: { dir: "${o.migrationsDir}", target: "3" }
+  backup: { method: pg_dump }
+`;
+}

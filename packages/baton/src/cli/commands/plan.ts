@@ -1,0 +1,14 @@
+import { resolve } from 'node:path';
+import { prepare } from '../../upgrade/prepare.js';
+import { exitCodes } from '../exit-codes.js';
+import { printJson, type CliIO } from '../io.js';
+import { formatPlan } from '../format-plan.js';
+import { commandContext } from './context.js';
+
+export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
+  const { kube } = commandContext(options, io);
+  const { plan } = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube });
+  if (options.output === 'json') printJson(io, plan);
+  else io.stdout.write(formatPlan(plan));
+  return exitCodes.ok;
+}

@@ -1,0 +1,26 @@
+import { isBatonError } from '../errors.js';
+import { exitCodes } from './exit-codes.js';
+import type { CliIO } from './io.js';
+
+const inputCodes = /^(SPEC_|MANIFEST_|PLAN_|SQL_|MIGRATION|CHECK_|USAGE|RUN_NOT_FOUND|RUN_FINISHED|NOT_PAUSED)/;
+const unreachableCodes = /^(KUBE_UNREACHABLE|KUBECONFIG_|DB_UNREACHABLE|DB_AUTH|DB_CONNECT)/;
+
+/** Prints an error as what / how to fix, and picks the exit code. Stack traces only for bugs. */
+export function reportError(io: CliIO, error: unknown, output: 'text' | 'json'): number {
+  const code = isBatonError(error) ? error.code : 'INTERNAL';
+  const exit = !isBatonError(error) ? exitCodes.failed
+    : error.code === 'LOCKED' ? exitCodes.locked
+      : unreachableCodes.test(error.code) ? exitCodes.unreachable
+        : inputCodes.test(error.code) ? exitCodes.invalidInput
+          : exitCodes.failed;
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = isBatonError(error) ? error.hint : undefined;
+  if (output === 'json') {
+    io.stdout.write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}) } }, null, 2)}\n`);
+  } else {
+    io.stderr.write(`error: ${message}\n`);
+    if (hint) io.stderr.write(`  hint: ${hint}\n`);
+    if (!isBatonError(error) && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  }
+  return exit;
+}

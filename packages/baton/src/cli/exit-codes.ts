@@ -1,0 +1,27 @@
+/**
+ * baton's exit codes, stable for scripts and CI. Documented in the README and `baton --help`.
+ */
+export const exitCodes = {
+  ok: 0,
+  /** The upgrade failed and was rolled back (or a check found errors). */
+  failed: 1,
+  /** Bad input: spec, manifests, flags. Nothing was changed. */
+  invalidInput: 2,
+  /** Halted after the point of no return: a human runs `baton resume` or `baton abort`. */
+  halted: 3,
+  /** Paused, waiting for `baton promote` (or `baton abort`). */
+  paused: 4,
+  /** The cluster or the database could not be reached. Nothing was changed. */
+  unreachable: 5,
+  /** Another run of this app holds the lock. */
+  locked: 6,
+} as const;
+
+export const exitCodeHelp = `Exit codes:
+  0  success
+  1  the upgrade failed and was rolled back, or a check found errors
+  2  invalid input (spec, manifests, flags); nothing was changed
+  3  halted after the point of no return: run \`baton resume RUN\` or \`baton abort RUN\`
+  4  paused: run \`baton promote RUN\` or \`baton abort RUN\`
+  5  the cluster or database could not be reached; nothing was changed
+  6  another run of this app holds the lock`;

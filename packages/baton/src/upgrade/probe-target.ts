@@ -1,0 +1,16 @@
+import type { KubeObject } from '../kube/kube-object.js';
+import type { ProbeSpec } from '../spec/schema.js';
+
+interface ServiceLike extends KubeObject { spec?: { clusterIP?: string; ports?: Array<{ port: number }> } }
+
+/**
+ * Where the probe sends traffic: the spec's URL, else the live Service's ClusterIP (reachable from
+ * the host on kubesim, and from inside a real cluster). Undefined when neither is known.
+ */
+export function probeUrl(spec: ProbeSpec, service: KubeObject | undefined): string | undefined {
+  if (spec.url) return spec.url;
+  const s = service as ServiceLike | undefined;
+  const ip = s?.spec?.clusterIP;
+  if (!ip || ip === 'None') return undefined;
+  return `http://${ip}:${s?.spec?.ports?.[0]?.port ?? 80}`;
+}
