@@ -12,6 +12,8 @@ export interface MigrationContext {
   operations: readonly Operation[];
   /** The phase the operations call for (see classify-operations.ts). */
   analyzedPhase: MigrationPhase;
+  /** Operations of the migrations before this one in its directory (empty for a lone file). */
+  earlier: readonly Operation[];
 }
 
 /** One problem a rule found; the rule's id and severity are added by the caller. */

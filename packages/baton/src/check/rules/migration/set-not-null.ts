@@ -5,7 +5,8 @@ import { operationsOf } from '../../migration/operation.js';
 /**
  * SET NOT NULL scans the whole table under ACCESS EXCLUSIVE, unless (PostgreSQL 12+) a validated
  * CHECK (col IS NOT NULL) already proves it: then it is instant. A VALIDATE CONSTRAINT on the
- * table earlier in the same file is taken as that proof.
+ * table earlier in the same file, or in an earlier migration of the directory, is taken as that
+ * proof.
  */
 export const setNotNull: MigrationRule = {
   severity: 'error',
@@ -15,6 +16,7 @@ export const setNotNull: MigrationRule = {
     const fresh = createdTables(context);
     return operationsOf(context.operations, 'set-not-null')
       .filter((op) => !fresh.has(op.table))
+      .filter((op) => !operationsOf(context.earlier, 'validate-constraint').some((v) => v.table === op.table))
       .filter((op) => !operationsOf(context.operations, 'validate-constraint').some((v) => v.table === op.table && v.location.line < op.location.line))
       .map((op) => ({
         location: op.location,

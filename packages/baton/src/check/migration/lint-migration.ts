@@ -1,0 +1,64 @@
+import type { Finding } from '../finding.js';
+import { classifyOperations } from './classify-operations.js';
+import type { MigrationPhase } from './migration-phase.js';
+import type { MigrationContext, MigrationRule } from './migration-rule.js';
+import { readMigrationSource } from './migration-source.js';
+import { mysqlOperations } from './mysql-operations.js';
+import type { Operation } from './operation.js';
+import { postgresOperations } from './postgres-operations.js';
+import { migrationRules } from '../rules/migration-rules.js';
+import { parseMysql } from '../sql/parse-mysql.js';
+import { parsePostgres } from '../sql/parse-postgres.js';
+import type { ParsedStatement } from '../sql/parsed-statement.js';
+import type { SqlDialect } from '../sql/sql-dialect.js';
+
+// Rule ids a `-- baton: allow=` header cannot silence: they decide when the file runs.
+const unsuppressible = new Set(['phase-mismatch', 'mixed-phases', 'migration-header']);
+
+const dialects: Record<SqlDialect, { parse: (text: string, options: { file?: string; lineOffset?: number }) => ParsedStatement[]; operations: (statements: readonly ParsedStatement[]) => Operation[] }> = {
+  postgres: { parse: parsePostgres, operations: postgresOperations },
+  mysql: { parse: parseMysql, operations: mysqlOperations },
+};
+
+/** What lintMigration returns: analyzeMigration's result plus the operations, for cross-file checks. */
+export interface LintedMigration {
+  phase: MigrationPhase;
+  findings: Finding[];
+  operations: Operation[];
+}
+
+/**
+ * Lints one migration file and classifies it. `phase` is the declared phase unless the SQL
+ * contradicts it (then the analysed one, with a `phase-mismatch` error finding). The down part is
+ * parsed (syntax errors are reported) but not linted: it only runs to undo this migration.
+ * Throws SqlParseError (a BatonError, code SQL_PARSE, with file:line:column).
+ */
+export function lintMigration(sql: string, options: { dialect: SqlDialect; file?: string; earlier?: readonly Operation[] }): LintedMigration {
+  const dialect = dialects[options.dialect];
+  const fileOption = options.file === undefined ? {} : { file: options.file };
+  const source = readMigrationSource(sql);
+  const operations = dialect.operations(dialect.parse(source.up, fileOption));
+  if (source.down !== undefined) dialect.parse(source.down.sql, { ...fileOption, lineOffset: source.down.lineOffset });
+  const context: MigrationContext = { dialect: options.dialect, source, operations, analyzedPhase: classifyOperations(operations), earlier: options.earlier ?? [] };
+
+  const allowed = new Set((source.headers.get('allow')?.value ?? '').split(',').filter((id) => !unsuppressible.has(id)));
+  const findings: Finding[] = source.headerProblems.map((problem) => ({
+    ruleId: 'migration-header',
+    severity: 'error',
+    message: problem.message,
+    hint: 'Header lines look like "-- baton: phase=expand" (phase is expand, backfill or contract).',
+    ...fileOption,
+    line: problem.location.line,
+    column: problem.location.column,
+  }));
+  for (const [ruleId, rule] of Object.entries(migrationRules) as [string, MigrationRule][]) {
+    if (!rule.dialects.includes(options.dialect) || allowed.has(ruleId)) continue;
+    for (const hit of rule.check(context)) {
+      findings.push({ ruleId, severity: hit.severity ?? rule.severity, message: hit.message, hint: hit.hint, ...fileOption, line: hit.location.line, column: hit.location.column });
+    }
+  }
+  findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const mismatch = findings.some((finding) => finding.ruleId === 'phase-mismatch');
+  const phase = source.declaredPhase !== undefined && !mismatch ? source.declaredPhase : context.analyzedPhase;
+  return { phase, findings, operations };
+}
