@@ -175,9 +175,11 @@ describe('probe against real local servers', () => {
       const record = await probe.stop();
       assert.deepEqual(record.requests.byVersion, served);
       const switchT = (record.marks[0]?.at ?? 0) - record.startedAt;
-      const early = record.buckets.filter((b) => b.t + 100 < switchT - 20);
-      const late = record.buckets.filter((b) => b.t > switchT + 20);
-      assert.ok(early.length >= 3 && late.length >= 3);
+      // Margins around the switch: server and probe share this process's event loop, and a
+      // request sent just before the switch may be handled just after it on a loaded machine.
+      const early = record.buckets.filter((b) => b.t + 100 < switchT - 60);
+      const late = record.buckets.filter((b) => b.t > switchT + 60);
+      assert.ok(early.length >= 2 && late.length >= 2, `${early.length} early, ${late.length} late buckets`);
       assert.ok(early.every((b) => b.byVersion.v2 === undefined && (b.byVersion.v1 ?? 0) > 0));
       assert.ok(late.every((b) => b.byVersion.v1 === undefined && (b.byVersion.v2 ?? 0) > 0));
       const mid = record.requests.total;
