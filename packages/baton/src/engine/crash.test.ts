@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resumeRun } from './engine.js';
+import type { RunOutcome } from './run-outcome.js';
+import { FileJournal } from './file-journal.js';
+import { FileLock } from './file-lock.js';
+import { deriveRunState } from './run-state.js';
+import { createFileStepKind, crashScenario, readState } from './testing/file-step-kind.js';
+
+const child = fileURLToPath(new URL('./testing/crash-child.js', import.meta.url));
+const initialState = { s1: 'old' };
+
+interface ChildResult {
+  signal: NodeJS.Signals | null;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runChild(config: object): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [child, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+    proc.on('error', reject);
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+interface EndState {
+  status: string;
+  reason: string | undefined;
+  file: object;
+}
+
+async function prepare(): Promise<{ dir: string; stateFile: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-crash-'));
+  const stateFile = join(dir, 'state.json');
+  await writeFile(stateFile, JSON.stringify(initialState));
+  return { dir, stateFile };
+}
+
+async function endState(dir: string, stateFile: string, outcome: RunOutcome): Promise<EndState> {
+  const journal = new FileJournal({ dir });
+  const state = deriveRunState(await journal.read('run'));
+  assert.equal(state.status, outcome.status, 'the journal agrees with the outcome');
+  return { status: outcome.status, reason: outcome.reason, file: readState(stateFile) };
+}
+
+/** Every place to kill: after each durable journal entry, and inside each step and undo. */
+function killPoints(entryCount: number, stepIds: string[]): string[] {
+  const points: string[] = [];
+  for (let i = 1; i <= entryCount; i += 1) points.push(`entry:${i}`);
+  for (const id of stepIds) {
+    for (const name of ['mid-run', 'mid-run-2', 'mid-run-3', 'mid-undo', 'mid-undo-2']) points.push(`${name}:${id}`);
+  }
+  return points;
+}
+
+const scenarios: { name: string; expect: string }[] = [
+  { name: 'success', expect: 'succeeded' },
+  { name: 'rollback', expect: 'rolled-back' },
+  { name: 'rollback-throw', expect: 'rolled-back' },
+  { name: 'halt', expect: 'halted' },
+];
+
+for (const scenario of scenarios) {
+  test(`crash safety (${scenario.name}): SIGKILL anywhere, then resume, ends as the uninterrupted run`, { timeout: 120_000 }, async () => {
+    // The uninterrupted reference run.
+    const ref = await prepare();
+    let reference: EndState;
+    let entryCount: number;
+    try {
+      const result = await runChild({ dir: ref.dir, stateFile: ref.stateFile, scenario: scenario.name, runId: 'run' });
+      assert.equal(result.code, 0, result.stderr);
+      const outcome = JSON.parse(result.stdout) as RunOutcome;
+      assert.equal(outcome.status, scenario.expect);
+      reference = await endState(ref.dir, ref.stateFile, outcome);
+      entryCount = (await new FileJournal({ dir: ref.dir }).read('run')).length;
+    } finally {
+      await rm(ref.dir, { recursive: true, force: true });
+    }
+
+    const stepIds = crashScenario(scenario.name, '').map((step) => step.id);
+    let killed = 0;
+    for (const crashAt of killPoints(entryCount, stepIds)) {
+      const { dir, stateFile } = await prepare();
+      try {
+        const result = await runChild({ dir, stateFile, scenario: scenario.name, runId: 'run', crashAt });
+        if (result.signal !== 'SIGKILL') {
+          // A point this scenario never reaches (an undo in a run that succeeds): nothing to test.
+          assert.equal(result.code, 0, `${crashAt}: ${result.stderr}`);
+          assert.ok(crashAt.startsWith('mid-'), `${crashAt}: every journal entry point must be reached`);
+          continue;
+        }
+        killed += 1;
+        const journal = new FileJournal({ dir });
+        const outcome = await resumeRun({
+          journal,
+          lock: new FileLock({ dir }),
+          registry: { 'file-step': createFileStepKind() },
+          runId: 'run',
+        });
+        await journal.close();
+        assert.deepEqual(await endState(dir, stateFile, outcome), reference, `killed at ${crashAt}`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    assert.ok(killed >= entryCount, `killed ${killed} times`);
+  });
+}

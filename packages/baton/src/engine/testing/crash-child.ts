@@ -1,0 +1,43 @@
+/**
+ * A child process for crash tests: runs a crash scenario with the file journal and lock, and
+ * SIGKILLs itself at `crashAt` ("entry:N" after the N-th durable journal entry, or a step point
+ * such as "mid-run:s2"). Prints the outcome as JSON when it survives. Argv: one JSON object
+ * {dir, stateFile, scenario, runId, crashAt?}. Run only by engine/crash.test.ts.
+ */
+import { startRun } from '../engine.js';
+import { FileJournal } from '../file-journal.js';
+import { FileLock } from '../file-lock.js';
+import { createFileStepKind, crashScenario } from './file-step-kind.js';
+
+interface ChildConfig {
+  dir: string;
+  stateFile: string;
+  scenario: string;
+  runId: string;
+  crashAt?: string;
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
+  const die = (at: string) => {
+    if (at === config.crashAt) process.kill(process.pid, 'SIGKILL');
+  };
+  let entries = 0;
+  const outcome = await startRun({
+    journal: new FileJournal({ dir: config.dir }),
+    lock: new FileLock({ dir: config.dir }),
+    registry: { 'file-step': createFileStepKind({ point: die }) },
+    runId: config.runId,
+    app: 'crash',
+    namespace: 'test',
+    steps: crashScenario(config.scenario, config.stateFile),
+    onEvent: (event) => {
+      if (event.type === 'step-progress') return;
+      entries += 1;
+      die(`entry:${entries}`);
+    },
+  });
+  process.stdout.write(`${JSON.stringify(outcome)}\n`);
+}
+
+await main();
