@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { BatonError } from '../../errors.js';
 
@@ -42,7 +42,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     options.onLog?.(line);
   };
   const owner = userInfo().uid === 0 ? postgresUser() : undefined;
-  await mkdir(dirname(dataDir), { recursive: true });
+  const created = await mkdir(dirname(dataDir), { recursive: true });
+  if (owner) await ensureReachable(dirname(dataDir), owner, created);
   const initialised = await exists(join(dataDir, 'PG_VERSION'));
   if (!initialised) {
     await rm(dataDir, { recursive: true, force: true });
@@ -101,6 +102,31 @@ function postgresUser(): { uid: number; gid: number } {
     });
   }
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/**
+ * As root, postgres runs as user `postgres`, which must be able to walk down to the data dir. A
+ * directory we just created is handed over; anything else that blocks the way is reported, since
+ * changing the permissions of a directory we do not own is not ours to do.
+ */
+async function ensureReachable(dir: string, owner: { uid: number; gid: number }, createdFrom: string | undefined): Promise<void> {
+  const chain: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    chain.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of chain) {
+    const st = await stat(d);
+    const ok = (st.uid === owner.uid && st.mode & 0o100) || (st.gid === owner.gid && st.mode & 0o010) || st.mode & 0o001;
+    if (ok) continue;
+    if (createdFrom !== undefined && d.startsWith(resolve(createdFrom))) {
+      await chown(d, owner.uid, owner.gid);
+      continue;
+    }
+    throw new BatonError('EMBEDDED_PG_ROOT_ACCESS', `running as root, PostgreSQL runs as user "postgres", which cannot enter ${d}`, {
+      hint: `put the data dir under /tmp (the default), or allow it: chmod o+x ${d}`,
+    });
+  }
 }
 
 /** A crash leaves postmaster.pid behind; if its process is gone the cluster is free to start. */

@@ -104,6 +104,7 @@ export function createMysqlDialect(): Dialect {
       );
     },
     async listSessions(session): Promise<SessionInfo[]> {
+      await session.query(sessionReleasesDdl);
       const { rows } = await session.query(
         `SELECT p.ID AS id, p.USER AS user, p.DB AS db, p.TIME AS busy, r.${quoteIdent('release')} AS rel
            FROM information_schema.PROCESSLIST p

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatonError } from '../../errors.js';
@@ -50,6 +50,8 @@ export async function machineTarget(name: 'postgres' | 'mariadb'): Promise<DbTar
 /** An embedded PostgreSQL in a temp dir, for the duration of one test file. */
 export async function embeddedTarget(): Promise<{ target: DbTarget; stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'baton-db-test-'));
+  // mkdtemp makes a 0700 directory; the server (user postgres when we are root) must enter it.
+  await chmod(dir, 0o711);
   let server: EmbeddedPostgres;
   try {
     server = await startEmbeddedPostgres({ dataDir: join(dir, 'data') });
