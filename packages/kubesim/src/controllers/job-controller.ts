@@ -1,0 +1,222 @@
+import type { V1Job, V1JobCondition, V1JobStatus, V1Pod } from '@kubernetes/client-node';
+import type { Controller, ControllerContext } from './controller-context.js';
+import { EventRecorder } from './event-recorder.js';
+import { Expectations } from './expectations.js';
+import { isNotFound } from './kube-clients.js';
+import { rfc3339, toMillis } from './object-time.js';
+import { controllerRefOf, isPodReady, keyOf, splitKey } from './pod-util.js';
+import { canonical } from './template-hash.js';
+import { WorkQueue } from './work-queue.js';
+
+/** Pod-failure back-off before a Job creates replacement pods (Kubernetes: 10 s doubling to 6 min). */
+export interface JobBackoff { baseMs: number; maxMs: number }
+export const DEFAULT_JOB_BACKOFF: JobBackoff = { baseMs: 10_000, maxMs: 360_000 };
+
+const JobReason = {
+  BackoffLimitExceeded: 'BackoffLimitExceeded',
+  DeadlineExceeded: 'DeadlineExceeded',
+  CompletionsReached: 'CompletionsReached',
+} as const;
+const MESSAGES: Record<string, string> = {
+  BackoffLimitExceeded: 'Job has reached the specified backoff limit',
+  DeadlineExceeded: 'Job was active longer than specified deadline',
+  CompletionsReached: 'Reached expected number of succeeded pods',
+};
+
+const hasTrue = (job: V1Job, type: string): V1JobCondition | undefined => job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
+
+/**
+ * The Job controller for NonIndexed Jobs: parallelism, completions, backoffLimit (restartPolicy
+ * Never counts failed pods, OnFailure counts container restarts), activeDeadlineSeconds, and the
+ * 1.31+ two-step finish: FailureTarget / SuccessCriteriaMet first, then Failed / Complete once no
+ * pod of the Job is still running or terminating.
+ */
+export class JobController implements Controller {
+  private readonly queue: WorkQueue;
+  private readonly events: EventRecorder;
+  private readonly expectations: Expectations;
+  /** Pods that vanished before reaching a terminal phase count as failed (Kubernetes keeps them with a finalizer). */
+  private readonly lost = new Map<string, Set<string>>();
+  private readonly lastFailureAt = new Map<string, number>();
+
+  constructor(private readonly ctx: ControllerContext, private readonly backoff: JobBackoff = DEFAULT_JOB_BACKOFF) {
+    this.events = new EventRecorder(ctx.clients.core, 'job-controller', ctx.now, ctx.log);
+    this.expectations = new Expectations(ctx.now);
+    this.queue = new WorkQueue((k) => this.sync(k), { onError: (k, e) => ctx.log(`job ${k}: ${String(e)}`) });
+    const { jobs, pods } = ctx.informers;
+    for (const ev of ['add', 'update', 'delete'] as const) jobs.on(ev, (j) => this.queue.add(keyOf(j)));
+    const owner = (p: V1Pod): string | undefined => {
+      const ref = controllerRefOf(p);
+      return ref?.kind === 'Job' ? `${p.metadata?.namespace}/${ref.name}` : undefined;
+    };
+    pods.on('add', (p) => {
+      const k = owner(p);
+      if (!k) return;
+      this.expectations.creationObserved(k);
+      this.queue.add(k);
+    });
+    pods.on('update', (p) => {
+      const k = owner(p);
+      if (!k) return;
+      if (p.status?.phase === 'Failed') this.lastFailureAt.set(k, Math.max(this.lastFailureAt.get(k) ?? 0, ctx.now()));
+      this.queue.add(k);
+    });
+    pods.on('delete', (p) => {
+      const k = owner(p);
+      if (!k) return;
+      if (p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') {
+        const job = jobs.get(controllerRefOf(p)!.name, p.metadata?.namespace);
+        if (job && !hasTrue(job, 'FailureTarget') && !hasTrue(job, 'SuccessCriteriaMet')) {
+          const set = this.lost.get(k) ?? new Set();
+          set.add(p.metadata?.uid ?? keyOf(p));
+          this.lost.set(k, set);
+          this.lastFailureAt.set(k, ctx.now());
+        }
+      }
+      this.queue.add(k);
+    });
+  }
+
+  start(): void {
+    this.queue.start();
+  }
+
+  stop(): Promise<void> {
+    return this.queue.stop();
+  }
+
+  private async sync(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const cached = this.ctx.informers.jobs.get(name, namespace);
+    if (!cached) {
+      this.expectations.delete(key);
+      this.lost.delete(key);
+      return;
+    }
+    if (hasTrue(cached, 'Complete') || hasTrue(cached, 'Failed')) return;
+    const job = structuredClone(cached);
+    const now = this.ctx.now();
+    const spec = job.spec!;
+    const pods = this.ctx.informers.pods.list(namespace).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid);
+    const active = pods.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    const terminating = pods.filter((p) => p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    const succeeded = Math.max(job.status?.succeeded ?? 0, pods.filter((p) => p.status?.phase === 'Succeeded').length);
+    const failed = Math.max(job.status?.failed ?? 0, pods.filter((p) => p.status?.phase === 'Failed').length + (this.lost.get(key)?.size ?? 0));
+    const status: V1JobStatus = structuredClone(job.status ?? {});
+    status.startTime ??= rfc3339(now) as unknown as Date;
+    const startMs = toMillis(status.startTime) ?? now;
+    const backoffLimit = spec.backoffLimit ?? 6;
+    const parallelism = spec.parallelism ?? 1;
+    const completions = spec.completions ?? undefined;
+
+    let finishing = hasTrue(job, 'FailureTarget') ?? hasTrue(job, 'SuccessCriteriaMet');
+    if (!finishing) {
+      let reason: string | undefined;
+      if (failed > backoffLimit || this.pastBackoffLimitOnFailure(job, active)) reason = JobReason.BackoffLimitExceeded;
+      else if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null && now - startMs >= spec.activeDeadlineSeconds * 1000) reason = JobReason.DeadlineExceeded;
+      const complete = completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0;
+      if (reason) finishing = this.addCondition(status, 'FailureTarget', reason, now);
+      else if (complete) finishing = this.addCondition(status, 'SuccessCriteriaMet', JobReason.CompletionsReached, now);
+    }
+    if (finishing) {
+      // Finishing: no pod of this Job may keep running.
+      await Promise.all(active.map((p) => this.deletePod(job, p)));
+      if (active.length === 0 && terminating.length === 0) {
+        if (finishing.type === 'FailureTarget') {
+          this.addCondition(status, 'Failed', finishing.reason!, now);
+          this.events.event(job, 'Job', 'Warning', finishing.reason!, MESSAGES[finishing.reason!] ?? finishing.reason!);
+        } else {
+          this.addCondition(status, 'Complete', JobReason.CompletionsReached, now);
+          status.completionTime = rfc3339(now) as unknown as Date;
+          this.events.event(job, 'Job', 'Normal', 'Completed', 'Job completed');
+        }
+      }
+    } else if (this.expectations.satisfied(key)) {
+      const remaining = completions !== undefined ? Math.max(0, completions - succeeded) : succeeded > 0 ? 0 : parallelism;
+      const want = Math.min(parallelism, remaining);
+      if (active.length < want) {
+        const wait = this.backoffRemaining(key, failed, now);
+        if (wait > 0) this.queue.addAfter(key, wait);
+        else await this.createPods(key, job, want - active.length);
+      } else if (active.length > want) {
+        const excess = [...active].sort((a, b) => (toMillis(b.metadata?.creationTimestamp) ?? 0) - (toMillis(a.metadata?.creationTimestamp) ?? 0)).slice(0, active.length - want);
+        await Promise.all(excess.map((p) => this.deletePod(job, p)));
+      }
+      if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null) {
+        this.queue.addAfter(key, Math.max(0, startMs + spec.activeDeadlineSeconds * 1000 - now) + 10);
+      }
+    }
+    status.active = active.length || undefined;
+    status.ready = active.filter(isPodReady).length;
+    status.terminating = terminating.length;
+    status.succeeded = succeeded || undefined;
+    status.failed = failed || undefined;
+    status.uncountedTerminatedPods ??= {};
+    if (JSON.stringify(canonical(status)) === JSON.stringify(canonical(job.status))) return;
+    job.status = status;
+    await this.ctx.clients.batch.replaceNamespacedJobStatus({ name, namespace, body: job });
+  }
+
+  private pastBackoffLimitOnFailure(job: V1Job, active: V1Pod[]): boolean {
+    if (job.spec?.template?.spec?.restartPolicy !== 'OnFailure') return false;
+    let restarts = 0;
+    for (const p of active) {
+      if (p.status?.phase !== undefined && p.status.phase !== 'Running' && p.status.phase !== 'Pending') continue;
+      for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) restarts += c.restartCount ?? 0;
+    }
+    const limit = job.spec?.backoffLimit ?? 6;
+    if (limit === 0) return restarts > 0;
+    return restarts >= limit;
+  }
+
+  private backoffRemaining(key: string, failed: number, now: number): number {
+    if (failed === 0) return 0;
+    const delay = Math.min(this.backoff.baseMs * 2 ** (failed - 1), this.backoff.maxMs);
+    const last = this.lastFailureAt.get(key);
+    return last === undefined ? 0 : Math.max(0, last + delay - now);
+  }
+
+  private addCondition(status: V1JobStatus, type: string, reason: string, now: number): V1JobCondition {
+    const t = rfc3339(now) as unknown as Date;
+    const cond: V1JobCondition = { type, status: 'True', reason, message: MESSAGES[reason] ?? reason, lastProbeTime: t, lastTransitionTime: t };
+    status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== type), cond];
+    return cond;
+  }
+
+  private async createPods(key: string, job: V1Job, n: number): Promise<void> {
+    this.expectations.expectCreations(key, n);
+    const t = job.spec!.template;
+    const uid = job.metadata!.uid!;
+    const name = job.metadata!.name!;
+    const labels = { ...(t.metadata?.labels ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+    const results = await Promise.allSettled(Array.from({ length: n }, async () => {
+      const pod: V1Pod = {
+        apiVersion: 'v1', kind: 'Pod',
+        metadata: {
+          generateName: `${name}-`, namespace: job.metadata!.namespace, labels, annotations: t.metadata?.annotations,
+          ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid, controller: true, blockOwnerDeletion: true }],
+        },
+        spec: structuredClone(t.spec),
+      };
+      try {
+        const created = await this.ctx.clients.core.createNamespacedPod({ namespace: job.metadata!.namespace!, body: pod });
+        this.events.event(job, 'Job', 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name}`);
+      } catch (err) {
+        this.expectations.creationObserved(key);
+        this.events.event(job, 'Job', 'Warning', 'FailedCreate', `Error creating: ${String((err as { body?: string }).body ?? (err as Error).message)}`);
+        throw err;
+      }
+    }));
+    const bad = results.find((r) => r.status === 'rejected');
+    if (bad) throw (bad as PromiseRejectedResult).reason;
+  }
+
+  private async deletePod(job: V1Job, pod: V1Pod): Promise<void> {
+    try {
+      await this.ctx.clients.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace! });
+      this.events.event(job, 'Job', 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata!.name}`);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
