@@ -80,6 +80,16 @@ export class IngressProxy {
   }
 
   private choose(req: http.IncomingMessage): { kind: 'backend'; backend: Backend } | { kind: 'error'; status: number } {
+    try {
+      return this.chooseUnguarded(req);
+    } catch (err) {
+      // A routing bug met by a strange object fails this request, never the proxy.
+      this.logger.warn('routing failed', { host: req.headers.host, url: req.url, error: String(err) });
+      return { kind: 'error', status: 500 };
+    }
+  }
+
+  private chooseUnguarded(req: http.IncomingMessage): { kind: 'backend'; backend: Backend } | { kind: 'error'; status: number } {
     const decision = routeRequest(this.view, requestFacts(req), { random: this.random, report: this.report });
     if (decision.kind === 'no-route') return { kind: 'error', status: 404 };
     if (decision.kind === 'error') return { kind: 'error', status: decision.status };

@@ -53,5 +53,5 @@ export type Pod = KubeObject;
 
 /** A namespaced object reference as "namespace/name". */
 export function objectKey(obj: KubeObject): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+  return `${obj?.metadata?.namespace ?? ''}/${obj?.metadata?.name ?? ''}`;
 }

@@ -18,7 +18,7 @@ const serviceNameLabel = 'kubernetes.io/service-name';
 export function findServicePort(service: Service, ref: number | string | undefined): ServicePort | undefined {
   const ports = Array.isArray(service.spec?.ports) ? service.spec.ports : [];
   if (ref === undefined) return ports.length === 1 ? ports[0] : undefined;
-  return ports.find((p) => (typeof ref === 'number' ? p.port === ref : p.name === ref));
+  return ports.find((p) => (typeof ref === 'number' ? p?.port === ref : p?.name === ref));
 }
 
 /**
@@ -50,7 +50,7 @@ export function serviceBackends(view: ClusterView, service: Service, port: Servi
       const sp = slicePorts.find((p) => (p?.name ?? '') === wantedName);
       if (!sp || typeof sp.port !== 'number') continue;
       for (const ep of Array.isArray(slice.endpoints) ? slice.endpoints : []) {
-        const ip = ep?.addresses?.[0];
+        const ip = Array.isArray(ep?.addresses) ? ep.addresses[0] : undefined;
         if (typeof ip !== 'string') continue;
         // API semantics: a nil `ready` means ready; nil `serving` follows `ready`.
         const ready = ep.conditions?.ready !== false;
@@ -64,16 +64,18 @@ export function serviceBackends(view: ClusterView, service: Service, port: Servi
     return out;
   }
   const endpoints = view.get<Endpoints>('Endpoints', namespace, name);
-  for (const subset of Array.isArray(endpoints?.subsets) ? endpoints.subsets : []) {
-    const sp = (subset.ports ?? []).find((p) => (p?.name ?? '') === wantedName);
+  const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+  for (const subset of list(endpoints?.subsets)) {
+    if (!subset || typeof subset !== 'object') continue;
+    const sp = list(subset.ports).find((p) => (p?.name ?? '') === wantedName);
     if (!sp || typeof sp.port !== 'number') continue;
-    for (const a of subset.addresses ?? []) {
+    for (const a of list(subset.addresses)) {
       if (typeof a?.ip !== 'string') continue;
       const b: Backend = { ip: a.ip, port: sp.port, ready: true, serving: true, terminating: false };
       if (a.targetRef?.name) b.podName = a.targetRef.name;
       add(b);
     }
-    for (const a of subset.notReadyAddresses ?? []) {
+    for (const a of list(subset.notReadyAddresses)) {
       if (typeof a?.ip === 'string') add({ ip: a.ip, port: sp.port, ready: false, serving: false, terminating: false });
     }
   }

@@ -77,9 +77,10 @@ export class ServiceProxy {
       const ip = svc.spec?.clusterIP;
       if (typeof ip !== 'string' || net.isIPv4(ip) === false) continue; // "None" = headless
       for (const p of Array.isArray(svc.spec?.ports) ? svc.spec.ports : []) {
-        if ((p?.protocol ?? 'TCP') !== 'TCP' || typeof p.port !== 'number') continue;
-        const ref = { namespace: svc.metadata?.namespace ?? '', name: svc.metadata?.name ?? '', port: p.port };
-        desired.set(`${ip}:${p.port}`, ref);
+        const port = p?.port;
+        if ((p?.protocol ?? 'TCP') !== 'TCP' || typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) continue;
+        const ref = { namespace: svc.metadata?.namespace ?? '', name: svc.metadata?.name ?? '', port };
+        desired.set(`${ip}:${port}`, ref);
       }
     }
     for (const [key, l] of this.listeners) {
@@ -113,10 +114,14 @@ export class ServiceProxy {
         this.retryTimer.unref();
       }
     });
-    server.listen({ host: ip, port: ref.port }, () => {
-      listener.state = 'listening';
-      if (this.listeners.get(key) !== listener || this.stopped) void closeServer(server);
-    });
+    try {
+      server.listen({ host: ip, port: ref.port }, () => {
+        listener.state = 'listening';
+        if (this.listeners.get(key) !== listener || this.stopped) void closeServer(server);
+      });
+    } catch (err) {
+      server.emit('error', err);
+    }
   }
 
   private pick(listener: Listener): Backend | undefined {
@@ -133,7 +138,12 @@ export class ServiceProxy {
   }
 
   private onConnection(listener: Listener, client: net.Socket): void {
-    const backend = this.pick(listener);
+    let backend: Backend | undefined;
+    try {
+      backend = this.pick(listener);
+    } catch (err) {
+      this.logger.warn('endpoint selection failed', { service: `${listener.namespace}/${listener.name}`, error: String(err) });
+    }
     if (!backend) {
       // kube-proxy installs a REJECT rule for Services without endpoints: the client sees a reset.
       client.on('error', () => {});

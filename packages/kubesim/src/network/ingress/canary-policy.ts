@@ -21,7 +21,9 @@ export function parseCanaryPolicy(
   annotations: Record<string, string> | undefined,
   report: (reason: string, message: string) => void,
 ): CanaryPolicy {
-  const a = annotations ?? {};
+  const a: Record<string, string> = {};
+  // Annotation values are strings on a validating API server; be safe if one is not.
+  for (const [k, v] of Object.entries(annotations && typeof annotations === 'object' ? annotations : {})) a[k] = String(v);
   const int = (key: string, fallback: number): number => {
     const raw = a[prefix + key];
     if (raw === undefined) return fallback;

@@ -48,7 +48,7 @@ const arr = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
 function attached(view: ClusterView, route: HttpRoute): boolean {
   const ns = route.metadata?.namespace ?? 'default';
   return arr(route.spec?.parentRefs).some(
-    (p) => (p?.kind ?? 'Gateway') === 'Gateway' && typeof p.name === 'string' && view.get('Gateway', p.namespace ?? ns, p.name) !== undefined,
+    (p) => !!p && typeof p === 'object' && (p.kind ?? 'Gateway') === 'Gateway' && typeof p.name === 'string' && view.get('Gateway', p.namespace ?? ns, p.name) !== undefined,
   );
 }
 
@@ -64,7 +64,7 @@ function hostScore(route: HttpRoute, host: string): number {
 /** A match's precedence key per the Gateway API spec, or undefined when it does not match. */
 function matchScore(m: HttpRouteMatch, req: RequestFacts): number[] | undefined {
   const type = m.path?.type ?? 'PathPrefix';
-  const value = m.path?.value ?? '/';
+  const value = String(m.path?.value ?? '/');
   let pathRank: number;
   if (type === 'Exact') {
     if (req.path !== value) return undefined;
@@ -76,14 +76,16 @@ function matchScore(m: HttpRouteMatch, req: RequestFacts): number[] | undefined 
     if (!pathPrefixMatches(value, req.path)) return undefined;
     pathRank = 1 + value.length;
   }
-  if (m.method !== undefined && m.method.toUpperCase() !== req.method) return undefined;
+  if (m.method !== undefined && String(m.method).toUpperCase() !== req.method) return undefined;
   for (const h of arr(m.headers)) {
+    if (!h || typeof h !== 'object') return undefined;
     const actual = req.headers[String(h?.name ?? '').toLowerCase()];
     if (actual === undefined) return undefined;
     const ok = h.type === 'RegularExpression' ? safeRegex(String(h.value ?? ''), false)?.test(actual) : actual === h.value;
     if (!ok) return undefined;
   }
   for (const q of arr(m.queryParams)) {
+    if (!q || typeof q !== 'object') return undefined;
     const actual = req.query.get(String(q?.name ?? ''));
     if (actual === null) return undefined;
     const ok = q.type === 'RegularExpression' ? safeRegex(String(q.value ?? ''), false)?.test(actual) : actual === q.value;
@@ -116,6 +118,7 @@ export function routeHttpRoute(view: ClusterView, req: RequestFacts, ctx: Router
     if (hs < 0) continue;
     anyHost = true;
     for (const rule of arr(route.spec?.rules)) {
+      if (!rule || typeof rule !== 'object') continue;
       const matches = arr(rule?.matches);
       for (const m of matches.length > 0 ? matches : [{}]) {
         const s = matchScore(m ?? {}, req);

@@ -55,7 +55,7 @@ function candidates(ingresses: readonly Ingress[]): Candidate[] {
   for (const ingress of ingresses) {
     for (const rule of Array.isArray(ingress.spec?.rules) ? ingress.spec.rules : []) {
       for (const path of Array.isArray(rule?.http?.paths) ? rule.http.paths : []) {
-        if (path && typeof path === 'object') out.push({ ingress, host: (rule.host ?? '').toLowerCase(), path });
+        if (path && typeof path === 'object') out.push({ ingress, host: typeof rule.host === 'string' ? rule.host.toLowerCase() : '', path });
       }
     }
   }

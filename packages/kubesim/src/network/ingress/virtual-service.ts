@@ -88,7 +88,7 @@ export function routeVirtualService(view: ClusterView, req: RequestFacts, ctx: R
     for (const rule of arr(vs.spec?.http)) {
       const ms = arr(rule?.match);
       if (ms.length > 0 && !ms.some((m) => m && typeof m === 'object' && matches(m, req))) continue;
-      const routes = arr(rule.route).filter((r) => r?.destination?.host);
+      const routes = arr(rule?.route).filter((r) => typeof r?.destination?.host === 'string' && r.destination.host !== '');
       // A lone destination takes all traffic; Istio defaults its weight to 100.
       const weights = routes.map((r) => (routes.length === 1 && r.weight === undefined ? 100 : Number(r.weight ?? 0)));
       if (weights.some((w) => !Number.isFinite(w) || w < 0)) {
