@@ -26,8 +26,14 @@ describe('demo-app graceful drain (SIGTERM)', () => {
       // began), and a stream in flight on another connection.
       const session = rawSession(app.port, 'GET /slow?ms=800 HTTP/1.1\r\nhost: x\r\n\r\n');
       const stream = http(`${app.url}/stream?seconds=1&kbps=80`);
+      // An idle keep-alive connection: the drain closes it at once instead of waiting for it.
+      const idle = rawSession(app.port, 'GET / HTTP/1.1\r\nhost: x\r\n\r\n');
       await sleep(250);
       app.child.kill('SIGTERM');
+      const t0 = Date.now();
+      await idle.ended;
+      assert.ok(Date.now() - t0 < 300, 'idle keep-alive socket closed promptly');
+      assert.match(idle.text(), /^HTTP\/1.1 200 OK/);
       await sleep(150);
       // New connections are refused while the old ones drain.
       await assert.rejects(http(`${app.url}/`), /ECONNREFUSED/);

@@ -3,11 +3,22 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { UsersStore } from './users-store.js';
 import { http, startApp } from './test-support.js';
 
 const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const T = { timeout: 30_000 };
+const ADMIN_BIN = fileURLToPath(new URL('../bin/demo-admin', import.meta.url));
+
+function demoAdmin(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [ADMIN_BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 10_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 /** The up part of a migration file, backfill placeholders covering every key. */
 function migrationSql(file: string): string {
@@ -90,5 +101,34 @@ describe('users API across the expand/contract releases (real PostgreSQL)', () =
     } finally {
       await app.kill();
     }
+  });
+
+  it('demo-admin migrate-status reads the ledger; cache-clear empties the running server\'s cache', T, async () => {
+    await db.query(`CREATE TABLE baton_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, phase text NOT NULL,
+      checksum char(64) NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms integer NOT NULL, release text)`);
+    await db.query(`INSERT INTO baton_schema_migrations (version, name, phase, checksum, duration_ms) VALUES
+      (1, 'create_users', 'expand', repeat('a', 64), 5), (2, 'add_full_name', 'expand', repeat('b', 64), 7)`);
+    const status = await demoAdmin(['migrate-status'], { DATABASE_URL: dbUrl });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /0001\s+0001_create_users\.sql\s+applied 20/);
+    assert.match(status.stdout, /0002\s+0002_add_full_name\.sql\s+applied/);
+    assert.match(status.stdout, /0004\s+0004_drop_first_last_name\.sql\s+pending/);
+    const down = await demoAdmin(['migrate-status'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /database unreachable/);
+
+    const app = await startApp({ APP_VERSION: 'v3', DATABASE_URL: dbUrl });
+    try {
+      const created = await http(`${app.url}/users`, { method: 'POST', body: { first_name: 'Ken', last_name: 'Thompson' } });
+      const { id } = JSON.parse(created.body) as { id: string };
+      assert.equal((await http(`${app.url}/users/${id}`)).status, 200);
+      const cleared = await demoAdmin(['cache-clear'], { HOST: '127.0.0.1', PORT: String(app.port) });
+      assert.equal(cleared.code, 0, cleared.stderr);
+      assert.match(cleared.stdout, /cleared user cache: 1 entries \(pod test-pod\)/);
+      assert.match((await demoAdmin(['cache-clear'], { HOST: '127.0.0.1', PORT: String(app.port) })).stdout, /: 0 entries/);
+    } finally {
+      await app.kill();
+    }
+    assert.equal((await demoAdmin(['nonsense'], {})).code, 1);
   });
 });
