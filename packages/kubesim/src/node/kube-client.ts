@@ -35,7 +35,11 @@ export function createKubeClient(kubeconfig: string): KubeClient {
       path: base.pathname.replace(/\/$/, '') + path,
       headers: { Accept: 'application/json', ...headers },
     };
-    await kc.applyToHTTPSOptions(opts as never);
+    if (base.protocol === 'https:') await kc.applyToHTTPSOptions(opts as never);
+    // The client library refuses credentials over plain HTTP; kubesim serves loopback HTTP, so
+    // the kubelet sends a token (or basic auth) itself there.
+    else if (user?.token) opts.headers.Authorization = `Bearer ${user.token}`;
+    else if (user?.username) opts.headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
     const req = (base.protocol === 'https:' ? httpsRequest : httpRequest)(opts);
     return { req };
   }
@@ -44,7 +48,8 @@ export function createKubeClient(kubeconfig: string): KubeClient {
     token: user?.token,
     async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<KubeResponse<T>> {
       const payload = body === undefined ? undefined : JSON.stringify(body);
-      const { req } = await open(method, path, payload === undefined ? {} : { 'Content-Type': contentType });
+      // An explicit length: Node would otherwise send a DELETE body without any framing.
+      const { req } = await open(method, path, payload === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(payload)) });
       return new Promise((resolve, reject) => {
         req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
         req.on('error', reject);

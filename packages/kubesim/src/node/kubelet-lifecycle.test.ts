@@ -1,0 +1,108 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Cluster } from './testdata/cluster-harness.js';
+import { appPod, cond, startCluster } from './testdata/cluster-harness.js';
+
+let k: Cluster;
+before(async () => { k = await startCluster(); });
+after(async () => { await k?.stop(); });
+
+const readyProbe = { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 1 };
+
+test('pod runs, gets its own IP, becomes Ready; readiness flap removes and restores Ready', { timeout: 30_000 }, async () => {
+  await k.create(appPod('web', { readinessProbe: readyProbe }));
+  const p = await k.waitFor('web', 'Ready', (p) => cond(p, 'Ready') === 'True');
+  assert.equal(p.status?.phase, 'Running');
+  assert.match(p.status?.podIP ?? '', /^127\.244\.\d+\.\d+$/);
+  assert.equal(p.status?.hostIP, '127.0.0.1');
+  for (const t of ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready']) {
+    assert.ok(p.status?.conditions?.find((c) => c.type === t)?.lastTransitionTime, `${t} has lastTransitionTime`);
+  }
+  assert.equal((await k.http(p, '/ready')).status, 200);
+  await k.http(p, '/set?ready=0');
+  const unready = await k.waitFor('web', 'Ready=False', (p) => cond(p, 'Ready') === 'False');
+  assert.equal(unready.status?.containerStatuses?.[0]?.ready, false);
+  assert.equal(unready.status?.phase, 'Running');
+  await k.http(p, '/set?ready=1');
+  await k.waitFor('web', 'Ready again', (p) => cond(p, 'Ready') === 'True');
+  await k.del('web', 1);
+  await k.waitGone('web');
+});
+
+test('liveness failure restarts the container (restartCount, lastState)', { timeout: 30_000 }, async () => {
+  await k.create(appPod('live', { livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1, failureThreshold: 2 } }));
+  const p = await k.waitFor('live', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  await k.waitHttp(p, '/health');
+  await k.http(p, '/set?healthy=0');
+  const restarted = await k.waitFor('live', 'restarted', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  const cs = restarted.status!.containerStatuses![0]!;
+  assert.equal(cs.lastState.terminated?.exitCode, 0, 'the test app exits 0 on SIGTERM');
+  assert.equal((await k.waitHttp(restarted, '/health')).status, 200, 'a fresh process is healthy again');
+  await k.del('live', 1);
+  await k.waitGone('live');
+});
+
+test('crashing container goes into CrashLoopBackOff with doubling back-off', { timeout: 30_000 }, async () => {
+  await k.create(appPod('crash', { command: ['sh', '-c', 'echo boom; exit 2'] }));
+  const seen: string[] = [];
+  const p = await k.waitFor('crash', 'restartCount 3', (p) => {
+    const w = p.status?.containerStatuses?.[0]?.state.waiting;
+    if (w?.reason && !seen.includes(w.reason)) seen.push(w.reason);
+    return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 3;
+  });
+  assert.ok(seen.includes('CrashLoopBackOff'), `waiting reasons seen: ${seen.join(',')}`);
+  const cs = p.status!.containerStatuses![0]!;
+  assert.equal(cs.lastState.terminated?.exitCode, 2);
+  assert.equal(cs.lastState.terminated?.reason, 'Error');
+  assert.equal(p.status?.phase, 'Running');
+  await k.del('crash', 0);
+  await k.waitGone('crash');
+});
+
+test('job-style pods end Succeeded / Failed', { timeout: 30_000 }, async () => {
+  await k.create(appPod('job-ok', { env: [{ name: 'MODE', value: 'job' }] }, { restartPolicy: 'Never' }));
+  await k.create(appPod('job-bad', { env: [{ name: 'MODE', value: 'job' }, { name: 'EXIT_CODE', value: '4' }] }, { restartPolicy: 'Never' }));
+  const ok = await k.waitFor('job-ok', 'Succeeded', (p) => p.status?.phase === 'Succeeded');
+  assert.equal(ok.status?.containerStatuses?.[0]?.state.terminated?.reason, 'Completed');
+  const bad = await k.waitFor('job-bad', 'Failed', (p) => p.status?.phase === 'Failed');
+  assert.equal(bad.status?.containerStatuses?.[0]?.state.terminated?.exitCode, 4);
+  assert.equal(bad.status?.containerStatuses?.[0]?.restartCount, 0);
+  await k.create(appPod('job-retry', { command: ['sh', '-c', 'test -f $(MARK) && exit 0; touch $(MARK); exit 1'], env: [{ name: 'MARK', value: `${k.dir}/job-retry-mark` }] }, { restartPolicy: 'OnFailure' }));
+  const retried = await k.waitFor('job-retry', 'Succeeded after a retry', (p) => p.status?.phase === 'Succeeded');
+  assert.equal(retried.status?.containerStatuses?.[0]?.restartCount, 1);
+  for (const n of ['job-ok', 'job-bad', 'job-retry']) await k.del(n, 0);
+});
+
+test('init containers run in order to completion first', { timeout: 30_000 }, async () => {
+  const pod = appPod('init', { readinessProbe: readyProbe });
+  pod.spec.initContainers = [
+    { name: 'one', image: 'test/app:v1', command: ['sh', '-c', `echo one >> ${k.dir}/init-order; sleep 0.3`] },
+    { name: 'two', image: 'test/app:v1', command: ['sh', '-c', `echo two >> ${k.dir}/init-order`] },
+  ];
+  pod.spec.containers[0]!.env!.push({ name: 'INIT_ORDER', value: `${k.dir}/init-order` });
+  await k.create(pod);
+  const pending = await k.waitFor('init', 'Initialized=False seen', (p) => cond(p, 'Initialized') === 'False' || cond(p, 'Ready') === 'True');
+  assert.ok(pending.status?.phase === 'Pending' || cond(pending, 'Ready') === 'True');
+  const p = await k.waitFor('init', 'Ready', (p) => cond(p, 'Ready') === 'True');
+  assert.equal(cond(p, 'Initialized'), 'True');
+  assert.deepEqual(p.status?.initContainerStatuses?.map((s) => s.state.terminated?.reason), ['Completed', 'Completed']);
+  const { readFile } = await import('node:fs/promises');
+  assert.equal(await readFile(`${k.dir}/init-order`, 'utf8'), 'one\ntwo\n');
+  await k.del('init', 0);
+});
+
+test('unmapped image: ErrImagePull then ImagePullBackOff; missing command: RunContainerError/CrashLoopBackOff', { timeout: 30_000 }, async () => {
+  await k.create(appPod('noimage', { image: 'nope/missing:v9' }));
+  await k.create(appPod('nocmd', { command: ['definitely-not-a-command'] }));
+  const reasons = new Set<string>();
+  await k.waitFor('noimage', 'ImagePullBackOff', (p) => {
+    const r = p.status?.containerStatuses?.[0]?.state.waiting?.reason;
+    if (r) reasons.add(r);
+    return r === 'ImagePullBackOff';
+  });
+  assert.ok(reasons.has('ErrImagePull'), [...reasons].join(','));
+  const nc = await k.waitFor('nocmd', 'CrashLoopBackOff', (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff');
+  assert.match(nc.status?.containerStatuses?.[0]?.lastState.terminated?.message ?? '', /executable file not found in \$PATH/);
+  assert.equal(nc.status?.containerStatuses?.[0]?.lastState.terminated?.reason, 'StartError');
+  for (const n of ['noimage', 'nocmd']) await k.del(n, 0);
+});
