@@ -5,7 +5,7 @@ import type { DialectName } from '../dialect.js';
 import type { Migration, MigrationPhase } from './migration.js';
 import { loadDefaultAnalyzer, type AnalyzerFinding, type MigrationAnalyzer } from './migration-analyzer.js';
 import { MigrationsInvalidError, type MigrationProblem } from './migration-problem.js';
-import { bindRange, parseMigrationFile, type ParsedMigration } from './parse-migration-file.js';
+import { parseMigrationFile, type ParsedMigration } from './parse-migration-file.js';
 
 export interface DiscoverOptions {
   dialect: DialectName;
@@ -53,25 +53,28 @@ export async function discoverMigrations(dir: string, options: DiscoverOptions):
   const findings: AnalyzerFinding[] = [];
   const migrations: Migration[] = [];
   for (const m of parsed) {
-    // Placeholders are not SQL: bind a sample range so the parser sees a real statement.
-    const sql = m.backfill ? bindRange(m.up, 1n, 2n) : m.up;
-    let analyzed: MigrationPhase | undefined;
+    let analyzed: MigrationPhase;
+    let mismatch: AnalyzerFinding | undefined;
     try {
-      const result = analyze(sql, { dialect: options.dialect, file: m.file });
+      // The analyzer reads the whole file: headers (declared phase, allow=), up and down SQL.
+      const result = analyze(m.source, { dialect: options.dialect, file: m.file });
       analyzed = result.phase;
+      mismatch = result.findings.find((f) => f.ruleId === 'phase-mismatch' && f.severity === 'error');
       findings.push(...result.findings.map((f) => ({ ...f, file: f.file ?? m.file })));
     } catch (error) {
       if (!isBatonError(error) || error.code !== 'SQL_PARSE') throw error;
       problems.push({ code: 'sql-parse', file: m.file, message: `unparsable SQL: ${error.message}` });
       continue;
     }
-    const { declaredPhase, ...rest } = m;
-    // Declaring a stricter phase than the analysis is safe; a laxer one would run a contract early.
-    if (declaredPhase !== undefined && rank[declaredPhase] < rank[analyzed]) {
+    const { declaredPhase, source: _source, ...rest } = m;
+    // Declaring a later phase than the SQL needs is safe (it only waits longer); an earlier one
+    // would run a narrowing change while old code still depends on the old schema.
+    if (mismatch || (declaredPhase !== undefined && rank[declaredPhase] < rank[analyzed])) {
       problems.push({
         code: 'phase-mismatch',
         file: m.file,
-        message: `declared phase=${declaredPhase} but the SQL is a ${analyzed} change (it would break code still running the old release)`,
+        ...(mismatch?.line ? { line: mismatch.line } : {}),
+        message: mismatch?.message ?? `declared phase=${declaredPhase} but the SQL is a ${analyzed} change`,
       });
       continue;
     }

@@ -7,11 +7,12 @@ import { splitSql, stripComments } from './split-sql.js';
 /** NNNN_name.sql: four or more digits, then a lower-case snake name. */
 export const migrationFilePattern = /^(\d{4,})_([a-z0-9][a-z0-9_]*)\.sql$/;
 
-const knownKeys = new Set(['phase', 'timeout', 'table', 'key', 'batch']);
+// `allow` is the linter's (rule suppressions); baton's runner only reads it through the analyzer.
+const knownKeys = new Set(['phase', 'timeout', 'table', 'key', 'batch', 'allow']);
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A parsed file before its phase is reconciled with the analysis (phase may be undeclared). */
-export type ParsedMigration = Omit<Migration, 'phase'> & { declaredPhase: MigrationPhase | undefined };
+export type ParsedMigration = Omit<Migration, 'phase'> & { declaredPhase: MigrationPhase | undefined; source: string };
 
 /**
  * Parses one migration file. Header lines are `-- baton: key=value ...`; `-- baton: down` starts
@@ -87,6 +88,7 @@ export function parseMigrationFile(text: string, file: string): { migration?: Pa
       name: match[2] ?? '',
       file,
       declaredPhase,
+      source: text,
       timeout,
       up: upSql,
       down: inDown && downSql !== '' ? downSql : undefined,

@@ -90,7 +90,8 @@ export function defineDialectContract(label: string, open: () => Promise<{ targe
       if (target.dialect.name !== 'postgres') cleanups.push(() => rm(dir, { recursive: true, force: true }));
       const progress: string[] = [];
       const opts = (phase: MigrateOptions['phase'], extra: Partial<MigrateOptions> = {}) =>
-        base({ url: s.url, dir, phase, release: 'rel-v2', onProgress: (m) => progress.push(m), ...extra });
+        // The real analyzer (check/analyze-migration.ts) classifies the shared rename files here.
+        base({ url: s.url, dir, phase, release: 'rel-v2', onProgress: (m) => progress.push(m), analyze: undefined, ...extra });
       assert.deepEqual((await migrate(opts('expand', { versions: [1] }))).applied.map((a) => a.version), [1]);
       await withSession(s.url, async (q) => {
         const values = Array.from({ length: 500 }, (_, i) => `('f${i}', 'l${i}')`).join(',');
