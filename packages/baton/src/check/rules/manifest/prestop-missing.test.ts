@@ -1,0 +1,9 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { edited, findingsOf, goodManifest } from './manifest-examples.js';
+
+test('prestop-missing', () => {
+  const yaml = edited('          lifecycle:\n            preStop:\n              sleep: {seconds: 5}\n', '');
+  assert.deepEqual(findingsOf('prestop-missing', yaml).at, ['warning@20']);
+  assert.deepEqual(findingsOf('prestop-missing', goodManifest).at, []);
+});
