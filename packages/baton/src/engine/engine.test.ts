@@ -253,6 +253,22 @@ test('a listener that throws does not break the run', { timeout: 5000 }, async (
   assert.equal(outcome.status, 'succeeded');
 });
 
+test('losing the lock cancels the step and stops the run without writing more', { timeout: 5000 }, async () => {
+  const t = setup();
+  t.rec.script.b = { run: 'hang' };
+  const lostLock = {
+    acquire: async () => ({
+      renew: async () => {
+        throw Object.assign(new Error('lease taken by someone else'), { code: 'LOCK_LOST' });
+      },
+      release: async () => undefined,
+    }),
+  };
+  await assert.rejects(t.start(undefined, { lock: lostLock, lockRenewMs: 20 }), /lease taken by someone else/);
+  assert.deepEqual(t.rec.calls, ['run:a', 'run:b']);
+  assert.deepEqual((await t.types()).slice(-1), ['step-started:b'], 'nothing written after the loss');
+});
+
 async function waitFor(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 5));
   assert.ok(check(), 'condition not reached');

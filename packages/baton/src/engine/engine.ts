@@ -143,7 +143,7 @@ async function withLock(
       if (!lost.signal.aborted) lost.abort(error);
     });
   }, o.lockRenewMs ?? 10_000);
-  timer.unref();
+  // Not unref'd: a live run keeps the process alive; the finally below always clears it.
   try {
     const prepared = await prepare(lost.signal);
     if (prepared.outcome !== undefined) return prepared.outcome;

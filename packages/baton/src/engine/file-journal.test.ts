@@ -61,6 +61,18 @@ test('a torn last line is ignored on read and cut off before the next append', {
   });
 });
 
+test('a tail torn by another process is cut before this open journal appends again', { timeout: 5000 }, async () => {
+  await withDir(async (dir) => {
+    const mine = new FileJournal({ dir });
+    await mine.append(started);
+    // Another process resumed the run and crashed mid-line while this one kept its file open.
+    await appendFile(join(dir, 'runs', 'r1.jsonl'), `${JSON.stringify(stepStarted)}\n{"at":10`);
+    await mine.append(stepFinished);
+    assert.deepEqual(await mine.read('r1'), [started, stepStarted, stepFinished]);
+    await mine.close();
+  });
+});
+
 test('a damaged but newline-terminated last line counts as torn too', { timeout: 5000 }, async () => {
   await withDir(async (dir) => {
     const journal = new FileJournal({ dir });

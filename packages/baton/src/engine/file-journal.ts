@@ -12,6 +12,12 @@ export interface FileJournalOptions {
   dir: string;
 }
 
+/** An open journal file and its size as this process last wrote it. */
+interface OpenJournal {
+  handle: FileHandle;
+  size: number;
+}
+
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
@@ -23,7 +29,7 @@ const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  */
 export class FileJournal implements Journal {
   private readonly dir: string;
-  private readonly handles = new Map<string, FileHandle>();
+  private readonly handles = new Map<string, OpenJournal>();
   private readonly summaries = new Map<string, RunSummary>();
   private readonly queues = new Map<string, Promise<void>>();
 
@@ -76,47 +82,55 @@ export class FileJournal implements Journal {
   /** Closes open journal files. The journal stays usable: they are reopened on demand. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.queues.values()]);
-    const handles = [...this.handles.values()];
+    const opened = [...this.handles.values()];
     this.handles.clear();
-    await Promise.all(handles.map((handle) => handle.close()));
+    await Promise.all(opened.map(({ handle }) => handle.close()));
   }
 
   private async write(entry: JournalEntry): Promise<void> {
-    const handle = await this.handleFor(entry.runId);
-    await handle.write(`${JSON.stringify(entry)}\n`);
-    await handle.sync();
+    const opened = await this.handleFor(entry.runId);
+    // Another process may have appended since (a resume elsewhere) and crashed mid-line: the
+    // size tells, and the tail is checked again before we append after it.
+    const { size } = await opened.handle.stat();
+    if (size !== opened.size) await this.cutTornTail(entry.runId, opened, size);
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+    await opened.handle.write(line);
+    await opened.handle.sync();
+    opened.size += line.length;
     const summary = foldRunSummary(await this.cachedSummary(entry.runId), entry);
     if (summary === undefined) return;
     this.summaries.set(entry.runId, summary);
     if (changesSummary(entry)) await this.writeSummary(summary);
   }
 
-  private async handleFor(runId: string): Promise<FileHandle> {
-    const open_ = this.handles.get(runId);
-    if (open_ !== undefined) return open_;
+  private async handleFor(runId: string): Promise<OpenJournal> {
+    const known = this.handles.get(runId);
+    if (known !== undefined) return known;
     const runsDir = join(this.dir, 'runs');
     await mkdir(runsDir, { recursive: true });
-    const path = this.journalPath(runId);
-    const handle = await open(path, 'a+', 0o644);
+    const handle = await open(this.journalPath(runId), 'a+', 0o644);
+    const opened: OpenJournal = { handle, size: 0 };
     try {
       const { size } = await handle.stat();
-      if (size === 0) {
-        await syncDirectory(runsDir);
-      } else {
-        // Cut a torn tail left by a crash before appending after it.
-        const text = (await handle.readFile()).toString('utf8');
-        const { validBytes } = parseJournalLines(text, path);
-        if (validBytes < size) {
-          await handle.truncate(validBytes);
-          await handle.sync();
-        }
-      }
+      if (size === 0) await syncDirectory(runsDir);
+      else await this.cutTornTail(runId, opened, size);
     } catch (error) {
       await handle.close();
       throw error;
     }
-    this.handles.set(runId, handle);
-    return handle;
+    this.handles.set(runId, opened);
+    return opened;
+  }
+
+  /** Cuts a tail torn by a crash (ours, or another process's) so nothing is appended after it. */
+  private async cutTornTail(runId: string, opened: OpenJournal, size: number): Promise<void> {
+    const path = this.journalPath(runId);
+    const { validBytes } = parseJournalLines(await readFile(path, 'utf8'), path);
+    if (validBytes < size) {
+      await opened.handle.truncate(validBytes);
+      await opened.handle.sync();
+    }
+    opened.size = validBytes;
   }
 
   private async cachedSummary(runId: string): Promise<RunSummary | undefined> {
