@@ -9,6 +9,7 @@ import type { DbSession, Dialect } from '../dialect.js';
 import { dialectForUrl } from '../dialects.js';
 import type { BackupMethod, BackupRecord, TableCount } from './backup-record.js';
 import { backupTools } from './backup-tools.js';
+import { checkDumpToolVersion } from './check-dump-tool-version.js';
 import { runTool } from './run-tool.js';
 
 export interface CreateBackupOptions {
@@ -42,7 +43,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
 
   const session = await dialect.connect(options.url, { applicationName: 'baton-backup' });
   try {
-    if (dialect.name === 'postgres' && method.kind === 'native') await checkToolVersion(dialect, session, tool.toolMajorVersion());
+    if (dialect.name === 'postgres' && method.kind === 'native') checkDumpToolVersion(await dialect.serverMajorVersion(session), tool.toolMajorVersion());
     let snapshot: string | undefined;
     if (dialect.name === 'postgres') {
       await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
@@ -114,17 +115,4 @@ export async function countRows(dialect: Dialect, session: DbSession): Promise<R
     out[table] = Number(rows[0]?.n ?? 0);
   }
   return out;
-}
-
-/** Debian's pg_dump refuses a newer server; say so plainly instead of relaying its error. */
-async function checkToolVersion(dialect: Dialect, session: DbSession, toolMajor: number | undefined): Promise<void> {
-  if (toolMajor === undefined) {
-    throw new BatonError('BACKUP_TOOL_MISSING', 'pg_dump is not installed or not on PATH', { hint: 'install postgresql-client matching the server version' });
-  }
-  const server = await dialect.serverMajorVersion(session);
-  if (server > toolMajor) {
-    throw new BatonError('BACKUP_TOOL_VERSION', `pg_dump ${toolMajor} cannot dump a PostgreSQL ${server} server (pg_dump must be at least the server's major version)`, {
-      hint: `install postgresql-client-${server} (or use a backup method of kind "command" with a matching pg_dump)`,
-    });
-  }
 }
