@@ -247,6 +247,17 @@ test('invalid plans are refused before anything is written', { timeout: 5000 }, 
   await assert.rejects(resumeRun({ ...t.base, runId: 'missing' }), (e) => isBatonError(e) && e.code === 'RUN_NOT_FOUND');
 });
 
+test('a stopped run is not continued by a registry that lacks one of its kinds', { timeout: 5000 }, async () => {
+  const t = setup();
+  t.rec.script.b = { run: 'paused' };
+  await t.start();
+  const before = await t.types();
+  await assert.rejects(resumeRun({ ...t.base, registry: {}, runId: 'r1' }), (e) => isBatonError(e) && e.code === 'PLAN_INVALID');
+  await assert.rejects(promoteRun({ ...t.base, registry: {}, runId: 'r1' }), (e) => isBatonError(e) && e.code === 'PLAN_INVALID');
+  assert.deepEqual(await t.types(), before, 'nothing written');
+  assert.equal(t.lock.holderOf(target), undefined);
+});
+
 test('a listener that throws does not break the run', { timeout: 5000 }, async () => {
   const t = setup();
   const outcome = await t.start(undefined, { onEvent: () => { throw new Error('ui broke'); } });

@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { JsonObject } from '../json.js';
 import { BatonError } from '../errors.js';
-import type { PlannedStep, StepRegistry } from './step.js';
+import type { PlannedStep } from './step.js';
+import { validatePlan } from './validate-plan.js';
 import type { EngineOptions } from './engine-options.js';
 import type { EngineEvent } from './engine-event.js';
 import type { JournalEntry } from './journal.js';
@@ -19,6 +20,7 @@ export type { EngineOptions } from './engine-options.js';
 export type { RunOutcome } from './run-outcome.js';
 export type { RunStatus } from './run-status.js';
 export type { EngineEvent } from './engine-event.js';
+export { validatePlan } from './validate-plan.js';
 
 export interface StartRunOptions extends EngineOptions {
   /** Default: `<app>-<yyyymmdd>-<hhmmss>-<random>`. Must not exist yet. */
@@ -73,6 +75,7 @@ export async function resumeRun(o: EngineOptions & { runId: string }): Promise<R
   return withLock(o, known, holder, async (lost) => {
     const state = await readState(o, o.runId);
     if (isFinalStatus(state.status)) return { outcome: outcomeOf(state) };
+    validatePlan(state.steps, o.registry);
     const d = driver(o, state, lost);
     await d.record({ type: 'run-resumed', holder });
     return { driver: d };
@@ -92,6 +95,7 @@ export async function abortRun(o: EngineOptions & { runId: string; reason: strin
   return withLock(o, known, holder, async (lost) => {
     const state = await readState(o, o.runId);
     assertNotFinal(state, 'abort');
+    validatePlan(state.steps, o.registry);
     const d = driver(o, state, lost);
     await d.record({ type: 'abort-requested', reason: o.reason, by: holder });
     return { driver: d };
@@ -106,22 +110,11 @@ export async function promoteRun(o: EngineOptions & { runId: string }): Promise<
   return withLock(o, known, holder, async (lost) => {
     const state = await readState(o, o.runId);
     const paused = assertPaused(state);
+    validatePlan(state.steps, o.registry);
     const d = driver(o, state, lost);
     await d.record({ type: 'promoted', stepId: paused, by: holder });
     return { driver: d };
   });
-}
-
-/** Every check that can be made before acting: unique ids, known kinds. */
-export function validatePlan(steps: readonly PlannedStep[], registry: StepRegistry): void {
-  const seen = new Set<string>();
-  for (const step of steps) {
-    if (seen.has(step.id)) throw new BatonError('PLAN_INVALID', `step id ${step.id} appears twice in the plan`);
-    seen.add(step.id);
-    if (registry[step.kind] === undefined) {
-      throw new BatonError('PLAN_INVALID', `step ${step.id}: no step kind ${JSON.stringify(step.kind)} is registered`);
-    }
-  }
 }
 
 type Prepared = { driver: RunDriver; outcome?: undefined } | { outcome: RunOutcome; driver?: undefined };
@@ -147,7 +140,6 @@ async function withLock(
   try {
     const prepared = await prepare(lost.signal);
     if (prepared.outcome !== undefined) return prepared.outcome;
-    validatePlan(prepared.driver.current.steps, o.registry);
     return await prepared.driver.drive();
   } finally {
     clearInterval(timer);
