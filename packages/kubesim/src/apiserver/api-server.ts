@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect as connectTcp, createServer as createNetServer, type Socket } from 'node:net';
+import { ApiError, errors } from './api-error.js';
+import { ClusterIPAllocator } from './cluster-ip-allocator.js';
+import { discovery } from './discovery.js';
+import { openApiV3 } from './openapi.js';
+import { GarbageCollector } from './garbage-collector.js';
+import { sendError, sendJson } from './http-io.js';
+import { renderKubeconfig } from './kubeconfig.js';
+import { createSelfSignedCertificate } from './self-signed-cert.js';
+import { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { kubeletPath, proxyLog, proxyUpgrade, writeRawError } from './node-proxy.js';
+import { parseTarget } from './request-info.js';
+import { handleResource, type HandlerContext } from './resource-handler.js';
+import { ResourceRegistry } from './resource-registry.js';
+import { ObjectStore } from './store/object-store.js';
+import { ResourceStorage } from './store/resource-storage.js';
+import { readSnapshot, SnapshotWriter } from './store/snapshot-file.js';
+import type { KubeObject } from './types.js';
+
+export interface ApiServerOptions {
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Directory whose snapshot is loaded at start and rewritten (atomically, debounced) on change. */
+  dataDir?: string;
+  /** Bearer token every request must carry; default random. */
+  token?: string;
+  /** Events kept for watch resumption; watching from an older resourceVersion is 410 Gone. */
+  watchHistorySize?: number;
+  /** How often watches with allowWatchBookmarks get a BOOKMARK (default 5000 ms; real servers ~60 s). */
+  bookmarkIntervalMs?: number;
+}
+
+export interface ApiServer {
+  /** Plain-http base URL (every request still needs the bearer token). */
+  url: string;
+  /** The same port spoken as TLS; the kubeconfig points here because kubectl sends tokens only over TLS. */
+  httpsUrl: string;
+  /** PEM of the self-signed certificate the TLS side presents (its own CA). */
+  caPem: string;
+  token: string;
+  stop(): Promise<void>;
+  /** kubeconfig YAML (cluster, user with bearer token, context "kubesim", namespace default). */
+  kubeconfig(): string;
+  writeKubeconfig(path: string): Promise<void>;
+}
+
+const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+function randomSuffix(): string {
+  const b = randomBytes(5);
+  return [...b].map((x) => suffixAlphabet[x % suffixAlphabet.length]).join('');
+}
+
+const bootNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Starts kubesim's Kubernetes API server on loopback. */
+export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const store = new ObjectStore({ historySize: options.watchHistorySize ?? 10_000 });
+  const registry = new ResourceRegistry();
+  if (options.dataDir) {
+    const snap = await readSnapshot(options.dataDir);
+    if (snap) {
+      store.load(snap);
+      for (const crd of store.list('apiextensions.k8s.io/customresourcedefinitions')) registry.setCrd(crd);
+    }
+  }
+  const ips = new ClusterIPAllocator(store);
+  const storage = new ResourceStorage(store, registry, { allocateClusterIP: () => ips.allocate(), randomSuffix }, {
+    onCrdChange(crd, removed) {
+      if (!removed) { registry.setCrd(crd); return; }
+      // Deleting a CRD deletes every instance, then stops serving the kind.
+      const group = (crd['spec'] as { group?: string } | undefined)?.group ?? '';
+      const plural = (crd['spec'] as { names?: { plural?: string } } | undefined)?.names?.plural ?? '';
+      for (const o of store.list(`${group}/${plural}`)) store.remove(`${group}/${plural}`, o);
+      registry.removeCrd(crd.metadata.name ?? '');
+    },
+  });
+  const nsDesc = registry.byKey('/namespaces')!;
+  for (const ns of bootNamespaces) {
+    if (!store.get('/namespaces', undefined, ns)) storage.create(nsDesc, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  }
+  const gc = new GarbageCollector(store, storage, registry);
+  const lifecycle = new NamespaceLifecycle(store, storage, registry);
+  const snapshots = options.dataDir ? new SnapshotWriter(store, options.dataDir) : undefined;
+
+  let serverAddress = '';
+  const ctx: HandlerContext = {
+    storage, store, registry, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000, now: () => new Date(),
+    async proxyToKubelet(req, res, pod, sub, query) {
+      if (sub === 'exec') throw errors.badRequest('Upgrade request required');
+      await proxyLog(req, res, kubeletPath(store, pod, 'log', query));
+    },
+  };
+  const isNamespaced = (g: string, v: string, r: string): boolean => registry.find(g, v, r)?.namespaced === true;
+  const authorized = (req: IncomingMessage): boolean => req.headers.authorization === `Bearer ${token}`;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (!authorized(req)) throw errors.unauthorized();
+      const url = new URL(req.url ?? '/', 'http://kubesim');
+      const t = parseTarget(url.pathname, isNamespaced);
+      if (t.type === 'resource') {
+        if (!registry.hasGroupVersion(t.group, t.version)) throw errors.notFoundPath();
+        await handleResource(req, res, url, t, ctx);
+        return;
+      }
+      if (['/healthz', '/livez', '/readyz'].includes(t.path)) { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); return; }
+      if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '');
+      const body = t.path.startsWith('/openapi/v3') ? openApiV3(registry, t.path) : discovery(registry, t.path, serverAddress);
+      if (body === undefined) throw errors.notFoundPath();
+      sendJson(res, 200, body);
+    } catch (e) {
+      sendError(res, e);
+    }
+  }
+
+  function upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    try {
+      if (!authorized(req)) throw errors.unauthorized();
+      const url = new URL(req.url ?? '/', 'http://kubesim');
+      const t = parseTarget(url.pathname, isNamespaced);
+      if (t.type !== 'resource' || t.group !== '' || t.resource !== 'pods' || t.subresource !== 'exec' || !t.name) throw errors.notFoundPath();
+      const pod = store.get('/pods', t.namespace, t.name);
+      if (!pod) throw errors.notFound('pods', '', t.name);
+      proxyUpgrade(req, socket, head, kubeletPath(store, pod, 'exec', url.searchParams));
+    } catch (e) {
+      writeRawError(socket, e instanceof ApiError ? e : errors.internal(String(e)));
+    }
+  }
+
+  // One port speaks both plain HTTP and TLS: the first byte of a connection tells which (0x16 is a
+  // TLS handshake). kubectl only sends bearer tokens over TLS, other clients may use either.
+  const host = options.host ?? '127.0.0.1';
+  const cert = createSelfSignedCertificate([host]);
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => { void handle(req, res); };
+  const http = createServer(onRequest);
+  const https = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, onRequest);
+  http.on('upgrade', upgrade);
+  https.on('upgrade', upgrade);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      if (first[0] !== 0x16) {
+        socket.pause();
+        socket.unshift(first);
+        http.emit('connection', socket);
+        socket.resume();
+        return;
+      }
+      // TLS sockets read through their native handle, so unshifted bytes would be lost: relay
+      // the connection to the internal TLS listener instead.
+      const relay = connectTcp(httpsPort, host, () => { relay.write(first); socket.pipe(relay); relay.pipe(socket); });
+      sockets.add(relay);
+      relay.on('close', () => { sockets.delete(relay); socket.destroy(); });
+      relay.on('error', () => socket.destroy());
+      socket.on('close', () => relay.destroy());
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    https.once('error', reject);
+    https.listen(0, host, () => resolve());
+  });
+  const httpsAddr = https.address();
+  const httpsPort = typeof httpsAddr === 'object' && httpsAddr ? httpsAddr.port : 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  serverAddress = `${host}:${port}`;
+  const url = `http://${host}:${port}`;
+  const httpsUrl = `https://${host}:${port}`;
+  const kubeconfig = (): string => renderKubeconfig(httpsUrl, token, cert.certPem);
+  let stopped = false;
+  return {
+    url, httpsUrl, caPem: cert.certPem, token, kubeconfig,
+    writeKubeconfig: (path) => writeFile(path, kubeconfig(), { mode: 0o600 }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      gc.stop();
+      lifecycle.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      http.close();
+      await new Promise<void>((resolve) => https.close(() => resolve()));
+      await closed;
+      await snapshots?.close();
+    },
+  };
+}
+
+export type { KubeObject };

@@ -1,0 +1,44 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, errors } from './api-error.js';
+
+/** Upper bound on request bodies (the real server's is 3 MiB for most writes). */
+const maxBody = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > maxBody) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The media type without parameters, lower-cased. */
+export function mediaType(req: IncomingMessage): string {
+  return String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Parses a JSON or YAML body; malformed input is a 400 as upstream. */
+export function parseBody(text: string, yaml: boolean): unknown {
+  if (text.trim() === '') throw errors.badRequest('the body of the request was empty');
+  try {
+    return yaml ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw errors.badRequest(`error decoding ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, e: unknown): void {
+  const err = e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e));
+  if (res.headersSent) { res.destroy(); return; }
+  sendJson(res, err.code, err.toStatus());
+}

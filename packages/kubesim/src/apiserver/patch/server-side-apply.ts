@@ -1,0 +1,138 @@
+import { ApiError, errors, type StatusCause } from '../api-error.js';
+import type { ResourceDescriptor } from '../resource-descriptor.js';
+import { clone, deepEqual, isObject, type KubeObject, type ManagedFieldsEntry } from '../types.js';
+import { fieldsOf, fromFieldsV1, SEP, toFieldsV1, valueAt, type FieldSet } from './field-set.js';
+import { listKindOf } from './merge-keys.js';
+
+type Obj = Record<string, unknown>;
+
+function timestamp(d: Date): string {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/** ".spec.containers[name=\"web\"].image" as upstream prints conflicting fields. */
+export function describePath(p: string): string {
+  return p.split(SEP).filter((e) => e !== '.').map((e) => {
+    if (e.startsWith('f:')) return `.${e.slice(2)}`;
+    if (e.startsWith('k:')) {
+      const o = JSON.parse(e.slice(2)) as Obj;
+      return `[${Object.entries(o).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+    }
+    if (e.startsWith('v:')) return `[${e.slice(2)}]`;
+    return e;
+  }).join('');
+}
+
+/** Structural merge of an applied configuration into the live object. */
+function merge(live: unknown, applied: unknown, names: string[], kind: string | undefined): unknown {
+  if (!isObject(applied)) return clone(applied);
+  const out: Obj = isObject(live) ? clone(live) : {};
+  for (const [k, v] of Object.entries(applied)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      const lk = listKindOf(k, names, kind);
+      const cur = Array.isArray(out[k]) ? out[k] as unknown[] : [];
+      if (lk.type === 'map') {
+        const res = [...cur];
+        for (const item of v) {
+          const i = res.findIndex((x) => isObject(x) && isObject(item) && x[lk.key] === item[lk.key]);
+          if (i >= 0) res[i] = merge(res[i], item, [...names, k], kind); else res.push(clone(item));
+        }
+        out[k] = res;
+      } else if (lk.type === 'set') {
+        const res = [...cur];
+        for (const item of v) if (!res.some((x) => deepEqual(x, item))) res.push(item);
+        out[k] = res;
+      } else out[k] = clone(v);
+    } else if (isObject(v)) out[k] = merge(out[k], v, [...names, k], kind);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Removes the field at a path (a map key, a keyed list item, or a set value). */
+function deleteAt(obj: unknown, path: string): void {
+  const els = path.split(SEP);
+  if (els[els.length - 1] === '.') els.pop();
+  let cur: unknown = obj;
+  for (let i = 0; i < els.length; i++) {
+    const e = els[i]!;
+    const last = i === els.length - 1;
+    if (e.startsWith('f:')) {
+      if (!isObject(cur)) return;
+      if (last) { delete cur[e.slice(2)]; return; }
+      cur = cur[e.slice(2)];
+    } else if (e.startsWith('k:') || e.startsWith('v:')) {
+      if (!Array.isArray(cur)) return;
+      const list = cur;
+      const idx = e.startsWith('k:')
+        ? (() => { const [k, v] = Object.entries(JSON.parse(e.slice(2)) as Obj)[0] ?? []; return list.findIndex((x) => isObject(x) && k !== undefined && x[k] === v); })()
+        : list.findIndex((x) => JSON.stringify(x) === e.slice(2));
+      if (idx < 0) return;
+      if (last) { list.splice(idx, 1); return; }
+      cur = list[idx];
+    } else return;
+  }
+}
+
+export interface ApplyRequest {
+  d: ResourceDescriptor;
+  live: KubeObject | undefined;
+  applied: KubeObject;
+  manager: string;
+  force: boolean;
+  now: Date;
+}
+
+/**
+ * Server-side apply: merges the applied configuration into the live object and updates
+ * managedFields. A field the applier sets to a value different from the live one while another
+ * manager owns it is a conflict (409 with causes) unless force takes ownership. Fields this
+ * manager applied before and omits now are removed when nobody else owns them.
+ */
+export function serverSideApply(r: ApplyRequest): KubeObject {
+  const kind = r.d.custom ? undefined : r.d.kind;
+  const applied = clone(r.applied);
+  const appliedSet = fieldsOf(applied, kind);
+  const apiVersion = r.d.group ? `${r.d.group}/${r.d.version}` : r.d.version;
+  const mine: ManagedFieldsEntry = { manager: r.manager, operation: 'Apply', apiVersion, time: timestamp(r.now), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(appliedSet) };
+  if (!r.live) {
+    applied.metadata = { ...applied.metadata, managedFields: [mine] };
+    return applied;
+  }
+  const live = r.live;
+  const others: { e: ManagedFieldsEntry; set: FieldSet }[] = [];
+  let previous: FieldSet = new Set();
+  for (const e of live.metadata.managedFields ?? []) {
+    if (e.manager === r.manager && e.operation === 'Apply' && !e.subresource) previous = fromFieldsV1(e.fieldsV1);
+    else others.push({ e, set: fromFieldsV1(e.fieldsV1) });
+  }
+  const conflicts: StatusCause[] = [];
+  for (const o of others) {
+    if (o.e.manager === r.manager) continue;
+    for (const p of appliedSet) {
+      if (!o.set.has(p) || p.endsWith(SEP + '.')) continue;
+      if (deepEqual(valueAt(applied, p), valueAt(live, p))) continue;
+      if (r.force) o.set.delete(p);
+      else conflicts.push({ reason: 'FieldManagerConflict', message: `conflict with "${o.e.manager}"${o.e.operation === 'Update' ? ` using ${o.e.apiVersion}` : ''}`, field: describePath(p) });
+    }
+  }
+  if (conflicts.length) {
+    const msg = `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.map((c) => `${c.message}: ${c.field}`).join('\n')}`;
+    throw new ApiError(409, 'Conflict', msg, { causes: conflicts });
+  }
+  const result = merge(live, applied, [], kind) as KubeObject;
+  for (const p of previous) {
+    if (appliedSet.has(p) || others.some((o) => o.set.has(p))) continue;
+    deleteAt(result, p);
+  }
+  result.metadata.managedFields = [
+    ...others.filter((o) => o.set.size > 0).map((o) => ({ ...o.e, fieldsV1: toFieldsV1(o.set) })),
+    mine,
+  ];
+  // The applied rv (if any) is a precondition; otherwise apply never conflicts on rv.
+  result.metadata.resourceVersion = applied.metadata.resourceVersion ?? live.metadata.resourceVersion;
+  return result;
+}
+
+export { errors };

@@ -1,0 +1,104 @@
+import type { ResourceDescriptor } from './resource-descriptor.js';
+import { isObject, type KubeObject } from './types.js';
+
+type Column = { name: string; type: string; format?: string; description: string; priority: number; value(o: KubeObject, now: number): unknown };
+
+/** Go's duration.HumanDuration, which the real server uses for AGE. */
+export function humanDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
+  if (h < 48) return `${h}h`;
+  const d = Math.floor(h / 24);
+  if (d < 8) return h % 24 === 0 ? `${d}d` : `${d}d${h % 24}h`;
+  return d < 730 ? `${d}d` : `${Math.floor(d / 365)}y`;
+}
+
+const age = (o: KubeObject, now: number): string =>
+  o.metadata.creationTimestamp ? humanDuration((now - Date.parse(o.metadata.creationTimestamp)) / 1000) : '<unknown>';
+
+const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((c, k) => (isObject(c) ? c[k] : undefined), o);
+const num = (o: unknown, path: string): number => Number(get(o, path) ?? 0);
+const col = (name: string, value: Column['value'], type = 'string', priority = 0): Column => ({ name, type, description: name, priority, value });
+
+function podReady(o: KubeObject): string {
+  const cs = get(o, 'status.containerStatuses');
+  const total = Array.isArray(get(o, 'spec.containers')) ? (get(o, 'spec.containers') as unknown[]).length : 0;
+  const ready = Array.isArray(cs) ? cs.filter((c) => isObject(c) && c['ready'] === true).length : 0;
+  return `${ready}/${total}`;
+}
+
+function podStatus(o: KubeObject): string {
+  if (o.metadata.deletionTimestamp) return 'Terminating';
+  const cs = get(o, 'status.containerStatuses');
+  if (Array.isArray(cs)) {
+    for (const c of cs) {
+      const w = get(c, 'state.waiting.reason');
+      if (typeof w === 'string' && w) return w;
+      const t = get(c, 'state.terminated.reason');
+      if (typeof t === 'string' && t) return t;
+    }
+  }
+  return String(get(o, 'status.reason') ?? get(o, 'status.phase') ?? 'Unknown');
+}
+
+function restarts(o: KubeObject): number {
+  const cs = get(o, 'status.containerStatuses');
+  return Array.isArray(cs) ? cs.reduce<number>((n, c) => n + Number(get(c, 'restartCount') ?? 0), 0) : 0;
+}
+
+/** Printer columns per kind between NAME and AGE, after the upstream printers. */
+const columns: Record<string, Column[]> = {
+  Pod: [col('Ready', podReady), col('Status', podStatus), col('Restarts', restarts, 'string'),
+    col('IP', (o) => String(get(o, 'status.podIP') ?? '<none>'), 'string', 1), col('Node', (o) => String(get(o, 'spec.nodeName') ?? '<none>'), 'string', 1)],
+  Deployment: [col('Ready', (o) => `${num(o, 'status.readyReplicas')}/${num(o, 'spec.replicas')}`),
+    col('Up-to-date', (o) => num(o, 'status.updatedReplicas'), 'integer'), col('Available', (o) => num(o, 'status.availableReplicas'), 'integer')],
+  ReplicaSet: [col('Desired', (o) => num(o, 'spec.replicas'), 'integer'), col('Current', (o) => num(o, 'status.replicas'), 'integer'),
+    col('Ready', (o) => num(o, 'status.readyReplicas'), 'integer')],
+  Service: [col('Type', (o) => String(get(o, 'spec.type') ?? '')), col('Cluster-IP', (o) => String(get(o, 'spec.clusterIP') ?? '<none>')),
+    col('External-IP', () => '<none>'), col('Port(s)', (o) => {
+      const ps = get(o, 'spec.ports');
+      return Array.isArray(ps) && ps.length ? ps.map((p) => `${String(get(p, 'port'))}/${String(get(p, 'protocol') ?? 'TCP')}`).join(',') : '<none>';
+    })],
+  Job: [col('Status', (o) => (num(o, 'status.succeeded') >= num(o, 'spec.completions') && num(o, 'spec.completions') > 0 ? 'Complete' : num(o, 'status.failed') > 0 ? 'Failed' : 'Running')),
+    col('Completions', (o) => `${num(o, 'status.succeeded')}/${num(o, 'spec.completions')}`)],
+  Namespace: [col('Status', (o) => String(get(o, 'status.phase') ?? ''))],
+  ConfigMap: [col('Data', (o) => Object.keys((get(o, 'data') as object | undefined) ?? {}).length, 'integer')],
+  Secret: [col('Type', (o) => String(get(o, 'type') ?? '')), col('Data', (o) => Object.keys((get(o, 'data') as object | undefined) ?? {}).length, 'integer')],
+  Node: [col('Status', (o) => {
+    const c = get(o, 'status.conditions');
+    const r = Array.isArray(c) ? c.find((x) => get(x, 'type') === 'Ready') : undefined;
+    return r && get(r, 'status') === 'True' ? 'Ready' : 'NotReady';
+  })],
+  Event: [col('Type', (o) => String(get(o, 'type') ?? '')), col('Reason', (o) => String(get(o, 'reason') ?? '')),
+    col('Object', (o) => `${String(get(o, 'involvedObject.kind') ?? '').toLowerCase()}/${String(get(o, 'involvedObject.name') ?? '')}`),
+    col('Message', (o) => String(get(o, 'message') ?? ''))],
+};
+
+/** Whether the client asked for server-side printing (kubectl get does). */
+export function wantsTable(accept: string | undefined): boolean {
+  return !!accept && /as=Table/.test(accept);
+}
+
+/** A meta.k8s.io/v1 Table of `objects`; rows carry PartialObjectMetadata unless includeObject=Object|None. */
+export function toTable(d: ResourceDescriptor, objects: KubeObject[], rv: string, includeObject: string | null): Record<string, unknown> {
+  const now = Date.now();
+  const cols: Column[] = [
+    { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, value: (o) => o.metadata.name ?? '' },
+    ...(columns[d.kind] ?? []),
+    { name: 'Age', type: 'string', description: 'CreationTimestamp', priority: 0, value: age },
+  ];
+  return {
+    kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: rv },
+    columnDefinitions: cols.map(({ value: _v, ...c }) => ({ format: '', ...c })),
+    rows: objects.map((o) => ({
+      cells: cols.map((c) => c.value(o, now)),
+      object: includeObject === 'None' ? undefined : includeObject === 'Object' ? o
+        : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+    })),
+  };
+}
