@@ -103,7 +103,8 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
     stats(sinceMs?: number): ProbeStats {
       return {
         ...log.stats(sinceMs),
-        streamsStarted: countSince(streams?.startTimes ?? [], sinceMs),
+        // "Streams" for gates are every long-lived exchange: downloads, SSE and WebSockets alike.
+        streamsStarted: countSince(streams?.startTimes ?? [], sinceMs) + countSince(sse?.tally.openTimes ?? [], sinceMs) + countSince(websockets?.tally.openTimes ?? [], sinceMs),
         streamsCut: countSince(streams?.cutTimes ?? [], sinceMs) + countSince(sse?.tally.cutTimes ?? [], sinceMs) + countSince(websockets?.tally.cutTimes ?? [], sinceMs),
       };
     },
