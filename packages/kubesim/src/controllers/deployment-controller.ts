@@ -4,6 +4,7 @@ import { DeploymentSync } from './deployment-sync.js';
 import { checkPausedConditions, isScalingEvent, rolloutRecreate, rolloutRolling, syncScaling } from './deployment-strategies.js';
 import { EventRecorder } from './event-recorder.js';
 import { controllerRefOf, keyOf, splitKey } from './pod-util.js';
+import { describeError } from './kube-clients.js';
 import { WorkQueue } from './work-queue.js';
 
 /**
@@ -17,7 +18,7 @@ export class DeploymentController implements Controller {
 
   constructor(private readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx.clients.core, 'deployment-controller', ctx.now, ctx.log);
-    this.queue = new WorkQueue((k) => this.sync(k), { onError: (k, e) => ctx.log(`deployment ${k}: ${String(e)}`) });
+    this.queue = new WorkQueue((k) => this.sync(k), { onError: (k, e) => ctx.log(`deployment ${k}: ${describeError(e)}`) });
     const { deployments, replicaSets, pods } = ctx.informers;
     for (const ev of ['add', 'update', 'delete'] as const) {
       deployments.on(ev, (d) => this.queue.add(keyOf(d)));
@@ -71,7 +72,7 @@ export class DeploymentController implements Controller {
       const owner = controllerRefOf(pod)?.uid;
       if (owner && rsUids.has(owner)) podsByRS.set(owner, [...(podsByRS.get(owner) ?? []), pod]);
     }
-    const s = new DeploymentSync(this.ctx, this.events, d, rsList, podsByRS);
+    const s = new DeploymentSync(this.ctx, this.events, d, structuredClone(cached), rsList, podsByRS);
     if (d.metadata?.deletionTimestamp) {
       const { newRS } = await s.getAll(false);
       return s.syncStatus(newRS);

@@ -23,6 +23,8 @@ export class DeploymentSync {
     private readonly ctx: ControllerContext,
     private readonly events: EventRecorder,
     public d: V1Deployment,
+    /** The Deployment as the server holds it (d has local defaults applied). */
+    private raw: V1Deployment,
     public rsList: V1ReplicaSet[],
     public readonly podsByRS: Map<string, V1Pod[]>,
   ) {}
@@ -147,12 +149,13 @@ export class DeploymentSync {
    */
   private async setDeploymentRevision(revision: string | undefined): Promise<boolean> {
     if (revision === undefined || this.d.metadata?.annotations?.[REVISION_ANNOTATION] === revision) return false;
-    const body = structuredClone(this.d);
-    body.metadata!.annotations = { ...(body.metadata!.annotations ?? {}), [REVISION_ANNOTATION]: revision };
+    // Write the server's form of the object (not our defaulted working copy), so the spec is
+    // byte-for-byte what the server holds and generation does not move.
+    const body = structuredClone(this.raw);
+    body.metadata = { ...this.d.metadata, annotations: { ...(this.d.metadata?.annotations ?? {}), [REVISION_ANNOTATION]: revision } };
     const updated = await this.ctx.clients.apps.replaceNamespacedDeployment({ name: this.name, namespace: this.namespace, body });
-    const status = this.d.status;
-    this.d = updated;
-    this.d.status = status;
+    this.raw = updated;
+    this.d.metadata = updated.metadata;
     return false;
   }
 
@@ -194,9 +197,8 @@ export class DeploymentSync {
 
   async writeStatus(): Promise<void> {
     const updated = await this.ctx.clients.apps.replaceNamespacedDeploymentStatus({ name: this.name, namespace: this.namespace, body: this.d });
-    const status = this.d.status;
-    this.d = updated;
-    this.d.status = status;
+    this.d.metadata = updated.metadata;
+    this.raw = { ...this.raw, metadata: updated.metadata };
   }
 
   /** syncDeploymentStatus: write the computed status if it changed. */

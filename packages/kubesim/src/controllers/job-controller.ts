@@ -2,7 +2,7 @@ import type { V1Job, V1JobCondition, V1JobStatus, V1Pod } from '@kubernetes/clie
 import type { Controller, ControllerContext } from './controller-context.js';
 import { EventRecorder } from './event-recorder.js';
 import { Expectations } from './expectations.js';
-import { isNotFound } from './kube-clients.js';
+import { isNotFound, describeError } from './kube-clients.js';
 import { rfc3339, toMillis } from './object-time.js';
 import { controllerRefOf, isPodReady, keyOf, splitKey } from './pod-util.js';
 import { canonical } from './template-hash.js';
@@ -42,7 +42,7 @@ export class JobController implements Controller {
   constructor(private readonly ctx: ControllerContext, private readonly backoff: JobBackoff = DEFAULT_JOB_BACKOFF) {
     this.events = new EventRecorder(ctx.clients.core, 'job-controller', ctx.now, ctx.log);
     this.expectations = new Expectations(ctx.now);
-    this.queue = new WorkQueue((k) => this.sync(k), { onError: (k, e) => ctx.log(`job ${k}: ${String(e)}`) });
+    this.queue = new WorkQueue((k) => this.sync(k), { onError: (k, e) => ctx.log(`job ${k}: ${describeError(e)}`) });
     const { jobs, pods } = ctx.informers;
     for (const ev of ['add', 'update', 'delete'] as const) jobs.on(ev, (j) => this.queue.add(keyOf(j)));
     const owner = (p: V1Pod): string | undefined => {

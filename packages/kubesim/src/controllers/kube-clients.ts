@@ -12,6 +12,16 @@ export interface KubeClients {
 export function makeClients(kubeconfigYaml: string): KubeClients {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfigYaml);
+  // client-node refuses plain http unless skipTLSVerify is set, although there is no TLS to
+  // verify; kubectl has no such rule. Loopback API servers (kubesim) speak plain http.
+  if (kc.clusters.some((c) => c.server.startsWith('http:') && !c.skipTLSVerify)) {
+    kc.loadFromOptions({
+      clusters: kc.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
+      users: kc.users,
+      contexts: kc.contexts,
+      currentContext: kc.currentContext,
+    });
+  }
   return {
     kc,
     core: kc.makeApiClient(CoreV1Api),
@@ -29,3 +39,19 @@ export function apiStatus(err: unknown): number | undefined {
 
 export const isNotFound = (err: unknown): boolean => apiStatus(err) === 404;
 export const isConflict = (err: unknown): boolean => apiStatus(err) === 409;
+
+/** A one-line description of a failed API call, for logs (ApiException messages span lines). */
+export function describeError(err: unknown): string {
+  const status = apiStatus(err);
+  const body = (err as { body?: unknown } | null)?.body;
+  if (status !== undefined) {
+    let msg = '';
+    try {
+      msg = (JSON.parse(String(body)) as { message?: string }).message ?? '';
+    } catch {
+      msg = String(body ?? '');
+    }
+    return `HTTP ${status}: ${msg}`;
+  }
+  return String((err as Error)?.message ?? err);
+}

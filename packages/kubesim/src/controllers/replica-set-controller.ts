@@ -2,7 +2,7 @@ import type { V1OwnerReference, V1Pod, V1ReplicaSet, V1ReplicaSetCondition, V1Re
 import type { Controller, ControllerContext } from './controller-context.js';
 import { EventRecorder } from './event-recorder.js';
 import { Expectations } from './expectations.js';
-import { isNotFound } from './kube-clients.js';
+import { isNotFound, describeError } from './kube-clients.js';
 import { selectorMatches } from './label-selector.js';
 import { rfc3339 } from './object-time.js';
 import { podsToDelete } from './pod-ranking.js';
@@ -27,7 +27,7 @@ export class ReplicaSetController implements Controller {
   constructor(private readonly ctx: ControllerContext) {
     this.expectations = new Expectations(ctx.now);
     this.events = new EventRecorder(ctx.clients.core, 'replicaset-controller', ctx.now, ctx.log);
-    this.queue = new WorkQueue((k) => this.sync(k), { onError: (k, e) => ctx.log(`replicaset ${k}: ${String(e)}`) });
+    this.queue = new WorkQueue((k) => this.sync(k), { onError: (k, e) => ctx.log(`replicaset ${k}: ${describeError(e)}`) });
     const { replicaSets, pods } = ctx.informers;
     replicaSets.on('add', (rs) => this.queue.add(keyOf(rs)));
     replicaSets.on('update', (rs) => this.queue.add(keyOf(rs)));

@@ -1,7 +1,7 @@
 import type { V1Node, V1Pod, V1PodCondition, V1Taint, V1Toleration } from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from './controller-context.js';
 import { EventRecorder } from './event-recorder.js';
-import { isConflict, isNotFound } from './kube-clients.js';
+import { isConflict, isNotFound, describeError } from './kube-clients.js';
 import { rfc3339 } from './object-time.js';
 import { isPodTerminal, keyOf, splitKey } from './pod-util.js';
 import { WorkQueue } from './work-queue.js';
@@ -48,7 +48,7 @@ export class Scheduler implements Controller {
 
   constructor(private readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx.clients.core, 'default-scheduler', ctx.now, ctx.log);
-    this.queue = new WorkQueue((k) => this.schedule(k), { workers: 1, onError: (k, e) => ctx.log(`scheduler ${k}: ${String(e)}`) });
+    this.queue = new WorkQueue((k) => this.schedule(k), { workers: 1, onError: (k, e) => ctx.log(`scheduler ${k}: ${describeError(e)}`) });
     const { pods, nodes } = ctx.informers;
     pods.on('add', (p) => this.maybeEnqueue(p));
     pods.on('update', (p) => this.maybeEnqueue(p));

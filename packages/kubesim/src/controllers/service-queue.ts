@@ -2,6 +2,7 @@ import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import type { ControllerContext } from './controller-context.js';
 import { mapSelectorMatches } from './label-selector.js';
 import { keyOf } from './pod-util.js';
+import { describeError } from './kube-clients.js';
 import { WorkQueue } from './work-queue.js';
 
 /**
@@ -14,7 +15,7 @@ export class ServiceQueue {
   readonly lastPods = new Map<string, Set<string>>();
 
   constructor(ctx: ControllerContext, name: string, sync: (key: string) => Promise<void>) {
-    this.queue = new WorkQueue(sync, { onError: (k, e) => ctx.log(`${name} ${k}: ${String(e)}`) });
+    this.queue = new WorkQueue(sync, { onError: (k, e) => ctx.log(`${name} ${k}: ${describeError(e)}`) });
     const { services, pods } = ctx.informers;
     for (const ev of ['add', 'update', 'delete'] as const) {
       services.on(ev, (s: V1Service) => this.queue.add(keyOf(s)));

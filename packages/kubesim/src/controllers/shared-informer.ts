@@ -12,19 +12,17 @@ export class SharedInformer<T extends KubernetesObject> {
   private readonly inner;
   private stopped = false;
   private failed = false;
+  private starting = false;
   private retryMs = 100;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(kc: KubeConfig, path: string, list: () => Promise<KubernetesListObject<T>>, private readonly log: (msg: string) => void) {
+  constructor(kc: KubeConfig, private readonly path: string, list: () => Promise<KubernetesListObject<T>>, private readonly log: (msg: string) => void) {
     this.inner = makeInformer<T>(kc, path, list);
     this.inner.on('error', (err: unknown) => {
       if (this.stopped) return;
       this.failed = true;
       this.log(`watch ${path} failed (${String((err as Error)?.message ?? err)}), retrying in ${this.retryMs} ms`);
-      this.scheduleRestart();
-    });
-    this.inner.on('connect', () => {
-      this.retryMs = 100;
+      if (!this.starting) this.scheduleRestart();
     });
   }
 
@@ -42,15 +40,20 @@ export class SharedInformer<T extends KubernetesObject> {
 
   /** Resolves once the first list has been loaded into the cache. */
   async start(): Promise<void> {
-    for (;;) {
-      this.failed = false;
-      await this.inner.start();
-      if (!this.failed || this.stopped) return;
-      clearTimeout(this.timer);
-      await new Promise((r) => setTimeout(r, this.retryMs));
-      this.retryMs = Math.min(this.retryMs * 2, 5000);
-      if (this.stopped) return;
+    this.starting = true;
+    try {
+      for (;;) {
+        this.failed = false;
+        await this.inner.start();
+        if (!this.failed || this.stopped) break;
+        await new Promise((r) => setTimeout(r, this.retryMs));
+        this.retryMs = Math.min(this.retryMs * 2, 5000);
+        if (this.stopped) break;
+      }
+    } finally {
+      this.starting = false;
     }
+    this.retryMs = 100;
   }
 
   async stop(): Promise<void> {
@@ -63,7 +66,10 @@ export class SharedInformer<T extends KubernetesObject> {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (this.stopped) return;
-      void this.inner.start();
+      this.failed = false;
+      void this.inner.start().then(() => {
+        if (!this.failed) this.retryMs = 100;
+      });
     }, this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, 5000);
   }
