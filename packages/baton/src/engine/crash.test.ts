@@ -121,3 +121,34 @@ for (const scenario of scenarios) {
     assert.ok(killed >= entryCount, `killed ${killed} times`);
   });
 }
+
+test('resume is refused while the run is live in another process, and succeeds once it is killed', { timeout: 30_000 }, async () => {
+  const { dir, stateFile } = await prepare();
+  const config = { dir, stateFile, scenario: 'success', runId: 'run', crashAt: 'hang:mid-run:s2' };
+  const proc = spawn(process.execPath, [child, JSON.stringify(config)], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => proc.on('close', resolve));
+  try {
+    const journal = new FileJournal({ dir });
+    for (let i = 0; i < 500; i += 1) {
+      const entries = await journal.read('run');
+      if (entries.some((e) => e.type === 'step-checkpoint' && e.stepId === 's2')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const options = { journal, lock: new FileLock({ dir }), registry: { 'file-step': createFileStepKind() }, runId: 'run' };
+    await assert.rejects(resumeRun(options), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'LOCKED');
+      assert.match(e.message, new RegExp(`pid ${proc.pid} on `));
+      return true;
+    });
+    proc.kill('SIGKILL');
+    await exited;
+    const outcome = await resumeRun(options);
+    assert.equal(outcome.status, 'succeeded');
+    assert.deepEqual(readState(stateFile), { s1: 'done', s2: 'done', s3: 'done', s4: 'done' });
+    await journal.close();
+  } finally {
+    proc.kill('SIGKILL');
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+  }
+});

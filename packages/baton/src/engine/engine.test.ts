@@ -86,6 +86,30 @@ test('an undo that throws halts the run (never claims rolled back); resume conti
   assert.deepEqual(t.rec.calls.slice(5), ['undo:b', 'undo:a'], 'c is not undone twice; b is retried');
 });
 
+test('abort of a run halted mid-rollback continues the rollback', { timeout: 5000 }, async () => {
+  const t = setup();
+  t.rec.script.c = { run: 'failed' };
+  t.rec.script.b = { undo: 'throw' };
+  assert.equal((await t.start()).status, 'halted');
+  t.rec.script.b = {};
+  const outcome = await abortRun({ ...t.base, runId: 'r1', reason: 'operator gave up' });
+  assert.equal(outcome.status, 'rolled-back');
+  assert.equal(outcome.reason, 'aborted: operator gave up');
+  assert.deepEqual(t.rec.calls, ['run:a', 'run:b', 'run:c', 'undo:c', 'undo:b', 'undo:b', 'undo:a']);
+});
+
+test('abort of a run left running by a crash rolls back its started steps, the in-flight one included', { timeout: 5000 }, async () => {
+  const t = setup();
+  const now = () => 1;
+  await t.journal.append({ at: 0, runId: 'r1', type: 'run-started', app: 'web', namespace: 'prod', steps: ['a', 'b', 'c'].map((id) => testStep(id)), meta: {} });
+  await t.journal.append({ at: 1, runId: 'r1', type: 'step-started', stepId: 'a' });
+  await t.journal.append({ at: 2, runId: 'r1', type: 'step-finished', stepId: 'a', result: { kind: 'done' } });
+  await t.journal.append({ at: 3, runId: 'r1', type: 'step-started', stepId: 'b' });
+  const outcome = await abortRun({ ...t.base, now, runId: 'r1', reason: 'crashed, do not continue' });
+  assert.equal(outcome.status, 'rolled-back');
+  assert.deepEqual(t.rec.calls, ['undo:b', 'undo:a']);
+});
+
 test('after an irreversible step completes, a failure halts with next commands and undoes nothing', { timeout: 5000 }, async () => {
   const t = setup();
   t.rec.script.c = { run: 'failed' };

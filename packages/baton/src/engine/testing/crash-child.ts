@@ -1,7 +1,7 @@
 /**
  * A child process for crash tests: runs a crash scenario with the file journal and lock, and
  * SIGKILLs itself at `crashAt` ("entry:N" after the N-th durable journal entry, or a step point
- * such as "mid-run:s2"). Prints the outcome as JSON when it survives. Argv: one JSON object
+ * such as "mid-run:s2"), or blocks there for 30 s with `hang:<point>`. Prints the outcome as JSON when it survives. Argv: one JSON object
  * {dir, stateFile, scenario, runId, crashAt?}. Run only by engine/crash.test.ts.
  */
 import { startRun } from '../engine.js';
@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
   const die = (at: string) => {
     if (at === config.crashAt) process.kill(process.pid, 'SIGKILL');
+    // Alive but stuck (the lock stays held): the test checks that a resume is refused, then kills us.
+    if (`hang:${at}` === config.crashAt) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000);
   };
   let entries = 0;
   const outcome = await startRun({
