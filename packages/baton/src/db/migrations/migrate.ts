@@ -45,6 +45,8 @@ export interface AppliedReport {
   durationMs: number;
   /** Lock timeouts that were retried. */
   lockRetries: number;
+  /** For a backfill: rows, batches, and the longest batch transaction (the longest lock hold). */
+  backfill?: { rowsDone: number; batches: number; batchesThisRun: number; longestBatchMs: number; throttledMs: number };
 }
 
 export interface MigrateResult {
@@ -149,8 +151,9 @@ async function applyOne(dialect: Dialect, session: DbSession, m: Migration, opti
     },
   };
   const started = now();
+  let backfill: AppliedReport['backfill'];
   if (m.backfill) {
-    await runBackfill({
+    const { resumedFromKey: _resumed, ...figures } = await runBackfill({
       dialect, session, migration: m, profile, retry, delay, now,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.throttle ? { throttle: options.throttle } : {}),
@@ -161,6 +164,7 @@ async function applyOne(dialect: Dialect, session: DbSession, m: Migration, opti
       },
       onLockRetry: () => lockRetries++,
     });
+    backfill = figures;
     await recordApplied(dialect, session, m, now() - started, options.release);
   } else if (dialect.transactionalDdl && !m.concurrently) {
     await withLockRetry(async () => {
@@ -185,7 +189,7 @@ async function applyOne(dialect: Dialect, session: DbSession, m: Migration, opti
     }
     await recordApplied(dialect, session, m, now() - started, options.release);
   }
-  return { version: m.version, name: m.name, phase: m.phase, durationMs: now() - started, lockRetries };
+  return { version: m.version, name: m.name, phase: m.phase, durationMs: now() - started, lockRetries, ...(backfill ? { backfill } : {}) };
 }
 
 /**

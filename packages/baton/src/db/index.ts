@@ -1,0 +1,21 @@
+// The database layer's public surface. Only db/postgres imports pg and only db/mysql imports mysql2;
+// nothing exported here mentions a driver type.
+export type { ConnectOptions, DbSession, Dialect, DialectFactory, DialectName, Row, SessionInfo, TimeoutProfile } from './dialect.js';
+export { dialects, dialectForUrl } from './dialects.js';
+export { parseConnectionUrl, redactSecrets, withDatabase, type ConnectionUrl } from './connection-url.js';
+export type { Migration, MigrationPhase, BackfillSpec, TimeoutClass } from './migrations/migration.js';
+export { discoverMigrations, type DiscoverOptions, type DiscoveredMigrations } from './migrations/discover-migrations.js';
+export { migrate, revert, type MigrateOptions, type MigrateResult, type AppliedReport } from './migrations/migrate.js';
+export { MigrationsInvalidError, type MigrationProblem, type MigrationProblemCode } from './migrations/migration-problem.js';
+export { readLedger, type AppliedMigration } from './migrations/ledger.js';
+export type { MigrationAnalyzer, AnalyzerFinding } from './migrations/migration-analyzer.js';
+export { defaultTimeoutProfiles, type TimeoutProfiles } from './migrations/timeout-profiles.js';
+export { defaultRetryPolicy, type RetryPolicy } from './migrations/lock-retry.js';
+export type { BackfillTick, BackfillResult } from './backfill/run-backfill.js';
+export { createBackup, type CreateBackupOptions } from './backup/create-backup.js';
+export { verifyBackup, type BackupVerification, type VerifyBackupOptions } from './backup/verify-backup.js';
+export type { BackupMethod, BackupRecord, TableCount } from './backup/backup-record.js';
+export type { BackupFormat } from './backup/backup-tool.js';
+export { awaitOldSessionsGone, belongsTo, type OldSessionsVerdict, type AwaitOldSessionsOptions } from './sessions/await-old-sessions-gone.js';
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/start-embedded-postgres.js';
+export { createDbStepKinds, dbStepKinds, type DbStepDeps, type DbRef, type SecretResolver } from './steps/index.js';
