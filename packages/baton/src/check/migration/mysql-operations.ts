@@ -92,7 +92,7 @@ function alterTable(n: JsonValue): OperationBody[] {
 function addColumn(table: string, column: string, expr: JsonValue): OperationBody {
   const defaultValue = at(expr, 'default_val', 'value');
   let defaultKind: DefaultKind = 'none';
-  if (defaultValue !== undefined) defaultKind = asString(at(defaultValue, 'type')) === 'function' ? 'volatile' : 'constant';
+  if (defaultValue !== undefined) defaultKind = isExpressionDefault(defaultValue) ? 'volatile' : 'constant';
   return {
     kind: 'add-column',
     table,
@@ -103,6 +103,17 @@ function addColumn(table: string, column: string, expr: JsonValue): OperationBod
     generatedStored: (asString(at(expr, 'generated', 'storage_type')) ?? '').toLowerCase() === 'stored',
     serial: isPresent(at(expr, 'auto_increment')),
   };
+}
+
+// Timestamp defaults are literal-like for InnoDB (no rebuild); other function or expression
+// defaults are evaluated per row and force a table rebuild.
+const literalLikeFunctions = new Set(['CURRENT_TIMESTAMP', 'NOW', 'LOCALTIMESTAMP', 'LOCALTIME']);
+
+function isExpressionDefault(value: JsonValue): boolean {
+  const type = asString(at(value, 'type'));
+  if (type !== 'function') return type === 'binary_expr' || type === 'expr' || at(value, 'parentheses') === true;
+  const name = asString(at(value, 'name', 'name', 0, 'value')) ?? '';
+  return !literalLikeFunctions.has(name.toUpperCase());
 }
 
 const constraintKinds: Record<string, ConstraintKind> = {

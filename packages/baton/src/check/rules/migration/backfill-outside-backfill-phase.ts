@@ -14,7 +14,8 @@ export const backfillOutsideBackfillPhase: MigrationRule = {
     if (context.source.declaredPhase === 'backfill' || context.analyzedPhase === 'backfill') return [];
     const fresh = createdTables(context);
     return operationsOf(context.operations, 'dml')
-      .filter((op) => op.hasWhere && !fresh.has(op.table))
+      // UPDATE/DELETE without WHERE are dml-without-where's errors; everything else lands here.
+      .filter((op) => (op.hasWhere || op.verb === 'insert') && !fresh.has(op.table))
       .map((op) => ({
         location: op.location,
         message: `${op.verb.toUpperCase()} on ${op.table} inside a schema migration: unbatched, and it runs under the DDL's locks`,
