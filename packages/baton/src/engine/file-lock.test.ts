@@ -103,6 +103,25 @@ test('a fresh break file blocks a concurrent takeover; an old one is cleared', {
   });
 });
 
+test('renewal waits for a breaker holding the guard instead of writing over it', { timeout: 5000 }, async () => {
+  await withDir(async (dir) => {
+    let now = Date.now();
+    const lock = new FileLock({ dir, now: () => now });
+    const handle = await lock.acquire(target, 'me');
+    const lockPath = join(dir, 'locks', 'prod__web.lock');
+    const before = JSON.parse(await readFile(lockPath, 'utf8')).heartbeat;
+    await writeFile(`${lockPath}.break`, '');
+    now += 5000;
+    await handle.renew(); // skipped: the heartbeat is not touched while the guard is held
+    assert.equal(JSON.parse(await readFile(lockPath, 'utf8')).heartbeat, before);
+    await rm(`${lockPath}.break`);
+    await handle.renew();
+    assert.equal(JSON.parse(await readFile(lockPath, 'utf8')).heartbeat, now);
+    await handle.release();
+    await assert.rejects(handle.renew(), (e) => isBatonError(e) && e.code === 'LOCK_LOST');
+  });
+});
+
 test('an unreadable lock file is respected until it is older than the TTL', { timeout: 5000 }, async () => {
   await withDir(async (dir) => {
     const lock = new FileLock({ dir });

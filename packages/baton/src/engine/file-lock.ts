@@ -30,7 +30,7 @@ export interface FileLockInfo {
   token: string;
 }
 
-/** How long a half-done takeover (see `breakStale`) blocks others before it is itself stale. */
+/** How long a guard file left by a crash (see `guard`) blocks others before it is itself stale. */
 const breakTtlMs = 10_000;
 
 /**
@@ -112,49 +112,70 @@ export class FileLock implements RunLock {
     return true;
   }
 
-  /** Removes a stale lock file, but only the one judged stale (same token), under a break file. */
+  /** Removes a stale lock file, but only the one judged stale (same token), under the guard. */
   private async breakStale(target: LockTarget, path: string, token: string | undefined): Promise<void> {
-    const breakPath = `${path}.break`;
-    let handle;
-    try {
-      handle = await open(breakPath, 'wx', 0o644);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // Someone else is breaking it. Their break file only blocks us while it is fresh.
-      if (await this.olderThan(breakPath, breakTtlMs)) {
-        await rm(breakPath, { force: true });
-        return;
-      }
-      throw new RunLockedError(target, 'another process taking over a stale lock', this.now());
-    }
-    await handle.close();
+    const done = await this.guard(path);
+    if (done === undefined) throw new RunLockedError(target, 'another process taking over a stale lock', this.now());
     try {
       const again = await readInfo(path);
       const sameStale = token === undefined ? again === 'unreadable' : typeof again === 'object' && again.token === token;
       if (sameStale) await rm(path, { force: true });
     } finally {
-      await rm(breakPath, { force: true });
-      await syncDirectory(this.dir);
+      await done();
     }
+  }
+
+  /**
+   * Takes `<lock>.break`, an O_EXCL file that serializes every check-then-write on a lock file
+   * (break, renew, release): without it, a holder renewing just as a breaker removes its "stale"
+   * file would rename its own file back over the breaker's new one, and both would hold the lock.
+   * `undefined` when someone else holds it; one left by a crash only counts while it is fresh.
+   */
+  private async guard(path: string): Promise<(() => Promise<void>) | undefined> {
+    const breakPath = `${path}.break`;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        await (await open(breakPath, 'wx', 0o644)).close();
+        return async () => {
+          await rm(breakPath, { force: true });
+          await syncDirectory(this.dir);
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (!(await this.olderThan(breakPath, breakTtlMs))) return undefined;
+        await rm(breakPath, { force: true });
+      }
+    }
+    return undefined;
   }
 
   private handle(target: LockTarget, path: string, info: FileLockInfo): RunLockHandle {
     let released = false;
     return {
       renew: async () => {
-        const current = await readInfo(path);
-        if (released || typeof current === 'string' || current.token !== info.token) {
-          throw lockLostError(target, info.holder);
+        if (released) throw lockLostError(target, info.holder);
+        const done = await this.guard(path);
+        // Someone is judging this lock right now: skip this beat; the next one learns the verdict.
+        if (done === undefined) return;
+        try {
+          const current = await readInfo(path);
+          if (typeof current === 'string' || current.token !== info.token) throw lockLostError(target, info.holder);
+          await writeFileAtomic(path, JSON.stringify({ ...current, heartbeat: this.now() }));
+        } finally {
+          await done();
         }
-        await writeFileAtomic(path, JSON.stringify({ ...current, heartbeat: this.now() }));
       },
       release: async () => {
         if (released) return;
         released = true;
-        const current = await readInfo(path);
-        if (typeof current === 'object' && current.token === info.token) {
-          await rm(path, { force: true });
-          await syncDirectory(this.dir);
+        const done = await this.guard(path);
+        // A breaker holds the guard: it removes this lock itself if it is still ours.
+        if (done === undefined) return;
+        try {
+          const current = await readInfo(path);
+          if (typeof current === 'object' && current.token === info.token) await rm(path, { force: true });
+        } finally {
+          await done();
         }
       },
     };
