@@ -56,7 +56,7 @@ export function serviceBackends(view: ClusterView, service: Service, port: Servi
         const ready = ep.conditions?.ready !== false;
         const serving = ep.conditions?.serving ?? ready;
         const terminating = ep.conditions?.terminating === true;
-        const b: Backend = { ip, port: sp.port, ready: ready && !terminating, serving: serving !== false, terminating };
+        const b: Backend = { ip, port: sp.port, ready, serving: serving !== false, terminating };
         if (ep.targetRef?.kind === 'Pod' && ep.targetRef.name) b.podName = ep.targetRef.name;
         add(b);
       }
