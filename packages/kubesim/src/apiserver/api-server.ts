@@ -6,7 +6,7 @@ import { connect as connectTcp, createServer as createNetServer, type Socket } f
 import { ApiError, errors } from './api-error.js';
 import { ClusterIPAllocator } from './cluster-ip-allocator.js';
 import { discovery } from './discovery.js';
-import { openApiV3 } from './openapi.js';
+import { openApiV2Protobuf, openApiV3 } from './openapi.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { sendError, sendJson } from './http-io.js';
 import { renderKubeconfig } from './kubeconfig.js';
@@ -112,6 +112,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       }
       if (['/healthz', '/livez', '/readyz'].includes(t.path)) { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); return; }
       if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '');
+      if (t.path === '/openapi/v2') {
+        const pb = openApiV2Protobuf();
+        res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': pb.length });
+        res.end(pb);
+        return;
+      }
       const body = t.path.startsWith('/openapi/v3') ? openApiV3(registry, t.path) : discovery(registry, t.path, serverAddress);
       if (body === undefined) throw errors.notFoundPath();
       sendJson(res, 200, body);

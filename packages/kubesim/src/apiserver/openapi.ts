@@ -42,3 +42,18 @@ export function openApiV3(registry: ResourceRegistry, path: string): unknown {
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas: {} } };
 }
+
+function pbString(field: number, s: string): Buffer {
+  const b = Buffer.from(s);
+  return Buffer.concat([Buffer.from([(field << 3) | 2, b.length]), b]);
+}
+
+/**
+ * GET /openapi/v2 as the protobuf (gnostic openapi_v2.Document) kubectl asks for: a document with
+ * no definitions. kubectl then skips client-side schema validation for kinds it cannot find,
+ * exactly as it does for schemaless custom resources on a real server.
+ */
+export function openApiV2Protobuf(): Buffer {
+  const info = Buffer.concat([pbString(1, 'Kubernetes'), pbString(2, 'v1.32.0')]);
+  return Buffer.concat([pbString(1, '2.0'), Buffer.from([(2 << 3) | 2, info.length]), info]);
+}

@@ -39,14 +39,14 @@ function walk(v: unknown, path: string[], names: string[], kind: string | undefi
         for (const item of x) {
           const ip = [...p, itemKey(item, lk.key)];
           out.add([...ip, '.'].join(SEP));
-          walk(item, ip, [...names, k], kind, out, false);
+          walk(item, ip, [...names, k], kind, out, top);
         }
         if (x.length === 0) out.add(p.join(SEP));
       } else if (lk.type === 'set') {
         for (const item of x) out.add([...p, `v:${JSON.stringify(item)}`].join(SEP));
         if (x.length === 0) out.add(p.join(SEP));
       } else out.add(p.join(SEP));
-    } else walk(x, p, [...names, k], kind, out, false);
+    } else walk(x, p, [...names, k], kind, out, top);
   }
 }
 

@@ -1,0 +1,62 @@
+import { AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { startApiServer, type ApiServer, type ApiServerOptions } from './api-server.js';
+
+/** A started server plus typed clients on it, for this folder's tests. */
+export interface TestCluster {
+  server: ApiServer;
+  kc: KubeConfig;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  batch: BatchV1Api;
+  custom: CustomObjectsApi;
+  objects: KubernetesObjectApi;
+  /** Raw HTTP call with the bearer token; the body is parsed JSON when possible. */
+  req(method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestCluster(options: ApiServerOptions = {}): Promise<TestCluster> {
+  const server = await startApiServer(options);
+  const kc = new KubeConfig();
+  kc.loadFromString(server.kubeconfig());
+  return {
+    server, kc,
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
+    objects: KubernetesObjectApi.makeApiClient(kc),
+    async req(method, path, body, contentType = 'application/json') {
+      const init: RequestInit = { method, headers: { authorization: `Bearer ${server.token}`, 'content-type': contentType } };
+      if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      const r = await fetch(server.url + path, init);
+      const text = await r.text();
+      let parsed: unknown = text;
+      try { parsed = JSON.parse(text); } catch { /* text body */ }
+      return { status: r.status, body: parsed };
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/** Polls `check` until it returns a non-undefined value or `ms` pass. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, ms = 3000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function deployment(name: string, extra: Record<string, unknown> = {}): any {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+    spec: {
+      replicas: 1, selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'demo-app:v1' }] } },
+      ...extra,
+    },
+  };
+}
