@@ -22,7 +22,8 @@ export function renderMarkdown(r: RunRecord): string {
   out.push(...table(['Metric', 'Value'], summarize(r).rows.map((row) => [row.label, row.value])), '');
 
   out.push('## Steps', '');
-  out.push(
+  if (r.steps.length === 0) out.push('No steps were recorded.', '');
+  else out.push(
     ...table(
       ['Step', 'Kind', 'Status', 'Duration', 'Summary'],
       r.steps.map((s) => [
