@@ -82,8 +82,8 @@ UPDATE users_a SET full_name = first_name || ' ' || last_name WHERE id >= :start
 
     const filledA = Number((await session.query('SELECT count(*) AS n FROM users_a WHERE full_name IS NOT NULL')).rows[0]?.n);
     const filledB = Number((await session.query('SELECT count(*) AS n FROM users_b WHERE full_name IS NOT NULL')).rows[0]?.n);
-    const f = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
-    const line = (label: string, a: string, b: string) => console.log(`${label.padEnd(34)}${a.padStart(24)}${b.padStart(18)}`);
+    const f = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: n < 100 ? 1 : 0 });
+    const line = (label: string, a: string, b: string) => console.log(`${label.padEnd(30)}${a.padStart(22)}${b.padStart(22)}`);
     console.log(`\nbackfill of ${f(rows)} rows, PostgreSQL ${await target.dialect.serverMajorVersion(session)} (127.0.0.1:5432), concurrent point reader + writer\n`);
     line('', `baton (batch ${batch})`, 'single UPDATE');
     line('rows filled', f(filledA), f(filledB));

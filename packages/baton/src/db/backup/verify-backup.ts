@@ -35,7 +35,11 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Backup
   const scratch = `baton_verify_${randomBytes(5).toString('hex')}`;
   const scratchUrl = withDatabase(options.url, scratch);
   const target = parseConnectionUrl(scratchUrl);
-  await dialect.createDatabase(options.url, scratch);
+  try {
+    await dialect.createDatabase(options.url, scratch);
+  } catch (error) {
+    return { ok: false, reason: `cannot create the scratch database ${scratch} for the restore test (the user needs CREATEDB / CREATE privilege): ${error instanceof Error ? error.message : String(error)}` };
+  }
   try {
     const { format, path } = options.backup;
     if (format === 'pg-custom' && dialect.name !== 'postgres') return { ok: false, reason: 'a pg custom-format dump cannot be restored into MariaDB' };

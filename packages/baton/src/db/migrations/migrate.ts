@@ -1,4 +1,4 @@
-import { BatonError } from '../../errors.js';
+import { BatonError, isBatonError } from '../../errors.js';
 import type { DbSession, Dialect } from '../dialect.js';
 import { dialectForUrl } from '../dialects.js';
 import { runBackfill, type BackfillTick } from '../backfill/run-backfill.js';
@@ -136,6 +136,25 @@ export async function withRunner<T>(
 }
 
 async function applyOne(dialect: Dialect, session: DbSession, m: Migration, options: MigrateOptions): Promise<AppliedReport> {
+  try {
+    return await applyUnwrapped(dialect, session, m, options);
+  } catch (error) {
+    if (isBatonError(error) || (error instanceof Error && error.name === 'AbortError')) throw error;
+    // A statement the server refused is an expected outcome of a bad migration, not a baton bug.
+    const message = error instanceof Error ? error.message : String(error);
+    const partial = m.backfill
+      ? 'committed batches stay done; the next run resumes after them'
+      : dialect.transactionalDdl && !m.concurrently
+        ? 'the migration was rolled back as a whole'
+        : 'statements before the failing one stay applied (no transactional DDL here)';
+    throw new BatonError('MIGRATION_FAILED', `${m.version}_${m.name} failed: ${message}`, {
+      cause: error,
+      hint: `${partial}; fix the migration with a new file (never edit an applied one) or fix the data, then run again`,
+    });
+  }
+}
+
+async function applyUnwrapped(dialect: Dialect, session: DbSession, m: Migration, options: MigrateOptions): Promise<AppliedReport> {
   const profiles = options.profiles ?? defaultTimeoutProfiles;
   const profile = profiles[m.timeout];
   const retry = options.retry ?? defaultRetryPolicy;

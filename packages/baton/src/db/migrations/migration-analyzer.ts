@@ -22,9 +22,9 @@ export type MigrationAnalyzer = (
 ) => { phase: MigrationPhase; findings: AnalyzerFinding[] };
 
 /**
- * Loads the linter's analyzer. Imported lazily (and through a variable specifier) so db/ builds and
- * its tests run while check/ is still being written; a missing analyzer is a clear error, not a
- * silent "trust the header".
+ * Loads the linter's analyzer. check/ sits above db/ in the layering, so db/ takes the analyzer as
+ * an injected port and only defaults to check/'s, loaded lazily; a missing analyzer is a clear
+ * error, never a silent "trust the header".
  */
 export async function loadDefaultAnalyzer(): Promise<MigrationAnalyzer> {
   const specifier = '../../check/analyze-migration.js';

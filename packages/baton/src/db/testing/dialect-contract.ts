@@ -219,6 +219,21 @@ export function defineDialectContract(label: string, open: () => Promise<{ targe
       await withSession(s.url, async (q) => assert.ok(!(await target.dialect.listTables(q)).includes('b')));
     });
 
+    it('a statement the server refuses fails the migration clearly; postgres keeps none of it, MariaDB keeps the statements before', T, async () => {
+      const s = await db();
+      const dir = await folder({ '0001_a.sql': 'CREATE TABLE a (id INT);\nCREATE TABLE a (id INT);\n' });
+      await assert.rejects(migrate(base({ url: s.url, dir })), (e: unknown) => {
+        assert.ok(isBatonError(e));
+        assert.equal(e.code, 'MIGRATION_FAILED');
+        assert.match(e.message, /^1_a failed: /);
+        return true;
+      });
+      await withSession(s.url, async (q) => {
+        assert.equal((await target.dialect.listTables(q)).includes('a'), !target.dialect.transactionalDdl);
+        assert.equal((await readLedger(target.dialect, q)).length, 0);
+      });
+    });
+
     it('two runners at once: the second waits or fails clearly, nothing is applied twice', T, async () => {
       const s = await db();
       const slow = isPg() ? 'SELECT pg_sleep(1.5);' : 'SELECT SLEEP(1.5);';
