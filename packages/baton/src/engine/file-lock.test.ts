@@ -137,8 +137,8 @@ test('an unreadable lock file is respected until it is older than the TTL', { ti
 
 test('two acquirers racing for a stale lock: exactly one wins', { timeout: 10000 }, async () => {
   await withDir(async (dir) => {
+    const pid = await deadPid();
     for (let round = 0; round < 20; round += 1) {
-      const pid = await deadPid();
       await new FileLock({ dir, pid }).acquire(target, 'crashed');
       const results = await Promise.allSettled([
         new FileLock({ dir }).acquire(target, 'a'),
