@@ -54,8 +54,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   register(common(program.command('diff').description('show drift between the manifests and the cluster (the YAML says 1 replica, the cluster runs 2)')),
     lazy(() => import('./commands/diff.js')));
   register(common(program.command('upgrade').description('run the upgrade: plan, act with a journal and a lock, probe live traffic, roll back on failure, report'))
-    .option('--no-probe', 'do not send probe traffic (the report then says "not measured")')
-    .option('--yes', 'do not ask before acting (always true when stdin is not a terminal)'),
+    .option('--no-probe', 'do not send probe traffic (the report then says "not measured")'),
   lazy(() => import('./commands/upgrade.js')));
   register(common(program.command('resume').argument('<run>', 'run id').description('continue a run that stopped (crash, halt, pause): reaches the same end state as an uninterrupted run'), false),
     lazy(() => import('./commands/resume.js')));

@@ -44,7 +44,9 @@ class Discovery extends k8s.KubernetesObjectApi {
     return { plural: resource.name, namespaced: resource.namespaced };
   }
   static create(kc: k8s.KubeConfig): Discovery {
-    return k8s.KubernetesObjectApi.makeApiClient.call(Discovery, kc) as Discovery;
+    const client = kc.makeApiClient(Discovery);
+    client.setDefaultNamespace(kc);
+    return client;
   }
 }
 

@@ -1,0 +1,25 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { summarize } from '../../report/summarize.js';
+import { prepare } from '../../upgrade/prepare.js';
+import { runUpgrade } from '../../upgrade/run-upgrade.js';
+import { formatPlan } from '../format-plan.js';
+import type { CliIO } from '../io.js';
+import { commandContext } from './context.js';
+import { finishWith } from './outcome.js';
+
+export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
+  const json = options.output === 'json';
+  const ctx = commandContext(options, io);
+  const prepared = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube: ctx.kube });
+  if (!json) io.stderr.write(formatPlan(prepared.plan));
+  const result = await runUpgrade({
+    prepared, engine: ctx.engine, stateDir: ctx.stateDir, probe: options.probe !== false,
+    onNotice: (m) => { if (!json) io.stderr.write(`${m}\n`); },
+  });
+  const summary = summarize(JSON.parse(await readFile(result.files.record, 'utf8')));
+  if (!json) {
+    io.stdout.write(`\n${await readFile(result.files.markdown, 'utf8')}\nReport: ${result.files.markdown}\n        ${result.files.html}\n`);
+  }
+  return finishWith(io, result.outcome, json, { summary, files: result.files });
+}

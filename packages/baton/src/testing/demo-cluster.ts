@@ -1,0 +1,73 @@
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { startCluster, type Cluster } from '@baton/kubesim';
+import { KubeClient } from '../kube/kube-client.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { waitForRollout } from '../strategies/steps/rollout-watch.js';
+import type { DeploymentLike } from '../strategies/workload.js';
+
+/** A kubesim cluster with demo-app's images, a work folder and a client: for end-to-end tests. */
+export interface TestCluster {
+  cluster: Cluster;
+  kube: KubeClient;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export function demoAppDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('@baton/demo-app/package.json'));
+}
+
+export async function startTestCluster(options: { propagationDelayMs?: number } = {}): Promise<TestCluster> {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-e2e-'));
+  const cluster = await startCluster({ images: join(demoAppDir(), 'images.yaml'), propagationDelayMs: options.propagationDelayMs ?? 500 });
+  const kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+  return { cluster, kube, dir, stop: async () => { await cluster.stop(); await rm(dir, { recursive: true, force: true }); } };
+}
+
+/** demo-app manifests as objects; `env` is added to the container (e.g. to make a version crash). */
+export function demoManifests(o: { image: string; replicas?: number; env?: Record<string, string>; preStopSeconds?: number | null }): KubeObject[] {
+  const container: Record<string, unknown> = {
+    name: 'app', image: o.image, ports: [{ name: 'http', containerPort: 8080 }],
+    env: Object.entries(o.env ?? {}).map(([name, value]) => ({ name, value })),
+    envFrom: [{ configMapRef: { name: 'demo-config' } }],
+    readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 2 },
+    livenessProbe: { httpGet: { path: '/health', port: 'http' }, periodSeconds: 5 },
+  };
+  if (o.preStopSeconds !== null) container.lifecycle = { preStop: { sleep: { seconds: o.preStopSeconds ?? 2 } } };
+  return [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'demo-config' }, data: { DRAIN_TIMEOUT_MS: '10000' } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo' }, spec: { selector: { app: 'demo' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] } },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'demo', labels: { app: 'demo' } },
+      spec: {
+        replicas: o.replicas ?? 2, selector: { matchLabels: { app: 'demo' } },
+        template: { metadata: { labels: { app: 'demo' } }, spec: { terminationGracePeriodSeconds: 15, containers: [container] } },
+      },
+    },
+  ] as KubeObject[];
+}
+
+/** Applies objects and waits for any Deployment among them to finish rolling out. */
+export async function applyAndWait(kube: KubeClient, objects: KubeObject[]): Promise<void> {
+  for (const object of objects) {
+    const applied = await kube.apply<KubeObject>({ ...object, metadata: { ...object.metadata, namespace: 'default' } }, { force: true });
+    if (object.kind === 'Deployment') {
+      const image = ((object.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!).image;
+      const verdict = await waitForRollout(kube, applied as DeploymentLike, image, { timeoutMs: 60_000, signal: new AbortController().signal });
+      if (verdict.kind === 'failed') throw new Error(verdict.reason);
+    }
+  }
+}
+
+/** Writes manifests + a baton.yaml into a fresh folder and returns the spec path. */
+export async function writeSpec(dir: string, name: string, manifests: KubeObject[], spec: Record<string, unknown>): Promise<string> {
+  const folder = join(dir, name);
+  await mkdir(join(folder, 'k8s'), { recursive: true });
+  await writeFile(join(folder, 'k8s', 'app.yaml'), manifests.map((m) => stringify(m)).join('---\n'));
+  await writeFile(join(folder, 'baton.yaml'), stringify({ apiVersion: 'baton.dev/v1alpha1', kind: 'Upgrade', app: 'demo', namespace: 'default', manifests: ['k8s'], ...spec }));
+  return join(folder, 'baton.yaml');
+}

@@ -1,0 +1,61 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { FileJournal } from '../engine/file-journal.js';
+import { MemoryLock } from '../engine/memory-lock.js';
+import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
+import type { DeploymentLike } from '../strategies/workload.js';
+import { readHistory } from '../strategies/steps/release-history.js';
+import { prepare } from './prepare.js';
+import { runUpgrade } from './run-upgrade.js';
+import { stepRegistry } from './step-registry.js';
+
+const probe = { rps: 100, streams: { count: 2, path: '/stream?seconds=3&kbps=32' }, sse: { count: 1, path: '/events' } };
+
+describe('baton upgrade on kubesim (demo-app, real processes, real traffic)', { timeout: 240_000 }, () => {
+  let t: TestCluster;
+  before(async () => { t = await startTestCluster(); });
+  after(async () => { await t?.stop(); });
+
+  const upgrade = async (specPath: string) => {
+    const prepared = await prepare({ specPath, kube: t.kube });
+    return runUpgrade({ prepared, stateDir: join(t.dir, 'state'), tailMs: 1500, engine: { journal: new FileJournal({ dir: join(t.dir, 'state') }), lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
+  };
+  const liveImage = async () => (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec.template.spec.containers[0]!.image;
+
+  test('rolling v1 -> v2: succeeded, 0 failed requests, 0 streams cut, v2 serving, release recorded', async () => {
+    await applyAndWait(t.kube, demoManifests({ image: 'demo/app:v1' }));
+    const spec = await writeSpec(t.dir, 'v2', demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:v2' }, probe,
+      verify: [{ name: 'ready', http: { path: '/ready' } }] });
+    const result = await upgrade(spec);
+    assert.equal(result.outcome.status, 'succeeded', result.outcome.reason);
+    assert.ok(result.probe, 'the probe ran');
+    assert.ok(result.probe.requests.total > 300, `enough traffic: ${result.probe.requests.total}`);
+    assert.equal(result.probe.requests.failed, 0, JSON.stringify(result.probe.failures.kept.slice(0, 5)));
+    assert.equal(result.probe.streams?.cut ?? 0, 0);
+    const last = result.probe.buckets.filter((b) => b.requests > 0).at(-1)!;
+    assert.deepEqual(Object.keys(last.byVersion), ['v2']);
+    assert.equal(await liveImage(), 'demo/app:v2');
+    assert.equal((await readHistory(t.kube, 'default', 'demo')).at(-1)?.version, 'v2');
+  });
+
+  test('a new version that crash-loops before it is ready is rolled back; no client ever reaches it', async () => {
+    // It crashes during start-up, so readiness never passes: maxUnavailable 0 keeps every v2 pod.
+    const spec = await writeSpec(t.dir, 'crash', demoManifests({ image: 'demo/app:v1', env: { DEMO_STARTUP_DELAY_MS: '5000', DEMO_CRASH_AFTER_MS: '400' } }), { image: { ref: 'demo/app:v3' }, probe });
+    const result = await upgrade(spec);
+    assert.equal(result.outcome.status, 'rolled-back');
+    assert.match(result.outcome.reason ?? '', /CrashLoopBackOff|exceeded|Error/);
+    assert.equal(await liveImage(), 'demo/app:v2');
+    assert.equal(result.probe?.requests.failed, 0, JSON.stringify(result.probe?.failures.kept.slice(0, 5)));
+    assert.ok(result.probe!.buckets.every((b) => !('v3' in b.byVersion)), 'v3 never answered');
+  });
+
+  test('a failing verification hook rolls back', async () => {
+    const spec = await writeSpec(t.dir, 'verify', demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:v3' }, probe,
+      verify: [{ name: 'must-fail', http: { path: '/no-such-path', expectStatus: 200 } }] });
+    const result = await upgrade(spec);
+    assert.equal(result.outcome.status, 'rolled-back');
+    assert.equal(result.outcome.failedStep, 'verify:must-fail');
+    assert.equal(await liveImage(), 'demo/app:v2');
+  });
+});
