@@ -2,7 +2,7 @@ import sqlParser from 'node-sql-parser';
 import type { JsonValue, ParsedStatement } from './parsed-statement.js';
 import { maskPlaceholders } from './placeholders.js';
 import { SqlParseError } from './sql-parse-error.js';
-import { positionAt, skipTrivia } from './source-position.js';
+import { positionIndex, skipTrivia } from './source-position.js';
 import { splitStatements } from './split-statements.js';
 
 interface PegError {
@@ -19,6 +19,7 @@ export function parseMysql(text: string, options: { file?: string; lineOffset?: 
   const parser = new sqlParser.Parser();
   const lineOffset = options.lineOffset ?? 0;
   const statements: ParsedStatement[] = [];
+  const position = positionIndex(text);
   for (const slice of splitStatements(maskPlaceholders(text))) {
     const first = skipTrivia(text, slice.offset);
     if (first >= slice.offset + slice.sql.length) continue;
@@ -36,7 +37,7 @@ export function parseMysql(text: string, options: { file?: string; lineOffset?: 
     }
     if (ast === undefined) {
       const offsetInStatement = firstError?.location?.start?.offset ?? 0;
-      const at = positionAt(text, first + offsetInStatement);
+      const at = position(first + offsetInStatement);
       throw new SqlParseError({
         ...(options.file === undefined ? {} : { file: options.file }),
         line: at.line + lineOffset,
@@ -45,7 +46,7 @@ export function parseMysql(text: string, options: { file?: string; lineOffset?: 
         cause: firstError,
       });
     }
-    const at = positionAt(text, first);
+    const at = position(first);
     statements.push({ ast, sql: text.slice(first, slice.offset + slice.sql.length).trim(), line: at.line + lineOffset, column: at.column });
   }
   return statements;

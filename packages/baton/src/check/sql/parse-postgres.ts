@@ -2,7 +2,7 @@ import { hasSqlDetails, loadModule, parseSync } from 'libpg-query';
 import type { JsonValue, ParsedStatement } from './parsed-statement.js';
 import { maskPlaceholders } from './placeholders.js';
 import { SqlParseError } from './sql-parse-error.js';
-import { positionAt, skipTrivia } from './source-position.js';
+import { positionAt, positionIndex, skipTrivia } from './source-position.js';
 
 // libpg-query starts instantiating its WebAssembly parser as soon as it is imported; waiting for
 // that here (once, ~30 ms) is what lets analyzeMigration stay synchronous for its callers.
@@ -27,15 +27,18 @@ export function parsePostgres(text: string, options: { file?: string; lineOffset
     const reason = error instanceof Error ? error.message : String(error);
     throw new SqlParseError({ ...fileOf(options.file), line: at.line + lineOffset, column: at.column, reason, cause: error });
   }
-  // Statement locations are UTF-8 byte offsets; map them back to string offsets.
+  // Statement locations are UTF-8 byte offsets; map them back to string offsets (the identity
+  // for ASCII, the common case).
   const bytes = Buffer.from(masked, 'utf8');
-  const toChar = (byteOffset: number): number => bytes.subarray(0, byteOffset).toString('utf8').length;
+  const ascii = bytes.length === masked.length;
+  const toChar = (byteOffset: number): number => (ascii ? byteOffset : bytes.subarray(0, byteOffset).toString('utf8').length);
+  const position = positionIndex(text);
   return (result.stmts ?? []).map((entry) => {
     const startByte = entry.stmt_location ?? 0;
     const start = toChar(startByte);
     const end = entry.stmt_len === undefined || entry.stmt_len === 0 ? text.length : toChar(startByte + entry.stmt_len);
     const first = skipTrivia(text, start);
-    const at = positionAt(text, first);
+    const at = position(first);
     return { ast: (entry.stmt ?? null) as JsonValue, sql: text.slice(first, end).trim(), line: at.line + lineOffset, column: at.column };
   });
 }

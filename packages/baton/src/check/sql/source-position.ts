@@ -6,16 +6,27 @@ export interface SourcePosition {
 
 /** The 1-based line/column of a character offset (UTF-16 code units) in `text`. */
 export function positionAt(text: string, offset: number): SourcePosition {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(Math.max(offset, 0), text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
+  return positionIndex(text)(offset);
+}
+
+/**
+ * A lookup from offsets to positions for one text: the line starts are found once, then each
+ * lookup is a binary search (a migration of thousands of statements stays linear).
+ */
+export function positionIndex(text: string): (offset: number) => SourcePosition {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return (offset) => {
+    const end = Math.min(Math.max(offset, 0), text.length);
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] ?? 0) <= end) low = mid;
+      else high = mid - 1;
     }
-  }
-  return { line, column: end - lineStart + 1 };
+    return { line: low + 1, column: end - (starts[low] ?? 0) + 1 };
+  };
 }
 
 /**
