@@ -35,6 +35,15 @@ export function timestamp(d: Date): string {
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
+/** Go's omitempty on metadata: empty maps and lists are not stored (and not served). */
+function normalizeMeta(o: KubeObject): void {
+  const m = o.metadata as Record<string, unknown>;
+  for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
+    const v = m[k];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0)) delete m[k];
+  }
+}
+
 /** Parts of an object outside metadata and status: a change there bumps generation. */
 function specPart(o: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
@@ -82,6 +91,7 @@ export class ResourceStorage {
   }
 
   private validate(d: ResourceDescriptor, o: KubeObject, old?: KubeObject): void {
+    normalizeMeta(o);
     const causes: StatusCause[] = [];
     const name = o.metadata.name ?? '';
     if (!old) causes.push(...validateName(name, d.nameRule, 'metadata.name'));
