@@ -9,7 +9,7 @@ import type { Migration, MigrationPhase } from './migration.js';
 import type { MigrationAnalyzer } from './migration-analyzer.js';
 import { MigrationsInvalidError } from './migration-problem.js';
 import { acquireRunnerLock } from './runner-lock.js';
-import { splitSql } from './split-sql.js';
+import { splitSql, stripComments } from './split-sql.js';
 import { defaultTimeoutProfiles, type TimeoutProfiles } from './timeout-profiles.js';
 
 /** Options shared by migrate and revert. Production defaults for every injectable. */
@@ -228,12 +228,15 @@ export async function revert(options: MigrateOptions & { versions: readonly numb
         });
       }
     }
-    const profile = (options.profiles ?? defaultTimeoutProfiles).short;
+    const profiles = options.profiles ?? defaultTimeoutProfiles;
     const deps = { isLockTimeout: (e: unknown) => dialect.isLockTimeout(e), delay: options.delay ?? sleep };
     for (const m of targets) {
       options.onProgress?.(`reverting ${m.version}_${m.name}`);
       const down = splitSql(m.down ?? '');
-      if (dialect.transactionalDdl) {
+      // DROP INDEX CONCURRENTLY, like CREATE, refuses a transaction and takes no blocking lock.
+      const concurrently = /\bconcurrently\b/i.test(stripComments(m.down ?? ''));
+      const profile = concurrently ? profiles.long : profiles.short;
+      if (dialect.transactionalDdl && !concurrently) {
         await withLockRetry(async () => {
           await session.query('BEGIN');
           try {

@@ -252,6 +252,39 @@ export function defineDialectContract(label: string, open: () => Promise<{ targe
       await withSession(s.url, async (q) => assert.equal((await readLedger(target.dialect, q)).length, 2));
     });
 
+    it('CREATE INDEX CONCURRENTLY runs outside a transaction under the runner lock while a second runner polls, without deadlock', T, async (t) => {
+      if (!isPg()) {
+        t.skip('MariaDB has no CONCURRENTLY (its online DDL needs no special path)');
+        return;
+      }
+      const s = await db();
+      const dir = await folder({
+        '0001_t.sql': '-- baton: phase=expand\nCREATE TABLE t (id INT PRIMARY KEY, v INT);\nINSERT INTO t SELECT g, g FROM generate_series(1, 20000) g;\n',
+        '0002_idx.sql': '-- baton: phase=expand\nCREATE INDEX CONCURRENTLY t_v ON t (v);\n-- baton: down\nDROP INDEX CONCURRENTLY t_v;\n',
+      });
+      await migrate(base({ url: s.url, dir, versions: [1] }));
+      // An open transaction elsewhere: CONCURRENTLY must wait for it (long profile), not fail.
+      const other = await target.dialect.connect(s.url);
+      await other.query('BEGIN');
+      await other.query('SELECT count(*) FROM t');
+      let holding!: () => void;
+      const aHolds = new Promise<void>((r) => (holding = r));
+      const a = migrate(base({ url: s.url, dir, beforeApply: async () => holding() }));
+      await aHolds;
+      const b = migrate(base({ url: s.url, dir, lockWaitMs: 30_000 }));
+      await sleep(500);
+      await other.query('COMMIT');
+      await other.close();
+      const [ra, rb] = await Promise.all([a, b]);
+      assert.deepEqual(ra.applied.map((x) => x.version), [2]);
+      assert.deepEqual(rb.applied, []);
+      await withSession(s.url, async (q) => {
+        const idx = (await q.query(`SELECT i.indisvalid AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 't_v'`)).rows[0];
+        assert.equal(idx?.ok, true);
+      });
+      assert.deepEqual(await revert({ ...base({ url: s.url, dir }), versions: [2] }), [2]);
+    });
+
     it('a backfill killed mid-way (SIGKILL) resumes after the last committed batch and fills every row once', T, async () => {
       const s = await db();
       const update = isPg()
