@@ -131,8 +131,9 @@ export class IngressProxy {
       const headers: http.OutgoingHttpHeaders = { ...up.headers };
       for (const h of hopByHop) delete headers[h];
       res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
-      // Send headers now: an SSE or long-poll client must see the response start at once.
-      res.flushHeaders();
+      // A body of unknown length may be a stream (SSE, long poll): its client must see the
+      // response start at once. Sized bodies go out with their headers in one write.
+      if (up.headers['content-length'] === undefined) res.flushHeaders();
       up.pipe(res);
       // A backend that dies mid-body cuts this one response only: the client sees a truncated stream.
       up.on('close', () => {

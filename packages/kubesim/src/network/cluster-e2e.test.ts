@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startCluster, type Cluster } from '../cluster.js';
+import { httpGet, sleep } from './testdata/fixtures.js';
+import { makeIngress } from './testdata/route-objects.js';
+
+// The whole path on a full kubesim: a Deployment whose pods are real processes (kubelet), the
+// EndpointSlice controller's slices, the Service proxy on the allocated clusterIP and the ingress.
+const image = 'kubesim-test/version-app:v1';
+let cluster: Cluster;
+let token = '';
+
+async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(cluster.apiUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+before(async () => {
+  const main = fileURLToPath(new URL('./testdata/version-app-main.js', import.meta.url));
+  cluster = await startCluster({ images: { [image]: { entrypoint: [process.execPath, main] } }, propagationDelayMs: 200 });
+  token = /token: (\S+)/.exec(cluster.kubeconfig)?.[1] ?? '';
+});
+after(async () => {
+  await cluster?.stop();
+});
+
+describe('network on a full kubesim cluster', { timeout: 90_000 }, () => {
+  it('serves a Deployment through its Service clusterIP (named targetPort) and an Ingress', async () => {
+    await call('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image,
+                args: ['$(POD_IP)', '8080', 'v1', '$(POD_NAME)'],
+                ports: [{ name: 'web', containerPort: 8080 }],
+                readinessProbe: { httpGet: { path: '/', port: 'web' }, periodSeconds: 1 },
+              },
+            ],
+          },
+        },
+      },
+    });
+    const svc = await call<{ spec: { clusterIP: string } }>('POST', '/api/v1/namespaces/default/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'web' }] },
+    });
+    await call('POST', '/apis/networking.k8s.io/v1/namespaces/default/ingresses', makeIngress({ name: 'web', host: 'web.test', service: 'web', port: 80 }));
+    const pods = new Set<string>();
+    const end = Date.now() + 60_000;
+    while (pods.size < 2 && Date.now() < end) {
+      const r = await httpGet(`http://${svc.spec.clusterIP}:80/`, { timeoutMs: 2000 }).catch(() => undefined);
+      if (r?.status === 200) pods.add(String(r.headers['x-pod']));
+      else await sleep(100);
+    }
+    assert.equal(pods.size, 2, `both pods answer through the clusterIP (saw ${[...pods].join(', ')})`);
+    for (const p of pods) assert.match(p, /^web-/);
+    const viaIngress = await httpGet(cluster.ingressUrl, { headers: { host: 'web.test' } });
+    assert.equal(viaIngress.status, 200);
+    assert.ok(pods.has(String(viaIngress.headers['x-pod'])));
+  });
+});
