@@ -2,7 +2,7 @@ import type { V1OwnerReference, V1Pod, V1ReplicaSet, V1ReplicaSetCondition, V1Re
 import type { Controller, ControllerContext } from './controller-context.js';
 import { EventRecorder } from './event-recorder.js';
 import { Expectations } from './expectations.js';
-import { isNotFound, describeError } from './kube-clients.js';
+import { describeError, isConflict, isNotFound } from './kube-clients.js';
 import { selectorMatches } from './label-selector.js';
 import { rfc3339 } from './object-time.js';
 import { podsToDelete } from './pod-ranking.js';
@@ -210,9 +210,17 @@ export class ReplicaSetController implements Controller {
       && cur.observedGeneration === status.observedGeneration
       && JSON.stringify(cur.conditions ?? []) === JSON.stringify(status.conditions ?? []);
     if (same) return status;
-    const body: V1ReplicaSet = { ...rs, status };
-    // A conflict throws: the queue retries with a fresh cache, as the real controller requeues.
-    await this.ctx.clients.apps.replaceNamespacedReplicaSetStatus({ name: rs.metadata!.name!, namespace: rs.metadata!.namespace!, body });
+    const apps = this.ctx.clients.apps;
+    const ref = { name: rs.metadata!.name!, namespace: rs.metadata!.namespace! };
+    try {
+      await apps.replaceNamespacedReplicaSetStatus({ ...ref, body: { ...rs, status } });
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      // Like Kubernetes' updateReplicaSetStatus: one retry on a fresh read (the Deployment
+      // controller often rescaled the ReplicaSet a moment ago); the pod counts are still ours.
+      const fresh = await apps.readNamespacedReplicaSet(ref);
+      await apps.replaceNamespacedReplicaSetStatus({ ...ref, body: { ...fresh, status } });
+    }
     return status;
   }
 }
