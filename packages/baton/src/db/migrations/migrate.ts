@@ -1,5 +1,6 @@
 import { BatonError, isBatonError } from '../../errors.js';
 import type { DbSession, Dialect } from '../dialect.js';
+import { parseConnectionUrl } from '../connection-url.js';
 import { dialectForUrl } from '../dialects.js';
 import { runBackfill, type BackfillTick } from '../backfill/run-backfill.js';
 import { discoverMigrations } from './discover-migrations.js';
@@ -115,7 +116,10 @@ export async function withRunner<T>(
 ): Promise<T> {
   const session = await dialect.connect(options.url, { applicationName: 'baton-migrate' });
   try {
+    // MariaDB's GET_LOCK is server-wide (pg advisory locks are per database): name the database so
+    // two apps sharing a server do not serialize each other's migrations.
     const unlock = await acquireRunnerLock(dialect, session, {
+      name: `baton_migrations:${parseConnectionUrl(options.url).database}`.slice(0, 64),
       delay: options.delay ?? sleep,
       now: options.now ?? Date.now,
       ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }),
