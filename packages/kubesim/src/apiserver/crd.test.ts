@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { eventually, startTestCluster, type TestCluster } from './test-support.js';
+
+const crd = (scope: 'Namespaced' | 'Cluster', plural: string, kind: string): Record<string, unknown> => ({
+  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
+  metadata: { name: `${plural}.example.baton.dev` },
+  spec: {
+    group: 'example.baton.dev', scope,
+    names: { plural, singular: kind.toLowerCase(), kind, shortNames: [plural.slice(0, 3)] },
+    versions: [{
+      name: 'v1', served: true, storage: true, subresources: { status: {} },
+      schema: { openAPIV3Schema: { type: 'object', properties: {
+        spec: { type: 'object', required: ['weight'], properties: { weight: { type: 'integer', minimum: 0, maximum: 100 }, mode: { type: 'string', enum: ['a', 'b'] }, free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+        status: { type: 'object', properties: { phase: { type: 'string' } } },
+      } } },
+    }],
+  },
+});
+
+describe('apiserver CustomResourceDefinitions', { timeout: 30_000 }, () => {
+  let c: TestCluster;
+  let dir: string;
+  before(async () => { dir = await mkdtemp(join(tmpdir(), 'kubesim-crd-')); c = await startTestCluster({ dataDir: dir }); });
+  after(async () => { await c.stop(); await rm(dir, { recursive: true, force: true }); });
+
+  it('serves a CRD\'s kind with discovery, CRUD, schema validation and pruning, status subresource', async () => {
+    const created = await c.req('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd('Namespaced', 'rollouts', 'Rollout'));
+    assert.equal(created.status, 201);
+    assert.ok(created.body.status.conditions.some((x: { type: string; status: string }) => x.type === 'Established' && x.status === 'True'));
+    const disc = await c.req('GET', '/apis/example.baton.dev/v1');
+    assert.deepEqual(disc.body.resources.map((r: { name: string }) => r.name), ['rollouts', 'rollouts/status']);
+    assert.ok((await c.req('GET', '/apis')).body.groups.some((g: { name: string }) => g.name === 'example.baton.dev'));
+    const base = '/apis/example.baton.dev/v1/namespaces/default/rollouts';
+    const r = await c.req('POST', base, { apiVersion: 'example.baton.dev/v1', kind: 'Rollout', metadata: { name: 'r1' }, spec: { weight: 10, junk: 1, free: { any: 'thing' } } });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.spec.junk, undefined, 'unknown fields are pruned');
+    assert.deepEqual(r.body.spec.free, { any: 'thing' });
+    assert.equal(r.body.metadata.generation, 1);
+    const bad = await c.req('POST', base, { apiVersion: 'example.baton.dev/v1', kind: 'Rollout', metadata: { name: 'r2' }, spec: { weight: 200, mode: 'c' } });
+    assert.equal(bad.status, 422);
+    assert.deepEqual(bad.body.details.causes.map((x: { field: string }) => x.field).sort(), ['spec.mode', 'spec.weight']);
+    const missing = await c.req('POST', base, { apiVersion: 'example.baton.dev/v1', kind: 'Rollout', metadata: { name: 'r3' }, spec: {} });
+    assert.equal(missing.body.details.causes[0].field, 'spec.weight');
+    const noRv = await c.req('PUT', `${base}/r1`, { apiVersion: 'example.baton.dev/v1', kind: 'Rollout', metadata: { name: 'r1' }, spec: { weight: 20 } });
+    assert.equal(noRv.status, 422, 'custom resources need a resourceVersion on update');
+    const upd = await c.req('PUT', `${base}/r1`, { ...r.body, spec: { weight: 20 }, status: { phase: 'ignored' } });
+    assert.equal(upd.body.metadata.generation, 2);
+    assert.equal(upd.body.status, undefined);
+    const st = await c.req('PATCH', `${base}/r1/status`, { status: { phase: 'Healthy' } }, 'application/merge-patch+json');
+    assert.equal(st.body.status.phase, 'Healthy');
+    assert.equal(st.body.metadata.generation, 2);
+    const smp = await c.req('PATCH', `${base}/r1`, { spec: { weight: 1 } }, 'application/strategic-merge-patch+json');
+    assert.equal(smp.status, 415, 'no strategic merge patch for custom resources');
+    const list = await c.custom.listNamespacedCustomObject({ group: 'example.baton.dev', version: 'v1', namespace: 'default', plural: 'rollouts' });
+    assert.equal((list as { items: unknown[] }).items.length, 1);
+  });
+
+  it('serves cluster-scoped CRDs and keeps CRDs and their objects across a restart', async () => {
+    await c.req('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd('Cluster', 'fleets', 'Fleet'));
+    const f = await c.req('POST', '/apis/example.baton.dev/v1/fleets', { apiVersion: 'example.baton.dev/v1', kind: 'Fleet', metadata: { name: 'f1' }, spec: { weight: 1 } });
+    assert.equal(f.status, 201);
+    assert.equal(f.body.metadata.namespace, undefined);
+    const rvBefore = Number(f.body.metadata.resourceVersion);
+    await c.stop();
+    c = await startTestCluster({ dataDir: dir });
+    const again = await c.req('GET', '/apis/example.baton.dev/v1/fleets/f1');
+    assert.equal(again.status, 200);
+    assert.equal(again.body.metadata.uid, f.body.metadata.uid);
+    const next = await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'after-restart' } } });
+    assert.ok(Number(next.metadata?.resourceVersion) > rvBefore, 'resourceVersion continues after restart');
+    const gone = await c.req('GET', `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rvBefore - 1}&timeoutSeconds=1`);
+    assert.match(JSON.stringify(gone.body), /Expired|410/);
+  });
+
+  it('deleting a CRD deletes its objects and stops serving the kind', async () => {
+    const r = await c.req('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/rollouts.example.baton.dev');
+    assert.equal(r.status, 200);
+    await eventually(async () => ((await c.req('GET', '/apis/example.baton.dev/v1/namespaces/default/rollouts')).status === 404) || undefined);
+    const disc = await c.req('GET', '/apis/example.baton.dev/v1');
+    assert.deepEqual(disc.body.resources.map((x: { name: string }) => x.name), ['fleets', 'fleets/status']);
+  });
+});

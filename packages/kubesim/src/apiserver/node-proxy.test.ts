@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { WebSocket, WebSocketServer } from 'ws';
+import { startTestCluster, type TestCluster } from './test-support.js';
+
+/** A stand-in kubelet: answers containerLogs and echoes exec stdin back on stdout (v5 channel framing). */
+async function fakeKubelet(seen: { url: string; auth: string | undefined }[]): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('line 1\nline 2\n');
+  });
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : false) });
+  server.on('upgrade', (req, socket, head) => {
+    seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data: Buffer) => {
+        if (data[0] === 0) ws.send(Buffer.concat([Buffer.from([1]), data.subarray(1)]));
+        ws.close();
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+describe('apiserver pods/log and pods/exec proxying', { timeout: 30_000 }, () => {
+  let c: TestCluster;
+  let kubelet: { server: Server; port: number };
+  const seen: { url: string; auth: string | undefined }[] = [];
+  before(async () => {
+    c = await startTestCluster();
+    kubelet = await fakeKubelet(seen);
+    await c.core.createNode({ body: { metadata: { name: 'n1' }, status: {
+      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } } } } });
+    await c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'p', annotations: { 'kubectl.kubernetes.io/default-container': 'main' } },
+      spec: { nodeName: 'n1', containers: [{ name: 'side', image: 'x' }, { name: 'main', image: 'x' }] } } });
+    await c.req('PATCH', '/api/v1/namespaces/default/pods/p/status', { status: { phase: 'Running', containerStatuses: [
+      { name: 'side', ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } },
+      { name: 'main', ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } }] } }, 'application/merge-patch+json');
+    await c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'pending' }, spec: { containers: [{ name: 'a', image: 'x' }] } } });
+  });
+  after(async () => { await c.stop(); await new Promise((r) => kubelet.server.close(r)); });
+
+  it('proxies logs to the kubelet of the pod\'s node with the container defaulted and the token forwarded', async () => {
+    const r = await c.req('GET', '/api/v1/namespaces/default/pods/p/log?tailLines=5&follow=false');
+    assert.equal(r.status, 200);
+    assert.equal(r.body, 'line 1\nline 2\n');
+    assert.equal(seen.at(-1)?.url, '/containerLogs/default/p/main?tailLines=5&follow=false');
+    assert.equal(seen.at(-1)?.auth, `Bearer ${c.server.token}`);
+    await c.req('GET', '/api/v1/namespaces/default/pods/p/log?container=side');
+    assert.equal(seen.at(-1)?.url, '/containerLogs/default/p/side');
+  });
+
+  it('answers 400 for unbound pods, unknown containers and exec without an upgrade', async () => {
+    const pending = await c.req('GET', '/api/v1/namespaces/default/pods/pending/log');
+    assert.equal(pending.status, 400);
+    const wrong = await c.req('GET', '/api/v1/namespaces/default/pods/p/log?container=nope');
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.body.message, 'container nope is not valid for pod p');
+    const noUpgrade = await c.req('POST', '/api/v1/namespaces/default/pods/p/exec?command=ls');
+    assert.equal(noUpgrade.status, 400);
+  });
+
+  it('pipes an exec WebSocket (v5.channel.k8s.io) through to the kubelet', async () => {
+    const url = `${c.server.url.replace('http', 'ws')}/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=true&stdout=true`;
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { headers: { authorization: `Bearer ${c.server.token}` } });
+    const got = await new Promise<string>((resolve, reject) => {
+      ws.on('open', () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello')])));
+      ws.on('message', (d: Buffer) => resolve(`${d[0]}:${d.subarray(1).toString()}`));
+      ws.on('error', reject);
+    });
+    ws.close();
+    assert.equal(got, '1:hello');
+    assert.equal(seen.at(-1)?.url, '/exec/default/p/main?command=cat&stdin=true&stdout=true');
+    const unauth = new WebSocket(url, ['v5.channel.k8s.io']);
+    const code = await new Promise<number>((resolve) => unauth.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    assert.equal(code, 401);
+  });
+});
