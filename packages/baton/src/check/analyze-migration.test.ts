@@ -77,9 +77,9 @@ test('unparsable SQL throws SQL_PARSE with file:line:column, in up and in down',
 });
 
 test(':start/:end placeholders parse and keep columns exact', () => {
-  const sql = '-- baton: phase=backfill table=users key=id batch=1000\nUPDATE users SET a = 1 WHERE id >= :start AND id < :end;\nUPDATE users SET b = x::text WHERE id >= :start AND id < :end AND b IS NULL;';
+  const sql = '-- baton: phase=backfill table=users key=id batch=1000\nUPDATE users SET b = x::text WHERE id >= :start AND id < :end AND b IS NULL;';
   assert.deepEqual(analyzeMigration(sql, { dialect: 'postgres' }), { phase: 'backfill', findings: [] });
-  assert.deepEqual(analyzeMigration(sql, { dialect: 'mysql' }).findings, []);
+  assert.deepEqual(analyzeMigration(sql.replace('x::text', 'CAST(x AS CHAR)'), { dialect: 'mysql' }).findings, []);
 });
 
 test('findings point at the statement line, after comments', () => {
@@ -95,8 +95,20 @@ test('allow= silences a rule for the file, but never phase-mismatch', () => {
   assert.ok(ids.includes('phase-mismatch'));
 });
 
-test('a bad header is an error finding', () => {
-  const [finding] = analyzeMigration('-- baton: phase=later\nSELECT 1;', { dialect: 'postgres' }).findings;
-  assert.equal(finding?.ruleId, 'migration-header');
-  assert.equal(finding?.line, 1);
+test('bad headers are error findings, as the migration runner would refuse them', () => {
+  const headerProblems = (sql: string): string[] =>
+    analyzeMigration(sql, { dialect: 'postgres' }).findings.filter((f) => f.ruleId === 'migration-header').map((f) => `${f.line}: ${f.message}`);
+  assert.deepEqual(headerProblems('-- baton: phase=later\nSELECT 1;'), ['1: unknown phase "later" (expected expand, backfill or contract)']);
+  assert.deepEqual(headerProblems('-- baton: phase=expand\n-- baton: owner=me timeout=forever\nSELECT 1;'), [
+    '2: unknown header key "owner" (known: phase, timeout, table, key, batch, allow)',
+    '2: timeout must be short or long (got "forever")',
+  ]);
+  assert.deepEqual(headerProblems('-- baton: phase=expand table=users\nSELECT 1;'), ['1: "table" only applies to phase=backfill']);
+  assert.deepEqual(headerProblems('-- baton: phase=expand phase=contract\nSELECT 1;'), ['1: header key "phase" given twice']);
+  assert.deepEqual(headerProblems('-- baton: phase=expand timeout=long\nSELECT 1;'), []);
+});
+
+test('a migration without SQL is an error', () => {
+  const [finding] = analyzeMigration('-- baton: phase=expand\n-- nothing yet\n', { dialect: 'postgres', file: 'f.sql' }).findings;
+  assert.equal(finding?.ruleId, 'migration-empty');
 });

@@ -23,11 +23,15 @@ test('a directory: parse errors become findings, duplicates and names are report
     await writeFile(join(dir, '0003_not_null.sql'), '-- baton: phase=contract\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\n');
     await writeFile(join(dir, '0003_rename.sql'), 'ALTER TABLE users RENAME COLUMN name TO full_name;\n');
     await writeFile(join(dir, '0004_broken.sql'), '-- baton: phase=expand\n\nALTER TABLE users ADD COLUMN ;\n');
+    await writeFile(join(dir, '0006_gap.sql'), '-- baton: phase=expand\nALTER TABLE users ADD COLUMN b text;\n');
     await writeFile(join(dir, 'notes.sql'), 'SELECT 1;\n');
+    await writeFile(join(dir, '0007_CamelCase.sql'), 'SELECT 1;\n');
     const findings = await checkMigrations({ dir, dialect: 'postgres' });
     const summary = findings.map((f) => `${f.ruleId}@${f.file?.slice(dir.length + 1)}:${f.line ?? '-'}`).sort();
     assert.deepEqual(summary, [
+      'migration-file-name@0007_CamelCase.sql:-',
       'migration-file-name@notes.sql:-',
+      'migration-order@0006_gap.sql:1',
       'migration-order@0003_rename.sql:1',
       'rename-column@0003_rename.sql:1',
       'sql-parse@0004_broken.sql:3',

@@ -7,11 +7,13 @@ import type { Operation } from './migration/operation.js';
 import type { SqlDialect } from './sql/sql-dialect.js';
 import { SqlParseError } from './sql/sql-parse-error.js';
 
-const migrationName = /^(\d+)_[A-Za-z0-9_.-]+\.sql$/;
+// The runner's pattern (db/migrations/parse-migration-file.ts): 4+ digits, a lower-case snake name.
+const migrationName = /^(\d{4,})_[a-z0-9][a-z0-9_]*\.sql$/;
 
 /**
  * Lints every migration (`NNNN_name.sql`) of a directory in version order, as `baton check`
- * does. Unlike analyzeMigration it never throws for a bad file: unparsable SQL becomes an
+ * does, including what baton's migration runner would refuse (bad names, duplicate or missing
+ * versions). Unlike analyzeMigration it never throws for a bad file: unparsable SQL becomes an
  * `sql-parse` error finding, so one run reports every file. Later files see earlier files'
  * operations (a CHECK validated in 0005 makes SET NOT NULL in 0006 safe). Throws BatonError
  * MIGRATIONS_DIR when the directory cannot be read.
@@ -24,23 +26,27 @@ export async function checkMigrations(options: { dir: string; dialect: SqlDialec
     throw new BatonError('MIGRATIONS_DIR', `cannot read the migrations directory ${options.dir}`, { cause, hint: 'Pass the folder holding the NNNN_name.sql files.' });
   }
   const findings: Finding[] = [];
-  const versions = new Map<number, string>();
   const ordered: { name: string; version: number }[] = [];
   for (const name of names) {
     const match = migrationName.exec(name);
     if (match === null) {
-      findings.push({ ruleId: 'migration-file-name', severity: 'warning', message: `${name} does not look like NNNN_name.sql, so it is not run`, hint: 'Rename it to <number>_<name>.sql, e.g. 0005_add_index.sql.', file: join(options.dir, name) });
+      findings.push({ ruleId: 'migration-file-name', severity: 'error', message: `${name} is not named NNNN_snake_name.sql: baton's migration runner refuses the folder`, hint: 'Rename it to <4+ digits>_<lower_snake_name>.sql, e.g. 0005_add_email_index.sql, or move it out of the migrations folder.', file: join(options.dir, name) });
       continue;
     }
-    const version = Number(match[1]);
-    const clash = versions.get(version);
-    if (clash !== undefined) {
-      findings.push({ ruleId: 'migration-order', severity: 'error', message: `${name} has the same version ${version} as ${clash}`, hint: 'Give every migration a unique number; renumber the newer one.', file: join(options.dir, name), line: 1, column: 1 });
-    }
-    versions.set(version, name);
-    ordered.push({ name, version });
+    ordered.push({ name, version: Number(match[1]) });
   }
   ordered.sort((a, b) => a.version - b.version || a.name.localeCompare(b.name));
+  ordered.forEach(({ name, version }, index) => {
+    const previous = ordered[index - 1];
+    const at = { file: join(options.dir, name), line: 1, column: 1 };
+    if (previous !== undefined && previous.version === version) {
+      findings.push({ ruleId: 'migration-order', severity: 'error', message: `${name} has the same version ${version} as ${previous.name}`, hint: 'Give every migration a unique number; renumber the newer one.', ...at });
+    } else if (previous !== undefined && version !== previous.version + 1) {
+      findings.push({ ruleId: 'migration-order', severity: 'error', message: `${name}: versions ${previous.version + 1}..${version - 1} are missing after ${previous.name}`, hint: 'Number migrations consecutively; renumber this one.', ...at });
+    } else if (previous === undefined && version !== 1) {
+      findings.push({ ruleId: 'migration-order', severity: 'error', message: `${name}: the first migration must be version 1`, hint: 'Number migrations from 0001.', ...at });
+    }
+  });
   const earlier: Operation[] = [];
   for (const { name } of ordered) {
     const file = join(options.dir, name);

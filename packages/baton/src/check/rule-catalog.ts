@@ -14,8 +14,9 @@ export interface RuleDescription {
 const builtIn: RuleDescription[] = [
   { id: 'sql-parse', severity: 'error', summary: 'the SQL does not parse with the dialect\'s parser', kind: 'migration' },
   { id: 'migration-header', severity: 'error', summary: 'malformed "-- baton:" header line', kind: 'migration' },
-  { id: 'migration-order', severity: 'error', summary: 'two migrations share a version number', kind: 'migration' },
-  { id: 'migration-file-name', severity: 'warning', summary: 'a .sql file that is not named NNNN_name.sql is never run', kind: 'migration' },
+  { id: 'migration-empty', severity: 'error', summary: 'a migration file with no SQL to apply', kind: 'migration' },
+  { id: 'migration-order', severity: 'error', summary: 'migration versions must run 1, 2, 3... without duplicates or gaps', kind: 'migration' },
+  { id: 'migration-file-name', severity: 'error', summary: 'a .sql file in the migrations folder not named NNNN_snake_name.sql', kind: 'migration' },
 ];
 
 /** Every rule `baton check` can report, migration rules first; the SARIF output lists them all. */

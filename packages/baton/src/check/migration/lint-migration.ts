@@ -13,7 +13,7 @@ import type { ParsedStatement } from '../sql/parsed-statement.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 
 // Rule ids a `-- baton: allow=` header cannot silence: they decide when the file runs.
-const unsuppressible = new Set(['phase-mismatch', 'mixed-phases', 'migration-header']);
+const unsuppressible = new Set(['phase-mismatch', 'mixed-phases', 'migration-header', 'migration-empty']);
 
 const dialects: Record<SqlDialect, { parse: (text: string, options: { file?: string; lineOffset?: number }) => ParsedStatement[]; operations: (statements: readonly ParsedStatement[]) => Operation[] }> = {
   postgres: { parse: parsePostgres, operations: postgresOperations },
@@ -51,6 +51,9 @@ export function lintMigration(sql: string, options: { dialect: SqlDialect; file?
     line: problem.location.line,
     column: problem.location.column,
   }));
+  if (operations.length === 0) {
+    findings.push({ ruleId: 'migration-empty', severity: 'error', message: 'the migration has no SQL to apply', hint: 'Add the up SQL after the header, or delete the file.', ...fileOption, line: 1, column: 1 });
+  }
   for (const [ruleId, rule] of Object.entries(migrationRules) as [string, MigrationRule][]) {
     if (!rule.dialects.includes(options.dialect) || allowed.has(ruleId)) continue;
     for (const hit of rule.check(context)) {

@@ -3,7 +3,7 @@ import { isMigrationPhase, type MigrationPhase } from './migration-phase.js';
 
 /**
  * A migration file split into its parts. Header lines are `-- baton: key=value ...` comments
- * (phase=, table=, key=, batch=, allow=rule-a,rule-b); a line `-- baton: down` starts the down
+ * (phase=, timeout=short|long, table=, key=, batch=, allow=rule-a,rule-b); `-- baton: down` starts the down
  * SQL. `up` keeps the file's offsets, so its line numbers are the file's.
  */
 export interface MigrationSource {
@@ -16,6 +16,11 @@ export interface MigrationSource {
 }
 
 const headerLine = /^\s*--\s*baton:\s*(.*)$/;
+
+// The keys baton's migration runner (db/migrations) accepts; any other key makes it refuse the
+// file, so the linter reports it first.
+const knownKeys = new Set(['phase', 'timeout', 'table', 'key', 'batch', 'allow']);
+const backfillKeys = ['table', 'key', 'batch'];
 
 export function readMigrationSource(text: string): MigrationSource {
   const lines = text.split('\n');
@@ -37,7 +42,10 @@ export function readMigrationSource(text: string): MigrationSource {
         headerProblems.push({ message: `malformed baton header "${pair}" (expected key=value)`, location });
         continue;
       }
-      headers.set(pair.slice(0, eq), { value: pair.slice(eq + 1), location });
+      const key = pair.slice(0, eq);
+      if (!knownKeys.has(key)) headerProblems.push({ message: `unknown header key "${key}" (known: ${[...knownKeys].join(', ')})`, location });
+      else if (headers.has(key)) headerProblems.push({ message: `header key "${key}" given twice`, location });
+      else headers.set(key, { value: pair.slice(eq + 1), location });
     }
   }
   const phase = headers.get('phase');
@@ -45,6 +53,16 @@ export function readMigrationSource(text: string): MigrationSource {
   if (phase !== undefined) {
     if (isMigrationPhase(phase.value)) declaredPhase = phase.value;
     else headerProblems.push({ message: `unknown phase "${phase.value}" (expected expand, backfill or contract)`, location: phase.location });
+  }
+  const timeout = headers.get('timeout');
+  if (timeout !== undefined && timeout.value !== 'short' && timeout.value !== 'long') {
+    headerProblems.push({ message: `timeout must be short or long (got "${timeout.value}")`, location: timeout.location });
+  }
+  if (declaredPhase !== 'backfill') {
+    for (const key of backfillKeys) {
+      const header = headers.get(key);
+      if (header !== undefined) headerProblems.push({ message: `"${key}" only applies to phase=backfill`, location: header.location });
+    }
   }
   if (downLine === undefined) return { headers, declaredPhase, headerProblems, up: text, down: undefined };
   return {

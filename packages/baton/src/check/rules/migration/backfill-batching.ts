@@ -2,7 +2,9 @@ import type { MigrationRule, RuleHit } from '../../migration/migration-rule.js';
 import { operationsOf } from '../../migration/operation.js';
 import { hasBatchPlaceholders } from '../../sql/placeholders.js';
 
-const required = ['table', 'key', 'batch'] as const;
+// batch= may be left out: the runner then uses 1000 rows.
+const required = ['table', 'key'] as const;
+const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * baton runs a backfill batch by batch over key ranges; that needs the table, its key and a batch
@@ -10,9 +12,17 @@ const required = ['table', 'key', 'batch'] as const;
  */
 export const backfillBatching: MigrationRule = {
   severity: 'error',
-  summary: 'a backfill migration must declare table/key/batch and bound each statement by :start/:end',
+  summary: 'a backfill migration must be declared, name its table and key, and hold one statement bounded by :start/:end',
   dialects: ['postgres', 'mysql'],
-  check: ({ source, operations }) => {
+  check: ({ source, operations, analyzedPhase }) => {
+    const first = operations[0]?.location ?? { line: 1, column: 1 };
+    if (source.declaredPhase === undefined && analyzedPhase === 'backfill') {
+      return [{
+        location: first,
+        message: 'a data-only migration without "-- baton: phase=backfill": baton would not run it in batches',
+        hint: 'Declare it: "-- baton: phase=backfill table=<table> key=<integer key> batch=1000", and bound the statement by :start/:end.',
+      }];
+    }
     if (source.declaredPhase !== 'backfill') return [];
     const hits: RuleHit[] = [];
     const header = source.headers.get('phase')?.location ?? { line: 1, column: 1 };
@@ -21,7 +31,22 @@ export const backfillBatching: MigrationRule = {
       hits.push({
         location: header,
         message: `backfill migration without ${missing.map((key) => `${key}=`).join(', ')} in its header`,
-        hint: 'Declare the batches: "-- baton: phase=backfill table=users key=id batch=1000".',
+        hint: 'Declare the batches: "-- baton: phase=backfill table=users key=id batch=1000" (batch defaults to 1000).',
+      });
+    }
+    for (const key of required) {
+      const header = source.headers.get(key);
+      if (header !== undefined && !identifier.test(header.value)) {
+        hits.push({ location: header.location, message: `${key}=${header.value} is not a plain identifier`, hint: `Name the ${key === 'table' ? 'table' : 'integer key column'} without schema or quotes, e.g. ${key}=${key === 'table' ? 'users' : 'id'}.` });
+      }
+    }
+    // The runner executes the file once per key range: only the one bounded DML statement belongs here.
+    const statements = new Set(operations.map((op) => `${op.location.line}:${op.location.column}`));
+    if (statements.size > 1) {
+      hits.push({
+        location: operations[1]?.location ?? first,
+        message: `a backfill migration holds ${statements.size} statements; baton runs the file once per batch, so it must hold exactly one`,
+        hint: 'Keep one UPDATE/DELETE/INSERT ... SELECT bounded by :start/:end here; move schema changes to an expand or contract migration and other backfills to their own files.',
       });
     }
     const batch = source.headers.get('batch');
