@@ -253,6 +253,35 @@ test('RunContext: checkpoints are journaled and given to undo; results carry ear
   assert.ok((await t.types()).includes('step-checkpoint:b'));
 });
 
+test('RunContext: probe, clock and delay are the injected ones; identity fields are the run', { timeout: 5000 }, async () => {
+  const t = setup();
+  const probe = { stats: () => ({ requests: 1, failed: 0, streamsStarted: 0, streamsCut: 0, p50Ms: 1, p99Ms: 1, byVersion: {} }) };
+  const delays: number[] = [];
+  const seen: unknown[] = [];
+  const looking = {
+    kind: 'look',
+    async run(ctx: import('./step.js').RunContext) {
+      await ctx.delay(1234);
+      seen.push(ctx.probe === probe, ctx.now(), ctx.runId, ctx.app, ctx.namespace, ctx.signal.aborted);
+      return { kind: 'done' as const };
+    },
+  };
+  const outcome = await startRun({
+    ...t.base,
+    registry: { look: looking },
+    probe,
+    now: () => 42,
+    delay: async (ms: number) => void delays.push(ms),
+    runId: 'r1',
+    ...target,
+    steps: [testStep('x', { kind: 'look' })],
+  });
+  assert.equal(outcome.status, 'succeeded');
+  assert.deepEqual(delays, [1234]);
+  assert.deepEqual(seen, [true, 42, 'r1', 'web', 'prod', false]);
+  assert.ok((await t.journal.read('r1')).every((e) => e.at === 42), 'journal times come from the injected clock');
+});
+
 test('a step run again after a halt sees its earlier checkpoints', { timeout: 5000 }, async () => {
   const t = setup();
   t.rec.script.b = { checkpoint: { before: 'v1' }, run: 'failed' };
