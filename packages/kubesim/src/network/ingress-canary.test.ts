@@ -129,6 +129,7 @@ describe('ingress canary routing', { timeout: 120_000 }, () => {
     put(makeIngress({ name: 'canary', host: 'nginx.test', service: 'canary', canary: { 'canary-weight': 'fifty' } }));
     assert.equal(await canaryShare('nginx.test', 200), 0);
     assert.ok(reports.includes('Ingress/canary:InvalidCanaryAnnotation'), `reports: ${reports.join(', ')}`);
+    assert.equal(reports.filter((r) => r === 'Ingress/canary:InvalidCanaryAnnotation').length, 1, 'reported once, not per request');
     remove(makeIngress({ name: 'canary', host: 'nginx.test', service: 'canary' }));
   });
 

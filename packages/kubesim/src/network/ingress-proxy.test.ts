@@ -204,3 +204,54 @@ describe('IngressProxy', { timeout: 60_000 }, () => {
     assert.equal(lines(whole), 30);
   });
 });
+
+describe('IngressProxy propagation delay', { timeout: 60_000 }, () => {
+  it('a pod that exits at removal gets 502s during the delay; one that outlives the delay drops none', async () => {
+    const delayMs = 300;
+    async function scenario(stayUpMs: number): Promise<{ ok: number; failed: number }> {
+      const { DelayedFeed } = await import('./delayed-feed.js');
+      const v = new ClusterView();
+      const feed = new DelayedFeed(v, { delayMs });
+      const p = new IngressProxy({ view: v, logger: silentLogger });
+      const url = await p.start();
+      const apps2: VersionApp[] = [];
+      try {
+        const push = (object: KubeObject): void => feed.push({ type: 'upsert', kind: object.kind as 'Ingress', object });
+        push(makeService({ name: 'web', ports: [{ name: 'http', port: 80 }] }));
+        push(makeIngress({ name: 'web', host: 'web.test', service: 'web' }));
+        for (const pod of ['a', 'b']) {
+          const ip = nextPodIp();
+          const a = await startVersionApp({ host: ip, version: 'v1', pod });
+          apps2.push(a);
+          push(makeSlice({ service: 'web', name: pod, endpoints: [{ ip, pod }], ports: [{ name: 'http', port: a.port }] }));
+        }
+        await sleep(delayMs + 50);
+        feed.push({ type: 'delete', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'b', endpoints: [], ports: [] }) });
+        const stopB = sleep(stayUpMs).then(() => (stayUpMs === 0 ? apps2[1]?.kill() : apps2[1]?.close()));
+        let ok = 0;
+        let failed = 0;
+        const end = Date.now() + delayMs + 300;
+        await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            while (Date.now() < end) {
+              const r = await httpGet(url, { headers: { host: 'web.test' } }).catch(() => ({ status: 0 }));
+              if (r.status === 200) ok++;
+              else failed++;
+            }
+          }),
+        );
+        await stopB;
+        return { ok, failed };
+      } finally {
+        feed.stop();
+        await p.stop();
+        await Promise.all(apps2.map((a) => a.close()));
+      }
+    }
+    const abrupt = await scenario(0);
+    const graceful = await scenario(delayMs + 200);
+    console.log(`ingress: exit at removal ${abrupt.failed} failed / ${abrupt.ok} ok; exit after delay+200ms ${graceful.failed} failed / ${graceful.ok} ok`);
+    assert.ok(abrupt.failed > 0);
+    assert.equal(graceful.failed, 0);
+  });
+});

@@ -4,6 +4,7 @@ import type { ClusterView } from './cluster-view.js';
 import { BackendPicker } from './ingress/backend-picker.js';
 import { rawErrorResponse, sendError } from './ingress/error-page.js';
 import { routeRequest } from './ingress/ingress-router.js';
+import { onceReporter } from './ingress/once-reporter.js';
 import { requestFacts } from './ingress/request-facts.js';
 import type { ProblemReporter } from './ingress/route-decision.js';
 import type { Backend } from './service-backends.js';
@@ -50,7 +51,7 @@ export class IngressProxy {
     this.view = options.view;
     this.logger = options.logger ?? stderrLogger;
     this.random = options.random ?? Math.random;
-    this.report = options.report ?? ((o, reason, message) => this.logger.warn(message, { reason, object: `${o.kind} ${o.namespace}/${o.name}` }));
+    this.report = onceReporter(options.report ?? ((o, reason, message) => this.logger.warn(message, { reason, object: `${o.kind} ${o.namespace}/${o.name}` })));
     this.upstreamTimeoutMs = options.upstreamTimeoutMs ?? 60_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.picker = new BackendPicker(this.view);
