@@ -1,27 +1,54 @@
+import { readFileSync } from 'node:fs';
+
+/** IPv4 addresses that have a socket bound on this host (from /proc/net/tcp and udp). */
+export function boundAddresses(): Set<string> {
+  const out = new Set<string>();
+  for (const f of ['/proc/net/tcp', '/proc/net/udp']) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const local = line.trim().split(/\s+/)[1];
+      if (!local) continue;
+      const hex = local.split(':')[0]!;
+      // little-endian hex: "0200F47F" is 127.244.0.2
+      const ip = [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
+      out.add(ip);
+    }
+  }
+  return out;
+}
+
 /**
- * Hands out loopback pod IPs `PREFIX.x.y` (y 2..254, so no .0/.1/.255 lookalikes), unique among
- * live pods. Linux routes all of 127.0.0.0/8 to lo, so every address is bindable without setup.
+ * Hands out loopback pod IPs `PREFIX.x.y` (y 2..254), unique among live pods. Linux routes all
+ * of 127.0.0.0/8 to lo, so every address is bindable without setup. Several kubelets (other
+ * test runs, other kubesims) may share the host, so the search starts at a random point and
+ * skips addresses that already have sockets bound on them.
  */
 export class IpAllocator {
   private readonly used = new Set<string>();
-  private cursor = 0;
+  private cursor: number;
+  private static readonly size = 256 * 253;
 
-  constructor(private readonly prefix: string) {
+  constructor(private readonly prefix: string, private readonly inUse: () => Set<string> = boundAddresses, random: () => number = Math.random) {
     if (!/^127\.\d{1,3}$/.test(prefix)) throw new Error(`podCidrPrefix must look like "127.N", got "${prefix}"`);
+    this.cursor = Math.floor(random() * IpAllocator.size);
   }
 
   allocate(): string {
-    const size = 256 * 253;
-    for (let i = 0; i < size; i++) {
-      const n = (this.cursor + i) % size;
+    const busy = this.inUse();
+    for (let i = 0; i < IpAllocator.size; i++) {
+      const n = (this.cursor + i) % IpAllocator.size;
       const ip = `${this.prefix}.${Math.floor(n / 253)}.${(n % 253) + 2}`;
-      if (!this.used.has(ip)) {
-        this.used.add(ip);
-        // Moving on instead of reusing at once keeps a just-freed IP (and its stale
-        // connections / TIME_WAIT sockets) away from the next pod, as CNI IPAMs tend to.
-        this.cursor = n + 1;
-        return ip;
-      }
+      if (this.used.has(ip) || busy.has(ip)) continue;
+      this.used.add(ip);
+      // Moving on instead of reusing at once keeps a just-freed IP (and its TIME_WAIT
+      // sockets) away from the next pod, as CNI IPAMs tend to.
+      this.cursor = n + 1;
+      return ip;
     }
     throw new Error(`no free pod IPs left in ${this.prefix}.0.0/16`);
   }

@@ -14,8 +14,11 @@ export interface KillOptions {
 /** The kubelet never gives SIGTERM less than this, even when preStop used up the grace period. */
 const MIN_GRACE_MS = 2000;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** A sleep that can be cancelled, so a finished kill leaves no timer keeping the process alive. */
+function sleep(ms: number): { done: Promise<void>; cancel(): void } {
+  let t: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((r) => { t = setTimeout(r, Math.max(0, ms)); });
+  return { done, cancel: () => clearTimeout(t) };
 }
 
 /**
@@ -30,11 +33,13 @@ export async function killContainer(proc: ContainerProcess, o: KillOptions): Pro
   void proc.exited.then(() => { exited = true; });
   if (o.preStop && graceMs > 0) {
     const hook = o.preStop;
-    const bounded = hook.sleep
-      ? sleep(Math.min(hook.sleep.seconds * 1000, graceMs))
-      : runAction(hook, o.target, graceMs).then(() => undefined);
+    const hookSleep = hook.sleep ? sleep(Math.min(hook.sleep.seconds * 1000, graceMs)) : undefined;
+    const bounded = hookSleep ? hookSleep.done : runAction(hook, o.target, graceMs).then(() => undefined);
+    const deadline = sleep(graceMs);
     // preStop ends early if the container exits on its own.
-    await Promise.race([bounded, proc.exited.then(() => undefined), sleep(graceMs)]);
+    await Promise.race([bounded, proc.exited.then(() => undefined), deadline.done]);
+    hookSleep?.cancel();
+    deadline.cancel();
   }
   if (exited) return;
   proc.signal('SIGTERM');

@@ -1,3 +1,4 @@
+// The kubelet entry point: wires the API client, pod workers, node registration and the HTTP server.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +70,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const events = new EventRecorder(client, nodeName, now);
   const sources = envSources(client);
   const workers = new Map<string, PodWorker>();
-  const byName = (ns: string, name: string): PodWorker | undefined => [...workers.values()].find((w) => w.namespace === ns && w.name === name);
+  // The newest worker wins: a pod recreated under the same name may overlap its terminating predecessor.
+  const byName = (ns: string, name: string): PodWorker | undefined => [...workers.values()].reverse().find((w) => w.namespace === ns && w.name === name);
 
   const server = await startKubeletServer({
     token: client.token,

@@ -44,6 +44,7 @@ if (env.MODE === 'job') {
       default: return reply(404, 'not found');
     }
   });
+  record(`start pid=${process.pid}`);
   const port = Number(env.PORT ?? 8080);
   server.listen(port, env.POD_IP ?? '127.0.0.1', () => console.log(`listening on ${env.POD_IP}:${port}`));
   process.on('SIGTERM', () => {
