@@ -20,7 +20,14 @@ const handlers: Record<string, Handler> = {
   create: (n) => {
     const keyword = asString(at(n, 'keyword'));
     if (keyword === 'index') {
-      return [{ kind: 'create-index', table: tableName(at(n, 'table')), index: asString(at(n, 'index')) ?? '(unnamed)', concurrently: true, unique: asString(at(n, 'index_type')) === 'unique' }];
+      const table = tableName(at(n, 'table'));
+      const bodies: OperationBody[] = [{ kind: 'create-index', table, index: asString(at(n, 'index')) ?? '(unnamed)', concurrently: true, unique: asString(at(n, 'index_type')) === 'unique' }];
+      const algorithm = asString(at(n, 'algorithm_option', 'algorithm'))?.toUpperCase();
+      const lock = asString(at(n, 'lock_option', 'lock'))?.toUpperCase();
+      if (algorithm !== undefined || lock !== undefined) {
+        bodies.push({ kind: 'mysql-table-options', table, ...(algorithm === undefined ? {} : { algorithm }), ...(lock === undefined ? {} : { lock }) });
+      }
+      return bodies;
     }
     if (keyword !== 'table') return [{ kind: 'other', statement: `CREATE ${keyword ?? ''}` }];
     return [{

@@ -16,6 +16,9 @@ export type Operation = OperationBody & {
 /** The default of a new column: volatile ones (now(), random(), gen_random_uuid()) differ per row. */
 export type DefaultKind = 'none' | 'constant' | 'volatile';
 
+/** Maintenance commands that hold a strong lock on a whole table for as long as they run. */
+export type HeavyLockCommand = 'VACUUM FULL' | 'CLUSTER' | 'REINDEX' | 'SET LOGGED' | 'SET UNLOGGED' | 'DETACH PARTITION' | 'REFRESH MATERIALIZED VIEW';
+
 export type ConstraintKind = 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'exclude';
 
 export type OperationBody =
@@ -34,7 +37,7 @@ export type OperationBody =
   | { kind: 'validate-constraint'; table: string; constraint: string }
   | { kind: 'dml'; verb: 'update' | 'delete' | 'insert'; table: string; hasWhere: boolean }
   | { kind: 'lock-table'; table: string }
-  | { kind: 'rewrite-table'; command: 'VACUUM FULL' | 'CLUSTER' | 'REINDEX'; table: string; concurrently: boolean }
+  | { kind: 'rewrite-table'; command: HeavyLockCommand; table: string; concurrently: boolean }
   | { kind: 'truncate'; table: string; cascade: boolean }
   | { kind: 'alter-enum'; type: string; action: 'add-value' | 'rename-value'; value: string; positioned: boolean }
   | { kind: 'mysql-table-options'; table: string; algorithm?: string; lock?: string }

@@ -75,6 +75,7 @@ const handlers: Record<string, Handler> = {
     table: at(n, 'relation') === undefined ? (asString(at(n, 'name')) ?? '') : relation(at(n, 'relation')),
     concurrently: asArray(at(n, 'params')).some((o) => asString(at(o, 'DefElem', 'defname')) === 'concurrently'),
   }],
+  RefreshMatViewStmt: (n) => [{ kind: 'rewrite-table', command: 'REFRESH MATERIALIZED VIEW', table: relation(at(n, 'relation')), concurrently: at(n, 'concurrent') === true }],
   TruncateStmt: (n) => asArray(at(n, 'relations')).map((r) => ({
     kind: 'truncate', table: relation(at(r, 'RangeVar')), cascade: asString(at(n, 'behavior')) === 'DROP_CASCADE',
   })),
@@ -120,6 +121,12 @@ function alterTable(n: JsonValue): OperationBody[] {
         return { kind: 'drop-not-null', table, column };
       case 'AT_AddConstraint':
         return addConstraint(table, at(cmd, 'def', 'Constraint'));
+      case 'AT_SetLogged':
+        return { kind: 'rewrite-table', command: 'SET LOGGED', table, concurrently: false };
+      case 'AT_SetUnLogged':
+        return { kind: 'rewrite-table', command: 'SET UNLOGGED', table, concurrently: false };
+      case 'AT_DetachPartition':
+        return { kind: 'rewrite-table', command: 'DETACH PARTITION', table, concurrently: at(cmd, 'def', 'PartitionCmd', 'concurrent') === true };
       case 'AT_ValidateConstraint':
         return { kind: 'validate-constraint', table, constraint: column };
       default:

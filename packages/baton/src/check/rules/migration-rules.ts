@@ -25,6 +25,7 @@ import { renameColumn } from './migration/rename-column.js';
 import { renameTable } from './migration/rename-table.js';
 import { setNotNull } from './migration/set-not-null.js';
 import { tableRewrite } from './migration/table-rewrite.js';
+import { transactionUnclosed } from './migration/transaction-unclosed.js';
 import { truncateTable } from './migration/truncate-table.js';
 
 /** Every migration rule by id. Adding a rule adds one file and one entry here. */
@@ -56,6 +57,7 @@ export const migrationRules = {
   'enum-value-change': enumValueChange,
   'prefer-jsonb': preferJsonb,
   'mysql-algorithm-lock': mysqlAlgorithmLock,
+  'transaction-unclosed': transactionUnclosed,
 } satisfies Record<string, MigrationRule>;
 
 export type MigrationRuleId = keyof typeof migrationRules;

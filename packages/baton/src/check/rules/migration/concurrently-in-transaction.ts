@@ -2,7 +2,9 @@ import type { MigrationRule } from '../../migration/migration-rule.js';
 import type { Operation } from '../../migration/operation.js';
 
 function isConcurrent(op: Operation): boolean {
-  return (op.kind === 'create-index' || op.kind === 'drop-index' || op.kind === 'rewrite-table') && op.concurrently;
+  // REFRESH MATERIALIZED VIEW CONCURRENTLY is allowed in a transaction; the others are not.
+  if (op.kind === 'rewrite-table') return op.concurrently && op.command !== 'REFRESH MATERIALIZED VIEW';
+  return (op.kind === 'create-index' || op.kind === 'drop-index') && op.concurrently;
 }
 
 /**
@@ -21,7 +23,7 @@ export const concurrentlyInTransaction: MigrationRule = {
       else if (open && isConcurrent(op)) {
         hits.push({
           location: op.location,
-          message: `${op.kind === 'rewrite-table' ? 'REINDEX' : op.kind.replace('-', ' ').toUpperCase()} CONCURRENTLY inside BEGIN ... COMMIT: PostgreSQL rejects it in a transaction block`,
+          message: `${op.kind === 'rewrite-table' ? op.command : op.kind.replace('-', ' ').toUpperCase()} CONCURRENTLY inside BEGIN ... COMMIT: PostgreSQL rejects it in a transaction block`,
           hint: 'Remove BEGIN/COMMIT and put the CONCURRENTLY statement alone in its own migration file; baton runs such files outside a transaction.',
         });
       }

@@ -1,11 +1,23 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('table-rewrite: VACUUM FULL, CLUSTER, REINDEX', () => {
+test('table-rewrite: heavy-lock maintenance commands', () => {
   assertRuleExamples('table-rewrite', {
     postgres: {
-      fail: ['VACUUM FULL users;', 'CLUSTER users USING users_pkey;', 'REINDEX TABLE users;'],
-      pass: ['VACUUM users;', 'REINDEX TABLE CONCURRENTLY users;'],
+      fail: [
+        'VACUUM FULL users;',
+        'CLUSTER users USING users_pkey;',
+        'REINDEX TABLE users;',
+        'ALTER TABLE events SET LOGGED;',
+        'ALTER TABLE events DETACH PARTITION events_2024;',
+        'REFRESH MATERIALIZED VIEW stats;',
+      ],
+      pass: [
+        'VACUUM users;',
+        'REINDEX TABLE CONCURRENTLY users;',
+        'ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY;',
+        'REFRESH MATERIALIZED VIEW CONCURRENTLY stats;',
+      ],
     },
   });
 });

@@ -1,19 +1,32 @@
 import type { MigrationRule } from '../../migration/migration-rule.js';
-import { operationsOf } from '../../migration/operation.js';
+import { operationsOf, type HeavyLockCommand } from '../../migration/operation.js';
 
-/** VACUUM FULL, CLUSTER and plain REINDEX hold ACCESS EXCLUSIVE (REINDEX: blocks writes) for the whole run. */
+// The safe alternative for each command; a new command cannot be added without one.
+const alternatives: Record<HeavyLockCommand, (table: string) => string> = {
+  'VACUUM FULL': () => 'Use pg_repack (or REPACK CONCURRENTLY on PostgreSQL 19) outside the deploy; do not put it in a migration.',
+  CLUSTER: () => 'Use pg_repack --order-by outside the deploy; do not put it in a migration.',
+  REINDEX: (table) => `REINDEX ... CONCURRENTLY ${table}, alone in its migration (outside a transaction).`,
+  'SET LOGGED': (table) => `Leave ${table} as it is during the deploy; switching persistence rewrites it. Create a new logged table and copy in batches if needed.`,
+  'SET UNLOGGED': (table) => `Leave ${table} as it is during the deploy; switching persistence rewrites it.`,
+  'DETACH PARTITION': (table) => `ALTER TABLE ${table} DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), alone in its migration, outside a transaction.`,
+  'REFRESH MATERIALIZED VIEW': (table) => `REFRESH MATERIALIZED VIEW CONCURRENTLY ${table} (needs a unique index on the view), so reads continue.`,
+};
+
+/**
+ * VACUUM FULL, CLUSTER, SET LOGGED/UNLOGGED rewrite the table under ACCESS EXCLUSIVE; REINDEX
+ * blocks writes, DETACH PARTITION and REFRESH MATERIALIZED VIEW block reads: each for as long as
+ * it runs, unless its CONCURRENTLY form is used.
+ */
 export const tableRewrite: MigrationRule = {
   severity: 'error',
-  summary: 'VACUUM FULL / CLUSTER / REINDEX without CONCURRENTLY locks the table for the whole run',
+  summary: 'VACUUM FULL, CLUSTER, SET LOGGED, or REINDEX / DETACH PARTITION / REFRESH MATERIALIZED VIEW without CONCURRENTLY lock the table while they run',
   dialects: ['postgres'],
   check: ({ operations }) =>
     operationsOf(operations, 'rewrite-table')
       .filter((op) => !op.concurrently)
       .map((op) => ({
         location: op.location,
-        message: `${op.command} ${op.table} rewrites it while application queries wait`,
-        hint: op.command === 'REINDEX'
-          ? `REINDEX ... CONCURRENTLY ${op.table}, outside a transaction.`
-          : 'Use pg_repack (or REPACK CONCURRENTLY on PostgreSQL 19) outside the deploy; do not put it in a migration.',
+        message: `${op.command} on ${op.table} locks it against application queries for as long as it runs`,
+        hint: alternatives[op.command](op.table),
       })),
 };
