@@ -18,6 +18,12 @@ interface OpenJournal {
   size: number;
 }
 
+/** `<dir>/index/<runId>.json`. */
+interface IndexFile {
+  summary: RunSummary;
+  journalBytes: number;
+}
+
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
@@ -100,7 +106,7 @@ export class FileJournal implements Journal {
     const summary = foldRunSummary(await this.cachedSummary(entry.runId), entry);
     if (summary === undefined) return;
     this.summaries.set(entry.runId, summary);
-    if (changesSummary(entry)) await this.writeSummary(summary);
+    if (changesSummary(entry)) await this.writeSummary(summary, opened.size);
   }
 
   private async handleFor(runId: string): Promise<OpenJournal> {
@@ -142,14 +148,13 @@ export class FileJournal implements Journal {
   }
 
   private async summaryOf(runId: string): Promise<RunSummary | undefined> {
-    const indexPath = this.indexPath(runId);
     try {
-      const [journalStat, indexStat] = await Promise.all([stat(this.journalPath(runId)), stat(indexPath)]);
-      // The index is written after the journal; an older index means entries since (or a crash
-      // in between), so the journal is folded instead. Reading never writes.
-      if (indexStat.mtimeMs >= journalStat.mtimeMs) {
-        return JSON.parse(await readFile(indexPath, 'utf8')) as RunSummary;
-      }
+      const [journalStat, indexText] = await Promise.all([stat(this.journalPath(runId)), readFile(this.indexPath(runId), 'utf8')]);
+      const index = JSON.parse(indexText) as IndexFile;
+      // The index records the journal's size when it was written: any entry since (or a crash
+      // between the journal append and the index write) shows as a different size, and the
+      // journal is folded instead. Reading never writes.
+      if (index.journalBytes === journalStat.size) return index.summary;
     } catch (error) {
       if (!isNotFound(error) && !(error instanceof SyntaxError)) throw error;
     }
@@ -157,9 +162,10 @@ export class FileJournal implements Journal {
     return entries.reduce<RunSummary | undefined>(foldRunSummary, undefined);
   }
 
-  private async writeSummary(summary: RunSummary): Promise<void> {
+  private async writeSummary(summary: RunSummary, journalBytes: number): Promise<void> {
     await mkdir(join(this.dir, 'index'), { recursive: true });
-    await writeFileAtomic(this.indexPath(summary.runId), `${JSON.stringify(summary)}\n`);
+    const index: IndexFile = { summary, journalBytes };
+    await writeFileAtomic(this.indexPath(summary.runId), `${JSON.stringify(index)}\n`);
   }
 
   private journalPath(runId: string): string {
