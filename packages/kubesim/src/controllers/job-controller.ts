@@ -38,6 +38,12 @@ export class JobController implements Controller {
   /** Pods that vanished before reaching a terminal phase count as failed (Kubernetes keeps them with a finalizer). */
   private readonly lost = new Map<string, Set<string>>();
   private readonly lastFailureAt = new Map<string, number>();
+  /**
+   * Our last status write per Job, until the informer catches up. Pod creation is not guarded by
+   * the Job's resourceVersion, so a sync on a stale Job (one that misses our FailureTarget) could
+   * otherwise start a replacement pod for a Job that is already failing.
+   */
+  private readonly written = new Map<string, { staleRv: string | undefined; job: V1Job }>();
 
   constructor(private readonly ctx: ControllerContext, private readonly backoff: JobBackoff = DEFAULT_JOB_BACKOFF) {
     this.events = new EventRecorder(ctx.clients.core, 'job-controller', ctx.now, ctx.log);
@@ -91,10 +97,15 @@ export class JobController implements Controller {
     if (!cached) {
       this.expectations.delete(key);
       this.lost.delete(key);
+      this.written.delete(key);
       return;
     }
-    if (hasTrue(cached, 'Complete') || hasTrue(cached, 'Failed')) return;
-    const job = structuredClone(cached);
+    const mine = this.written.get(key);
+    let current = cached;
+    if (mine && mine.job.metadata?.uid === cached.metadata?.uid && mine.staleRv === cached.metadata?.resourceVersion) current = mine.job;
+    else this.written.delete(key);
+    if (hasTrue(current, 'Complete') || hasTrue(current, 'Failed')) return;
+    const job = structuredClone(current);
     const now = this.ctx.now();
     const spec = job.spec!;
     const pods = this.ctx.informers.pods.list(namespace).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid);
@@ -153,8 +164,10 @@ export class JobController implements Controller {
     status.failed = failed || undefined;
     status.uncountedTerminatedPods ??= {};
     if (JSON.stringify(canonical(status)) === JSON.stringify(canonical(job.status))) return;
+    const staleRv = job.metadata?.resourceVersion;
     job.status = status;
-    await this.ctx.clients.batch.replaceNamespacedJobStatus({ name, namespace, body: job });
+    const updated = await this.ctx.clients.batch.replaceNamespacedJobStatus({ name, namespace, body: job });
+    this.written.set(key, { staleRv, job: updated });
   }
 
   private pastBackoffLimitOnFailure(job: V1Job, active: V1Pod[]): boolean {
