@@ -39,6 +39,8 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
 
 export function sendError(res: ServerResponse, e: unknown): void {
   const err = e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e));
+  // Unexpected failures are bugs of the simulator: make them findable.
+  if (!(e instanceof ApiError) && process.env['KUBESIM_DEBUG']) console.error(e);
   if (res.headersSent) { res.destroy(); return; }
   sendJson(res, err.code, err.toStatus());
 }

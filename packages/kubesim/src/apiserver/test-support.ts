@@ -1,4 +1,7 @@
 import { AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { startApiServer, type ApiServer, type ApiServerOptions } from './api-server.js';
 
 /** A started server plus typed clients on it, for this folder's tests. */
@@ -60,3 +63,25 @@ export function deployment(name: string, extra: Record<string, unknown> = {}): a
     },
   };
 }
+
+/** A stand-in kubelet: answers containerLogs and echoes exec stdin back on stdout (v5 channel framing). */
+export async function fakeKubelet(seen: { url: string; auth: string | undefined }[]): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('line 1\nline 2\n');
+  });
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : false) });
+  server.on('upgrade', (req, socket, head) => {
+    seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data: Buffer) => {
+        if (data[0] === 0) ws.send(Buffer.concat([Buffer.from([1]), data.subarray(1)]));
+        ws.close();
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+

@@ -30,7 +30,8 @@ function walk(v: unknown, path: string[], names: string[], kind: string | undefi
     if (top && path.length === 1 && path[0] === 'f:metadata' && serverMeta.has(k)) return false;
     return x !== undefined;
   });
-  if (entries.length === 0) { if (path.length) out.add(path.join(SEP)); return; }
+  // A map whose only keys are server-owned (metadata with just a name) owns nothing.
+  if (entries.length === 0) { if (path.length && Object.keys(v).length === 0) out.add(path.join(SEP)); return; }
   for (const [k, x] of entries) {
     const p = [...path, `f:${k}`];
     if (Array.isArray(x)) {

@@ -123,7 +123,7 @@ export function serverSideApply(r: ApplyRequest): KubeObject {
   }
   const result = merge(live, applied, [], kind) as KubeObject;
   for (const p of previous) {
-    if (appliedSet.has(p) || others.some((o) => o.set.has(p))) continue;
+    if (appliedSet.has(p) || others.some((o) => o.set.has(p)) || p === 'f:metadata') continue;
     deleteAt(result, p);
   }
   result.metadata.managedFields = [
