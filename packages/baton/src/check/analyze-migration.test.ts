@@ -112,3 +112,10 @@ test('a migration without SQL is an error', () => {
   const [finding] = analyzeMigration('-- baton: phase=expand\n-- nothing yet\n', { dialect: 'postgres', file: 'f.sql' }).findings;
   assert.equal(finding?.ruleId, 'migration-empty');
 });
+
+test('valid MySQL the parser lacks is recognised by shape, never hiding other actions', () => {
+  const ids = (sql: string): string[] => analyzeMigration(sql, { dialect: 'mysql' }).findings.map((f) => f.ruleId);
+  assert.deepEqual(ids('ALTER TABLE users ALTER COLUMN status SET DEFAULT \'active\';\nALTER TABLE users ALTER nickname DROP DEFAULT;\nALTER TABLE users RENAME INDEX a TO b;'), []);
+  assert.deepEqual(ids('ALTER TABLE users CONVERT TO CHARACTER SET utf8mb4;'), ['alter-column-type']);
+  assert.throws(() => analyzeMigration('ALTER TABLE users ALTER COLUMN a SET DEFAULT 1, DROP COLUMN b;', { dialect: 'mysql' }), SqlParseError);
+});

@@ -26,8 +26,6 @@ export function formatSarif(findings: readonly Finding[], options: { root: strin
     }
   }
   const index = new Map(catalog.map((rule, i) => [rule.id, i]));
-  const hints = new Map<string, string>();
-  for (const finding of findings) if (!hints.has(finding.ruleId)) hints.set(finding.ruleId, finding.hint);
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -41,7 +39,12 @@ export function formatSarif(findings: readonly Finding[], options: { root: strin
             name: rule.id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
             shortDescription: { text: rule.summary },
             fullDescription: { text: `${rule.kind === 'migration' ? 'Migration' : 'Manifest'} rule: ${rule.summary}.` },
-            help: { text: hints.get(rule.id) ?? `${rule.summary}. See docs/check.md#${rule.id} for the safe alternative.` },
+            // Rule metadata is static; the concrete safe alternative for the object at hand is
+            // in each result's message, after "Fix:".
+            help: {
+              text: `${rule.summary}. Each result names the object and the safe alternative after "Fix:". Rule reference: packages/baton/docs/check.md.`,
+              markdown: `**${rule.id}**: ${rule.summary}.\n\nEach result names the object and the safe alternative after *Fix:*. Rule reference: \`packages/baton/docs/check.md\`.`,
+            },
             defaultConfiguration: { level: levels[rule.severity] },
             properties: { tags: [rule.kind, 'zero-downtime'] },
           })),

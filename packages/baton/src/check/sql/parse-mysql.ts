@@ -14,6 +14,39 @@ interface PegError {
 // than its MariaDB one; MariaDB syntax it lacks is tried second.
 const grammars = ['MySQL', 'MariaDB'] as const;
 
+const name = '`?([A-Za-z0-9_$.]+)`?';
+
+/**
+ * Valid MySQL that node-sql-parser's grammars reject, recognised by shape and given the AST the
+ * parser would have produced, so it is linted instead of reported as a syntax error.
+ */
+const knownShapes: { pattern: RegExp; ast: (match: RegExpExecArray) => JsonValue }[] = [
+  {
+    // Changing a default only touches the data dictionary (instant). One action only: a comma
+    // means more actions, which must not be hidden behind this shape.
+    pattern: new RegExp(`^ALTER\\s+TABLE\\s+${name}\\s+ALTER\\s+(?:COLUMN\\s+)?${name}\\s+(?:SET\\s+DEFAULT\\s+[^,]+|DROP\\s+DEFAULT)$`, 'i'),
+    ast: (m) => ({ type: 'alter', table: [{ db: null, table: m[1] ?? '' }], expr: [{ action: 'alter', resource: 'column', column: { column: m[2] ?? '' } }] }),
+  },
+  {
+    pattern: new RegExp(`^ALTER\\s+TABLE\\s+${name}\\s+RENAME\\s+(?:INDEX|KEY)\\s+${name}\\s+TO\\s+${name}$`, 'i'),
+    ast: (m) => ({ type: 'alter', table: [{ db: null, table: m[1] ?? '' }], expr: [{ action: 'rename', resource: 'index', index: m[2] ?? '' }] }),
+  },
+  {
+    // A charset conversion rewrites every text column: a table copy, like a type change.
+    pattern: new RegExp(`^ALTER\\s+TABLE\\s+${name}\\s+CONVERT\\s+TO\\s+(?:CHARACTER\\s+SET|CHARSET)\\s+${name}[\\s\\S]*$`, 'i'),
+    ast: (m) => ({ type: 'alter', table: [{ db: null, table: m[1] ?? '' }], expr: [{ action: 'modify', resource: 'column', column: { column: '(all text columns)' }, definition: { dataType: `CHARACTER SET ${m[2] ?? ''}` } }] }),
+  },
+];
+
+function knownShape(sql: string): JsonValue | undefined {
+  const trimmed = sql.trim();
+  for (const shape of knownShapes) {
+    const match = shape.pattern.exec(trimmed);
+    if (match !== null) return shape.ast(match);
+  }
+  return undefined;
+}
+
 /** Parses MySQL/MariaDB with node-sql-parser, one statement at a time. Throws SqlParseError. */
 export function parseMysql(text: string, options: { file?: string; lineOffset?: number } = {}): ParsedStatement[] {
   const parser = new sqlParser.Parser();
@@ -35,6 +68,7 @@ export function parseMysql(text: string, options: { file?: string; lineOffset?: 
         firstError ??= error as PegError;
       }
     }
+    ast ??= knownShape(sql);
     if (ast === undefined) {
       const offsetInStatement = firstError?.location?.start?.offset ?? 0;
       const at = position(first + offsetInStatement);
