@@ -85,6 +85,8 @@ describe('apiserver patch', { timeout: 30_000 }, () => {
     assert.equal(bob, undefined, 'bob lost his only field');
     const dropped = await c.req('PATCH', `${path}/ssa?fieldManager=alice`, cfg(6), APPLY);
     assert.equal(dropped.body.metadata.labels.owner, undefined, 'a field alice stopped applying is removed');
+    const noop = await c.req('PATCH', `${path}/ssa?fieldManager=alice`, cfg(6), APPLY);
+    assert.equal(noop.body.metadata.resourceVersion, dropped.body.metadata.resourceVersion, 'a no-op apply writes nothing');
     const noManager = await c.req('PATCH', `${path}/ssa`, cfg(6), APPLY);
     assert.equal(noManager.status, 400);
   });

@@ -44,6 +44,11 @@ function normalizeMeta(o: KubeObject): void {
   }
 }
 
+function withoutTimes(o: KubeObject): KubeObject {
+  const mf = o.metadata.managedFields;
+  return mf ? { ...o, metadata: { ...o.metadata, managedFields: mf.map(({ time: _t, ...rest }) => rest as typeof mf[number]) } } : o;
+}
+
 /** Parts of an object outside metadata and status: a change there bumps generation. */
 function specPart(o: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
@@ -212,7 +217,9 @@ export class ResourceStorage {
     }
     this.validate(d, o, old);
     if (opts.manager) trackManagedFields(d, old, o, opts.manager, this.now());
-    if (deepEqual(o, old)) return old;
+    // A write that changes nothing (managedFields timestamps aside) is a no-op, as upstream:
+    // no new resourceVersion, no watch event.
+    if (deepEqual(withoutTimes(o), withoutTimes(old))) return old;
     if (opts.dryRun) return o;
     if (this.shouldRemove(d, o)) return this.store.remove(key, o);
     const stored = this.store.update(key, o, old);
