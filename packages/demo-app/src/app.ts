@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { AppConfig } from './config.js';
 import { openDatabase } from './database.js';
 import type { Database } from './database.js';
@@ -108,13 +109,17 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
     res.on('close', () => {
       pending.delete(res);
       done();
-      // Sockets that just became idle during a drain are closed now rather than at the deadline.
-      if (lifecycle.isDraining) setImmediate(() => server.closeIdleConnections());
     });
     route(req, res).catch((error: unknown) => {
       if (!res.headersSent) json(res, 500, { error: error instanceof Error ? error.message : String(error) });
       else res.destroy();
     });
+  });
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://app').pathname;
@@ -126,19 +131,27 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
   async function drain(): Promise<{ endedAtDeadline: number }> {
     lifecycle.startDrain();
     for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
-    // Stop accepting: the listening socket closes, so new connections are refused.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    log(`draining: ${lifecycle.inFlightCount} in flight, deadline ${config.drainTimeoutMs} ms`);
+    // Stop accepting: the listening socket closes, so new connections are refused. Only the
+    // listener: http.Server#close would also close idle keep-alive connections at once, racing
+    // requests clients are sending on them at that moment (they would see a reset, which is what
+    // the probe measured through the service proxy). Idle connections are left to the keep-alive
+    // timeout instead, which clients honouring the Keep-Alive hint never reuse past, and any
+    // request that does arrive on one is answered with `Connection: close`.
+    NetServer.prototype.close.call(server);
+    log(`draining: ${lifecycle.inFlightCount} in flight, ${sockets.size} connections, deadline ${config.drainTimeoutMs} ms`);
+    const deadline = Date.now() + config.drainTimeoutMs;
     let endedAtDeadline = 0;
     if (!(await lifecycle.waitIdle(config.drainTimeoutMs))) {
       endedAtDeadline = lifecycle.endLongLived();
       log(`drain deadline: ended ${endedAtDeadline} long-lived exchanges`);
       // Give clean endings (SSE last event, WebSocket close frame) a moment, then force.
       await lifecycle.waitIdle(1_000);
-      server.closeAllConnections();
     }
-    await closed;
+    while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
+    // Completes http's own shutdown (its connection-checking timer); the listener is already closed.
+    server.close(() => undefined);
     await db?.close();
     lifecycle.markStopped();
     return { endedAtDeadline };

@@ -16,6 +16,8 @@ export interface AppConfig {
   failReadiness: boolean;
   crashAfterMs: number | undefined;
   drainTimeoutMs: number;
+  /** Idle keep-alive connections close after this (also advertised as `Keep-Alive: timeout`). */
+  keepAliveTimeoutMs: number;
 }
 
 /** Thrown for an unusable environment; the entry point prints it and exits 1. */
@@ -52,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     failReadiness: env.DEMO_FAIL_READINESS === '1',
     crashAfterMs: crash === undefined || crash === '' ? undefined : num(env, 'DEMO_CRASH_AFTER_MS', 0),
     drainTimeoutMs: num(env, 'DRAIN_TIMEOUT_MS', 30_000),
+    keepAliveTimeoutMs: num(env, 'KEEPALIVE_TIMEOUT_MS', 5_000, 1),
   };
 }

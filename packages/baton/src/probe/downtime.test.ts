@@ -12,9 +12,16 @@ describe('computeDowntime', () => {
     assert.deepEqual(computeDowntime(samples, opts), []);
   });
 
-  it('turns a run of failures into one window, from first send to last failure', () => {
+  it('turns a run of failures into one window, from the first failure to the next success', () => {
     const samples = [ok(0), bad(10), bad(20), bad(30, 5), ok(40), ok(50)];
-    assert.deepEqual(computeDowntime(samples, opts), [{ start: 10, end: 35, failed: 3, kind: 'failures' }]);
+    assert.deepEqual(computeDowntime(samples, opts), [{ start: 11, end: 42, failed: 3, kind: 'failures' }]);
+  });
+
+  it('counts a failure among steady successes until the next success only, not its own latency', () => {
+    // Every 5 ms a request; all take 80 ms (slow, but under the threshold); one is reset.
+    const samples = Array.from({ length: 200 }, (_, i) => (i === 100 ? bad(i * 5, 80) : ok(i * 5, 80)));
+    const windows = computeDowntime(samples, opts);
+    assert.deepEqual(windows, [{ start: 580, end: 585, failed: 1, kind: 'failures' }]);
   });
 
   it('sees a hang: no success for longer than the threshold while requests were due', () => {

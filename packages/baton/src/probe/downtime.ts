@@ -15,9 +15,11 @@ export interface DowntimeOptions {
 }
 
 /**
- * Downtime windows from finished requests: (a) runs of consecutive failed requests (in send
- * order), from the first one's send to the last one's failure; (b) periods longer than the
- * threshold during which a request was due (sent) and no successful response arrived. The union
+ * Downtime windows from finished requests: (a) periods during which the latest answer was a
+ * failure: from a failure's completion to the next success's completion (so a full outage
+ * counts whole, while one failure among steady successes counts only until the next success,
+ * not its own latency); (b) periods longer than the threshold during which a request was due
+ * (sent) and no successful response arrived, which catches hangs that never fail. The union
  * is returned, merged and sorted. Pure.
  */
 export function computeDowntime(samples: readonly DowntimeSample[], options: DowntimeOptions): DowntimeWindow[] {
@@ -25,18 +27,16 @@ export function computeDowntime(samples: readonly DowntimeSample[], options: Dow
   const successDone = bySent.filter((s) => s.ok).map((s) => s.doneAt).sort((a, b) => a - b);
   const raw: { start: number; end: number; kind: DowntimeWindow['kind'] }[] = [];
 
-  // (a) runs of failures
-  let run: { start: number; end: number } | undefined;
-  for (const s of bySent) {
-    if (!s.ok) {
-      if (run === undefined) run = { start: s.sentAt, end: s.doneAt };
-      else run.end = Math.max(run.end, s.doneAt);
-    } else if (run !== undefined) {
-      raw.push({ ...run, kind: 'failures' });
-      run = undefined;
+  // (a) failure state, by completion order
+  let downSince: number | undefined;
+  for (const s of [...samples].sort((a, b) => a.doneAt - b.doneAt)) {
+    if (!s.ok) downSince ??= s.doneAt;
+    else if (downSince !== undefined) {
+      if (s.doneAt > downSince) raw.push({ start: downSince, end: s.doneAt, kind: 'failures' });
+      downSince = undefined;
     }
   }
-  if (run !== undefined) raw.push({ ...run, kind: 'failures' });
+  if (downSince !== undefined && options.stoppedAt > downSince) raw.push({ start: downSince, end: options.stoppedAt, kind: 'failures' });
 
   // (b) for each success, the earliest request sent since the previous success waited until it
   let j = 0;
@@ -68,7 +68,7 @@ export function computeDowntime(samples: readonly DowntimeSample[], options: Dow
   }
   for (const s of bySent) {
     if (s.ok) continue;
-    const w = merged.find((m) => s.sentAt >= m.start && s.sentAt <= m.end);
+    const w = merged.find((m) => s.doneAt >= m.start && s.doneAt <= m.end);
     if (w !== undefined) w.failed += 1;
   }
   return merged;
