@@ -29,13 +29,13 @@ const classification: [string, MigrationPhase][] = [
   ['ALTER TABLE users ADD COLUMN full_name text;\nALTER TABLE users DROP COLUMN name;', 'contract'],
 ];
 
-test('classification table (postgres)', () => {
+test('classification table (postgres)', { timeout: 30_000 }, () => {
   for (const [sql, phase] of classification) {
     assert.equal(analyzeMigration(sql, { dialect: 'postgres' }).phase, phase, sql);
   }
 });
 
-test('classification (mysql)', () => {
+test('classification (mysql)', { timeout: 30_000 }, () => {
   const mysql: [string, MigrationPhase][] = [
     ['ALTER TABLE users ADD COLUMN full_name VARCHAR(200);', 'expand'],
     ['UPDATE users SET full_name = name WHERE id >= :start AND id < :end;', 'backfill'],
@@ -46,7 +46,7 @@ test('classification (mysql)', () => {
   for (const [sql, phase] of mysql) assert.equal(analyzeMigration(sql, { dialect: 'mysql' }).phase, phase, sql);
 });
 
-test('a clean expand migration in the documented format has no findings', () => {
+test('a clean expand migration in the documented format has no findings', { timeout: 30_000 }, () => {
   const sql = [
     '-- baton: phase=expand',
     'ALTER TABLE users ADD COLUMN full_name text;',
@@ -57,7 +57,7 @@ test('a clean expand migration in the documented format has no findings', () => 
   assert.deepEqual(analyzeMigration(sql, { dialect: 'postgres', file: '0002_full_name.sql' }), { phase: 'expand', findings: [] });
 });
 
-test('unparsable SQL throws SQL_PARSE with file:line:column, in up and in down', () => {
+test('unparsable SQL throws SQL_PARSE with file:line:column, in up and in down', { timeout: 30_000 }, () => {
   const broken = '-- baton: phase=expand\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN ;\n';
   assert.throws(() => analyzeMigration(broken, { dialect: 'postgres', file: '0003_x.sql' }), (error: unknown) => {
     assert.ok(isBatonError(error) && error instanceof SqlParseError);
@@ -76,26 +76,26 @@ test('unparsable SQL throws SQL_PARSE with file:line:column, in up and in down',
   });
 });
 
-test(':start/:end placeholders parse and keep columns exact', () => {
+test(':start/:end placeholders parse and keep columns exact', { timeout: 30_000 }, () => {
   const sql = '-- baton: phase=backfill table=users key=id batch=1000\nUPDATE users SET b = x::text WHERE id >= :start AND id < :end AND b IS NULL;';
   assert.deepEqual(analyzeMigration(sql, { dialect: 'postgres' }), { phase: 'backfill', findings: [] });
   assert.deepEqual(analyzeMigration(sql.replace('x::text', 'CAST(x AS CHAR)'), { dialect: 'mysql' }).findings, []);
 });
 
-test('findings point at the statement line, after comments', () => {
+test('findings point at the statement line, after comments', { timeout: 30_000 }, () => {
   const sql = '-- baton: phase=expand\n\n-- add the new column\nALTER TABLE users ADD COLUMN a text;\n  /* block */ CREATE INDEX i ON users (a);';
   const [finding] = analyzeMigration(sql, { dialect: 'postgres', file: 'f.sql' }).findings;
   assert.deepEqual({ rule: finding?.ruleId, line: finding?.line, column: finding?.column }, { rule: 'create-index-concurrently', line: 5, column: 15 });
 });
 
-test('allow= silences a rule for the file, but never phase-mismatch', () => {
+test('allow= silences a rule for the file, but never phase-mismatch', { timeout: 30_000 }, () => {
   const sql = '-- baton: phase=expand allow=create-index-concurrently,phase-mismatch\nCREATE INDEX i ON tiny (a);\nALTER TABLE t DROP COLUMN c;';
   const ids = analyzeMigration(sql, { dialect: 'postgres' }).findings.map((f) => f.ruleId);
   assert.ok(!ids.includes('create-index-concurrently'));
   assert.ok(ids.includes('phase-mismatch'));
 });
 
-test('bad headers are error findings, as the migration runner would refuse them', () => {
+test('bad headers are error findings, as the migration runner would refuse them', { timeout: 30_000 }, () => {
   const headerProblems = (sql: string): string[] =>
     analyzeMigration(sql, { dialect: 'postgres' }).findings.filter((f) => f.ruleId === 'migration-header').map((f) => `${f.line}: ${f.message}`);
   assert.deepEqual(headerProblems('-- baton: phase=later\nSELECT 1;'), ['1: unknown phase "later" (expected expand, backfill or contract)']);
@@ -108,12 +108,12 @@ test('bad headers are error findings, as the migration runner would refuse them'
   assert.deepEqual(headerProblems('-- baton: phase=expand timeout=long\nSELECT 1;'), []);
 });
 
-test('a migration without SQL is an error', () => {
+test('a migration without SQL is an error', { timeout: 30_000 }, () => {
   const [finding] = analyzeMigration('-- baton: phase=expand\n-- nothing yet\n', { dialect: 'postgres', file: 'f.sql' }).findings;
   assert.equal(finding?.ruleId, 'migration-empty');
 });
 
-test('valid MySQL the parser lacks is recognised by shape, never hiding other actions', () => {
+test('valid MySQL the parser lacks is recognised by shape, never hiding other actions', { timeout: 30_000 }, () => {
   const ids = (sql: string): string[] => analyzeMigration(sql, { dialect: 'mysql' }).findings.map((f) => f.ruleId);
   assert.deepEqual(ids('ALTER TABLE users ALTER COLUMN status SET DEFAULT \'active\';\nALTER TABLE users ALTER nickname DROP DEFAULT;\nALTER TABLE users RENAME INDEX a TO b;'), []);
   assert.deepEqual(ids('ALTER TABLE users CONVERT TO CHARACTER SET utf8mb4;'), ['alter-column-type']);

@@ -29,7 +29,7 @@ spec:
             - containerPort: 8000
 `;
 
-test('a naive manifest from files: every checklist problem with its file:line', async () => {
+test('a naive manifest from files: every checklist problem with its file:line', { timeout: 30_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'baton-check-manifests-'));
   try {
     const file = join(dir, 'castopod.yaml');
@@ -50,12 +50,12 @@ test('a naive manifest from files: every checklist problem with its file:line', 
   }
 });
 
-test('the demo manifests have no errors', async () => {
+test('the demo manifests have no errors', { timeout: 30_000 }, async () => {
   const demo = fileURLToPath(new URL('../../demo/manifests/', import.meta.url));
   const findings = await checkManifests({ paths: [demo] });
   assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
 });
 
-test('unreadable manifests reject with the loader\'s error', async () => {
+test('unreadable manifests reject with the loader\'s error', { timeout: 30_000 }, async () => {
   await assert.rejects(checkManifests({ paths: ['/nonexistent/baton.yaml'] }), { code: 'MANIFEST_PATH' });
 });

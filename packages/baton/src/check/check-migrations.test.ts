@@ -9,13 +9,13 @@ import { exitCodeFor } from './exit-code-for.js';
 
 const demoMigrations = fileURLToPath(new URL('../../../demo-app/migrations/', import.meta.url));
 
-test('the demo-app migrations pass with no errors', async () => {
+test('the demo-app migrations pass with no errors', { timeout: 30_000 }, async () => {
   const findings = await checkMigrations({ dir: demoMigrations, dialect: 'postgres' });
   assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
   assert.equal(exitCodeFor(findings), 0);
 });
 
-test('a directory: parse errors become findings, duplicates and names are reported, history counts', async () => {
+test('a directory: parse errors become findings, duplicates and names are reported, history counts', { timeout: 30_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'baton-check-'));
   try {
     await writeFile(join(dir, '0001_add.sql'), '-- baton: phase=expand\nALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\n');
@@ -31,8 +31,8 @@ test('a directory: parse errors become findings, duplicates and names are report
     assert.deepEqual(summary, [
       'migration-file-name@0007_CamelCase.sql:-',
       'migration-file-name@notes.sql:-',
-      'migration-order@0006_gap.sql:1',
       'migration-order@0003_rename.sql:1',
+      'migration-order@0006_gap.sql:1',
       'rename-column@0003_rename.sql:1',
       'sql-parse@0004_broken.sql:3',
     ]);
@@ -42,11 +42,11 @@ test('a directory: parse errors become findings, duplicates and names are report
   }
 });
 
-test('a missing directory is a BatonError', async () => {
+test('a missing directory is a BatonError', { timeout: 30_000 }, async () => {
   await assert.rejects(checkMigrations({ dir: '/nonexistent/baton-migrations', dialect: 'postgres' }), { code: 'MIGRATIONS_DIR' });
 });
 
-test('exitCodeFor', () => {
+test('exitCodeFor', { timeout: 30_000 }, () => {
   assert.equal(exitCodeFor([]), 0);
   assert.equal(exitCodeFor([{ ruleId: 'x', severity: 'warning', message: 'm', hint: 'h' }]), 0);
   assert.equal(exitCodeFor([{ ruleId: 'x', severity: 'info', message: 'm', hint: 'h' }, { ruleId: 'y', severity: 'error', message: 'm', hint: 'h' }]), 1);

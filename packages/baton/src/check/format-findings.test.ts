@@ -10,7 +10,7 @@ const findings: Finding[] = [
   { ruleId: 'drop-not-null', severity: 'info', message: 'drops NOT NULL', hint: 'read NULL-safely', file: '/repo/migrations/0002_rename.sql', line: 1, column: 1 },
 ];
 
-test('text: grouped by file, sorted by line, with hints and a summary', () => {
+test('text: grouped by file, sorted by line, with hints and a summary', { timeout: 30_000 }, () => {
   const text = formatFindings(findings, 'text');
   assert.equal(text, [
     '/repo/migrations/0002_rename.sql',
@@ -29,7 +29,7 @@ test('text: grouped by file, sorted by line, with hints and a summary', () => {
   assert.equal(formatFindings([], 'text'), 'No problems found.\n');
 });
 
-test('json: findings and counts', () => {
+test('json: findings and counts', { timeout: 30_000 }, () => {
   const parsed = JSON.parse(formatFindings(findings, 'json')) as { findings: Finding[]; summary: Record<string, number> };
   assert.deepEqual(parsed.findings, findings);
   assert.deepEqual(parsed.summary, { error: 1, warning: 1, info: 1 });
@@ -44,7 +44,7 @@ interface SarifResult {
   locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number; startColumn: number } } }[];
 }
 
-test('sarif: 2.1.0 with every rule described and results located relative to the root', () => {
+test('sarif: 2.1.0 with every rule described and results located relative to the root', { timeout: 30_000 }, () => {
   const log = JSON.parse(formatFindings(findings, 'sarif', { root: '/repo' })) as {
     version: string;
     $schema: string;

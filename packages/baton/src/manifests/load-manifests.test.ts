@@ -27,7 +27,7 @@ kind: Service
 metadata: {name: web}
 `;
 
-test('multi-document YAML: objects, their lines, and field lines', () => {
+test('multi-document YAML: objects, their lines, and field lines', { timeout: 30_000 }, () => {
   const [deployment, service, ...rest] = parseManifestText(multiDoc, 'app.yaml');
   assert.equal(rest.length, 0, 'the empty document is skipped');
   assert.equal(deployment?.object.kind, 'Deployment');
@@ -41,7 +41,7 @@ test('multi-document YAML: objects, their lines, and field lines', () => {
   assert.equal(service?.line, 17);
 });
 
-test('JSON and List kinds are flattened with item lines', () => {
+test('JSON and List kinds are flattened with item lines', { timeout: 30_000 }, () => {
   const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'b' }, data: { k: 'dg==' } },
@@ -51,7 +51,7 @@ test('JSON and List kinds are flattened with item lines', () => {
   assert.equal(loaded[1]?.pathLine(['data', 'k']), 19);
 });
 
-test('syntax errors: MANIFEST_PARSE with file:line:column', () => {
+test('syntax errors: MANIFEST_PARSE with file:line:column', { timeout: 30_000 }, () => {
   assert.throws(() => parseManifestText('apiVersion: v1\nkind: Service\nmetadata:\n  name: [a\n', 'bad.yaml'), (error: unknown) => {
     assert.ok(error instanceof ManifestParseError);
     assert.equal(error.code, 'MANIFEST_PARSE');
@@ -61,7 +61,7 @@ test('syntax errors: MANIFEST_PARSE with file:line:column', () => {
   assert.throws(() => parseManifestText('a: 1\n  b: 2\n', 'indent.yaml'), (error: unknown) => error instanceof ManifestParseError && error.line === 1 && error.column === 4);
 });
 
-test('a document without apiVersion/kind or name is a clear error', () => {
+test('a document without apiVersion/kind or name is a clear error', { timeout: 30_000 }, () => {
   assert.throws(() => parseManifestText('apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\nfoo: bar\n', 'x.yaml'), (error: unknown) => {
     assert.ok(error instanceof ManifestInvalidError);
     assert.equal(error.code, 'MANIFEST_INVALID');
@@ -71,7 +71,7 @@ test('a document without apiVersion/kind or name is a clear error', () => {
   assert.throws(() => parseManifestText('apiVersion: v1\nkind: Service\n', 'x.yaml'), /Service has no metadata.name/);
 });
 
-test('files and directories (recursive, sorted, only manifest extensions)', async () => {
+test('files and directories (recursive, sorted, only manifest extensions)', { timeout: 30_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'baton-manifests-'));
   try {
     await mkdir(join(dir, 'nested'));

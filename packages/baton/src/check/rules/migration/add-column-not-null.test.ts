@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('add-column-not-null', () => {
+test('add-column-not-null', { timeout: 30_000 }, () => {
   assertRuleExamples('add-column-not-null', {
     postgres: {
       fail: ['ALTER TABLE users ADD COLUMN full_name text NOT NULL;'],

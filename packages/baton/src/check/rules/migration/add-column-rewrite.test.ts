@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('add-column-rewrite: volatile defaults, serial, stored generated', () => {
+test('add-column-rewrite: volatile defaults, serial, stored generated', { timeout: 30_000 }, () => {
   assertRuleExamples('add-column-rewrite', {
     postgres: {
       fail: [

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('add-exclude-constraint', () => {
+test('add-exclude-constraint', { timeout: 30_000 }, () => {
   assertRuleExamples('add-exclude-constraint', {
     postgres: {
       fail: ['ALTER TABLE bookings ADD CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&);'],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('add-primary-key', () => {
+test('add-primary-key', { timeout: 30_000 }, () => {
   assertRuleExamples('add-primary-key', {
     postgres: {
       fail: ['ALTER TABLE events ADD PRIMARY KEY (id);'],

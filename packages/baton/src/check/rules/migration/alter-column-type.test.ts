@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('alter-column-type', () => {
+test('alter-column-type', { timeout: 30_000 }, () => {
   assertRuleExamples('alter-column-type', {
     postgres: {
       fail: ['ALTER TABLE users ALTER COLUMN age TYPE bigint;'],

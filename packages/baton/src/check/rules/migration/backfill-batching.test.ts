@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('backfill-batching: header keys and :start/:end', () => {
+test('backfill-batching: header keys and :start/:end', { timeout: 30_000 }, () => {
   const hits = assertRuleExamples('backfill-batching', {
     postgres: {
       fail: [

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('backfill-outside-backfill-phase', () => {
+test('backfill-outside-backfill-phase', { timeout: 30_000 }, () => {
   assertRuleExamples('backfill-outside-backfill-phase', {
     postgres: {
       fail: [

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('constraint-not-valid: FOREIGN KEY and CHECK', () => {
+test('constraint-not-valid: FOREIGN KEY and CHECK', { timeout: 30_000 }, () => {
   assertRuleExamples('constraint-not-valid', {
     postgres: {
       fail: [

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('dml-without-where', () => {
+test('dml-without-where', { timeout: 30_000 }, () => {
   assertRuleExamples('dml-without-where', {
     postgres: {
       fail: ["UPDATE users SET full_name = first_name || ' ' || last_name;", 'DELETE FROM sessions;'],

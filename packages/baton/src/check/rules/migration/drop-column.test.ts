@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('drop-column: only in a contract-phase migration', () => {
+test('drop-column: only in a contract-phase migration', { timeout: 30_000 }, () => {
   const [hit] = assertRuleExamples('drop-column', {
     postgres: {
       fail: ['ALTER TABLE users DROP COLUMN name;', '-- baton: phase=expand\nALTER TABLE users DROP COLUMN IF EXISTS name;'],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('enum-value-change: renames flagged, additions allowed', () => {
+test('enum-value-change: renames flagged, additions allowed', { timeout: 30_000 }, () => {
   assertRuleExamples('enum-value-change', {
     postgres: {
       fail: ["ALTER TYPE status RENAME VALUE 'gone' TO 'deleted';"],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('mixed-phases', () => {
+test('mixed-phases', { timeout: 30_000 }, () => {
   assertRuleExamples('mixed-phases', {
     postgres: {
       fail: ['ALTER TABLE users ADD COLUMN full_name text;\nALTER TABLE users DROP COLUMN name;'],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('set-not-null: flagged unless a validated CHECK precedes it', () => {
+test('set-not-null: flagged unless a validated CHECK precedes it', { timeout: 30_000 }, () => {
   assertRuleExamples('set-not-null', {
     postgres: {
       fail: ['-- baton: phase=contract\nALTER TABLE users ALTER COLUMN email SET NOT NULL;'],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('table-rewrite: heavy-lock maintenance commands', () => {
+test('table-rewrite: heavy-lock maintenance commands', { timeout: 30_000 }, () => {
   assertRuleExamples('table-rewrite', {
     postgres: {
       fail: [

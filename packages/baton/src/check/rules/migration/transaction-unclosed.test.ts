@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('transaction-unclosed', () => {
+test('transaction-unclosed', { timeout: 30_000 }, () => {
   assertRuleExamples('transaction-unclosed', {
     postgres: {
       fail: ['BEGIN;\nALTER TABLE users ADD COLUMN a text;', 'BEGIN;\nCOMMIT;\nSTART TRANSACTION;\nALTER TABLE users ADD COLUMN a text;'],
