@@ -105,12 +105,12 @@ function bodiesOf(ast: JsonValue): OperationBody[] {
 function alterTable(n: JsonValue): OperationBody[] {
   const table = relation(at(n, 'relation'));
   if (asString(at(n, 'objtype')) !== 'OBJECT_TABLE') return [{ kind: 'other', statement: 'ALTER' }];
-  return asArray(at(n, 'cmds')).map((cmdNode): OperationBody => {
+  return asArray(at(n, 'cmds')).flatMap((cmdNode): OperationBody | OperationBody[] => {
     const cmd = at(cmdNode, 'AlterTableCmd');
     const column = asString(at(cmd, 'name')) ?? '';
     switch (asString(at(cmd, 'subtype'))) {
       case 'AT_AddColumn':
-        return addColumn(table, at(cmd, 'def', 'ColumnDef'));
+        return [addColumn(table, at(cmd, 'def', 'ColumnDef')), ...inlineConstraints(table, at(cmd, 'def', 'ColumnDef'))];
       case 'AT_DropColumn':
         return { kind: 'drop-column', table, column };
       case 'AT_AlterColumnType':
@@ -158,6 +158,20 @@ function addColumn(table: string, def: JsonValue | undefined): OperationBody {
     generatedStored: generated !== undefined,
     serial: serialTypes.has(type) || identity,
   };
+}
+
+/**
+ * `ADD COLUMN c int UNIQUE / PRIMARY KEY / REFERENCES t / CHECK (...)` adds a constraint too, with
+ * the same locking as a separate ADD CONSTRAINT (and no NOT VALID form).
+ */
+function inlineConstraints(table: string, def: JsonValue | undefined): OperationBody[] {
+  const column = asString(at(def, 'colname')) ?? '';
+  return asArray(at(def, 'constraints')).flatMap((c): OperationBody[] => {
+    const constraint = at(c, 'Constraint');
+    const type = constraintKinds[asString(at(constraint, 'contype')) ?? ''];
+    if (type === undefined) return [];
+    return [{ kind: 'add-constraint', table, constraint: asString(at(constraint, 'conname')) ?? `${column} ${type}`, type, notValid: false, usingIndex: false }];
+  });
 }
 
 function isVolatile(expr: JsonValue | undefined): boolean {

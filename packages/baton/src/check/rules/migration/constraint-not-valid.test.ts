@@ -7,6 +7,7 @@ test('constraint-not-valid: FOREIGN KEY and CHECK', { timeout: 30_000 }, () => {
       fail: [
         'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);',
         'ALTER TABLE users ADD CONSTRAINT age_positive CHECK (age > 0);',
+        'ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id);',
       ],
       pass: [
         'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
