@@ -8,6 +8,9 @@ import { makeIngress } from './testdata/route-objects.js';
 // The whole path on a full kubesim: a Deployment whose pods are real processes (kubelet), the
 // EndpointSlice controller's slices, the Service proxy on the allocated clusterIP and the ingress.
 const image = 'kubesim-test/version-app:v1';
+// Random ports: other kubesim clusters on this machine get the same first clusterIP and pod IPs.
+const svcPort = 20000 + Math.floor(Math.random() * 30000);
+const podPort = 20000 + Math.floor(Math.random() * 30000);
 let cluster: Cluster;
 let token = '';
 
@@ -47,8 +50,8 @@ describe('network on a full kubesim cluster', { timeout: 90_000 }, () => {
               {
                 name: 'app',
                 image,
-                args: ['$(POD_IP)', '8080', 'v1', '$(POD_NAME)'],
-                ports: [{ name: 'web', containerPort: 8080 }],
+                args: ['$(POD_IP)', String(podPort), 'v1', '$(POD_NAME)'],
+                ports: [{ name: 'web', containerPort: podPort }],
                 readinessProbe: { httpGet: { path: '/', port: 'web' }, periodSeconds: 1 },
               },
             ],
@@ -60,13 +63,13 @@ describe('network on a full kubesim cluster', { timeout: 90_000 }, () => {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'web' },
-      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'web' }] },
+      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: svcPort, targetPort: 'web' }] },
     });
-    await call('POST', '/apis/networking.k8s.io/v1/namespaces/default/ingresses', makeIngress({ name: 'web', host: 'web.test', service: 'web', port: 80 }));
+    await call('POST', '/apis/networking.k8s.io/v1/namespaces/default/ingresses', makeIngress({ name: 'web', host: 'web.test', service: 'web', port: svcPort }));
     const pods = new Set<string>();
     const end = Date.now() + 60_000;
     while (pods.size < 2 && Date.now() < end) {
-      const r = await httpGet(`http://${svc.spec.clusterIP}:80/`, { timeoutMs: 2000 }).catch(() => undefined);
+      const r = await httpGet(`http://${svc.spec.clusterIP}:${svcPort}/`, { timeoutMs: 2000 }).catch(() => undefined);
       if (r?.status === 200) pods.add(String(r.headers['x-pod']));
       else await sleep(100);
     }

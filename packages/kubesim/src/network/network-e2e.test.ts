@@ -19,6 +19,9 @@ let net: Network;
 let dir: string;
 const apps: Array<VersionApp & { ip: string; pod: string }> = [];
 const delayMs = 300;
+// Every kubesim API server hands out 127.96.0.2 first, so concurrent clusters on one machine
+// share clusterIPs; a random Service port keeps this test's listeners apart from theirs.
+const svcPort = 20000 + Math.floor(Math.random() * 30000);
 
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(api.url + path, {
@@ -82,11 +85,11 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'web' },
-      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
+      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: svcPort, targetPort: 'http' }] },
     });
     const clusterIP = (svc.spec as { clusterIP: string }).clusterIP;
     assert.match(clusterIP, /^127\.96\./);
-    clusterUrl = `http://${clusterIP}:8080`;
+    clusterUrl = `http://${clusterIP}:${svcPort}`;
     for (const app of apps) {
       const slice = makeSlice({ service: 'web', name: `web-${app.pod}`, endpoints: [{ ip: app.ip, pod: app.pod }], ports: [{ name: 'http', port: app.port }] });
       await create('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', slice);
@@ -111,17 +114,17 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
   });
 
   it('routes an Ingress with an NGINX canary and publishes its status', async () => {
-    await call('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-v2' }, spec: { ports: [{ name: 'http', port: 8080 }] } });
+    await call('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-v2' }, spec: { ports: [{ name: 'http', port: svcPort }] } });
     const only = makeSlice({ service: 'web-v2', name: 'web-v2-only', endpoints: [{ ip: apps[1]!.ip, pod: 'web-v2' }], ports: [{ name: 'http', port: apps[1]!.port }] });
     await create('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', only);
     const stable = makeSlice({ service: 'web-v1', name: 'web-v1-only', endpoints: [{ ip: apps[0]!.ip, pod: 'web-v1' }], ports: [{ name: 'http', port: apps[0]!.port }] });
-    await call('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-v1' }, spec: { ports: [{ name: 'http', port: 8080 }] } });
+    await call('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-v1' }, spec: { ports: [{ name: 'http', port: svcPort }] } });
     await create('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', stable);
-    await create('/apis/networking.k8s.io/v1/namespaces/default/ingresses', makeIngress({ name: 'main', host: 'shop.test', service: 'web-v1', port: 8080 }));
+    await create('/apis/networking.k8s.io/v1/namespaces/default/ingresses', makeIngress({ name: 'main', host: 'shop.test', service: 'web-v1', port: svcPort }));
     await eventually(net.ingressUrl, 'shop.test', (p) => p === 'web-v1', 'main ingress');
     await create(
       '/apis/networking.k8s.io/v1/namespaces/default/ingresses',
-      makeIngress({ name: 'canary', host: 'shop.test', service: 'web-v2', port: 8080, canary: { 'canary-by-header': 'x-canary' } }),
+      makeIngress({ name: 'canary', host: 'shop.test', service: 'web-v2', port: svcPort, canary: { 'canary-by-header': 'x-canary' } }),
     );
     await eventually(net.ingressUrl, 'shop.test', () => true, 'warm');
     const end = Date.now() + 10_000;
@@ -169,7 +172,7 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
     await create('/apis/gateway.networking.k8s.io/v1/namespaces/default/gateways', makeGateway());
     await create(
       '/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes',
-      makeHttpRoute({ name: 'gw', host: 'gw.test', rules: [{ backendRefs: [{ name: 'web-v1', port: 8080, weight: 0 }, { name: 'web-v2', port: 8080, weight: 1 }] }] }),
+      makeHttpRoute({ name: 'gw', host: 'gw.test', rules: [{ backendRefs: [{ name: 'web-v1', port: svcPort, weight: 0 }, { name: 'web-v2', port: svcPort, weight: 1 }] }] }),
     );
     await eventually(net.ingressUrl, 'gw.test', (p) => p === 'web-v2', 'httproute to web-v2');
     await create('/apis/networking.istio.io/v1beta1/namespaces/default/destinationrules', {
@@ -183,8 +186,8 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
         apiVersion: 'networking.istio.io/v1beta1',
         hosts: ['mesh.test'],
         http: [
-          { match: [{ headers: { 'x-user': { prefix: 'beta-' } } }], route: [{ destination: { host: 'web', subset: 'next', port: { number: 8080 } } }] },
-          { route: [{ destination: { host: 'web', subset: 'stable', port: { number: 8080 } }, weight: 100 }] },
+          { match: [{ headers: { 'x-user': { prefix: 'beta-' } } }], route: [{ destination: { host: 'web', subset: 'next', port: { number: svcPort } } }] },
+          { route: [{ destination: { host: 'web', subset: 'stable', port: { number: svcPort } }, weight: 100 }] },
         ],
       }),
     );

@@ -37,6 +37,7 @@ export class ServiceProxy {
   private readonly listeners = new Map<string, Listener>();
   private readonly sockets = new Set<net.Socket>();
   private readonly cursors = new Map<string, number>();
+  private readonly bindFailures = new Set<string>();
   private unsubscribe: (() => void) | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -104,7 +105,9 @@ export class ServiceProxy {
     server.on('connection', (socket) => this.onConnection(listener, socket));
     server.on('error', (err) => {
       listener.state = 'failed';
-      this.logger.warn('service proxy cannot listen', { address: key, service: `${ref.namespace}/${ref.name}`, error: String(err) });
+      // Retried every bindRetryMs; say so once per address, not on every retry.
+      if (!this.bindFailures.has(key)) this.logger.warn('service proxy cannot listen; retrying', { address: key, service: `${ref.namespace}/${ref.name}`, error: String(err) });
+      this.bindFailures.add(key);
       if (this.listeners.get(key) === listener) this.listeners.delete(key);
       if (!this.stopped && !this.retryTimer) {
         this.retryTimer = setTimeout(() => {
@@ -117,6 +120,7 @@ export class ServiceProxy {
     try {
       server.listen({ host: ip, port: ref.port }, () => {
         listener.state = 'listening';
+        this.bindFailures.delete(key);
         if (this.listeners.get(key) !== listener || this.stopped) void closeServer(server);
       });
     } catch (err) {

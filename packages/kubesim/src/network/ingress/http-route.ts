@@ -109,14 +109,16 @@ function compare(a: number[], b: number[]): number {
  */
 export function routeHttpRoute(view: ClusterView, req: RequestFacts, ctx: RouterContext): RouteDecision | undefined {
   let best: Scored | undefined;
-  let anyHost = false;
+  let claimed = false;
   const routes = view.list<HttpRoute>('HTTPRoute').filter((r) => attached(view, r));
   // Oldest first so that, on equal precedence, the older route keeps winning (spec tie-break).
   routes.sort((a, b) => creationTime(a) - creationTime(b));
   for (const route of routes) {
     const hs = hostScore(route, req.host);
     if (hs < 0) continue;
-    anyHost = true;
+    // Every attached route with a fitting hostname takes part; whether this kind answers in this
+    // pass depends on whether one of them names the host (hs > 1) or is a catch-all (hs === 1).
+    if ((ctx.claim === 'named') === hs > 1) claimed = true;
     for (const rule of arr(route.spec?.rules)) {
       if (!rule || typeof rule !== 'object') continue;
       const matches = arr(rule?.matches);
@@ -128,7 +130,8 @@ export function routeHttpRoute(view: ClusterView, req: RequestFacts, ctx: Router
       }
     }
   }
-  if (!best) return anyHost ? { kind: 'no-route' } : undefined;
+  if (!claimed) return undefined;
+  if (!best) return { kind: 'no-route' };
   const ns = best.route.metadata?.namespace ?? 'default';
   const name = `httproute ${ns}/${best.route.metadata?.name}`;
   const refs = arr(best.rule.backendRefs).filter((r) => r && (r.kind ?? 'Service') === 'Service' && (r.group ?? '') === '');

@@ -8,18 +8,20 @@ type RouteSource = (view: ClusterView, req: RequestFacts, ctx: RouterContext) =>
 
 /**
  * The route kinds one ingress port serves, in precedence order when several claim the same host:
- * Ingress (ingress-nginx), then HTTPRoute, then VirtualService. A kind that claims the host
- * decides (even 404); the next kind is asked only when none of its objects names the host.
+ * Ingress (ingress-nginx), then HTTPRoute, then VirtualService. Named-host claims are tried
+ * before catch-all ones (see HostClaim); a kind that claims the host decides, even with a 404.
  */
 export const routeSources = { ingress: routeIngress, httpRoute: routeHttpRoute, virtualService: routeVirtualService } satisfies Record<
   string,
   RouteSource
 >;
 
-export function routeRequest(view: ClusterView, req: RequestFacts, ctx: RouterContext): RouteDecision {
-  for (const source of Object.values(routeSources)) {
-    const d = source(view, req, ctx);
-    if (d) return d;
+export function routeRequest(view: ClusterView, req: RequestFacts, ctx: Omit<RouterContext, 'claim'>): RouteDecision {
+  for (const claim of ['named', 'catch-all'] as const) {
+    for (const source of Object.values(routeSources)) {
+      const d = source(view, req, { ...ctx, claim });
+      if (d) return d;
+    }
   }
   return { kind: 'no-route' };
 }

@@ -1,7 +1,7 @@
 import type { ClusterView } from '../cluster-view.js';
 import type { KubeObject } from '../kube-objects.js';
 import { parseCanaryPolicy, routesToCanary, type CanaryPolicy } from './canary-policy.js';
-import { creationTime, hostMatches, pathPrefixMatches, type RequestFacts, type RouteDecision, type RouterContext } from './route-decision.js';
+import { creationTime, hostMatches, type HostClaim, pathPrefixMatches, type RequestFacts, type RouteDecision, type RouterContext } from './route-decision.js';
 
 interface IngressBackend {
   service?: { name?: string; port?: { number?: number; name?: string } };
@@ -77,12 +77,12 @@ function pathScore(p: IngressPath, reqPath: string): number {
 }
 
 /** The server block a Host lands on: exact host, else the most specific wildcard, else catch-all. */
-function serverHost(all: readonly Candidate[], host: string): string | undefined {
+function serverHost(all: readonly Candidate[], host: string, claim: HostClaim): string | undefined {
   const hosts = new Set(all.map((c) => c.host));
+  if (claim === 'catch-all') return hosts.has('') ? '' : undefined;
   if (hosts.has(host)) return host;
   const wild = [...hosts].filter((h) => h.startsWith('*.') && hostMatches(h, host, 'one')).sort((a, b) => b.length - a.length);
-  if (wild[0] !== undefined) return wild[0];
-  return hosts.has('') ? '' : undefined;
+  return wild[0];
 }
 
 function toTarget(ing: Ingress, backend: IngressBackend | undefined, route: string): RouteDecision {
@@ -110,7 +110,7 @@ export function routeIngress(view: ClusterView, req: RequestFacts, ctx: RouterCo
   const main = all.filter((i) => !policyOf(i, ctx).canary);
   const canaries = all.filter((i) => policyOf(i, ctx).canary);
   const mainCandidates = candidates(main);
-  const host = serverHost(mainCandidates, req.host);
+  const host = serverHost(mainCandidates, req.host, ctx.claim);
   let best: Candidate | undefined;
   let bestScore = -1;
   if (host !== undefined) {
@@ -124,7 +124,8 @@ export function routeIngress(view: ClusterView, req: RequestFacts, ctx: RouterCo
     }
   }
   if (!best) {
-    const fallback = main.find((i) => i.spec?.defaultBackend);
+    // spec.defaultBackend catches what no rule takes, so it is a catch-all claim.
+    const fallback = ctx.claim === 'catch-all' ? main.find((i) => i.spec?.defaultBackend) : undefined;
     if (fallback) return toTarget(fallback, fallback.spec?.defaultBackend, `ingress ${fallback.metadata?.namespace}/${fallback.metadata?.name} default backend`);
     return host === undefined ? undefined : { kind: 'no-route' };
   }

@@ -39,10 +39,21 @@ export type ProblemReporter = (
   message: string,
 ) => void;
 
+/**
+ * How a route source may claim a request's host. Routing runs twice over all sources: first only
+ * sources with an object naming the host (exactly or by wildcard) may answer, then those with
+ * catch-all objects (an Ingress rule without host, an HTTPRoute without hostnames, a
+ * VirtualService for "*"), so one port can serve all kinds without a catch-all of one kind
+ * swallowing another kind's named host.
+ */
+export type HostClaim = 'named' | 'catch-all';
+
 /** Shared by the route matchers: randomness is injected so weights are testable. */
 export interface RouterContext {
   random: () => number;
   report: ProblemReporter;
+  /** Which pass of routing this is; a source answers only if it claims the host this way. */
+  claim: HostClaim;
 }
 
 /** Picks an index with probability proportional to its weight; -1 when all weights are zero. */

@@ -1,6 +1,6 @@
 import type { ClusterView } from '../cluster-view.js';
 import type { KubeObject } from '../kube-objects.js';
-import { hostMatches, safeRegex, weightedIndex, type RequestFacts, type RouteDecision, type RouterContext } from './route-decision.js';
+import { hostMatches, safeRegex, type HostClaim, weightedIndex, type RequestFacts, type RouteDecision, type RouterContext } from './route-decision.js';
 
 type StringMatch = { exact?: string; prefix?: string; regex?: string };
 
@@ -60,10 +60,12 @@ function matches(m: HttpMatchRequest, req: RequestFacts): boolean {
   return true;
 }
 
-function hostMatchesVs(vs: VirtualService, host: string): boolean {
+function hostMatchesVs(vs: VirtualService, host: string, claim: HostClaim): boolean {
   const ns = vs.metadata?.namespace ?? 'default';
   return arr(vs.spec?.hosts).some(
-    (h) => typeof h === 'string' && (hostMatches(h, host, 'many') || fqdn(h, ns) === fqdn(host, ns)),
+    (h) =>
+      typeof h === 'string' &&
+      (claim === 'catch-all' ? h === '*' : h !== '*' && (hostMatches(h, host, 'many') || fqdn(h, ns) === fqdn(host, ns))),
   );
 }
 
@@ -79,7 +81,7 @@ function serviceOf(host: string, namespace: string): { namespace: string; servic
  * destinations, and DestinationRule subsets whose labels narrow the Service's endpoints.
  */
 export function routeVirtualService(view: ClusterView, req: RequestFacts, ctx: RouterContext): RouteDecision | undefined {
-  const services = view.list<VirtualService>('VirtualService').filter((vs) => hostMatchesVs(vs, req.host));
+  const services = view.list<VirtualService>('VirtualService').filter((vs) => hostMatchesVs(vs, req.host, ctx.claim));
   if (services.length === 0) return undefined;
   for (const vs of services) {
     const ns = vs.metadata?.namespace ?? 'default';
