@@ -27,6 +27,10 @@ test('text: grouped by file, sorted by line, with hints and a summary', { timeou
     '',
   ].join('\n'));
   assert.equal(formatFindings([], 'text'), 'No problems found.\n');
+  const relative = formatFindings(findings, 'text', { root: '/repo' });
+  assert.match(relative, /^migrations\/0002_rename\.sql\n/);
+  assert.match(relative, /\nk8s\/app\.yaml\n/);
+  assert.match(formatFindings(findings, 'text', { root: '/elsewhere' }), /^\/repo\/migrations\/0002_rename\.sql\n/);
 });
 
 test('json: findings and counts', { timeout: 30_000 }, () => {

@@ -8,7 +8,7 @@ export type FindingsFormat = 'text' | 'json' | 'sarif';
 type Formatter = (findings: readonly Finding[], options: { root: string }) => string;
 
 const formatters: Record<FindingsFormat, Formatter> = {
-  text: (findings) => formatText(findings),
+  text: formatText,
   json: (findings) => `${JSON.stringify({ findings, summary: summarize(findings) }, null, 2)}\n`,
   sarif: formatSarif,
 };
@@ -22,9 +22,10 @@ function summarize(findings: readonly Finding[]): Record<Finding['severity'], nu
 }
 
 /**
- * Renders findings. `text`: grouped by file with hints; `json`: `{ findings, summary }`;
- * `sarif`: SARIF 2.1.0 for GitHub code scanning, with paths relative to `options.root`
- * (default: the current directory, i.e. the checkout root in CI).
+ * Renders findings. `text`: grouped by file with hints (paths under `root` shown relative);
+ * `json`: `{ findings, summary }` (paths as given); `sarif`: SARIF 2.1.0 for GitHub code
+ * scanning, with paths relative to `options.root` (default: the current directory, i.e. the
+ * checkout root in CI).
  */
 export function formatFindings(findings: readonly Finding[], format: FindingsFormat, options: { root?: string } = {}): string {
   return formatters[format](findings, { root: options.root ?? process.cwd() });
