@@ -97,7 +97,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--no-prestop', 'remove the app\'s preStop sleep to watch requests drop (the probe is not blind)')
     .option('--bad-version', 'upgrade to a version that fails its verification, to watch an automatic rollback')
     .option('--rps <n>', 'probe requests per second', '200')
-    .option('--keep', 'leave the cluster running at the end (prints its kubeconfig)')
     .option('--state-dir <dir>', 'where the run journal and report are written', '.baton-demo')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .description('the embedded default: start kubesim and an embedded PostgreSQL, run demo-app v1 under live traffic, upgrade it to v2, print the report'),

@@ -92,7 +92,28 @@ export function buildPlan(input: PlanInput): Plan {
     steps.push({ id: `verify:${hook.name}`, kind: 'verify', reversible: true, title: `Verify ${hook.name}: ${hook.exec ? `exec ${hook.exec.command.join(' ')}` : `GET ${hook.http?.url ?? hook.http?.path}`}`, params: { hook: hook as never, ...planned.verifyTarget } });
   }
   steps.push(...planned.afterVerify);
-  steps.push(...(input.database?.after ?? []));
+  const analysis = spec.probe.enabled ? spec.probe.analysis : undefined;
+  if (analysis) {
+    // Judge live traffic right after the last step that moved traffic to the new version.
+    let at = -1;
+    steps.forEach((s, i) => { if (s.kind === 'rollout' || (s.kind === 'switch-selector' && s.id !== 'bluegreen:adopt')) at = i; });
+    steps.splice(at + 1, 0, {
+      id: 'analysis:probe', kind: 'gate', reversible: true,
+      title: `Analysis: ${analysis.seconds}s of live traffic within budget (error rate <= ${analysis.maxErrorRate}, streams cut <= ${analysis.maxStreamsCut}${analysis.maxP99Ms ? `, p99 <= ${analysis.maxP99Ms} ms` : ''})`,
+      params: {
+        gate: { kind: 'probe', maxErrorRate: analysis.maxErrorRate, maxStreamsCut: analysis.maxStreamsCut, minRequests: analysis.minRequests, ...(analysis.maxP99Ms ? { maxP99Ms: analysis.maxP99Ms } : {}) },
+        intervalMs: 1000, count: analysis.seconds, failureLimit: 0, timeoutMs: analysis.seconds * 1000 + 30_000, inconclusive: 'pause',
+      },
+    });
+  }
+  const after = input.database?.after ?? [];
+  if (after.length > 0) {
+    steps.push({
+      id: 'await:old-pods', kind: 'await-old-pods', reversible: true, title: `Wait until no pod of an older release is left (terminating ones included)`,
+      params: { selector: deployment.spec.selector.matchLabels ?? {}, release: labelValue(version), timeoutSeconds: 600 },
+    });
+  }
+  steps.push(...after);
   steps.push({
     id: 'release:record', kind: 'record-release', reversible: true, title: `Record release ${version} in the app history`,
     params: { entry: { version, image: spec.image.ref, strategy: spec.strategy.kind, deployment: planned.serving.deployment, ...(planned.serving.selector ? { selector: planned.serving.selector } : {}) } },

@@ -34,6 +34,15 @@ function compare(want: unknown, have: unknown, path: string[], resource: string,
   }
   if (Array.isArray(want)) {
     if (!Array.isArray(have)) { out.push({ resource, field: path.join('.'), manifest: want, cluster: have }); return; }
+    if (want.every(isNamed) && have.every(isNamed)) {
+      // Lists keyed by name (containers, env, ports, volumes) compare item by item, as the API
+      // server merges them; what baton injects itself (BATON_RELEASE) is not drift.
+      for (const item of want) compare(item, have.find((h) => h.name === item.name), [...path, `[${item.name}]`], resource, out);
+      for (const extra of have.filter((h) => !want.some((w) => w.name === h.name) && !injected.has(h.name))) {
+        out.push({ resource, field: `${path.join('.')}.[${extra.name}]`, manifest: undefined, cluster: extra });
+      }
+      return;
+    }
     if (want.length !== have.length) {
       out.push({ resource, field: `${path.join('.')}.length`, manifest: want.length, cluster: have.length });
       return;
@@ -42,6 +51,12 @@ function compare(want: unknown, have: unknown, path: string[], resource: string,
     return;
   }
   if (!sameScalar(want, have)) out.push({ resource, field: path.join('.'), manifest: want, cluster: have });
+}
+
+const injected = new Set(['BATON_RELEASE']);
+
+function isNamed(item: unknown): item is { name: string } & Record<string, unknown> {
+  return isPlainObject(item) && typeof item.name === 'string';
 }
 
 function keyOfItem(item: unknown, index: number): string {

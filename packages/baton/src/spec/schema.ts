@@ -89,6 +89,17 @@ export const probeSchema = z
     websockets: z.object({ count: z.number().int().min(0), path: z.string().startsWith('/') }).strict().optional(),
     writes: z.object({ path: z.string().startsWith('/'), rps: z.number().positive() }).strict().optional(),
     versionHeader: z.string().default('x-app-version'),
+    analysis: z
+      .object({
+        seconds: z.number().int().positive().describe('judge live traffic for this long once the new version takes traffic'),
+        maxErrorRate: z.number().min(0).max(1).default(0),
+        maxP99Ms: z.number().positive().optional(),
+        maxStreamsCut: z.number().int().min(0).default(0),
+        minRequests: z.number().int().min(1).default(20),
+      })
+      .strict()
+      .optional()
+      .describe('a probe gate after the traffic switch: a failure rolls back'),
     budget: z
       .object({
         maxFailedRequests: z.number().int().min(0).default(0),

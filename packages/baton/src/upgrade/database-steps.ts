@@ -1,8 +1,106 @@
 import type { PlannedStep } from '../engine/step.js';
+import { BatonError } from '../errors.js';
+import { dialectForUrl } from '../db/dialects.js';
+import { discoverMigrations } from '../db/migrations/discover-migrations.js';
+import { readLedger } from '../db/migrations/ledger.js';
+import type { Migration } from '../db/migrations/migration.js';
+import { resolveDbUrl, type DbRef } from '../db/steps/db-ref.js';
+import type { JsonObject } from '../json.js';
 import type { LoadedSpec } from '../spec/load-spec.js';
 
-/** The database part of the plan: backup and expand before the rollout, contract after it. */
-export async function databaseSteps(loaded: LoadedSpec): Promise<{ before: PlannedStep[]; after: PlannedStep[] } | undefined> {
-  if (!loaded.spec.database) return undefined;
-  return { before: [], after: [] };
+export interface DatabasePlanOptions {
+  env: NodeJS.ProcessEnv;
+  /** The release being replaced: its sessions must be gone before a contract migration. */
+  fromVersion: string | undefined;
+  toVersion: string;
+}
+
+/**
+ * The database part of the plan. Before the rollout: a verified backup, then expand migrations
+ * (old code keeps working with them). After the rollout and verification: the backfill (no old
+ * code writes rows without the new column any more), then wait until
+ * no pod and no database session of the old release is left, back up again, then contract — the
+ * point of no return. Pending migrations are read from the folder and the ledger now, so the plan
+ * names every migration it will run, and a bad folder or an unreachable database fails here.
+ */
+export async function databaseSteps(loaded: LoadedSpec, options: DatabasePlanOptions): Promise<{ before: PlannedStep[]; after: PlannedStep[]; warnings: string[] } | undefined> {
+  const database = loaded.spec.database;
+  if (!database) return undefined;
+  const db = database.url as DbRef;
+  const url = await resolveDbUrl(db, loaded.spec.namespace, { env: options.env });
+  const dialect = dialectForUrl(url);
+  const before: PlannedStep[] = [];
+  const after: PlannedStep[] = [];
+  const warnings: string[] = [];
+  const backupDir = database.backup?.dir ?? '.baton/backups';
+  const backup = (id: string, why: string): PlannedStep | undefined => {
+    const method = database.backup?.method ?? 'none';
+    if (method === 'none') return undefined;
+    const params: JsonObject = {
+      db: db as JsonObject, dir: backupDir.startsWith('/') ? backupDir : `${loaded.dir}/${backupDir}`,
+      method: method === 'command' ? { kind: 'command', argv: database.backup?.command ?? [], format: 'sql' } : { kind: 'native' },
+      verify: database.backup?.verify ?? true,
+    };
+    return { id, kind: 'backup', title: `Back up the database (${method}) and prove it by restoring into a scratch database — ${why}`, reversible: true, params };
+  };
+  if (!loaded.migrationsDir) {
+    const b = backup('backup', 'before the rollout');
+    if (b) before.push(b);
+    return { before, after, warnings };
+  }
+  const { migrations } = await discoverMigrations(loaded.migrationsDir, { dialect: dialect.name });
+  const applied = await appliedVersions(dialect, url);
+  const target = database.migrations?.target !== undefined ? Number(database.migrations.target) : Infinity;
+  const pending = migrations.filter((m) => !applied.has(m.version) && m.version <= target);
+  const common = { db: db as JsonObject, dir: loaded.migrationsDir, release: options.toVersion };
+
+  // Phases must come in order: a contract before a later expand cannot be reordered safely.
+  const byPhase = { expand: [] as Migration[], backfill: [] as Migration[], contract: [] as Migration[] };
+  let seenContract = false;
+  for (const m of pending) {
+    if (m.phase !== 'contract' && seenContract) {
+      warnings.push(`migration ${m.version} (${m.phase}) comes after a contract migration; it is left for the next release`);
+      break;
+    }
+    if (m.phase === 'contract') seenContract = true;
+    byPhase[m.phase].push(m);
+  }
+  const names = (ms: Migration[]): string => ms.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`).join(', ');
+  if (pending.length > 0) {
+    const b = backup('backup', 'before the first migration');
+    if (b) before.push(b);
+  }
+  if (byPhase.expand.length > 0) {
+    before.push({ id: 'migrate:expand', kind: 'migrate', reversible: true, title: `Expand the schema: ${names(byPhase.expand)} (old code keeps working; short lock timeouts, retried)`, params: { ...common, phase: 'expand', versions: byPhase.expand.map((m) => m.version) } });
+  }
+  if (byPhase.backfill.length > 0) {
+    // After the rollout: until every old pod is gone, old code keeps writing rows the backfill
+    // would have to visit again.
+    after.push({ id: 'migrate:backfill', kind: 'backfill', reversible: true, title: `Backfill in batches: ${names(byPhase.backfill)} (resumable, throttled on the app's p99 and error rate)`, params: { ...common, phase: 'backfill', versions: byPhase.backfill.map((m) => m.version), throttle: { maxP99Ms: 500, maxErrorRate: 0.01 } } });
+  }
+  if (byPhase.contract.length > 0) {
+    if (options.fromVersion) {
+      after.push({ id: 'db:old-sessions-gone', kind: 'await-old-sessions-gone', reversible: true, title: `Wait until no database session of release ${options.fromVersion} is open (evidence, not time)`, params: { db: db as JsonObject, releases: [options.fromVersion], deadlineMs: 300_000 } });
+    }
+    const b = backup('backup:pre-contract', 'just before the point of no return');
+    if (b) after.push(b);
+    after.push({ id: 'migrate:contract', kind: 'migrate', reversible: false, title: `Contract the schema: ${names(byPhase.contract)} — the point of no return`, params: { ...common, phase: 'contract', versions: byPhase.contract.map((m) => m.version) } });
+  }
+  return { before, after, warnings };
+}
+
+async function appliedVersions(dialect: ReturnType<typeof dialectForUrl>, url: string): Promise<Set<number>> {
+  let session;
+  try {
+    session = await dialect.connect(url, { applicationName: 'baton-plan' });
+  } catch (error) {
+    throw error instanceof BatonError ? error : new BatonError('DB_CONNECT', `cannot reach the database: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return new Set((await readLedger(dialect, session)).map((a) => a.version));
+  } catch {
+    return new Set(); // no ledger yet: nothing applied by baton
+  } finally {
+    await session.close();
+  }
 }

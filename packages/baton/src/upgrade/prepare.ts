@@ -20,11 +20,16 @@ export interface Prepared {
  * Loads and checks every input, reaches the cluster, and plans. Nothing changes anywhere: a bad
  * spec, an unparsable manifest or an unreachable cluster fails here, before the first step.
  */
-export async function prepare(options: { specPath: string; kube: KubeClient }): Promise<Prepared> {
+export async function prepare(options: { specPath: string; kube: KubeClient; env?: NodeJS.ProcessEnv }): Promise<Prepared> {
   const loaded = await loadSpec(options.specPath);
   const manifests = (await loadManifests(loaded.manifestPaths)).map((m) => m.object as KubeObject);
   await options.kube.version();
   const live = await observe(options.kube, loaded.spec, manifests);
-  const plan = buildPlan({ loaded, manifests, live, database: await databaseSteps(loaded) });
+  // Plan once without the database to learn which release is being replaced, then with it.
+  const draft = buildPlan({ loaded, manifests, live });
+  const database = await databaseSteps(loaded, { env: options.env ?? process.env, fromVersion: draft.from?.version, toVersion: draft.to.version });
+  if (!database) return { loaded, manifests, live, plan: draft };
+  const plan = buildPlan({ loaded, manifests, live, database });
+  plan.warnings.push(...database.warnings);
   return { loaded, manifests, live, plan };
 }

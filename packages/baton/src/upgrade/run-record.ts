@@ -36,7 +36,7 @@ export function runRecordFrom(entries: readonly JournalEntry[], plan: Plan, prob
   for (const s of state.steps) {
     const data = state.completed[s.id];
     if (!data) continue;
-    if (s.kind === 'backup') backups.push(backupOf(data));
+    if (s.kind === 'backup') backups.push(backupOf(data, s.params, entries, s.id));
     if (s.kind === 'migrate' || s.kind === 'backfill') {
       for (const m of (data.applied ?? []) as JsonObject[]) {
         migrations.push({ version: String(m.version), phase: String(m.phase ?? s.params.phase ?? ''), status: state.undone.includes(s.id) ? 'reverted' : 'applied', durationMs: Number(m.durationMs ?? 0) });
@@ -57,14 +57,18 @@ export function runRecordFrom(entries: readonly JournalEntry[], plan: Plan, prob
   return record;
 }
 
-function backupOf(data: JsonObject): RunRecordBackup {
+/** The backup step's data: fileBytes on disk (compressed), sourceBytes uncompressed. */
+function backupOf(data: JsonObject, params: JsonObject, entries: readonly JournalEntry[], stepId: string): RunRecordBackup {
+  const method = (params.method as { kind?: string; argv?: string[] } | undefined);
+  const finished = entries.find((e) => e.type === 'step-finished' && e.stepId === stepId);
+  const summary = finished?.type === 'step-finished' && finished.result.kind === 'done' ? finished.result.summary ?? '' : '';
   const backup: RunRecordBackup = {
-    method: String(data.method ?? 'unknown'),
-    sizeBytes: Number(data.sizeBytes ?? 0),
+    method: method?.kind === 'command' ? `command: ${(method.argv ?? []).join(' ')}` : String(data.format ?? 'native'),
+    sizeBytes: Number(data.sourceBytes ?? data.fileBytes ?? 0),
     verified: data.verified === true,
-    detail: String(data.detail ?? ''),
+    detail: summary,
   };
   if (typeof data.path === 'string') backup.path = data.path;
-  if (typeof data.compressedBytes === 'number') backup.compressedBytes = data.compressedBytes;
+  if (typeof data.fileBytes === 'number') backup.compressedBytes = data.fileBytes;
   return backup;
 }

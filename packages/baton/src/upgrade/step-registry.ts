@@ -1,8 +1,16 @@
 import type { StepRegistry } from '../engine/step.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { kubeStepKinds } from '../strategies/steps/index.js';
+import { createDbStepKinds } from '../db/steps/index.js';
+import { gateStepKind } from '../gates/index.js';
 
 /** Every step kind a plan may contain, bound to the cluster client. */
 export function stepRegistry(kube: KubeClient): StepRegistry {
-  return { ...kubeStepKinds(kube) };
+  const resolveSecret = async (ref: { namespace: string; name: string; key: string }): Promise<string> => {
+    const secret = await kube.get<{ apiVersion: string; kind: string; metadata: { name: string }; data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', name: ref.name, namespace: ref.namespace });
+    const value = secret?.data?.[ref.key];
+    if (value === undefined) throw new Error(`Secret ${ref.namespace}/${ref.name} has no key ${ref.key}`);
+    return Buffer.from(value, 'base64').toString('utf8');
+  };
+  return { ...kubeStepKinds(kube), ...createDbStepKinds({ resolveSecret }), gate: gateStepKind };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +20,7 @@ import { stepRegistry } from '../../upgrade/step-registry.js';
 import { summarize } from '../../report/summarize.js';
 import { progressPrinter } from '../progress.js';
 import { finishWith } from './outcome.js';
+import { startDemoKubesim } from './demo-kubesim.js';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../demo');
 
@@ -42,18 +43,19 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   const cleanups: Array<() => Promise<void>> = [async () => rm(work, { recursive: true, force: true })];
   const cleanup = async (): Promise<void> => { for (const c of cleanups.reverse()) await c().catch(() => undefined); };
   try {
+    // PostgreSQL refuses to run as root; as root it runs as user postgres, which must be able to
+    // enter the work folder (mkdtemp makes it 0700).
+    await chmod(work, 0o711);
     say('starting embedded PostgreSQL...');
     const pg = await startEmbeddedPostgres({ dataDir: join(work, 'pg', 'data') });
     cleanups.push(() => pg.stop());
 
     say('starting kubesim (API server, controllers, a node whose pods are local processes, Service and ingress proxies)...');
-    const { startCluster } = await import('@baton/kubesim');
     const appDir = demoAppDir();
-    const cluster = await startCluster({ images: join(appDir, 'images.yaml'), propagationDelayMs: 1000 });
-    if (!options.keep) cleanups.push(() => cluster.stop());
-    const kubeconfigPath = join(options.keep ? stateDir : work, 'kubeconfig');
+    const kubeconfigPath = join(work, 'kubeconfig');
     await mkdir(dirname(kubeconfigPath), { recursive: true });
-    await writeFile(kubeconfigPath, cluster.kubeconfig, { mode: 0o600 });
+    const cluster = await startDemoKubesim({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 });
+    cleanups.push(() => cluster.stop());
     const kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
 
     // The release that is live before the upgrade: schema 0001 and demo-app v1.
@@ -70,6 +72,11 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     for (const file of ['config.yaml', 'service.yaml', 'deployment.yaml']) {
       for (const doc of parseAllDocuments(await readFile(join(manifestsDir, file), 'utf8'))) {
         const object = doc.toJS() as KubeObject;
+        if (object.kind === 'Deployment') {
+          // As baton would have deployed it: the release name travels in BATON_RELEASE (and so in
+          // the app's database application_name, which contract migrations wait on).
+          for (const c of (object as unknown as DeploymentLike).spec.template.spec.containers) c.env = [...(c.env ?? []), { name: 'BATON_RELEASE', value: 'v1' }];
+        }
         const applied = await kube.apply<KubeObject>({ ...object, metadata: { ...object.metadata, namespace: 'default' } }, { force: true });
         if (object.kind === 'Deployment') {
           const verdict = await waitForRollout(kube, applied as DeploymentLike, 'demo/app:v1', { timeoutMs: 120_000, signal: io.signal });
@@ -83,27 +90,24 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     await writeFile(specPath, demoSpec({ strategy: options.strategy as string, image: target, rps: Number(options.rps), migrationsDir: join(appDir, 'migrations'), bad: Boolean(options.badVersion) }));
     say(`\nupgrading demo-app v1 -> ${target} (${options.strategy as string}) under ${String(options.rps)} req/s of probe traffic, 3 streams, 2 SSE, 1 WebSocket, 5 writes/s...\n`);
 
-    const env = { ...io.env, BATON_DEMO_DATABASE_URL: pg.url };
-    process.env.BATON_DEMO_DATABASE_URL = pg.url; // db steps resolve the URL from the environment
-    const prepared = await prepare({ specPath, kube });
+    process.env.BATON_DEMO_DATABASE_URL = pg.url; // db steps resolve {env: BATON_DEMO_DATABASE_URL} at run time
+    const prepared = await prepare({ specPath, kube, env: { ...io.env, BATON_DEMO_DATABASE_URL: pg.url } });
     const result = await runUpgrade({
       prepared,
       stateDir,
       engine: { journal: new FileJournal({ dir: stateDir }), lock: new LeaseLock(kube), registry: stepRegistry(kube), signal: io.signal, onEvent: progressPrinter(io, { quiet: json }) },
       onNotice: say,
     });
-    void env;
     const summary = await summarize(JSON.parse(await readFile(result.files.record, 'utf8')));
     if (json) printJson(io, { outcome: result.outcome, summary, files: result.files });
     else {
       io.stdout.write(`\n${await readFile(result.files.markdown, 'utf8')}\n`);
       io.stdout.write(`Report: ${result.files.markdown}\n        ${result.files.html}\n`);
-      if (options.keep) io.stdout.write(`\nThe cluster keeps running: kubectl --kubeconfig ${kubeconfigPath} get pods\n`);
     }
     const code = finishWith({ ...io, stdout: { write: () => true } }, result.outcome, json);
     return code;
   } finally {
-    if (!options.keep) await cleanup();
+    await cleanup();
   }
 }
 
@@ -125,6 +129,7 @@ probe:
   sse: { count: 2, path: /events }
   websockets: { count: 1, path: /ws }
   writes: { path: /users, rps: 5 }
+  analysis: { seconds: 5, maxErrorRate: 0 }
 verify:
   - name: migrate-status
     exec: { release: new, command: [demo-admin, migrate-status] }
