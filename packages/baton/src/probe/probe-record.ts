@@ -22,7 +22,8 @@ export interface ProbeRecord {
   requests: RequestTotals;
   /** Individual failed requests, the first `cap` of them; `count` is the full number. */
   failures: { count: number; cap: number; kept: RequestFailure[] };
-  downtime: { totalMs: number; windows: DowntimeWindow[] };
+  /** `totalMs` and `count` cover every window; `windows` keeps the first `cap` of them. */
+  downtime: { totalMs: number; count: number; cap: number; windows: DowntimeWindow[] };
   /** One entry per bucket of `config.bucketMs`, in time order (empty buckets included). */
   buckets: TimeBucket[];
   streams: StreamTotals | null;

@@ -19,7 +19,7 @@ describe('probe against real local servers', () => {
       req.resume();
     });
     try {
-      const probe = await startProbe({ url: server.url, rps: 100, freshConnectionShare: 0.2 });
+      const probe = await startProbe({ url: server.url, rps: 100, freshConnectionShare: 0.2, failureCap: 5 });
       await sleep(1_000);
       const record = await probe.stop();
       assert.ok(record.requests.total >= 90, `open loop kept its rate (${record.requests.total})`);
@@ -29,6 +29,12 @@ describe('probe against real local servers', () => {
       assert.equal(record.requests.byStatus['500'], answered500);
       assert.equal(record.requests.byStatus['200'], received - answered500);
       assert.equal(record.failures.count, answered500);
+      assert.equal(record.failures.kept.length, 5, 'individual failures are capped, the count is not');
+      // Each 500 is followed by successes: one short window per failure, capped in the record.
+      assert.ok(record.downtime.count > 5 && record.downtime.windows.length === 5, JSON.stringify(record.downtime).slice(0, 200));
+      // Each failure counts until the next success (~one request interval): about a quarter of the run.
+      const share = record.downtime.totalMs / (record.stoppedAt - record.startedAt);
+      assert.ok(share > 0.1 && share < 0.45, `downtime share ${share}`);
       assert.equal(record.requests.fresh, Math.floor(received * 0.2));
       assert.deepEqual(record.requests.byVersion, { v1: received });
       assert.equal(probe.stats().failed, answered500);

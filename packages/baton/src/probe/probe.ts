@@ -126,7 +126,7 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
           config: { rps, freshConnectionShare: share, timeoutMs, versionHeader, bucketMs, noSuccessThresholdMs },
           requests: log.totals(),
           failures: log.failures.toJSON(),
-          downtime: log.downtime({ noSuccessThresholdMs, stoppedAt }),
+          downtime: log.downtime({ noSuccessThresholdMs, stoppedAt, cap }),
           buckets: log.buckets(startedAt, stoppedAt, bucketMs),
           streams: streams?.record() ?? null,
           sse: sse?.tally.record() ?? null,

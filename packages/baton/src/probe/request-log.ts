@@ -2,7 +2,7 @@ import type { ProbeStats } from '../engine/step.js';
 import { CappedList } from './capped-list.js';
 import { computeDowntime, totalDowntimeMs } from './downtime.js';
 import { percentileOfSorted, round } from './percentile.js';
-import type { FailureReason, RequestFailure, RequestTotals, TimeBucket } from './probe-record.js';
+import type { FailureReason, ProbeRecord, RequestFailure, RequestTotals, TimeBucket } from './probe-record.js';
 
 /** One finished request. */
 export interface RequestSample {
@@ -118,11 +118,11 @@ export class RequestLog {
     }));
   }
 
-  downtime(options: { noSuccessThresholdMs: number; stoppedAt: number }): { totalMs: number; windows: ReturnType<typeof computeDowntime> } {
+  downtime(options: { noSuccessThresholdMs: number; stoppedAt: number; cap: number }): ProbeRecord['downtime'] {
     const windows = computeDowntime(
       this.samples.map((s) => ({ sentAt: s.sentAt, doneAt: s.doneAt, ok: s.failure === undefined })),
       options,
     ).map((w) => ({ ...w, start: round(w.start), end: round(w.end) }));
-    return { totalMs: round(totalDowntimeMs(windows)), windows };
+    return { totalMs: round(totalDowntimeMs(windows)), count: windows.length, cap: options.cap, windows: windows.slice(0, options.cap) };
   }
 }

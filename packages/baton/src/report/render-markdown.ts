@@ -47,8 +47,10 @@ export function renderMarkdown(r: RunRecord): string {
     out.push(`Answered by version: ${Object.entries(q.byVersion).map(([v, n]) => `${v} ${n}`).join(', ') || 'none'}.`, '');
     const reasons = Object.entries(q.byReason).filter(([, n]) => n > 0);
     out.push(`Failures: ${q.failed}${reasons.length > 0 ? ` (${reasons.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}.`, '');
-    if (p.downtime.windows.length > 0) {
-      out.push(...table(['Downtime window', 'Length', 'Failed requests', 'Kind'], p.downtime.windows.map((w) => [isoTime(w.start), formatSeconds(w.end - w.start), String(w.failed), w.kind])), '');
+    if (p.downtime.count > 0) {
+      const shown = p.downtime.windows.slice(0, 20);
+      out.push(`Downtime windows: ${p.downtime.count}${shown.length < p.downtime.count ? ` (first ${shown.length} shown)` : ''}.`, '');
+      out.push(...table(['Downtime window', 'Length', 'Failed requests', 'Kind'], shown.map((w) => [isoTime(w.start), `${Math.round(w.end - w.start)} ms`, String(w.failed), w.kind])), '');
     }
     if (p.streams) out.push(`Streams (\`${p.streams.path}\`, ${p.streams.target} kept open): ${p.streams.started} started, ${p.streams.completed} completed, ${p.streams.cut} cut, ${p.streams.startFailed} failed to start; ${p.streams.bytesReceived} of ${p.streams.bytesExpected} bytes received.`, '');
     for (const [name, c] of [['SSE', p.sse], ['WebSocket', p.websockets]] as const) {

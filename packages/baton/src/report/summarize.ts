@@ -37,7 +37,7 @@ export function summarize(r: RunRecord): RunSummary {
 
   rows.push(
     p
-      ? { metric: 'downtime', label: 'Downtime', value: `${formatSeconds(p.downtime.totalMs)} (${p.downtime.windows.length} window${p.downtime.windows.length === 1 ? '' : 's'})`, measured: true, raw: p.downtime.totalMs }
+      ? { metric: 'downtime', label: 'Downtime', value: `${formatSeconds(p.downtime.totalMs)} (${p.downtime.count} window${p.downtime.count === 1 ? '' : 's'})`, measured: true, raw: p.downtime.totalMs }
       : notMeasured('downtime', 'Downtime'),
   );
 
