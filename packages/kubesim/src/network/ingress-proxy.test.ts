@@ -152,6 +152,23 @@ describe('IngressProxy', { timeout: 60_000 }, () => {
     assert.ok((s.chunks[0]?.at ?? 1e9) < 500, 'the first chunk arrives long before the stream ends (no buffering)');
   });
 
+  it('streams request bodies (a 4 MiB upload) to the backend and back', async () => {
+    const payload = Buffer.alloc(4 * 1024 * 1024, 'abcdefgh');
+    const echoed = await new Promise<Buffer>((resolve, reject) => {
+      const req = http.request(`${base}/echo-body`, { method: 'POST', headers: { host: 'shop.test' }, agent: false }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve(Buffer.concat(parts)));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+      req.end(payload);
+    });
+    assert.equal(echoed.length, payload.length);
+    assert.ok(echoed.equals(payload));
+  });
+
   it('passes a Server-Sent Events stream event by event', async () => {
     const s = await readStream(`${base}/sse?events=5&intervalMs=150`, 'shop.test');
     const events = s.chunks.map((c) => c.text).join('').split('\n\n').filter(Boolean);

@@ -24,7 +24,7 @@ export interface VersionApp {
  * A tiny backend for proxy tests: every answer names its version and pod (headers x-version,
  * x-pod and a JSON body), so a client can tell which backend served it.
  * Routes: / ; /stream?chunks=N&intervalMs=M (chunked); /sse?events=N&intervalMs=M;
- * /slow?ms=M ; /echo-headers ; WebSocket upgrade on any path echoes messages.
+ * /slow?ms=M ; /echo-headers ; /echo-body (streams the request body back) ; WebSocket upgrade on any path echoes messages.
  */
 export async function startVersionApp(options: VersionAppOptions): Promise<VersionApp> {
   const sockets = new Set<net.Socket>();
@@ -47,6 +47,12 @@ export async function startVersionApp(options: VersionAppOptions): Promise<Versi
         }
       }, num('intervalMs', 20));
       res.on('close', () => clearInterval(timer));
+      return;
+    }
+    if (url.pathname === '/echo-body') {
+      // Streams the request body back as it arrives (uploads and full-duplex bodies).
+      res.writeHead(200, { ...ident, 'content-type': 'application/octet-stream' });
+      req.pipe(res);
       return;
     }
     const body = url.pathname === '/echo-headers' ? { headers: req.headers } : { version: options.version, pod: options.pod };
