@@ -9,7 +9,9 @@ import { readinessProbeMissing } from './manifest/readiness-probe-missing.js';
 import { recreateStrategy } from './manifest/recreate-strategy.js';
 import { resourceRequestsMissing } from './manifest/resource-requests-missing.js';
 import { rollingUpdateCapacity } from './manifest/rolling-update-capacity.js';
+import { serviceSelectorUnmatched } from './manifest/service-selector-unmatched.js';
 import { singleReplica } from './manifest/single-replica.js';
+import { workloadSelectorMismatch } from './manifest/workload-selector-mismatch.js';
 
 /** Every manifest rule by id (the seed's zero-downtime checklist). One file and one entry per rule. */
 export const manifestRules = {
@@ -24,6 +26,8 @@ export const manifestRules = {
   'liveness-equals-readiness': livenessEqualsReadiness,
   'single-replica': singleReplica,
   'resource-requests-missing': resourceRequestsMissing,
+  'workload-selector-mismatch': workloadSelectorMismatch,
+  'service-selector-unmatched': serviceSelectorUnmatched,
 } satisfies Record<string, ManifestRule>;
 
 export type ManifestRuleId = keyof typeof manifestRules;
