@@ -93,6 +93,10 @@ test('allow= silences a rule for the file, but never phase-mismatch', { timeout:
   const ids = analyzeMigration(sql, { dialect: 'postgres' }).findings.map((f) => f.ruleId);
   assert.ok(!ids.includes('create-index-concurrently'));
   assert.ok(ids.includes('phase-mismatch'));
+  const headerMessages = analyzeMigration(sql, { dialect: 'postgres' }).findings.filter((f) => f.ruleId === 'migration-header').map((f) => f.message);
+  assert.deepEqual(headerMessages, ['allow=phase-mismatch: phase-mismatch cannot be silenced']);
+  const typo = analyzeMigration('-- baton: allow=create-index-concurrent\nCREATE INDEX i ON t (a);', { dialect: 'postgres' }).findings.map((f) => `${f.ruleId}: ${f.message.split(':')[0]}`);
+  assert.deepEqual(typo, ['migration-header: allow=create-index-concurrent', 'create-index-concurrently: creates index i on t without CONCURRENTLY']);
 });
 
 test('bad headers are error findings, as the migration runner would refuse them', { timeout: 30_000 }, () => {

@@ -41,12 +41,19 @@ export function lintMigration(sql: string, options: { dialect: SqlDialect; file?
   if (source.down !== undefined) dialect.parse(source.down.sql, { ...fileOption, lineOffset: source.down.lineOffset });
   const context: MigrationContext = { dialect: options.dialect, source, operations, analyzedPhase: classifyOperations(operations), earlier: options.earlier ?? [] };
 
-  const allowed = new Set((source.headers.get('allow')?.value ?? '').split(',').filter((id) => !unsuppressible.has(id)));
-  const findings: Finding[] = source.headerProblems.map((problem) => ({
+  const allowHeader = source.headers.get('allow');
+  const allowed = new Set((allowHeader?.value ?? '').split(',').filter((id) => id !== ''));
+  const problems = [...source.headerProblems];
+  for (const id of allowed) {
+    // A typo in allow= would otherwise silence nothing, silently.
+    if (unsuppressible.has(id)) problems.push({ message: `allow=${id}: ${id} cannot be silenced`, location: allowHeader?.location ?? { line: 1, column: 1 } });
+    else if (!(id in migrationRules)) problems.push({ message: `allow=${id}: no migration rule has that id`, location: allowHeader?.location ?? { line: 1, column: 1 } });
+  }
+  const findings: Finding[] = problems.map((problem) => ({
     ruleId: 'migration-header',
     severity: 'error',
     message: problem.message,
-    hint: 'Header lines look like "-- baton: phase=expand" (phase is expand, backfill or contract).',
+    hint: 'Header lines look like "-- baton: phase=expand" (keys: phase, timeout, table, key, batch, allow; allow= takes rule ids from docs/check.md).',
     ...fileOption,
     line: problem.location.line,
     column: problem.location.column,
@@ -55,7 +62,7 @@ export function lintMigration(sql: string, options: { dialect: SqlDialect; file?
     findings.push({ ruleId: 'migration-empty', severity: 'error', message: 'the migration has no SQL to apply', hint: 'Add the up SQL after the header, or delete the file.', ...fileOption, line: 1, column: 1 });
   }
   for (const [ruleId, rule] of Object.entries(migrationRules) as [string, MigrationRule][]) {
-    if (!rule.dialects.includes(options.dialect) || allowed.has(ruleId)) continue;
+    if (!rule.dialects.includes(options.dialect) || (allowed.has(ruleId) && !unsuppressible.has(ruleId))) continue;
     for (const hit of rule.check(context)) {
       findings.push({ ruleId, severity: hit.severity ?? rule.severity, message: hit.message, hint: hit.hint, ...fileOption, line: hit.location.line, column: hit.location.column });
     }
