@@ -2,7 +2,9 @@ import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node'
 import type { Controller, ControllerContext } from './controller-context.js';
 import { DeploymentSync } from './deployment-sync.js';
 import { checkPausedConditions, isScalingEvent, rolloutRecreate, rolloutRolling, syncScaling } from './deployment-strategies.js';
+import { claim } from './adoption.js';
 import { EventRecorder } from './event-recorder.js';
+import { selectorMatches } from './label-selector.js';
 import { controllerRefOf, keyOf, splitKey } from './pod-util.js';
 import { describeError } from './kube-clients.js';
 import { WorkQueue } from './work-queue.js';
@@ -50,7 +52,14 @@ export class DeploymentController implements Controller {
 
   private enqueueOwner(rs: V1ReplicaSet): void {
     const ref = controllerRefOf(rs);
-    if (ref?.kind === 'Deployment') this.queue.add(`${rs.metadata?.namespace ?? ''}/${ref.name}`);
+    if (ref?.kind === 'Deployment') {
+      this.queue.add(`${rs.metadata?.namespace ?? ''}/${ref.name}`);
+    } else if (!ref) {
+      // An orphan: every Deployment that selects it may adopt it.
+      for (const d of this.ctx.informers.deployments.list(rs.metadata?.namespace)) {
+        if (selectorMatches(d.spec?.selector, rs.metadata?.labels)) this.queue.add(keyOf(d));
+      }
+    }
   }
 
   private async sync(key: string): Promise<void> {
@@ -65,7 +74,15 @@ export class DeploymentController implements Controller {
       return;
     }
     const uid = d.metadata?.uid;
-    const rsList = this.ctx.informers.replicaSets.list(namespace).filter((rs) => controllerRefOf(rs)?.uid === uid).map((rs) => structuredClone(rs));
+    const apps = this.ctx.clients.apps;
+    const claimed = await claim<V1ReplicaSet>({
+      owner: { apiVersion: 'apps/v1', kind: 'Deployment', name, uid: uid!, controller: true, blockOwnerDeletion: true },
+      ownerDeleting: !!d.metadata?.deletionTimestamp,
+      candidates: this.ctx.informers.replicaSets.list(namespace),
+      matches: (rs) => selectorMatches(selector, rs.metadata?.labels),
+      replace: (rs) => apps.replaceNamespacedReplicaSet({ name: rs.metadata!.name!, namespace, body: rs }),
+    });
+    const rsList = claimed.map((rs) => structuredClone(rs));
     const rsUids = new Set(rsList.map((rs) => rs.metadata?.uid));
     const podsByRS = new Map<string, V1Pod[]>();
     for (const pod of this.ctx.informers.pods.list(namespace)) {

@@ -136,7 +136,16 @@ test('delete with each --cascade', { timeout: 60_000 }, async () => {
     return (await k(['get', 'deployment', 'orphan'])).code !== 0 ? r : undefined;
   });
   assert.equal(left.stdout.trim(), '', 'ReplicaSet kept, without its owner');
-  assert.notEqual((await k(['get', 'rs', '-l', 'app=orphan', '-o', 'name'])).stdout.trim(), '');
+  const orphanRs = (await k(['get', 'rs', '-l', 'app=orphan', '-o', 'name'])).stdout.trim();
+  assert.notEqual(orphanRs, '');
+  // Re-creating the Deployment adopts the orphaned ReplicaSet instead of starting a new one.
+  assert.equal((await k(['apply', '-f', '-'], { input: manifest('orphan', 'app:v1') })).code, 0);
+  const adopted = await waitFor('adoption', async () => {
+    const r = await k(['get', 'rs', '-l', 'app=orphan', '-o', 'jsonpath={.items[*].metadata.ownerReferences[0].kind}']);
+    return r.stdout.trim() === 'Deployment' ? r : undefined;
+  });
+  assert.ok(adopted);
+  assert.equal((await k(['get', 'rs', '-l', 'app=orphan', '-o', 'name'])).stdout.trim(), orphanRs, 'the same ReplicaSet, no new one');
 
   await mk('bg');
   const b = await k(['delete', 'deployment', 'bg', '--cascade=background']);

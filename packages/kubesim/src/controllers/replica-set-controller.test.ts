@@ -61,3 +61,24 @@ test('scale down deletes not-ready pods before ready ones', { timeout: 30_000 },
   const live = (await pods('mixed')).filter((p) => !p.metadata?.deletionTimestamp);
   assert.deepEqual(live.map((p) => p.spec?.containers?.[0]?.image), ['app:v1', 'app:v1'], 'the ready pods stayed');
 });
+
+test('a pod whose labels stop matching is released and replaced; a matching orphan is adopted', { timeout: 30_000 }, async () => {
+  await c.clients.apps.createNamespacedReplicaSet({ namespace: NS, body: rs('claim', 2) });
+  await waitFor('2 ready', async () => (await readRS('claim')).status?.readyReplicas === 2);
+  const [victim] = await pods('claim');
+  victim!.metadata!.labels = { debug: 'yes' };
+  await c.clients.core.replaceNamespacedPod({ name: victim!.metadata!.name!, namespace: NS, body: victim! });
+  const released = await waitFor('released', async () => {
+    const p = await c.clients.core.readNamespacedPod({ name: victim!.metadata!.name!, namespace: NS });
+    return (p.metadata?.ownerReferences ?? []).length === 0 ? p : undefined;
+  });
+  assert.equal(released.metadata?.deletionTimestamp, undefined, 'released, not deleted');
+  await waitFor('replacement', async () => (await pods('claim')).length === 2);
+  // Give it its label back: now the ReplicaSet has 3 and adopts, then deletes one.
+  const back = await c.clients.core.readNamespacedPod({ name: victim!.metadata!.name!, namespace: NS });
+  back.metadata!.labels = { rs: 'claim' };
+  await c.clients.core.replaceNamespacedPod({ name: back.metadata!.name!, namespace: NS, body: back });
+  await waitFor('back to 2 live pods', async () => (await pods('claim')).filter((p) => !p.metadata?.deletionTimestamp).length === 2);
+  const live = (await pods('claim')).filter((p) => !p.metadata?.deletionTimestamp);
+  assert.ok(live.every((p) => p.metadata?.ownerReferences?.[0]?.name === 'claim'));
+});

@@ -1,5 +1,6 @@
 import type { V1OwnerReference, V1Pod, V1ReplicaSet, V1ReplicaSetCondition, V1ReplicaSetStatus } from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { claim } from './adoption.js';
 import { EventRecorder } from './event-recorder.js';
 import { Expectations } from './expectations.js';
 import { describeError, isConflict, isNotFound } from './kube-clients.js';
@@ -37,14 +38,14 @@ export class ReplicaSetController implements Controller {
     });
     pods.on('add', (pod) => {
       const owner = this.ownerKey(pod);
-      if (!owner) return;
+      if (!owner) return this.enqueueAdopters(pod);
       if (pod.metadata?.deletionTimestamp) this.expectations.deletionObserved(owner, keyOf(pod));
       else this.expectations.creationObserved(owner);
       this.queue.add(owner);
     });
     pods.on('update', (pod) => {
       const owner = this.ownerKey(pod);
-      if (!owner) return;
+      if (!owner) return this.enqueueAdopters(pod);
       // A pod with a deletionTimestamp counts as deleted for expectations, as in Kubernetes.
       if (pod.metadata?.deletionTimestamp) this.expectations.deletionObserved(owner, keyOf(pod));
       this.queue.add(owner);
@@ -63,6 +64,14 @@ export class ReplicaSetController implements Controller {
 
   stop(): Promise<void> {
     return this.queue.stop();
+  }
+
+  /** An orphan pod: ReplicaSets that select it may adopt it. */
+  private enqueueAdopters(pod: V1Pod): void {
+    if (controllerRefOf(pod) || !isPodActive(pod)) return;
+    for (const rs of this.ctx.informers.replicaSets.list(pod.metadata?.namespace)) {
+      if (selectorMatches(rs.spec?.selector, pod.metadata?.labels)) this.queue.add(keyOf(rs));
+    }
   }
 
   private ownerKey(pod: V1Pod): string | undefined {
@@ -84,7 +93,14 @@ export class ReplicaSetController implements Controller {
       return;
     }
     const needsSync = this.expectations.satisfied(key);
-    const active = this.ownedPods(cached).filter(isPodActive);
+    const core = this.ctx.clients.core;
+    const active = await claim<V1Pod>({
+      owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid: cached.metadata!.uid!, controller: true, blockOwnerDeletion: true },
+      ownerDeleting: !!cached.metadata?.deletionTimestamp,
+      candidates: this.ctx.informers.pods.list(namespace).filter(isPodActive),
+      matches: (p) => selectorMatches(cached.spec?.selector, p.metadata?.labels),
+      replace: (p) => core.replaceNamespacedPod({ name: p.metadata!.name!, namespace, body: p }),
+    });
     let manageError: unknown;
     if (needsSync && !cached.metadata?.deletionTimestamp) {
       try {

@@ -1,0 +1,45 @@
+import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import { isConflict, isNotFound } from './kube-clients.js';
+
+interface Owned { metadata?: V1ObjectMeta }
+
+export interface ClaimOptions<T extends Owned> {
+  owner: V1OwnerReference;
+  ownerDeleting: boolean;
+  candidates: readonly T[];
+  matches: (obj: T) => boolean;
+  /** Writes the object with its new ownerReferences (a PUT with the cached resourceVersion). */
+  replace: (obj: T) => Promise<T>;
+}
+
+/**
+ * ControllerRefManager's claim: keep the children we control that still match, adopt matching
+ * orphans (controller ownerReference added), release children whose labels stopped matching
+ * (ownerReference removed, the way `kubectl label pod x app-` takes a pod out for debugging).
+ * An owner being deleted adopts nothing. A child that changed or vanished meanwhile is skipped;
+ * its watch event brings the owner back.
+ */
+export async function claim<T extends Owned>(o: ClaimOptions<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (const child of o.candidates) {
+    const refs = child.metadata?.ownerReferences ?? [];
+    const ctrl = refs.find((r) => r.controller === true);
+    try {
+      if (ctrl) {
+        if (ctrl.uid !== o.owner.uid) continue;
+        if (o.matches(child)) {
+          out.push(child);
+        } else if (!o.ownerDeleting && !child.metadata?.deletionTimestamp) {
+          await o.replace({ ...child, metadata: { ...child.metadata, ownerReferences: refs.filter((r) => r.uid !== o.owner.uid) } });
+        }
+        continue;
+      }
+      if (o.ownerDeleting || child.metadata?.deletionTimestamp || !o.matches(child)) continue;
+      const adopted = await o.replace({ ...child, metadata: { ...child.metadata, ownerReferences: [...refs, o.owner] } });
+      out.push(adopted);
+    } catch (err) {
+      if (!isConflict(err) && !isNotFound(err)) throw err;
+    }
+  }
+  return out;
+}
