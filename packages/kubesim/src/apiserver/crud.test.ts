@@ -146,6 +146,21 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
     assert.equal(missingNs.body.message, 'namespaces "nowhere" not found');
   });
 
+  it('drops unknown fields with a warning, and rejects them under fieldValidation=Strict', async () => {
+    const body = deployment('unknown');
+    body.spec.replica = 3;
+    body.spec.template.spec.containers[0].imagePolicy = 'Always';
+    const strict = await c.req('POST', '/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict', body);
+    assert.equal(strict.status, 400);
+    assert.equal(strict.body.message, 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagePolicy", unknown field "spec.replica"');
+    const r = await fetch(`${c.server.url}/apis/apps/v1/namespaces/default/deployments`, {
+      method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${c.server.token}`, 'content-type': 'application/json' } });
+    assert.equal(r.status, 201);
+    assert.match(r.headers.get('warning') ?? '', /299 - "unknown field \\"spec.replica\\""/);
+    const stored = await r.json() as { spec: Record<string, unknown> };
+    assert.equal(stored.spec['replica'], undefined);
+  });
+
   it('filters lists by label and field selectors', async () => {
     for (const [name, labels] of [['l1', { tier: 'web', env: 'prod' }], ['l2', { tier: 'db', env: 'prod' }], ['l3', { tier: 'web' }]] as const) {
       await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name, labels: { ...labels } } } });

@@ -158,6 +158,9 @@ describe('apiserver with the real kubectl', { timeout: 90_000 }, () => {
     await writeFile(join(dir, 'invalid.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n');
     const invalid = await kubectl(['apply', '-f', join(dir, 'invalid.yaml')]);
     assert.match(invalid.stderr, /The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    await writeFile(join(dir, 'typo.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\ndatta:\n  a: b\n');
+    const typo = await kubectl(['apply', '-f', join(dir, 'typo.yaml')]);
+    assert.match(typo.stderr, /strict decoding error: unknown field "datta"/);
     const missing = await kubectl(['get', 'deploy', 'nope']);
     assert.equal(missing.stderr, 'Error from server (NotFound): deployments.apps "nope" not found\n');
   });

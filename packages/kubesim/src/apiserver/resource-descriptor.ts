@@ -1,4 +1,5 @@
 import type { StatusCause } from './api-error.js';
+import type { FieldSchema } from './resources/field-schemas.js';
 import type { KubeObject } from './types.js';
 
 /** Everything defaulting/validation hooks may need from the server without reaching into it. */
@@ -57,6 +58,8 @@ export interface ResourceDescriptor {
   gracePeriod?(obj: KubeObject, requested: number | undefined): number;
   /** Deletion marks the object Terminating and a controller finishes it (Namespace). */
   terminating?: boolean;
+  /** Declared fields (built-in kinds): unknown ones are dropped, or rejected under fieldValidation=Strict. */
+  fields?: FieldSchema;
   /** True for CRD-backed kinds: no strategic merge patch. */
   custom?: boolean;
   /** A CRD version's openAPIV3Schema: custom resources are validated and pruned against it. */

@@ -13,6 +13,7 @@ import { matchesFields, matchesSelector, parseFieldSelector, parseLabelSelector 
 import type { ObjectStore } from './store/object-store.js';
 import type { DeleteOptions, ResourceStorage } from './store/resource-storage.js';
 import { toTable, wantsTable } from './table.js';
+import { pruneUnknownFields } from './resources/field-schemas.js';
 import { isObject, type KubeObject } from './types.js';
 import { serveWatch } from './watch-handler.js';
 import { bindPod, evictPod, readScale, writeScale } from './subresources.js';
@@ -87,6 +88,21 @@ function listObjects(ctx: HandlerContext, d: ResourceDescriptor, ns: string | un
     .map((o) => ctx.storage.view(d, o));
 }
 
+/**
+ * Unknown fields of built-in kinds: dropped and reported in Warning headers (the default, "Warn"),
+ * dropped silently ("Ignore"), or a 400 ("Strict"), as the real server's fieldValidation.
+ */
+function checkFields(d: ResourceDescriptor, obj: KubeObject, q: URLSearchParams, res: ServerResponse): void {
+  if (!d.fields) return;
+  const unknown = pruneUnknownFields(obj, d.fields);
+  if (unknown.length === 0) return;
+  const mode = q.get('fieldValidation') ?? 'Warn';
+  if (mode === 'Strict') {
+    throw errors.badRequest(`${d.kind} in version "${d.version}" cannot be handled as a ${d.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
+  }
+  if (mode !== 'Ignore') res.setHeader('Warning', unknown.map((u) => `299 - "unknown field \\"${u}\\""`));
+}
+
 function listKind(d: ResourceDescriptor): string { return `${d.kind}List`; }
 
 /** GET of a collection: list (with limit/continue over a stable name order) or Table. */
@@ -138,6 +154,7 @@ async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerCont
       throw errors.badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
     }
     applied.metadata.name = name;
+    checkFields(d, applied, q, res);
     const live = ctx.store.get(storageKey(d), d.namespaced ? ns : undefined, name);
     const result = serverSideApply({ d, live: live ? ctx.storage.view(d, live) : undefined, applied, manager, force: truthy(q.get('force')), now: ctx.now() });
     const mgr: FieldManager = { name: manager, operation: 'Apply' };
@@ -156,6 +173,7 @@ async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerCont
     return;
   }
   const patched = asObject(apply(live));
+  checkFields(d, patched, q, res);
   const sub = t.subresource === 'status' ? 'status' as const : '';
   if (sub) mgr.subresource = 'status';
   respond(req, res, ctx, d, 200, ctx.storage.update(d, ns, name, patched, { dryRun, manager: mgr, subresource: sub }), q);
@@ -192,7 +210,9 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       return;
     }
     if (method === 'POST') {
-      respond(req, res, ctx, d, 201, ctx.storage.create(d, ns, asObject(await bodyOf(req)), { dryRun, manager: mgr() }), q);
+      const body = asObject(await bodyOf(req));
+      checkFields(d, body, q, res);
+      respond(req, res, ctx, d, 201, ctx.storage.create(d, ns, body, { dryRun, manager: mgr() }), q);
       return;
     }
     if (method === 'DELETE') {
@@ -211,10 +231,13 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       respond(req, res, ctx, d, 200, ctx.storage.get(d, ns, name), q); return;
     case 'GET scale':
       sendJson(res, 200, readScale(d, ctx.storage.view(d, ctx.storage.get(d, ns, name)))); return;
-    case 'PUT ': case 'PUT status':
-      respond(req, res, ctx, d, 200, ctx.storage.update(d, ns, name, asObject(await bodyOf(req)),
+    case 'PUT ': case 'PUT status': {
+      const body = asObject(await bodyOf(req));
+      checkFields(d, body, q, res);
+      respond(req, res, ctx, d, 200, ctx.storage.update(d, ns, name, body,
         { dryRun, manager: mgr(sub), subresource: sub === 'status' ? 'status' : '' }), q);
       return;
+    }
     case 'PUT scale': {
       const live = ctx.storage.view(d, ctx.storage.get(d, ns, name));
       sendJson(res, 200, readScale(d, writeScale(ctx.storage, d, live, asObject(await bodyOf(req)), { dryRun, manager: mgr() })));

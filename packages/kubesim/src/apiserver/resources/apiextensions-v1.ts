@@ -1,5 +1,6 @@
 import type { StatusCause } from '../api-error.js';
 import { fieldErrors } from '../field-errors.js';
+import { schemas } from './field-schemas.js';
 import type { ResourceDescriptor, Subresource } from '../resource-descriptor.js';
 import { isObject, type KubeObject } from '../types.js';
 import { validateName } from './names.js';
@@ -40,7 +41,7 @@ function validateCrd(o: KubeObject, old?: KubeObject): StatusCause[] {
 
 export const customresourcedefinitions: ResourceDescriptor = {
   group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', singular: 'customresourcedefinition',
-  kind: 'CustomResourceDefinition', namespaced: false, shortNames: ['crd', 'crds'], subresources: ['status'],
+  kind: 'CustomResourceDefinition', fields: schemas.CustomResourceDefinition, namespaced: false, shortNames: ['crd', 'crds'], subresources: ['status'],
   generation: true, nameRule: 'subdomain',
   defaults(o) {
     const s = isObject(o['spec']) ? o['spec'] : {};

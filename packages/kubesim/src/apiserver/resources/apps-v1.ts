@@ -1,5 +1,6 @@
 import type { StatusCause } from '../api-error.js';
 import { fieldErrors } from '../field-errors.js';
+import { schemas } from './field-schemas.js';
 import type { ResourceDescriptor } from '../resource-descriptor.js';
 import { isObject, type KubeObject } from '../types.js';
 import { defaultTemplate, selectorString, setDefault, specOf, validateSelectorAndTemplate } from './workload-common.js';
@@ -43,7 +44,7 @@ function validateDeployment(o: KubeObject, old?: KubeObject): StatusCause[] {
 }
 
 export const deployments: ResourceDescriptor = {
-  group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true,
+  group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', fields: schemas.Deployment, namespaced: true,
   shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'], generation: true, nameRule: 'subdomain',
   defaults(o) {
     const s = specOf(o);
@@ -64,7 +65,7 @@ export const deployments: ResourceDescriptor = {
 };
 
 export const replicasets: ResourceDescriptor = {
-  group: 'apps', version: 'v1', resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true,
+  group: 'apps', version: 'v1', resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', fields: schemas.ReplicaSet, namespaced: true,
   shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], generation: true, nameRule: 'subdomain',
   defaults(o) {
     const s = specOf(o);
@@ -76,7 +77,7 @@ export const replicasets: ResourceDescriptor = {
 };
 
 export const controllerrevisions: ResourceDescriptor = {
-  group: 'apps', version: 'v1', resource: 'controllerrevisions', singular: 'controllerrevision', kind: 'ControllerRevision',
+  group: 'apps', version: 'v1', resource: 'controllerrevisions', singular: 'controllerrevision', kind: 'ControllerRevision', fields: schemas.ControllerRevision,
   namespaced: true, subresources: [], nameRule: 'subdomain',
 };
 

@@ -1,4 +1,5 @@
 import { fieldErrors } from '../field-errors.js';
+import { schemas } from './field-schemas.js';
 import type { ResourceDescriptor } from '../resource-descriptor.js';
 import { deepEqual, isObject } from '../types.js';
 import { defaultTemplate, setDefault, specOf, validateSelectorAndTemplate } from './workload-common.js';
@@ -6,7 +7,7 @@ import { defaultTemplate, setDefault, specOf, validateSelectorAndTemplate } from
 type Obj = Record<string, unknown>;
 
 export const jobs: ResourceDescriptor = {
-  group: 'batch', version: 'v1', resource: 'jobs', singular: 'job', kind: 'Job', namespaced: true,
+  group: 'batch', version: 'v1', resource: 'jobs', singular: 'job', kind: 'Job', fields: schemas.Job, namespaced: true,
   categories: ['all'], subresources: ['status'], generation: true, nameRule: 'subdomain',
   // batch/v1 keeps the historical default: deleting a Job without a policy orphans its pods.
   defaultPropagation: 'Orphan',
@@ -48,7 +49,7 @@ export const jobs: ResourceDescriptor = {
 };
 
 export const cronjobs: ResourceDescriptor = {
-  group: 'batch', version: 'v1', resource: 'cronjobs', singular: 'cronjob', kind: 'CronJob', namespaced: true,
+  group: 'batch', version: 'v1', resource: 'cronjobs', singular: 'cronjob', kind: 'CronJob', fields: schemas.CronJob, namespaced: true,
   shortNames: ['cj'], categories: ['all'], subresources: ['status'], generation: true, nameRule: 'subdomain',
   defaults(o) {
     const s = specOf(o);

@@ -1,5 +1,6 @@
 import type { StatusCause } from '../api-error.js';
 import { fieldErrors } from '../field-errors.js';
+import { schemas } from './field-schemas.js';
 import type { ResourceDescriptor } from '../resource-descriptor.js';
 import { deepEqual, isObject, type KubeObject } from '../types.js';
 import { validateName } from './names.js';
@@ -48,7 +49,7 @@ function maskMutablePodSpec(s: unknown): unknown {
 }
 
 export const pods: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', fieldLabels: fieldLabels['pods'], namespaced: true,
+  group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', fields: schemas.Pod, fieldLabels: fieldLabels['pods'], namespaced: true,
   shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'binding', 'eviction'],
   nameRule: 'subdomain',
   gracePeriod(o, requested) {
@@ -81,7 +82,7 @@ export const pods: ResourceDescriptor = {
 };
 
 export const namespaces: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', fieldLabels: fieldLabels['namespaces'], namespaced: false,
+  group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', fields: schemas.Namespace, fieldLabels: fieldLabels['namespaces'], namespaced: false,
   shortNames: ['ns'], subresources: ['status', 'finalize'], nameRule: 'label', terminating: true,
   defaults(o) {
     o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name ?? '' };
@@ -125,7 +126,7 @@ function validateService(o: KubeObject, old?: KubeObject): StatusCause[] {
 }
 
 export const services: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'services', singular: 'service', kind: 'Service', namespaced: true,
+  group: '', version: 'v1', resource: 'services', singular: 'service', kind: 'Service', fields: schemas.Service, namespaced: true,
   shortNames: ['svc'], categories: ['all'], subresources: ['status'], nameRule: 'label1035',
   defaults(o, ctx, old) {
     const s = spec(o);
@@ -165,13 +166,13 @@ function immutableData(o: KubeObject, old: KubeObject | undefined, fields: strin
 }
 
 export const configmaps: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true,
+  group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', fields: schemas.ConfigMap, namespaced: true,
   shortNames: ['cm'], subresources: [], nameRule: 'subdomain',
   validate: (o, old) => immutableData(o, old, ['data', 'binaryData']),
 };
 
 export const secrets: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'secrets', singular: 'secret', kind: 'Secret', fieldLabels: fieldLabels['secrets'], namespaced: true,
+  group: '', version: 'v1', resource: 'secrets', singular: 'secret', kind: 'Secret', fields: schemas.Secret, fieldLabels: fieldLabels['secrets'], namespaced: true,
   subresources: [], nameRule: 'subdomain',
   defaults(o) {
     // stringData is write-only: merged into data (base64) and never stored.
@@ -195,38 +196,38 @@ export const secrets: ResourceDescriptor = {
 };
 
 export const endpoints: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true,
+  group: '', version: 'v1', resource: 'endpoints', singular: 'endpoints', kind: 'Endpoints', fields: schemas.Endpoints, namespaced: true,
   shortNames: ['ep'], subresources: [], nameRule: 'subdomain', allowCreateOnUpdate: true,
 };
 
 export const events: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', fieldLabels: fieldLabels['events'], namespaced: true,
+  group: '', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', fields: schemas.Event, fieldLabels: fieldLabels['events'], namespaced: true,
   shortNames: ['ev'], subresources: [], nameRule: 'subdomain', allowCreateOnUpdate: true,
 };
 
 export const nodes: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', fieldLabels: fieldLabels['nodes'], namespaced: false,
+  group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', fields: schemas.Node, fieldLabels: fieldLabels['nodes'], namespaced: false,
   shortNames: ['no'], subresources: ['status'], nameRule: 'subdomain',
 };
 
 export const serviceaccounts: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount',
+  group: '', version: 'v1', resource: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', fields: schemas.ServiceAccount,
   namespaced: true, shortNames: ['sa'], subresources: [], nameRule: 'subdomain',
 };
 
 export const resourcequotas: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'resourcequotas', singular: 'resourcequota', kind: 'ResourceQuota',
+  group: '', version: 'v1', resource: 'resourcequotas', singular: 'resourcequota', kind: 'ResourceQuota', fields: schemas.ResourceQuota,
   namespaced: true, shortNames: ['quota'], subresources: ['status'], nameRule: 'subdomain',
 };
 
 export const limitranges: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'limitranges', singular: 'limitrange', kind: 'LimitRange',
+  group: '', version: 'v1', resource: 'limitranges', singular: 'limitrange', kind: 'LimitRange', fields: schemas.LimitRange,
   namespaced: true, shortNames: ['limits'], subresources: [], nameRule: 'subdomain',
 };
 
 export const persistentvolumeclaims: ResourceDescriptor = {
   group: '', version: 'v1', resource: 'persistentvolumeclaims', singular: 'persistentvolumeclaim',
-  kind: 'PersistentVolumeClaim', namespaced: true, shortNames: ['pvc'], subresources: ['status'], nameRule: 'subdomain',
+  kind: 'PersistentVolumeClaim', fields: schemas.PersistentVolumeClaim, namespaced: true, shortNames: ['pvc'], subresources: ['status'], nameRule: 'subdomain',
 };
 
 export const coreV1 = [pods, namespaces, services, configmaps, secrets, endpoints, events, nodes, serviceaccounts,

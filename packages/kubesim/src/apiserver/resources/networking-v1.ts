@@ -1,5 +1,6 @@
 import type { StatusCause } from '../api-error.js';
 import { fieldErrors } from '../field-errors.js';
+import { schemas } from './field-schemas.js';
 import type { ResourceDescriptor } from '../resource-descriptor.js';
 import { isObject, type KubeObject } from '../types.js';
 
@@ -29,14 +30,14 @@ function validateIngress(o: KubeObject): StatusCause[] {
 }
 
 export const ingresses: ResourceDescriptor = {
-  group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', singular: 'ingress', kind: 'Ingress',
+  group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', singular: 'ingress', kind: 'Ingress', fields: schemas.Ingress,
   namespaced: true, shortNames: ['ing'], subresources: ['status'], generation: true, nameRule: 'subdomain',
   validate: validateIngress,
   defaults(o) { if (!isObject(o['status'])) o['status'] = { loadBalancer: {} }; },
 };
 
 export const ingressclasses: ResourceDescriptor = {
-  group: 'networking.k8s.io', version: 'v1', resource: 'ingressclasses', singular: 'ingressclass', kind: 'IngressClass',
+  group: 'networking.k8s.io', version: 'v1', resource: 'ingressclasses', singular: 'ingressclass', kind: 'IngressClass', fields: schemas.IngressClass,
   namespaced: false, subresources: [], nameRule: 'subdomain',
   validate(o) {
     const s = isObject(o['spec']) ? o['spec'] : {};

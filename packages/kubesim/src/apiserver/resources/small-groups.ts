@@ -1,11 +1,12 @@
 import { fieldErrors } from '../field-errors.js';
+import { schemas } from './field-schemas.js';
 import type { ResourceDescriptor } from '../resource-descriptor.js';
 import { isObject } from '../types.js';
 
 const addressTypes = ['IPv4', 'IPv6', 'FQDN'];
 
 export const endpointslices: ResourceDescriptor = {
-  group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice',
+  group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', fields: schemas.EndpointSlice,
   namespaced: true, subresources: [], nameRule: 'subdomain',
   validate(o) {
     const out = [];
@@ -21,7 +22,7 @@ export const endpointslices: ResourceDescriptor = {
 };
 
 export const leases: ResourceDescriptor = {
-  group: 'coordination.k8s.io', version: 'v1', resource: 'leases', singular: 'lease', kind: 'Lease',
+  group: 'coordination.k8s.io', version: 'v1', resource: 'leases', singular: 'lease', kind: 'Lease', fields: schemas.Lease,
   namespaced: true, subresources: [], nameRule: 'subdomain',
   validate(o) {
     const s = isObject(o['spec']) ? o['spec'] : {};
