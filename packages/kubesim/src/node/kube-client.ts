@@ -1,6 +1,6 @@
-import { request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage, RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 
 export interface KubeResponse<T> { status: number; body: T | undefined; text: string }
@@ -12,6 +12,8 @@ export interface KubeClient {
   request<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeResponse<T>>;
   /** Streams watch events until the server closes the stream or `signal` aborts. */
   watch(path: string, onEvent: (type: string, object: unknown) => void, signal: AbortSignal): Promise<void>;
+  /** Closes the kept-alive connections. */
+  close(): void;
 }
 
 /**
@@ -26,6 +28,9 @@ export function createKubeClient(kubeconfig: string): KubeClient {
   if (!cluster) throw new Error('kubeconfig has no current cluster');
   const base = new URL(cluster.server);
   const user = kc.getCurrentUser();
+  // The client library builds a fresh Agent per request (a TLS handshake every time); the
+  // kubelet makes many small requests, so it keeps one keep-alive agent with the same TLS material.
+  let agent: HttpAgent | undefined = base.protocol === 'https:' ? undefined : new HttpAgent({ keepAlive: true });
 
   async function open(method: string, path: string, headers: Record<string, string>): Promise<{ req: ReturnType<typeof httpRequest> }> {
     const opts: RequestOptions & { headers: Record<string, string> } = {
@@ -35,17 +40,26 @@ export function createKubeClient(kubeconfig: string): KubeClient {
       path: base.pathname.replace(/\/$/, '') + path,
       headers: { Accept: 'application/json', ...headers },
     };
-    if (base.protocol === 'https:') await kc.applyToHTTPSOptions(opts as never);
+    if (base.protocol === 'https:') {
+      await kc.applyToHTTPSOptions(opts as never);
+      const tls = opts as RequestOptions & { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string };
+      agent ??= new HttpsAgent({ keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername });
+      opts.agent = agent;
+    }
     // The client library refuses credentials over plain HTTP; kubesim serves loopback HTTP, so
     // the kubelet sends a token (or basic auth) itself there.
-    else if (user?.token) opts.headers.Authorization = `Bearer ${user.token}`;
-    else if (user?.username) opts.headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+    else {
+      opts.agent = agent;
+      if (user?.token) opts.headers.Authorization = `Bearer ${user.token}`;
+      else if (user?.username) opts.headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+    }
     const req = (base.protocol === 'https:' ? httpsRequest : httpRequest)(opts);
     return { req };
   }
 
   return {
     token: user?.token,
+    close: () => agent?.destroy(),
     async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<KubeResponse<T>> {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       // An explicit length: Node would otherwise send a DELETE body without any framing.

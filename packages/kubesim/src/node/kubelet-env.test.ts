@@ -106,6 +106,7 @@ test('the kubelet joins a second, separate API server through its kubeconfig', {
     assert.match(got?.status?.podIP ?? '', /^127\.245\./);
     // the first cluster knows nothing of it
     assert.equal((await k.get('on-second')), undefined);
+    c2.close();
   } finally {
     await kubelet2.stop();
     await api2.stop();

@@ -92,6 +92,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     stopHeartbeat = await registerNode({ client, nodeName, kubeletPort: server.port, podCidr: `${prefix}.0.0/16`, now, heartbeatMs: options.heartbeatMs });
   } catch (e) {
     await server.close();
+    client.close();
     process.off('exit', onExit);
     throw e;
   }
@@ -165,6 +166,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       await looping;
       await Promise.all([...workers.values()].map((w) => w.stop('now')));
       await server.close();
+      client.close();
       process.off('exit', onExit);
       if (ownLogDir) await rm(logDir, { recursive: true, force: true });
     },

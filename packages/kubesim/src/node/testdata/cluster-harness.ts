@@ -134,6 +134,7 @@ export async function startCluster(o: Partial<KubeletOptions> = {}): Promise<Clu
       }
     },
     async stop() {
+      client.close();
       await kubelet.stop();
       await api.stop();
       await rm(dir, { recursive: true, force: true });
