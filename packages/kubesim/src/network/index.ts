@@ -31,7 +31,10 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const host = options.ingressHost ?? '127.0.0.1';
   const view = new ClusterView();
   const feed = new DelayedFeed(view, { delayMs: options.propagationDelayMs ?? 1000 });
-  const source = new KubeSource({ kubeconfig: options.kubeconfig, onEvent: (e) => feed.push(e), logger });
+  // The initial list is what a starting kube-proxy syncs before it serves: applied at once.
+  // Only changes after that take the propagation delay.
+  let initialSync = true;
+  const source = new KubeSource({ kubeconfig: options.kubeconfig, onEvent: (e) => (initialSync ? view.apply(e) : feed.push(e)), logger });
   const services = new ServiceProxy({ view, logger });
   const ingress = new IngressProxy({
     view,
@@ -51,6 +54,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   });
   try {
     await source.start();
+    initialSync = false;
   } catch (err) {
     await Promise.all([source.stop(), ingress.stop(), services.stop()]);
     throw err;

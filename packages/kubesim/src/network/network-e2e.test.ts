@@ -146,6 +146,16 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
     assert.deepEqual(status, [{ ip: '127.0.0.1' }]);
   });
 
+  it('a starting network serves what exists at once; only later changes wait for the delay', async () => {
+    const late = await startNetwork({ kubeconfig: api.kubeconfig(), propagationDelayMs: 60_000 });
+    try {
+      const r = await httpGet(late.ingressUrl, { headers: { host: 'shop.test' } });
+      assert.equal(r.headers['x-pod'], 'web-v1');
+    } finally {
+      await late.stop();
+    }
+  });
+
   it('records a Warning Event for a malformed canary weight and keeps serving', async () => {
     await call('PATCH', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/canary', {
       metadata: { annotations: { 'nginx.ingress.kubernetes.io/canary-weight': 'lots' } },
