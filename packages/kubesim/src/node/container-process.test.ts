@@ -40,3 +40,21 @@ test('SIGTERM gives 128+15; bad cwd fails to start', { timeout: 10_000 }, async 
   const bad = await startContainerProcess({ file: '/bin/sleep', argv: ['sleep', '1'], cwd: '/nonexistent-dir', env: {}, onOutput: () => {} });
   assert.equal(bad.kind, 'failed');
 });
+
+test('SIGTERM reaches the main process only; SIGKILL takes the group', { timeout: 10_000 }, async () => {
+  let out = '';
+  const r = await startContainerProcess({
+    file: '/bin/sh', argv: ['sh', '-c', 'trap "echo term; exit 0" TERM; sleep 30 & echo child=$!; wait'], cwd: '/tmp', env: { PATH: '/usr/bin:/bin' },
+    onOutput: (_s, c) => { out += c.toString(); },
+  });
+  assert.equal(r.kind, 'started');
+  if (r.kind !== 'started') return;
+  while (!/child=\d+/.test(out)) await new Promise((res) => setTimeout(res, 20));
+  const child = Number(/child=(\d+)/.exec(out)?.[1]);
+  r.process.signal('SIGTERM');
+  const exit = await r.process.exited;
+  assert.equal(exit.exitCode, 0);
+  assert.match(out, /term/);
+  await new Promise((res) => setTimeout(res, 100));
+  assert.equal(alive(child), false, 'the group is SIGKILLed once the main process exits');
+});

@@ -10,7 +10,11 @@ export interface ContainerProcess {
   startedAt: number;
   /** Resolves once the main process has exited and its group has been killed. */
   exited: Promise<ProcessExit>;
-  /** Signals the whole process group; a no-op once it is gone. */
+  /**
+   * SIGKILL goes to the whole process group (a container's processes die together); other
+   * signals go to the main process only, as a container runtime signals PID 1 — so a shell
+   * wrapper that does not forward SIGTERM behaves here as it does in a real pod.
+   */
   signal(sig: NodeJS.Signals): void;
 }
 
@@ -75,7 +79,15 @@ export function startContainerProcess(o: StartOptions): Promise<StartResult> {
           child.once('close', finish);
         });
       });
-      resolve({ kind: 'started', process: { pid, startedAt: now(), exited, signal: (s) => signalGroup(pid, s) } });
+      const signal = (s: NodeJS.Signals): void => {
+        if (s === 'SIGKILL') return signalGroup(pid, s);
+        try {
+          process.kill(pid, s);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+        }
+      };
+      resolve({ kind: 'started', process: { pid, startedAt: now(), exited, signal } });
     });
   });
 }

@@ -7,6 +7,17 @@ import { startKubelet } from './kubelet.js';
 import { TEST_APP, TEST_IMAGE, startApi } from './testdata/cluster-harness.js';
 import { createKubeClient } from './kube-client.js';
 import type { Pod } from './pod-types.js';
+import { readFileSync } from 'node:fs';
+
+// A killed process may linger as a zombie until it is reaped; zombies count as dead.
+function alive(pid: number): boolean {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return s.slice(s.lastIndexOf(')') + 2, s.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 let k: Cluster;
 before(async () => { k = await startCluster(); });
@@ -106,7 +117,21 @@ test('the kubelet joins a second, separate API server through its kubeconfig', {
     assert.match(got?.status?.podIP ?? '', /^127\.245\./);
     // the first cluster knows nothing of it
     assert.equal((await k.get('on-second')), undefined);
+
+    // stop() leaves no process behind, children of containers included
+    const pidFile = `${k.dir}/second-pids`;
+    const tree = appPod('tree', { command: ['sh', '-c', `sleep 1000 & echo $$ $! > ${pidFile}; wait`] }, { nodeName: 'second-node' });
+    assert.ok((await c2.request('POST', '/api/v1/namespaces/default/pods', tree)).status < 300);
+    let pids: number[] = [];
+    for (let i = 0; i < 200 && pids.length < 2; i++) {
+      pids = (await readFile(pidFile, 'utf8').catch(() => '')).trim().split(' ').filter(Boolean).map(Number);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(pids.length, 2);
     c2.close();
+    await kubelet2.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} must be gone after kubelet.stop()`);
   } finally {
     await kubelet2.stop();
     await api2.stop();

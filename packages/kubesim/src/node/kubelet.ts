@@ -158,17 +158,19 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   };
   const looping = loop();
 
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    stopAll.abort();
+    stopHeartbeat();
+    await looping;
+    await Promise.all([...workers.values()].map((w) => w.stop('now')));
+    await server.close();
+    client.close();
+    process.off('exit', onExit);
+    if (ownLogDir) await rm(logDir, { recursive: true, force: true });
+  };
   return {
     nodeName,
-    async stop() {
-      stopAll.abort();
-      stopHeartbeat();
-      await looping;
-      await Promise.all([...workers.values()].map((w) => w.stop('now')));
-      await server.close();
-      client.close();
-      process.off('exit', onExit);
-      if (ownLogDir) await rm(logDir, { recursive: true, force: true });
-    },
+    stop: () => (stopping ??= stop()),
   };
 }
