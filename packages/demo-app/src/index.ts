@@ -4,3 +4,4 @@ export { loadConfig, ConfigError } from './config.js';
 export type { AppConfig, AppVersion } from './config.js';
 export { UsersStore } from './users-store.js';
 export { streamLength } from './stream-route.js';
+export { demoAppDir, imagesFile, migrationsDir } from './paths.js';
