@@ -43,7 +43,7 @@ test('liveness failure restarts the container (restartCount, lastState)', { time
 });
 
 test('crashing container goes into CrashLoopBackOff with doubling back-off', { timeout: 30_000 }, async () => {
-  await k.create(appPod('crash', { command: ['sh', '-c', 'echo boom; exit 2'] }));
+  await k.create(appPod('crash', { command: ['sh', '-c', 'echo boom; exit 2'], terminationMessagePolicy: 'FallbackToLogsOnError' }));
   const seen: string[] = [];
   const p = await k.waitFor('crash', 'restartCount 3', (p) => {
     const w = p.status?.containerStatuses?.[0]?.state.waiting;
@@ -54,6 +54,7 @@ test('crashing container goes into CrashLoopBackOff with doubling back-off', { t
   const cs = p.status!.containerStatuses![0]!;
   assert.equal(cs.lastState.terminated?.exitCode, 2);
   assert.equal(cs.lastState.terminated?.reason, 'Error');
+  assert.equal(cs.lastState.terminated?.message, 'boom\n', 'FallbackToLogsOnError uses the log tail');
   assert.equal(p.status?.phase, 'Running');
   await k.del('crash', 0);
   await k.waitGone('crash');

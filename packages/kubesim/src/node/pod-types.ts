@@ -71,6 +71,7 @@ export interface Container {
   readinessProbe?: Probe;
   livenessProbe?: Probe;
   lifecycle?: { preStop?: LifecycleHandler; postStart?: LifecycleHandler };
+  terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
   /** Native sidecar (init container with restartPolicy Always) — not supported, see docs. */
   restartPolicy?: string;
 }

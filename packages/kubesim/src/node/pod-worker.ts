@@ -45,6 +45,7 @@ export class PodWorker {
   private terminating = false;
   private stopped = false;
   private syncTimer: NodeJS.Timeout | undefined;
+  private syncDueAt = 0;
   private syncing = false;
   private resync = false;
   private lastPushed = '';
@@ -115,10 +116,17 @@ export class PodWorker {
 
   get isTerminating(): boolean { return this.terminating; }
 
+  /** Asks for a sync within delayMs; an earlier pending sync is kept (it recomputes the next wake-up). */
   private schedule(delayMs: number): void {
     if (this.stopped || this.terminating) return;
+    const due = this.d.now() + Math.max(0, delayMs);
+    if (this.syncTimer && this.syncDueAt <= due) return;
     if (this.syncTimer) clearTimeout(this.syncTimer);
-    this.syncTimer = setTimeout(() => void this.sync(), Math.max(0, delayMs));
+    this.syncDueAt = due;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      void this.sync();
+    }, Math.max(0, delayMs));
   }
 
   private async sync(): Promise<void> {
@@ -254,8 +262,15 @@ export class PodWorker {
       c.stopProbers();
       c.ready = false;
       const startedAt = iso(proc.startedAt);
+      // FallbackToLogsOnError: the end of the log becomes the termination message (80 lines / 2 KiB, as the kubelet).
+      let message: string | undefined;
+      if (exit.exitCode !== 0 && spec.terminationMessagePolicy === 'FallbackToLogsOnError') {
+        const r = this.d.logs.read(this.namespace, this.name, spec.name, { tailLines: 80 });
+        if (r.kind === 'ok' && r.text) message = Buffer.from(r.text).subarray(-2048).toString();
+      }
       this.afterExit(c, {
         exitCode: exit.exitCode,
+        ...(message ? { message } : {}),
         reason: exit.exitCode === 0 ? 'Completed' : 'Error',
         startedAt,
         finishedAt: iso(exit.finishedAt),
