@@ -38,12 +38,13 @@ describe('demo-app graceful drain (SIGTERM)', () => {
       await sleep(250);
       app.child.kill('SIGTERM');
       await sleep(100);
-      reused.write('GET /health HTTP/1.1\r\nhost: x\r\n\r\n');
+      reused.write('GET /ready HTTP/1.1\r\nhost: x\r\n\r\n');
       await reusedEnded;
+      // Not ready any more (so the kubelet takes it out of endpoints), and told to go elsewhere.
       const second = reusedText.slice(reusedText.lastIndexOf('HTTP/1.1 '));
-      assert.match(second, /^HTTP\/1.1 200 OK/);
+      assert.match(second, /^HTTP\/1.1 503 Service Unavailable/);
       assert.match(second, /connection: close/i);
-      assert.match(second, /"status":"ok"/);
+      assert.match(second, /"reason":"draining"/);
       const t0 = Date.now();
       await silent.ended;
       assert.ok(Date.now() - t0 < 1_500, 'the silent idle connection closed by the keep-alive timeout');
