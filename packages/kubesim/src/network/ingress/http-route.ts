@@ -135,7 +135,14 @@ export function routeHttpRoute(view: ClusterView, req: RequestFacts, ctx: Router
   const ns = best.route.metadata?.namespace ?? 'default';
   const name = `httproute ${ns}/${best.route.metadata?.name}`;
   const refs = arr(best.rule.backendRefs).filter((r) => r && (r.kind ?? 'Service') === 'Service' && (r.group ?? '') === '');
-  const i = weightedIndex(refs.map((r) => (typeof r.weight === 'number' && r.weight >= 0 ? r.weight : r.weight === undefined ? 1 : 0)), ctx.random);
+  const weights = refs.map((r) => {
+    if (r.weight === undefined) return 1;
+    if (Number.isInteger(r.weight) && r.weight >= 0 && r.weight <= 1_000_000) return r.weight;
+    // The CRD's schema would reject this; without it, the backend gets no traffic and we say so.
+    ctx.report({ kind: 'HTTPRoute', namespace: ns, name: best.route.metadata?.name ?? '' }, 'InvalidWeight', `backendRef ${String(r.name)} weight ${JSON.stringify(r.weight)} is not an integer in 0..1000000; treated as 0`);
+    return 0;
+  });
+  const i = weightedIndex(weights, ctx.random);
   const ref = refs[i];
   if (!ref?.name) return { kind: 'error', status: 500, reason: 'no valid backendRef with weight > 0', route: name };
   return {

@@ -62,6 +62,11 @@ describe('routeRequest', () => {
     assert.equal(route(v, facts('gw.test', '/api/v1/x', { 'x-a': '1' })), 'header');
     assert.equal(route(v, facts('gw.test', '/gone')), 'error 500', 'all weights zero: 500 per the spec');
     assert.equal(route(v, facts('gw.test', '/elsewhere')), '404');
+    const reports: string[] = [];
+    const bad = viewOf(makeGateway(), makeHttpRoute({ name: 'bad', host: 'bad.test', rules: [{ backendRefs: [{ name: 'x', weight: -3 }, { name: 'y', weight: 1 }] }] }));
+    const d = routeRequest(bad, facts('bad.test'), { random: () => 0, report: (o, reason) => reports.push(`${o.kind}/${o.name}:${reason}`) });
+    assert.equal(d.kind === 'backend' && d.target.service, 'y', 'a negative weight counts as 0');
+    assert.deepEqual(reports, ['HTTPRoute/bad:InvalidWeight']);
   });
 
   it('VirtualService: first matching rule wins; prefix/regex headers; short names; subsets', () => {
