@@ -105,6 +105,9 @@ test('the kubelet joins a second, separate API server through its kubeconfig', {
     assert.equal(node.status, 200);
     assert.equal(node.body?.status.conditions.find((c) => c.type === 'Ready')?.status, 'True');
     assert.deepEqual(node.body?.status.addresses[0], { type: 'InternalIP', address: '127.0.0.1' });
+    const lease = await c2.request<{ spec: { holderIdentity: string; renewTime: string } }>('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/second-node');
+    assert.equal(lease.status, 200, lease.text);
+    assert.equal(lease.body?.spec.holderIdentity, 'second-node');
     const pod = appPod('on-second', {}, { nodeName: 'second-node' });
     assert.ok((await c2.request('POST', '/api/v1/namespaces/default/pods', pod)).status < 300);
     let got: Pod | undefined;

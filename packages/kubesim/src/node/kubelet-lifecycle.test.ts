@@ -107,3 +107,30 @@ test('unmapped image: ErrImagePull then ImagePullBackOff; missing command: RunCo
   assert.equal(nc.status?.containerStatuses?.[0]?.lastState.terminated?.reason, 'StartError');
   for (const n of ['noimage', 'nocmd']) await k.del(n, 0);
 });
+
+test('startup probe gates readiness; a failing startup probe kills and restarts', { timeout: 30_000 }, async () => {
+  const marker = `${k.dir}/started-marker`;
+  await k.create(appPod('startup', {
+    startupProbe: { exec: { command: ['test', '-f', marker] }, periodSeconds: 1, failureThreshold: 30 },
+    readinessProbe: readyProbe,
+  }));
+  const p = await k.waitFor('startup', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  await k.waitHttp(p, '/ready');
+  await new Promise((r) => setTimeout(r, 1500));
+  const before = await k.get('startup');
+  assert.equal(before?.status?.containerStatuses?.[0]?.started, false);
+  assert.equal(cond(before!, 'Ready'), 'False', 'not ready while the startup probe has not passed');
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(marker, '');
+  const after = await k.waitFor('startup', 'Ready after startup', (p) => cond(p, 'Ready') === 'True');
+  assert.equal(after.status?.containerStatuses?.[0]?.started, true);
+
+  await k.create(appPod('nostart', { startupProbe: { tcpSocket: { port: 9 }, periodSeconds: 1, failureThreshold: 1 } }));
+  const killed = await k.waitFor('nostart', 'restarted by startup probe', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+  assert.equal(cond(killed, 'Ready'), 'False');
+  const ev = await k.client.request<{ items: { reason: string; message: string; involvedObject: { name: string } }[] }>('GET', '/api/v1/namespaces/default/events');
+  const mine = ev.body?.items.filter((e) => e.involvedObject.name === 'nostart') ?? [];
+  assert.ok(mine.some((e) => e.reason === 'Unhealthy' && /Startup probe failed/.test(e.message)), JSON.stringify(mine.map((e) => e.reason)));
+  assert.ok(mine.some((e) => e.reason === 'Killing'));
+  for (const n of ['startup', 'nostart']) await k.del(n, 0);
+});
