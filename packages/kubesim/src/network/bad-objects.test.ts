@@ -6,6 +6,7 @@ import type { RequestFacts } from './ingress/route-decision.js';
 import type { KubeObject } from './kube-objects.js';
 import { silentLogger } from './network-logger.js';
 import { ServiceProxy } from './service-proxy.js';
+import { makeSlice } from './testdata/fixtures.js';
 
 // Shapes an API server without validation (CRDs with preserve-unknown-fields) will store.
 const garbage: unknown[] = [
@@ -49,6 +50,7 @@ describe('bad routing objects', () => {
       }
       view.apply({ type: 'upsert', kind: 'Gateway', object: { metadata: { namespace: 'default', name: 'gw' } } });
       view.apply({ type: 'upsert', kind: 'Service', object: { metadata: { namespace: 'default', name: 'ok' }, spec: { clusterIP: '127.96.254.253', ports: [{ port: 1 + Math.floor(Math.random() * 60000) + 2000 }] } } as KubeObject });
+      view.apply({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'ok', endpoints: [{ ip: '127.244.251.1' }], ports: [{ port: 9 }] }) });
       const reports: string[] = [];
       for (const host of ['bad.test', 'any.test', '']) {
         const d = routeRequest(view, facts(host, { 'x-a': '1' }), { random: Math.random, report: (_o, r) => reports.push(r) });

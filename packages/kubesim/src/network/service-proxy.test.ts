@@ -43,8 +43,11 @@ async function cluster(delayMs: number, balance: 'random' | 'round-robin' = 'ran
   const setEndpoints = (eps: EndpointSpec[], port: number): void =>
     feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', endpoints: eps, ports: [{ name: 'http', port }] }) });
   feed.push({ type: 'upsert', kind: 'Service', object: makeService({ name: 'web', clusterIP: addr.ip, ports: [{ name: 'http', port: addr.port, targetPort: 'web' }] }) });
-  await waitFor(() => proxy.listening().includes(`${addr.ip}:${addr.port}`), 5000, 'service listener');
-  return { view, feed, proxy, url: `http://${addr.ip}:${addr.port}`, setEndpoints };
+  const key = `${addr.ip}:${addr.port}`;
+  /** Waits until the listener is open (it opens once the Service has a usable endpoint). */
+  const open = (): Promise<void> => waitFor(() => proxy.listening().includes(key), 5000, 'service listener');
+  const closed = (): Promise<void> => waitFor(() => !proxy.listening().includes(key), 5000, 'listener to close');
+  return { view, feed, proxy, url: `http://${addr.ip}:${addr.port}`, setEndpoints, open, closed };
 }
 
 describe('ServiceProxy', { timeout: 30_000 }, () => {
@@ -56,6 +59,7 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     const c = await cluster(0, 'round-robin');
     c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 's1', endpoints: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }) });
     c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 's2', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }) });
+    await c.open();
     const counts: Record<string, number> = {};
     for (let i = 0; i < 40; i++) {
       const r = await httpGet(c.url);
@@ -64,12 +68,18 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     assert.deepEqual(counts, { a: 20, b: 20 });
   });
 
-  it('rejects connections when there are no endpoints, and when only not-ready ones exist', async () => {
+  it('refuses connections when there are no endpoints or only not-ready ones (REJECT)', async () => {
     const a = await app('v1', 'a');
     const c = await cluster(0);
-    await assert.rejects(httpGet(c.url), /ECONNRESET|socket hang up/);
+    await assert.rejects(httpGet(c.url), /ECONNREFUSED/);
     c.setEndpoints([{ ip: a.ip, ready: false, serving: false }], a.port);
-    await assert.rejects(httpGet(c.url), /ECONNRESET|socket hang up/);
+    await assert.rejects(httpGet(c.url), /ECONNREFUSED/);
+    c.setEndpoints([{ ip: a.ip }], a.port);
+    await c.open();
+    assert.equal((await httpGet(c.url)).status, 200);
+    c.setEndpoints([{ ip: a.ip, ready: false, serving: false }], a.port);
+    await c.closed();
+    await assert.rejects(httpGet(c.url), /ECONNREFUSED/);
   });
 
   it('uses terminating-but-serving endpoints only when no ready endpoint exists (1.26+)', async () => {
@@ -77,6 +87,7 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     const b = await app('v2', 'new');
     const c = await cluster(0);
     c.setEndpoints([{ ip: a.ip, ready: false, serving: true, terminating: true }], a.port);
+    await c.open();
     assert.equal((await httpGet(c.url)).headers['x-pod'], 'old');
     c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'other', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }) });
     for (let i = 0; i < 10; i++) assert.equal((await httpGet(c.url)).headers['x-pod'], 'new');
@@ -90,6 +101,7 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
       subsets: [{ addresses: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }],
     };
     c.feed.push({ type: 'upsert', kind: 'Endpoints', object: manual });
+    await c.open();
     assert.equal((await httpGet(c.url)).headers['x-pod'], 'manual');
   });
 
@@ -103,6 +115,7 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', endpoints: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }) });
     c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'b', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }) });
     await sleep(delayMs + 100);
+    await c.open();
     const removedAt = Date.now();
     c.feed.push({ type: 'delete', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'b', endpoints: [], ports: [] }) });
     let lastB = -1;
@@ -129,6 +142,7 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
       c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'a', endpoints: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }) });
       c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'b', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }) });
       await sleep(delayMs + 50);
+      await c.open();
       // Pod b is deleted: the slice drops it now, the proxy learns it after delayMs.
       c.feed.push({ type: 'delete', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'b', endpoints: [], ports: [] }) });
       const stopB = sleep(stayUpMs).then(() => b.kill());
@@ -162,6 +176,7 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     const b = await app('v2', 'b');
     const c = await cluster(0);
     c.setEndpoints([{ ip: a.ip }], a.port);
+    await c.open();
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     cleanups.push(() => agent.destroy());
     assert.equal((await httpGet(c.url, { agent })).headers['x-pod'], 'a');

@@ -24,7 +24,8 @@ interface Listener {
 
 /**
  * An L4 Service proxy in the manner of kube-proxy: one TCP listener per ClusterIP Service port on
- * the Service's clusterIP. Each accepted connection is bound to one endpoint, chosen from what the
+ * the Service's clusterIP, open while the port has a usable endpoint (without one, connections
+ * are refused, as kube-proxy's REJECT rule does). Each accepted connection is bound to one endpoint, chosen from what the
  * proxy has learned so far (the delayed view), and stays with it until it closes, as conntrack
  * keeps an established flow on its DNAT target even after the endpoint is removed.
  */
@@ -38,6 +39,7 @@ export class ServiceProxy {
   private readonly sockets = new Set<net.Socket>();
   private readonly cursors = new Map<string, number>();
   private readonly bindFailures = new Set<string>();
+  private readonly closing = new Map<string, Promise<void>>();
   private unsubscribe: (() => void) | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -52,7 +54,7 @@ export class ServiceProxy {
 
   start(): void {
     this.unsubscribe = this.view.onChange((e) => {
-      if (e.kind === 'Service') this.reconcile();
+      if (e.kind === 'Service' || e.kind === 'EndpointSlice' || e.kind === 'Endpoints') this.reconcile();
     });
     this.reconcile();
   }
@@ -69,6 +71,7 @@ export class ServiceProxy {
     for (const s of this.sockets) s.destroy();
     await Promise.all([...this.listeners.values()].map((l) => closeServer(l.server)));
     this.listeners.clear();
+    await Promise.all(this.closing.values());
   }
 
   private reconcile(): void {
@@ -86,20 +89,29 @@ export class ServiceProxy {
     }
     for (const [key, l] of this.listeners) {
       const want = desired.get(key);
-      if (!want) {
-        // Established flows survive rule removal (conntrack); only new connections stop.
-        this.listeners.delete(key);
-        void closeServer(l.server);
-      } else {
-        Object.assign(l, want);
-      }
+      if (want) Object.assign(l, want);
+      // Established flows survive rule removal (conntrack); only new connections stop.
+      if (!want || (l.state === 'listening' && this.candidates(l).length === 0)) this.close(key, l);
     }
-    for (const [key, ref] of desired) if (!this.listeners.has(key)) this.bind(key, ref);
+    for (const [key, ref] of desired) {
+      // kube-proxy REJECTs new connections to a Service without endpoints: nobody listens, so the
+      // client gets a genuine "connection refused".
+      if (!this.listeners.has(key) && !this.closing.has(key) && this.candidates(ref).length > 0) this.bind(key, ref);
+    }
+  }
+
+  private close(key: string, l: Listener): void {
+    this.listeners.delete(key);
+    const done = closeServer(l.server).then(() => {
+      this.closing.delete(key);
+      this.reconcile();
+    });
+    this.closing.set(key, done);
   }
 
   private bind(key: string, ref: { namespace: string; name: string; port: number }): void {
     const [ip] = key.split(':') as [string];
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false });
+    const server = net.createServer({ allowHalfOpen: true });
     const listener: Listener = { server, ...ref, state: 'binding' };
     this.listeners.set(key, listener);
     server.on('connection', (socket) => this.onConnection(listener, socket));
@@ -119,20 +131,30 @@ export class ServiceProxy {
     });
     try {
       server.listen({ host: ip, port: ref.port }, () => {
-        listener.state = 'listening';
         this.bindFailures.delete(key);
-        if (this.listeners.get(key) !== listener || this.stopped) void closeServer(server);
+        if (this.listeners.get(key) !== listener || this.stopped) {
+          void closeServer(server);
+          return;
+        }
+        listener.state = 'listening';
+        // Endpoints may have gone while binding.
+        this.reconcile();
       });
     } catch (err) {
       server.emit('error', err);
     }
   }
 
+  /** Endpoints new connections to this Service port may use now. */
+  private candidates(ref: { namespace: string; name: string; port: number }): Backend[] {
+    const svc = this.view.get<Service>('Service', ref.namespace, ref.name);
+    const port = svc ? findServicePort(svc, ref.port) : undefined;
+    if (!svc || !port) return [];
+    return routableBackends(serviceBackends(this.view, svc, port));
+  }
+
   private pick(listener: Listener): Backend | undefined {
-    const svc = this.view.get<Service>('Service', listener.namespace, listener.name);
-    const port = svc ? findServicePort(svc, listener.port) : undefined;
-    if (!svc || !port) return undefined;
-    const candidates = routableBackends(serviceBackends(this.view, svc, port));
+    const candidates = this.candidates(listener);
     if (candidates.length === 0) return undefined;
     if (this.balance === 'random') return candidates[Math.floor(this.random() * candidates.length)];
     const cursorKey = `${listener.namespace}/${listener.name}:${listener.port}`;
@@ -149,7 +171,7 @@ export class ServiceProxy {
       this.logger.warn('endpoint selection failed', { service: `${listener.namespace}/${listener.name}`, error: String(err) });
     }
     if (!backend) {
-      // kube-proxy installs a REJECT rule for Services without endpoints: the client sees a reset.
+      // Accepted in the instant before the listener closed for lack of endpoints: reset it.
       client.on('error', () => {});
       client.resetAndDestroy();
       return;
