@@ -134,3 +134,16 @@ test('startup probe gates readiness; a failing startup probe kills and restarts'
   assert.ok(mine.some((e) => e.reason === 'Killing'));
   for (const n of ['startup', 'nostart']) await k.del(n, 0);
 });
+
+test('postStart runs before the container counts as running; a failing one restarts it', { timeout: 30_000 }, async () => {
+  const file = `${k.dir}/poststart`;
+  await k.create(appPod('hooked', { lifecycle: { postStart: { exec: { command: ['sh', '-c', `echo "$POD_NAME" > ${file}`] } } } }));
+  await k.waitFor('hooked', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  const { readFile } = await import('node:fs/promises');
+  assert.equal(await readFile(file, 'utf8'), 'hooked\n');
+  await k.create(appPod('badhook', { lifecycle: { postStart: { exec: { command: ['false'] } } } }, { terminationGracePeriodSeconds: 1 }));
+  await k.waitFor('badhook', 'restarted', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+  const ev = await k.client.request<{ items: { reason: string; involvedObject: { name: string } }[] }>('GET', '/api/v1/namespaces/default/events');
+  assert.ok(ev.body?.items.some((e) => e.involvedObject.name === 'badhook' && e.reason === 'FailedPostStartHook'));
+  for (const n of ['hooked', 'badhook']) await k.del(n, 0);
+});

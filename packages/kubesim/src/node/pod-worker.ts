@@ -14,6 +14,7 @@ import { combineArgv, expandArgv, notFoundMessage, resolveExecutable } from './c
 import { startContainerProcess } from './container-process.js';
 import { Prober } from './prober.js';
 import { killContainer } from './kill-container.js';
+import { runAction } from './handler-action.js';
 
 export interface PodWorkerDeps {
   client: KubeClient;
@@ -248,13 +249,9 @@ export class PodWorker {
     c.proc = proc;
     c.containerID = containerID;
     c.running = { env, cwd, pid: proc.pid };
-    c.state = { running: { startedAt: iso(proc.startedAt) } };
     if (c.waitTimer) clearTimeout(c.waitTimer);
     c.ready = false;
     c.started = false;
-    this.d.events.record(this.pod, 'Normal', 'Started', `Started container ${spec.name}`, fp);
-    if (!c.isInit) this.startProbes(c);
-    this.push();
     void proc.exited.then((exit) => {
       writer.close();
       c.proc = undefined;
@@ -278,6 +275,28 @@ export class PodWorker {
         startError: false,
       });
     });
+    this.d.events.record(this.pod, 'Normal', 'Started', `Started container ${spec.name}`, fp);
+    const postStart = spec.lifecycle?.postStart;
+    if (postStart) {
+      c.state = { waiting: { reason: 'ContainerCreating' } };
+      // As the kubelet: the container shows as created-not-running until postStart returns; a
+      // failed hook kills the container, which then restarts per restartPolicy.
+      const graceMs = (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+      const r = postStart.sleep
+        ? await new Promise<{ kind: 'success' }>((res) => setTimeout(() => res({ kind: 'success' }), postStart.sleep!.seconds * 1000))
+        : await runAction(postStart, this.target(c), graceMs);
+      if (c.proc !== proc || this.terminating || this.stopped) return;
+      if (r.kind === 'failure') {
+        this.d.events.record(this.pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.message}`, fp);
+        c.killing = killContainer(proc, { grace: this.pod.spec.terminationGracePeriodSeconds ?? 30, preStop: spec.lifecycle?.preStop, target: this.target(c), now: this.d.now }).finally(() => {
+          c.killing = undefined;
+        });
+        return;
+      }
+    }
+    c.state = { running: { startedAt: iso(proc.startedAt) } };
+    if (!c.isInit) this.startProbes(c);
+    this.push();
   }
 
   private afterExit(c: ContainerRecord, x: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string; ranForMs: number; startError: boolean }): void {
