@@ -4,6 +4,7 @@ import { DeploymentSync } from './deployment-sync.js';
 import { checkPausedConditions, isScalingEvent, rolloutRecreate, rolloutRolling, syncScaling } from './deployment-strategies.js';
 import { claim } from './adoption.js';
 import { EventRecorder } from './event-recorder.js';
+import { FreshCache } from './fresh-cache.js';
 import { selectorMatches } from './label-selector.js';
 import { controllerRefOf, keyOf, splitKey } from './pod-util.js';
 import { describeError } from './kube-clients.js';
@@ -17,6 +18,7 @@ import { WorkQueue } from './work-queue.js';
 export class DeploymentController implements Controller {
   private readonly queue: WorkQueue;
   private readonly events: EventRecorder;
+  private readonly fresh = { deployments: new FreshCache<V1Deployment>(), replicaSets: new FreshCache<V1ReplicaSet>() };
 
   constructor(private readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx.clients.core, 'deployment-controller', ctx.now, ctx.log);
@@ -64,8 +66,9 @@ export class DeploymentController implements Controller {
 
   private async sync(key: string): Promise<void> {
     const { namespace, name } = splitKey(key);
-    const cached = this.ctx.informers.deployments.get(name, namespace);
-    if (!cached) return;
+    const inCache = this.ctx.informers.deployments.get(name, namespace);
+    if (!inCache) return;
+    const cached = this.fresh.deployments.resolve(inCache);
     const d = withDefaults(structuredClone(cached));
     const selector = d.spec?.selector;
     if (!selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)) {
@@ -78,7 +81,7 @@ export class DeploymentController implements Controller {
     const claimed = await claim<V1ReplicaSet>({
       owner: { apiVersion: 'apps/v1', kind: 'Deployment', name, uid: uid!, controller: true, blockOwnerDeletion: true },
       ownerDeleting: !!d.metadata?.deletionTimestamp,
-      candidates: this.ctx.informers.replicaSets.list(namespace),
+      candidates: this.ctx.informers.replicaSets.list(namespace).map((rs) => this.fresh.replicaSets.resolve(rs)),
       matches: (rs) => selectorMatches(selector, rs.metadata?.labels),
       replace: (rs) => apps.replaceNamespacedReplicaSet({ name: rs.metadata!.name!, namespace, body: rs }),
     });
@@ -89,7 +92,7 @@ export class DeploymentController implements Controller {
       const owner = controllerRefOf(pod)?.uid;
       if (owner && rsUids.has(owner)) podsByRS.set(owner, [...(podsByRS.get(owner) ?? []), pod]);
     }
-    const s = new DeploymentSync(this.ctx, this.events, d, structuredClone(cached), rsList, podsByRS);
+    const s = new DeploymentSync(this.ctx, this.fresh, this.events, d, structuredClone(cached), rsList, podsByRS);
     if (d.metadata?.deletionTimestamp) {
       const { newRS } = await s.getAll(false);
       return s.syncStatus(newRS);

@@ -4,6 +4,7 @@ import { DeploymentReason, getCondition, newCondition, removeCondition, setCondi
 import { REVISION_ANNOTATION, maxRevision, replicasAnnotationsNeedUpdate, setNewReplicaSetAnnotations, setReplicasAnnotations } from './deployment-revisions.js';
 import { calculateStatus, deploymentComplete, deploymentProgressing, hasProgressDeadline } from './deployment-status.js';
 import type { EventRecorder } from './event-recorder.js';
+import type { FreshCache } from './fresh-cache.js';
 import { isConflict, isNotFound } from './kube-clients.js';
 import { toMillis } from './object-time.js';
 import { controllerRefOf } from './pod-util.js';
@@ -21,6 +22,7 @@ export class DeploymentSync {
 
   constructor(
     private readonly ctx: ControllerContext,
+    private readonly fresh: { deployments: FreshCache<V1Deployment>; replicaSets: FreshCache<V1ReplicaSet> },
     private readonly events: EventRecorder,
     public d: V1Deployment,
     /** The Deployment as the server holds it (d has local defaults applied). */
@@ -68,6 +70,7 @@ export class DeploymentSync {
       if (changed || (copy.spec!.minReadySeconds ?? 0) !== minReady) {
         copy.spec!.minReadySeconds = minReady;
         const updated = await this.ctx.clients.apps.replaceNamespacedReplicaSet({ name: copy.metadata!.name!, namespace: this.namespace, body: copy });
+        this.fresh.replicaSets.remember(copy, updated);
         this.replaceLocal(updated);
         return updated;
       }
@@ -154,6 +157,7 @@ export class DeploymentSync {
     const body = structuredClone(this.raw);
     body.metadata = { ...this.d.metadata, annotations: { ...(this.d.metadata?.annotations ?? {}), [REVISION_ANNOTATION]: revision } };
     const updated = await this.ctx.clients.apps.replaceNamespacedDeployment({ name: this.name, namespace: this.namespace, body });
+    this.fresh.deployments.remember(body, updated);
     this.raw = updated;
     this.d.metadata = updated.metadata;
     return false;
@@ -174,6 +178,7 @@ export class DeploymentSync {
     copy.spec!.replicas = size;
     setReplicasAnnotations(copy, desired, max);
     const updated = await this.ctx.clients.apps.replaceNamespacedReplicaSet({ name: copy.metadata!.name!, namespace: this.namespace, body: copy });
+    this.fresh.replicaSets.remember(copy, updated);
     this.replaceLocal(updated);
     if (sizeChanged) {
       this.events.event(this.d, 'Deployment', 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${copy.metadata!.name} from ${cur} to ${size}`);
@@ -196,7 +201,9 @@ export class DeploymentSync {
   }
 
   async writeStatus(): Promise<void> {
+    const sent = this.d.metadata?.resourceVersion;
     const updated = await this.ctx.clients.apps.replaceNamespacedDeploymentStatus({ name: this.name, namespace: this.namespace, body: this.d });
+    this.fresh.deployments.remember({ metadata: { ...updated.metadata, resourceVersion: sent } }, updated);
     this.d.metadata = updated.metadata;
     this.raw = { ...this.raw, metadata: updated.metadata };
   }

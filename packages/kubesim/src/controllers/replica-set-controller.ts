@@ -2,6 +2,7 @@ import type { V1OwnerReference, V1Pod, V1ReplicaSet, V1ReplicaSetCondition, V1Re
 import type { Controller, ControllerContext } from './controller-context.js';
 import { claim } from './adoption.js';
 import { EventRecorder } from './event-recorder.js';
+import { FreshCache } from './fresh-cache.js';
 import { Expectations } from './expectations.js';
 import { describeError, isConflict, isNotFound } from './kube-clients.js';
 import { selectorMatches } from './label-selector.js';
@@ -24,6 +25,7 @@ export class ReplicaSetController implements Controller {
   private readonly queue: WorkQueue;
   private readonly expectations: Expectations;
   private readonly events: EventRecorder;
+  private readonly fresh = new FreshCache<V1ReplicaSet>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.expectations = new Expectations(ctx.now);
@@ -87,7 +89,8 @@ export class ReplicaSetController implements Controller {
 
   private async sync(key: string): Promise<void> {
     const { namespace, name } = splitKey(key);
-    const cached = this.ctx.informers.replicaSets.get(name, namespace);
+    const inCache = this.ctx.informers.replicaSets.get(name, namespace);
+    const cached = inCache ? this.fresh.resolve(inCache) : undefined;
     if (!cached) {
       this.expectations.delete(key);
       return;
@@ -229,13 +232,15 @@ export class ReplicaSetController implements Controller {
     const apps = this.ctx.clients.apps;
     const ref = { name: rs.metadata!.name!, namespace: rs.metadata!.namespace! };
     try {
-      await apps.replaceNamespacedReplicaSetStatus({ ...ref, body: { ...rs, status } });
+      const body = { ...rs, status };
+      this.fresh.remember(body, await apps.replaceNamespacedReplicaSetStatus({ ...ref, body }));
     } catch (err) {
       if (!isConflict(err)) throw err;
       // Like Kubernetes' updateReplicaSetStatus: one retry on a fresh read (the Deployment
       // controller often rescaled the ReplicaSet a moment ago); the pod counts are still ours.
-      const fresh = await apps.readNamespacedReplicaSet(ref);
-      await apps.replaceNamespacedReplicaSetStatus({ ...ref, body: { ...fresh, status } });
+      const latest = await apps.readNamespacedReplicaSet(ref);
+      const body = { ...latest, status };
+      this.fresh.remember(body, await apps.replaceNamespacedReplicaSetStatus({ ...ref, body }));
     }
     return status;
   }
