@@ -123,3 +123,10 @@ test('valid MySQL the parser lacks is recognised by shape, never hiding other ac
   assert.deepEqual(ids('ALTER TABLE users CONVERT TO CHARACTER SET utf8mb4;'), ['alter-column-type']);
   assert.throws(() => analyzeMigration('ALTER TABLE users ALTER COLUMN a SET DEFAULT 1, DROP COLUMN b;', { dialect: 'mysql' }), SqlParseError);
 });
+
+test('positions stay exact after non-ASCII text (parser offsets are UTF-8 bytes)', { timeout: 30_000 }, () => {
+  const sql = "-- naïve café migration ✓\nCOMMENT ON TABLE users IS 'utilisateurs été';\n  CREATE INDEX i ON users (email);\n";
+  const [finding] = analyzeMigration(sql, { dialect: 'postgres' }).findings;
+  assert.deepEqual([finding?.ruleId, finding?.line, finding?.column], ['create-index-concurrently', 3, 3]);
+  assert.throws(() => analyzeMigration("-- ✓ é\nSELECT 'é';\nSELEC 1;", { dialect: 'postgres' }), (error: unknown) => error instanceof SqlParseError && error.line === 3 && error.column === 1);
+});
