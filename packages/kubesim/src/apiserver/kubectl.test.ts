@@ -147,6 +147,29 @@ describe('apiserver with the real kubectl', { timeout: 90_000 }, () => {
     assert.equal(exec.stdout, 'ping', exec.stderr);
   });
 
+  it('imperative create and run (protobuf bodies) create the right objects', async () => {
+    for (const args of [['create', 'namespace', 'imp'], ['create', 'configmap', 'imp-cm', '--from-literal=a=b'],
+      ['create', 'deployment', 'imp-d', '--image=nginx:1.25', '--replicas=0', '--port=80'],
+      ['create', 'job', 'imp-j', '--image=busybox', '--', 'echo', 'hi'], ['create', 'service', 'clusterip', 'imp-s', '--tcp=80:8080'],
+      ['run', 'imp-p', '--image=busybox', '--env=A=1', '--', 'sleep', '1']]) {
+      const r = await kubectl(args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    }
+    assert.equal((await c.core.readNamespace({ name: 'imp' })).status?.phase, 'Active');
+    assert.equal((await c.core.readNamespacedConfigMap({ namespace: 'default', name: 'imp-cm' })).data?.['a'], 'b');
+    const d = await c.apps.readNamespacedDeployment({ namespace: 'default', name: 'imp-d' });
+    assert.equal(d.spec?.replicas, 0, 'an explicit zero survives');
+    assert.equal(d.spec?.template.spec?.containers[0]?.ports?.[0]?.containerPort, 80);
+    const j = await c.batch.readNamespacedJob({ namespace: 'default', name: 'imp-j' });
+    assert.deepEqual(j.spec?.template.spec?.containers[0]?.command, ['echo', 'hi']);
+    assert.equal(j.spec?.template.spec?.restartPolicy, 'Never');
+    const s = await c.core.readNamespacedService({ namespace: 'default', name: 'imp-s' });
+    assert.equal(s.spec?.ports?.[0]?.targetPort, 8080);
+    const p = await c.core.readNamespacedPod({ namespace: 'default', name: 'imp-p' });
+    assert.deepEqual(p.spec?.containers[0]?.args, ['sleep', '1']);
+    assert.equal(p.spec?.containers[0]?.env?.[0]?.value, '1');
+  });
+
   it('bad input gives kubectl\'s usual errors', async () => {
     await writeFile(join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n data: x\n');
     const bad = await kubectl(['apply', '-f', join(dir, 'bad.yaml')]);

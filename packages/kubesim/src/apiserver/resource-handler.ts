@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from './api-error.js';
-import { mediaType, parseBody, readBody, sendJson } from './http-io.js';
+import { mediaType, parseBody, readBody, readBodyBytes, sendJson } from './http-io.js';
+import { decodeKubernetesProtobuf } from './protobuf-decoder.js';
 import { applyJsonPatch } from './patch/json-patch.js';
 import { applyMergePatch } from './patch/merge-patch.js';
 import { serverSideApply } from './patch/server-side-apply.js';
@@ -66,6 +67,7 @@ function deleteOptions(body: unknown, q: URLSearchParams): DeleteOptions {
 
 async function bodyOf(req: IncomingMessage, allowYaml = true): Promise<unknown> {
   const ct = mediaType(req);
+  if (ct === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(await readBodyBytes(req));
   const text = await readBody(req);
   const yaml = ct === 'application/yaml' || ct === 'application/apply-patch+yaml';
   if (ct && ct !== 'application/json' && !yaml && !patchTypes.includes(ct)) {
