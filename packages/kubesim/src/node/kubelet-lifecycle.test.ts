@@ -147,3 +147,15 @@ test('postStart runs before the container counts as running; a failing one resta
   assert.ok(ev.body?.items.some((e) => e.involvedObject.name === 'badhook' && e.reason === 'FailedPostStartHook'));
   for (const n of ['hooked', 'badhook']) await k.del(n, 0);
 });
+
+test('a pod bound later through pods/binding is picked up', { timeout: 30_000 }, async () => {
+  const pod = appPod('bindme');
+  delete pod.spec.nodeName;
+  await k.create(pod);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await k.get('bindme'))?.status?.podIP, undefined, 'unbound pods are not ours');
+  const r = await k.client.request('POST', '/api/v1/namespaces/default/pods/bindme/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bindme' }, target: { apiVersion: 'v1', kind: 'Node', name: 'kubesim-node' } });
+  assert.ok(r.status < 300, r.text);
+  await k.waitFor('bindme', 'running', (p) => p.status?.phase === 'Running');
+  await k.del('bindme', 0);
+});
