@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -173,11 +173,13 @@ async function main(): Promise<void> {
     const fixed = await load(url, { rate: fixedRate });
     const peak = await load(url, { concurrency: peakConcurrency });
     rows.push(
-      `${name.padEnd(28)} | ${fixed.rps.toFixed(0).padStart(6)} ${f(fixed.p50)} ${f(fixed.p99)} ${String(fixed.errors).padStart(4)} | ${peak.rps.toFixed(0).padStart(6)} ${f(peak.p50)} ${f(peak.p99)} ${String(peak.errors).padStart(4)}`,
+      `${name.padEnd(28)} | ${fixed.rps.toFixed(0).padStart(12)} ${f(fixed.p50)} ${f(fixed.p99)} ${String(fixed.errors).padStart(4)} | ${peak.rps.toFixed(0).padStart(12)} ${f(peak.p50)} ${f(peak.p99)} ${String(peak.errors).padStart(4)}`,
     );
   }
-  console.log(`${'path'.padEnd(28)} | fixed: req/s  p50 ms   p99 ms  err | peak: req/s  p50 ms   p99 ms  err`);
+  console.log(`${'path'.padEnd(28)} |  fixed req/s   p50 ms   p99 ms  err |   peak req/s   p50 ms   p99 ms  err`);
   for (const r of rows) console.log(r);
+  // Shared machine: the figures only compare paths measured side by side in this one run.
+  console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min)`);
   await rm(dir, { recursive: true, force: true });
 }
 
