@@ -128,6 +128,7 @@ describe('IngressProxy', { timeout: 60_000 }, () => {
     assert.equal(headers['x-forwarded-host'], 'shop.test');
     assert.equal(headers['x-forwarded-proto'], 'http');
     assert.equal(headers['x-forwarded-for'], '127.0.0.1');
+    assert.equal(headers['x-forwarded-port'], new URL(base).port);
   });
 
   it('reuses upstream connections (keep-alive to the pods)', async () => {

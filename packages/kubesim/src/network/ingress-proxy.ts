@@ -106,6 +106,7 @@ export class IngressProxy {
     headers['x-real-ip'] = remote;
     headers['x-forwarded-host'] = req.headers.host ?? '';
     headers['x-forwarded-proto'] = 'http';
+    headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
     return headers;
   }
 
