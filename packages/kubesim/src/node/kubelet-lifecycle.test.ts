@@ -23,8 +23,13 @@ test('pod runs, gets its own IP, becomes Ready; readiness flap removes and resto
   const unready = await k.waitFor('web', 'Ready=False', (p) => cond(p, 'Ready') === 'False');
   assert.equal(unready.status?.containerStatuses?.[0]?.ready, false);
   assert.equal(unready.status?.phase, 'Running');
+  await new Promise((r) => setTimeout(r, 2200));
   await k.http(p, '/set?ready=1');
   await k.waitFor('web', 'Ready again', (p) => cond(p, 'Ready') === 'True');
+  const ev = await k.client.request<{ items: { reason: string; message: string; count: number; involvedObject: { name: string } }[] }>('GET', '/api/v1/namespaces/default/events');
+  const unhealthy = ev.body?.items.filter((e) => e.involvedObject.name === 'web' && e.reason === 'Unhealthy' && /statuscode: 503/.test(e.message)) ?? [];
+  assert.equal(unhealthy.length, 1, 'repeated probe failures aggregate into one Event');
+  assert.ok(unhealthy[0]!.count >= 2, `count ${unhealthy[0]?.count}`);
   await k.del('web', 1);
   await k.waitGone('web');
 });

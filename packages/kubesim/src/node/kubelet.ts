@@ -110,12 +110,14 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     const phase = pod.status?.phase;
     if (pod.metadata.deletionTimestamp) return deleteNow(pod); // nothing of it runs here
     if (phase === 'Succeeded' || phase === 'Failed') return; // finished in an earlier life
-    const ip = ips.allocate();
+    // hostNetwork pods share the node's address, as on a real node.
+    const ip = pod.spec.hostNetwork ? '127.0.0.1' : ips.allocate();
     const worker: PodWorker = new PodWorker(pod, ip, {
       client, events, logs, images: options.images, envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
       onGone: () => {
         if (workers.get(uid) === worker) workers.delete(uid);
-        ips.release(ip);
+        if (!pod.spec.hostNetwork) ips.release(ip);
+        events.forget(uid);
       },
     });
     workers.set(uid, worker);

@@ -38,3 +38,20 @@ test('stores runs separately, tails, timestamps and follows', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('rotates past the size cap, keeping one rotated file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kubesim-logs-'));
+  try {
+    const store = new LogStore(dir, Date.now, 100);
+    const w = store.open('ns', 'p', 'u', 'c');
+    for (let i = 0; i < 20; i++) w.write('stdout', `line ${i}\n`);
+    w.close();
+    const r = store.read('ns', 'p', 'c', {});
+    const text = r.kind === 'ok' ? r.text : '';
+    assert.match(text, /line 19\n$/);
+    assert.doesNotMatch(text, /line 0\n/, 'the oldest lines were rotated away');
+    assert.equal(store.read('ns', 'p', 'c', { tailLines: 2 }).kind === 'ok' && (store.read('ns', 'p', 'c', { tailLines: 2 }) as { text: string }).text, 'line 18\nline 19\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

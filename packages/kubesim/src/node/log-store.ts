@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 
@@ -41,7 +41,11 @@ function formatLine(raw: string, timestamps: boolean): string {
  */
 export class LogStore {
   private readonly containers = new Map<string, ContainerLogs>();
-  constructor(private readonly dir: string, private readonly now: () => number = Date.now) {}
+  /**
+   * @param maxFileBytes a run's log rotates once past this size (the kubelet's containerLogMaxSize,
+   *   10 MiB); one rotated file is kept, so a chatty container uses at most twice this on disk.
+   */
+  constructor(private readonly dir: string, private readonly now: () => number = Date.now, private readonly maxFileBytes = 10 * 1024 * 1024) {}
 
   /** Starts a new run's log for a container; earlier runs of the same pod uid stay readable. */
   open(ns: string, pod: string, uid: string, container: string): LogWriter {
@@ -55,11 +59,18 @@ export class LogStore {
     mkdirSync(dir, { recursive: true });
     const run: Run = { file: join(dir, `${logs.runs.length}.log`), open: true, events: new EventEmitter() };
     logs.runs.push(run);
-    const fd = openSync(run.file, 'a');
+    let fd = openSync(run.file, 'a');
+    let size = 0;
     const partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
     const emit = (stream: 'stdout' | 'stderr', text: string, tag: 'F' | 'P'): void => {
       const line = `${new Date(this.now()).toISOString()} ${stream} ${tag} ${text}\n`;
-      writeSync(fd, line);
+      if (size > this.maxFileBytes) {
+        closeSync(fd);
+        renameSync(run.file, `${run.file}.1`);
+        fd = openSync(run.file, 'a');
+        size = 0;
+      }
+      size += writeSync(fd, line);
       run.events.emit('line', line.slice(0, -1));
     };
     return {
@@ -90,7 +101,13 @@ export class LogStore {
     const idx = q.previous ? logs.runs.length - 2 : logs.runs.length - 1;
     const run = logs.runs[idx];
     if (!run) return { kind: 'not-found', message: `previous terminated container "${container}" in pod "${pod}" not found` };
-    let lines = readFileSync(run.file, 'utf8').split('\n');
+    let rotated = '';
+    try {
+      rotated = readFileSync(`${run.file}.1`, 'utf8');
+    } catch {
+      // not rotated yet
+    }
+    let lines = (rotated + readFileSync(run.file, 'utf8')).split('\n');
     lines.pop();
     if (q.sinceSeconds !== undefined) {
       const since = this.now() - q.sinceSeconds * 1000;

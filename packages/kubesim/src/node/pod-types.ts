@@ -85,6 +85,7 @@ export interface PodSpec {
   readinessGates?: { conditionType: string }[];
   serviceAccountName?: string;
   hostname?: string;
+  hostNetwork?: boolean;
 }
 
 export interface PodCondition {
