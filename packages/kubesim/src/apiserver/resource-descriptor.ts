@@ -56,6 +56,10 @@ export interface ResourceDescriptor {
    * kubelet removes it; 0 deletes at once. Kinds without it are deleted immediately.
    */
   gracePeriod?(obj: KubeObject, requested: number | undefined): number;
+  /** A create may carry status (Node: the kubelet registers with its status). Others drop it. */
+  keepsStatusOnCreate?: boolean;
+  /** Storing such an object makes the server serve more resources (CustomResourceDefinition). */
+  definesResources?: boolean;
   /** Deletion marks the object Terminating and a controller finishes it (Namespace). */
   terminating?: boolean;
   /** Declared fields (built-in kinds): unknown ones are dropped, or rejected under fieldValidation=Strict. */

@@ -42,7 +42,7 @@ function validateCrd(o: KubeObject, old?: KubeObject): StatusCause[] {
 export const customresourcedefinitions: ResourceDescriptor = {
   group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', singular: 'customresourcedefinition',
   kind: 'CustomResourceDefinition', fields: schemas.CustomResourceDefinition, namespaced: false, shortNames: ['crd', 'crds'], subresources: ['status'],
-  generation: true, nameRule: 'subdomain',
+  generation: true, nameRule: 'subdomain', definesResources: true, keepsStatusOnCreate: true,
   defaults(o) {
     const s = isObject(o['spec']) ? o['spec'] : {};
     const names = isObject(s['names']) ? s['names'] : {};

@@ -68,8 +68,7 @@ export const pods: ResourceDescriptor = {
       s['serviceAccount'] = s['serviceAccountName'];
       if (s['enableServiceLinks'] === undefined) s['enableServiceLinks'] = true;
       if (s['priority'] === undefined) s['priority'] = 0;
-      const st = isObject(o['status']) ? o['status'] : {};
-      o['status'] = { phase: 'Pending', qosClass: podQos(s), ...st };
+      o['status'] = { phase: 'Pending', qosClass: podQos(s) };
     }
   },
   validate(o, old) {
@@ -207,7 +206,7 @@ export const events: ResourceDescriptor = {
 
 export const nodes: ResourceDescriptor = {
   group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', fields: schemas.Node, fieldLabels: fieldLabels['nodes'], namespaced: false,
-  shortNames: ['no'], subresources: ['status'], nameRule: 'subdomain',
+  shortNames: ['no'], subresources: ['status'], nameRule: 'subdomain', keepsStatusOnCreate: true,
 };
 
 export const serviceaccounts: ResourceDescriptor = {

@@ -133,8 +133,8 @@ export class ResourceStorage {
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
     if (d.generation) m.generation = 1; else delete m.generation;
-    if (d.subresources.includes('status') && !d.custom && d.kind !== 'Pod' && d.kind !== 'Namespace' && d.kind !== 'Node') {
-      // Status is owned by controllers: a create may not set it (pods and nodes report their own).
+    if (d.subresources.includes('status') && !d.keepsStatusOnCreate) {
+      // Status is written through /status by whoever owns it; a create may not set it.
       delete o['status'];
     }
     d.prepareForCreate?.(o, this.hooks);
@@ -144,7 +144,7 @@ export class ResourceStorage {
     if (this.store.get(storageKey(d), m.namespace, m.name)) throw errors.alreadyExists(d.resource, d.group, m.name);
     if (opts.dryRun) return o;
     const stored = this.store.create(storageKey(d), o);
-    if (d.kind === 'CustomResourceDefinition') this.options.onCrdChange?.(stored, false);
+    if (d.definesResources) this.options.onCrdChange?.(stored, false);
     return stored;
   }
 
@@ -223,7 +223,7 @@ export class ResourceStorage {
     if (opts.dryRun) return o;
     if (this.shouldRemove(d, o)) return this.store.remove(key, o);
     const stored = this.store.update(key, o, old);
-    if (d.kind === 'CustomResourceDefinition') this.options.onCrdChange?.(stored, false);
+    if (d.definesResources) this.options.onCrdChange?.(stored, false);
     return stored;
   }
 
@@ -266,7 +266,7 @@ export class ResourceStorage {
     if (finalizers.size === 0 && grace === 0 && !d.terminating) {
       if (opts.dryRun) return { object: o, deleted: true };
       const gone = this.store.remove(key, old);
-      if (d.kind === 'CustomResourceDefinition') this.options.onCrdChange?.(gone, true);
+      if (d.definesResources) this.options.onCrdChange?.(gone, true);
       return { object: gone, deleted: true };
     }
     if (m.deletionTimestamp) {
