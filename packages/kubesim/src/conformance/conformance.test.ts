@@ -8,8 +8,10 @@ import type { PodBehavior } from '../testing/fake-node.js';
 
 /**
  * Runs the controller conformance scenarios against $KUBECONFIG (a file path, e.g. a kind or
- * real cluster) or, without it, against kubesim (API server + controllers + fake node) started
- * here. Each run uses a fresh namespace and deletes it afterwards.
+ * real cluster) or, without it, against kubesim started here: by default API server +
+ * controllers + fake node; with CONFORMANCE_KUBESIM=full the whole kubesim cluster, whose kubelet
+ * runs the busybox commands as real processes (busybox images map to the host's /bin).
+ * Each run uses a fresh namespace and deletes it afterwards.
  */
 let kubeconfig = '';
 let stopCluster: (() => Promise<void>) | undefined;
@@ -36,6 +38,12 @@ before(async () => {
   if (path) {
     const { readFile } = await import('node:fs/promises');
     kubeconfig = await readFile(path.split(':')[0]!, 'utf8');
+  } else if (process.env.CONFORMANCE_KUBESIM === 'full') {
+    const { startCluster } = await import('../cluster.js');
+    const path = ['/usr/local/bin', '/usr/bin', '/bin'];
+    const c = await startCluster({ images: { 'busybox:1.36': { path }, 'busybox:1.37': { path } }, propagationDelayMs: 100 });
+    kubeconfig = c.kubeconfig;
+    stopCluster = () => c.stop();
   } else {
     const c = await startTestCluster({ behavior });
     kubeconfig = c.kubeconfig;
