@@ -34,7 +34,81 @@ after(async () => {
   await cluster?.stop();
 });
 
+/** Creates a Deployment + Service of the version app; returns the Service's clusterIP URL. */
+async function deployWeb(name: string, preStopSleep: number | undefined): Promise<string> {
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  await call('POST', '/apis/apps/v1/namespaces/default/deployments', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 10,
+          containers: [
+            {
+              name: 'app',
+              image,
+              args: ['$(POD_IP)', String(podPort), 'v1', '$(POD_NAME)'],
+              ports: [{ name: 'web', containerPort: podPort }],
+              readinessProbe: { httpGet: { path: '/', port: 'web' }, periodSeconds: 1 },
+              ...(preStopSleep ? { lifecycle: { preStop: { exec: { command: ['sleep', String(preStopSleep)] } } } } : {}),
+            },
+          ],
+        },
+      },
+    },
+  });
+  const svc = await call<{ spec: { clusterIP: string } }>('POST', '/api/v1/namespaces/default/services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port, targetPort: 'web' }] },
+  });
+  return `http://${svc.spec.clusterIP}:${port}/`;
+}
+
+/** Waits until both pods answer, then deletes one under load; counts failed requests. */
+async function deleteOnePodUnderLoad(name: string, url: string): Promise<{ ok: number; failed: number }> {
+  const pods = new Set<string>();
+  const end = Date.now() + 60_000;
+  while (pods.size < 2 && Date.now() < end) {
+    const r = await httpGet(url, { timeoutMs: 2000 }).catch(() => undefined);
+    if (r?.status === 200 && String(r.headers['x-pod']).startsWith(`${name}-`)) pods.add(String(r.headers['x-pod']));
+    else await sleep(100);
+  }
+  assert.equal(pods.size, 2, `both ${name} pods answer`);
+  let ok = 0;
+  let failed = 0;
+  let running = true;
+  const workers = Array.from({ length: 4 }, async () => {
+    while (running) {
+      const r = await httpGet(url, { timeoutMs: 3000 }).catch(() => undefined);
+      if (r?.status === 200) ok++;
+      else failed++;
+    }
+  });
+  await sleep(300);
+  await call('DELETE', `/api/v1/namespaces/default/pods/${[...pods][0]}`);
+  await sleep(3000);
+  running = false;
+  await Promise.all(workers);
+  return { ok, failed };
+}
+
 describe('network on a full kubesim cluster', { timeout: 90_000 }, () => {
+  it('deleting a pod without preStop drops requests in the propagation window; a preStop sleep drops none', async () => {
+    const [bare, slept] = await Promise.all([deployWeb('bare', undefined), deployWeb('slept', 2)]);
+    const abrupt = await deleteOnePodUnderLoad('bare', bare);
+    const graceful = await deleteOnePodUnderLoad('slept', slept);
+    console.log(`pod deleted under load (delay 200 ms): no preStop ${abrupt.failed} failed / ${abrupt.ok} ok; preStop sleep 2s ${graceful.failed} failed / ${graceful.ok} ok`);
+    assert.ok(abrupt.failed > 0, 'the app exits while the proxy still routes to it');
+    assert.equal(graceful.failed, 0);
+  });
+
   it('serves a Deployment through its Service clusterIP (named targetPort) and an Ingress', async () => {
     await call('POST', '/apis/apps/v1/namespaces/default/deployments', {
       apiVersion: 'apps/v1',
