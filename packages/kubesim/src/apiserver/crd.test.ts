@@ -76,11 +76,33 @@ describe('apiserver CustomResourceDefinitions', { timeout: 30_000 }, () => {
     assert.match(JSON.stringify(gone.body), /Expired|410/);
   });
 
+  it('serves the scale subresource at the CRD\'s paths and its printer columns as a Table', async () => {
+    const def = crd('Namespaced', 'canaries', 'Canary') as { spec: { versions: Record<string, unknown>[] } };
+    const props = ((def.spec.versions[0]!['schema'] as any).openAPIV3Schema.properties);
+    props.spec.properties.count = { type: 'integer' };
+    props.spec.properties.sel = { type: 'string' };
+    props.status.properties.count = { type: 'integer' };
+    def.spec.versions[0]!['subresources'] = { status: {}, scale: { specReplicasPath: '.spec.count', statusReplicasPath: '.status.count', labelSelectorPath: '.spec.sel' } };
+    def.spec.versions[0]!['additionalPrinterColumns'] = [{ name: 'Weight', type: 'integer', jsonPath: '.spec.weight' }, { name: 'Mode', type: 'string', jsonPath: '.spec.mode' }];
+    assert.equal((await c.req('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', def)).status, 201);
+    const base = '/apis/example.baton.dev/v1/namespaces/default/canaries';
+    await c.req('POST', base, { apiVersion: 'example.baton.dev/v1', kind: 'Canary', metadata: { name: 'k1' }, spec: { weight: 30, mode: 'a', count: 2, sel: 'app=k' } });
+    const scale = await c.req('GET', `${base}/k1/scale`);
+    assert.deepEqual([scale.body.spec.replicas, scale.body.status.selector], [2, 'app=k']);
+    const patched = await c.req('PATCH', `${base}/k1/scale`, { spec: { replicas: 5 } }, 'application/merge-patch+json');
+    assert.equal(patched.body.spec.replicas, 5);
+    assert.equal((await c.req('GET', `${base}/k1`)).body.spec.count, 5);
+    const r = await fetch(`${c.server.url}${base}`, { headers: { authorization: `Bearer ${c.server.token}`, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+    const table = await r.json() as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    assert.deepEqual(table.columnDefinitions.map((x) => x.name), ['Name', 'Weight', 'Mode']);
+    assert.deepEqual(table.rows[0]?.cells, ['k1', 30, 'a']);
+  });
+
   it('deleting a CRD deletes its objects and stops serving the kind', async () => {
     const r = await c.req('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/rollouts.example.baton.dev');
     assert.equal(r.status, 200);
     await eventually(async () => ((await c.req('GET', '/apis/example.baton.dev/v1/namespaces/default/rollouts')).status === 404) || undefined);
     const disc = await c.req('GET', '/apis/example.baton.dev/v1');
-    assert.deepEqual(disc.body.resources.map((x: { name: string }) => x.name), ['fleets', 'fleets/status']);
+    assert.deepEqual(disc.body.resources.map((x: { name: string }) => x.name), ['fleets', 'fleets/status', 'canaries', 'canaries/status', 'canaries/scale']);
   });
 });

@@ -51,6 +51,8 @@ export interface ResourceDescriptor {
   /** Mutation on create before defaulting (e.g. Job generated selector). */
   prepareForCreate?(obj: KubeObject, ctx: ResourceHookContext): void;
   scale?: ScaleSpec;
+  /** Custom resources: where the scale subresource reads and writes (CRD subresources.scale). */
+  scalePaths?: { specReplicas: string; statusReplicas: string; labelSelector?: string };
   /**
    * Graceful deletion (pods): seconds the object stays with deletionTimestamp set before the
    * kubelet removes it; 0 deletes at once. Kinds without it are deleted immediately.
@@ -68,7 +70,7 @@ export interface ResourceDescriptor {
   custom?: boolean;
   /** A CRD version's openAPIV3Schema: custom resources are validated and pruned against it. */
   schema?: Record<string, unknown>;
-  /** Columns for kubectl's Table output beyond NAME and AGE. */
+  /** Columns for kubectl's Table output (CRD additionalPrinterColumns; replace the default AGE). */
   columns?: TableColumn[];
 }
 

@@ -4,19 +4,28 @@ import type { FieldManager } from './patch/managed-fields.js';
 import type { ResourceDescriptor } from './resource-descriptor.js';
 import { storageKey } from './resource-registry.js';
 import { timestamp, type ResourceStorage } from './store/resource-storage.js';
+import { readPath } from './resources/apiextensions-v1.js';
 import { clone, isObject, type KubeObject } from './types.js';
 
 /** autoscaling/v1 Scale view of a scalable object. */
 export function readScale(d: ResourceDescriptor, o: KubeObject): KubeObject {
-  const spec = isObject(o['spec']) ? o['spec'] : {};
-  const status = isObject(o['status']) ? o['status'] : {};
+  const p = d.scalePaths ?? { specReplicas: '.spec.replicas', statusReplicas: '.status.replicas' };
   const m = o.metadata;
+  const selector = d.scale?.selector(o) ?? (p.labelSelector ? String(readPath(o, p.labelSelector) ?? '') : '');
   return {
     kind: 'Scale', apiVersion: 'autoscaling/v1',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
-    spec: { replicas: Number(spec['replicas'] ?? 0) },
-    status: { replicas: Number(status['replicas'] ?? 0), selector: d.scale?.selector(o) ?? String(status['selector'] ?? '') },
+    spec: { replicas: Number(readPath(o, p.specReplicas) ?? 0) },
+    status: { replicas: Number(readPath(o, p.statusReplicas) ?? 0), selector },
   };
+}
+
+/** Sets a simple ".a.b" path, creating maps on the way. */
+function writePath(o: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.replace(/^\./, '').split('.').filter(Boolean);
+  let cur = o;
+  for (const k of keys.slice(0, -1)) cur = (isObject(cur[k]) ? cur[k] : (cur[k] = {})) as Record<string, unknown>;
+  cur[keys[keys.length - 1] ?? 'replicas'] = value;
 }
 
 /** Writes Scale.spec.replicas back into the object (409 on a stale resourceVersion, 422 if negative). */
@@ -32,7 +41,7 @@ export function writeScale(storage: ResourceStorage, d: ResourceDescriptor, live
     throw errors.invalid('Scale', 'autoscaling', name, [fieldErrors.invalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0')]);
   }
   const next = clone(live);
-  next['spec'] = { ...(isObject(next['spec']) ? next['spec'] : {}), replicas };
+  writePath(next, d.scalePaths?.specReplicas ?? '.spec.replicas', replicas);
   return storage.update(d, live.metadata.namespace, name, next, { ...opts, subresource: '' });
 }
 

@@ -51,12 +51,25 @@ function restarts(o: KubeObject): number {
   return Array.isArray(cs) ? cs.reduce<number>((n, c) => n + Number(get(c, 'restartCount') ?? 0), 0) : 0;
 }
 
+function containers(o: KubeObject): Record<string, unknown>[] {
+  const cs = get(o, 'spec.template.spec.containers');
+  return Array.isArray(cs) ? cs.filter(isObject) : [];
+}
+
+function selectorText(sel: unknown): string {
+  const m = isObject(sel) && isObject(sel['matchLabels']) ? sel['matchLabels'] : {};
+  return Object.entries(m).map(([k, v]) => `${k}=${String(v)}`).join(',');
+}
+
 /** Printer columns per kind between NAME and AGE, after the upstream printers. */
 const columns: Record<string, Column[]> = {
   Pod: [col('Ready', podReady), col('Status', podStatus), col('Restarts', restarts, 'string'),
     col('IP', (o) => String(get(o, 'status.podIP') ?? '<none>'), 'string', 1), col('Node', (o) => String(get(o, 'spec.nodeName') ?? '<none>'), 'string', 1)],
   Deployment: [col('Ready', (o) => `${num(o, 'status.readyReplicas')}/${num(o, 'spec.replicas')}`),
-    col('Up-to-date', (o) => num(o, 'status.updatedReplicas'), 'integer'), col('Available', (o) => num(o, 'status.availableReplicas'), 'integer')],
+    col('Up-to-date', (o) => num(o, 'status.updatedReplicas'), 'integer'), col('Available', (o) => num(o, 'status.availableReplicas'), 'integer'),
+    col('Containers', (o) => containers(o).map((c) => c['name']).join(','), 'string', 1),
+    col('Images', (o) => containers(o).map((c) => c['image']).join(','), 'string', 1),
+    col('Selector', (o) => selectorText(get(o, 'spec.selector')), 'string', 1)],
   ReplicaSet: [col('Desired', (o) => num(o, 'spec.replicas'), 'integer'), col('Current', (o) => num(o, 'status.replicas'), 'integer'),
     col('Ready', (o) => num(o, 'status.readyReplicas'), 'integer')],
   Service: [col('Type', (o) => String(get(o, 'spec.type') ?? '')), col('Cluster-IP', (o) => String(get(o, 'spec.clusterIP') ?? '<none>')),
@@ -89,8 +102,9 @@ export function toTable(d: ResourceDescriptor, objects: KubeObject[], rv: string
   const now = Date.now();
   const cols: Column[] = [
     { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, value: (o) => o.metadata.name ?? '' },
-    ...(columns[d.kind] ?? []),
-    { name: 'Age', type: 'string', description: 'CreationTimestamp', priority: 0, value: age },
+    ...(d.columns
+      ? d.columns.map((c) => ({ name: c.name, type: c.type, description: c.description ?? c.name, priority: c.priority ?? 0, value: c.value }))
+      : [...(columns[d.kind] ?? []), { name: 'Age', type: 'string', description: 'CreationTimestamp', priority: 0, value: age }]),
   ];
   return {
     kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: rv },

@@ -1,7 +1,7 @@
 import type { StatusCause } from '../api-error.js';
 import { fieldErrors } from '../field-errors.js';
 import { schemas } from './field-schemas.js';
-import type { ResourceDescriptor, Subresource } from '../resource-descriptor.js';
+import type { ResourceDescriptor, Subresource, TableColumn } from '../resource-descriptor.js';
 import { isObject, type KubeObject } from '../types.js';
 import { validateName } from './names.js';
 
@@ -64,6 +64,23 @@ export const customresourcedefinitions: ResourceDescriptor = {
   validate: validateCrd,
 };
 
+/** Reads a simple JSONPath (".a.b"); the subset CRD printer columns use in practice. */
+export function readPath(o: unknown, path: string): unknown {
+  return path.replace(/^\./, '').split('.').filter(Boolean).reduce<unknown>((c, k) => (isObject(c) ? c[k] : undefined), o);
+}
+
+function printerColumns(cols: unknown[]): TableColumn[] {
+  return cols.filter(isObject).map((c) => ({
+    name: String(c['name']), type: c['type'] === 'integer' ? 'integer' as const : c['type'] === 'date' ? 'date' as const : 'string' as const,
+    ...(typeof c['description'] === 'string' ? { description: c['description'] } : {}),
+    ...(typeof c['priority'] === 'number' ? { priority: c['priority'] } : {}),
+    value: (o: KubeObject) => {
+      const v = readPath(o, String(c['jsonPath'] ?? ''));
+      return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : typeof v === 'number' ? v : String(v);
+    },
+  }));
+}
+
 /** The descriptors a stored CRD makes the server serve, one per served version. */
 export function descriptorsForCrd(crd: KubeObject): ResourceDescriptor[] {
   const s = isObject(crd['spec']) ? crd['spec'] : {};
@@ -84,6 +101,12 @@ export function descriptorsForCrd(crd: KubeObject): ResourceDescriptor[] {
       ...(Array.isArray(names['shortNames']) ? { shortNames: names['shortNames'].map(String) } : {}),
       ...(Array.isArray(names['categories']) ? { categories: names['categories'].map(String) } : {}),
       ...(schema ? { schema } : {}),
+      ...(Array.isArray(v['additionalPrinterColumns']) ? { columns: printerColumns(v['additionalPrinterColumns']) } : {}),
+      ...(isObject(sub['scale']) ? { scalePaths: {
+        specReplicas: String(sub['scale']['specReplicasPath'] ?? '.spec.replicas'),
+        statusReplicas: String(sub['scale']['statusReplicasPath'] ?? '.status.replicas'),
+        ...(typeof sub['scale']['labelSelectorPath'] === 'string' ? { labelSelector: sub['scale']['labelSelectorPath'] } : {}),
+      } } : {}),
     });
   }
   return out;
