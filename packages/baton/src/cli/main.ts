@@ -63,6 +63,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   lazy(() => import('./commands/abort.js')));
   register(common(program.command('promote').argument('<run>', 'run id').description('approve a paused run and continue it'), false),
     lazy(() => import('./commands/promote.js')));
+  register(common(program.command('rollback').description('go back to the previous release (or --to VERSION): blue-green switches back instantly while the old colour lives; rolling re-applies the recorded Deployment and its config'))
+    .option('--to <version>', 'the release to return to (see `baton releases`)')
+    .option('--no-probe', 'do not send probe traffic'),
+  lazy(() => import('./commands/rollback.js')));
   register(common(program.command('releases').description('the app history recorded in the cluster, and local runs')),
     lazy(() => import('./commands/releases.js')));
   register(common(program.command('status').argument('[run]', 'run id (default: the latest)').description('the state of a run: steps, outcome, what to do next'), false),

@@ -1,10 +1,11 @@
 import type { PlannedStep } from '../engine/step.js';
+import type { JsonObject } from '../json.js';
 import { BatonError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { LoadedSpec } from '../spec/load-spec.js';
 import { parseImageRef } from '../spec/image-ref.js';
 import { strategies } from '../strategies/index.js';
-import { configReferences, containerOf, type DeploymentLike } from '../strategies/workload.js';
+import { configReferences, containerOf, forReapply, type DeploymentLike } from '../strategies/workload.js';
 import { findDrift, type Drift } from './drift.js';
 import { objectKey, type LiveState } from './live-state.js';
 import type { Plan } from './plan.js';
@@ -114,9 +115,17 @@ export function buildPlan(input: PlanInput): Plan {
     });
   }
   steps.push(...after);
+  // The first time baton upgrades an app, what runs today becomes the first history entry, so
+  // `baton rollback` has somewhere to go back to.
+  const adoptFrom = input.live.history.length === 0 ? (liveSame ?? input.live.deployments[0]) : undefined;
+  const adopt = adoptFrom ? {
+    version: parseImageRef(adoptFrom.spec.template.spec.containers[0]?.image ?? '').tag ?? 'unknown', image: adoptFrom.spec.template.spec.containers[0]?.image ?? '',
+    strategy: 'adopted', deployment: adoptFrom.metadata.name, template: forReapply(adoptFrom),
+    ...(planned.previousSelector ? { selector: planned.previousSelector } : {}), ...(serviceManifest ? { service: serviceManifest.metadata.name } : {}),
+  } : undefined;
   steps.push({
     id: 'release:record', kind: 'record-release', reversible: true, title: `Record release ${version} in the app history`,
-    params: { entry: { version, image: spec.image.ref, strategy: spec.strategy.kind, deployment: planned.serving.deployment, ...(planned.serving.selector ? { selector: planned.serving.selector } : {}) } },
+    params: { entry: { version, image: spec.image.ref, strategy: spec.strategy.kind, deployment: planned.serving.deployment, ...(planned.serving.selector ? { selector: planned.serving.selector } : {}), ...(serviceManifest ? { service: serviceManifest.metadata.name } : {}) }, ...(adopt ? { adopt: adopt as never } : {}) } as unknown as JsonObject,
   });
 
   const last = input.live.history.at(-1);

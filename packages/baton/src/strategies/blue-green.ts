@@ -78,6 +78,7 @@ export const blueGreenStrategy: Strategy = {
       afterVerify: after,
       verifyTarget: { newDeployment: name, ...(active ? { oldDeployment: active } : {}), service: previewName },
       serving: { deployment: name, selector: newSelector },
+      ...(holdSelector ? { previousSelector: holdSelector } : {}),
       warnings,
     };
   },

@@ -32,6 +32,8 @@ export interface StrategySteps {
   verifyTarget: { newDeployment: string; oldDeployment?: string; service?: string };
   /** Deployment and selector that serve the release once done (for history and rollback). */
   serving: { deployment: string; selector?: Record<string, string> };
+  /** The selector that routes to the live release today, when baton has no history of it yet. */
+  previousSelector?: Record<string, string>;
   warnings: string[];
 }
 

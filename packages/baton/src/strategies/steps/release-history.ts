@@ -12,6 +12,12 @@ export interface ReleaseEntry {
   deployment: string;
   /** For blue-green: the Service selector that routes to it. */
   selector?: Record<string, string>;
+  /** The Service that selector belongs to. */
+  service?: string;
+  /** The Deployment exactly as it ran (config references included), so a rollback can redeploy it. */
+  template?: Record<string, unknown>;
+  /** Set when this entry was made by `baton rollback`. */
+  rollbackOf?: string;
 }
 
 interface HistoryConfigMap extends KubeObject { data?: { 'history.json'?: string } }

@@ -2,6 +2,7 @@ import type { JsonObject } from '../../json.js';
 import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine/step.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { DeploymentLike } from '../workload.js';
+import type { KubeObject } from '../../kube/kube-object.js';
 import { waitForRollout } from './rollout-watch.js';
 
 /**
@@ -24,8 +25,27 @@ export function createScaleStep(kube: KubeClient): StepKind {
         ctx.progress(`keeping Deployment ${name} for ${afterSeconds}s before scaling to ${replicas}`);
         await ctx.delay(afterSeconds * 1000);
       }
-      await scaleTo(ctx, name, replicas);
-      return { kind: 'done', summary: `Deployment ${name} scaled to ${replicas}` };
+      const scaled = await scaleTo(ctx, name, replicas);
+      if (replicas === 0) {
+        // Wait for the pods to be gone, not just for the number to change: a Service switch does
+        // not move keep-alive clients, so old pods keep serving them until they drain and exit.
+        // Count only pods this Deployment owns (through its ReplicaSets): another colour's pods may
+        // match the same labels.
+        const selector = Object.entries(scaled.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+        const { items: sets } = await kube.list<KubeObject>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ctx.namespace, labelSelector: selector });
+        const owned = new Set(sets.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === scaled.metadata.uid)).map((rs) => rs.metadata.uid));
+        try {
+          await kube.watchUntil<KubeObject, true>({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector: selector }, (pods) => {
+            const left = [...pods.values()].filter((p) => p.metadata.ownerReferences?.some((o) => owned.has(o.uid))).length;
+            if (left === 0) return true;
+            ctx.progress(`${left} pod(s) of ${name} draining`);
+            return undefined;
+          }, { timeoutMs: 600_000, signal: ctx.signal, what: `pods of ${name} to drain and exit` });
+        } catch (error) {
+          return { kind: 'failed', reason: (error as Error).message };
+        }
+      }
+      return { kind: 'done', summary: `Deployment ${name} scaled to ${replicas}${replicas === 0 ? ', its pods drained and gone' : ''}` };
     },
     async undo(ctx: RunContext, step: PlannedStep, checkpoint: JsonObject): Promise<void> {
       if (!('previousReplicas' in checkpoint)) return;
