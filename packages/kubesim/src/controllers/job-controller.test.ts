@@ -89,3 +89,44 @@ test('activeDeadlineSeconds: running pods are killed and the Job fails with Dead
   assert.equal(j.status?.active ?? 0, 0);
   await waitFor('pods removed', async () => (await jobPods('slow')).length === 0);
 });
+
+test('suspend deletes pods without counting failures; resume restarts them; ttlSecondsAfterFinished deletes the Job', { timeout: 30_000 }, async () => {
+  await c.clients.batch.createNamespacedJob({ namespace: NS, body: job('pausable', 'sleep', { parallelism: 2, completions: 2, ttlSecondsAfterFinished: 1 }) });
+  await waitFor('2 active', async () => (await readJob('pausable')).status?.active === 2);
+  const set = async (suspend: boolean): Promise<void> => {
+    for (;;) {
+      const j = await readJob('pausable');
+      j.spec!.suspend = suspend;
+      try {
+        await c.clients.batch.replaceNamespacedJob({ name: 'pausable', namespace: NS, body: j });
+        return;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 409) throw err;
+      }
+    }
+  };
+  await set(true);
+  const s = await waitFor('suspended, no pods', async () => {
+    const j = await readJob('pausable');
+    return condition(j, 'Suspended')?.status === 'True' && (await jobPods('pausable')).length === 0 && !j.status?.active ? j : undefined;
+  });
+  assert.equal(condition(s, 'Suspended')?.reason, 'JobSuspended');
+  assert.equal(s.status?.failed ?? 0, 0, 'pods removed by suspension are not failures');
+  await set(false);
+  const r = await waitFor('resumed', async () => {
+    const j = await readJob('pausable');
+    return condition(j, 'Suspended')?.status === 'False' && j.status?.active === 2 ? j : undefined;
+  });
+  assert.equal(condition(r, 'Suspended')?.reason, 'JobResumed');
+  // ttlSecondsAfterFinished: a finished Job goes away after its TTL.
+  await c.clients.batch.createNamespacedJob({ namespace: NS, body: job('short', 'exit-0', { ttlSecondsAfterFinished: 1 }) });
+  await finished('short');
+  await waitFor('TTL deleted the finished Job', async () => {
+    try {
+      await readJob('short');
+      return undefined;
+    } catch (err) {
+      return (err as { code?: number }).code === 404;
+    }
+  }, 10_000);
+});

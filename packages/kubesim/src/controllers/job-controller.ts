@@ -38,6 +38,8 @@ export class JobController implements Controller {
   /** Pods that vanished before reaching a terminal phase count as failed (Kubernetes keeps them with a finalizer). */
   private readonly lost = new Map<string, Set<string>>();
   private readonly lastFailureAt = new Map<string, number>();
+  /** Pods we deleted (suspend, excess parallelism, finishing): their disappearance is no failure. */
+  private readonly ourDeletes = new Set<string>();
   /**
    * Our last status write per Job, until the informer catches up. Pod creation is not guarded by
    * the Job's resourceVersion, so a sync on a stale Job (one that misses our FailureTarget) could
@@ -70,7 +72,7 @@ export class JobController implements Controller {
     pods.on('delete', (p) => {
       const k = owner(p);
       if (!k) return;
-      if (p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') {
+      if (p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !this.ourDeletes.delete(p.metadata?.uid ?? '')) {
         const job = jobs.get(controllerRefOf(p)!.name, p.metadata?.namespace);
         if (job && !hasTrue(job, 'FailureTarget') && !hasTrue(job, 'SuccessCriteriaMet')) {
           const set = this.lost.get(k) ?? new Set();
@@ -104,7 +106,7 @@ export class JobController implements Controller {
     let current = cached;
     if (mine && mine.job.metadata?.uid === cached.metadata?.uid && mine.staleRv === cached.metadata?.resourceVersion) current = mine.job;
     else this.written.delete(key);
-    if (hasTrue(current, 'Complete') || hasTrue(current, 'Failed')) return;
+    if (hasTrue(current, 'Complete') || hasTrue(current, 'Failed')) return this.expireFinished(key, current);
     const job = structuredClone(current);
     const now = this.ctx.now();
     const spec = job.spec!;
@@ -114,14 +116,29 @@ export class JobController implements Controller {
     const succeeded = Math.max(job.status?.succeeded ?? 0, pods.filter((p) => p.status?.phase === 'Succeeded').length);
     const failed = Math.max(job.status?.failed ?? 0, pods.filter((p) => p.status?.phase === 'Failed').length + (this.lost.get(key)?.size ?? 0));
     const status: V1JobStatus = structuredClone(job.status ?? {});
-    status.startTime ??= rfc3339(now) as unknown as Date;
-    const startMs = toMillis(status.startTime) ?? now;
+    const suspended = spec.suspend === true;
+    if (!suspended) status.startTime ??= rfc3339(now) as unknown as Date;
     const backoffLimit = spec.backoffLimit ?? 6;
     const parallelism = spec.parallelism ?? 1;
     const completions = spec.completions ?? undefined;
 
     let finishing = hasTrue(job, 'FailureTarget') ?? hasTrue(job, 'SuccessCriteriaMet');
-    if (!finishing) {
+    const wasSuspended = !!hasTrue(job, 'Suspended');
+    if (!finishing && suspended !== wasSuspended && (suspended || job.status?.conditions?.some((x) => x.type === 'Suspended'))) {
+      if (suspended) {
+        this.setCondition(status, 'Suspended', 'True', 'JobSuspended', 'Job suspended', now);
+        this.events.event(job, 'Job', 'Normal', 'Suspended', 'Job suspended');
+      } else {
+        this.setCondition(status, 'Suspended', 'False', 'JobResumed', 'Job resumed', now);
+        this.events.event(job, 'Job', 'Normal', 'Resumed', 'Job resumed');
+        // activeDeadlineSeconds counts continuous activity: resuming restarts the clock.
+        status.startTime = rfc3339(now) as unknown as Date;
+      }
+    }
+    const startMs = toMillis(status.startTime) ?? now;
+    if (!finishing && suspended) {
+      await Promise.all(active.map((p) => this.deletePod(job, p)));
+    } else if (!finishing) {
       let reason: string | undefined;
       if (failed > backoffLimit || this.pastBackoffLimitOnFailure(job, active)) reason = JobReason.BackoffLimitExceeded;
       else if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null && now - startMs >= spec.activeDeadlineSeconds * 1000) reason = JobReason.DeadlineExceeded;
@@ -129,7 +146,9 @@ export class JobController implements Controller {
       if (reason) finishing = this.addCondition(status, 'FailureTarget', reason, now);
       else if (complete) finishing = this.addCondition(status, 'SuccessCriteriaMet', JobReason.CompletionsReached, now);
     }
-    if (finishing) {
+    if (suspended && !finishing) {
+      // Suspended: pods are gone (above); nothing else to do until resumed.
+    } else if (finishing) {
       // Finishing: no pod of this Job may keep running.
       await Promise.all(active.map((p) => this.deletePod(job, p)));
       if (active.length === 0 && terminating.length === 0) {
@@ -189,6 +208,29 @@ export class JobController implements Controller {
     return last === undefined ? 0 : Math.max(0, last + delay - now);
   }
 
+  private setCondition(status: V1JobStatus, type: string, state: 'True' | 'False', reason: string, message: string, now: number): void {
+    const t = rfc3339(now) as unknown as Date;
+    status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== type), { type, status: state, reason, message, lastProbeTime: t, lastTransitionTime: t }];
+  }
+
+  /** The TTL-after-finished controller: delete a finished Job (and, in the foreground, its pods) once its TTL passes. */
+  private async expireFinished(key: string, job: V1Job): Promise<void> {
+    const ttl = job.spec?.ttlSecondsAfterFinished;
+    if (ttl === undefined || ttl === null || job.metadata?.deletionTimestamp) return;
+    const done = job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+    const at = (toMillis(done?.lastTransitionTime) ?? this.ctx.now()) + ttl * 1000;
+    const wait = at - this.ctx.now();
+    if (wait > 0) {
+      this.queue.addAfter(key, wait + 10);
+      return;
+    }
+    try {
+      await this.ctx.clients.batch.deleteNamespacedJob({ name: job.metadata!.name!, namespace: job.metadata!.namespace!, propagationPolicy: 'Foreground' });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
   private addCondition(status: V1JobStatus, type: string, reason: string, now: number): V1JobCondition {
     const t = rfc3339(now) as unknown as Date;
     const cond: V1JobCondition = { type, status: 'True', reason, message: MESSAGES[reason] ?? reason, lastProbeTime: t, lastTransitionTime: t };
@@ -225,6 +267,7 @@ export class JobController implements Controller {
   }
 
   private async deletePod(job: V1Job, pod: V1Pod): Promise<void> {
+    if (pod.metadata?.uid) this.ourDeletes.add(pod.metadata.uid);
     try {
       await this.ctx.clients.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace! });
       this.events.event(job, 'Job', 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata!.name}`);
