@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resumeRun } from './engine.js';
+import { requestAbort, resumeRun, startRun } from './engine.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { JournalEntry } from './journal.js';
 import { FileJournal } from './file-journal.js';
@@ -151,6 +151,54 @@ test('resume is refused while the run is live in another process, and succeeds o
   } finally {
     proc.kill('SIGKILL');
     await exited;
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an abort requested through a second FileJournal on the same directory reaches the live run', { timeout: 10_000 }, async () => {
+  const { dir, stateFile } = await prepare();
+  try {
+    let release: (() => void) | undefined;
+    const entered = new Promise<void>((resolve) => (release = resolve));
+    const gatePoint = (name: string) => {
+      if (name === 'mid-run:s2') release?.();
+    };
+    const kind = createFileStepKind({ point: gatePoint });
+    // s2 waits for its signal after its partial work, like a long rollout being watched.
+    const waiting = {
+      ...kind,
+      async run(ctx: import('./step.js').RunContext, step: import('./step.js').PlannedStep) {
+        const result = await kind.run(ctx, step);
+        if (step.id === 's2') {
+          await new Promise((_r, reject) => {
+            if (ctx.signal.aborted) reject(new Error('cancelled'));
+            ctx.signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
+          });
+        }
+        return result;
+      },
+    };
+    const journal = new FileJournal({ dir });
+    const running = startRun({
+      journal,
+      lock: new FileLock({ dir }),
+      registry: { 'file-step': waiting },
+      runId: 'run',
+      app: 'crash',
+      namespace: 'test',
+      steps: crashScenario('success', stateFile),
+      abortPollMs: 20,
+    });
+    await entered;
+    const other = new FileJournal({ dir });
+    await requestAbort({ journal: other, runId: 'run', reason: 'from another terminal' });
+    const outcome = await running;
+    assert.equal(outcome.status, 'rolled-back');
+    assert.equal(outcome.reason, 'aborted: from another terminal');
+    assert.deepEqual(readState(stateFile), initialState);
+    assert.equal(deriveRunState(await other.read('run')).status, 'rolled-back');
+    await Promise.all([journal.close(), other.close()]);
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -23,4 +23,6 @@ export interface EngineOptions {
   holder?: string;
   /** How often the lock is renewed while the run lives. Default 10 s. */
   lockRenewMs?: number;
+  /** How often a live run reads its journal for abort requests from others. Default 1 s. */
+  abortPollMs?: number;
 }

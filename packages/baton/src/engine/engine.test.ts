@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { abortRun, promoteRun, resumeRun, startRun } from './engine.js';
+import { abortRun, promoteRun, requestAbort, resumeRun, startRun } from './engine.js';
 import type { EngineEvent } from './engine-event.js';
 import { MemoryJournal } from './memory-journal.js';
 import { MemoryLock } from './memory-lock.js';
@@ -219,6 +219,33 @@ test('the abort signal after the point of no return halts without undoing anythi
   assert.deepEqual(t.rec.calls, ['run:a', 'run:b', 'run:c']);
   t.rec.script.c = {};
   assert.equal((await resumeRun({ ...t.base, runId: 'r1' })).status, 'succeeded');
+});
+
+test('an abort requested by another process cancels the live run\'s step and rolls back', { timeout: 5000 }, async () => {
+  const t = setup();
+  t.rec.script.b = { run: 'hang' };
+  const running = t.start(undefined, { abortPollMs: 10 });
+  await waitFor(() => t.rec.calls.includes('run:b'));
+  await assert.rejects(abortRun({ ...t.base, runId: 'r1', reason: 'x' }), (e) => isBatonError(e) && e.code === 'LOCKED');
+  await requestAbort({ journal: t.journal, runId: 'r1', reason: 'canary looks bad', by: 'dashboard' });
+  const outcome = await running;
+  assert.equal(outcome.status, 'rolled-back');
+  assert.equal(outcome.reason, 'aborted: canary looks bad');
+  assert.deepEqual(t.rec.calls, ['run:a', 'run:b', 'undo:b', 'undo:a']);
+  assert.ok(t.events.some((e) => e.type === 'abort-requested' && e.by === 'dashboard'), 'listeners see the request');
+  await assert.rejects(requestAbort({ journal: t.journal, runId: 'r1', reason: 'again' }), (e) => isBatonError(e) && e.code === 'RUN_FINISHED');
+});
+
+test('an abort requested after the point of no return ends the live run aborted, nothing undone', { timeout: 5000 }, async () => {
+  const t = setup();
+  t.rec.script.c = { run: 'hang' };
+  const running = t.start([testStep('a'), testStep('b', { reversible: false }), testStep('c'), testStep('d')], { abortPollMs: 10 });
+  await waitFor(() => t.rec.calls.includes('run:c'));
+  await requestAbort({ journal: t.journal, runId: 'r1', reason: 'stop here' });
+  const outcome = await running;
+  assert.equal(outcome.status, 'aborted');
+  assert.match(outcome.reason ?? '', /aborted after the point of no return \(step b completed\): stop here/);
+  assert.deepEqual(t.rec.calls, ['run:a', 'run:b', 'run:c']);
 });
 
 test('a second run of the same app fails naming the holder; another app runs', { timeout: 5000 }, async () => {

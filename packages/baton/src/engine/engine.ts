@@ -7,7 +7,7 @@ import type { PlannedStep } from './step.js';
 import { validatePlan } from './validate-plan.js';
 import type { EngineOptions } from './engine-options.js';
 import type { EngineEvent } from './engine-event.js';
-import type { JournalEntry } from './journal.js';
+import type { Journal, JournalEntry } from './journal.js';
 import { deriveRunState } from './run-state.js';
 import type { RunState } from './run-state.js';
 import { isFinalStatus } from './run-status.js';
@@ -117,6 +117,31 @@ export async function promoteRun(o: EngineOptions & { runId: string }): Promise<
   });
 }
 
+/**
+ * Asks a run that is live in another process (its lock is held) to abort: appends
+ * `abort-requested` to its journal; the live run notices within `abortPollMs`, cancels its step
+ * and rolls back (or ends `aborted` after the point of no return). Needs a journal both
+ * processes share. For a stopped run use `abortRun`, which acts itself. Throws RUN_NOT_FOUND /
+ * RUN_FINISHED.
+ */
+export async function requestAbort(o: {
+  journal: Journal;
+  runId: string;
+  reason: string;
+  by?: string;
+  now?: () => number;
+}): Promise<void> {
+  const state = await readState(o, o.runId);
+  assertNotFinal(state, 'abort');
+  await o.journal.append({
+    at: (o.now ?? Date.now)(),
+    runId: o.runId,
+    type: 'abort-requested',
+    reason: o.reason,
+    by: o.by ?? defaultHolder(),
+  });
+}
+
 type Prepared = { driver: RunDriver; outcome?: undefined } | { outcome: RunOutcome; driver?: undefined };
 
 /**
@@ -159,12 +184,13 @@ function driver(o: EngineOptions, state: RunState, lost: AbortSignal): RunDriver
       emit: (event) => emit(o, event),
       signal: o.signal,
       lockLost: lost,
+      abortPollMs: o.abortPollMs ?? 1000,
     },
     state,
   );
 }
 
-async function readState(o: EngineOptions, runId: string): Promise<RunState> {
+async function readState(o: { journal: Journal }, runId: string): Promise<RunState> {
   const entries = await o.journal.read(runId);
   if (entries.length === 0) {
     throw new BatonError('RUN_NOT_FOUND', `no run ${runId} in the journal`, { hint: 'list runs with: baton releases' });

@@ -23,6 +23,8 @@ export interface RunDriverOptions {
   signal: AbortSignal | undefined;
   /** Aborted when the lock is lost: from then on the driver must not write or act. */
   lockLost: AbortSignal;
+  /** How often the journal is read for `abort-requested` entries written by others. */
+  abortPollMs: number;
 }
 
 /**
@@ -32,6 +34,10 @@ export interface RunDriverOptions {
  */
 export class RunDriver {
   private state: RunState;
+  /** abort-requested entries this driver knows of (its own, and others' it has folded in). */
+  private abortsSeen: number | undefined;
+  /** Aborted when another process asked this live run to abort (see `requestAbort`). */
+  private readonly remoteAbort = new AbortController();
 
   constructor(
     private readonly o: RunDriverOptions,
@@ -48,12 +54,40 @@ export class RunDriver {
   async record(event: JournalEvent): Promise<void> {
     this.checkLock();
     const entry = { at: this.o.now(), runId: this.state.runId, ...event } as JournalEntry;
+    if (entry.type === 'abort-requested' && this.abortsSeen !== undefined) this.abortsSeen += 1;
     await this.o.journal.append(entry);
     this.state = applyEntry(this.state, entry);
     this.o.emit(entry);
   }
 
   async drive(): Promise<RunOutcome> {
+    this.abortsSeen = countAborts(await this.o.journal.read(this.state.runId));
+    const poll = setInterval(() => void this.pollAbortRequests().catch(() => undefined), this.o.abortPollMs);
+    try {
+      return await this.loop();
+    } finally {
+      clearInterval(poll);
+    }
+  }
+
+  /**
+   * Another process (`requestAbort`: a second terminal, a dashboard) may append an abort
+   * request to this live run's journal. It is folded in and cancels the step in flight; the
+   * loop then rolls back, or ends `aborted` after the point of no return, as `abortRun` would.
+   */
+  private async pollAbortRequests(): Promise<void> {
+    if (this.abortsSeen === undefined || this.remoteAbort.signal.aborted) return;
+    const entries = await this.o.journal.read(this.state.runId);
+    if (countAborts(entries) <= this.abortsSeen) return;
+    const request = entries.filter((entry) => entry.type === 'abort-requested').at(-1);
+    if (request === undefined || this.remoteAbort.signal.aborted) return;
+    this.abortsSeen = countAborts(entries);
+    this.state = applyEntry(this.state, request);
+    this.o.emit(request);
+    this.remoteAbort.abort(request.type === 'abort-requested' ? request.reason : 'abort requested');
+  }
+
+  private async loop(): Promise<RunOutcome> {
     for (;;) {
       const s = this.state;
       const ponr = s.pointOfNoReturn;
@@ -87,7 +121,7 @@ export class RunDriver {
     await this.record({ type: 'step-started', stepId: step.id });
     const controller = new AbortController();
     const cancel = (source: AbortSignal) => controller.abort(source.reason);
-    const unlink = link([this.o.signal, this.o.lockLost], cancel);
+    const unlink = link([this.o.signal, this.o.lockLost, this.remoteAbort.signal], cancel);
     let result: StepResult;
     try {
       result = await kind.run(this.contextFor(step.id, controller.signal), step);
@@ -177,6 +211,10 @@ export class RunDriver {
   private checkLock(): void {
     if (this.o.lockLost.aborted) throw this.o.lockLost.reason;
   }
+}
+
+function countAborts(entries: readonly JournalEntry[]): number {
+  return entries.filter((entry) => entry.type === 'abort-requested').length;
 }
 
 function link(signals: (AbortSignal | undefined)[], onAbort: (source: AbortSignal) => void): () => void {
