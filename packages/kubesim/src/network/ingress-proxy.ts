@@ -134,8 +134,13 @@ export class IngressProxy {
       for (const h of hopByHop) delete headers[h];
       res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
       // A body of unknown length may be a stream (SSE, long poll): its client must see the
-      // response start at once. Sized bodies go out with their headers in one write.
-      if (up.headers['content-length'] === undefined) res.flushHeaders();
+      // response start at once. If body bytes came in the same read, they go out with the
+      // headers in one write; otherwise the headers are flushed on the next loop turn.
+      if (up.headers['content-length'] === undefined) {
+        setImmediate(() => {
+          if (!res.headersSent && !res.destroyed) res.flushHeaders();
+        });
+      }
       up.pipe(res);
       // A backend that dies mid-body cuts this one response only: the client sees a truncated stream.
       up.on('close', () => {
