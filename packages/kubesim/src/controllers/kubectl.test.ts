@@ -92,6 +92,30 @@ test('apply, rollout status, set image, rollout history, rollout undo', { timeou
   assert.equal(rs.stdout.trim().split('\n').length, 2);
 });
 
+test('rollout pause / resume / restart and describe', { timeout: 90_000 }, async () => {
+  assert.equal((await k(['rollout', 'pause', 'deployment/web'])).code, 0);
+  assert.equal((await k(['set', 'image', 'deployment/web', 'main=app:v9'])).code, 0);
+  await new Promise((r) => setTimeout(r, 300));
+  const paused = await k(['get', 'rs', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.template.spec.containers[0].image}']);
+  assert.doesNotMatch(paused.stdout, /app:v9/, 'no ReplicaSet for the new image while paused');
+  const undoPaused = await k(['rollout', 'undo', 'deployment/web']);
+  assert.notEqual(undoPaused.code, 0, 'kubectl refuses to roll back a paused deployment');
+  assert.equal((await k(['rollout', 'resume', 'deployment/web'])).code, 0);
+  const s1 = await k(['rollout', 'status', 'deployment/web', '--timeout=30s']);
+  assert.equal(s1.code, 0, s1.stderr);
+  const restart = await k(['rollout', 'restart', 'deployment/web']);
+  assert.equal(restart.code, 0, restart.stderr);
+  const s2 = await k(['rollout', 'status', 'deployment/web', '--timeout=30s']);
+  assert.equal(s2.code, 0, s2.stderr);
+  const rev = await k(['get', 'deployment/web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}']);
+  assert.equal(rev.stdout, '5');
+  const described = await k(['describe', 'deployment/web']);
+  assert.equal(described.code, 0, described.stderr);
+  assert.match(described.stdout, /Progressing\s+True\s+NewReplicaSetAvailable/);
+  assert.match(described.stdout, /ScalingReplicaSet/);
+  assert.match(described.stdout, /NewReplicaSet:\s+web-/);
+});
+
 test('rollout status fails with the progress deadline message', { timeout: 60_000 }, async () => {
   await c.clients.apps.createNamespacedDeployment({
     namespace: 'default',
