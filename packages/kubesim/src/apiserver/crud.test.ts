@@ -186,6 +186,17 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
     assert.deepEqual(rest.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['l3']);
   });
 
+  it('stores kinds it does not act on (RBAC, PDB, HPA, NetworkPolicy) with their validation', async () => {
+    const pdb = await c.req('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { metadata: { name: 'p' }, spec: { minAvailable: 1, selector: { matchLabels: { a: 'b' } } } });
+    assert.equal(pdb.status, 201);
+    const both = await c.req('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { metadata: { name: 'q' }, spec: { minAvailable: 1, maxUnavailable: 1 } });
+    assert.equal(both.status, 422);
+    const rb = await c.req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { metadata: { name: 'r' }, subjects: [] });
+    assert.equal(rb.status, 422);
+    const hpa = await c.req('POST', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers', { metadata: { name: 'h' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'x' }, maxReplicas: 2 } });
+    assert.equal(hpa.status, 201);
+  });
+
   it('generates names, defaults the namespace from the URL and serves discovery', async () => {
     const cm = await c.core.createNamespacedConfigMap({ namespace: 'kube-system', body: { metadata: { generateName: 'gen-' } } });
     assert.match(cm.metadata?.name ?? '', /^gen-[a-z0-9]{5}$/);
