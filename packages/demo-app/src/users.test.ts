@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -42,18 +42,27 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 describe('users API across the expand/contract releases (real PostgreSQL)', () => {
-  const dbName = `demo_app_test_${randomBytes(4).toString('hex')}`;
-  const dbUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
+
+  // A scratch database per test, dropped after it.
+  let dbName = '';
+  let dbUrl = '';
   let db: pg.Pool;
 
-  before(async () => {
+  beforeEach(async () => {
+    dbName = `demo_app_test_${randomBytes(4).toString('hex')}`;
+    dbUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
     await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
     db = new pg.Pool({ connectionString: dbUrl, max: 2 });
   });
-  after(async () => {
+  afterEach(async () => {
     await db?.end();
     await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
   });
+
+  /** Every migration up: the schema v3 runs on once the contract is done. */
+  async function migrateAll(): Promise<void> {
+    for (const f of ['0001_create_users.sql', '0002_add_full_name.sql', '0003_backfill_full_name.sql', '0004_drop_first_last_name.sql']) await db.query(migrationSql(f));
+  }
 
   it('v1 -> 0002 -> v2 -> 0003 -> v3 -> 0004: every user written by any release reads back', T, async () => {
     const q = { query: (t: string, v?: unknown[]) => db.query(t, v) };
@@ -86,6 +95,7 @@ describe('users API across the expand/contract releases (real PostgreSQL)', () =
   });
 
   it('the HTTP API writes then reads through the server and tags its sessions with application_name', T, async () => {
+    await migrateAll();
     const app = await startApp({ APP_VERSION: 'v3', DATABASE_URL: dbUrl, BATON_RELEASE: 'demo-rel-42' });
     try {
       assert.equal((await http(`${app.url}/ready`)).status, 200);
@@ -104,6 +114,7 @@ describe('users API across the expand/contract releases (real PostgreSQL)', () =
   });
 
   it('demo-admin migrate-status reads the ledger; cache-clear empties the running server\'s cache', T, async () => {
+    await migrateAll();
     await db.query(`CREATE TABLE baton_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, phase text NOT NULL,
       checksum char(64) NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms integer NOT NULL, release text)`);
     await db.query(`INSERT INTO baton_schema_migrations (version, name, phase, checksum, duration_ms) VALUES
