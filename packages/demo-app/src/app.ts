@@ -124,7 +124,7 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://app').pathname;
     if (path === '/ws') ws.upgrade(req, socket, head);
-    else socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+    else socket.end(`HTTP/1.1 404 Not Found\r\nx-app-version: ${config.version}\r\nx-pod-name: ${config.podName}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
 
   let shuttingDown: Promise<{ endedAtDeadline: number }> | undefined;

@@ -24,7 +24,7 @@ export function createWebSocketRoute(options: WebSocketRouteOptions): {
   return {
     upgrade(req, socket, head) {
       if (options.lifecycle.isDraining) {
-        socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+        socket.end(`HTTP/1.1 503 Service Unavailable\r\nx-app-version: ${options.version}\r\nx-pod-name: ${options.podName}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
