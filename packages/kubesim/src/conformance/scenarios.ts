@@ -15,16 +15,19 @@ export interface ConformanceContext {
   timeoutMs: number;
 }
 
+/** One named conformance check; it throws (with a message saying what differed) on failure. */
 export interface Scenario {
   name: string;
   run(ctx: ConformanceContext): Promise<void>;
 }
 
+/** Two real images a real kubelet can pull, so the scenarios run unchanged on a real cluster. */
 export const IMAGE_V1 = 'busybox:1.36';
 export const IMAGE_V2 = 'busybox:1.37';
 
 interface Api { core: CoreV1Api; apps: AppsV1Api; batch: BatchV1Api; discovery: DiscoveryV1Api; kc: KubeConfig }
 
+/** API clients from kubeconfig text (plain-http servers allowed, as kubectl allows them). */
 export function connect(kubeconfig: string): Api {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
@@ -117,6 +120,7 @@ async function watchPods(api: Api, ns: string, selector: string, invariant: (pod
   return { stop: () => ctl.abort(), get errors() { return state.errors; }, get events() { return state.events; } };
 }
 
+/** The scenarios, in the order they run; each uses its own workload names in the shared namespace. */
 export const scenarios: Scenario[] = [
   {
     name: 'Deployment rolls out with a hashed ReplicaSet, revision annotations and owned pods',

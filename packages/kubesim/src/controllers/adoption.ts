@@ -3,6 +3,7 @@ import { isConflict, isNotFound } from './kube-clients.js';
 
 interface Owned { metadata?: V1ObjectMeta }
 
+/** What `claim` needs: the owner reference to add, the candidates and how to write one. */
 export interface ClaimOptions<T extends Owned> {
   owner: V1OwnerReference;
   ownerDeleting: boolean;

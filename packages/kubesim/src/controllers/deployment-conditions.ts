@@ -15,11 +15,13 @@ export const DeploymentReason = {
   MinimumReplicasUnavailable: 'MinimumReplicasUnavailable',
 } as const;
 
+/** NewDeploymentCondition: both times set to now. */
 export function newCondition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, now: number): V1DeploymentCondition {
   const t = rfc3339(now) as unknown as Date;
   return { type, status, reason, message, lastUpdateTime: t, lastTransitionTime: t };
 }
 
+/** The condition of that type, if present. */
 export function getCondition(status: V1DeploymentStatus | undefined, type: string): V1DeploymentCondition | undefined {
   return status?.conditions?.find((c) => c.type === type);
 }
@@ -35,6 +37,7 @@ export function setCondition(status: V1DeploymentStatus, cond: V1DeploymentCondi
   status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== cond.type), cond];
 }
 
+/** RemoveDeploymentCondition. */
 export function removeCondition(status: V1DeploymentStatus, type: string): void {
   if (status.conditions) status.conditions = status.conditions.filter((c) => c.type !== type);
 }

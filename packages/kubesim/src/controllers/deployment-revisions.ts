@@ -1,6 +1,7 @@
 import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
 import { DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, maxSurge, specReplicas } from './rolling-math.js';
 
+/** The revision bookkeeping `kubectl rollout history/undo` read. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -16,6 +17,7 @@ export function revisionOf(obj: { metadata?: { annotations?: Record<string, stri
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : 0;
 }
 
+/** MaxRevision over ReplicaSets. */
 export function maxRevision(rss: V1ReplicaSet[]): number {
   return rss.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
 }
@@ -54,6 +56,7 @@ export function setReplicasAnnotations(rs: V1ReplicaSet, desired: number, max: n
   return changed;
 }
 
+/** ReplicasAnnotationsNeedUpdate. */
 export function replicasAnnotationsNeedUpdate(rs: V1ReplicaSet, desired: number, max: number): boolean {
   const a = rs.metadata?.annotations ?? {};
   return a[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || a[MAX_REPLICAS_ANNOTATION] !== String(max);

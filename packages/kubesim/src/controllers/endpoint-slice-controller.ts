@@ -6,6 +6,7 @@ import { findPort, hostnameFor, isManagedService, selectedPods, shouldPodBeInEnd
 import { ServiceQueue } from './service-queue.js';
 import { canonical, computeTemplateHash } from './template-hash.js';
 
+/** The labels that tie a slice to its Service and mark it as ours (other writers keep theirs). */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 export const MANAGED_BY = 'endpointslice-controller.k8s.io';

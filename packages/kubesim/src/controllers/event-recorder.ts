@@ -1,6 +1,7 @@
 import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
 import { rfc3339 } from './object-time.js';
 
+/** The part of an object an Event refers to. */
 export interface EventTarget {
   apiVersion?: string;
   kind?: string;

@@ -11,6 +11,7 @@ import { Scheduler } from './scheduler.js';
 
 export type { JobBackoff } from './job-controller.js';
 
+/** How to reach the API server, plus injectable clock, Job back-off and logger. */
 export interface ControllerManagerOptions {
   /** kubeconfig YAML text; the controllers are plain API clients of whatever server it names. */
   kubeconfig: string;
@@ -22,6 +23,7 @@ export interface ControllerManagerOptions {
   log?: (msg: string) => void;
 }
 
+/** Running controllers; `stop` ends every watch and waits for in-flight syncs. */
 export interface ControllerManager {
   stop(): Promise<void>;
 }

@@ -16,6 +16,7 @@ export interface Informers {
   nodes: SharedInformer<V1Node>;
 }
 
+/** Creates (does not start) the informers; controllers register handlers before start. */
 export function makeInformers(c: KubeClients, log: (msg: string) => void): Informers {
   const mk = <T extends KubernetesObject>(path: string, list: () => Promise<{ items: T[] }>): SharedInformer<T> =>
     new SharedInformer<T>(c.kc, path, list as never, log);

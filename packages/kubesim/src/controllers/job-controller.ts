@@ -10,6 +10,7 @@ import { WorkQueue } from './work-queue.js';
 
 /** Pod-failure back-off before a Job creates replacement pods (Kubernetes: 10 s doubling to 6 min). */
 export interface JobBackoff { baseMs: number; maxMs: number }
+/** Kubernetes' own pod-failure back-off. */
 export const DEFAULT_JOB_BACKOFF: JobBackoff = { baseMs: 10_000, maxMs: 360_000 };
 
 const JobReason = {

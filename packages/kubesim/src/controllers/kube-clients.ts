@@ -9,6 +9,7 @@ export interface KubeClients {
   discovery: DiscoveryV1Api;
 }
 
+/** Clients from kubeconfig text; plain-http servers are accepted (see below). */
 export function makeClients(kubeconfigYaml: string): KubeClients {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfigYaml);
@@ -37,6 +38,7 @@ export function apiStatus(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** Status predicates for the outcomes controllers expect: gone (404) and stale write (409). */
 export const isNotFound = (err: unknown): boolean => apiStatus(err) === 404;
 export const isConflict = (err: unknown): boolean => apiStatus(err) === 409;
 

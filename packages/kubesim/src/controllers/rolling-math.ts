@@ -7,17 +7,21 @@ import { scaledValue } from './int-or-percent.js';
  * these functions for numbers and then writes them, so the numbers can be table-tested.
  */
 
+/** Set on every ReplicaSet a Deployment scales; proportional scaling reads them back. */
 export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
 export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
 
+/** spec.replicas with the API default of 1. */
 export function specReplicas(d: V1Deployment): number {
   return d.spec?.replicas ?? 1;
 }
 
+/** A ReplicaSet's spec.replicas (0 for none). */
 export function rsReplicas(rs: V1ReplicaSet | undefined): number {
   return rs?.spec?.replicas ?? 0;
 }
 
+/** RollingUpdate is the default strategy. */
 export function isRollingUpdate(d: V1Deployment): boolean {
   return (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
 }
@@ -47,6 +51,7 @@ export function maxSurge(d: V1Deployment): number {
   return resolveFenceposts(d).surge;
 }
 
+/** Sums over ReplicaSets: spec, status.replicas, available, ready. */
 export const sumSpec = (rss: Array<V1ReplicaSet | undefined>): number => rss.reduce((n, rs) => n + rsReplicas(rs), 0);
 export const sumActual = (rss: Array<V1ReplicaSet | undefined>): number => rss.reduce((n, rs) => n + (rs?.status?.replicas ?? 0), 0);
 export const sumAvailable = (rss: Array<V1ReplicaSet | undefined>): number => rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
@@ -128,6 +133,7 @@ function annotationInt(rs: V1ReplicaSet, key: string): number | undefined {
   return Number(v);
 }
 
+/** The desired-replicas / max-replicas annotations as numbers. */
 export const desiredAnnotation = (rs: V1ReplicaSet): number | undefined => annotationInt(rs, DESIRED_REPLICAS_ANNOTATION);
 export const maxReplicasAnnotation = (rs: V1ReplicaSet): number | undefined => annotationInt(rs, MAX_REPLICAS_ANNOTATION);
 

@@ -1,6 +1,7 @@
 import { makeInformer } from '@kubernetes/client-node';
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 
+/** The object events controllers subscribe to. */
 export type InformerEvent = 'add' | 'update' | 'delete';
 
 /**

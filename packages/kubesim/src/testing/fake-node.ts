@@ -19,6 +19,7 @@ export interface PodBehavior {
   terminationDelayMs?: number;
 }
 
+/** Where to register, under which name, and how pods behave. */
 export interface FakeNodeOptions {
   kubeconfig: string;
   name?: string;
@@ -30,6 +31,7 @@ export interface FakeNodeOptions {
   now?: () => number;
 }
 
+/** A running fake node. */
 export interface FakeNode {
   name: string;
   /** Flip a running pod's readiness (a readiness probe starting or stopping to pass). */
@@ -207,4 +209,12 @@ function exited(s: V1PodStatus, code: number, now: number): V1PodStatus {
     state: { terminated: { exitCode: code, reason: code === 0 ? 'Completed' : 'Error', finishedAt: t as unknown as Date, startedAt: (s.startTime ?? t) as Date } },
   }];
   return s;
+}
+
+/**
+ * Behaviour keyed on the first container's image, with a fallback: the common case of "image
+ * bad:v2 never becomes ready, everything else is Ready after 50 ms".
+ */
+export function behaviorByImage(byImage: Record<string, PodBehavior>, fallback: PodBehavior = {}): (pod: V1Pod) => PodBehavior {
+  return (pod) => byImage[pod.spec?.containers?.[0]?.image ?? ''] ?? fallback;
 }

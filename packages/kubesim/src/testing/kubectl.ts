@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 
+/** Exit code (null when killed), output, and whether the time bound killed it. */
 export interface KubectlResult { code: number | null; stdout: string; stderr: string; timedOut: boolean }
 
+/** Which cluster, how long, what to feed stdin. */
 export interface KubectlOptions {
   kubeconfig: string;
   /** Killed (SIGTERM) after this long; watches use it as their bound. Default 30 s. */

@@ -1,6 +1,7 @@
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { V1Pod } from '@kubernetes/client-node';
 
+/** One watch event and the pod set right after it. */
 export interface PodSnapshot {
   at: number;
   type: string;
@@ -43,6 +44,7 @@ export class PodWatcher {
   }
 }
 
+/** Ready and not terminating: a pod a Service would send traffic to. */
 export function isReadyPod(p: V1Pod): boolean {
   return !p.metadata?.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }

@@ -7,6 +7,7 @@ import type { KubeClients } from '../controllers/kube-clients.js';
 import { startFakeNode } from './fake-node.js';
 import type { FakeNode, PodBehavior } from './fake-node.js';
 
+/** Pod behaviour for the fake node, or no node at all, and controller overrides. */
 export interface TestClusterOptions {
   behavior?: (pod: V1Pod) => PodBehavior;
   /** Start without a node (scheduler tests). */
@@ -14,6 +15,7 @@ export interface TestClusterOptions {
   controllers?: Partial<ControllerManagerOptions>;
 }
 
+/** A running test bed: its kubeconfig, typed clients, the fake node and `stop`. */
 export interface TestCluster {
   url: string;
   kubeconfig: string;
