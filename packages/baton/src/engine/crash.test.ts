@@ -124,6 +124,27 @@ function failsIn(scenario: string, point: string): boolean {
   return crashScenario(scenario, '').some((step) => step.id === stepId && step.params.fail !== undefined);
 }
 
+test('crash safety: a second SIGKILL during the recovery itself, then resume, still ends the same', { timeout: 120_000 }, async () => {
+  const reference = { status: 'rolled-back', reason: 'step s3 failed: s3 failed on purpose', file: initialState };
+  for (const first of ['mid-run-2:s3', 'entry:10', 'mid-undo:s2']) {
+    for (const second of ['entry:1', 'entry:2', 'mid-undo-2:s1']) {
+      const { dir, stateFile } = await prepare();
+      try {
+        const config = { dir, stateFile, scenario: 'rollback', runId: 'run' };
+        assert.equal((await runChild({ ...config, crashAt: first })).signal, 'SIGKILL', first);
+        const again = await runChild({ ...config, mode: 'resume', crashAt: second });
+        assert.ok(again.signal === 'SIGKILL' || again.code === 0, `${first} then ${second}: ${again.stderr}`);
+        const journal = new FileJournal({ dir });
+        const outcome = await resumeRun({ journal, lock: new FileLock({ dir }), registry: { 'file-step': createFileStepKind() }, runId: 'run' });
+        await journal.close();
+        assert.deepEqual(await endState(dir, stateFile, outcome), reference, `killed at ${first}, then at ${second}`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  }
+});
+
 test('resume is refused while the run is live in another process, and succeeds once it is killed', { timeout: 30_000 }, async () => {
   const { dir, stateFile } = await prepare();
   const config = { dir, stateFile, scenario: 'success', runId: 'run', crashAt: 'hang:mid-run:s2' };

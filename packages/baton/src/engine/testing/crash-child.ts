@@ -1,15 +1,18 @@
 /**
  * A child process for crash tests: runs a crash scenario with the file journal and lock, and
- * SIGKILLs itself at `crashAt` ("entry:N" after the N-th durable journal entry, or a step point
+ * SIGKILLs itself at `crashAt` ("entry:N" after the N-th durable journal entry it wrote, or a step point
  * such as "mid-run:s2"), or blocks there for 30 s with `hang:<point>`. Prints the outcome as JSON when it survives. Argv: one JSON object
  * {dir, stateFile, scenario, runId, crashAt?}. Run only by engine/crash.test.ts.
  */
-import { startRun } from '../engine.js';
+import { resumeRun, startRun } from '../engine.js';
+import type { EngineEvent } from '../engine-event.js';
 import { FileJournal } from '../file-journal.js';
 import { FileLock } from '../file-lock.js';
 import { createFileStepKind, crashScenario } from './file-step-kind.js';
 
 interface ChildConfig {
+  /** `start` (default) starts the run; `resume` resumes it (a second crash, during recovery). */
+  mode?: 'start' | 'resume';
   dir: string;
   stateFile: string;
   scenario: string;
@@ -25,20 +28,21 @@ async function main(): Promise<void> {
     if (`hang:${at}` === config.crashAt) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30_000);
   };
   let entries = 0;
-  const outcome = await startRun({
+  const options = {
     journal: new FileJournal({ dir: config.dir }),
     lock: new FileLock({ dir: config.dir }),
     registry: { 'file-step': createFileStepKind({ point: die }) },
     runId: config.runId,
-    app: 'crash',
-    namespace: 'test',
-    steps: crashScenario(config.scenario, config.stateFile),
-    onEvent: (event) => {
+    onEvent: (event: EngineEvent) => {
       if (event.type === 'step-progress') return;
       entries += 1;
       die(`entry:${entries}`);
     },
-  });
+  };
+  const outcome =
+    config.mode === 'resume'
+      ? await resumeRun(options)
+      : await startRun({ ...options, app: 'crash', namespace: 'test', steps: crashScenario(config.scenario, config.stateFile) });
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
 }
 
