@@ -122,11 +122,15 @@ export function createKubeClient(kubeconfig: string): KubeClient {
               }
             }
           });
-          res.on('end', () => {
+          // Any way the stream ends (server closed it, connection reset) ends this watch; the
+          // caller relists and watches again.
+          const done = (): void => {
             signal.removeEventListener('abort', abort);
             resolve();
-          });
-          res.on('error', () => resolve());
+          };
+          res.on('end', done);
+          res.on('error', done);
+          res.on('close', done);
         });
         req.end();
       });
