@@ -170,6 +170,26 @@ describe('IngressProxy', { timeout: 60_000 }, () => {
     assert.ok(echoed.equals(payload));
   });
 
+  it('cuts a response that stalls longer than the read timeout after it started (no second answer)', async () => {
+    const s = await readStream(`${base}/stream?chunks=3&intervalMs=1000`, 'shop.test');
+    assert.equal(s.status, 200);
+    assert.ok(s.error !== undefined, 'the client sees the stream cut');
+    assert.equal((await httpGet(base, { headers: { host: 'shop.test' } })).status, 200, 'the proxy is still up');
+  });
+
+  it('sends the status line of a stream before its first byte of body', async () => {
+    const started = Date.now();
+    const headersAt = await new Promise<number>((resolve, reject) => {
+      const req = http.get(`${base}/stream?chunks=1&intervalMs=3000`, { headers: { host: 'shop.test' }, agent: false }, () => {
+        resolve(Date.now() - started);
+        req.destroy();
+      });
+      req.on('error', reject);
+    });
+    // Generous bound on a shared machine: the body only starts at 3000 ms.
+    assert.ok(headersAt < 2500, `headers after ${headersAt} ms, before the first chunk at 3000 ms`);
+  });
+
   it('passes a Server-Sent Events stream event by event', async () => {
     const s = await readStream(`${base}/sse?events=5&intervalMs=150`, 'shop.test');
     const events = s.chunks.map((c) => c.text).join('').split('\n\n').filter(Boolean);

@@ -129,16 +129,21 @@ export class IngressProxy {
       timedOut = true;
       upstream.destroy(new Error('upstream timeout'));
     });
+    let responded = false;
     upstream.on('response', (up) => {
+      responded = true;
       const headers: http.OutgoingHttpHeaders = { ...up.headers };
       for (const h of hopByHop) delete headers[h];
       res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
       // A body of unknown length may be a stream (SSE, long poll): its client must see the
       // response start at once. If body bytes came in the same read, they go out with the
       // headers in one write; otherwise the headers are flushed on the next loop turn.
+      // (res.headersSent turns true at writeHead, before anything is sent, so track the body.)
       if (up.headers['content-length'] === undefined) {
+        let bodyStarted = false;
+        up.once('data', () => (bodyStarted = true));
         setImmediate(() => {
-          if (!res.headersSent && !res.destroyed) res.flushHeaders();
+          if (!bodyStarted && !res.destroyed && !res.writableEnded) res.flushHeaders();
         });
       }
       up.pipe(res);
@@ -149,7 +154,8 @@ export class IngressProxy {
     });
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(connectTimer);
-      if (res.headersSent) {
+      // Once the upstream answered, its status line is ours (maybe not yet flushed): cut, never re-answer.
+      if (responded || res.headersSent) {
         res.destroy();
         return;
       }
