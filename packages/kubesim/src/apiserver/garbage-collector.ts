@@ -97,7 +97,11 @@ export class GarbageCollector {
     const d = this.registry.byKey(key);
     const refs = obj.metadata.ownerReferences ?? [];
     if (!d || refs.length === 0) return;
-    const live = refs.filter((o) => this.store.byUid(o.uid) !== undefined);
+    // An owner counts only where it can own: cluster-scoped, or in the dependent's namespace.
+    const live = refs.filter((o) => {
+      const owner = this.store.byUid(o.uid)?.object;
+      return owner !== undefined && (!owner.metadata.namespace || owner.metadata.namespace === obj.metadata.namespace);
+    });
     if (live.length === 0) {
       if (!obj.metadata.deletionTimestamp) this.storage.delete(d, obj.metadata.namespace, obj.metadata.name ?? '', { propagationPolicy: 'Background' });
       return;
