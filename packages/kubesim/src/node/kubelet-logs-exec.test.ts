@@ -100,18 +100,22 @@ test('stats/summary reports CPU and RSS of pod processes', { timeout: 20_000 }, 
   const node = await k.client.request<{ status: { daemonEndpoints: { kubeletEndpoint: { Port: number } } } }>('GET', '/api/v1/nodes/kubesim-node');
   const port = node.body!.status.daemonEndpoints.kubeletEndpoint.Port;
   const { request } = await import('node:http');
-  const body = await new Promise<string>((resolve, reject) => {
+  const fetchSummary = (): Promise<string> => new Promise<string>((resolve, reject) => {
     request({ host: '127.0.0.1', port, path: '/stats/summary', headers: { authorization: `Bearer ${k.api.token}` } }, (res) => {
       let b = '';
       res.on('data', (c: Buffer) => { b += c.toString(); });
       res.on('end', () => resolve(b));
     }).on('error', reject).end();
   });
-  const summary = JSON.parse(body) as { pods: { podRef: { name: string }; memory: { rssBytes: number }; cpu: { usageCoreNanoSeconds: number } }[] };
+  await fetchSummary();
+  await new Promise((r) => setTimeout(r, 200));
+  const body = await fetchSummary();
+  const summary = JSON.parse(body) as { pods: { podRef: { name: string }; memory: { rssBytes: number }; cpu: { usageCoreNanoSeconds: number; usageNanoCores?: number } }[] };
   const pod = summary.pods.find((x) => x.podRef.name === 'stats');
   assert.ok(pod, body);
   assert.ok(pod.memory.rssBytes > 10_000_000, `a node process has > 10MB RSS, got ${pod.memory.rssBytes}`);
   assert.ok(pod.cpu.usageCoreNanoSeconds > 0);
+  assert.equal(typeof pod.cpu.usageNanoCores, 'number', 'a second sample gives a rate');
   assert.ok(p);
   await k.del('stats', 0);
 });

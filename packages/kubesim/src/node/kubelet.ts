@@ -73,12 +73,13 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   // The newest worker wins: a pod recreated under the same name may overlap its terminating predecessor.
   const byName = (ns: string, name: string): PodWorker | undefined => [...workers.values()].reverse().find((w) => w.namespace === ns && w.name === name);
 
+  const cpuSamples = new Map<number, { at: number; cpuNanos: number }>();
   const server = await startKubeletServer({
     token: client.token,
     logs,
     container: (ns, pod, c) => byName(ns, pod)?.running(c),
     podExists: (ns, pod) => byName(ns, pod) !== undefined,
-    statsSummary: () => statsSummary(nodeName, [...workers.values()], now),
+    statsSummary: () => statsSummary(nodeName, [...workers.values()], now, cpuSamples),
   });
 
   // Last resort: if this Node process exits without stop(), its pods must not outlive it.
