@@ -14,7 +14,8 @@ const crd = (scope: 'Namespaced' | 'Cluster', plural: string, kind: string): Rec
     versions: [{
       name: 'v1', served: true, storage: true, subresources: { status: {} },
       schema: { openAPIV3Schema: { type: 'object', properties: {
-        spec: { type: 'object', required: ['weight'], properties: { weight: { type: 'integer', minimum: 0, maximum: 100 }, mode: { type: 'string', enum: ['a', 'b'] }, free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+        spec: { type: 'object', required: ['weight'], properties: { weight: { type: 'integer', minimum: 0, maximum: 100 }, mode: { type: 'string', enum: ['a', 'b'] },
+          routes: { type: 'array', items: { type: 'object', properties: { weight: { type: 'integer', default: 1 }, name: { type: 'string' } } } }, free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
         status: { type: 'object', properties: { phase: { type: 'string' } } },
       } } },
     }],
@@ -39,6 +40,9 @@ describe('apiserver CustomResourceDefinitions', { timeout: 30_000 }, () => {
     assert.equal(r.status, 201);
     assert.equal(r.body.spec.junk, undefined, 'unknown fields are pruned');
     assert.deepEqual(r.body.spec.free, { any: 'thing' });
+    const defaulted = await c.req('POST', base, { apiVersion: 'example.baton.dev/v1', kind: 'Rollout', metadata: { name: 'r0' }, spec: { weight: 1, routes: [{ name: 'x' }, { name: 'y', weight: 5 }] } });
+    assert.deepEqual(defaulted.body.spec.routes, [{ name: 'x', weight: 1 }, { name: 'y', weight: 5 }], 'schema defaults apply');
+    await c.req('DELETE', `${base}/r0`);
     assert.equal(r.body.metadata.generation, 1);
     const bad = await c.req('POST', base, { apiVersion: 'example.baton.dev/v1', kind: 'Rollout', metadata: { name: 'r2' }, spec: { weight: 200, mode: 'c' } });
     assert.equal(bad.status, 422);

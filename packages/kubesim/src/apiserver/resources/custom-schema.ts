@@ -21,7 +21,8 @@ function typeOk(type: unknown, v: unknown): boolean {
  * Validates `v` against a structural schema and prunes unknown fields in place (as the real
  * server does unless x-kubernetes-preserve-unknown-fields). Supports type, required, enum,
  * properties, additionalProperties, items, minimum/maximum, minLength/maxLength, pattern,
- * x-kubernetes-int-or-string, nullable. CEL rules and formats are not checked.
+ * x-kubernetes-int-or-string, nullable, and applies `default`s of missing properties. CEL rules,
+ * formats and oneOf/anyOf/allOf/not are not checked.
  */
 function check(s: Schema, v: unknown, path: string, out: StatusCause[]): void {
   if (v === null) { if (s['nullable'] !== true) out.push(fieldErrors.invalid(path, null, `must be of type ${String(s['type'] ?? 'object')}`)); return; }
@@ -50,6 +51,10 @@ function check(s: Schema, v: unknown, path: string, out: StatusCause[]): void {
   if (isObject(v)) {
     const props = isObject(s['properties']) ? s['properties'] : undefined;
     const extra = s['additionalProperties'];
+    // Structural-schema defaulting: a missing property with a default gets it (before validation).
+    for (const [k, ps] of Object.entries(props ?? {})) {
+      if (v[k] === undefined && isObject(ps) && ps['default'] !== undefined) v[k] = JSON.parse(JSON.stringify(ps['default']));
+    }
     for (const r of Array.isArray(s['required']) ? s['required'] : []) {
       if (v[String(r)] === undefined) out.push(fieldErrors.required(path ? `${path}.${String(r)}` : String(r)));
     }
@@ -69,6 +74,9 @@ export function validateCustomResource(d: ResourceDescriptor, o: KubeObject): St
   if (!schema) return [];
   const out: StatusCause[] = [];
   const props = isObject(schema['properties']) ? schema['properties'] : {};
+  for (const [k, ps] of Object.entries(props)) {
+    if (o[k] === undefined && isObject(ps) && ps['default'] !== undefined) o[k] = JSON.parse(JSON.stringify(ps['default']));
+  }
   for (const [k, v] of Object.entries(o)) {
     if (k === 'apiVersion' || k === 'kind' || k === 'metadata') continue;
     const ps = props[k];
