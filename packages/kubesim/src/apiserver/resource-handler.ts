@@ -194,20 +194,22 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const dryRun = q.getAll('dryRun').includes('All');
   const mgr = (subresource?: string): FieldManager => ({ name: managerName(req, q), operation: 'Update', ...(subresource ? { subresource } : {}) });
 
+  const isWatch = method === 'GET' && sub === undefined && (truthy(q.get('watch')) || t.legacyWatch);
+  if (isWatch) {
+    const timeout = q.get('timeoutSeconds');
+    const sie = q.get('sendInitialEvents');
+    serveWatch(req, res, {
+      d, namespace: ns, ...(t.name !== undefined ? { name: t.name } : {}), labels: parseLabelSelector(q.get('labelSelector')),
+      fields: parseFieldSelector(q.get('fieldSelector'), ['metadata.name', 'metadata.namespace', ...(d.fieldLabels ?? [])]),
+      resourceVersion: q.get('resourceVersion'), allowBookmarks: truthy(q.get('allowWatchBookmarks')),
+      sendInitialEvents: sie === null ? null : truthy(sie), timeoutSeconds: timeout ? Number(timeout) : null,
+      table: wantsTable(req.headers.accept), bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+    }, ctx.store, ctx.storage);
+    return;
+  }
+
   if (t.name === undefined) {
     if (method === 'GET') {
-      if (truthy(q.get('watch')) || t.legacyWatch) {
-        const timeout = q.get('timeoutSeconds');
-        const sie = q.get('sendInitialEvents');
-        serveWatch(req, res, {
-          d, namespace: ns, labels: parseLabelSelector(q.get('labelSelector')),
-          fields: parseFieldSelector(q.get('fieldSelector'), ['metadata.name', 'metadata.namespace', ...(d.fieldLabels ?? [])]),
-          resourceVersion: q.get('resourceVersion'), allowBookmarks: truthy(q.get('allowWatchBookmarks')),
-          sendInitialEvents: sie === null ? null : truthy(sie), timeoutSeconds: timeout ? Number(timeout) : null,
-          table: wantsTable(req.headers.accept), bookmarkIntervalMs: ctx.bookmarkIntervalMs,
-        }, ctx.store, ctx.storage);
-        return;
-      }
       list(req, res, ctx, d, ns, q);
       return;
     }

@@ -87,6 +87,17 @@ describe('apiserver watch', { timeout: 30_000 }, () => {
     assert.deepEqual((await events).map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED sel', 'DELETED sel']);
   });
 
+  it('watches a single object by name (and via the legacy /watch/ prefix)', async () => {
+    const rv = (await c.core.listNamespacedConfigMap({ namespace: 'default' })).metadata?.resourceVersion;
+    const one = collect(c, `/api/v1/namespaces/default/configmaps/solo?watch=1&resourceVersion=${rv}`, { count: 1, ms: 3000 });
+    const legacy = collect(c, `/api/v1/watch/namespaces/default/configmaps/solo?resourceVersion=${rv}`, { count: 1, ms: 3000 });
+    await new Promise((r) => setTimeout(r, 100));
+    await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'not-solo' } } });
+    await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'solo' } } });
+    assert.deepEqual((await one).map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED solo']);
+    assert.deepEqual((await legacy).map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED solo']);
+  });
+
   it('works with client-node Watch', async () => {
     const seen: string[] = [];
     const w = new Watch(c.kc);
