@@ -23,16 +23,39 @@ export interface DowntimeOptions {
  * is returned, merged and sorted. Pure.
  */
 export function computeDowntime(samples: readonly DowntimeSample[], options: DowntimeOptions): DowntimeWindow[] {
-  const bySent = [...samples].sort((a, b) => a.sentAt - b.sentAt);
-  const successDone = bySent.filter((s) => s.ok).map((s) => s.doneAt).sort((a, b) => a - b);
+  return computeDowntimeOf(
+    { length: samples.length, sentAt: (i) => samples[i]?.sentAt ?? 0, doneAt: (i) => samples[i]?.doneAt ?? 0, ok: (i) => samples[i]?.ok ?? false },
+    options,
+  );
+}
+
+/** Column access to finished requests (see SampleColumns), so no object per request is needed. */
+export interface DowntimeColumns {
+  length: number;
+  sentAt(i: number): number;
+  doneAt(i: number): number;
+  ok(i: number): boolean;
+}
+
+/** computeDowntime over columns. */
+export function computeDowntimeOf(c: DowntimeColumns, options: DowntimeOptions): DowntimeWindow[] {
+  const order = (key: (i: number) => number): Uint32Array => {
+    const idx = new Uint32Array(c.length);
+    for (let i = 0; i < c.length; i++) idx[i] = i;
+    return idx.sort((x, y) => key(x) - key(y) || x - y);
+  };
+  const bySent = order((i) => c.sentAt(i));
+  const byDone = order((i) => c.doneAt(i));
+  const successDone: number[] = [];
+  for (const i of byDone) if (c.ok(i)) successDone.push(c.doneAt(i));
   const raw: { start: number; end: number; kind: DowntimeWindow['kind'] }[] = [];
 
   // (a) failure state, by completion order
   let downSince: number | undefined;
-  for (const s of [...samples].sort((a, b) => a.doneAt - b.doneAt)) {
-    if (!s.ok) downSince ??= s.doneAt;
+  for (const i of byDone) {
+    if (!c.ok(i)) downSince ??= c.doneAt(i);
     else if (downSince !== undefined) {
-      if (s.doneAt > downSince) raw.push({ start: downSince, end: s.doneAt, kind: 'failures' });
+      if (c.doneAt(i) > downSince) raw.push({ start: downSince, end: c.doneAt(i), kind: 'failures' });
       downSince = undefined;
     }
   }
@@ -41,13 +64,14 @@ export function computeDowntime(samples: readonly DowntimeSample[], options: Dow
   // (b) for each success, the earliest request sent since the previous success waited until it
   let j = 0;
   let groupStart: number | undefined;
-  for (const s of bySent) {
-    while (j < successDone.length && (successDone[j] ?? 0) < s.sentAt) {
+  for (const i of bySent) {
+    const sentAt = c.sentAt(i);
+    while (j < successDone.length && (successDone[j] ?? 0) < sentAt) {
       if (groupStart !== undefined) pushGap(groupStart, successDone[j] ?? 0);
       groupStart = undefined;
       j += 1;
     }
-    groupStart ??= s.sentAt;
+    groupStart ??= sentAt;
   }
   if (groupStart !== undefined) pushGap(groupStart, j < successDone.length ? (successDone[j] ?? 0) : options.stoppedAt);
 
@@ -66,10 +90,14 @@ export function computeDowntime(samples: readonly DowntimeSample[], options: Dow
       merged.push({ start: w.start, end: w.end, failed: 0, kind: w.kind });
     }
   }
-  for (const s of bySent) {
-    if (s.ok) continue;
-    const w = merged.find((m) => s.doneAt >= m.start && s.doneAt <= m.end);
-    if (w !== undefined) w.failed += 1;
+  // Failures into their windows: both in time order, one pass.
+  let k = 0;
+  for (const i of byDone) {
+    if (c.ok(i)) continue;
+    const at = c.doneAt(i);
+    while (k < merged.length && (merged[k]?.end ?? 0) < at) k += 1;
+    const w = merged[k];
+    if (w !== undefined && at >= w.start) w.failed += 1;
   }
   return merged;
 }

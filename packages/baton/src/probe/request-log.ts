@@ -1,30 +1,19 @@
 import type { ProbeStats } from '../engine/step.js';
 import { CappedList } from './capped-list.js';
-import { computeDowntime, totalDowntimeMs } from './downtime.js';
+import { computeDowntimeOf, totalDowntimeMs } from './downtime.js';
 import { percentileOfSorted, round } from './percentile.js';
 import type { FailureReason, ProbeRecord, RequestFailure, RequestTotals, TimeBucket } from './probe-record.js';
+import { FAILURE_REASONS, SampleColumns } from './sample-columns.js';
+import type { RequestSample } from './sample-columns.js';
 
-/** One finished request. */
-export interface RequestSample {
-  sentAt: number;
-  doneAt: number;
-  /** HTTP status, or null when no answer arrived. */
-  status: number | null;
-  version: string | null;
-  fresh: boolean;
-  /** Set when the request failed. */
-  failure?: { reason: FailureReason; message: string | null };
-}
-
-const REASONS: FailureReason[] = ['status', 'refused', 'reset', 'timeout', 'error'];
+export type { RequestSample };
 
 /**
- * Every finished request of a probe run, kept in memory (a few numbers each: an hour at 200 rps
- * is ~720k samples) so that stats can be asked for any window, and reduced to per-bucket
- * aggregates when the record is written.
+ * Every finished request of a probe run, kept compactly (SampleColumns) so that stats can be
+ * asked for any window, and reduced to per-bucket aggregates when the record is written.
  */
 export class RequestLog {
-  readonly samples: RequestSample[] = [];
+  readonly samples = new SampleColumns();
   readonly failures: CappedList<RequestFailure>;
 
   constructor(options: { failureCap: number }) {
@@ -46,43 +35,45 @@ export class RequestLog {
     }
   }
 
-  /** Requests sent at or after `sinceMs`. */
-  private since(sinceMs: number | undefined): RequestSample[] {
-    return sinceMs === undefined ? this.samples : this.samples.filter((s) => s.sentAt >= sinceMs);
-  }
-
-  /** Request part of ProbeStats for the window. */
+  /** Request part of ProbeStats for requests sent at or after `sinceMs`. */
   stats(sinceMs?: number): Pick<ProbeStats, 'requests' | 'failed' | 'p50Ms' | 'p99Ms' | 'byVersion'> {
-    const t = this.totals(this.since(sinceMs));
+    const t = this.totals(sinceMs);
     return { requests: t.total, failed: t.failed, p50Ms: t.p50Ms, p99Ms: t.p99Ms, byVersion: t.byVersion };
   }
 
-  totals(samples: readonly RequestSample[] = this.samples): RequestTotals {
-    const byReason = Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<FailureReason, number>;
+  /** Totals over requests sent at or after `sinceMs` (all when undefined). */
+  totals(sinceMs?: number): RequestTotals {
+    const c = this.samples;
+    const byReason = Object.fromEntries(FAILURE_REASONS.map((r) => [r, 0])) as Record<FailureReason, number>;
     const byStatus: Record<string, number> = {};
     const byVersion: Record<string, number> = {};
     const latencies: number[] = [];
+    let total = 0;
     let failed = 0;
     let fresh = 0;
-    for (const s of samples) {
-      if (s.fresh) fresh += 1;
-      if (s.failure !== undefined) {
+    for (let i = sinceMs === undefined ? 0 : c.firstRowSince(sinceMs); i < c.length; i++) {
+      if (sinceMs !== undefined && c.sentAt(i) < sinceMs) continue;
+      total += 1;
+      if (c.fresh(i)) fresh += 1;
+      const reason = c.reason(i);
+      if (reason !== undefined) {
         failed += 1;
-        byReason[s.failure.reason] += 1;
+        byReason[reason] += 1;
       }
-      if (s.status !== null) {
-        byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
-        const v = s.version ?? 'unknown';
+      const status = c.status(i);
+      if (status !== null) {
+        byStatus[status] = (byStatus[status] ?? 0) + 1;
+        const v = c.version(i) ?? 'unknown';
         byVersion[v] = (byVersion[v] ?? 0) + 1;
-        latencies.push(s.doneAt - s.sentAt);
+        latencies.push(c.doneAt(i) - c.sentAt(i));
       }
     }
     latencies.sort((a, b) => a - b);
     return {
-      total: samples.length,
-      ok: samples.length - failed,
+      total,
+      ok: total - failed,
       failed,
-      keepAlive: samples.length - fresh,
+      keepAlive: total - fresh,
       fresh,
       byReason,
       byStatus,
@@ -96,17 +87,18 @@ export class RequestLog {
 
   /** Per-bucket aggregates from `startedAt` to `stoppedAt`, by send time. */
   buckets(startedAt: number, stoppedAt: number, bucketMs: number): TimeBucket[] {
+    const c = this.samples;
     const count = Math.max(1, Math.ceil((stoppedAt - startedAt) / bucketMs));
     const acc = Array.from({ length: count }, () => ({ requests: 0, failed: 0, byVersion: {} as Record<string, number>, lat: [] as number[] }));
-    for (const s of this.samples) {
-      const b = acc[Math.min(count - 1, Math.max(0, Math.floor((s.sentAt - startedAt) / bucketMs)))];
+    for (let i = 0; i < c.length; i++) {
+      const b = acc[Math.min(count - 1, Math.max(0, Math.floor((c.sentAt(i) - startedAt) / bucketMs)))];
       if (b === undefined) continue;
       b.requests += 1;
-      if (s.failure !== undefined) b.failed += 1;
-      if (s.status !== null) {
-        const v = s.version ?? 'unknown';
+      if (!c.ok(i)) b.failed += 1;
+      if (c.status(i) !== null) {
+        const v = c.version(i) ?? 'unknown';
         b.byVersion[v] = (b.byVersion[v] ?? 0) + 1;
-        b.lat.push(s.doneAt - s.sentAt);
+        b.lat.push(c.doneAt(i) - c.sentAt(i));
       }
     }
     return acc.map((b, i) => ({
@@ -119,10 +111,7 @@ export class RequestLog {
   }
 
   downtime(options: { noSuccessThresholdMs: number; stoppedAt: number; cap: number }): ProbeRecord['downtime'] {
-    const windows = computeDowntime(
-      this.samples.map((s) => ({ sentAt: s.sentAt, doneAt: s.doneAt, ok: s.failure === undefined })),
-      options,
-    ).map((w) => ({ ...w, start: round(w.start), end: round(w.end) }));
+    const windows = computeDowntimeOf(this.samples, options).map((w) => ({ ...w, start: round(w.start), end: round(w.end) }));
     return { totalMs: round(totalDowntimeMs(windows)), count: windows.length, cap: options.cap, windows: windows.slice(0, options.cap) };
   }
 }
