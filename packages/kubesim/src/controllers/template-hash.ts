@@ -1,4 +1,5 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { rfc3339 } from './object-time.js';
 
 /** apps/v1 DefaultDeploymentUniqueLabelKey. */
@@ -26,7 +27,11 @@ export function canonical(value: unknown): unknown {
 }
 
 function withoutHash(t: V1PodTemplateSpec | undefined): unknown {
-  const c = canonical(t) as { metadata?: { labels?: Record<string, string> } } | undefined;
+  // Project onto the fields this client knows: the ReplicaSet we create is written through the
+  // same typed client, so a field it does not know (a newer server's) must not make the
+  // Deployment's template and its ReplicaSet's look different forever.
+  const known: unknown = t === undefined ? undefined : ObjectSerializer.serialize(t, 'V1PodTemplateSpec', '');
+  const c = canonical(known) as { metadata?: { labels?: Record<string, string> } } | undefined;
   if (c?.metadata?.labels) {
     delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
   }
