@@ -103,9 +103,11 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
     stats(sinceMs?: number): ProbeStats {
       return {
         ...log.stats(sinceMs),
-        // "Streams" for gates are every long-lived exchange: downloads, SSE and WebSockets alike.
-        streamsStarted: countSince(streams?.startTimes ?? [], sinceMs) + countSince(sse?.tally.openTimes ?? [], sinceMs) + countSince(websockets?.tally.openTimes ?? [], sinceMs),
-        streamsCut: countSince(streams?.cutTimes ?? [], sinceMs) + countSince(sse?.tally.cutTimes ?? [], sinceMs) + countSince(websockets?.tally.cutTimes ?? [], sinceMs),
+        // Streams are the downloads (the seed's listeners), which a good drain lets finish. SSE and
+        // WebSocket connections are not counted here: a draining server must end them at its
+        // deadline however well it behaves (clients reconnect); the record reports them apart.
+        streamsStarted: countSince(streams?.startTimes ?? [], sinceMs),
+        streamsCut: countSince(streams?.cutTimes ?? [], sinceMs),
       };
     },
     mark(label: string): void {
