@@ -55,6 +55,8 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   try {
     await source.start();
     initialSync = false;
+    // Resolve only once the initial Services are actually served.
+    await services.settled();
   } catch (err) {
     await Promise.all([source.stop(), ingress.stop(), services.stop()]);
     throw err;

@@ -40,6 +40,7 @@ export class ServiceProxy {
   private readonly cursors = new Map<string, number>();
   private readonly bindFailures = new Set<string>();
   private readonly closing = new Map<string, Promise<void>>();
+  private readonly pendingBinds = new Set<Promise<void>>();
   private unsubscribe: (() => void) | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -57,6 +58,13 @@ export class ServiceProxy {
       if (e.kind === 'Service' || e.kind === 'EndpointSlice' || e.kind === 'Endpoints') this.reconcile();
     });
     this.reconcile();
+  }
+
+  /** Resolves once no listener is still binding or closing (all learned changes are in effect). */
+  async settled(): Promise<void> {
+    while (this.pendingBinds.size > 0 || this.closing.size > 0) {
+      await Promise.all([...this.pendingBinds, ...this.closing.values()]);
+    }
   }
 
   /** Addresses currently listening, as "ip:port" (for tests and diagnostics). */
@@ -114,6 +122,12 @@ export class ServiceProxy {
     const server = net.createServer({ allowHalfOpen: true });
     const listener: Listener = { server, ...ref, state: 'binding' };
     this.listeners.set(key, listener);
+    const bound = new Promise<void>((resolve) => {
+      server.once('listening', () => resolve());
+      server.once('error', () => resolve());
+    });
+    this.pendingBinds.add(bound);
+    void bound.then(() => this.pendingBinds.delete(bound));
     server.on('connection', (socket) => this.onConnection(listener, socket));
     server.on('error', (err) => {
       listener.state = 'failed';
