@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { RunLockedError, lockLostError, type LockTarget, type RunLock, type RunLockHandle } from '../engine/run-lock.js';
 import type { KubeClient } from './kube-client.js';
 import type { KubeObject } from './kube-object.js';
@@ -41,7 +42,8 @@ export class LeaseLock implements RunLock {
     } else {
       const s = live.spec ?? {};
       const renewed = Date.parse(s.renewTime ?? s.acquireTime ?? '') || 0;
-      const alive = s.holderIdentity && s.holderIdentity !== holder && renewed + (s.leaseDurationSeconds ?? this.duration) * 1000 > this.now();
+      const alive = s.holderIdentity && s.holderIdentity !== holder && renewed + (s.leaseDurationSeconds ?? this.duration) * 1000 > this.now()
+        && !deadOnThisHost(s.holderIdentity);
       if (alive) throw new RunLockedError(target, s.holderIdentity!, Date.parse(s.acquireTime ?? '') || renewed);
       try {
         await this.kube.replace({ ...live, spec: { ...spec, leaseTransitions: (s.leaseTransitions ?? 0) + 1 } });
@@ -77,6 +79,21 @@ export class LeaseLock implements RunLock {
     const live = await this.kube.get<Lease>(ref);
     const s = live?.spec ?? {};
     return new RunLockedError(target, s.holderIdentity ?? 'another baton', Date.parse(s.acquireTime ?? '') || this.now());
+  }
+}
+
+/**
+ * A holder named `baton pid N on HOST` (the engine's default) whose process is gone from this very
+ * host is dead now, not when its lease expires: `baton resume` right after a crash must not wait.
+ */
+function deadOnThisHost(holder: string): boolean {
+  const match = /^baton pid (\d+) on (.+)$/.exec(holder);
+  if (!match || match[2] !== hostname()) return false;
+  try {
+    process.kill(Number(match[1]), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
