@@ -9,10 +9,11 @@ import type { ActionTarget } from './handler-action.js';
 import type { RunningContainer } from './container-record.js';
 import { ContainerRecord } from './container-record.js';
 import { buildPodStatus, podPhase } from './pod-status.js';
-import { buildContainerEnv } from './container-env.js';
-import { combineArgv, expandArgv, notFoundMessage, resolveExecutable } from './container-command.js';
+import { notFoundMessage } from './container-command.js';
+import { planLaunch } from './container-launch.js';
 import { startContainerProcess } from './container-process.js';
-import { Prober } from './prober.js';
+import { startContainerProbes } from './container-probes.js';
+import { StatusWriter } from './status-writer.js';
 import { killContainer } from './kill-container.js';
 import { runAction } from './handler-action.js';
 
@@ -49,12 +50,12 @@ export class PodWorker {
   private syncDueAt = 0;
   private syncing = false;
   private resync = false;
-  private lastPushed = '';
-  private pushing: Promise<void> = Promise.resolve();
+  private readonly status: StatusWriter;
   private conditions: PodCondition[] = [];
 
   constructor(pod: Pod, readonly podIP: string, private readonly d: PodWorkerDeps) {
     this.pod = pod;
+    this.status = new StatusWriter(d.client, `/api/v1/namespaces/${this.namespace}/pods/${this.name}/status`, () => this.push());
     this.startTime = iso(d.now());
     this.init = (pod.spec.initContainers ?? []).map((c) => new ContainerRecord(c, true, d.backOff));
     this.containers = pod.spec.containers.map((c) => new ContainerRecord(c, false, d.backOff));
@@ -191,40 +192,28 @@ export class PodWorker {
   private async startContainer(c: ContainerRecord): Promise<void> {
     const spec = c.spec;
     const ref = spec.image ?? '';
-    const image = this.d.images[ref];
     const fp = this.fieldPath(c);
-    if (!image) {
-      const delay = c.pullBackOff.next(0);
-      c.nextStartAt = this.d.now() + delay;
-      const msg = `failed to pull and unpack image "${ref}": image not found in the kubesim image map`;
+    const plan = await planLaunch({ pod: this.pod, container: spec, images: this.d.images, podIP: this.podIP, hostIP: this.d.hostIP, sources: this.d.envSources });
+    if (this.terminating || this.stopped) return;
+    if (plan.kind === 'image-missing') {
+      c.nextStartAt = this.d.now() + c.pullBackOff.next(0);
       this.d.events.record(this.pod, 'Normal', 'Pulling', `Pulling image "${ref}"`, fp);
-      this.d.events.record(this.pod, 'Warning', 'Failed', `Failed to pull image "${ref}": ${msg}`, fp);
+      this.d.events.record(this.pod, 'Warning', 'Failed', `Failed to pull image "${ref}": ${plan.message}`, fp);
       this.d.events.record(this.pod, 'Warning', 'Failed', 'Error: ErrImagePull', fp);
-      this.setWaiting(c, 'ErrImagePull', msg, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${ref}": ErrImagePull: ${msg}` });
+      this.setWaiting(c, 'ErrImagePull', plan.message, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${ref}": ErrImagePull: ${plan.message}` });
       return;
     }
     c.pullBackOff.next(Infinity); // a successful "pull" resets the pull back-off
-    const envResult = await buildContainerEnv({ pod: this.pod, container: spec, image, podIP: this.podIP, hostIP: this.d.hostIP, sources: this.d.envSources });
-    if (this.terminating || this.stopped) return;
-    if (envResult.kind === 'error') {
-      // The kubelet retries config errors on its next sync; 2s keeps the loop cheap.
+    if (plan.kind === 'config-error') {
+      // The kubelet retries these on its next sync; 2s keeps the loop cheap.
       c.nextStartAt = this.d.now() + 2000;
-      this.d.events.record(this.pod, 'Warning', 'Failed', `Error: ${envResult.message}`, fp);
-      this.setWaiting(c, 'CreateContainerConfigError', envResult.message);
+      this.d.events.record(this.pod, 'Warning', 'Failed', `Error: ${plan.message}`, fp);
+      this.setWaiting(c, plan.reason, plan.message);
       return;
     }
-    const env = envResult.env;
-    const argv = expandArgv(combineArgv(spec, image), env);
-    const cwd = spec.workingDir ?? image.workingDir ?? '/';
-    if (argv.length === 0) {
-      c.nextStartAt = this.d.now() + 2000;
-      this.setWaiting(c, 'CreateContainerError', 'no command specified');
-      this.d.events.record(this.pod, 'Warning', 'Failed', 'Error: no command specified', fp);
-      return;
-    }
+    const { env, argv, cwd, file } = plan;
     const attempt = c.restartCount;
     const containerID = `kubesim://${this.uid}-${spec.name}-${attempt}`;
-    const file = resolveExecutable(argv[0]!, env.PATH ?? '', cwd);
     const writer = this.d.logs.open(this.namespace, this.name, this.uid, spec.name);
     this.d.events.record(this.pod, 'Normal', 'Pulled', `Container image "${ref}" already present on machine`, fp);
     this.d.events.record(this.pod, 'Normal', 'Created', `Created container ${spec.name}`, fp);
@@ -341,42 +330,14 @@ export class PodWorker {
   }
 
   private startProbes(c: ContainerRecord): void {
-    const spec = c.spec;
     const fp = this.fieldPath(c);
-    const unhealthy = (label: string) => (r: { message: string }) => this.d.events.record(this.pod, 'Warning', 'Unhealthy', `${label} probe failed: ${r.message}`, fp);
-    const startMain = (): void => {
-      c.started = true;
-      if (spec.livenessProbe) {
-        const p = new Prober({ kind: 'liveness', probe: spec.livenessProbe, target: () => this.target(c), onFailure: unhealthy('Liveness'), onResult: (ok) => {
-          if (!ok) this.probeKill(c, 'liveness', spec.livenessProbe!.terminationGracePeriodSeconds);
-        } });
-        c.probers.push(p);
-        p.start();
-      }
-      if (spec.readinessProbe) {
-        const p = new Prober({ kind: 'readiness', probe: spec.readinessProbe, target: () => this.target(c), onFailure: unhealthy('Readiness'), onResult: (ok) => {
-          c.ready = ok && !this.terminating;
-          this.push();
-        } });
-        c.probers.push(p);
-        p.start();
-      } else {
-        c.ready = true;
-      }
-      this.push();
-    };
-    if (!spec.startupProbe) return startMain();
-    const p = new Prober({ kind: 'startup', probe: spec.startupProbe, target: () => this.target(c), onFailure: unhealthy('Startup'), onResult: (ok) => {
-      if (ok) {
-        p.stop();
-        c.probers = c.probers.filter((x) => x !== p);
-        startMain();
-      } else {
-        this.probeKill(c, 'startup', spec.startupProbe!.terminationGracePeriodSeconds);
-      }
-    } });
-    c.probers.push(p);
-    p.start();
+    startContainerProbes(c, {
+      target: () => this.target(c),
+      unhealthy: (label, message) => this.d.events.record(this.pod, 'Warning', 'Unhealthy', `${label} probe failed: ${message}`, fp),
+      kill: (which, grace) => this.probeKill(c, which, grace),
+      changed: () => this.push(),
+      isTerminating: () => this.terminating,
+    });
   }
 
   private probeKill(c: ContainerRecord, which: string, probeGrace: number | undefined): void {
@@ -416,11 +377,17 @@ export class PodWorker {
     await this.killAll(grace, true);
     // Let the exit handlers record terminated states before the final status.
     await new Promise((r) => setImmediate(r));
+    // A deleted pod ends in a terminal phase (Succeeded only if every container exited 0), as
+    // the kubelet reports since Kubernetes 1.27 before the object goes away.
     for (const c of [...this.init, ...this.containers]) {
-      if (c.state.waiting) c.state = { terminated: { exitCode: 0, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' } };
+      if (c.state.waiting) {
+        c.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' } };
+        c.lastExitCode = 137;
+      }
+      c.done = true;
     }
     this.push();
-    await this.pushing;
+    await this.status.settled();
     if (deleteObject && !this.stopped) {
       const path = `/api/v1/namespaces/${this.namespace}/pods/${this.name}`;
       await this.d.client.request('DELETE', path, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: this.uid } }).catch(() => undefined);
@@ -436,28 +403,14 @@ export class PodWorker {
     return podPhase({ init: this.init, containers: this.containers, failed: this.failed, pod: this.pod });
   }
 
-  /** Writes the status (merge patch on pods/status) when it changed; writes are serialized. */
+  /** Computes the status and hands it to the writer (which skips unchanged ones). */
   private push(): void {
     if (this.stopped) return;
     const status = buildPodStatus({
       pod: this.pod, podIP: this.podIP, hostIP: this.d.hostIP, startTime: this.startTime, init: this.init, containers: this.containers,
       failed: this.failed, terminating: this.terminating, previous: this.conditions, now: iso(this.d.now()),
     });
-    if (this.terminating && status.phase === 'Running') status.phase = 'Running';
     this.conditions = status.conditions ?? [];
-    const body = JSON.stringify(status);
-    if (body === this.lastPushed) return;
-    this.lastPushed = body;
-    const path = `/api/v1/namespaces/${this.namespace}/pods/${this.name}/status`;
-    this.pushing = this.pushing.then(async () => {
-      if (this.lastPushed !== body) return; // a newer status superseded this one
-      const r = await this.d.client.request('PATCH', path, { status }, 'application/merge-patch+json').catch((e: Error) => ({ status: 0, text: e.message }));
-      if (r.status >= 300 || r.status === 0) {
-        if (r.status === 404) return;
-        // Retry once the API server is reachable again: forget the last write so the next push sends it.
-        this.lastPushed = '';
-        setTimeout(() => this.push(), 1000);
-      }
-    });
+    this.status.write(status);
   }
 }
