@@ -33,7 +33,7 @@ export function resourceList(registry: ResourceRegistry, group: string, version:
   const resources: Record<string, unknown>[] = [];
   for (const d of ds) {
     resources.push({
-      name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: allVerbs,
+      name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: d.createOnly ? ['create'] : allVerbs,
       ...(d.shortNames?.length ? { shortNames: d.shortNames } : {}),
       ...(d.categories?.length ? { categories: d.categories } : {}),
     });

@@ -165,6 +165,9 @@ describe('apiserver with the real kubectl', { timeout: 90_000 }, () => {
     assert.equal(j.spec?.template.spec?.restartPolicy, 'Never');
     const s = await c.core.readNamespacedService({ namespace: 'default', name: 'imp-s' });
     assert.equal(s.spec?.ports?.[0]?.targetPort, 8080);
+    const canI = await kubectl(['auth', 'can-i', 'patch', 'deployments']);
+    assert.equal(canI.stdout, 'yes\n', canI.stderr);
+    assert.match((await kubectl(['auth', 'whoami'])).stdout, /kubesim-admin/);
     const p = await c.core.readNamespacedPod({ namespace: 'default', name: 'imp-p' });
     assert.deepEqual(p.spec?.containers[0]?.args, ['sleep', '1']);
     assert.equal(p.spec?.containers[0]?.env?.[0]?.value, '1');

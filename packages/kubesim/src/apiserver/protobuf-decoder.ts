@@ -3,7 +3,7 @@ import { errors } from './api-error.js';
 /**
  * Decodes the Kubernetes protobuf envelope ("k8s\0" + runtime.Unknown) for the object shapes
  * kubectl 1.32's generators send (`kubectl create namespace|configmap|secret|serviceaccount|
- * deployment|job|cronjob|service`, `kubectl run`). Field numbers follow the upstream
+ * deployment|job|cronjob|service`, `kubectl run`, `kubectl auth can-i|whoami`). Field numbers follow the upstream
  * generated.proto of each type; a field number not listed here is a 415, never dropped silently.
  */
 type Scalar = 'string' | 'int' | 'bool' | 'bytes' | 'intOrString' | 'quantity' | 'time';
@@ -57,6 +57,14 @@ const messages: Record<string, MessageDef> = {
     7: f('sessionAffinity', 'string'), 10: f('externalName', 'string') },
   ServicePort: { 1: f('name', 'string'), 2: f('protocol', 'string'), 3: f('port', 'int'), 4: f('targetPort', 'intOrString'), 5: f('nodePort', 'int') },
   Pod: { 1: f('metadata', msg('ObjectMeta')), 2: f('spec', msg('PodSpec')), 3: f('status', msg('Empty')) },
+  SelfSubjectAccessReview: { 1: f('metadata', msg('ObjectMeta')), 2: f('spec', msg('SelfSubjectAccessReviewSpec')), 3: f('status', msg('Empty')) },
+  SelfSubjectAccessReviewSpec: { 1: f('resourceAttributes', msg('ResourceAttributes')), 2: f('nonResourceAttributes', msg('NonResourceAttributes')) },
+  ResourceAttributes: { 1: f('namespace', 'string'), 2: f('verb', 'string'), 3: f('group', 'string'), 4: f('version', 'string'),
+    5: f('resource', 'string'), 6: f('subresource', 'string'), 7: f('name', 'string') },
+  NonResourceAttributes: { 1: f('path', 'string'), 2: f('verb', 'string') },
+  SelfSubjectRulesReview: { 1: f('metadata', msg('ObjectMeta')), 2: f('spec', msg('SelfSubjectRulesReviewSpec')), 3: f('status', msg('Empty')) },
+  SelfSubjectRulesReviewSpec: { 1: f('namespace', 'string') },
+  SelfSubjectReview: { 1: f('metadata', msg('ObjectMeta')), 2: f('status', msg('Empty')) },
 };
 
 interface Raw { field: number; wire: number; value: bigint | Buffer }
@@ -124,7 +132,13 @@ const pointerFields = new Set(['replicas', 'parallelism', 'completions', 'backof
   'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'ttlSecondsAfterFinished', 'timeZone', 'completionMode',
   'controller', 'blockOwnerDeletion']);
 
-const isZero = (r: Raw): boolean => (Buffer.isBuffer(r.value) ? r.value.length === 0 : r.value === 0n);
+/** Zero value: 0, empty bytes, or an embedded message whose fields are all zero (Go emits those too). */
+function isZero(r: Raw): boolean {
+  if (!Buffer.isBuffer(r.value)) return r.value === 0n;
+  if (r.value.length === 0) return true;
+  if (r.wire !== 2) return false;
+  try { return fieldsOf(r.value).every(isZero); } catch { return false; }
+}
 
 function decode(type: string, b: Buffer): Record<string, unknown> {
   const def = messages[type];

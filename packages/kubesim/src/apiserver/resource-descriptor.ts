@@ -58,6 +58,8 @@ export interface ResourceDescriptor {
    * kubelet removes it; 0 deletes at once. Kinds without it are deleted immediately.
    */
   gracePeriod?(obj: KubeObject, requested: number | undefined): number;
+  /** Create-only and never stored (access reviews): POST answers the defaulted object. */
+  createOnly?: boolean;
   /** A create may carry status (Node: the kubelet registers with its status). Others drop it. */
   keepsStatusOnCreate?: boolean;
   /** Storing such an object makes the server serve more resources (CustomResourceDefinition). */

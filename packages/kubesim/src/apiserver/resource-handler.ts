@@ -194,6 +194,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const dryRun = q.getAll('dryRun').includes('All');
   const mgr = (subresource?: string): FieldManager => ({ name: managerName(req, q), operation: 'Update', ...(subresource ? { subresource } : {}) });
 
+  if (d.createOnly && (method !== 'POST' || t.name !== undefined)) throw errors.methodNotAllowed(method);
   const isWatch = method === 'GET' && sub === undefined && (truthy(q.get('watch')) || t.legacyWatch);
   if (isWatch) {
     const timeout = q.get('timeoutSeconds');
@@ -216,7 +217,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     if (method === 'POST') {
       const body = asObject(await bodyOf(req));
       checkFields(d, body, q, res);
-      respond(req, res, ctx, d, 201, ctx.storage.create(d, ns, body, { dryRun, manager: mgr() }), q);
+      respond(req, res, ctx, d, 201, ctx.storage.create(d, ns, body, d.createOnly ? {} : { dryRun, manager: mgr() }), q);
       return;
     }
     if (method === 'DELETE') {

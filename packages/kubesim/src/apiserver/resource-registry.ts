@@ -6,6 +6,7 @@ import { batchV1 } from './resources/batch-v1.js';
 import { coreV1 } from './resources/core-v1.js';
 import { networkingV1 } from './resources/networking-v1.js';
 import { smallGroups } from './resources/small-groups.js';
+import { reviews } from './resources/reviews.js';
 import { storedOnly } from './resources/stored-only.js';
 import type { KubeObject } from './types.js';
 
@@ -20,7 +21,7 @@ export function storageKey(d: { group: string; resource: string }): string {
  */
 export class ResourceRegistry {
   private readonly builtIn: ResourceDescriptor[] = [
-    ...coreV1, ...appsV1, ...batchV1, ...smallGroups, ...networkingV1, ...apiextensionsV1, ...storedOnly,
+    ...coreV1, ...appsV1, ...batchV1, ...smallGroups, ...networkingV1, ...apiextensionsV1, ...storedOnly, ...reviews,
   ];
   private readonly crds = new Map<string, ResourceDescriptor[]>();
 

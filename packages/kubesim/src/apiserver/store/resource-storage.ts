@@ -126,6 +126,11 @@ export class ResourceStorage {
     } else delete m.namespace;
     this.checkNamespace(d, m.namespace, true);
     if (m.resourceVersion) throw errors.internal('resourceVersion should not be set on objects to be created');
+    if (d.createOnly) {
+      d.defaults?.(o, this.hooks);
+      this.validate(d, o);
+      return o;
+    }
     if (!m.name && m.generateName) m.name = m.generateName + this.hooks.randomSuffix();
     if (!m.name) throw errors.invalid(d.kind, d.group, '', [fieldErrors.required('metadata.name', 'name or generateName is required')]);
     m.uid = randomUUID();
