@@ -75,3 +75,19 @@ test('blue-green from blue goes to green', () => {
 test('no Deployment in the manifests is a clear error', () => {
   assert.throws(() => buildPlan({ loaded: parseSpec(specText('rolling'), '/x/baton.yaml'), manifests: [service], live: live() }), /no Deployment in the manifests/);
 });
+
+test('maintenance (the Matomo seed): maintenance on, new in maintenance, migrations as the point of no return, maintenance off', () => {
+  const liveDeployment = { ...structuredClone(deployment), metadata: { name: 'app', uid: 'u1', resourceVersion: '7' } } as never;
+  const db = {
+    before: [{ id: 'backup', kind: 'backup', title: 'b', reversible: true, params: {} }, { id: 'migrate:expand', kind: 'migrate', title: 'e', reversible: true, params: {} }],
+    after: [{ id: 'migrate:contract', kind: 'migrate', title: 'c', reversible: false, params: {} }],
+  };
+  const plan = buildPlan({ loaded: parseSpec(specText('maintenance'), '/x/baton.yaml'), manifests: [deployment, service, configMap], live: live({ deployments: [liveDeployment] }), database: db });
+  assert.deepEqual(plan.steps.map((s) => s.id), ['config:snapshot', 'apply:objects', 'maintenance:on:app', 'maintenance:new:app', 'backup', 'migrate:expand', 'migrate:contract', 'maintenance:off:app', 'verify:migrate-status', 'release:record']);
+  const on = plan.steps[2]!.params as { image: string; deployment: { spec: { template: { spec: { containers: Array<{ env: Array<{ name: string }> }> } } } } };
+  assert.equal(on.image, 'castopod/castopod:1.13.7');
+  assert.ok(on.deployment.spec.template.spec.containers[0]!.env.some((e) => e.name === 'MAINTENANCE_MODE'));
+  assert.equal(plan.steps.find((s) => s.id === 'migrate:expand')!.reversible, false, 'the migration is the point of no return');
+  const off = plan.steps[7]!.params as { deployment: { spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string }> }> } } } } };
+  assert.ok(!off.deployment.spec.template.spec.containers[0]!.env?.some((e) => e.name === 'MAINTENANCE_MODE'));
+});

@@ -54,7 +54,6 @@ export function buildPlan(input: PlanInput): Plan {
   }
 
   const steps: PlannedStep[] = [];
-  steps.push(...(input.database?.before ?? []));
 
   const secretsInManifests = manifests.filter((m) => m.kind === 'Secret');
   if (secretsInManifests.length > 0) {
@@ -83,6 +82,18 @@ export function buildPlan(input: PlanInput): Plan {
     throw new BatonError('PLAN_STRATEGY', `strategy ${spec.strategy.kind}: ${(error as Error).message}`, { hint: 'fix the manifests or choose another strategy' });
   }
   warnings.push(...planned.warnings);
+  let dbBefore = input.database?.before ?? [];
+  let dbAfter = input.database?.after ?? [];
+  if (planned.migrationsInsideAt !== undefined && (dbBefore.length + dbAfter.length) > 0) {
+    // Maintenance mode: no old code runs during the migrations, so every phase runs there, and
+    // the migrations themselves are the point of no return.
+    const inside = [...dbBefore, ...dbAfter].filter((s) => s.kind !== 'await-old-sessions-gone')
+      .map((s) => (s.kind === 'migrate' || s.kind === 'backfill' ? { ...s, reversible: false } : s));
+    planned.beforeVerify.splice(planned.migrationsInsideAt, 0, ...inside);
+    dbBefore = [];
+    dbAfter = [];
+  }
+  steps.unshift(...dbBefore);
   const others = manifests.filter((m) => m !== deploymentManifest && m !== serviceManifest && m.kind !== 'Secret');
   const toApply = [...others, ...planned.serviceObjects];
   if (toApply.length > 0) {
@@ -107,7 +118,7 @@ export function buildPlan(input: PlanInput): Plan {
       },
     });
   }
-  const after = input.database?.after ?? [];
+  const after = dbAfter;
   if (after.length > 0) {
     steps.push({
       id: 'await:old-pods', kind: 'await-old-pods', reversible: true, title: `Wait until no pod of an older release is left (terminating ones included)`,

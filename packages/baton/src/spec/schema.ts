@@ -70,11 +70,20 @@ const blueGreen = z
   })
   .strict();
 
+const maintenance = z
+  .object({
+    env: z.record(z.string(), z.string()).default({ MAINTENANCE_MODE: '1' })
+      .describe('environment that puts the app in maintenance mode (merged into every container)'),
+    progressDeadlineSeconds: z.number().int().positive().default(300),
+  })
+  .strict();
+
 export const strategySchema = z
   .object({
-    kind: z.enum(['rolling', 'blue-green']).default('rolling'),
+    kind: z.enum(['rolling', 'blue-green', 'maintenance']).default('rolling'),
     rolling: rolling.prefault({}),
     blueGreen: blueGreen.prefault({}),
+    maintenance: maintenance.prefault({}).describe('the Matomo seed: old version in maintenance mode, new version in maintenance mode, migrate, new version live'),
   })
   .strict();
 

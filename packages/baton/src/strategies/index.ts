@@ -1,5 +1,6 @@
 import type { BatonSpec } from '../spec/schema.js';
 import { blueGreenStrategy } from './blue-green.js';
+import { maintenanceStrategy } from './maintenance.js';
 import { rollingStrategy } from './rolling.js';
 import type { Strategy } from './strategy.js';
 
@@ -7,4 +8,5 @@ import type { Strategy } from './strategy.js';
 export const strategies = {
   rolling: rollingStrategy,
   'blue-green': blueGreenStrategy,
+  maintenance: maintenanceStrategy,
 } satisfies Record<BatonSpec['strategy']['kind'], Strategy>;

@@ -32,6 +32,11 @@ export interface StrategySteps {
   verifyTarget: { newDeployment: string; oldDeployment?: string; service?: string };
   /** Deployment and selector that serve the release once done (for history and rollback). */
   serving: { deployment: string; selector?: Record<string, string> };
+  /**
+   * Where migrations go. Default: expand before the rollout, backfill/contract after it. `inside`:
+   * all of them at this index of beforeVerify, as one point of no return (maintenance mode).
+   */
+  migrationsInsideAt?: number;
   /** The selector that routes to the live release today, when baton has no history of it yet. */
   previousSelector?: Record<string, string>;
   warnings: string[];
