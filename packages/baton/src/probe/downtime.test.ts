@@ -41,4 +41,15 @@ describe('computeDowntime', () => {
     const samples = [ok(0), bad(100), bad(200)];
     assert.deepEqual(computeDowntime(samples, { noSuccessThresholdMs: 100, stoppedAt: 500 }), [{ start: 100, end: 500, failed: 2, kind: 'failures' }]);
   });
+
+  it('does not count the probe warming up before its first answer as downtime', () => {
+    // The first answers take 300 ms (cold connections), then everything is quick.
+    const samples = [{ sentAt: 0, doneAt: 300, ok: true }, { sentAt: 5, doneAt: 301, ok: true }, ...Array.from({ length: 50 }, (_, i) => ok(310 + i * 5))];
+    assert.deepEqual(computeDowntime(samples, opts), []);
+  });
+
+  it('still sees a hang that begins after the first answer', () => {
+    const samples = [ok(0), ok(5), { sentAt: 10, doneAt: 400, ok: true }, ok(400)];
+    assert.deepEqual(computeDowntime(samples, opts), [{ start: 10, end: 400, failed: 0, kind: 'no-success' }]);
+  });
 });

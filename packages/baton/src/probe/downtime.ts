@@ -61,6 +61,9 @@ export function computeDowntimeOf(c: DowntimeColumns, options: DowntimeOptions):
   }
   if (downSince !== undefined && options.stoppedAt > downSince) raw.push({ start: downSince, end: options.stoppedAt, kind: 'failures' });
 
+  // Waiting before the very first answer of any kind is the probe warming up (connections, JIT),
+  // not the service: a service that is down from the start shows as failures from that answer on.
+  const firstAnswer = byDone.length > 0 ? c.doneAt(byDone[0] ?? 0) : options.stoppedAt;
   // (b) for each success, the earliest request sent since the previous success waited until it
   let j = 0;
   let groupStart: number | undefined;
@@ -75,7 +78,8 @@ export function computeDowntimeOf(c: DowntimeColumns, options: DowntimeOptions):
   }
   if (groupStart !== undefined) pushGap(groupStart, j < successDone.length ? (successDone[j] ?? 0) : options.stoppedAt);
 
-  function pushGap(start: number, end: number): void {
+  function pushGap(from: number, end: number): void {
+    const start = Math.max(from, firstAnswer);
     if (end - start > options.noSuccessThresholdMs) raw.push({ start, end, kind: 'no-success' });
   }
 
