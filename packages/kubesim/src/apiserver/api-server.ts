@@ -71,7 +71,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     }
   }
   const ips = new ClusterIPAllocator(store);
-  const storage = new ResourceStorage(store, registry, { allocateClusterIP: () => ips.allocate(), randomSuffix }, {
+  const storage = new ResourceStorage(store, registry, { allocateClusterIP: () => ips.allocate(), clusterIPProblem: (ip) => ips.problem(ip), randomSuffix }, {
     onCrdChange(crd, removed) {
       if (!removed) { registry.setCrd(crd); return; }
       // Deleting a CRD deletes every instance, then stops serving the kind.

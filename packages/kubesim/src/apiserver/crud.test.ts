@@ -89,6 +89,12 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
     assert.match(svc.spec?.clusterIP ?? '', /^127\.96\.\d+\.\d+$/);
     const headless = await c.core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'h' }, spec: { clusterIP: 'None', ports: [{ port: 80 }] } } });
     assert.equal(headless.spec?.clusterIP, 'None');
+    const outside = await c.req('POST', '/api/v1/namespaces/default/services', { metadata: { name: 'outside' }, spec: { clusterIP: '10.0.0.1', ports: [{ port: 80 }] } });
+    assert.equal(outside.status, 422);
+    assert.match(outside.body.message, /provided IP is not in the valid range. The range of valid IPs is 127.96.0.0\/16/);
+    const taken = await c.req('POST', '/api/v1/namespaces/default/services', { metadata: { name: 'taken' }, spec: { clusterIP: svc.spec?.clusterIP, ports: [{ port: 80 }] } });
+    assert.equal(taken.status, 422);
+    assert.match(taken.body.message, /provided IP is already allocated/);
     const job = await c.batch.createNamespacedJob({ namespace: 'default', body: { metadata: { name: 'j' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'x:1' }] } } } } });
     const uid = job.metadata?.uid ?? '';
     assert.deepEqual([job.spec?.backoffLimit, job.spec?.completions, job.spec?.parallelism, job.spec?.completionMode, job.spec?.suspend], [6, 1, 1, 'NonIndexed', false]);

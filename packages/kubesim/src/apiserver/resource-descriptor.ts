@@ -6,6 +6,8 @@ import type { KubeObject } from './types.js';
 export interface ResourceHookContext {
   /** Allocates a Service clusterIP from the loopback range; undefined when exhausted. */
   allocateClusterIP(): string | undefined;
+  /** Why a requested clusterIP cannot be used (outside the range, taken), or undefined if it can. */
+  clusterIPProblem(ip: string): string | undefined;
   /** Random 5-char suffix generator (generateName and generated labels). */
   randomSuffix(): string;
 }

@@ -1,4 +1,4 @@
-import type { StatusCause } from '../api-error.js';
+import { errors, type StatusCause } from '../api-error.js';
 import { fieldErrors } from '../field-errors.js';
 import { schemas } from './field-schemas.js';
 import type { ResourceDescriptor } from '../resource-descriptor.js';
@@ -141,6 +141,10 @@ export const services: ResourceDescriptor = {
     if (s['type'] === 'ExternalName') return;
     const oldIp = old && isObject(old['spec']) ? old['spec']['clusterIP'] : undefined;
     if (!s['clusterIP'] && typeof oldIp === 'string') s['clusterIP'] = oldIp;
+    if (!old && typeof s['clusterIP'] === 'string' && s['clusterIP'] !== 'None' && s['clusterIP'] !== '') {
+      const problem = ctx.clusterIPProblem(s['clusterIP']);
+      if (problem) throw errors.invalid('Service', '', o.metadata.name ?? '', [fieldErrors.invalid('spec.clusterIPs', [s['clusterIP']], problem)]);
+    }
     if (!s['clusterIP']) {
       const ip = ctx.allocateClusterIP();
       if (ip) s['clusterIP'] = ip;
