@@ -55,6 +55,15 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
   };
 
   const server = createServer((req, res) => {
+    try {
+      route(req, res);
+    } catch (e) {
+      if (!res.headersSent) status(res, 500, 'InternalError', (e as Error).message);
+      else res.destroy();
+    }
+  });
+
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://kubelet');
     if (url.pathname === '/healthz') return void res.end('ok');
     if (!authorized(req, d.token)) return status(res, 401, 'Unauthorized', 'Unauthorized');
@@ -66,7 +75,7 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
     if (logParts && logParts.length === 3) return serveLogs(res, url.searchParams, logParts[0]!, logParts[1]!, logParts[2]!);
     if (url.pathname.startsWith('/exec/')) return status(res, 400, 'BadRequest', 'exec requires a WebSocket upgrade (Upgrade: websocket)');
     status(res, 404, 'NotFound', `no handler for ${url.pathname}`);
-  });
+  };
 
   const serveLogs = (res: ServerResponse, q: URLSearchParams, ns: string, pod: string, container: string): void => {
     if (!d.podExists(ns, pod)) return status(res, 404, 'NotFound', `pod "${pod}" not found on this node`);

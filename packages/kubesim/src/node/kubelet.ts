@@ -149,9 +149,14 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
         const relay = (): void => watchAbort.abort();
         stopAll.signal.addEventListener('abort', relay, { once: true });
         await client.watch(`/api/v1/pods?watch=true&allowWatchBookmarks=true&fieldSelector=${selector}&resourceVersion=${rv}`, (type, obj) => {
-          if (type === 'ADDED' || type === 'MODIFIED') upsert(obj as Pod);
-          else if (type === 'DELETED') gone(obj as Pod);
-          else if (type === 'ERROR') watchAbort.abort(); // e.g. 410 Gone: relist
+          try {
+            if (type === 'ADDED' || type === 'MODIFIED') upsert(obj as Pod);
+            else if (type === 'DELETED') gone(obj as Pod);
+            else if (type === 'ERROR') watchAbort.abort(); // e.g. 410 Gone: relist
+          } catch {
+            // e.g. no pod IPs left: this runs in a stream handler, so relist and retry instead of crashing
+            watchAbort.abort();
+          }
         }, watchAbort.signal);
         stopAll.signal.removeEventListener('abort', relay);
       } catch {

@@ -64,13 +64,19 @@ export class LogStore {
     const partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
     const emit = (stream: 'stdout' | 'stderr', text: string, tag: 'F' | 'P'): void => {
       const line = `${new Date(this.now()).toISOString()} ${stream} ${tag} ${text}\n`;
-      if (size > this.maxFileBytes) {
-        closeSync(fd);
-        renameSync(run.file, `${run.file}.1`);
-        fd = openSync(run.file, 'a');
-        size = 0;
+      try {
+        if (size > this.maxFileBytes) {
+          closeSync(fd);
+          renameSync(run.file, `${run.file}.1`);
+          fd = openSync(run.file, 'a');
+          size = 0;
+        }
+        size += writeSync(fd, line);
+      } catch {
+        // A full disk or a removed log dir loses log lines, never the node (this runs in an
+        // output handler, where a throw would crash the process).
+        return;
       }
-      size += writeSync(fd, line);
       run.events.emit('line', line.slice(0, -1));
     };
     return {
@@ -84,7 +90,11 @@ export class LogStore {
         if (!run.open) return;
         for (const s of ['stdout', 'stderr'] as const) if (partial[s] !== '') emit(s, partial[s], 'P');
         run.open = false;
-        closeSync(fd);
+        try {
+          closeSync(fd);
+        } catch {
+          // already closed by a failed rotation
+        }
         run.events.emit('end');
       },
     };
@@ -107,7 +117,13 @@ export class LogStore {
     } catch {
       // not rotated yet
     }
-    let lines = (rotated + readFileSync(run.file, 'utf8')).split('\n');
+    let current = '';
+    try {
+      current = readFileSync(run.file, 'utf8');
+    } catch {
+      // the log dir was removed: nothing to show
+    }
+    let lines = (rotated + current).split('\n');
     lines.pop();
     if (q.sinceSeconds !== undefined) {
       const since = this.now() - q.sinceSeconds * 1000;

@@ -140,7 +140,14 @@ export class PodWorker {
     try {
       do {
         this.resync = false;
-        await this.syncOnce();
+        try {
+          await this.syncOnce();
+        } catch (e) {
+          // Unexpected (e.g. the API server unreachable while reading a ConfigMap): never let it
+          // take the node down; report it and try again shortly, as the kubelet's sync loop does.
+          this.d.events.record(this.pod, 'Warning', 'FailedSync', `error syncing pod: ${(e as Error).message}`);
+          this.schedule(2000);
+        }
       } while (this.resync && !this.stopped && !this.terminating);
     } finally {
       this.syncing = false;
