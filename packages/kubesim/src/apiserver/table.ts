@@ -103,7 +103,12 @@ export function toTable(d: ResourceDescriptor, objects: KubeObject[], rv: string
   const cols: Column[] = [
     { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, value: (o) => o.metadata.name ?? '' },
     ...(d.columns
-      ? d.columns.map((c) => ({ name: c.name, type: c.type, description: c.description ?? c.name, priority: c.priority ?? 0, value: c.value }))
+      ? d.columns.map((c) => ({ name: c.name, type: c.type === 'date' ? 'date' : c.type, description: c.description ?? c.name, priority: c.priority ?? 0,
+        // Like upstream's CRD table convertor, date columns print as an age.
+        value: c.type === 'date' ? (o: KubeObject, now: number) => {
+          const v = c.value(o);
+          return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? humanDuration((now - Date.parse(v)) / 1000) : v;
+        } : c.value }))
       : [...(columns[d.kind] ?? []), { name: 'Age', type: 'string', description: 'CreationTimestamp', priority: 0, value: age }]),
   ];
   return {
