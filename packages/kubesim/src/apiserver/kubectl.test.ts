@@ -44,7 +44,8 @@ describe('apiserver with the real kubectl', { timeout: 90_000 }, () => {
   /** Runs /usr/bin/kubectl with an argv array, bounded in time. */
   function kubectl(args: string[], opts: { stdin?: string; timeoutMs?: number; until?: (out: string) => boolean } = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const p = spawn('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // A private discovery cache: each test server has a new port, so the shared one would only grow.
+      const p = spawn('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '', stderr = '';
       const timer = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
       p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); if (opts.until?.(stdout)) p.kill('SIGTERM'); });
