@@ -162,6 +162,35 @@ describe('probe against real local servers', () => {
     }
   });
 
+  it('tells a failed write and an unreadable row apart from data loss', T, async () => {
+    let posts = 0;
+    const server = await startTestServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'POST') {
+          posts += 1;
+          // Odd writes are refused (no acknowledgement); even ones acknowledged but never readable.
+          if (posts % 2 === 1) res.writeHead(500).end('{}');
+          else res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: String(posts) }));
+          return;
+        }
+        res.writeHead(503).end('{}');
+      });
+    });
+    try {
+      const probe = await startProbe({ url: server.url, rps: 5, writes: { path: '/users', rps: 10 } });
+      await sleep(600);
+      const w = (await probe.stop()).writes;
+      assert.ok(w !== null && w.attempted === posts && posts >= 4);
+      assert.equal(w.writeFailed, Math.ceil(posts / 2));
+      assert.equal(w.readFailed, Math.floor(posts / 2));
+      assert.equal(w.lost, 0, 'an unreadable row is inconclusive, not lost');
+      assert.equal(w.verified, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('measures the version split, overall and per bucket, as the backend switches', T, async () => {
     let switched = false;
     const served = { v1: 0, v2: 0 };
