@@ -85,8 +85,14 @@ describe('apiserver patch', { timeout: 30_000 }, () => {
     assert.equal(bob, undefined, 'bob lost his only field');
     const dropped = await c.req('PATCH', `${path}/ssa?fieldManager=alice`, cfg(6), APPLY);
     assert.equal(dropped.body.metadata.labels.owner, undefined, 'a field alice stopped applying is removed');
+    await c.req('PATCH', `${path}/ssa/status?fieldManager=controller`, { status: { replicas: 6, readyReplicas: 6 } }, MERGE);
+    const withStatus = JSON.stringify({ ...JSON.parse(cfg(6)), status: { replicas: 1 } });
+    const st = await c.req('PATCH', `${path}/ssa?fieldManager=alice`, withStatus, APPLY);
+    assert.equal(st.status, 200, 'status in an applied config is ignored, so it cannot conflict with the controller');
+    assert.equal(st.body.status.replicas, 6);
+    assert.equal(st.body.metadata.managedFields.find((m: { manager: string }) => m.manager === 'alice').fieldsV1['f:status'], undefined);
     const noop = await c.req('PATCH', `${path}/ssa?fieldManager=alice`, cfg(6), APPLY);
-    assert.equal(noop.body.metadata.resourceVersion, dropped.body.metadata.resourceVersion, 'a no-op apply writes nothing');
+    assert.equal(noop.body.metadata.resourceVersion, st.body.metadata.resourceVersion, 'a no-op apply writes nothing');
     const noManager = await c.req('PATCH', `${path}/ssa`, cfg(6), APPLY);
     assert.equal(noManager.status, 400);
   });

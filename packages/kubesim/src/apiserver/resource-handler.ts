@@ -157,6 +157,14 @@ async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerCont
     }
     applied.metadata.name = name;
     checkFields(d, applied, q, res);
+    // Like upstream's reset fields: an apply to the main resource does not set (or own) status,
+    // an apply to /status sets nothing else.
+    if (d.subresources.includes('status')) {
+      if (t.subresource === 'status') {
+        for (const k of Object.keys(applied)) if (!['apiVersion', 'kind', 'metadata', 'status'].includes(k)) delete applied[k];
+        applied.metadata = { name, ...(applied.metadata.namespace ? { namespace: applied.metadata.namespace } : {}) };
+      } else delete applied['status'];
+    }
     const live = ctx.store.get(storageKey(d), d.namespaced ? ns : undefined, name);
     const result = serverSideApply({ d, live: live ? ctx.storage.view(d, live) : undefined, applied, manager, force: truthy(q.get('force')), now: ctx.now() });
     const mgr: FieldManager = { name: manager, operation: 'Apply' };
