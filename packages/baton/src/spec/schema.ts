@@ -122,7 +122,7 @@ export const probeSchema = z
 export const databaseSchema = z
   .object({
     dialect: z.enum(['postgres', 'mysql']),
-    url: secretRef.describe('connection URL for migrations and backups'),
+    url: secretRef.optional().describe('connection URL for migrations and pg_dump/mysqldump backups'),
     migrations: z
       .object({
         dir: z.string(),
@@ -132,9 +132,12 @@ export const databaseSchema = z
       .optional(),
     backup: z
       .object({
-        method: z.enum(['pg_dump', 'mysqldump', 'command', 'none']),
+        method: z.enum(['pg_dump', 'mysqldump', 'command', 'exec', 'none']),
         dir: z.string().default('.baton/backups'),
         command: z.array(z.string()).min(1).optional(),
+        exec: execHook.optional().describe('method exec: a command run inside a pod, e.g. borgmatic --stats'),
+        timeoutSeconds: z.number().positive().default(600),
+        sizePattern: z.string().optional().describe('method exec: a regex whose first group is the backup size in the output, e.g. "Compressed size\\s+([\\d.]+ [kMG]?B)"'),
         verify: z.boolean().default(true),
       })
       .strict()

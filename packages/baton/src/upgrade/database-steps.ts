@@ -26,9 +26,6 @@ export interface DatabasePlanOptions {
 export async function databaseSteps(loaded: LoadedSpec, options: DatabasePlanOptions): Promise<{ before: PlannedStep[]; after: PlannedStep[]; warnings: string[] } | undefined> {
   const database = loaded.spec.database;
   if (!database) return undefined;
-  const db = database.url as DbRef;
-  const url = await resolveDbUrl(db, loaded.spec.namespace, { env: options.env });
-  const dialect = dialectForUrl(url);
   const before: PlannedStep[] = [];
   const after: PlannedStep[] = [];
   const warnings: string[] = [];
@@ -36,6 +33,12 @@ export async function databaseSteps(loaded: LoadedSpec, options: DatabasePlanOpt
   const backup = (id: string, why: string): PlannedStep | undefined => {
     const method = database.backup?.method ?? 'none';
     if (method === 'none') return undefined;
+    if (method === 'exec') {
+      const exec = database.backup?.exec;
+      if (!exec) throw new BatonError('SPEC_INVALID', 'database.backup.method is exec but database.backup.exec is missing', { hint: 'add exec: {target: deploy/NAME, command: [...]}' });
+      return { id, kind: 'exec-backup', reversible: true, title: `Back up with \`${exec.command.join(' ')}\` in ${exec.target ?? 'the app'} — ${why}`, params: { exec: exec as never, timeoutSeconds: database.backup?.timeoutSeconds ?? 600, ...(database.backup?.sizePattern ? { sizePattern: database.backup.sizePattern } : {}) } };
+    }
+    if (!db) throw new BatonError('SPEC_INVALID', `database.backup.method ${method} needs database.url`, { hint: 'add database.url: {env: NAME} or {secret: {name, key}}' });
     const params: JsonObject = {
       db: db as JsonObject, dir: backupDir.startsWith('/') ? backupDir : `${loaded.dir}/${backupDir}`,
       method: method === 'command' ? { kind: 'command', argv: database.backup?.command ?? [], format: 'sql' } : { kind: 'native' },
@@ -43,11 +46,15 @@ export async function databaseSteps(loaded: LoadedSpec, options: DatabasePlanOpt
     };
     return { id, kind: 'backup', title: `Back up the database (${method}) and prove it by restoring into a scratch database — ${why}`, reversible: true, params };
   };
+  const db = database.url as DbRef | undefined;
   if (!loaded.migrationsDir) {
     const b = backup('backup', 'before the rollout');
     if (b) before.push(b);
     return { before, after, warnings };
   }
+  if (!db) throw new BatonError('SPEC_INVALID', 'database.migrations needs database.url', { hint: 'add database.url: {env: NAME} or {secret: {name, key}}' });
+  const url = await resolveDbUrl(db, loaded.spec.namespace, { env: options.env });
+  const dialect = dialectForUrl(url);
   const { migrations } = await discoverMigrations(loaded.migrationsDir, { dialect: dialect.name });
   const applied = await appliedVersions(dialect, url);
   const target = database.migrations?.target !== undefined ? Number(database.migrations.target) : Infinity;

@@ -36,7 +36,7 @@ export function runRecordFrom(entries: readonly JournalEntry[], plan: Plan, prob
   for (const s of state.steps) {
     const data = state.completed[s.id];
     if (!data) continue;
-    if (s.kind === 'backup') backups.push(backupOf(data, s.params, entries, s.id));
+    if (s.kind === 'backup' || s.kind === 'exec-backup') backups.push(backupOf(data, s.params, entries, s.id));
     if (s.kind === 'migrate' || s.kind === 'backfill') {
       for (const m of (data.applied ?? []) as JsonObject[]) {
         migrations.push({ version: String(m.version), phase: String(m.phase ?? s.params.phase ?? ''), status: state.undone.includes(s.id) ? 'reverted' : 'applied', durationMs: Number(m.durationMs ?? 0) });
