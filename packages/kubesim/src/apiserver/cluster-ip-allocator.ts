@@ -6,7 +6,9 @@ import { isObject } from './types.js';
  * them. Allocation scans stored Services, so restarts and deletions need no extra bookkeeping.
  */
 export class ClusterIPAllocator {
-  private next = 1;
+  // A random start, as Kubernetes allocates at random: two kubesim clusters on one machine (tests
+  // running side by side) must not hand out the same clusterIP:port and answer for each other.
+  private next = 1 + Math.floor(Math.random() * 60_000);
 
   constructor(private readonly store: ObjectStore) {}
 
