@@ -51,7 +51,8 @@ describe('users API across the expand/contract releases (real PostgreSQL)', () =
   beforeEach(async () => {
     dbName = `demo_app_test_${randomBytes(4).toString('hex')}`;
     dbUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
-    await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
+    // template0: nobody connects to it, so concurrent sessions on template1 cannot block CREATE DATABASE.
+    await admin((c) => c.query(`CREATE DATABASE ${dbName} TEMPLATE template0`));
     db = new pg.Pool({ connectionString: dbUrl, max: 2 });
   });
   afterEach(async () => {
