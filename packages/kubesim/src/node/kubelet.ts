@@ -1,5 +1,5 @@
 // The kubelet entry point: wires the API client, pod workers, node registration and the HTTP server.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackOffOptions } from './back-off.js';
@@ -16,6 +16,7 @@ import { registerNode } from './node-registration.js';
 import { startKubeletServer } from './kubelet-server.js';
 import { signalGroup } from './container-process.js';
 import { statsSummary } from './stats-summary.js';
+import { startOrphanReaper } from './orphan-reaper.js';
 
 export interface KubeletOptions {
   /** kubeconfig YAML text: the kubelet is an ordinary API client and can join any API server. */
@@ -66,6 +67,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const ownLogDir = options.logDir === undefined;
   const logDir = options.logDir ?? (await mkdtemp(join(tmpdir(), 'kubesim-kubelet-')));
   const logs = new LogStore(logDir, now);
+  await mkdir(logDir, { recursive: true });
+  const reaper = startOrphanReaper(logDir);
   const ips = new IpAllocator(prefix);
   const events = new EventRecorder(client, nodeName, now);
   const sources = envSources(client);
@@ -94,6 +97,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   } catch (e) {
     await server.close();
     client.close();
+    reaper.stop();
     process.off('exit', onExit);
     throw e;
   }
@@ -115,6 +119,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     const ip = pod.spec.hostNetwork ? '127.0.0.1' : ips.allocate();
     const worker: PodWorker = new PodWorker(pod, ip, {
       client, events, logs, images: options.images, envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
+      onProcesses: () => reaper.update([...workers.values()].flatMap((w) => w.pgids())),
       onGone: () => {
         if (workers.get(uid) === worker) workers.delete(uid);
         if (!pod.spec.hostNetwork) ips.release(ip);
@@ -174,6 +179,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     await Promise.all([...workers.values()].map((w) => w.stop('now')));
     await server.close();
     client.close();
+    reaper.stop();
     process.off('exit', onExit);
     if (ownLogDir) await rm(logDir, { recursive: true, force: true });
   };

@@ -29,6 +29,8 @@ export interface PodWorkerDeps {
   backOff: BackOffOptions;
   /** Called once the pod is finished on this node (deleted, or its processes stopped). */
   onGone(): void;
+  /** Called whenever a container process starts or exits (the kubelet's orphan watchdog list). */
+  onProcesses(): void;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -245,6 +247,7 @@ export class PodWorker {
     c.proc = proc;
     c.containerID = containerID;
     c.running = { env, cwd, pid: proc.pid };
+    this.d.onProcesses();
     if (c.waitTimer) clearTimeout(c.waitTimer);
     c.ready = false;
     c.started = false;
@@ -252,6 +255,7 @@ export class PodWorker {
       writer.close();
       c.proc = undefined;
       c.running = undefined;
+      this.d.onProcesses();
       c.stopProbers();
       c.ready = false;
       const startedAt = iso(proc.startedAt);
