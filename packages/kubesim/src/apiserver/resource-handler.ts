@@ -65,15 +65,14 @@ function deleteOptions(body: unknown, q: URLSearchParams): DeleteOptions {
   return opts;
 }
 
-async function bodyOf(req: IncomingMessage, allowYaml = true): Promise<unknown> {
+/** A POST/PUT body: JSON (also without a content type), YAML, or kubectl's protobuf; else 415. */
+async function bodyOf(req: IncomingMessage): Promise<unknown> {
   const ct = mediaType(req);
   if (ct === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(await readBodyBytes(req));
-  const text = await readBody(req);
-  const yaml = ct === 'application/yaml' || ct === 'application/apply-patch+yaml';
-  if (ct && ct !== 'application/json' && !yaml && !patchTypes.includes(ct)) {
+  if (ct && ct !== 'application/json' && ct !== 'application/yaml') {
     throw errors.unsupportedMediaType(ct, ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
   }
-  return parseBody(text, yaml && allowYaml);
+  return parseBody(await readBody(req), ct === 'application/yaml');
 }
 
 function asObject(v: unknown): KubeObject {
