@@ -75,6 +75,11 @@ const maintenance = z
     env: z.record(z.string(), z.string()).default({ MAINTENANCE_MODE: '1' })
       .describe('environment that puts the app in maintenance mode (merged into every container)'),
     progressDeadlineSeconds: z.number().int().positive().default(300),
+    migrate: z
+      .object({ exec: execHook, timeoutSeconds: z.number().positive().default(1800) })
+      .strict()
+      .optional()
+      .describe('the app\'s own migration command, run in a new pod while in maintenance mode (e.g. ./console core:update --yes)'),
   })
   .strict();
 

@@ -39,6 +39,14 @@ export const maintenanceStrategy: Strategy = {
     const live2 = structuredClone(input.deployment);
     live2.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
     const migrationsAt = steps.length;
+    if (options.migrate) {
+      // The app's own migration command (Matomo: ./console core:update): the point of no return.
+      steps.push({
+        id: 'maintenance:migrate', kind: 'verify', reversible: false,
+        title: `Migrate in maintenance mode: \`${options.migrate.exec.command.join(' ')}\` — the point of no return`,
+        params: { hook: { name: 'migrate', exec: options.migrate.exec, timeoutSeconds: options.migrate.timeoutSeconds, retries: 0 } as never, newDeployment: name },
+      });
+    }
     // Verification hooks run once the new version is out of maintenance mode and serving.
     steps.push(rollout(`maintenance:off:${name}`, `Take ${input.spec.image.ref} out of maintenance mode`, live2, input.spec.image.ref));
     return {

@@ -1,3 +1,4 @@
+import { loadSpec } from '../../spec/load-spec.js';
 import { resolve } from 'node:path';
 import { prepare } from '../../upgrade/prepare.js';
 import { exitCodes } from '../exit-codes.js';
@@ -6,6 +7,7 @@ import { formatPlan } from '../format-plan.js';
 import { commandContext } from './context.js';
 
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
+  await loadSpec(resolve(io.cwd, options.spec as string)); // bad input first, before any connection
   const { kube } = commandContext(options, io);
   const { plan } = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube });
   if (options.output === 'json') printJson(io, plan);

@@ -17,8 +17,8 @@ import { finishWith } from './outcome.js';
 /** `baton rollback`: back to the previous release (or --to VERSION), under the probe, journaled. */
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
   const json = options.output === 'json';
+  const loaded = await loadSpec(resolve(io.cwd, options.spec as string)); // bad input first, before any connection
   const ctx = commandContext(options, io);
-  const loaded = await loadSpec(resolve(io.cwd, options.spec as string));
   const manifests = (await loadManifests(loaded.manifestPaths)).map((m) => m.object as KubeObject);
   await ctx.kube.version();
   const live = await observe(ctx.kube, loaded.spec, manifests);

@@ -1,3 +1,4 @@
+import { loadSpec } from '../../spec/load-spec.js';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { summarize } from '../../report/summarize.js';
@@ -10,6 +11,7 @@ import { finishWith } from './outcome.js';
 
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
   const json = options.output === 'json';
+  await loadSpec(resolve(io.cwd, options.spec as string)); // bad input first, before any connection
   const ctx = commandContext(options, io);
   const prepared = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube: ctx.kube });
   if (!json) io.stderr.write(formatPlan(prepared.plan));
