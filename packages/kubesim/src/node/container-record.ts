@@ -33,7 +33,11 @@ export class ContainerRecord {
   readonly crashBackOff: BackOff;
   readonly pullBackOff: BackOff;
 
-  constructor(readonly spec: Container, readonly isInit: boolean, backOff: BackOffOptions) {
+  /** The image changed while running: restart at once after the kill, whatever the policy. */
+  restartForSpecChange = false;
+
+  /** The spec is replaced when the pod's image is updated (the only mutable container field). */
+  constructor(public spec: Container, readonly isInit: boolean, backOff: BackOffOptions) {
     this.crashBackOff = new BackOff(backOff);
     this.pullBackOff = new BackOff({ ...backOff, immediateFirst: false });
   }

@@ -164,3 +164,22 @@ test('a pod bound later through pods/binding is picked up', { timeout: 30_000 },
   await k.waitFor('bindme', 'running', (p) => p.status?.phase === 'Running');
   await k.del('bindme', 0);
 });
+
+test('set image on a pod restarts the container with the new image; fixing a missing image starts it', { timeout: 30_000 }, async () => {
+  await k.create(appPod('setimg', {}, { restartPolicy: 'Never' }));
+  const p = await k.waitFor('setimg', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  assert.equal(JSON.parse((await k.waitHttp(p, '/env')).body).APP_VERSION, undefined);
+  const patch = [{ op: 'replace', path: '/spec/containers/0/image', value: 'test/app:v2' }];
+  const r = await k.client.request('PATCH', '/api/v1/namespaces/default/pods/setimg', patch, 'application/json-patch+json');
+  assert.ok(r.status < 300, r.text);
+  const q = await k.waitFor('setimg', 'restarted on v2', (p) => p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  assert.equal(q.status?.containerStatuses?.[0]?.image, 'test/app:v2');
+  assert.equal(JSON.parse((await k.waitHttp(q, '/env')).body).APP_VERSION, 'v2');
+
+  await k.create(appPod('typo', { image: 'test/app:v1-typo' }));
+  await k.waitFor('typo', 'pull error', (p) => /ImagePull/.test(p.status?.containerStatuses?.[0]?.state.waiting?.reason ?? ''));
+  const fix = [{ op: 'replace', path: '/spec/containers/0/image', value: 'test/app:v1' }];
+  assert.ok((await k.client.request('PATCH', '/api/v1/namespaces/default/pods/typo', fix, 'application/json-patch+json')).status < 300);
+  await k.waitFor('typo', 'running after the fix', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  for (const n of ['setimg', 'typo']) await k.del(n, 0);
+});

@@ -88,8 +88,34 @@ export class PodWorker {
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.pod.metadata.uid) return;
     this.pod = pod;
-    if (pod.metadata.deletionTimestamp && !this.terminating) void this.terminate(true);
-    else this.push();
+    if (pod.metadata.deletionTimestamp && !this.terminating) return void this.terminate(true);
+    if (!this.terminating && !this.stopped) this.applyImageChanges(pod);
+    this.push();
+  }
+
+  /**
+   * `kubectl set image` on a pod: a running container whose image changed is killed and started
+   * again with the new image (restartCount+1, no back-off), as the kubelet does when a
+   * container's spec hash changes; one waiting on a missing image is retried at once.
+   */
+  private applyImageChanges(pod: Pod): void {
+    for (const c of [...this.init, ...this.containers]) {
+      const next = (c.isInit ? pod.spec.initContainers : pod.spec.containers)?.find((x) => x.name === c.spec.name);
+      if (!next || next.image === c.spec.image || (c.isInit && c.done)) continue;
+      c.spec = next;
+      if (c.proc && !c.killing) {
+        c.restartForSpecChange = true;
+        c.stopProbers();
+        c.ready = false;
+        this.d.events.record(this.pod, 'Normal', 'Killing', `Container ${c.spec.name} definition changed, will be restarted`, this.fieldPath(c));
+        c.killing = killContainer(c.proc, { grace: pod.spec.terminationGracePeriodSeconds ?? 30, preStop: c.spec.lifecycle?.preStop, target: this.target(c), now: this.d.now }).finally(() => {
+          c.killing = undefined;
+        });
+      } else if (!c.proc && !c.done) {
+        c.nextStartAt = 0;
+        this.schedule(0);
+      }
+    }
   }
 
   /**
@@ -305,11 +331,13 @@ export class PodWorker {
     c.started = false;
     const policy = this.pod.spec.restartPolicy ?? 'Always';
     // Init containers never restart "Always" on success; a failed init under Never fails the pod.
+    const specChanged = c.restartForSpecChange;
+    c.restartForSpecChange = false;
     const restart = this.terminating || this.stopped
       ? false
-      : c.isInit
+      : specChanged || (c.isInit
         ? x.exitCode !== 0 && policy !== 'Never'
-        : policy === 'Always' || (policy === 'OnFailure' && x.exitCode !== 0);
+        : policy === 'Always' || (policy === 'OnFailure' && x.exitCode !== 0));
     if (!restart) {
       c.state = { terminated };
       c.done = !this.terminating && !this.stopped ? (c.isInit ? x.exitCode === 0 : true) : c.done;
@@ -321,7 +349,7 @@ export class PodWorker {
       this.schedule(0);
       return;
     }
-    const delay = c.crashBackOff.next(x.ranForMs);
+    const delay = specChanged ? 0 : c.crashBackOff.next(x.ranForMs);
     c.lastState = { terminated };
     c.restartCount++;
     c.nextStartAt = this.d.now() + delay;

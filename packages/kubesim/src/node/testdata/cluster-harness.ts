@@ -14,6 +14,7 @@ import { startFakeApiServer } from './fake-api-server.js';
 
 export const TEST_APP = join(dirname(fileURLToPath(import.meta.url)), 'test-app.js');
 export const TEST_IMAGE = 'test/app:v1';
+export const TEST_IMAGE_V2 = 'test/app:v2';
 
 export interface ApiServerHandle { url: string; token: string; kubeconfig(): string; stop(): Promise<void> }
 
@@ -75,7 +76,7 @@ export async function startCluster(o: Partial<KubeletOptions> = {}): Promise<Clu
   try {
     kubelet = await startKubelet({
       kubeconfig: api.kubeconfig(),
-      images: { [TEST_IMAGE]: { entrypoint: [process.execPath, TEST_APP] } },
+      images: { [TEST_IMAGE]: { entrypoint: [process.execPath, TEST_APP] }, [TEST_IMAGE_V2]: { entrypoint: [process.execPath, TEST_APP], env: { APP_VERSION: 'v2' } } },
       logDir: join(dir, 'logs'),
       backOff: { initialMs: 300, maxMs: 2000 },
       heartbeatMs: 1000,
