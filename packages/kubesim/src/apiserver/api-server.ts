@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect as connectTcp, createServer as createNetServer, type Socket } from 'node:net';
 import { ApiError, errors } from './api-error.js';
 import { ClusterIPAllocator } from './cluster-ip-allocator.js';
+import { NodePortAllocator } from './node-port-allocator.js';
 import { discovery } from './discovery.js';
 import { openApiV2Protobuf, openApiV3 } from './openapi.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -71,7 +72,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     }
   }
   const ips = new ClusterIPAllocator(store);
-  const storage = new ResourceStorage(store, registry, { allocateClusterIP: () => ips.allocate(), clusterIPProblem: (ip) => ips.problem(ip), randomSuffix }, {
+  const nodePorts = new NodePortAllocator(store);
+  const storage = new ResourceStorage(store, registry, {
+    allocateClusterIP: () => ips.allocate(), clusterIPProblem: (ip) => ips.problem(ip), randomSuffix,
+    allocateNodePort: (taken) => nodePorts.allocate(taken), nodePortProblem: (port, self) => nodePorts.problem(port, self),
+  }, {
     onCrdChange(crd, removed) {
       if (!removed) { registry.setCrd(crd); return; }
       // Deleting a CRD deletes every instance, then stops serving the kind.

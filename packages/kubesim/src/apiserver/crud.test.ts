@@ -134,6 +134,25 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
     const podSpec = await c.req('PATCH', '/api/v1/namespaces/default/pods/p', { spec: { restartPolicy: 'Never' } }, 'application/merge-patch+json');
     assert.equal(podSpec.status, 422);
     assert.match(podSpec.body.message, /pod updates may not change fields other than/);
+    const details = await c.req('POST', '/api/v1/namespaces/default/pods', { metadata: { name: 'details' }, spec: {
+      volumes: [{ name: 'data', emptyDir: {} }, { name: 'data', emptyDir: {} }, { name: 'nosource' }],
+      containers: [{ name: 'a', image: 'b', volumeMounts: [{ name: 'missing', mountPath: '/x' }, { name: 'data', mountPath: '/x' }],
+        ports: [{ name: 'a-very-long-port-name', containerPort: 80 }], readinessProbe: { periodSeconds: 1 }, env: [{ value: 'x' }] }] } });
+    assert.equal(details.status, 422);
+    assert.deepEqual(details.body.details.causes.map((x: { field: string; reason: string }) => `${x.field} ${x.reason}`), [
+      'spec.volumes[1].name FieldValueDuplicate', 'spec.volumes[2] FieldValueRequired',
+      'spec.containers[0].volumeMounts[0].name FieldValueNotFound', 'spec.containers[0].volumeMounts[1].mountPath FieldValueInvalid',
+      'spec.containers[0].ports[0].name FieldValueInvalid', 'spec.containers[0].readinessProbe FieldValueRequired',
+      'spec.containers[0].env[0].name FieldValueRequired']);
+    const np = await c.req('POST', '/api/v1/namespaces/default/services', { metadata: { name: 'np' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } });
+    assert.equal(np.status, 201);
+    const nodePort = np.body.spec.ports[0].nodePort;
+    assert.ok(nodePort >= 30000 && nodePort <= 32767);
+    const clash = await c.req('POST', '/api/v1/namespaces/default/services', { metadata: { name: 'np2' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort }] } });
+    assert.equal(clash.status, 422);
+    assert.match(clash.body.message, /provided port is already allocated/);
+    const kept = await c.req('PATCH', '/api/v1/namespaces/default/services/np', { metadata: { labels: { a: 'b' } } }, 'application/merge-patch+json');
+    assert.equal(kept.body.spec.ports[0].nodePort, nodePort);
     const podImage = await c.req('PATCH', '/api/v1/namespaces/default/pods/p', { spec: { containers: [{ name: 'a', image: 'y' }] } }, 'application/strategic-merge-patch+json');
     assert.equal(podImage.status, 200, 'image is mutable');
   });

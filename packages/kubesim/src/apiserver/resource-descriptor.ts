@@ -6,6 +6,10 @@ import type { KubeObject } from './types.js';
 export interface ResourceHookContext {
   /** Allocates a Service clusterIP from the loopback range; undefined when exhausted. */
   allocateClusterIP(): string | undefined;
+  /** A free NodePort (30000-32767) not in `taken`; undefined when exhausted. */
+  allocateNodePort(taken: Set<number>): number | undefined;
+  /** Why a requested nodePort cannot be used by the Service with uid `self`, or undefined. */
+  nodePortProblem(port: number, self?: string): string | undefined;
   /** Why a requested clusterIP cannot be used (outside the range, taken), or undefined if it can. */
   clusterIPProblem(ip: string): string | undefined;
   /** Random 5-char suffix generator (generateName and generated labels). */

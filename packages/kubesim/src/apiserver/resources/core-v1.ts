@@ -1,9 +1,10 @@
 import { errors, type StatusCause } from '../api-error.js';
 import { fieldErrors } from '../field-errors.js';
 import { schemas } from './field-schemas.js';
-import type { ResourceDescriptor } from '../resource-descriptor.js';
+import type { ResourceDescriptor, ResourceHookContext } from '../resource-descriptor.js';
 import { deepEqual, isObject, type KubeObject } from '../types.js';
 import { validateName } from './names.js';
+import { validatePortName } from './pod-spec-details.js';
 import { defaultPodSpec, validatePodSpec } from './pod-spec.js';
 
 type Obj = Record<string, unknown>;
@@ -94,6 +95,28 @@ export const namespaces: ResourceDescriptor = {
 
 const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
+/** NodePort/LoadBalancer ports get a nodePort (kept across updates); requested ones are checked. */
+function assignNodePorts(o: KubeObject, s: Obj, ctx: ResourceHookContext, old?: KubeObject): void {
+  const ports = Array.isArray(s['ports']) ? s['ports'].filter(isObject) : [];
+  if (s['type'] !== 'NodePort' && s['type'] !== 'LoadBalancer') return;
+  const oldPorts = old && isObject(old['spec']) && Array.isArray(old['spec']['ports']) ? old['spec']['ports'].filter(isObject) : [];
+  const taken = new Set<number>();
+  const causes: StatusCause[] = [];
+  ports.forEach((p, i) => {
+    if (typeof p['nodePort'] === 'number' && p['nodePort'] !== 0) {
+      const kept = oldPorts.some((q) => q['nodePort'] === p['nodePort']);
+      const problem = kept ? undefined : ctx.nodePortProblem(p['nodePort'], o.metadata.uid);
+      if (problem || taken.has(p['nodePort'])) causes.push(fieldErrors.invalid(`spec.ports[${i}].nodePort`, p['nodePort'], problem ?? 'provided port is already allocated'));
+      taken.add(p['nodePort']);
+      return;
+    }
+    const prev = oldPorts.find((q) => q['port'] === p['port'] && typeof q['nodePort'] === 'number');
+    const n = prev ? prev['nodePort'] as number : ctx.allocateNodePort(taken);
+    if (n !== undefined) { p['nodePort'] = n; taken.add(n); }
+  });
+  if (causes.length) throw errors.invalid('Service', '', o.metadata.name ?? '', causes);
+}
+
 function validateService(o: KubeObject, old?: KubeObject): StatusCause[] {
   const out: StatusCause[] = [];
   const s = spec(o);
@@ -110,6 +133,8 @@ function validateService(o: KubeObject, old?: KubeObject): StatusCause[] {
     }
     const name = p['name'];
     if (ports.length > 1 && (typeof name !== 'string' || name === '')) out.push(fieldErrors.required(`spec.ports[${i}].name`));
+    if (typeof p['targetPort'] === 'string') out.push(...validatePortName(p['targetPort'], `spec.ports[${i}].targetPort`));
+    if (p['nodePort'] !== undefined && type === 'ClusterIP') out.push(fieldErrors.forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'"));
     if (typeof name === 'string' && name !== '') {
       if (names.has(name)) out.push(fieldErrors.duplicate(`spec.ports[${i}].name`, name));
       names.add(name);
@@ -139,6 +164,7 @@ export const services: ResourceDescriptor = {
       }
     }
     if (s['type'] === 'ExternalName') return;
+    assignNodePorts(o, s, ctx, old);
     const oldIp = old && isObject(old['spec']) ? old['spec']['clusterIP'] : undefined;
     if (!s['clusterIP'] && typeof oldIp === 'string') s['clusterIP'] = oldIp;
     if (!old && typeof s['clusterIP'] === 'string' && s['clusterIP'] !== 'None' && s['clusterIP'] !== '') {

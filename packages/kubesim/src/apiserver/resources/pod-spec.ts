@@ -2,6 +2,7 @@ import type { StatusCause } from '../api-error.js';
 import { fieldErrors } from '../field-errors.js';
 import { isObject } from '../types.js';
 import { validateName } from './names.js';
+import { validateContainerDetails, validateVolumes } from './pod-spec-details.js';
 
 type Obj = Record<string, unknown>;
 
@@ -65,7 +66,7 @@ const restartPolicies = ['Always', 'OnFailure', 'Never'];
 const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
 const protocols = ['TCP', 'UDP', 'SCTP'];
 
-function validateContainers(list: unknown, path: string, required: boolean, names: Set<string>): StatusCause[] {
+function validateContainers(list: unknown, path: string, required: boolean, names: Set<string>, volumes: Set<string>): StatusCause[] {
   const out: StatusCause[] = [];
   if (list === undefined || list === null || (Array.isArray(list) && list.length === 0)) {
     if (required) out.push(fieldErrors.required(path));
@@ -98,6 +99,8 @@ function validateContainers(list: unknown, path: string, required: boolean, name
         if (proto !== undefined && !protocols.includes(String(proto))) out.push(fieldErrors.notSupported(`${pp}.protocol`, proto, protocols));
       });
     }
+    // Port names are unique within a container (upstream allows the same name in two containers).
+    validateContainerDetails(c, p, volumes, new Set<string>(), out);
   });
   return out;
 }
@@ -106,10 +109,12 @@ function validateContainers(list: unknown, path: string, required: boolean, name
 export function validatePodSpec(spec: unknown, path: string): StatusCause[] {
   if (!isObject(spec)) return [fieldErrors.required(path)];
   const names = new Set<string>();
-  const out = [
-    ...validateContainers(spec['containers'], `${path}.containers`, true, names),
-    ...validateContainers(spec['initContainers'], `${path}.initContainers`, false, names),
-  ];
+  const out: StatusCause[] = [];
+  const volumes = validateVolumes(spec, path, out);
+  out.push(
+    ...validateContainers(spec['containers'], `${path}.containers`, true, names, volumes),
+    ...validateContainers(spec['initContainers'], `${path}.initContainers`, false, names, volumes),
+  );
   const rp = spec['restartPolicy'];
   if (rp !== undefined && !restartPolicies.includes(String(rp))) out.push(fieldErrors.notSupported(`${path}.restartPolicy`, rp, restartPolicies));
   const tg = spec['terminationGracePeriodSeconds'];
