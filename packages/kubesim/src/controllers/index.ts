@@ -1,5 +1,6 @@
 import type { Controller, ControllerContext } from './controller-context.js';
 import { DeploymentController } from './deployment-controller.js';
+import { DisruptionController } from './disruption-controller.js';
 import { EndpointSliceController } from './endpoint-slice-controller.js';
 import { EndpointsController } from './endpoints-controller.js';
 import { makeInformers } from './informers.js';
@@ -30,8 +31,9 @@ export interface ControllerManager {
 
 /**
  * Starts kube-controller-manager's controllers (Deployment, ReplicaSet, Job, Endpoints,
- * EndpointSlice) and the scheduler against the API server in the kubeconfig. Resolves once every
- * informer has listed, so the controllers act on a full picture from their first sync.
+ * EndpointSlice, disruption) and the scheduler against the API server in the kubeconfig.
+ * Resolves once every informer has listed, so the controllers act on a full picture from their
+ * first sync.
  */
 export async function startControllers(options: ControllerManagerOptions): Promise<ControllerManager> {
   const log = options.log ?? (() => undefined);
@@ -45,6 +47,7 @@ export async function startControllers(options: ControllerManagerOptions): Promi
     new JobController(ctx, options.jobBackoff ?? DEFAULT_JOB_BACKOFF),
     new EndpointsController(ctx),
     new EndpointSliceController(ctx),
+    new DisruptionController(ctx),
   ];
   const all = Object.values(informers);
   const stopInformers = async (): Promise<void> => {

@@ -1,5 +1,5 @@
 import type {
-  KubernetesObject, V1Deployment, V1EndpointSlice, V1Endpoints, V1Job, V1Node, V1Pod, V1ReplicaSet, V1Service,
+  KubernetesObject, V1Deployment, V1PodDisruptionBudget, V1EndpointSlice, V1Endpoints, V1Job, V1Node, V1Pod, V1ReplicaSet, V1Service,
 } from '@kubernetes/client-node';
 import type { KubeClients } from './kube-clients.js';
 import { SharedInformer } from './shared-informer.js';
@@ -14,6 +14,7 @@ export interface Informers {
   endpoints: SharedInformer<V1Endpoints>;
   endpointSlices: SharedInformer<V1EndpointSlice>;
   nodes: SharedInformer<V1Node>;
+  podDisruptionBudgets: SharedInformer<V1PodDisruptionBudget>;
 }
 
 /** Creates (does not start) the informers; controllers register handlers before start. */
@@ -29,5 +30,6 @@ export function makeInformers(c: KubeClients, log: (msg: string) => void): Infor
     endpoints: mk('/api/v1/endpoints', () => c.core.listEndpointsForAllNamespaces()),
     endpointSlices: mk('/apis/discovery.k8s.io/v1/endpointslices', () => c.discovery.listEndpointSliceForAllNamespaces()),
     nodes: mk('/api/v1/nodes', () => c.core.listNode()),
+    podDisruptionBudgets: mk('/apis/policy/v1/poddisruptionbudgets', () => c.policy.listPodDisruptionBudgetForAllNamespaces()),
   };
 }

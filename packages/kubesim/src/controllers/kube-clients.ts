@@ -1,4 +1,4 @@
-import { AppsV1Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, PolicyV1Api } from '@kubernetes/client-node';
 
 /** The typed API clients the controllers use, all built from one kubeconfig. */
 export interface KubeClients {
@@ -7,6 +7,7 @@ export interface KubeClients {
   apps: AppsV1Api;
   batch: BatchV1Api;
   discovery: DiscoveryV1Api;
+  policy: PolicyV1Api;
 }
 
 /** Clients from kubeconfig text; plain-http servers are accepted (see below). */
@@ -29,6 +30,7 @@ export function makeClients(kubeconfigYaml: string): KubeClients {
     apps: kc.makeApiClient(AppsV1Api),
     batch: kc.makeApiClient(BatchV1Api),
     discovery: kc.makeApiClient(DiscoveryV1Api),
+    policy: kc.makeApiClient(PolicyV1Api),
   };
 }
 
