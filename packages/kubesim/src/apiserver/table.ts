@@ -80,6 +80,33 @@ const columns: Record<string, Column[]> = {
   Job: [col('Status', (o) => (num(o, 'status.succeeded') >= num(o, 'spec.completions') && num(o, 'spec.completions') > 0 ? 'Complete' : num(o, 'status.failed') > 0 ? 'Failed' : 'Running')),
     col('Completions', (o) => `${num(o, 'status.succeeded')}/${num(o, 'spec.completions')}`)],
   Namespace: [col('Status', (o) => String(get(o, 'status.phase') ?? ''))],
+  Ingress: [col('Class', (o) => String(get(o, 'spec.ingressClassName') ?? '<none>')),
+    col('Hosts', (o) => {
+      const rules = get(o, 'spec.rules');
+      const hosts = Array.isArray(rules) ? rules.map((r) => String(get(r, 'host') ?? '*')) : [];
+      return hosts.length ? hosts.join(',') : '*';
+    }),
+    col('Address', (o) => {
+      const lb = get(o, 'status.loadBalancer.ingress');
+      return Array.isArray(lb) ? lb.map((x) => String(get(x, 'ip') ?? get(x, 'hostname') ?? '')).join(',') : '';
+    }),
+    col('Ports', (o) => (Array.isArray(get(o, 'spec.tls')) && (get(o, 'spec.tls') as unknown[]).length ? '80, 443' : '80'))],
+  CronJob: [col('Schedule', (o) => String(get(o, 'spec.schedule') ?? '')), col('Timezone', (o) => String(get(o, 'spec.timeZone') ?? '<none>')),
+    col('Suspend', (o) => String(get(o, 'spec.suspend') ?? false)), col('Active', (o) => (Array.isArray(get(o, 'status.active')) ? (get(o, 'status.active') as unknown[]).length : 0), 'integer'),
+    col('Last Schedule', (o) => String(get(o, 'status.lastScheduleTime') ?? '<none>'))],
+  Endpoints: [col('Endpoints', (o) => {
+    const subsets = get(o, 'subsets');
+    const out: string[] = [];
+    for (const ss of Array.isArray(subsets) ? subsets : []) {
+      const addrs = get(ss, 'addresses'), ports = get(ss, 'ports');
+      for (const a of Array.isArray(addrs) ? addrs : []) for (const p of Array.isArray(ports) ? ports : [undefined]) out.push(`${String(get(a, 'ip'))}${p ? ':' + String(get(p, 'port')) : ''}`);
+    }
+    return out.length ? out.join(',') : '<none>';
+  })],
+  EndpointSlice: [col('AddressType', (o) => String(get(o, 'addressType') ?? '')),
+    col('Ports', (o) => { const ps = get(o, 'ports'); return Array.isArray(ps) && ps.length ? ps.map((p) => String(get(p, 'port') ?? '')).join(',') : '<unset>'; }),
+    col('Endpoints', (o) => { const es = get(o, 'endpoints'); const ips = Array.isArray(es) ? es.flatMap((e) => (Array.isArray(get(e, 'addresses')) ? get(e, 'addresses') as string[] : [])) : []; return ips.length ? ips.join(',') : '<unset>'; })],
+  Lease: [col('Holder', (o) => String(get(o, 'spec.holderIdentity') ?? ''))],
   ConfigMap: [col('Data', (o) => Object.keys((get(o, 'data') as object | undefined) ?? {}).length, 'integer')],
   Secret: [col('Type', (o) => String(get(o, 'type') ?? '')), col('Data', (o) => Object.keys((get(o, 'data') as object | undefined) ?? {}).length, 'integer')],
   Node: [col('Status', (o) => {
