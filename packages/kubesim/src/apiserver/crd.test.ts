@@ -102,11 +102,31 @@ describe('apiserver CustomResourceDefinitions', { timeout: 30_000 }, () => {
     assert.deepEqual(table.rows[0]?.cells, ['k1', 30, 'a']);
   });
 
+  it('server-side apply merges custom resource lists by their x-kubernetes-list-map-keys', async () => {
+    const def = crd('Namespaced', 'pools', 'Pool') as { spec: { versions: Record<string, unknown>[] } };
+    const props = ((def.spec.versions[0]!['schema'] as any).openAPIV3Schema.properties);
+    props.spec.properties.members = { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name', 'zone'],
+      items: { type: 'object', required: ['name', 'zone'], properties: { name: { type: 'string' }, zone: { type: 'string' }, size: { type: 'integer' } } } };
+    props.spec.properties.tags = { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } };
+    assert.equal((await c.req('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', def)).status, 201);
+    const url = (m: string): string => `/apis/example.baton.dev/v1/namespaces/default/pools/p1?fieldManager=${m}`;
+    const cfg = (members: unknown[], tags: string[]): string => JSON.stringify({ apiVersion: 'example.baton.dev/v1', kind: 'Pool', metadata: { name: 'p1' }, spec: { weight: 1, members, tags } });
+    assert.equal((await c.req('PATCH', url('a'), cfg([{ name: 'x', zone: 'z1', size: 1 }], ['red']), 'application/apply-patch+yaml')).status, 201);
+    const b = await c.req('PATCH', url('b'), JSON.stringify({ apiVersion: 'example.baton.dev/v1', kind: 'Pool', metadata: { name: 'p1' },
+      spec: { members: [{ name: 'x', zone: 'z2', size: 2 }], tags: ['blue'] } }), 'application/apply-patch+yaml');
+    assert.equal(b.status, 200, 'different map keys and set members do not conflict');
+    assert.deepEqual(b.body.spec.members.map((m: { zone: string }) => m.zone), ['z1', 'z2']);
+    assert.deepEqual(b.body.spec.tags, ['red', 'blue']);
+    const again = await c.req('PATCH', url('a'), cfg([], []), 'application/apply-patch+yaml');
+    assert.deepEqual(again.body.spec.members.map((m: { zone: string }) => m.zone), ['z2'], 'a drops only its own item');
+    assert.deepEqual(again.body.spec.tags, ['blue']);
+  });
+
   it('deleting a CRD deletes its objects and stops serving the kind', async () => {
     const r = await c.req('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/rollouts.example.baton.dev');
     assert.equal(r.status, 200);
     await eventually(async () => ((await c.req('GET', '/apis/example.baton.dev/v1/namespaces/default/rollouts')).status === 404) || undefined);
     const disc = await c.req('GET', '/apis/example.baton.dev/v1');
-    assert.deepEqual(disc.body.resources.map((x: { name: string }) => x.name), ['fleets', 'fleets/status', 'canaries', 'canaries/status', 'canaries/scale']);
+    assert.deepEqual(disc.body.resources.map((x: { name: string }) => x.name), ['fleets', 'fleets/status', 'canaries', 'canaries/status', 'canaries/scale', 'pools', 'pools/status']);
   });
 });

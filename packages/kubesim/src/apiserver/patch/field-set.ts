@@ -1,5 +1,5 @@
 import { isObject, type JsonObject } from '../types.js';
-import { listKindOf } from './merge-keys.js';
+import type { ListKindResolver } from './merge-keys.js';
 
 /** A set of field paths; each path is its FieldsV1 elements ("f:spec", "k:{...}", "v:...") joined by NUL. */
 export type FieldSet = Set<string>;
@@ -9,21 +9,27 @@ export const SEP = '\u0000';
 const serverMeta = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
   'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generateName']);
 
-export function itemKey(item: unknown, key: string): string {
-  return `k:${JSON.stringify({ [key]: isObject(item) ? item[key] : undefined })}`;
+export function itemKey(item: unknown, keys: string[]): string {
+  return `k:${JSON.stringify(Object.fromEntries(keys.map((k) => [k, isObject(item) ? item[k] : undefined])))}`;
+}
+
+/** Whether a list item carries the key values a `k:{...}` element names. */
+export function itemMatches(item: unknown, element: string): boolean {
+  const want = JSON.parse(element.slice(2)) as Record<string, unknown>;
+  return isObject(item) && Object.entries(want).every(([k, v]) => item[k] === v);
 }
 
 /**
  * The leaf fields set in `value`. Associative list items own their key ('.') plus their fields;
  * atomic lists and empty maps are leaves; set lists own each value.
  */
-export function fieldsOf(value: unknown, kind: string | undefined, top = true): FieldSet {
+export function fieldsOf(value: unknown, lists: ListKindResolver, top = true): FieldSet {
   const out: FieldSet = new Set();
-  walk(value, [], [], kind, out, top);
+  walk(value, [], [], lists, out, top);
   return out;
 }
 
-function walk(v: unknown, path: string[], names: string[], kind: string | undefined, out: FieldSet, top: boolean): void {
+function walk(v: unknown, path: string[], names: string[], lists: ListKindResolver, out: FieldSet, top: boolean): void {
   if (!isObject(v)) { if (path.length) out.add(path.join(SEP)); return; }
   const entries = Object.entries(v).filter(([k, x]) => {
     if (top && path.length === 0 && (k === 'apiVersion' || k === 'kind')) return false;
@@ -35,19 +41,19 @@ function walk(v: unknown, path: string[], names: string[], kind: string | undefi
   for (const [k, x] of entries) {
     const p = [...path, `f:${k}`];
     if (Array.isArray(x)) {
-      const lk = listKindOf(k, names, kind);
+      const lk = lists(k, names);
       if (lk.type === 'map') {
         for (const item of x) {
-          const ip = [...p, itemKey(item, lk.key)];
+          const ip = [...p, itemKey(item, lk.keys)];
           out.add([...ip, '.'].join(SEP));
-          walk(item, ip, [...names, k], kind, out, top);
+          walk(item, ip, [...names, k], lists, out, top);
         }
         if (x.length === 0) out.add(p.join(SEP));
       } else if (lk.type === 'set') {
         for (const item of x) out.add([...p, `v:${JSON.stringify(item)}`].join(SEP));
         if (x.length === 0) out.add(p.join(SEP));
       } else out.add(p.join(SEP));
-    } else walk(x, p, [...names, k], kind, out, top);
+    } else walk(x, p, [...names, k], lists, out, top);
   }
 }
 

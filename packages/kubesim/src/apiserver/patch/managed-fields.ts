@@ -1,6 +1,7 @@
 import type { ResourceDescriptor } from '../resource-descriptor.js';
 import { deepEqual, type KubeObject, type ManagedFieldsEntry } from '../types.js';
 import { fieldsOf, fromFieldsV1, SEP, toFieldsV1, valueAt, type FieldSet } from './field-set.js';
+import { listKindsFor } from './merge-keys.js';
 
 /** Who writes: the fieldManager name, the operation kind and the subresource written. */
 export interface FieldManager { name: string; operation: 'Apply' | 'Update'; subresource?: string }
@@ -16,7 +17,7 @@ export function withoutManagedFields(o: KubeObject): KubeObject {
 
 /** Field set of an object as seen by managedFields (custom kinds use atomic lists). */
 export function objectFields(d: ResourceDescriptor, o: KubeObject): FieldSet {
-  return fieldsOf(withoutManagedFields(o), d.custom ? undefined : d.kind);
+  return fieldsOf(withoutManagedFields(o), listKindsFor(d));
 }
 
 /**

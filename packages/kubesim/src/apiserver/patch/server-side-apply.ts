@@ -1,8 +1,8 @@
 import { ApiError, errors, type StatusCause } from '../api-error.js';
 import type { ResourceDescriptor } from '../resource-descriptor.js';
 import { clone, deepEqual, isObject, type KubeObject, type ManagedFieldsEntry } from '../types.js';
-import { fieldsOf, fromFieldsV1, SEP, toFieldsV1, valueAt, type FieldSet } from './field-set.js';
-import { listKindOf } from './merge-keys.js';
+import { fieldsOf, fromFieldsV1, itemMatches, SEP, toFieldsV1, valueAt, type FieldSet } from './field-set.js';
+import { listKindsFor, type ListKindResolver } from './merge-keys.js';
 
 type Obj = Record<string, unknown>;
 
@@ -24,19 +24,19 @@ export function describePath(p: string): string {
 }
 
 /** Structural merge of an applied configuration into the live object. */
-function merge(live: unknown, applied: unknown, names: string[], kind: string | undefined): unknown {
+function merge(live: unknown, applied: unknown, names: string[], lists: ListKindResolver): unknown {
   if (!isObject(applied)) return clone(applied);
   const out: Obj = isObject(live) ? clone(live) : {};
   for (const [k, v] of Object.entries(applied)) {
     if (v === undefined) continue;
     if (Array.isArray(v)) {
-      const lk = listKindOf(k, names, kind);
+      const lk = lists(k, names);
       const cur = Array.isArray(out[k]) ? out[k] as unknown[] : [];
       if (lk.type === 'map') {
         const res = [...cur];
         for (const item of v) {
-          const i = res.findIndex((x) => isObject(x) && isObject(item) && x[lk.key] === item[lk.key]);
-          if (i >= 0) res[i] = merge(res[i], item, [...names, k], kind); else res.push(clone(item));
+          const i = res.findIndex((x) => isObject(x) && isObject(item) && lk.keys.every((key) => x[key] === item[key]));
+          if (i >= 0) res[i] = merge(res[i], item, [...names, k], lists); else res.push(clone(item));
         }
         out[k] = res;
       } else if (lk.type === 'set') {
@@ -44,7 +44,7 @@ function merge(live: unknown, applied: unknown, names: string[], kind: string | 
         for (const item of v) if (!res.some((x) => deepEqual(x, item))) res.push(item);
         out[k] = res;
       } else out[k] = clone(v);
-    } else if (isObject(v)) out[k] = merge(out[k], v, [...names, k], kind);
+    } else if (isObject(v)) out[k] = merge(out[k], v, [...names, k], lists);
     else out[k] = v;
   }
   return out;
@@ -65,9 +65,7 @@ function deleteAt(obj: unknown, path: string): void {
     } else if (e.startsWith('k:') || e.startsWith('v:')) {
       if (!Array.isArray(cur)) return;
       const list = cur;
-      const idx = e.startsWith('k:')
-        ? (() => { const [k, v] = Object.entries(JSON.parse(e.slice(2)) as Obj)[0] ?? []; return list.findIndex((x) => isObject(x) && k !== undefined && x[k] === v); })()
-        : list.findIndex((x) => JSON.stringify(x) === e.slice(2));
+      const idx = e.startsWith('k:') ? list.findIndex((x) => itemMatches(x, e)) : list.findIndex((x) => JSON.stringify(x) === e.slice(2));
       if (idx < 0) return;
       if (last) { list.splice(idx, 1); return; }
       cur = list[idx];
@@ -91,9 +89,9 @@ export interface ApplyRequest {
  * manager applied before and omits now are removed when nobody else owns them.
  */
 export function serverSideApply(r: ApplyRequest): KubeObject {
-  const kind = r.d.custom ? undefined : r.d.kind;
+  const lists = listKindsFor(r.d);
   const applied = clone(r.applied);
-  const appliedSet = fieldsOf(applied, kind);
+  const appliedSet = fieldsOf(applied, lists);
   const apiVersion = r.d.group ? `${r.d.group}/${r.d.version}` : r.d.version;
   const mine: ManagedFieldsEntry = { manager: r.manager, operation: 'Apply', apiVersion, time: timestamp(r.now), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(appliedSet) };
   if (!r.live) {
@@ -121,7 +119,7 @@ export function serverSideApply(r: ApplyRequest): KubeObject {
     const msg = `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.map((c) => `${c.message}: ${c.field}`).join('\n')}`;
     throw new ApiError(409, 'Conflict', msg, { causes: conflicts });
   }
-  const result = merge(live, applied, [], kind) as KubeObject;
+  const result = merge(live, applied, [], lists) as KubeObject;
   for (const p of previous) {
     if (appliedSet.has(p) || others.some((o) => o.set.has(p)) || p === 'f:metadata') continue;
     deleteAt(result, p);

@@ -59,7 +59,7 @@ function mergeList(cur: unknown[], patch: unknown[], field: string, path: string
     return out;
   }
   if (lk.type === 'atomic') return patch.map(stripDirectives);
-  const key = lk.key;
+  const key = lk.keys[0] ?? 'name';
   const out = cur.map((x) => clone(x));
   for (const p of patch) {
     if (!isObject(p)) throw errors.badRequest(`map: ${JSON.stringify(p)} does not contain declared merge key: ${key}`);
