@@ -152,7 +152,9 @@ describe('apiserver with the real kubectl', { timeout: 90_000 }, () => {
     for (const args of [['create', 'namespace', 'imp'], ['create', 'configmap', 'imp-cm', '--from-literal=a=b'],
       ['create', 'deployment', 'imp-d', '--image=nginx:1.25', '--replicas=0', '--port=80'],
       ['create', 'job', 'imp-j', '--image=busybox', '--', 'echo', 'hi'], ['create', 'service', 'clusterip', 'imp-s', '--tcp=80:8080'],
-      ['run', 'imp-p', '--image=busybox', '--env=A=1', '--', 'sleep', '1']]) {
+      ['run', 'imp-p', '--image=busybox', '--env=A=1', '--', 'sleep', '1'],
+      ['create', 'role', 'rb1', '--verb=get,list', '--resource=pods,deployments.apps'],
+      ['create', 'rolebinding', 'rb1', '--role=rb1', '--serviceaccount=default:default']]) {
       const r = await kubectl(args);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     }
@@ -166,6 +168,10 @@ describe('apiserver with the real kubectl', { timeout: 90_000 }, () => {
     assert.equal(j.spec?.template.spec?.restartPolicy, 'Never');
     const s = await c.core.readNamespacedService({ namespace: 'default', name: 'imp-s' });
     assert.equal(s.spec?.ports?.[0]?.targetPort, 8080);
+    const role = await c.req('GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles/rb1');
+    assert.deepEqual(role.body.rules, [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] }, { verbs: ['get', 'list'], apiGroups: ['apps'], resources: ['deployments'] }]);
+    const binding = await c.req('GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings/rb1');
+    assert.deepEqual(binding.body.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rb1' });
     const canI = await kubectl(['auth', 'can-i', 'patch', 'deployments']);
     assert.equal(canI.stdout, 'yes\n', canI.stderr);
     assert.match((await kubectl(['auth', 'whoami'])).stdout, /kubesim-admin/);

@@ -65,6 +65,14 @@ const messages: Record<string, MessageDef> = {
   SelfSubjectRulesReview: { 1: f('metadata', msg('ObjectMeta')), 2: f('spec', msg('SelfSubjectRulesReviewSpec')), 3: f('status', msg('Empty')) },
   SelfSubjectRulesReviewSpec: { 1: f('namespace', 'string') },
   SelfSubjectReview: { 1: f('metadata', msg('ObjectMeta')), 2: f('status', msg('Empty')) },
+  Role: { 1: f('metadata', msg('ObjectMeta')), 2: f('rules', msg('PolicyRule'), true) },
+  ClusterRole: { 1: f('metadata', msg('ObjectMeta')), 2: f('rules', msg('PolicyRule'), true) },
+  PolicyRule: { 1: f('verbs', 'string', true), 2: f('apiGroups', 'string', true), 3: f('resources', 'string', true),
+    4: f('resourceNames', 'string', true), 5: f('nonResourceURLs', 'string', true) },
+  RoleBinding: { 1: f('metadata', msg('ObjectMeta')), 2: f('subjects', msg('Subject'), true), 3: f('roleRef', msg('RoleRef')) },
+  ClusterRoleBinding: { 1: f('metadata', msg('ObjectMeta')), 2: f('subjects', msg('Subject'), true), 3: f('roleRef', msg('RoleRef')) },
+  Subject: { 1: f('kind', 'string'), 2: f('apiGroup', 'string'), 3: f('name', 'string'), 4: f('namespace', 'string') },
+  RoleRef: { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') },
 };
 
 interface Raw { field: number; wire: number; value: bigint | Buffer }
@@ -152,7 +160,8 @@ function decode(type: string, b: Buffer): Record<string, unknown> {
       throw unsupported(`${type} field ${r.field}`);
     }
     const t = fd.type;
-    if (typeof t === 'string' && isZero(r) && !pointerFields.has(fd.name) && !fd.repeated) continue;
+    const empty = Buffer.isBuffer(r.value) ? r.value.length === 0 : r.value === 0n;
+    if (typeof t === 'string' && empty && !pointerFields.has(fd.name) && !fd.repeated) continue;
     let v: unknown;
     if (typeof t === 'string') v = scalar(t, r);
     else if ('msg' in t) v = decode(t.msg, r.value as Buffer);
