@@ -95,13 +95,13 @@ function fieldsOf(b: Buffer): Raw[] {
     const key = Number(readVarint(b, pos));
     const field = key >> 3, wire = key & 7;
     if (wire === 0) out.push({ field, wire, value: readVarint(b, pos) });
-    else if (wire === 2) {
-      const len = Number(readVarint(b, pos));
+    else {
+      const len = wire === 2 ? Number(readVarint(b, pos)) : wire === 1 ? 8 : wire === 5 ? 4 : -1;
+      if (len < 0 || field === 0) throw errors.badRequest(`protobuf: unsupported wire type ${wire}`);
+      if (pos.i + len > b.length) throw errors.badRequest('protobuf: truncated field');
       out.push({ field, wire, value: b.subarray(pos.i, pos.i + len) });
       pos.i += len;
-    } else if (wire === 1) { out.push({ field, wire, value: b.subarray(pos.i, pos.i + 8) }); pos.i += 8; }
-    else if (wire === 5) { out.push({ field, wire, value: b.subarray(pos.i, pos.i + 4) }); pos.i += 4; }
-    else throw errors.badRequest(`protobuf: unsupported wire type ${wire}`);
+    }
   }
   return out;
 }
