@@ -21,6 +21,7 @@ export function startContainerProbes(c: ContainerRecord, h: ProbeHooks): void {
   const spec = c.spec;
   const startMain = (): void => {
     c.started = true;
+    c.everStarted = true;
     if (spec.livenessProbe) {
       const probe = spec.livenessProbe;
       const p = new Prober({ kind: 'liveness', probe, target: h.target, onFailure: (r) => h.unhealthy('Liveness', r.message), onResult: (ok) => {

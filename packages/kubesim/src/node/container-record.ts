@@ -33,6 +33,8 @@ export class ContainerRecord {
   readonly crashBackOff: BackOff;
   readonly pullBackOff: BackOff;
 
+  /** Set the first time the container counted as started (sidecars gate the next init container). */
+  everStarted = false;
   /** The image changed while running: restart at once after the kill, whatever the policy. */
   restartForSpecChange = false;
 
@@ -40,6 +42,11 @@ export class ContainerRecord {
   constructor(public spec: Container, readonly isInit: boolean, backOff: BackOffOptions) {
     this.crashBackOff = new BackOff(backOff);
     this.pullBackOff = new BackOff({ ...backOff, immediateFirst: false });
+  }
+
+  /** A native sidecar: an init container with restartPolicy Always, running beside the containers. */
+  get isSidecar(): boolean {
+    return this.isInit && this.spec.restartPolicy === 'Always';
   }
 
   stopProbers(): void {

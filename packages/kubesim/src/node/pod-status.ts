@@ -17,10 +17,15 @@ export interface PodStatusInput {
 
 const OWN = new Set(['PodScheduled', 'PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
 
-/** The pod phase, from the container states (as the kubelet's getPhase). */
+/** Init is complete when every init container completed and every sidecar has started once. */
+export function initComplete(init: ContainerRecord[]): boolean {
+  return init.every((c) => (c.isSidecar ? c.everStarted || c.done : c.done));
+}
+
+/** The pod phase, from the container states (as the kubelet's getPhase); sidecars do not count. */
 export function podPhase(i: Pick<PodStatusInput, 'init' | 'containers' | 'failed' | 'pod'>): string {
   if (i.failed) return 'Failed';
-  if (!i.init.every((c) => c.done)) return 'Pending';
+  if (!initComplete(i.init)) return 'Pending';
   if (i.containers.every((c) => c.done)) return i.containers.every((c) => c.lastExitCode === 0) ? 'Succeeded' : 'Failed';
   const everRan = i.containers.some((c) => c.proc !== undefined || c.restartCount > 0 || c.state.terminated !== undefined);
   return everRan ? 'Running' : 'Pending';
@@ -32,8 +37,9 @@ export function podPhase(i: Pick<PodStatusInput, 'init' | 'containers' | 'failed
  */
 export function buildPodStatus(i: PodStatusInput): PodStatus {
   const phase = podPhase(i);
-  const initDone = i.init.every((c) => c.done);
-  const notReady = i.containers.filter((c) => !c.ready).map((c) => c.spec.name);
+  const initDone = initComplete(i.init);
+  // Sidecars count for readiness, as in Kubernetes.
+  const notReady = [...i.init.filter((c) => c.isSidecar && !c.done), ...i.containers].filter((c) => !c.ready).map((c) => c.spec.name);
   const containersReady = !i.terminating && notReady.length === 0 && phase === 'Running';
   const foreign = (i.pod.status?.conditions ?? []).filter((c) => !OWN.has(c.type));
   const gatesOk = (i.pod.spec.readinessGates ?? []).every((g) => foreign.some((c) => c.type === g.conditionType && c.status === 'True'));
@@ -50,7 +56,7 @@ export function buildPodStatus(i: PodStatusInput): PodStatus {
   const readyMsg = terminal ? undefined : `containers with unready status: [${notReady.join(' ')}]`;
   const conditions: PodCondition[] = [
     cond('PodReadyToStartContainers', !terminal || !i.terminating),
-    cond('Initialized', initDone, 'ContainersNotInitialized', `containers with incomplete status: [${i.init.filter((c) => !c.done).map((c) => c.spec.name).join(' ')}]`),
+    cond('Initialized', initDone, 'ContainersNotInitialized', `containers with incomplete status: [${i.init.filter((c) => !(c.isSidecar ? c.everStarted : c.done)).map((c) => c.spec.name).join(' ')}]`),
     cond('Ready', containersReady && gatesOk, containersReady ? 'ReadinessGatesNotReady' : readyReason, containersReady ? 'corresponding condition of pod readiness gate is not ready' : readyMsg),
     cond('ContainersReady', containersReady, readyReason, readyMsg),
     cond('PodScheduled', true),

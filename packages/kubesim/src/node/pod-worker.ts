@@ -185,19 +185,31 @@ export class PodWorker {
 
   private async syncOnce(): Promise<void> {
     if (this.stopped || this.terminating || this.failed) return;
-    const now = this.d.now();
-    const firstPendingInit = this.init.find((c) => !c.done);
-    const candidates = firstPendingInit ? [firstPendingInit] : this.containers;
     let wake = Infinity;
-    for (const c of candidates) {
-      if (c.proc || c.killing || c.done) continue;
-      if (now < c.nextStartAt) {
+    const tryStart = async (c: ContainerRecord): Promise<void> => {
+      if (c.proc || c.killing || c.done) return;
+      if (this.d.now() < c.nextStartAt) {
         wake = Math.min(wake, c.nextStartAt);
-        continue;
+        return;
       }
       await this.startContainer(c);
       if (!c.proc && !c.done) wake = Math.min(wake, c.nextStartAt);
+    };
+    // Init containers in order: a regular one must complete, a sidecar must have started, before
+    // the next begins. Sidecars are (re)started whenever they are down, also after init.
+    let gated = false;
+    for (const c of this.init) {
+      if (c.isSidecar) {
+        // In order the first time; once it has started it is restarted whenever it is down.
+        if (!gated || c.everStarted) await tryStart(c);
+        if (!c.everStarted) gated = true;
+        continue;
+      }
+      if (gated || c.done) continue;
+      await tryStart(c);
+      gated = true;
     }
+    if (!gated) for (const c of this.containers) await tryStart(c);
     if (wake !== Infinity) this.schedule(wake - this.d.now());
   }
 
@@ -321,7 +333,7 @@ export class PodWorker {
       }
     }
     c.state = { running: { startedAt: iso(proc.startedAt) } };
-    if (!c.isInit) this.startProbes(c);
+    if (!c.isInit || c.isSidecar) this.startProbes(c);
     this.push();
   }
 
@@ -333,18 +345,24 @@ export class PodWorker {
     // Init containers never restart "Always" on success; a failed init under Never fails the pod.
     const specChanged = c.restartForSpecChange;
     c.restartForSpecChange = false;
-    const restart = this.terminating || this.stopped
+    const restart = this.terminating || this.stopped || c.done
       ? false
-      : specChanged || (c.isInit
+      : specChanged || c.isSidecar || (c.isInit
         ? x.exitCode !== 0 && policy !== 'Never'
         : policy === 'Always' || (policy === 'OnFailure' && x.exitCode !== 0));
     if (!restart) {
       c.state = { terminated };
+      if (c.isSidecar) {
+        this.push();
+        return;
+      }
       c.done = !this.terminating && !this.stopped ? (c.isInit ? x.exitCode === 0 : true) : c.done;
       if (c.isInit && x.exitCode !== 0 && !this.terminating && !this.stopped) {
         this.failed = true;
         c.done = true;
       }
+      // Every container finished for good (a Job pod): its sidecars are stopped now.
+      if (!c.isInit && this.containers.every((x) => x.done)) void this.stopSidecars(this.pod.spec.terminationGracePeriodSeconds ?? 30);
       this.push();
       this.schedule(0);
       return;
@@ -374,7 +392,11 @@ export class PodWorker {
       target: () => this.target(c),
       unhealthy: (label, message) => this.d.events.record(this.pod, 'Warning', 'Unhealthy', `${label} probe failed: ${message}`, fp),
       kill: (which, grace) => this.probeKill(c, which, grace),
-      changed: () => this.push(),
+      changed: () => {
+        this.push();
+        // A sidecar that just started releases the init containers and containers after it.
+        if (c.isSidecar) this.schedule(0);
+      },
       isTerminating: () => this.terminating,
     });
   }
@@ -391,18 +413,32 @@ export class PodWorker {
     });
   }
 
-  private async killAll(graceSeconds: number, runPreStop: boolean): Promise<void> {
-    for (const c of [...this.init, ...this.containers]) {
-      c.stopProbers();
-      if (c.waitTimer) clearTimeout(c.waitTimer);
+  private async killOne(c: ContainerRecord, graceSeconds: number, runPreStop: boolean): Promise<void> {
+    c.stopProbers();
+    if (c.waitTimer) clearTimeout(c.waitTimer);
+    if (c.killing) await c.killing;
+    const proc = c.proc;
+    if (!proc) return;
+    await killContainer(proc, { grace: graceSeconds, preStop: runPreStop ? c.spec.lifecycle?.preStop : undefined, target: this.target(c), now: this.d.now });
+    await proc.exited;
+  }
+
+  /** Stops the sidecars in reverse order, as Kubernetes does once the containers are gone. */
+  private async stopSidecars(graceSeconds: number, deadline = this.d.now() + graceSeconds * 1000): Promise<void> {
+    for (const c of [...this.init].reverse()) {
+      if (!c.isSidecar) continue;
+      c.done = true;
+      await this.killOne(c, Math.max(0, (deadline - this.d.now()) / 1000), true);
     }
-    await Promise.all([...this.init, ...this.containers].map(async (c) => {
-      if (c.killing) await c.killing;
-      const proc = c.proc;
-      if (!proc) return;
-      await killContainer(proc, { grace: graceSeconds, preStop: runPreStop ? c.spec.lifecycle?.preStop : undefined, target: this.target(c), now: this.d.now });
-      await proc.exited;
-    }));
+  }
+
+  /** Containers (and plain init containers) first, all at once; then sidecars in reverse order. */
+  private async killAll(graceSeconds: number, runPreStop: boolean): Promise<void> {
+    const deadline = this.d.now() + graceSeconds * 1000;
+    const sidecars = this.init.filter((c) => c.isSidecar);
+    for (const c of sidecars) c.stopProbers();
+    await Promise.all([...this.init, ...this.containers].filter((c) => !c.isSidecar).map((c) => this.killOne(c, graceSeconds, runPreStop)));
+    await this.stopSidecars(graceSeconds, deadline);
   }
 
   /** Graceful deletion: the Kubernetes termination sequence, then the pod object is removed. */
