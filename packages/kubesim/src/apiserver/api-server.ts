@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -103,7 +103,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     },
   };
   const isNamespaced = (g: string, v: string, r: string): boolean => registry.find(g, v, r)?.namespaced === true;
-  const authorized = (req: IncomingMessage): boolean => req.headers.authorization === `Bearer ${token}`;
+  const expected = Buffer.from(`Bearer ${token}`);
+  // Constant-time comparison: the token is the only access control kubesim has.
+  const authorized = (req: IncomingMessage): boolean => {
+    const got = Buffer.from(req.headers.authorization ?? '');
+    return got.length === expected.length && timingSafeEqual(got, expected);
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
