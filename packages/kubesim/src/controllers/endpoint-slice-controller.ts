@@ -1,5 +1,6 @@
 import type { DiscoveryV1EndpointPort, V1Endpoint, V1EndpointSlice, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { FreshCache } from './fresh-cache.js';
 import { isConflict, isNotFound } from './kube-clients.js';
 import { controllerRefOf, isPodReady, keyOf, splitKey } from './pod-util.js';
 import { findPort, hostnameFor, isManagedService, selectedPods, shouldPodBeInEndpoints } from './service-pods.js';
@@ -43,6 +44,8 @@ export function endpointFor(pod: V1Pod, svc: V1Service, zone: string | undefined
  */
 export class EndpointSliceController implements Controller {
   private readonly sq: ServiceQueue;
+  /** Our own slice writes, until the informer shows them (no 409 round trips mid-rollout). */
+  private readonly fresh = new FreshCache<V1EndpointSlice>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.sq = new ServiceQueue(ctx, 'endpointslice', (k) => this.sync(k));
@@ -78,13 +81,13 @@ export class EndpointSliceController implements Controller {
     const pods = selectedPods(svc, this.ctx.informers.pods.list(namespace));
     this.sq.lastPods.set(key, new Set(pods.map(keyOf)));
     const desired = this.desired(svc, pods);
-    const existing = new Map(this.owned(svc).map((s) => [s.metadata!.name!, s]));
+    const existing = new Map(this.owned(svc).map((s) => [s.metadata!.name!, this.fresh.resolve(s)]));
     const labels: Record<string, string> = { ...(svc.metadata?.labels ?? {}), [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY };
     if (svc.spec?.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
     const keep = new Set<string>();
     for (const [sliceName, want] of desired) {
       keep.add(sliceName);
-      const cur = existing.get(sliceName);
+      const cur = existing.get(sliceName) ?? this.fresh.get(namespace, sliceName);
       const body: V1EndpointSlice = {
         apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
         metadata: {
@@ -95,16 +98,23 @@ export class EndpointSliceController implements Controller {
         ports: want.ports,
       };
       if (cur && same(cur.endpoints ?? [], want.endpoints) && same(cur.ports, want.ports) && same(cur.metadata?.labels, labels)) continue;
+      const api = this.ctx.clients.discovery;
       try {
-        if (cur) await this.ctx.clients.discovery.replaceNamespacedEndpointSlice({ name: sliceName, namespace, body });
-        else await this.ctx.clients.discovery.createNamespacedEndpointSlice({ namespace, body: { ...body, metadata: { name: sliceName, namespace, labels, ownerReferences: body.metadata!.ownerReferences } } });
+        if (cur) {
+          this.fresh.remember(body, await api.replaceNamespacedEndpointSlice({ name: sliceName, namespace, body }));
+        } else {
+          const create = { ...body, metadata: { name: sliceName, namespace, labels, ownerReferences: body.metadata!.ownerReferences } };
+          this.fresh.remember(create, await api.createNamespacedEndpointSlice({ namespace, body: create }));
+        }
       } catch (err) {
+        this.fresh.forget(body);
         if (isConflict(err)) throw new Error(`endpointslice ${namespace}/${sliceName} changed underneath us; retrying`);
         throw err;
       }
     }
     for (const [sliceName] of existing) {
       if (keep.has(sliceName)) continue;
+      this.fresh.forget({ metadata: { name: sliceName, namespace } });
       await this.ctx.clients.discovery.deleteNamespacedEndpointSlice({ name: sliceName, namespace }).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
     }
   }

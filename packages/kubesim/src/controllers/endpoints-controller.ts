@@ -1,5 +1,6 @@
 import type { V1EndpointAddress, V1EndpointSubset, V1Endpoints, V1Service } from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from './controller-context.js';
+import { FreshCache } from './fresh-cache.js';
 import { isConflict, isNotFound } from './kube-clients.js';
 import { isPodReady, keyOf, splitKey } from './pod-util.js';
 import { findPort, hostnameFor, isManagedService, selectedPods, shouldPodBeInEndpoints } from './service-pods.js';
@@ -15,6 +16,7 @@ interface PortOut { name?: string; port: number; protocol: string; appProtocol?:
  */
 export class EndpointsController implements Controller {
   private readonly sq: ServiceQueue;
+  private readonly fresh = new FreshCache<V1Endpoints>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.sq = new ServiceQueue(ctx, 'endpoints', (k) => this.sync(k));
@@ -32,9 +34,11 @@ export class EndpointsController implements Controller {
   private async sync(key: string): Promise<void> {
     const { namespace, name } = splitKey(key);
     const svc = this.ctx.informers.services.get(name, namespace);
-    const existing = this.ctx.informers.endpoints.get(name, namespace);
+    const inCache = this.ctx.informers.endpoints.get(name, namespace);
+    const existing = inCache ? this.fresh.resolve(inCache) : this.fresh.get(namespace, name);
     if (!svc) {
       this.sq.lastPods.delete(key);
+      this.fresh.forget({ metadata: { name, namespace } });
       // The Service is gone: its Endpoints go too (they carry no ownerReference to collect them).
       if (existing) await this.ctx.clients.core.deleteNamespacedEndpoints({ name, namespace }).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
       return;
@@ -52,9 +56,14 @@ export class EndpointsController implements Controller {
       subsets: subsets.length > 0 ? subsets : undefined,
     };
     try {
-      if (existing) await this.ctx.clients.core.replaceNamespacedEndpoints({ name, namespace, body });
-      else await this.ctx.clients.core.createNamespacedEndpoints({ namespace, body: { ...body, metadata: { name, namespace, labels } } });
+      if (existing) {
+        this.fresh.remember(body, await this.ctx.clients.core.replaceNamespacedEndpoints({ name, namespace, body }));
+      } else {
+        const create = { ...body, metadata: { name, namespace, labels } };
+        this.fresh.remember(create, await this.ctx.clients.core.createNamespacedEndpoints({ namespace, body: create }));
+      }
     } catch (err) {
+      this.fresh.forget(body);
       // 409 on create means our cache is behind: the retry sees the object.
       if (isConflict(err)) throw new Error(`endpoints ${key} changed underneath us; retrying`);
       throw err;

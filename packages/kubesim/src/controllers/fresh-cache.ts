@@ -29,6 +29,11 @@ export class FreshCache<T extends Versioned> {
     return cached;
   }
 
+  /** Our copy of an object we wrote (created, typically) that the informer may not show yet. */
+  get(namespace: string, name: string): T | undefined {
+    return this.written.get(`${namespace}/${name}`)?.obj;
+  }
+
   forget(obj: Versioned): void {
     this.written.delete(FreshCache.key(obj));
   }
