@@ -8,7 +8,8 @@ import type { Pod, PodCondition } from './pod-types.js';
 import type { ActionTarget } from './handler-action.js';
 import type { RunningContainer } from './container-record.js';
 import { ContainerRecord } from './container-record.js';
-import { buildPodStatus, podPhase } from './pod-status.js';
+import { buildPodStatus } from './pod-status.js';
+import { decideAfterExit } from './exit-decision.js';
 import { notFoundMessage } from './container-command.js';
 import { planLaunch } from './container-launch.js';
 import { startContainerProcess } from './container-process.js';
@@ -341,30 +342,22 @@ export class PodWorker {
     const terminated = { exitCode: x.exitCode, reason: x.reason, startedAt: x.startedAt, finishedAt: x.finishedAt, ...(x.message ? { message: x.message } : {}), ...(c.containerID ? { containerID: c.containerID } : {}) };
     c.lastExitCode = x.exitCode;
     c.started = false;
-    const policy = this.pod.spec.restartPolicy ?? 'Always';
-    // Init containers never restart "Always" on success; a failed init under Never fails the pod.
     const specChanged = c.restartForSpecChange;
     c.restartForSpecChange = false;
-    const restart = this.terminating || this.stopped || c.done
-      ? false
-      : specChanged || c.isSidecar || (c.isInit
-        ? x.exitCode !== 0 && policy !== 'Never'
-        : policy === 'Always' || (policy === 'OnFailure' && x.exitCode !== 0));
-    if (!restart) {
+    const decision = decideAfterExit({
+      restartPolicy: this.pod.spec.restartPolicy ?? 'Always', exitCode: x.exitCode, isInit: c.isInit, isSidecar: c.isSidecar,
+      done: c.done, specChanged, podStopping: this.terminating || this.stopped,
+    });
+    if (decision.kind !== 'restart') {
       c.state = { terminated };
-      if (c.isSidecar) {
-        this.push();
-        return;
-      }
-      c.done = !this.terminating && !this.stopped ? (c.isInit ? x.exitCode === 0 : true) : c.done;
-      if (c.isInit && x.exitCode !== 0 && !this.terminating && !this.stopped) {
-        this.failed = true;
+      if (decision.kind === 'finished') {
         c.done = true;
+        if (decision.failsPod) this.failed = true;
+        // Every container finished for good (a Job pod): its sidecars are stopped now.
+        if (!c.isInit && this.containers.every((y) => y.done)) void this.stopSidecars(this.pod.spec.terminationGracePeriodSeconds ?? 30);
+        this.schedule(0);
       }
-      // Every container finished for good (a Job pod): its sidecars are stopped now.
-      if (!c.isInit && this.containers.every((x) => x.done)) void this.stopSidecars(this.pod.spec.terminationGracePeriodSeconds ?? 30);
       this.push();
-      this.schedule(0);
       return;
     }
     const delay = specChanged ? 0 : c.crashBackOff.next(x.ranForMs);
@@ -471,11 +464,6 @@ export class PodWorker {
       this.stopped = true;
       this.d.onGone();
     }
-  }
-
-  /** The pod's phase as currently computed (for tests and the kubelet). */
-  phase(): string {
-    return podPhase({ init: this.init, containers: this.containers, failed: this.failed, pod: this.pod });
   }
 
   /** Computes the status and hands it to the writer (which skips unchanged ones). */
