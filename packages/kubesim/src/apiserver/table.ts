@@ -114,9 +114,20 @@ const columns: Record<string, Column[]> = {
     const r = Array.isArray(c) ? c.find((x) => get(x, 'type') === 'Ready') : undefined;
     return r && get(r, 'status') === 'True' ? 'Ready' : 'NotReady';
   })],
-  Event: [col('Type', (o) => String(get(o, 'type') ?? '')), col('Reason', (o) => String(get(o, 'reason') ?? '')),
+};
+
+const since = (t: unknown, now: number): string => (typeof t === 'string' && t ? humanDuration((now - Date.parse(t)) / 1000) : '<unknown>');
+
+/** Kinds whose upstream printer does not lead with NAME and end with AGE. */
+const fullColumns: Record<string, Column[]> = {
+  Event: [
+    col('Last Seen', (o, now) => since(get(o, 'lastTimestamp') ?? get(o, 'eventTime') ?? o.metadata.creationTimestamp, now)),
+    col('Type', (o) => String(get(o, 'type') ?? '')), col('Reason', (o) => String(get(o, 'reason') ?? '')),
     col('Object', (o) => `${String(get(o, 'involvedObject.kind') ?? '').toLowerCase()}/${String(get(o, 'involvedObject.name') ?? '')}`),
-    col('Message', (o) => String(get(o, 'message') ?? ''))],
+    col('Message', (o) => String(get(o, 'message') ?? '')),
+    col('Count', (o) => Number(get(o, 'count') ?? 1), 'integer', 1),
+    { name: 'Name', type: 'string', format: 'name', description: 'Name', priority: 1, value: (o) => o.metadata.name ?? '' },
+  ],
 };
 
 /** Whether the client asked for server-side printing (kubectl get does). */
@@ -127,7 +138,7 @@ export function wantsTable(accept: string | undefined): boolean {
 /** A meta.k8s.io/v1 Table of `objects`; rows carry PartialObjectMetadata unless includeObject=Object|None. */
 export function toTable(d: ResourceDescriptor, objects: KubeObject[], rv: string, includeObject: string | null): Record<string, unknown> {
   const now = Date.now();
-  const cols: Column[] = [
+  const cols: Column[] = fullColumns[d.kind] ?? [
     { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, value: (o) => o.metadata.name ?? '' },
     ...(d.columns
       ? d.columns.map((c) => ({ name: c.name, type: c.type === 'date' ? 'date' : c.type, description: c.description ?? c.name, priority: c.priority ?? 0,
