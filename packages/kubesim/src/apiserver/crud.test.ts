@@ -186,6 +186,22 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
     assert.equal(stored.spec['replica'], undefined);
   });
 
+  it('dryRun=All validates and answers without writing', async () => {
+    const created = await c.req('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', { metadata: { name: 'dry' }, data: { a: '1' } });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.metadata.resourceVersion, undefined);
+    assert.equal((await c.req('GET', '/api/v1/namespaces/default/configmaps/dry')).status, 404);
+    const invalid = await c.req('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', { metadata: { name: 'Dry!' } });
+    assert.equal(invalid.status, 422);
+    await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'dry' }, data: { a: '1' } } });
+    const patched = await c.req('PATCH', '/api/v1/namespaces/default/configmaps/dry?dryRun=All', { data: { a: '2' } }, 'application/merge-patch+json');
+    assert.equal(patched.body.data.a, '2');
+    assert.equal((await c.core.readNamespacedConfigMap({ namespace: 'default', name: 'dry' })).data?.['a'], '1');
+    const del = await c.req('DELETE', '/api/v1/namespaces/default/configmaps/dry?dryRun=All');
+    assert.equal(del.status, 200);
+    assert.equal((await c.req('GET', '/api/v1/namespaces/default/configmaps/dry')).status, 200);
+  });
+
   it('filters lists by label and field selectors', async () => {
     for (const [name, labels] of [['l1', { tier: 'web', env: 'prod' }], ['l2', { tier: 'db', env: 'prod' }], ['l3', { tier: 'web' }]] as const) {
       await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name, labels: { ...labels } } } });
