@@ -1,4 +1,4 @@
-import { errors } from './api-error.js';
+import { ApiError, errors } from './api-error.js';
 
 /**
  * Decodes the Kubernetes protobuf envelope ("k8s\0" + runtime.Unknown) for the object shapes
@@ -181,7 +181,8 @@ function decode(type: string, b: Buffer): Record<string, unknown> {
 }
 
 function unsupported(what: string): never {
-  throw errors.unsupportedMediaType('application/vnd.kubernetes.protobuf', ['application/json', 'application/yaml', `(protobuf: only kubectl generator shapes are decoded; ${what} is not)`]);
+  throw new ApiError(415, 'UnsupportedMediaType',
+    `the body of the request was in an unknown format (application/vnd.kubernetes.protobuf) - kubesim decodes protobuf only for kubectl's generator shapes and ${what} is not one of them; send application/json or application/yaml`);
 }
 
 /** Decodes a protobuf request body into the JSON object form. */
