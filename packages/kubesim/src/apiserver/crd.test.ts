@@ -123,7 +123,12 @@ describe('apiserver CustomResourceDefinitions', { timeout: 30_000 }, () => {
   });
 
   it('deleting a CRD deletes its objects and stops serving the kind', async () => {
+    const watch = fetch(`${c.server.url}/apis/example.baton.dev/v1/namespaces/default/rollouts?watch=1&timeoutSeconds=20`, { headers: { authorization: `Bearer ${c.server.token}` } })
+      .then((res) => res.text());
+    await new Promise((res) => setTimeout(res, 100));
     const r = await c.req('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/rollouts.example.baton.dev');
+    const ended = await Promise.race([watch.then(() => true), new Promise((res) => setTimeout(() => res(false), 3000))]);
+    assert.equal(ended, true, 'watches of the kind end with its CRD');
     assert.equal(r.status, 200);
     await eventually(async () => ((await c.req('GET', '/apis/example.baton.dev/v1/namespaces/default/rollouts')).status === 404) || undefined);
     const disc = await c.req('GET', '/apis/example.baton.dev/v1');

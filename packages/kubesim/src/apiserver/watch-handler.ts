@@ -76,7 +76,14 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     }
   }
   lastRv = store.resourceVersion;
-  const unsubscribe = store.subscribe((e) => { if (e.key === key) send(e); });
+  const crdName = `${w.d.resource}.${w.d.group}`;
+  const unsubscribe = store.subscribe((e) => {
+    if (e.key === key) send(e);
+    // A custom resource's watches end when its CRD goes, as upstream's do.
+    else if (w.d.custom && e.type === 'DELETED' && e.key === 'apiextensions.k8s.io/customresourcedefinitions' && e.object.metadata.name === crdName) {
+      setImmediate(() => { finish(); res.end(); });
+    }
+  });
   const bookmark = (): void => {
     const bm = { kind: w.d.kind, apiVersion: w.d.group ? `${w.d.group}/${w.d.version}` : w.d.version,
       metadata: { resourceVersion: String(Math.max(lastRv, store.resourceVersion)) } };
