@@ -13,6 +13,7 @@ import { sendError, sendJson } from './http-io.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { createSelfSignedCertificate } from './self-signed-cert.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { ListSnapshots } from './list-snapshots.js';
 import { kubeletPath, proxyLog, proxyUpgrade, writeRawError } from './node-proxy.js';
 import { parseTarget } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
@@ -97,6 +98,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   let serverAddress = '';
   const ctx: HandlerContext = {
     storage, store, registry, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000, now: () => new Date(),
+    snapshots: new ListSnapshots(),
     async proxyToKubelet(req, res, pod, sub, query) {
       if (sub === 'exec') throw errors.badRequest('Upgrade request required');
       await proxyLog(req, res, kubeletPath(store, pod, 'log', query));

@@ -223,8 +223,15 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
     assert.equal(unsupported.status, 400);
     const page = await c.req('GET', '/api/v1/namespaces/default/configmaps?limit=2&labelSelector=tier');
     assert.equal(page.body.items.length, 2);
+    assert.equal(page.body.metadata.remainingItemCount, 1);
+    // Later pages come from the first page's snapshot: a change in between does not show.
+    await c.core.deleteNamespacedConfigMap({ namespace: 'default', name: 'l3' });
     const rest = await c.req('GET', `/api/v1/namespaces/default/configmaps?limit=2&labelSelector=tier&continue=${page.body.metadata.continue}`);
     assert.deepEqual(rest.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['l3']);
+    assert.equal(rest.body.metadata.resourceVersion, page.body.metadata.resourceVersion);
+    const retried = await c.req('GET', `/api/v1/namespaces/default/configmaps?limit=2&continue=${page.body.metadata.continue}`);
+    assert.deepEqual(retried.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['l3'], 'a page can be retried');
+    assert.equal((await c.req('GET', '/api/v1/namespaces/default/configmaps?continue=garbage')).status, 400);
   });
 
   it('stores kinds it does not act on (RBAC, PDB, HPA, NetworkPolicy) with their validation', async () => {

@@ -13,6 +13,7 @@ import type { RequestTarget } from './request-info.js';
 import { matchesFields, matchesSelector, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { ObjectStore } from './store/object-store.js';
 import type { DeleteOptions, ResourceStorage } from './store/resource-storage.js';
+import type { ListSnapshots } from './list-snapshots.js';
 import { toTable, wantsTable } from './table.js';
 import { pruneUnknownFields } from './resources/field-schemas.js';
 import { isObject, type KubeObject } from './types.js';
@@ -24,6 +25,8 @@ export interface HandlerContext {
   store: ObjectStore;
   registry: ResourceRegistry;
   bookmarkIntervalMs: number;
+  /** Remaining pages of paginated lists. */
+  snapshots: ListSnapshots;
   now(): Date;
   /** pods/log and pods/exec: proxied to the pod's kubelet. */
   proxyToKubelet(req: IncomingMessage, res: ServerResponse, pod: KubeObject, subresource: 'log' | 'exec', query: URLSearchParams): Promise<void>;
@@ -106,22 +109,23 @@ function checkFields(d: ResourceDescriptor, obj: KubeObject, q: URLSearchParams,
 
 function listKind(d: ResourceDescriptor): string { return `${d.kind}List`; }
 
-/** GET of a collection: list (with limit/continue over a stable name order) or Table. */
+/** GET of a collection: list (limit/continue pages through a snapshot) or Table. */
 function list(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext, d: ResourceDescriptor, ns: string | undefined, q: URLSearchParams): void {
-  let items = listObjects(ctx, d, ns, q);
-  const rv = String(ctx.store.resourceVersion);
-  const meta: Record<string, unknown> = { resourceVersion: rv };
+  let items: KubeObject[];
+  let rv = String(ctx.store.resourceVersion);
   const cont = q.get('continue');
   if (cont) {
-    let after: string;
-    try { after = String((JSON.parse(Buffer.from(cont, 'base64url').toString()) as { start: string }).start); }
-    catch { throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'); }
-    items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
-  }
+    const snap = ctx.snapshots.take(cont);
+    if (snap === 'invalid') throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    if (!snap) {
+      throw errors.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+    }
+    ({ items, rv } = snap);
+  } else items = listObjects(ctx, d, ns, q);
+  const meta: Record<string, unknown> = { resourceVersion: rv };
   const limit = Number(q.get('limit') ?? 0);
   if (limit > 0 && items.length > limit) {
-    const last = items[limit - 1]!;
-    meta['continue'] = Buffer.from(JSON.stringify({ rv, start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
+    meta['continue'] = ctx.snapshots.save(items.slice(limit), rv);
     meta['remainingItemCount'] = items.length - limit;
     items = items.slice(0, limit);
   }
