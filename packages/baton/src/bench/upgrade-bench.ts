@@ -15,6 +15,7 @@ import { FileJournal } from '../engine/file-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { startProbe } from '../probe/probe.js';
+import { waitUntilServed } from '../probe/wait-until-served.js';
 import type { ProbeRecord } from '../probe/probe-record.js';
 import type { DeploymentLike } from '../strategies/workload.js';
 import { waitForRollout } from '../strategies/steps/rollout-watch.js';
@@ -31,11 +32,15 @@ interface Row { name: string; failed: number; total: number; cut: number; stream
 
 async function fresh(t: TestCluster, preStop: boolean, strategy?: Record<string, unknown>): Promise<void> {
   for (const name of ['demo', 'demo-blue', 'demo-green']) await t.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' });
+  // A blue-green run leaves the Service selecting a colour (a field baton set by patch, which a
+  // later apply does not remove, as on a real API server): start each scenario from scratch.
+  for (const name of ['demo', 'demo-preview']) await t.kube.delete({ apiVersion: 'v1', kind: 'Service', name, namespace: 'default' });
   await t.kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'baton-releases-demo', namespace: 'default' });
   await t.kube.watchUntil({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, (pods) => (pods.size === 0 ? true : undefined), { timeoutMs: 120_000 });
   const manifests = demoManifests({ image: 'demo/app:v1', replicas: 3, preStopSeconds: preStop ? 2 : null });
   if (strategy) (manifests[2]!.spec as Record<string, unknown>).strategy = strategy;
   await applyAndWait(t.kube, manifests);
+  await waitUntilServed(`${await serviceUrl(t)}/ready`);
 }
 
 async function serviceUrl(t: TestCluster): Promise<string> {

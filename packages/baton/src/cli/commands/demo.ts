@@ -20,6 +20,7 @@ import { stepRegistry } from '../../upgrade/step-registry.js';
 import { summarize } from '../../report/summarize.js';
 import { progressPrinter } from '../progress.js';
 import { finishWith } from './outcome.js';
+import { waitUntilServed } from '../../probe/wait-until-served.js';
 import { startDemoKubesim } from './demo-kubesim.js';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../demo');
@@ -87,7 +88,8 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
 
     // Ready pods are not yet a reachable Service: the proxies learn endpoints a moment later (as
     // kube-proxy does). Start measuring once v1 is really served, so the baseline is clean.
-    await waitUntilServed(kube, io.signal);
+    const svc = await kube.get<KubeObject & { spec: { clusterIP: string } }>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' });
+    await waitUntilServed(`http://${svc!.spec.clusterIP}:8080/ready`, { signal: io.signal });
 
     const target = options.badVersion ? 'demo/app:v2-bad' : 'demo/app:v2';
     const specPath = join(work, 'baton.yaml');
@@ -112,20 +114,6 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     return code;
   } finally {
     await cleanup();
-  }
-}
-
-async function waitUntilServed(kube: KubeClient, signal: AbortSignal): Promise<void> {
-  const svc = await kube.get<KubeObject & { spec: { clusterIP: string } }>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' });
-  const url = `http://${svc!.spec.clusterIP}:8080/ready`;
-  let inARow = 0;
-  for (let i = 0; i < 300 && inARow < 5 && !signal.aborted; i++) {
-    try {
-      inARow = (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok ? inARow + 1 : 0;
-    } catch {
-      inARow = 0;
-    }
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
