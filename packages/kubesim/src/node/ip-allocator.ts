@@ -10,13 +10,15 @@ export function boundAddresses(): Set<string> {
     } catch {
       continue;
     }
-    for (const line of text.split('\n').slice(1)) {
-      const local = line.trim().split(/\s+/)[1];
-      if (!local) continue;
-      const hex = local.split(':')[0]!;
-      // little-endian hex: "0200F47F" is 127.244.0.2
-      const ip = [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
-      out.add(ip);
+    // Lines look like "  12: 0200F47F:1F90 ...": the local address is the 8 hex digits after
+    // the first ": " (little-endian, so "0200F47F" is 127.244.0.2). Only 127.x matters here.
+    let at = text.indexOf('\n') + 1;
+    while (at > 0 && at < text.length) {
+      const colon = text.indexOf(': ', at);
+      if (colon < 0) break;
+      const hex = text.slice(colon + 2, colon + 10);
+      if (hex.endsWith('7F')) out.add(`127.${parseInt(hex.slice(4, 6), 16)}.${parseInt(hex.slice(2, 4), 16)}.${parseInt(hex.slice(0, 2), 16)}`);
+      at = text.indexOf('\n', colon) + 1;
     }
   }
   return out;
@@ -38,8 +40,14 @@ export class IpAllocator {
     this.cursor = Math.floor(random() * IpAllocator.size);
   }
 
+  private busy: { at: number; set: Set<string> } | undefined;
+
   allocate(): string {
-    const busy = this.inUse();
+    // The host's socket table can be large (every test run on the machine): read it at most
+    // once a second; addresses handed out meanwhile are in `used` anyway.
+    const now = Date.now();
+    if (!this.busy || now - this.busy.at > 1000) this.busy = { at: now, set: this.inUse() };
+    const busy = this.busy.set;
     for (let i = 0; i < IpAllocator.size; i++) {
       const n = (this.cursor + i) % IpAllocator.size;
       const ip = `${this.prefix}.${Math.floor(n / 253)}.${(n % 253) + 2}`;

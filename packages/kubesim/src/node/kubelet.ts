@@ -102,6 +102,17 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     throw e;
   }
 
+  // Coalesced: many containers starting in one tick write the watchdog's list once.
+  let reaperDirty = false;
+  const refreshReaper = (): void => {
+    if (reaperDirty) return;
+    reaperDirty = true;
+    setImmediate(() => {
+      reaperDirty = false;
+      reaper.update([...workers.values()].flatMap((w) => w.pgids()));
+    });
+  };
+
   const deleteNow = (pod: Pod): void => {
     const ns = pod.metadata.namespace ?? 'default';
     void client.request('DELETE', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch(() => undefined);
@@ -119,7 +130,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     const ip = pod.spec.hostNetwork ? '127.0.0.1' : ips.allocate();
     const worker: PodWorker = new PodWorker(pod, ip, {
       client, events, logs, images: options.images, envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
-      onProcesses: () => reaper.update([...workers.values()].flatMap((w) => w.pgids())),
+      onProcesses: refreshReaper,
       onGone: () => {
         if (workers.get(uid) === worker) workers.delete(uid);
         if (!pod.spec.hostNetwork) ips.release(ip);
