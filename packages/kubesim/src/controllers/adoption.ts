@@ -9,7 +9,10 @@ export interface ClaimOptions<T extends Owned> {
   ownerDeleting: boolean;
   candidates: readonly T[];
   matches: (obj: T) => boolean;
-  /** Writes the object with its new ownerReferences (a PUT with the cached resourceVersion). */
+  /**
+   * Writes the child's new ownerReferences. Use a merge patch carrying the cached
+   * resourceVersion (see `ownerPatch`): a full PUT of a pod would also resend its immutable spec.
+   */
   replace: (obj: T) => Promise<T>;
 }
 
@@ -43,4 +46,13 @@ export async function claim<T extends Owned>(o: ClaimOptions<T>): Promise<T[]> {
     }
   }
   return out;
+}
+
+/**
+ * The merge patch that sets a child's ownerReferences, guarded by its resourceVersion (a stale
+ * cache gets a 409) and uid (a re-created namesake is never claimed), as ControllerRefManager's
+ * patches are.
+ */
+export function ownerPatch(obj: Owned): { metadata: { ownerReferences: V1OwnerReference[]; resourceVersion?: string; uid?: string } } {
+  return { metadata: { ownerReferences: obj.metadata?.ownerReferences ?? [], resourceVersion: obj.metadata?.resourceVersion, uid: obj.metadata?.uid } };
 }

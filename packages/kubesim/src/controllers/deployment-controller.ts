@@ -2,12 +2,12 @@ import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node'
 import type { Controller, ControllerContext } from './controller-context.js';
 import { DeploymentSync } from './deployment-sync.js';
 import { checkPausedConditions, isScalingEvent, rolloutRecreate, rolloutRolling, syncScaling } from './deployment-strategies.js';
-import { claim } from './adoption.js';
+import { claim, ownerPatch } from './adoption.js';
 import { EventRecorder } from './event-recorder.js';
 import { FreshCache } from './fresh-cache.js';
 import { selectorMatches } from './label-selector.js';
 import { controllerRefOf, keyOf, splitKey } from './pod-util.js';
-import { describeError } from './kube-clients.js';
+import { describeError, MERGE_PATCH } from './kube-clients.js';
 import { WorkQueue } from './work-queue.js';
 
 /**
@@ -83,7 +83,7 @@ export class DeploymentController implements Controller {
       ownerDeleting: !!d.metadata?.deletionTimestamp,
       candidates: this.ctx.informers.replicaSets.list(namespace).map((rs) => this.fresh.replicaSets.resolve(rs)),
       matches: (rs) => selectorMatches(selector, rs.metadata?.labels),
-      replace: (rs) => apps.replaceNamespacedReplicaSet({ name: rs.metadata!.name!, namespace, body: rs }),
+      replace: (rs) => apps.patchNamespacedReplicaSet({ name: rs.metadata!.name!, namespace, body: ownerPatch(rs) }, MERGE_PATCH),
     });
     const rsList = claimed.map((rs) => structuredClone(rs));
     const rsUids = new Set(rsList.map((rs) => rs.metadata?.uid));
@@ -92,7 +92,7 @@ export class DeploymentController implements Controller {
       const owner = controllerRefOf(pod)?.uid;
       if (owner && rsUids.has(owner)) podsByRS.set(owner, [...(podsByRS.get(owner) ?? []), pod]);
     }
-    const s = new DeploymentSync(this.ctx, this.fresh, this.events, d, structuredClone(cached), rsList, podsByRS);
+    const s = new DeploymentSync(this.ctx, this.fresh, this.events, d, rsList, podsByRS);
     if (d.metadata?.deletionTimestamp) {
       const { newRS } = await s.getAll(false);
       return s.syncStatus(newRS);

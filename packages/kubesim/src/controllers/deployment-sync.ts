@@ -5,7 +5,7 @@ import { REVISION_ANNOTATION, maxRevision, replicasAnnotationsNeedUpdate, setNew
 import { calculateStatus, deploymentComplete, deploymentProgressing, hasProgressDeadline } from './deployment-status.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { FreshCache } from './fresh-cache.js';
-import { isConflict, isNotFound } from './kube-clients.js';
+import { isConflict, isNotFound, MERGE_PATCH } from './kube-clients.js';
 import { toMillis } from './object-time.js';
 import { controllerRefOf } from './pod-util.js';
 import { byCreation, maxSurge, newRSNewReplicas, rsReplicas, specReplicas } from './rolling-math.js';
@@ -25,8 +25,6 @@ export class DeploymentSync {
     private readonly fresh: { deployments: FreshCache<V1Deployment>; replicaSets: FreshCache<V1ReplicaSet> },
     private readonly events: EventRecorder,
     public d: V1Deployment,
-    /** The Deployment as the server holds it (d has local defaults applied). */
-    private raw: V1Deployment,
     public rsList: V1ReplicaSet[],
     public readonly podsByRS: Map<string, V1Pod[]>,
   ) {}
@@ -147,18 +145,17 @@ export class DeploymentSync {
   }
 
   /**
-   * SetDeploymentRevision. Kubernetes writes the annotation with UpdateStatus; we write it with a
-   * plain update so it sticks on any API server (an annotation change does not bump generation).
+   * SetDeploymentRevision. Kubernetes writes the annotation with UpdateStatus (its status strategy
+   * keeps metadata changes); not every API server does (kubesim's status writes touch only status),
+   * so we send a merge patch of just the annotation, guarded by resourceVersion: no spec is resent,
+   * so generation cannot move.
    */
   private async setDeploymentRevision(revision: string | undefined): Promise<boolean> {
     if (revision === undefined || this.d.metadata?.annotations?.[REVISION_ANNOTATION] === revision) return false;
-    // Write the server's form of the object (not our defaulted working copy), so the spec is
-    // byte-for-byte what the server holds and generation does not move.
-    const body = structuredClone(this.raw);
-    body.metadata = { ...this.d.metadata, annotations: { ...(this.d.metadata?.annotations ?? {}), [REVISION_ANNOTATION]: revision } };
-    const updated = await this.ctx.clients.apps.replaceNamespacedDeployment({ name: this.name, namespace: this.namespace, body });
-    this.fresh.deployments.remember(body, updated);
-    this.raw = updated;
+    const sent = this.d.metadata?.resourceVersion;
+    const patch = { metadata: { resourceVersion: sent, annotations: { [REVISION_ANNOTATION]: revision } } };
+    const updated = await this.ctx.clients.apps.patchNamespacedDeployment({ name: this.name, namespace: this.namespace, body: patch }, MERGE_PATCH);
+    this.fresh.deployments.remember({ metadata: { ...updated.metadata, resourceVersion: sent } }, updated);
     this.d.metadata = updated.metadata;
     return false;
   }
@@ -205,7 +202,6 @@ export class DeploymentSync {
     const updated = await this.ctx.clients.apps.replaceNamespacedDeploymentStatus({ name: this.name, namespace: this.namespace, body: this.d });
     this.fresh.deployments.remember({ metadata: { ...updated.metadata, resourceVersion: sent } }, updated);
     this.d.metadata = updated.metadata;
-    this.raw = { ...this.raw, metadata: updated.metadata };
   }
 
   /** syncDeploymentStatus: write the computed status if it changed. */

@@ -1,4 +1,4 @@
-import { AppsV1Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, PolicyV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, PatchStrategy, PolicyV1Api, setHeaderOptions } from '@kubernetes/client-node';
 
 /** The typed API clients the controllers use, all built from one kubeconfig. */
 export interface KubeClients {
@@ -59,3 +59,6 @@ export function describeError(err: unknown): string {
   }
   return String((err as Error)?.message ?? err);
 }
+
+/** Request options that send a body as a JSON merge patch (client-node 1.x needs the header set). */
+export const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);

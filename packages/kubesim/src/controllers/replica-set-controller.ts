@@ -1,10 +1,10 @@
 import type { V1OwnerReference, V1Pod, V1ReplicaSet, V1ReplicaSetCondition, V1ReplicaSetStatus } from '@kubernetes/client-node';
 import type { Controller, ControllerContext } from './controller-context.js';
-import { claim } from './adoption.js';
+import { claim, ownerPatch } from './adoption.js';
 import { EventRecorder } from './event-recorder.js';
 import { FreshCache } from './fresh-cache.js';
 import { Expectations } from './expectations.js';
-import { describeError, isConflict, isNotFound } from './kube-clients.js';
+import { describeError, isConflict, isNotFound, MERGE_PATCH } from './kube-clients.js';
 import { selectorMatches } from './label-selector.js';
 import { rfc3339 } from './object-time.js';
 import { podsToDelete } from './pod-ranking.js';
@@ -102,7 +102,7 @@ export class ReplicaSetController implements Controller {
       ownerDeleting: !!cached.metadata?.deletionTimestamp,
       candidates: this.ctx.informers.pods.list(namespace).filter(isPodActive),
       matches: (p) => selectorMatches(cached.spec?.selector, p.metadata?.labels),
-      replace: (p) => core.replaceNamespacedPod({ name: p.metadata!.name!, namespace, body: p }),
+      replace: (p) => core.patchNamespacedPod({ name: p.metadata!.name!, namespace, body: ownerPatch(p) }, MERGE_PATCH),
     });
     let manageError: unknown;
     if (needsSync && !cached.metadata?.deletionTimestamp) {
