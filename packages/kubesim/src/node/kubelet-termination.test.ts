@@ -73,3 +73,23 @@ test('a cooperative app exits on SIGTERM before the deadline; preStop sleep acti
   assert.ok(ev.get('exit')! - ev.get('sigterm')! >= 150, 'the app drained for TERM_DELAY_MS');
   assert.ok(tGone - t0 < 10_000, 'did not wait for the 20s grace period');
 });
+
+test('force deletion (grace 0): the object goes at once, the process gets SIGTERM and then SIGKILL after 2s', { timeout: 30_000 }, async () => {
+  const file = `${k.dir}/force-events`;
+  await k.create(appPod('forced', { env: [{ name: 'EVENTS_FILE', value: file }, { name: 'IGNORE_SIGTERM', value: '1' }] }, { terminationGracePeriodSeconds: 30 }));
+  await k.waitFor('forced', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  let pid: number | undefined;
+  for (let i = 0; i < 200 && !pid; i++) {
+    pid = (await events(file)).get('pid');
+    if (!pid) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(pid);
+  const t0 = Date.now();
+  await k.del('forced', 0);
+  await k.waitGone('forced', 2000);
+  while (alive(pid) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+  const tDead = Date.now();
+  assert.equal(alive(pid), false);
+  assert.ok((await events(file)).has('sigterm'), 'SIGTERM came first');
+  assert.ok(tDead - t0 >= 1900 && tDead - t0 < 8000, `SIGKILL after the 2s minimum, not the 30s grace (${tDead - t0}ms)`);
+});
