@@ -7,6 +7,7 @@ import { startCluster, type Cluster } from '@baton/kubesim';
 import { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { waitForRollout } from '../strategies/steps/rollout-watch.js';
+import { waitUntilServed } from '../probe/wait-until-served.js';
 import type { DeploymentLike } from '../strategies/workload.js';
 
 /** A kubesim cluster with demo-app's images, a work folder and a client: for end-to-end tests. */
@@ -51,7 +52,11 @@ export function demoManifests(o: { image: string; replicas?: number; env?: Recor
   ] as KubeObject[];
 }
 
-/** Applies objects and waits for any Deployment among them to finish rolling out. */
+/**
+ * Applies objects, waits for any Deployment among them to finish rolling out, then until each
+ * Service among them answers through its ClusterIP (proxies learn endpoints a moment after pods
+ * are ready, as kube-proxy does): tests then start from a clean baseline.
+ */
 export async function applyAndWait(kube: KubeClient, objects: KubeObject[]): Promise<void> {
   for (const object of objects) {
     const applied = await kube.apply<KubeObject>({ ...object, metadata: { ...object.metadata, namespace: 'default' } }, { force: true });
@@ -60,6 +65,10 @@ export async function applyAndWait(kube: KubeClient, objects: KubeObject[]): Pro
       const verdict = await waitForRollout(kube, applied as DeploymentLike, image, { timeoutMs: 60_000, signal: new AbortController().signal });
       if (verdict.kind === 'failed') throw new Error(verdict.reason);
     }
+  }
+  for (const object of objects.filter((o) => o.kind === 'Service')) {
+    const svc = await kube.get<KubeObject & { spec: { clusterIP: string; ports: Array<{ port: number }> } }>({ apiVersion: 'v1', kind: 'Service', name: object.metadata.name, namespace: 'default' });
+    if (!(await waitUntilServed(`http://${svc!.spec.clusterIP}:${svc!.spec.ports[0]!.port}/ready`))) throw new Error(`Service ${object.metadata.name} never answered`);
   }
 }
 

@@ -40,7 +40,9 @@ export interface CertificatePair { certPem: string; keyPem: string }
 export function createSelfSignedCertificate(hosts: string[]): CertificatePair {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
-  const serial = randomBytes(16); serial[0]! &= 0x7f;
+  // Positive and without a leading zero byte: DER forbids padding, and 1 in 256 random serials
+  // would otherwise start with 0x00 and make the certificate unparsable.
+  const serial = randomBytes(16); serial[0] = (serial[0]! & 0x7f) | 0x40;
   const alg = seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from('kubesim')))));
   const now = Date.now();
