@@ -23,6 +23,7 @@ function common(cmd: Command, withSpec = true): Command {
     .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use')
     .option('--state-dir <dir>', 'where run journals and reports are kept', '.baton')
+    .addOption(new Option('--journal <store>', 'where the run journal lives: files under --state-dir, or ConfigMaps in the cluster (for baton running in a pod)').choices(['file', 'configmap']).default('file'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
 }
 

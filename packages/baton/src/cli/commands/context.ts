@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { FileJournal } from '../../engine/file-journal.js';
+import type { Journal } from '../../engine/journal.js';
+import { ConfigMapJournal } from '../../kube/configmap-journal.js';
 import type { EngineOptions } from '../../engine/engine.js';
 import type { StepRegistry } from '../../engine/step.js';
 import { KubeClient } from '../../kube/kube-client.js';
@@ -11,7 +13,7 @@ import { progressPrinter } from '../progress.js';
 /** What cluster-facing commands build from their flags: one client, the journal, the lock. */
 export interface CommandContext {
   kube: KubeClient;
-  journal: FileJournal;
+  journal: Journal;
   registry: StepRegistry;
   engine: EngineOptions;
   stateDir: string;
@@ -24,7 +26,8 @@ export function commandContext(options: Record<string, unknown>, io: CliIO): Com
     ...(options.context ? { context: options.context as string } : {}),
   });
   const stateDir = resolve(io.cwd, (options.stateDir as string | undefined) ?? '.baton');
-  const journal = new FileJournal({ dir: stateDir });
+  // In a pod nothing on disk outlives the run: keep the journal in the cluster instead.
+  const journal: Journal = options.journal === 'configmap' ? new ConfigMapJournal(kube, kube.defaultNamespace) : new FileJournal({ dir: stateDir });
   const registry = stepRegistry(kube);
   const json = options.output === 'json';
   const engine: EngineOptions = {
