@@ -22,6 +22,19 @@ const fieldLabels: Record<string, string[]> = {
   namespaces: ['status.phase'],
 };
 
+/**
+ * The DefaultTolerationSeconds admission plugin: every pod tolerates not-ready/unreachable nodes
+ * for 300 s unless it says otherwise. (kubesim has one node and no taint-based eviction.)
+ */
+function addDefaultTolerations(s: Obj): void {
+  const tols = Array.isArray(s['tolerations']) ? s['tolerations'] : [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (tols.some((t) => isObject(t) && (t['key'] === key || (t['key'] === undefined && t['operator'] === 'Exists')) && (t['effect'] === undefined || t['effect'] === 'NoExecute'))) continue;
+    tols.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  s['tolerations'] = tols;
+}
+
 function podQos(podSpec: Obj): string {
   const cs = Array.isArray(podSpec['containers']) ? podSpec['containers'] : [];
   let any = false, guaranteed = cs.length > 0;
@@ -69,6 +82,8 @@ export const pods: ResourceDescriptor = {
       s['serviceAccount'] = s['serviceAccountName'];
       if (s['enableServiceLinks'] === undefined) s['enableServiceLinks'] = true;
       if (s['priority'] === undefined) s['priority'] = 0;
+      if (s['preemptionPolicy'] === undefined) s['preemptionPolicy'] = 'PreemptLowerPriority';
+      addDefaultTolerations(s);
       o['status'] = { phase: 'Pending', qosClass: podQos(s) };
     }
   },
