@@ -10,7 +10,8 @@ export interface ProbeHooks {
   kill(which: 'liveness' | 'startup', probeGraceSeconds: number | undefined): void;
   /** ready/started changed: write the status. */
   changed(): void;
-  isTerminating(): boolean;
+  /** false while the pod terminates, unless readiness keeps being probed then (real-kubelet mode). */
+  mayBeReady(): boolean;
 }
 
 /**
@@ -32,7 +33,7 @@ export function startContainerProbes(c: ContainerRecord, h: ProbeHooks): void {
     }
     if (spec.readinessProbe) {
       const p = new Prober({ kind: 'readiness', probe: spec.readinessProbe, target: h.target, onFailure: (r) => h.unhealthy('Readiness', r.message), onResult: (ok) => {
-        c.ready = ok && !h.isTerminating();
+        c.ready = ok && h.mayBeReady();
         h.changed();
       } });
       c.probers.push(p);

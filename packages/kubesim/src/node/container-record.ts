@@ -49,9 +49,10 @@ export class ContainerRecord {
     return this.isInit && this.spec.restartPolicy === 'Always';
   }
 
-  stopProbers(): void {
-    for (const p of this.probers) p.stop();
-    this.probers = [];
+  /** Stops the probes; `keepReadiness` leaves the readiness probe running (a terminating pod). */
+  stopProbers(keepReadiness = false): void {
+    for (const p of this.probers) if (!(keepReadiness && p.kind === 'readiness')) p.stop();
+    this.probers = keepReadiness ? this.probers.filter((p) => p.kind === 'readiness') : [];
   }
 
   status(): ContainerStatusJson {

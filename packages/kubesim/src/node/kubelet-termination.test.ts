@@ -93,3 +93,24 @@ test('force deletion (grace 0): the object goes at once, the process gets SIGTER
   assert.ok((await events(file)).has('sigterm'), 'SIGTERM came first');
   assert.ok(tDead - t0 >= 1900 && tDead - t0 < 8000, `SIGKILL after the 2s minimum, not the 30s grace (${tDead - t0}ms)`);
 });
+
+test("readinessWhileTerminating 'probe': a terminating pod stays Ready while its readiness probe passes, as on a real node", { timeout: 30_000 }, async () => {
+  const real = await startCluster({ readinessWhileTerminating: 'probe' });
+  try {
+    await real.create(appPod('keeps', {
+      readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
+      lifecycle: { preStop: { sleep: { seconds: 4 } } },
+    }, { terminationGracePeriodSeconds: 10 }));
+    const p = await real.waitFor('keeps', 'Ready', (p) => cond(p, 'Ready') === 'True');
+    await real.del('keeps');
+    await new Promise((r) => setTimeout(r, 1200));
+    const during = await real.get('keeps');
+    assert.ok(during?.metadata.deletionTimestamp);
+    assert.equal(cond(during!, 'Ready'), 'True', 'still Ready during preStop');
+    await real.http(p, '/set?ready=0');
+    await real.waitFor('keeps', 'Ready=False once the probe fails', (p) => cond(p, 'Ready') === 'False', 3000);
+    await real.waitGone('keeps', 15_000);
+  } finally {
+    await real.stop();
+  }
+});

@@ -33,6 +33,13 @@ export interface KubeletOptions {
   backOff?: BackOffOptions;
   /** Node Ready heartbeat and Lease renewal period; default 10s as the kubelet. */
   heartbeatMs?: number;
+  /**
+   * A deleted pod's readiness. 'not-ready' (default, kubesim's contract): Ready=False as soon as
+   * the pod has a deletionTimestamp. 'probe': as a real kubelet, the readiness probe keeps
+   * running during termination and Ready follows it (EndpointSlices then show the pod as
+   * `serving` while terminating, which kube-proxy uses when no endpoint is ready).
+   */
+  readinessWhileTerminating?: 'not-ready' | 'probe';
 }
 
 export interface Kubelet {
@@ -129,7 +136,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     // hostNetwork pods share the node's address, as on a real node.
     const ip = pod.spec.hostNetwork ? '127.0.0.1' : ips.allocate();
     const worker: PodWorker = new PodWorker(pod, ip, {
-      client, events, logs, images: options.images, envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
+      client, events, logs, images: options.images, readinessWhileTerminating: options.readinessWhileTerminating ?? 'not-ready', envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
       onProcesses: refreshReaper,
       onGone: () => {
         if (workers.get(uid) === worker) workers.delete(uid);

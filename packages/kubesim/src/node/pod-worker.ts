@@ -32,6 +32,8 @@ export interface PodWorkerDeps {
   onGone(): void;
   /** Called whenever a container process starts or exits (the kubelet's orphan watchdog list). */
   onProcesses(): void;
+  /** See KubeletOptions.readinessWhileTerminating. */
+  readinessWhileTerminating: 'not-ready' | 'probe';
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -146,6 +148,11 @@ export class PodWorker {
   }
 
   get isTerminating(): boolean { return this.terminating; }
+
+  /** Real-kubelet mode: readiness is still probed while the pod terminates. */
+  private get probeWhileTerminating(): boolean {
+    return this.d.readinessWhileTerminating === 'probe';
+  }
 
   /** Asks for a sync within delayMs; an earlier pending sync is kept (it recomputes the next wake-up). */
   private schedule(delayMs: number): void {
@@ -390,7 +397,7 @@ export class PodWorker {
         // A sidecar that just started releases the init containers and containers after it.
         if (c.isSidecar) this.schedule(0);
       },
-      isTerminating: () => this.terminating,
+      mayBeReady: () => !this.terminating || this.probeWhileTerminating,
     });
   }
 
@@ -407,7 +414,7 @@ export class PodWorker {
   }
 
   private async killOne(c: ContainerRecord, graceSeconds: number, runPreStop: boolean): Promise<void> {
-    c.stopProbers();
+    c.stopProbers(this.terminating && this.probeWhileTerminating);
     if (c.waitTimer) clearTimeout(c.waitTimer);
     if (c.killing) await c.killing;
     const proc = c.proc;
@@ -429,7 +436,7 @@ export class PodWorker {
   private async killAll(graceSeconds: number, runPreStop: boolean): Promise<void> {
     const deadline = this.d.now() + graceSeconds * 1000;
     const sidecars = this.init.filter((c) => c.isSidecar);
-    for (const c of sidecars) c.stopProbers();
+    for (const c of sidecars) c.stopProbers(this.terminating && this.probeWhileTerminating);
     await Promise.all([...this.init, ...this.containers].filter((c) => !c.isSidecar).map((c) => this.killOne(c, graceSeconds, runPreStop)));
     await this.stopSidecars(graceSeconds, deadline);
   }
@@ -438,7 +445,12 @@ export class PodWorker {
   private async terminate(deleteObject: boolean): Promise<void> {
     this.terminating = true;
     if (this.syncTimer) clearTimeout(this.syncTimer);
-    for (const c of [...this.init, ...this.containers]) c.ready = false;
+    // kubesim's default: Ready=False at once. Real-kubelet mode: liveness/startup stop (they would
+    // only kill a container that is being stopped anyway), readiness keeps following the app.
+    for (const c of [...this.init, ...this.containers]) {
+      if (this.probeWhileTerminating) c.stopProbers(true);
+      else c.ready = false;
+    }
     this.push();
     const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
     for (const c of this.containers) if (c.proc) this.d.events.record(this.pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`, this.fieldPath(c));
@@ -471,7 +483,7 @@ export class PodWorker {
     if (this.stopped) return;
     const status = buildPodStatus({
       pod: this.pod, podIP: this.podIP, hostIP: this.d.hostIP, startTime: this.startTime, init: this.init, containers: this.containers,
-      failed: this.failed, terminating: this.terminating, previous: this.conditions, now: iso(this.d.now()),
+      failed: this.failed, terminating: this.terminating && !this.probeWhileTerminating, previous: this.conditions, now: iso(this.d.now()),
     });
     this.conditions = status.conditions ?? [];
     this.status.write(status);

@@ -29,6 +29,10 @@ export class Prober {
 
   constructor(private readonly o: ProberOptions) {}
 
+  get kind(): ProbeKind {
+    return this.o.kind;
+  }
+
   start(): void {
     const delay = (this.o.probe.initialDelaySeconds ?? 0) * 1000;
     this.timer = setTimeout(() => void this.tick(), delay);
