@@ -107,6 +107,10 @@ test('unmapped image: ErrImagePull then ImagePullBackOff; missing command: RunCo
     return r === 'ImagePullBackOff';
   });
   assert.ok(reasons.has('ErrImagePull'), [...reasons].join(','));
+  const ev = await k.client.request<{ items: { reason: string; type: string; message: string; involvedObject: { name: string } }[] }>('GET', '/api/v1/namespaces/default/events');
+  assert.ok(ev.body?.items.some((e) => e.involvedObject.name === 'noimage' && e.type === 'Warning' && e.reason === 'Failed' && /nope\/missing:v9/.test(e.message)), 'a Warning Failed event names the image');
+  const node = await k.client.request<{ status: { conditions: { type: string; status: string }[] } }>('GET', '/api/v1/nodes/kubesim-node');
+  assert.equal(node.body?.status.conditions.find((c) => c.type === 'Ready')?.status, 'True', 'the node keeps running');
   const nc = await k.waitFor('nocmd', 'CrashLoopBackOff', (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff');
   assert.match(nc.status?.containerStatuses?.[0]?.lastState.terminated?.message ?? '', /executable file not found in \$PATH/);
   assert.equal(nc.status?.containerStatuses?.[0]?.lastState.terminated?.reason, 'StartError');
