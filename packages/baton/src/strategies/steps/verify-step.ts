@@ -21,6 +21,8 @@ interface PodLike extends KubeObject {
 }
 
 const outputLimit = 4000;
+/** How long an HTTP hook waits for a new Service to start routing before a connection error counts. */
+const settleMs = 15_000;
 
 /**
  * A verification hook: a command inside a pod (`kubectl exec`, like the Castopod seed's
@@ -100,8 +102,21 @@ async function runHttp(kube: KubeClient, ctx: RunContext, params: VerifyParams, 
     url = `http://${svc.spec.clusterIP}:${svc.spec.ports?.[0]?.port ?? 80}${http.path ?? '/'}`;
   }
   ctx.progress(`GET ${url}`);
+  const deadline = ctx.now() + Math.min(settleMs, params.hook.timeoutSeconds * 1000);
   try {
-    const response = await fetchImpl(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(params.hook.timeoutSeconds * 1000)]) });
+    let response: Response;
+    for (;;) {
+      try {
+        response = await fetchImpl(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(params.hook.timeoutSeconds * 1000)]) });
+        break;
+      } catch (error) {
+        // A Service created a moment ago is not routed yet (proxies learn endpoints late, as
+        // kube-proxy does): a refused connection then is the network settling, not the app
+        // failing. Wrong answers fail at once; connection errors only after the settle time.
+        if (ctx.signal.aborted || ctx.now() >= deadline) throw error;
+        await ctx.delay(250);
+      }
+    }
     const body = await response.text();
     const data: JsonObject = { url, status: response.status, body: body.slice(0, outputLimit) };
     if (response.status !== http.expectStatus) return { kind: 'failed', reason: `hook ${params.hook.name}: GET ${url} answered ${response.status}, expected ${http.expectStatus}`, data };
