@@ -1,6 +1,7 @@
 import type { StepKind } from '../engine/step.js';
 import { createHttpGate } from './http.js';
 import { createProbeGate } from './probe-budget.js';
+import { createPrometheusGate } from './prometheus.js';
 import { createGateStepKind } from './gate-step.js';
 import type { GateFactory } from './gate-factory.js';
 
@@ -8,6 +9,7 @@ import type { GateFactory } from './gate-factory.js';
 export const gateFactories = {
   http: createHttpGate,
   probe: createProbeGate,
+  prometheus: createPrometheusGate,
 } satisfies Record<string, GateFactory>;
 
 export type GateKind = keyof typeof gateFactories;
