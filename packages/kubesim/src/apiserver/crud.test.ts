@@ -153,6 +153,9 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
     assert.match(clash.body.message, /provided port is already allocated/);
     const kept = await c.req('PATCH', '/api/v1/namespaces/default/services/np', { metadata: { labels: { a: 'b' } } }, 'application/merge-patch+json');
     assert.equal(kept.body.spec.ports[0].nodePort, nodePort);
+    const big = await c.req('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'big', annotations: { a: 'x'.repeat(300_000) } }, data: { d: 'y'.repeat(1_100_000) } });
+    assert.equal(big.status, 422);
+    assert.deepEqual(big.body.details.causes.map((x: { field: string; reason: string }) => `${x.field} ${x.reason}`), ['metadata.annotations FieldValueTooLong', 'data FieldValueTooLong']);
     const podImage = await c.req('PATCH', '/api/v1/namespaces/default/pods/p', { spec: { containers: [{ name: 'a', image: 'y' }] } }, 'application/strategic-merge-patch+json');
     assert.equal(podImage.status, 200, 'image is mutable');
   });

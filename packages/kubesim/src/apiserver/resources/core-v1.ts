@@ -199,6 +199,16 @@ export const services: ResourceDescriptor = {
   validate: validateService,
 };
 
+/** ConfigMaps and Secrets hold at most 1 MiB (keys and values together), as upstream. */
+function dataTooLong(o: KubeObject, fields: string[]): StatusCause[] {
+  let size = 0;
+  for (const f of fields) {
+    const m = o[f];
+    if (isObject(m)) for (const [k, v] of Object.entries(m)) size += k.length + (f === 'data' && o.kind === 'Secret' ? Buffer.from(String(v), 'base64').length : String(v).length);
+  }
+  return size > 1048576 ? [{ reason: 'FieldValueTooLong', message: 'Too long: must have at most 1048576 bytes', field: fields[0] ?? 'data' }] : [];
+}
+
 function immutableData(o: KubeObject, old: KubeObject | undefined, fields: string[]): StatusCause[] {
   if (!old || old['immutable'] !== true) return [];
   const out: StatusCause[] = [];
@@ -212,7 +222,7 @@ function immutableData(o: KubeObject, old: KubeObject | undefined, fields: strin
 export const configmaps: ResourceDescriptor = {
   group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', fields: schemas.ConfigMap, namespaced: true,
   shortNames: ['cm'], subresources: [], nameRule: 'subdomain',
-  validate: (o, old) => immutableData(o, old, ['data', 'binaryData']),
+  validate: (o, old) => [...immutableData(o, old, ['data', 'binaryData']), ...dataTooLong(o, ['data', 'binaryData'])],
 };
 
 export const secrets: ResourceDescriptor = {
@@ -228,7 +238,7 @@ export const secrets: ResourceDescriptor = {
     if (!o['type']) o['type'] = 'Opaque';
   },
   validate(o, old) {
-    const out = immutableData(o, old, ['data']);
+    const out = [...immutableData(o, old, ['data']), ...dataTooLong(o, ['data'])];
     if (old && o['type'] !== old['type']) out.push(fieldErrors.invalid('type', o['type'], 'field is immutable'));
     if (isObject(o['data'])) {
       for (const [k, v] of Object.entries(o['data'])) {

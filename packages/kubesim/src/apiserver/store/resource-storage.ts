@@ -103,6 +103,10 @@ export class ResourceStorage {
     causes.push(...validateLabels(o.metadata.labels, 'metadata.labels'));
     if (o.metadata.annotations !== undefined && !isObject(o.metadata.annotations)) {
       causes.push(fieldErrors.invalid('metadata.annotations', o.metadata.annotations, 'must be a map of strings'));
+    } else if (o.metadata.annotations) {
+      // Upstream's limit: kubectl's last-applied annotation makes big ConfigMaps hit it.
+      const size = Object.entries(o.metadata.annotations).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
+      if (size > 262144) causes.push({ reason: 'FieldValueTooLong', message: 'Too long: must have at most 262144 bytes', field: 'metadata.annotations' });
     }
     if (old?.metadata.deletionTimestamp) {
       const added = (o.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
