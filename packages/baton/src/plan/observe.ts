@@ -4,6 +4,7 @@ import type { BatonSpec } from '../spec/schema.js';
 import { readHistory } from '../strategies/steps/release-history.js';
 import type { DeploymentLike } from '../strategies/workload.js';
 import { objectKey, type LiveState } from './live-state.js';
+import { selectorString } from '../kube/label-selector.js';
 
 interface ReplicaSetLike extends KubeObject {
   metadata: KubeObject['metadata'] & { annotations?: Record<string, string>; labels?: Record<string, string> };
@@ -36,7 +37,7 @@ export async function observe(kube: KubeClient, spec: BatonSpec, manifests: Kube
 
 /** The pod-template-hash of the Deployment's ReplicaSet with the highest revision. */
 async function newestHash(kube: KubeClient, d: DeploymentLike): Promise<string | undefined> {
-  const selector = Object.entries(d.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = selectorString(d.spec.selector.matchLabels);
   const { items } = await kube.list<ReplicaSetLike>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: d.metadata.namespace, labelSelector: selector });
   const owned = items.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid));
   owned.sort((a, b) => Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) - Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));

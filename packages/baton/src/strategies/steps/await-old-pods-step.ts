@@ -1,6 +1,7 @@
 import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine/step.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
+import { selectorString } from '../../kube/label-selector.js';
 
 /**
  * Waits until no pod of an older release is left, terminating ones included: a pod in its grace
@@ -15,7 +16,7 @@ export function createAwaitOldPodsStep(kube: KubeClient): StepKind {
       const release = step.params.release as string;
       const timeoutSeconds = (step.params.timeoutSeconds as number | undefined) ?? 600;
       // `!=` also matches pods without the label: releases deployed before baton count as old.
-      const labelSelector = [...Object.entries(labels).map(([k, v]) => `${k}=${v}`), `baton.dev/release!=${release}`].join(',');
+      const labelSelector = [selectorString(labels), `baton.dev/release!=${release}`].filter(Boolean).join(',');
       const started = ctx.now();
       try {
         await kube.watchUntil<KubeObject, true>({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector }, (pods) => {

@@ -1,6 +1,7 @@
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import type { DeploymentLike } from '../workload.js';
+import { selectorString } from '../../kube/label-selector.js';
 
 /** Container waiting reasons that will not fix themselves by waiting longer. */
 const hopeless = new Set(['CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'RunContainerError', 'CreateContainerError']);
@@ -56,7 +57,7 @@ export async function waitForRollout(kube: KubeClient, d: DeploymentLike, image:
   const onAbort = (): void => stop.abort();
   options.signal.addEventListener('abort', onAbort, { once: true });
   const namespace = d.metadata.namespace;
-  const selector = Object.entries(d.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = selectorString(d.spec.selector.matchLabels);
   const what = `rollout of Deployment ${d.metadata.name}`;
   let last = '';
   try {

@@ -4,6 +4,7 @@ import type { KubeClient } from '../../kube/kube-client.js';
 import type { DeploymentLike } from '../workload.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { waitForRollout } from './rollout-watch.js';
+import { selectorString } from '../../kube/label-selector.js';
 
 /**
  * Waits `afterSeconds` (blue-green's scaleDownDelay: the old colour stays warm for an instant
@@ -31,7 +32,7 @@ export function createScaleStep(kube: KubeClient): StepKind {
         // not move keep-alive clients, so old pods keep serving them until they drain and exit.
         // Count only pods this Deployment owns (through its ReplicaSets): another colour's pods may
         // match the same labels.
-        const selector = Object.entries(scaled.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+        const selector = selectorString(scaled.spec.selector.matchLabels);
         const { items: sets } = await kube.list<KubeObject>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ctx.namespace, labelSelector: selector });
         const owned = new Set(sets.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === scaled.metadata.uid)).map((rs) => rs.metadata.uid));
         try {

@@ -3,6 +3,7 @@ import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine
 import type { KubeClient } from '../../kube/kube-client.js';
 import { BatonError } from '../../errors.js';
 import type { KubeObject } from '../../kube/kube-object.js';
+import { selectorString } from '../../kube/label-selector.js';
 
 interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string> } }
 
@@ -30,7 +31,7 @@ export function createSwitchSelectorStep(kube: KubeClient): StepKind {
         if (!live) return { kind: 'failed', reason: `Service ${ctx.namespace}/${service} does not exist` };
         await ctx.checkpoint({ previous: (live.spec?.selector ?? {}) as JsonObject });
       }
-      ctx.progress(`Service ${service} -> ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')}`);
+      ctx.progress(`Service ${service} -> ${selectorString(selector)}`);
       await setSelector(ctx, service, selector);
       return { kind: 'done', summary: `Service ${service} now selects ${JSON.stringify(selector)}`, data: { switchedAt: ctx.now() } };
     },

@@ -4,6 +4,7 @@ import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import type { HookSpec } from '../../spec/schema.js';
 import type { DeploymentLike } from '../workload.js';
+import { selectorString } from '../../kube/label-selector.js';
 
 /** Params of a `verify` step. */
 export interface VerifyParams {
@@ -85,7 +86,7 @@ async function runExec(kube: KubeClient, ctx: RunContext, params: VerifyParams):
 async function pickReadyPod(kube: KubeClient, namespace: string, deployment: string): Promise<PodLike | string> {
   const d = await kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, namespace });
   if (!d) return `Deployment ${namespace}/${deployment} does not exist`;
-  const selector = Object.entries(d.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = selectorString(d.spec.selector.matchLabels);
   const image = d.spec.template.spec.containers[0]?.image;
   const { items } = await kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: selector });
   const ready = items.filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
