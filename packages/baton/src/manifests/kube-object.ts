@@ -1,16 +1,2 @@
-/**
- * A Kubernetes object as read from a manifest file: the identifying fields typed, everything else
- * unknown (rules read it through narrow accessors). Structurally a subset of kube/kube-object.ts.
- */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [field: string]: unknown;
-  };
-  [field: string]: unknown;
-}
+/** A manifest holds the same objects the cluster does: one type for both (kube/kube-object.ts). */
+export type { KubeObject } from '../kube/kube-object.js';
