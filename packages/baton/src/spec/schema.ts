@@ -83,12 +83,43 @@ const maintenance = z
   })
   .strict();
 
+const rainbowTests = z
+  .object({
+    job: z.record(z.string(), z.unknown()).optional()
+      .describe('a Kubernetes Job spec (template, backoffLimit...) run in the namespace; env BATON_RELEASE and BATON_RELEASE_URL are added to its containers'),
+    command: z.array(z.string()).min(1).optional()
+      .describe('argv run where baton runs, with env BATON_RELEASE and BATON_RELEASE_URL (the new release\'s own Service)'),
+    env: z.record(z.string(), z.string()).optional(),
+    timeoutSeconds: z.number().positive().default(300),
+  })
+  .strict()
+  .refine((t) => (t.job === undefined) !== (t.command === undefined), { message: 'rainbow.tests needs exactly one of job or command' });
+
+const rainbow = z
+  .object({
+    progressDeadlineSeconds: z.number().int().positive().default(300),
+    tests: rainbowTests.optional().describe('integration tests run against the new release before it is activated; a failure rolls back'),
+    gc: z
+      .object({
+        prometheusUrl: z.string().url().describe('the Prometheus HTTP API baton gc queries'),
+        activeTasksQuery: z.string().min(1)
+          .describe('PromQL giving the active tasks of one release; $release is replaced by its id, e.g. sum(demo_active_tasks{release="$release"})'),
+        minAge: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 90s, 30m, 1h, 2d').default('1h')
+          .describe('keep an old release at least this long after it stopped being active (for an instant rollback)'),
+      })
+      .strict()
+      .optional()
+      .describe('when `baton gc` deletes an old release: no active task and older than minAge'),
+  })
+  .strict();
+
 export const strategySchema = z
   .object({
-    kind: z.enum(['rolling', 'blue-green', 'maintenance']).default('rolling'),
+    kind: z.enum(['rolling', 'blue-green', 'maintenance', 'rainbow']).default('rolling'),
     rolling: rolling.prefault({}),
     blueGreen: blueGreen.prefault({}),
     maintenance: maintenance.prefault({}).describe('the Matomo seed: old version in maintenance mode, new version in maintenance mode, migrate, new version live'),
+    rainbow: rainbow.prefault({}).describe('the Spawn seed: every release its own Deployment, tested, then activated; old ones drain and `baton gc` deletes them'),
   })
   .strict();
 
@@ -184,3 +215,4 @@ export type HookSpec = z.output<typeof hookSchema>;
 export type ProbeSpec = z.output<typeof probeSchema>;
 export type DatabaseSpec = z.output<typeof databaseSchema>;
 export type SecretRef = z.output<typeof secretRef>;
+export type RainbowSpec = z.output<typeof rainbow>;

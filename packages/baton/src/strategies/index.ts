@@ -1,6 +1,7 @@
 import type { BatonSpec } from '../spec/schema.js';
 import { blueGreenStrategy } from './blue-green.js';
 import { maintenanceStrategy } from './maintenance.js';
+import { rainbowStrategy } from './rainbow.js';
 import { rollingStrategy } from './rolling.js';
 import type { Strategy } from './strategy.js';
 
@@ -9,4 +10,5 @@ export const strategies = {
   rolling: rollingStrategy,
   'blue-green': blueGreenStrategy,
   maintenance: maintenanceStrategy,
+  rainbow: rainbowStrategy,
 } satisfies Record<BatonSpec['strategy']['kind'], Strategy>;
