@@ -22,6 +22,9 @@ export interface WatchRequest {
   bookmarkIntervalMs: number;
 }
 
+/** Bytes a watch may have queued for a client that does not read before it is closed. */
+const maxBufferedBytes = 16 * 1024 * 1024;
+
 /** Default watch lifetime when the client names none (the real server picks 30-60 minutes). */
 const defaultTimeoutSeconds = 1800;
 
@@ -45,6 +48,8 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   res.flushHeaders();
 
   let lastRv = store.resourceVersion;
+  // Assigned once the subscription exists; until then there is nothing to tear down.
+  let finish: () => void = () => undefined;
   const send = (e: StoreEvent): void => {
     // A selector watch sees objects entering (ADDED) and leaving (DELETED) the selection.
     const now = matches(e.object), before = e.type === 'MODIFIED' && matches(e.old);
@@ -53,7 +58,11 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     else if (e.type === 'DELETED' && (now || matches(e.old))) type = 'DELETED';
     else if (e.type === 'MODIFIED') type = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
     lastRv = e.rv;
-    if (type) res.write(encode(type, e.object));
+    if (!type) return;
+    res.write(encode(type, e.object));
+    // A consumer that stops reading is cut off, as upstream drops watchers whose buffer fills;
+    // the client re-lists and watches again instead of this process buffering without bound.
+    if (res.writableLength > maxBufferedBytes) { finish(); res.destroy(); }
   };
 
   const rv = w.resourceVersion;
@@ -91,7 +100,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   };
   const timers: NodeJS.Timeout[] = [];
   if (w.allowBookmarks) timers.push(setInterval(bookmark, w.bookmarkIntervalMs));
-  const finish = (): void => {
+  finish = (): void => {
     unsubscribe();
     for (const t of timers) { clearInterval(t); clearTimeout(t); }
   };
