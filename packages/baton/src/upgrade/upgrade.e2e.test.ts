@@ -50,6 +50,17 @@ describe('baton upgrade on kubesim (demo-app, real processes, real traffic)', { 
     assert.ok(result.probe!.buckets.every((b) => !('v3' in b.byVersion)), 'v3 never answered');
   });
 
+  test('an image that does not exist fails fast (ErrImagePull) and rolls back', async () => {
+    const spec = await writeSpec(t.dir, 'no-image', demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:v9-does-not-exist' }, probe });
+    const started = Date.now();
+    const result = await upgrade(spec);
+    assert.equal(result.outcome.status, 'rolled-back');
+    assert.match(result.outcome.reason ?? '', /ErrImagePull|ImagePullBackOff/);
+    assert.ok(Date.now() - started < 60_000, 'failed fast, not at the progress deadline');
+    assert.equal(await liveImage(), 'demo/app:v2');
+    assert.equal(result.probe?.requests.failed, 0);
+  });
+
   test('a failing verification hook rolls back', async () => {
     const spec = await writeSpec(t.dir, 'verify', demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:v3' }, probe,
       verify: [{ name: 'must-fail', http: { path: '/no-such-path', expectStatus: 200 } }] });
