@@ -28,7 +28,7 @@ export function commandContext(options: Record<string, unknown>, io: CliIO): Com
   const stateDir = resolve(io.cwd, (options.stateDir as string | undefined) ?? '.baton');
   // In a pod nothing on disk outlives the run: keep the journal in the cluster instead.
   const journal: Journal = options.journal === 'configmap' ? new ConfigMapJournal(kube, kube.defaultNamespace) : new FileJournal({ dir: stateDir });
-  const registry = stepRegistry(kube);
+  const registry = stepRegistry(kube, { env: io.env });
   const json = options.output === 'json';
   const engine: EngineOptions = {
     journal,

@@ -96,12 +96,14 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     await writeFile(specPath, demoSpec({ strategy: options.strategy as string, image: target, rps: Number(options.rps), migrationsDir: join(appDir, 'migrations'), bad: Boolean(options.badVersion) }));
     say(`\nupgrading demo-app v1 -> ${target} (${options.strategy as string}) under ${String(options.rps)} req/s of probe traffic, 3 streams, 2 SSE, 1 WebSocket, 5 writes/s...\n`);
 
-    process.env.BATON_DEMO_DATABASE_URL = pg.url; // db steps resolve {env: BATON_DEMO_DATABASE_URL} at run time
-    const prepared = await prepare({ specPath, kube, env: { ...io.env, BATON_DEMO_DATABASE_URL: pg.url } });
+    // The spec names the database URL by an env var, so the URL (with its password) never enters
+    // the plan or the journal; plan and steps read it from this environment.
+    const env = { ...io.env, BATON_DEMO_DATABASE_URL: pg.url };
+    const prepared = await prepare({ specPath, kube, env });
     const result = await runUpgrade({
       prepared,
       stateDir,
-      engine: { journal: new FileJournal({ dir: stateDir }), lock: new LeaseLock(kube), registry: stepRegistry(kube), signal: io.signal, onEvent: progressPrinter(io, { quiet: json }) },
+      engine: { journal: new FileJournal({ dir: stateDir }), lock: new LeaseLock(kube), registry: stepRegistry(kube, { env }), signal: io.signal, onEvent: progressPrinter(io, { quiet: json }) },
       onNotice: say,
     });
     const summary = await summarize(JSON.parse(await readFile(result.files.record, 'utf8')));

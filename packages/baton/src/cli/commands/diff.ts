@@ -10,7 +10,7 @@ import { commandContext } from './context.js';
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
   await loadSpec(resolve(io.cwd, options.spec as string)); // bad input first, before any connection
   const { kube } = commandContext(options, io);
-  const { plan } = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube });
+  const { plan } = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube, env: io.env });
   if (options.output === 'json') printJson(io, { drift: plan.drift });
   else io.stdout.write(formatDrift(plan.drift));
   return plan.drift.length === 0 ? exitCodes.ok : exitCodes.failed;

@@ -9,7 +9,7 @@ import { commandContext } from './context.js';
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
   await loadSpec(resolve(io.cwd, options.spec as string)); // bad input first, before any connection
   const { kube } = commandContext(options, io);
-  const { plan } = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube });
+  const { plan } = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube, env: io.env });
   if (options.output === 'json') printJson(io, plan);
   else io.stdout.write(formatPlan(plan));
   return exitCodes.ok;

@@ -13,7 +13,7 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   const json = options.output === 'json';
   await loadSpec(resolve(io.cwd, options.spec as string)); // bad input first, before any connection
   const ctx = commandContext(options, io);
-  const prepared = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube: ctx.kube });
+  const prepared = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube: ctx.kube, env: io.env });
   if (!json) io.stderr.write(formatPlan(prepared.plan));
   const result = await runUpgrade({
     prepared, engine: ctx.engine, stateDir: ctx.stateDir, probe: options.probe !== false,
