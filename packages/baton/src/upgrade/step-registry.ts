@@ -2,7 +2,7 @@ import type { StepRegistry } from '../engine/step.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { kubeStepKinds } from '../strategies/steps/index.js';
 import { createDbStepKinds } from '../db/steps/index.js';
-import { gateStepKind } from '../gates/index.js';
+import { createGateStepKind, createJobGateFactory, gateFactories } from '../gates/index.js';
 
 /**
  * Every step kind a plan may contain, bound to the cluster client. `env` is where database
@@ -15,5 +15,5 @@ export function stepRegistry(kube: KubeClient, options: { env?: NodeJS.ProcessEn
     if (value === undefined) throw new Error(`Secret ${ref.namespace}/${ref.name} has no key ${ref.key}`);
     return Buffer.from(value, 'base64').toString('utf8');
   };
-  return { ...kubeStepKinds(kube), ...createDbStepKinds({ resolveSecret, ...(options.env ? { env: options.env } : {}) }), gate: gateStepKind };
+  return { ...kubeStepKinds(kube), ...createDbStepKinds({ resolveSecret, ...(options.env ? { env: options.env } : {}) }), gate: createGateStepKind({ factories: { ...gateFactories, job: createJobGateFactory(kube) } }) };
 }
