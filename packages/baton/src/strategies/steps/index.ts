@@ -7,6 +7,9 @@ import { createExecBackupStep } from './exec-backup-step.js';
 import { createRecordReleaseStep } from './record-release-step.js';
 import { createRolloutStep } from './rollout-step.js';
 import { createScaleStep } from './scale-step.js';
+import { createPauseStep } from './pause-step.js';
+import { createSetHeaderRouteStep } from './set-header-route-step.js';
+import { createSetWeightStep } from './set-weight-step.js';
 import { createSwitchSelectorStep } from './switch-selector-step.js';
 import { createVerifyStep } from './verify-step.js';
 
@@ -15,6 +18,7 @@ export function kubeStepKinds(kube: KubeClient): Record<string, StepKind> {
   const kinds = [
     createApplyObjectsStep(kube), createAwaitOldPodsStep(kube), createConfigSnapshotStep(kube), createExecBackupStep(kube), createRecordReleaseStep(kube), createRolloutStep(kube),
     createScaleStep(kube), createSwitchSelectorStep(kube), createVerifyStep(kube),
+    createSetWeightStep(kube), createSetHeaderRouteStep(kube), createPauseStep(),
   ];
   return Object.fromEntries(kinds.map((k) => [k.kind, k]));
 }
