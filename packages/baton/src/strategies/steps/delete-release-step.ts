@@ -1,0 +1,62 @@
+import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine/step.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import { queryPrometheus } from '../../gates/prometheus-query.js';
+import { forReapply, type DeploymentLike } from '../workload.js';
+
+/** Params of a `delete-release` step (planned by `baton gc`). */
+export interface DeleteReleaseParams {
+  deployment: string;
+  /** The release's own Services (`<service>-<release>`), deleted with it. */
+  services: string[];
+  /** The app Service: a release it selects is never deleted. */
+  appService?: string;
+  /** Checked again right before deleting: the release must still read exactly 0. */
+  prometheusUrl?: string;
+  activeTasksQuery?: string;
+}
+
+interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string> } }
+
+/**
+ * Deletes an old release (its Deployment, hence its pods, and its own Services). `baton gc`
+ * decided from a snapshot; this step checks again right before acting, because a release can
+ * become active again (a rollback) or take a task in between: then it keeps the release and
+ * says why. Idempotent: a release already gone is done. Irreversible (running pods end), so the
+ * Deployment as it was is checkpointed: a rollback can redeploy it from the history.
+ */
+export function createDeleteReleaseStep(kube: KubeClient): StepKind {
+  return {
+    kind: 'delete-release',
+    async run(ctx: RunContext, step: PlannedStep): Promise<StepResult> {
+      const p = step.params as unknown as DeleteReleaseParams;
+      const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: p.deployment, namespace: ctx.namespace };
+      const live = await kube.get<DeploymentLike>(ref);
+      if (!live) {
+        for (const name of p.services) await kube.delete({ apiVersion: 'v1', kind: 'Service', name, namespace: ctx.namespace });
+        return { kind: 'done', summary: `Deployment ${p.deployment} is already gone`, data: { deleted: true } };
+      }
+      if (p.appService) {
+        const svc = await kube.get<ServiceLike>({ apiVersion: 'v1', kind: 'Service', name: p.appService, namespace: ctx.namespace });
+        const selector = svc?.spec?.selector ?? {};
+        const labels = live.spec.template.metadata?.labels ?? {};
+        if (Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v)) {
+          return { kind: 'done', summary: `kept ${p.deployment}: Service ${p.appService} selects it now`, data: { deleted: false } };
+        }
+      }
+      if (p.prometheusUrl && p.activeTasksQuery) {
+        const r = await queryPrometheus({ url: p.prometheusUrl, query: p.activeTasksQuery, signal: ctx.signal });
+        const total = r.kind === 'ok' && r.samples.length > 0 ? r.samples.reduce((sum, s) => sum + s.value, 0) : NaN;
+        if (total !== 0) {
+          const why = r.kind !== 'ok' ? r.reason : Number.isNaN(total) ? 'no data' : `${total} active task(s)`;
+          return { kind: 'done', summary: `kept ${p.deployment}: ${why}`, data: { deleted: false } };
+        }
+      }
+      if (!('template' in ctx.checkpoints)) await ctx.checkpoint({ template: forReapply(live) as never });
+      ctx.progress(`deleting Deployment ${p.deployment} and its Service(s) ${p.services.join(', ') || '(none)'}`);
+      await kube.delete(ref, { propagationPolicy: 'Background' });
+      for (const name of p.services) await kube.delete({ apiVersion: 'v1', kind: 'Service', name, namespace: ctx.namespace });
+      return { kind: 'done', summary: `deleted release Deployment ${p.deployment}`, data: { deleted: true } };
+    },
+  };
+}

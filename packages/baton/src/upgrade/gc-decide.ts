@@ -1,0 +1,58 @@
+/** What `baton gc` knows about one release that is not the active one. */
+export interface GcCandidate {
+  deployment: string;
+  /** The release id (`baton.dev/release`), substituted for $release in the query. */
+  release: string;
+  version: string;
+  /** When it stopped being active (epoch ms), if known. */
+  inactiveSince: number | undefined;
+  /** True when the app Service selects its pods right now (never delete those). */
+  selected: boolean;
+  /** Sum of the active-task query's values; a reason when there is no trustworthy number. */
+  activeTasks: { kind: 'value'; value: number } | { kind: 'unknown'; reason: string };
+}
+
+/** The verdict on one release: `delete`, or `keep` with every reason that holds. */
+export interface GcDecision {
+  deployment: string;
+  release: string;
+  version: string;
+  action: 'delete' | 'keep';
+  reasons: string[];
+  /** Seconds since it stopped being active, when known. */
+  inactiveSeconds: number | null;
+  activeTasks: number | null;
+}
+
+/** "90s", "30m", "1h", "2d", "500ms" -> milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new Error(`not a duration: ${JSON.stringify(text)} (use 90s, 30m, 1h, 2d)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+/**
+ * Pure: a release is deleted only when its active-task metric reads exactly 0 AND it stopped
+ * being active at least `minAgeMs` ago AND the app Service does not select it. Anything unknown
+ * (no data, NaN, Prometheus unreachable, no activation time) keeps it: deleting a release that
+ * still works is the one mistake gc must not make, and keeping one a little longer costs only pods.
+ */
+export function decideGc(candidates: GcCandidate[], o: { minAgeMs: number; now: number }): GcDecision[] {
+  return candidates.map((c) => {
+    const reasons: string[] = [];
+    if (c.selected) reasons.push('the app Service selects it (it is active)');
+    const inactiveSeconds = c.inactiveSince === undefined ? null : Math.max(0, Math.round((o.now - c.inactiveSince) / 1000));
+    if (c.inactiveSince === undefined) reasons.push('unknown since when it is inactive');
+    else if (o.now - c.inactiveSince < o.minAgeMs) {
+      reasons.push(`inactive for ${inactiveSeconds}s, minimum age ${Math.round(o.minAgeMs / 1000)}s (kept for an instant rollback)`);
+    }
+    if (c.activeTasks.kind === 'unknown') reasons.push(`active tasks unknown: ${c.activeTasks.reason}`);
+    else if (c.activeTasks.value !== 0) reasons.push(`${c.activeTasks.value} active task(s) still running`);
+    return {
+      deployment: c.deployment, release: c.release, version: c.version,
+      action: reasons.length === 0 ? 'delete' : 'keep', reasons, inactiveSeconds,
+      activeTasks: c.activeTasks.kind === 'value' ? c.activeTasks.value : null,
+    };
+  });
+}
