@@ -113,13 +113,64 @@ const rainbow = z
   })
   .strict();
 
+const analysisStep = z
+  .object({
+    seconds: z.number().int().positive().describe('judge the probe traffic for this long'),
+    maxErrorRate: z.number().min(0).max(1).default(0),
+    maxP99Ms: z.number().positive().optional(),
+    minRequests: z.number().int().min(1).default(20),
+  })
+  .strict();
+
+const canaryStep = z.union([
+  z.object({ setWeight: z.number().int().min(0).max(100).describe('percent of traffic to the new version') }).strict(),
+  z.object({ pause: z.object({ seconds: z.number().int().positive().optional() }).strict().describe('{} waits for `baton promote`') }).strict(),
+  z.object({ analysis: analysisStep.describe('a probe gate: a failure rolls back, all traffic to stable') }).strict(),
+]);
+
+const canary = z
+  .object({
+    steps: z.array(canaryStep).min(1).default([{ setWeight: 10 }, { analysis: { seconds: 20, maxErrorRate: 0, minRequests: 20 } }, { setWeight: 50 }, { analysis: { seconds: 20, maxErrorRate: 0, minRequests: 20 } }]),
+    replicas: z.number().int().min(1).default(1).describe('replicas of the <deployment>-canary Deployment (replica-ratio: derived from the weight)'),
+    progressDeadlineSeconds: z.number().int().positive().default(300),
+  })
+  .strict();
+
+const ab = z
+  .object({
+    match: z.union([
+      z.object({ header: z.string().min(1), value: z.string().min(1) }).strict(),
+      z.object({ cookie: z.string().min(1).describe('requests with cookie NAME=always') }).strict(),
+    ]).default({ header: 'x-baton-canary', value: 'always' }),
+    pause: z.object({ seconds: z.number().int().positive().optional() }).strict().default({}).describe('{} waits for `baton promote`'),
+    analysis: analysisStep.optional(),
+    replicas: z.number().int().min(1).default(1),
+    progressDeadlineSeconds: z.number().int().positive().default(300),
+  })
+  .strict();
+
+export const trafficSchema = z
+  .object({
+    router: z.enum(['service-selector', 'nginx-ingress', 'gateway-api', 'istio', 'replica-ratio']).default('replica-ratio'),
+    host: z.string().optional().describe('the host the route serves'),
+    path: z.string().startsWith('/').optional(),
+    ingress: name.optional().describe('nginx-ingress: the main Ingress; baton writes <ingress>-canary'),
+    httpRoute: name.optional().describe('gateway-api: the HTTPRoute baton writes'),
+    gateway: name.optional().describe('gateway-api: the Gateway it attaches to'),
+    virtualService: name.optional().describe('istio: the VirtualService (and <name>-canary DestinationRule) baton writes'),
+    adopt: z.boolean().default(false).describe('take over an existing route object baton did not create'),
+  })
+  .strict();
+
 export const strategySchema = z
   .object({
-    kind: z.enum(['rolling', 'blue-green', 'maintenance', 'rainbow']).default('rolling'),
+    kind: z.enum(['rolling', 'blue-green', 'maintenance', 'rainbow', 'canary', 'ab']).default('rolling'),
     rolling: rolling.prefault({}),
     blueGreen: blueGreen.prefault({}),
     maintenance: maintenance.prefault({}).describe('the Matomo seed: old version in maintenance mode, new version in maintenance mode, migrate, new version live'),
     rainbow: rainbow.prefault({}).describe('the Spawn seed: every release its own Deployment, tested, then activated; old ones drain and `baton gc` deletes them'),
+    canary: canary.prefault({}).describe('a <deployment>-canary Deployment takes a growing share of traffic through spec.traffic, judged by probe analysis'),
+    ab: ab.prefault({}).describe('requests matching a header or cookie go to the new version only, until `baton promote`'),
   })
   .strict();
 
@@ -207,6 +258,7 @@ export const specSchema = z
     probe: probeSchema.prefault({}),
     verify: z.array(hookSchema).default([]).describe('checks after the rollout; a failure rolls back'),
     database: databaseSchema.optional(),
+    traffic: trafficSchema.prefault({}).describe('canary / ab: which router splits traffic between stable and new'),
   })
   .strict();
 
@@ -216,3 +268,6 @@ export type ProbeSpec = z.output<typeof probeSchema>;
 export type DatabaseSpec = z.output<typeof databaseSchema>;
 export type SecretRef = z.output<typeof secretRef>;
 export type RainbowSpec = z.output<typeof rainbow>;
+export type TrafficSpec = z.output<typeof trafficSchema>;
+export type CanarySpec = z.output<typeof canary>;
+export type AbSpec = z.output<typeof ab>;

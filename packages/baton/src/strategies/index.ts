@@ -1,5 +1,7 @@
 import type { BatonSpec } from '../spec/schema.js';
+import { abStrategy } from './ab.js';
 import { blueGreenStrategy } from './blue-green.js';
+import { canaryStrategy } from './canary.js';
 import { maintenanceStrategy } from './maintenance.js';
 import { rainbowStrategy } from './rainbow.js';
 import { rollingStrategy } from './rolling.js';
@@ -11,4 +13,6 @@ export const strategies = {
   'blue-green': blueGreenStrategy,
   maintenance: maintenanceStrategy,
   rainbow: rainbowStrategy,
+  canary: canaryStrategy,
+  ab: abStrategy,
 } satisfies Record<BatonSpec['strategy']['kind'], Strategy>;

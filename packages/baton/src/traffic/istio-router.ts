@@ -44,7 +44,7 @@ export function createIstioRouter(kube: KubeClient, config: RouterConfig): Traff
     http.push({ ...(config.path && config.path !== '/' ? { match: [uri] } : {}), route: [{ destination: stable, weight: 100 - split.weight }, { destination: canary, weight: split.weight }] });
     await kube.apply({
       apiVersion: group, kind: 'VirtualService', metadata: { name: vsRef.name, namespace: config.namespace, labels: routerLabels() },
-      spec: { hosts: [config.host ?? config.stableService], http },
+      spec: { hosts: [config.host ?? '*'], http },
     }, { force: true });
   };
 

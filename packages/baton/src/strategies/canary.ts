@@ -1,0 +1,178 @@
+import type { PlannedStep } from '../engine/step.js';
+import type { JsonObject } from '../json.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import type { BatonSpec } from '../spec/schema.js';
+import type { RouterConfig } from '../traffic/traffic-router.js';
+import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
+import type { DeploymentLike } from './workload.js';
+
+export const trackLabel = 'baton.dev/track';
+const releaseLabel = 'baton.dev/release';
+
+interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string>; ports?: Array<{ port: number }>; [f: string]: unknown } }
+type Analysis = { seconds: number; maxErrorRate: number; maxP99Ms?: number | undefined; minRequests: number };
+
+/** What canary and A/B share: the canary workload, its Service, the router, and promotion. */
+export interface CanaryRelease {
+  router: RouterConfig;
+  canaryName: string;
+  serviceObjects: KubeObject[];
+  /** Pin the stable Service, start the canary Deployment: no traffic moves yet. */
+  setup: PlannedStep[];
+  /** Roll the stable Deployment to the new version, then take the canary out. */
+  promote(finalTraffic: PlannedStep[]): PlannedStep[];
+  serving: StrategySteps['serving'];
+  previousSelector?: Record<string, string>;
+  warnings: string[];
+}
+
+/**
+ * Plans the canary workload. The new version runs as `<deployment>-canary` (pods labelled
+ * baton.dev/track=canary) behind `<service>-canary`; the stable Service is pinned to the live
+ * pods' pod-template-hash, since the canary's pods carry the same app labels and would otherwise
+ * take stable traffic. replica-ratio is the exception: one Service over both, shares by replicas.
+ */
+export function planCanaryRelease(input: StrategyInput, options: { replicas: number; progressDeadlineSeconds: number }): CanaryRelease {
+  const { spec } = input;
+  const traffic = spec.traffic;
+  const service = input.service as ServiceLike | undefined;
+  if (!service) throw new Error(`${spec.strategy.kind} needs the app Service in the manifests (the stable side of the split)`);
+  const base = input.deployment.metadata.name;
+  const canaryName = `${base}-canary`.slice(0, 63);
+  const baseSelector = { ...(service.spec?.selector ?? {}) };
+  const ratio = traffic.router === 'replica-ratio';
+  const warnings: string[] = [];
+  const setup: PlannedStep[] = [];
+  const liveStable = input.live.deployments.find((d) => d.metadata.name === base);
+  const hash = input.live.currentHash[base];
+  let holdSelector: Record<string, string> | undefined;
+  if (!ratio && liveStable && hash) {
+    holdSelector = { ...baseSelector, 'pod-template-hash': hash };
+    setup.push({ id: 'canary:pin', kind: 'switch-selector', title: `Pin Service ${service.metadata.name} to the live pods of ${base} (pod-template-hash ${hash})`, reversible: true, params: { service: service.metadata.name, selector: holdSelector } });
+  } else if (!ratio) {
+    warnings.push(`no live ReplicaSet of ${base} found; Service ${service.metadata.name} is not pinned and will also select the canary's pods`);
+  }
+  const stableReplicas = liveStable?.spec.replicas ?? input.deployment.spec.replicas ?? 1;
+  const newRelease = input.deployment.spec.template.metadata?.labels?.[releaseLabel];
+  const newSelector = newRelease ? { ...baseSelector, [releaseLabel]: newRelease } : baseSelector;
+
+  const canary: DeploymentLike = structuredClone(input.deployment);
+  canary.metadata = { ...canary.metadata, name: canaryName, labels: { ...(canary.metadata.labels ?? {}), [trackLabel]: 'canary' } };
+  canary.spec.selector = { matchLabels: { ...(canary.spec.selector.matchLabels ?? {}), [trackLabel]: 'canary' } };
+  canary.spec.template.metadata = { ...(canary.spec.template.metadata ?? {}), labels: { ...(canary.spec.template.metadata?.labels ?? {}), [trackLabel]: 'canary' } };
+  // replica-ratio: the canary's first pod would take traffic the moment it is ready; set-weight starts it.
+  canary.spec.replicas = ratio ? 0 : options.replicas;
+  canary.spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
+  const image = spec.image.ref;
+  setup.push({
+    id: `rollout:${canaryName}`, kind: 'rollout', reversible: true,
+    title: `Start ${canaryName} with ${image}, ${canary.spec.replicas} replica(s), no traffic yet`,
+    params: { deployment: canary as never, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
+  });
+
+  const canaryServiceName = `${service.metadata.name}-canary`.slice(0, 63);
+  const canarySelector = { ...baseSelector, [trackLabel]: 'canary' };
+  const canaryService: ServiceLike = { ...structuredClone(service), metadata: { name: canaryServiceName, labels: { ...(service.metadata.labels ?? {}), 'app.kubernetes.io/managed-by': 'baton' } }, spec: { ...(service.spec ?? {}), selector: canarySelector } };
+  delete (canaryService.spec as Record<string, unknown>).clusterIP;
+  delete (canaryService.spec as Record<string, unknown>).clusterIPs;
+  const stableService: ServiceLike = { ...structuredClone(service), spec: { ...(service.spec ?? {}), selector: holdSelector ?? baseSelector } };
+
+  const router: RouterConfig = {
+    kind: traffic.router, namespace: spec.namespace,
+    stableService: service.metadata.name, canaryService: ratio ? service.metadata.name : canaryServiceName,
+    port: service.spec?.ports?.[0]?.port ?? 80,
+    ...(traffic.host ? { host: traffic.host } : {}), ...(traffic.path ? { path: traffic.path } : {}),
+    ...(traffic.ingress ? { ingress: traffic.ingress } : {}), ...(traffic.httpRoute ? { httpRoute: traffic.httpRoute } : {}),
+    ...(traffic.gateway ? { gateway: traffic.gateway } : {}),
+    virtualService: traffic.virtualService ?? service.metadata.name,
+    canaryPodLabels: { [trackLabel]: 'canary' },
+    stableDeployment: base, canaryDeployment: canaryName, totalReplicas: stableReplicas,
+    stableSelector: holdSelector ?? baseSelector, canarySelector, adopt: traffic.adopt,
+  };
+
+  const deployment = structuredClone(input.deployment);
+  deployment.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+  deployment.spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
+  const promote = (finalTraffic: PlannedStep[]): PlannedStep[] => [
+    // The stable Service now selects every new-version pod (the canary's first), so rolling the
+    // stable Deployment never leaves it without endpoints and never sends traffic to old pods again.
+    ...(ratio ? [] : [{ id: 'promote:select-new', kind: 'switch-selector', reversible: true, title: `Promote: Service ${service.metadata.name} selects the new release's pods (${JSON.stringify(newSelector)})`, params: { service: service.metadata.name, selector: newSelector } }]),
+    {
+      id: `rollout:${base}`, kind: 'rollout', reversible: true, title: `Promote: roll ${base} to ${image} (maxSurge 1, maxUnavailable 0)`,
+      params: { deployment: deployment as never, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
+    },
+    ...finalTraffic,
+    { id: `scale:${canaryName}`, kind: 'scale', reversible: true, title: `Scale ${canaryName} to 0 (its pods drain first)`, params: { deployment: canaryName, replicas: 0 } },
+  ];
+  return {
+    router, canaryName, serviceObjects: [stableService, ...(ratio ? [] : [canaryService])], setup, promote,
+    serving: { deployment: base, ...(ratio ? {} : { selector: newSelector }) },
+    ...(holdSelector ? { previousSelector: holdSelector } : {}),
+    warnings,
+  };
+}
+
+/** The final "weight 0" of a promotion: the router config whose stable side is the new release. */
+export function promotedRouter(release: CanaryRelease): RouterConfig {
+  const selector = release.serving.selector;
+  return selector ? { ...release.router, stableSelector: selector } : release.router;
+}
+
+/** A probe-gate step judging live traffic for `seconds`; a failure rolls back. */
+export function analysisStep(id: string, a: Analysis): PlannedStep {
+  return {
+    id, kind: 'gate', reversible: true,
+    title: `Analysis: ${a.seconds}s of live traffic (error rate <= ${a.maxErrorRate}${a.maxP99Ms ? `, p99 <= ${a.maxP99Ms} ms` : ''})`,
+    params: {
+      gate: { kind: 'probe', maxErrorRate: a.maxErrorRate, minRequests: a.minRequests, ...(a.maxP99Ms ? { maxP99Ms: a.maxP99Ms } : {}) },
+      intervalMs: 1000, count: a.seconds, failureLimit: 0, timeoutMs: a.seconds * 1000 + 30_000, inconclusive: 'pause',
+    },
+  };
+}
+
+function pauseStep(id: string, seconds: number | undefined): PlannedStep {
+  return { id, kind: 'pause', reversible: true, title: seconds === undefined ? 'Pause until `baton promote`' : `Pause ${seconds}s`, params: seconds === undefined ? {} : { seconds } };
+}
+
+/**
+ * Canary: `<deployment>-canary` takes the spec's weights step by step, with pauses and probe
+ * analyses between them; then the stable Deployment is rolled to the new version and the canary
+ * removed. Before that, a failure rolls back and the first set-weight's undo puts all traffic
+ * back on stable in one write.
+ */
+export const canaryStrategy: Strategy = {
+  kind: 'canary',
+  plan(input: StrategyInput): StrategySteps {
+    const options = input.spec.strategy.canary;
+    const release = planCanaryRelease(input, options);
+    checkWeights(input.spec, options.steps);
+    const steps: PlannedStep[] = [];
+    let weights = 0;
+    options.steps.forEach((s, i) => {
+      if ('setWeight' in s) {
+        steps.push({ id: `canary:${i}:weight-${s.setWeight}`, kind: 'set-weight', reversible: true, title: `${release.router.kind}: ${s.setWeight}% of traffic to the new version`, params: { router: release.router as unknown as JsonObject, weight: s.setWeight, restoreOnUndo: weights === 0 } });
+        weights += 1;
+      } else if ('pause' in s) {
+        steps.push(pauseStep(`canary:${i}:pause`, s.pause.seconds));
+      } else {
+        steps.push(analysisStep(`canary:${i}:analysis`, s.analysis));
+      }
+    });
+    const final: PlannedStep = { id: 'promote:weight-0', kind: 'set-weight', reversible: true, title: `${release.router.kind}: traffic back to the (now promoted) stable side`, params: { router: promotedRouter(release) as unknown as JsonObject, weight: 0, restoreOnUndo: true } };
+    return {
+      serviceObjects: release.serviceObjects,
+      beforeVerify: [...release.setup, ...steps],
+      afterVerify: release.promote([final]),
+      verifyTarget: { newDeployment: release.canaryName, oldDeployment: input.deployment.metadata.name, ...(release.router.canaryService ? { service: release.router.canaryService } : {}) },
+      serving: release.serving,
+      ...(release.previousSelector ? { previousSelector: release.previousSelector } : {}),
+      warnings: release.warnings,
+    };
+  },
+};
+
+function checkWeights(spec: BatonSpec, steps: BatonSpec['strategy']['canary']['steps']): void {
+  if (spec.traffic.router !== 'service-selector') return;
+  const bad = steps.find((s) => 'setWeight' in s && s.setWeight !== 0 && s.setWeight !== 100);
+  if (bad) throw new Error(`traffic.router service-selector switches all or nothing; setWeight ${(bad as { setWeight: number }).setWeight} cannot be expressed (use 0 or 100, or a router with weights)`);
+}
