@@ -50,6 +50,27 @@ export class ContainerRecord {
   }
 
   /** Stops the probes; `keepReadiness` leaves the readiness probe running (a terminating pod). */
+  /** Where events point: `spec.containers{NAME}` / `spec.initContainers{NAME}`. */
+  get fieldPath(): string {
+    return `spec.${this.isInit ? 'initContainers' : 'containers'}{${this.spec.name}}`;
+  }
+
+  /**
+   * Shows a waiting reason; with `later`, it turns into later.reason after afterMs (ErrImagePull
+   * -> ImagePullBackOff, RunContainerError -> CrashLoopBackOff), as the kubelet shows them.
+   */
+  setWaiting(reason: string, message: string, later?: { reason: string; message: string; afterMs: number; onFlip(): void }): void {
+    this.state = { waiting: { reason, message } };
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    if (!later) return;
+    this.waitTimer = setTimeout(() => {
+      if (this.state.waiting?.reason !== reason) return;
+      this.state = { waiting: { reason: later.reason, message: later.message } };
+      later.onFlip();
+    }, later.afterMs);
+  }
+
   stopProbers(keepReadiness = false): void {
     for (const p of this.probers) if (!(keepReadiness && p.kind === 'readiness')) p.stop();
     this.probers = keepReadiness ? this.probers.filter((p) => p.kind === 'readiness') : [];

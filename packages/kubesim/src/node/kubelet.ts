@@ -17,6 +17,7 @@ import { startKubeletServer } from './kubelet-server.js';
 import { signalGroup } from './container-process.js';
 import { statsSummary } from './stats-summary.js';
 import { startOrphanReaper } from './orphan-reaper.js';
+import { randomBytes } from 'node:crypto';
 
 export interface KubeletOptions {
   /** kubeconfig YAML text: the kubelet is an ordinary API client and can join any API server. */
@@ -75,7 +76,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const logDir = options.logDir ?? (await mkdtemp(join(tmpdir(), 'kubesim-kubelet-')));
   const logs = new LogStore(logDir, now);
   await mkdir(logDir, { recursive: true });
-  const reaper = startOrphanReaper(logDir);
+  const kubeletId = randomBytes(8).toString('hex');
+  const reaper = startOrphanReaper(logDir, kubeletId);
   const ips = new IpAllocator(prefix);
   const events = new EventRecorder(client, nodeName, now);
   const sources = envSources(client);
@@ -109,9 +111,11 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     throw e;
   }
 
-  // Coalesced: many containers starting in one tick write the watchdog's list once.
+  // A start is written at once (a crash right after it must not leak the new group); exits are
+  // coalesced, many in one tick writing the list once.
   let reaperDirty = false;
-  const refreshReaper = (): void => {
+  const refreshReaper = (change: 'started' | 'exited'): void => {
+    if (change === 'started') return reaper.update([...workers.values()].flatMap((w) => w.pgids()));
     if (reaperDirty) return;
     reaperDirty = true;
     setImmediate(() => {
@@ -136,7 +140,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     // hostNetwork pods share the node's address, as on a real node.
     const ip = pod.spec.hostNetwork ? '127.0.0.1' : ips.allocate();
     const worker: PodWorker = new PodWorker(pod, ip, {
-      client, events, logs, images: options.images, readinessWhileTerminating: options.readinessWhileTerminating ?? 'not-ready', envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
+      client, events, logs, images: options.images, kubeletId, readinessWhileTerminating: options.readinessWhileTerminating ?? 'not-ready', envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
       onProcesses: refreshReaper,
       onGone: () => {
         if (workers.get(uid) === worker) workers.delete(uid);

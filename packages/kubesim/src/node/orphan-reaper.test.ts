@@ -18,6 +18,7 @@ function alive(pid: number): boolean {
 
 test('a SIGKILLed Node process still takes its container groups with it', { timeout: 20_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kubesim-reaper-'));
+  const pidsSeen: number[] = [];
   try {
     const reaperModule = fileURLToPath(new URL('./orphan-reaper.js', import.meta.url));
     const script = join(dir, 'host.mjs');
@@ -26,29 +27,37 @@ test('a SIGKILLed Node process still takes its container groups with it', { time
       import { spawn } from 'node:child_process';
       import { writeFileSync } from 'node:fs';
       import { startOrphanReaper } from ${JSON.stringify(reaperModule)};
-      const reaper = startOrphanReaper(${JSON.stringify(dir)});
+      const reaper = startOrphanReaper(${JSON.stringify(dir)}, 'test-id');
       const c = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' });
       reaper.update([c.pid]);
-      writeFileSync(${JSON.stringify(join(dir, 'child'))}, String(c.pid));
+      // never listed, found by its environment marker
+      const m = spawn('/bin/sleep', ['1001'], { detached: true, stdio: 'ignore', env: { KUBESIM_KUBELET_ID: 'test-id' } });
+      writeFileSync(${JSON.stringify(join(dir, 'child'))}, c.pid + ' ' + m.pid);
       setInterval(() => {}, 1000);
     `);
     const host = spawn(process.execPath, [script], { stdio: 'ignore' });
-    let child = 0;
-    for (let i = 0; i < 100 && !child; i++) {
+    let pids: number[] = [];
+    for (let i = 0; i < 100 && pids.length < 2; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      child = Number(await readFile(join(dir, 'child'), 'utf8').catch(() => '0'));
+      pids = (await readFile(join(dir, 'child'), 'utf8').catch(() => '')).split(' ').filter(Boolean).map(Number);
     }
-    assert.ok(child > 0 && alive(child));
+    pidsSeen.push(...pids);
+    const [listed, marked] = pids as [number, number];
+    assert.ok(alive(listed) && alive(marked));
     host.kill('SIGKILL');
-    for (let i = 0; i < 60 && alive(child); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(alive(child), false, 'the container group died with its kubelet');
+    for (let i = 0; i < 60 && (alive(listed) || alive(marked)); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(alive(listed), false, 'the listed group died with its kubelet');
+    assert.equal(alive(marked), false, 'the marked process died with its kubelet');
   } finally {
+    // never leave a process behind, even when the assertion failed
+    for (const p of pidsSeen) if (alive(p)) process.kill(p, 'SIGKILL');
     await rm(dir, { recursive: true, force: true });
   }
 });
 
 test('kubelet: pods die when the Node process hosting the kubelet is SIGKILLed', { timeout: 60_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kubesim-reaper-'));
+  let pid = 0;
   try {
     const harness = fileURLToPath(new URL('./testdata/cluster-harness.js', import.meta.url));
     const script = join(dir, 'host.mjs');
@@ -61,7 +70,6 @@ test('kubelet: pods die when the Node process hosting the kubelet is SIGKILLed',
     `);
     // TMPDIR inside our dir: the killed host cannot clean up its own temp dirs.
     const host = spawn(process.execPath, [script], { stdio: 'ignore', env: { ...process.env, TMPDIR: dir } });
-    let pid = 0;
     for (let i = 0; i < 600 && !pid; i++) {
       await new Promise((r) => setTimeout(r, 50));
       pid = Number((await readFile(join(dir, 'pids'), 'utf8').catch(() => '0')).trim());
@@ -71,6 +79,7 @@ test('kubelet: pods die when the Node process hosting the kubelet is SIGKILLed',
     for (let i = 0; i < 60 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(alive(pid), false, 'no orphan survives the kubelet');
   } finally {
+    if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
     await rm(dir, { recursive: true, force: true });
   }
 });

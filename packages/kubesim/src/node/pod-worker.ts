@@ -16,6 +16,9 @@ import { startContainerProcess } from './container-process.js';
 import { startContainerProbes } from './container-probes.js';
 import { StatusWriter } from './status-writer.js';
 import { killContainer } from './kill-container.js';
+import type { PodKillOptions } from './pod-killer.js';
+import { killPodContainers, stopSidecars } from './pod-killer.js';
+import { KUBELET_ID_ENV } from './orphan-reaper.js';
 import { runAction } from './handler-action.js';
 
 export interface PodWorkerDeps {
@@ -31,7 +34,9 @@ export interface PodWorkerDeps {
   /** Called once the pod is finished on this node (deleted, or its processes stopped). */
   onGone(): void;
   /** Called whenever a container process starts or exits (the kubelet's orphan watchdog list). */
-  onProcesses(): void;
+  onProcesses(change: 'started' | 'exited'): void;
+  /** Marks every container process (KUBESIM_KUBELET_ID) for the orphan watchdog. */
+  kubeletId: string;
   /** See KubeletOptions.readinessWhileTerminating. */
   readinessWhileTerminating: 'not-ready' | 'probe';
 }
@@ -110,7 +115,7 @@ export class PodWorker {
         c.restartForSpecChange = true;
         c.stopProbers();
         c.ready = false;
-        this.d.events.record(this.pod, 'Normal', 'Killing', `Container ${c.spec.name} definition changed, will be restarted`, this.fieldPath(c));
+        this.d.events.record(this.pod, 'Normal', 'Killing', `Container ${c.spec.name} definition changed, will be restarted`, c.fieldPath);
         c.killing = killContainer(c.proc, { grace: pod.spec.terminationGracePeriodSeconds ?? 30, preStop: c.spec.lifecycle?.preStop, target: this.target(c), now: this.d.now }).finally(() => {
           c.killing = undefined;
         });
@@ -225,29 +230,14 @@ export class PodWorker {
     return `back-off ${Math.round(delayMs / 1000)}s restarting failed container=${c.spec.name} pod=${this.name}_${this.namespace}(${this.uid})`;
   }
 
-  /** A waiting reason that becomes `later` when the back-off wait starts, as the kubelet shows them. */
   private setWaiting(c: ContainerRecord, reason: string, message: string, later?: { reason: string; message: string }): void {
-    c.state = { waiting: { reason, message } };
-    if (c.waitTimer) clearTimeout(c.waitTimer);
-    c.waitTimer = undefined;
-    if (later) {
-      c.waitTimer = setTimeout(() => {
-        if (c.state.waiting?.reason === reason) {
-          c.state = { waiting: later };
-          this.push();
-        }
-      }, Math.min(1000, Math.max(0, c.nextStartAt - this.d.now()) / 2));
-    }
-  }
-
-  private fieldPath(c: ContainerRecord): string {
-    return `spec.${c.isInit ? 'initContainers' : 'containers'}{${c.spec.name}}`;
+    c.setWaiting(reason, message, later && { ...later, afterMs: Math.min(1000, Math.max(0, c.nextStartAt - this.d.now()) / 2), onFlip: () => this.push() });
   }
 
   private async startContainer(c: ContainerRecord): Promise<void> {
     const spec = c.spec;
     const ref = spec.image ?? '';
-    const fp = this.fieldPath(c);
+    const fp = c.fieldPath;
     const plan = await planLaunch({ pod: this.pod, container: spec, images: this.d.images, podIP: this.podIP, hostIP: this.d.hostIP, sources: this.d.envSources });
     if (this.terminating || this.stopped) return;
     if (plan.kind === 'image-missing') {
@@ -266,7 +256,8 @@ export class PodWorker {
       this.setWaiting(c, plan.reason, plan.message);
       return;
     }
-    const { env, argv, cwd, file } = plan;
+    const { argv, cwd, file } = plan;
+    const env = { ...plan.env, [KUBELET_ID_ENV]: this.d.kubeletId };
     const attempt = c.restartCount;
     const containerID = `kubesim://${this.uid}-${spec.name}-${attempt}`;
     const writer = this.d.logs.open(this.namespace, this.name, this.uid, spec.name);
@@ -293,7 +284,7 @@ export class PodWorker {
     c.proc = proc;
     c.containerID = containerID;
     c.running = { env, cwd, pid: proc.pid };
-    this.d.onProcesses();
+    this.d.onProcesses('started');
     if (c.waitTimer) clearTimeout(c.waitTimer);
     c.ready = false;
     c.started = false;
@@ -301,7 +292,7 @@ export class PodWorker {
       writer.close();
       c.proc = undefined;
       c.running = undefined;
-      this.d.onProcesses();
+      this.d.onProcesses('exited');
       c.stopProbers();
       c.ready = false;
       const startedAt = iso(proc.startedAt);
@@ -361,7 +352,7 @@ export class PodWorker {
         c.done = true;
         if (decision.failsPod) this.failed = true;
         // Every container finished for good (a Job pod): its sidecars are stopped now.
-        if (!c.isInit && this.containers.every((y) => y.done)) void this.stopSidecars(this.pod.spec.terminationGracePeriodSeconds ?? 30);
+        if (!c.isInit && this.containers.every((y) => y.done)) void stopSidecars(this.init, this.killOptions(this.pod.spec.terminationGracePeriodSeconds ?? 30, true));
         this.schedule(0);
       }
       this.push();
@@ -372,7 +363,7 @@ export class PodWorker {
     c.restartCount++;
     c.nextStartAt = this.d.now() + delay;
     if (delay > 0) {
-      this.d.events.record(this.pod, 'Warning', 'BackOff', 'Back-off restarting failed container', this.fieldPath(c));
+      this.d.events.record(this.pod, 'Warning', 'BackOff', 'Back-off restarting failed container', c.fieldPath);
       this.setWaiting(c, x.startError ? 'RunContainerError' : 'CrashLoopBackOff', x.startError ? x.message ?? '' : this.crashLoopMessage(c, delay),
         x.startError ? { reason: 'CrashLoopBackOff', message: this.crashLoopMessage(c, delay) } : undefined);
     } else {
@@ -387,7 +378,7 @@ export class PodWorker {
   }
 
   private startProbes(c: ContainerRecord): void {
-    const fp = this.fieldPath(c);
+    const fp = c.fieldPath;
     startContainerProbes(c, {
       target: () => this.target(c),
       unhealthy: (label, message) => this.d.events.record(this.pod, 'Warning', 'Unhealthy', `${label} probe failed: ${message}`, fp),
@@ -406,39 +397,19 @@ export class PodWorker {
     c.stopProbers();
     c.ready = false;
     this.push();
-    this.d.events.record(this.pod, 'Normal', 'Killing', `Container ${c.spec.name} failed ${which} probe, will be restarted`, this.fieldPath(c));
+    this.d.events.record(this.pod, 'Normal', 'Killing', `Container ${c.spec.name} failed ${which} probe, will be restarted`, c.fieldPath);
     const grace = probeGrace ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
     c.killing = killContainer(c.proc, { grace, preStop: c.spec.lifecycle?.preStop, target: this.target(c), now: this.d.now }).finally(() => {
       c.killing = undefined;
     });
   }
 
-  private async killOne(c: ContainerRecord, graceSeconds: number, runPreStop: boolean): Promise<void> {
-    c.stopProbers(this.terminating && this.probeWhileTerminating);
-    if (c.waitTimer) clearTimeout(c.waitTimer);
-    if (c.killing) await c.killing;
-    const proc = c.proc;
-    if (!proc) return;
-    await killContainer(proc, { grace: graceSeconds, preStop: runPreStop ? c.spec.lifecycle?.preStop : undefined, target: this.target(c), now: this.d.now });
-    await proc.exited;
+  private killOptions(graceSeconds: number, runPreStop: boolean): PodKillOptions {
+    return { graceSeconds, runPreStop, keepReadiness: this.terminating && this.probeWhileTerminating, target: (c) => this.target(c), now: this.d.now };
   }
 
-  /** Stops the sidecars in reverse order, as Kubernetes does once the containers are gone. */
-  private async stopSidecars(graceSeconds: number, deadline = this.d.now() + graceSeconds * 1000): Promise<void> {
-    for (const c of [...this.init].reverse()) {
-      if (!c.isSidecar) continue;
-      c.done = true;
-      await this.killOne(c, Math.max(0, (deadline - this.d.now()) / 1000), true);
-    }
-  }
-
-  /** Containers (and plain init containers) first, all at once; then sidecars in reverse order. */
-  private async killAll(graceSeconds: number, runPreStop: boolean): Promise<void> {
-    const deadline = this.d.now() + graceSeconds * 1000;
-    const sidecars = this.init.filter((c) => c.isSidecar);
-    for (const c of sidecars) c.stopProbers(this.terminating && this.probeWhileTerminating);
-    await Promise.all([...this.init, ...this.containers].filter((c) => !c.isSidecar).map((c) => this.killOne(c, graceSeconds, runPreStop)));
-    await this.stopSidecars(graceSeconds, deadline);
+  private killAll(graceSeconds: number, runPreStop: boolean): Promise<void> {
+    return killPodContainers(this.init, this.containers, this.killOptions(graceSeconds, runPreStop));
   }
 
   /** Graceful deletion: the Kubernetes termination sequence, then the pod object is removed. */
@@ -453,7 +424,7 @@ export class PodWorker {
     }
     this.push();
     const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
-    for (const c of this.containers) if (c.proc) this.d.events.record(this.pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`, this.fieldPath(c));
+    for (const c of this.containers) if (c.proc) this.d.events.record(this.pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`, c.fieldPath);
     await this.killAll(grace, true);
     // Let the exit handlers record terminated states before the final status.
     await new Promise((r) => setImmediate(r));
