@@ -68,6 +68,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--to <version>', 'the release to return to (see `baton releases`)')
     .option('--no-probe', 'do not send probe traffic'),
   lazy(() => import('./commands/rollback.js')));
+  register(common(program.command('gc').description('rainbow: delete old releases with no active task (Prometheus) past their minimum age; say why the others stay'))
+    .option('--dry-run', 'decide and print, delete nothing')
+    .option('--min-age <duration>', 'override strategy.rainbow.gc.minAge (e.g. 30m, 1h)'),
+  lazy(() => import('./commands/gc.js')));
   register(common(program.command('releases').description('the app history recorded in the cluster, and local runs')),
     lazy(() => import('./commands/releases.js')));
   register(common(program.command('status').argument('[run]', 'run id (default: the latest)').description('the state of a run: steps, outcome, what to do next'), false),

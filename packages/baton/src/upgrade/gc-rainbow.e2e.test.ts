@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect, StringCodec, type NatsConnection } from 'nats';
+import { runCli } from '../cli/main.js';
 import { FileJournal } from '../engine/file-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
 import type { EngineOptions } from '../engine/engine.js';
@@ -178,9 +180,18 @@ describe('rainbow on kubesim: three releases while a long task runs, gc via a re
       report = await collectGarbage({ kube: t.kube, spec: gcSpec, dryRun: true });
       return report.decisions.find((d) => d.deployment === 'work-v1')?.action === 'delete';
     }, 30_000);
-    const done = await collectGarbage({ kube: t.kube, spec: gcSpec, engine: engine() });
+    // The real deletion through the CLI, as a CronJob would run it.
+    const kubeconfig = join(t.dir, 'kubeconfig');
+    await writeFile(kubeconfig, t.cluster.kubeconfig);
+    let out = '';
+    let err = '';
+    const code = await runCli(['gc', '-f', join(t.dir, 'v3', 'baton.yaml'), '--kubeconfig', kubeconfig, '--state-dir', join(t.dir, 'state'), '-o', 'json'],
+      { cwd: t.dir, env: {}, stdout: { write: (c: string) => (out += c) }, stderr: { write: (c: string) => (err += c) }, signal: new AbortController().signal });
+    assert.equal(code, 0, err);
+    const done = JSON.parse(out) as { run?: { runId: string; status: string; reason?: string }; active: { deployment: string } | null; decisions: Array<{ deployment: string; action: string }> };
     assert.equal(done.run?.status, 'succeeded', done.run?.reason);
-    assert.equal(await exists('Deployment', 'work-v1'), false);
+    assert.equal(done.decisions.find((d) => d.deployment === 'work-v1')?.action, 'delete');
+    await until('the v1 Deployment to be gone', async () => !(await exists('Deployment', 'work-v1')), 10_000);
     assert.equal(await exists('Service', 'work-v1'), false);
     assert.ok(await exists('Deployment', 'work-v2'), 'the active release is never collected');
     assert.equal(done.active?.deployment, 'work-v2');

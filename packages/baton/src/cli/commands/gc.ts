@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { loadSpec } from '../../spec/load-spec.js';
+import { collectGarbage } from '../../upgrade/gc.js';
+import { parseDuration } from '../../upgrade/gc-decide.js';
+import { exitCodes } from '../exit-codes.js';
+import { printJson, type CliIO } from '../io.js';
+import { commandContext } from './context.js';
+
+/**
+ * `baton gc`: deletes old rainbow releases that have no active task (Prometheus) and stopped
+ * being active at least `strategy.rainbow.gc.minAge` ago; says why each other one stays.
+ * `--dry-run` decides only. Meant to run on a schedule (a CronJob: see docs/rainbow.md).
+ */
+export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
+  const json = options.output === 'json';
+  const { spec } = await loadSpec(resolve(io.cwd, options.spec as string));
+  const minAgeMs = options.minAge === undefined ? undefined : parseDuration(options.minAge as string);
+  const ctx = commandContext(options, io);
+  await ctx.kube.version();
+  const report = await collectGarbage({
+    kube: ctx.kube, spec, engine: ctx.engine, dryRun: options.dryRun === true,
+    ...(minAgeMs !== undefined ? { minAgeMs } : {}),
+  });
+  if (json) printJson(io, { ...report, dryRun: options.dryRun === true });
+  else {
+    io.stdout.write(`Releases of ${report.namespace}/${report.app}: active ${report.active ? `${report.active.release} (Deployment ${report.active.deployment})` : '(none selected by the Service)'}\n`);
+    if (report.decisions.length === 0) io.stdout.write('  no older release is running\n');
+    for (const d of report.decisions) {
+      const verb = d.action === 'delete' ? (options.dryRun === true ? 'would delete' : 'delete') : 'keep';
+      io.stdout.write(`  ${verb.padEnd(12)} ${d.release.padEnd(16)} ${d.deployment.padEnd(28)} tasks ${d.activeTasks ?? '?'}, inactive ${d.inactiveSeconds ?? '?'}s${d.reasons.length ? ` — ${d.reasons.join('; ')}` : ''}\n`);
+    }
+    if (report.run) io.stdout.write(`run ${report.run.runId}: ${report.run.status}${report.run.reason ? ` — ${report.run.reason}` : ''}\n`);
+  }
+  if (!report.run || report.run.status === 'succeeded') return exitCodes.ok;
+  return report.run.status === 'halted' ? exitCodes.halted : exitCodes.failed;
+}
