@@ -1,11 +1,15 @@
 import type { Container, Pod } from './pod-types.js';
 import type { ImageConfig } from './image-map.js';
 import { expandVars } from './expand-vars.js';
+import type { ServiceLinkSource } from './service-env.js';
+import { serviceLinkEnv } from './service-env.js';
 
 /** Reads ConfigMap / Secret data (Secret values already base64-decoded); undefined = not found. */
 export interface EnvSources {
   configMap(namespace: string, name: string): Promise<Record<string, string> | undefined>;
   secret(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  /** Services for service-link variables: the namespace's, plus `kubernetes` in default. Optional. */
+  services?(namespace: string): Promise<ServiceLinkSource[]>;
 }
 
 export type EnvResult = { kind: 'ok'; env: Record<string, string> } | { kind: 'error'; message: string };
@@ -67,6 +71,12 @@ export async function buildContainerEnv(ctx: EnvContext): Promise<EnvResult> {
   env.KUBESIM_POD_IP = podIP;
   env.POD_NAME = pod.metadata.name;
   env.POD_NAMESPACE = ns;
+  // Service links (enableServiceLinks, default true) come before envFrom/env, which override them.
+  if (sources.services) {
+    const all = await sources.services(ns);
+    const visible = pod.spec.enableServiceLinks === false ? all.filter((s) => s.name === 'kubernetes') : all;
+    Object.assign(env, serviceLinkEnv(visible));
+  }
 
   for (const src of container.envFrom ?? []) {
     const prefix = src.prefix ?? '';

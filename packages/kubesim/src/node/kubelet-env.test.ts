@@ -140,3 +140,23 @@ test('the kubelet joins a second, separate API server through its kubeconfig', {
     await api2.stop();
   }
 });
+
+test('service links: NAME_SERVICE_HOST/PORT for Services that exist when the container starts', { timeout: 30_000 }, async () => {
+  await post('/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'my-db' }, spec: { selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432 }] } });
+  const svc = await k.client.request<{ spec: { clusterIP: string } }>('GET', '/api/v1/namespaces/default/services/my-db');
+  const ip = svc.body!.spec.clusterIP;
+  await k.create(appPod('links', { env: [{ name: 'DSN', value: 'postgres://$(MY_DB_SERVICE_HOST):$(MY_DB_SERVICE_PORT)/x' }] }));
+  const nolinks = appPod('nolinks');
+  nolinks.spec.enableServiceLinks = false;
+  await k.create(nolinks);
+  const p = await k.waitFor('links', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  const env = JSON.parse((await k.waitHttp(p, '/env')).body) as Record<string, string>;
+  assert.equal(env.MY_DB_SERVICE_HOST, ip);
+  assert.equal(env.MY_DB_SERVICE_PORT_PG, '5432');
+  assert.equal(env.MY_DB_PORT, `tcp://${ip}:5432`);
+  assert.equal(env.DSN, `postgres://${ip}:5432/x`);
+  const q = await k.waitFor('nolinks', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  const env2 = JSON.parse((await k.waitHttp(q, '/env')).body) as Record<string, string>;
+  assert.equal(env2.MY_DB_SERVICE_HOST, undefined);
+  for (const n of ['links', 'nolinks']) await k.del(n, 0);
+});

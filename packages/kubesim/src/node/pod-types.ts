@@ -86,6 +86,7 @@ export interface PodSpec {
   serviceAccountName?: string;
   hostname?: string;
   hostNetwork?: boolean;
+  enableServiceLinks?: boolean;
 }
 
 export interface PodCondition {
