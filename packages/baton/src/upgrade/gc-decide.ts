@@ -42,7 +42,7 @@ export function decideGc(candidates: GcCandidate[], o: { minAgeMs: number; now: 
   return candidates.map((c) => {
     const reasons: string[] = [];
     if (c.selected) reasons.push('the app Service selects it (it is active)');
-    const inactiveSeconds = c.inactiveSince === undefined ? null : Math.max(0, Math.round((o.now - c.inactiveSince) / 1000));
+    const inactiveSeconds = c.inactiveSince === undefined ? null : Math.max(0, Math.floor((o.now - c.inactiveSince) / 1000));
     if (c.inactiveSince === undefined) reasons.push('unknown since when it is inactive');
     else if (o.now - c.inactiveSince < o.minAgeMs) {
       reasons.push(`inactive for ${inactiveSeconds}s, minimum age ${Math.round(o.minAgeMs / 1000)}s (kept for an instant rollback)`);

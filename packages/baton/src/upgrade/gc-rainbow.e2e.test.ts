@@ -108,7 +108,7 @@ describe('rainbow on kubesim: three releases while a long task runs, gc via a re
     await prom?.stop();
   });
 
-  test('v1, a 40 s task on v1, then v2 (Job tests), v3 (command tests), a failing v4: every release its own Deployment', async () => {
+  test('v1, a 40 s task on v1, then v2 (Job tests), v3 (command tests), v4 with a failing test Job: every release its own Deployment', async () => {
     const v1 = await deploy('v1', { command: [process.execPath, '-e', checkVersion('v1')] });
     assert.equal(v1.outcome.status, 'succeeded', v1.outcome.reason);
     assert.equal((await selector())['baton.dev/release'], 'v1');
@@ -125,10 +125,11 @@ describe('rainbow on kubesim: three releases while a long task runs, gc via a re
     assert.equal(v3.probe?.requests.failed, 0, JSON.stringify(v3.probe?.failures.kept.slice(0, 3)));
     assert.deepEqual(Object.keys(v3.probe!.buckets.filter((b) => b.requests > 0).at(-1)!.byVersion), ['v3']);
 
-    // v4's integration tests fail (they expect another version): never activated, removed again.
-    const v4 = await deploy('v4', { command: [process.execPath, '-e', checkVersion('v9')] }, 'demo/worker:v3');
+    // v4's integration tests (a Job) fail: never activated, removed again; the test's log is in the reason.
+    const v4 = await deploy('v4', { job: { template: { spec: { containers: [{ name: 'test', image: 'demo/worker:v3', command: ['node', '-e', checkVersion('v9')] }] } } } }, 'demo/worker:v3');
     assert.equal(v4.outcome.status, 'rolled-back');
     assert.equal(v4.outcome.failedStep, 'rainbow:tests');
+    assert.match(v4.outcome.reason ?? '', /Failed[\s\S]*exit 1[\s\S]*release v4 answers v3/);
     assert.equal(await exists('Deployment', 'work-v4'), false);
     assert.equal((await selector())['baton.dev/release'], 'v3');
 
@@ -169,11 +170,13 @@ describe('rainbow on kubesim: three releases while a long task runs, gc via a re
   test('once the v1 task ends (0 in Prometheus) and its minimum age has passed, gc deletes v1; v2 stays', async () => {
     const gcSpec = (await loadSpec(join(t.dir, 'v3', 'baton.yaml'))).spec;
     // Past its minimum age but still busy: kept for the task alone.
-    const busy = await collectGarbage({ kube: t.kube, spec: gcSpec, dryRun: true });
-    const v1busy = busy.decisions.find((d) => d.deployment === 'work-v1')!;
-    if ((v1busy.inactiveSeconds ?? 0) >= 15 && v1busy.activeTasks === 1) {
-      assert.deepEqual(v1busy.reasons, ['1 active task(s) still running']);
-    }
+    let v1busy = (await collectGarbage({ kube: t.kube, spec: gcSpec, dryRun: true })).decisions.find((d) => d.deployment === 'work-v1')!;
+    await until('v1 to pass its minimum age', async () => {
+      v1busy = (await collectGarbage({ kube: t.kube, spec: gcSpec, dryRun: true })).decisions.find((d) => d.deployment === 'work-v1')!;
+      return !v1busy.reasons.some((r) => /minimum age/.test(r));
+    }, 30_000);
+    assert.equal(v1busy.action, 'keep');
+    assert.deepEqual(v1busy.reasons, ['1 active task(s) still running']);
     await until('the v1 task to end (metric 0)', async () => (await activeTasks('v1')) === 0, taskMs + 20_000);
     let report = await collectGarbage({ kube: t.kube, spec: gcSpec, dryRun: true });
     await until('v1 to be collectable', async () => {
