@@ -74,7 +74,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   lazy(() => import('./commands/gc.js')));
   register(common(program.command('releases').description('the app history recorded in the cluster, and local runs')),
     lazy(() => import('./commands/releases.js')));
-  register(common(program.command('status').argument('[run]', 'run id (default: the latest)').description('the state of a run: steps, outcome, what to do next'), false),
+  register(common(program.command('status').argument('[run]', 'run id (default: the latest)').description('the state of a run: steps, outcome, gate verdicts, traffic split (canary / A/B), what to do next'), false)
+    .option('-w, --watch', 'keep refreshing until the run ends (Ctrl-C stops watching, not the run)')
+    .option('--interval <ms>', 'refresh interval with --watch', '1000'),
     lazy(() => import('./commands/status.js')));
   register(program.command('report').argument('[run]', 'run id (default: the latest)')
     .option('--state-dir <dir>', 'where run journals and reports are kept', '.baton')
@@ -102,7 +104,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   register(program.command('schema').description('print the JSON Schema of baton.yaml (for editors)'),
     lazy(() => import('./commands/schema.js')));
   register(program.command('demo')
-    .addOption(new Option('--strategy <kind>', 'upgrade strategy').choices(['rolling', 'blue-green']).default('rolling'))
+    .addOption(new Option('--strategy <kind>', 'upgrade strategy').choices(['rolling', 'blue-green', 'canary', 'ab']).default('rolling'))
     .option('--no-prestop', 'remove the app\'s preStop sleep to watch requests drop (the probe is not blind)')
     .option('--bad-version', 'upgrade to a version that fails its verification, to watch an automatic rollback')
     .option('--rps <n>', 'probe requests per second', '200')

@@ -22,6 +22,7 @@ import { progressPrinter } from '../progress.js';
 import { finishWith } from './outcome.js';
 import { waitUntilServed } from '../../probe/wait-until-served.js';
 import { startDemoKubesim } from './demo-kubesim.js';
+import { startCluster } from '@baton/kubesim';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../demo');
 
@@ -55,7 +56,12 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     const appDir = demoAppDir();
     const kubeconfigPath = join(work, 'kubeconfig');
     await mkdir(dirname(kubeconfigPath), { recursive: true });
-    const cluster = await startDemoKubesim({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 });
+    // A/B routes by header, so its traffic goes through the ingress proxy, whose URL only an
+    // in-process kubesim hands back; every other demo runs kubesim as its own process.
+    const l7 = options.strategy === 'ab';
+    const cluster: { kubeconfig: string; ingressUrl?: string; stop(): Promise<void> } = l7
+      ? await startCluster({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 })
+      : await startDemoKubesim({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 });
     cleanups.push(() => cluster.stop());
     const kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
 
@@ -67,10 +73,11 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
       if (options.prestop === false && file === 'deployment.yaml') text = text.replace(/\n\s+lifecycle:\n\s+preStop:\n\s+sleep: \{ seconds: \d+ \}/, '');
       await writeFile(join(manifestsDir, file), text);
     }
+    if (l7) await writeFile(join(manifestsDir, 'ingress.yaml'), demoIngress);
     say('migrating the database to v1 (0001) and deploying demo-app v1 (3 replicas)...');
     await migrate({ url: pg.url, dir: join(appDir, 'migrations'), versions: [1], release: 'v1' });
     await kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'demo-db', namespace: 'default' }, type: 'Opaque', stringData: { url: pg.url } } as KubeObject, { force: true });
-    for (const file of ['config.yaml', 'service.yaml', 'deployment.yaml']) {
+    for (const file of ['config.yaml', 'service.yaml', 'deployment.yaml', ...(l7 ? ['ingress.yaml'] : [])]) {
       for (const doc of parseAllDocuments(await readFile(join(manifestsDir, file), 'utf8'))) {
         const object = doc.toJS() as KubeObject;
         if (object.kind === 'Deployment') {
@@ -93,7 +100,7 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
 
     const target = options.badVersion ? 'demo/app:v2-bad' : 'demo/app:v2';
     const specPath = join(work, 'baton.yaml');
-    await writeFile(specPath, demoSpec({ strategy: options.strategy as string, image: target, rps: Number(options.rps), migrationsDir: join(appDir, 'migrations'), bad: Boolean(options.badVersion) }));
+    await writeFile(specPath, demoSpec({ strategy: options.strategy as string, image: target, rps: Number(options.rps), migrationsDir: join(appDir, 'migrations'), bad: Boolean(options.badVersion), ...(cluster.ingressUrl && l7 ? { ingressUrl: cluster.ingressUrl } : {}) }));
     say(`\nupgrading demo-app v1 -> ${target} (${options.strategy as string}) under ${String(options.rps)} req/s of probe traffic, 3 streams, 2 SSE, 1 WebSocket, 5 writes/s...\n`);
 
     // The spec names the database URL by an env var, so the URL (with its password) never enters
@@ -119,7 +126,15 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   }
 }
 
-function demoSpec(o: { strategy: string; image: string; rps: number; migrationsDir: string; bad: boolean }): string {
+const demoIngress = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: demo }
+spec:
+  rules:
+    - http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: demo, port: { number: 8080 } } } }] }
+`;
+
+function demoSpec(o: { strategy: string; image: string; rps: number; migrationsDir: string; bad: boolean; ingressUrl?: string }): string {
   return `apiVersion: baton.dev/v1alpha1
 kind: Upgrade
 app: demo
@@ -131,8 +146,11 @@ strategy:
   kind: ${o.strategy}
   rolling: { maxSurge: 1, maxUnavailable: 0, progressDeadlineSeconds: 60 }
   blueGreen: { scaleDownDelaySeconds: 3, progressDeadlineSeconds: 60 }
+  canary: { steps: [{ setWeight: 34 }, { analysis: { seconds: 6, maxErrorRate: 0 } }, { setWeight: 67 }, { analysis: { seconds: 6, maxErrorRate: 0 } }], progressDeadlineSeconds: 60 }
+  ab: { match: { header: x-demo-beta, value: "yes" }, pause: { seconds: 6 }, progressDeadlineSeconds: 60 }
+traffic: ${o.ingressUrl ? '{ router: nginx-ingress, ingress: demo }' : '{ router: replica-ratio }'}
 probe:
-  rps: ${o.rps}
+${o.ingressUrl ? `  url: ${o.ingressUrl}\n` : ''}  rps: ${o.rps}
   streams: { count: 3, path: "/stream?seconds=4&kbps=32" }
   sse: { count: 2, path: /events }
   websockets: { count: 1, path: /ws }
