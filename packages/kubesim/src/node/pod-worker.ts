@@ -88,7 +88,7 @@ export class PodWorker {
   }
 
   start(): void {
-    this.d.events.record(this.pod, 'Normal', 'Scheduled', `Successfully assigned ${this.namespace}/${this.name} to ${this.d.nodeName}`);
+    // (No "Scheduled" event: that one is the scheduler's.)
     this.schedule(0);
   }
 
