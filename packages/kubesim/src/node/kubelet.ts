@@ -163,6 +163,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
         if (workers.get(uid) === worker) workers.delete(uid);
         if (!pod.spec.hostNetwork) ips.release(ip);
         events.forget(uid);
+        logs.forget(pod.metadata.namespace ?? 'default', pod.metadata.name, uid);
       },
     });
     workers.set(uid, worker);
