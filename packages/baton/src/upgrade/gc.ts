@@ -45,7 +45,7 @@ interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, st
 export async function collectGarbage(o: GcOptions): Promise<GcReport> {
   const { spec } = o;
   const gc = spec.strategy.rainbow.gc;
-  if (!gc) throw new BatonError('GC_NOT_CONFIGURED', `strategy.rainbow.gc is not set for ${spec.app}`, { hint: 'set strategy.rainbow.gc.prometheusUrl and activeTasksQuery in baton.yaml' });
+  if (!gc) throw new BatonError('SPEC_NO_GC', `strategy.rainbow.gc is not set for ${spec.app}`, { hint: 'set strategy.rainbow.gc.prometheusUrl and activeTasksQuery in baton.yaml' });
   const now = (o.now ?? Date.now)();
   const namespace = spec.namespace;
   const history = await readHistory(o.kube, namespace, spec.app);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { BatonError } from '../../errors.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { collectGarbage } from '../../upgrade/gc.js';
 import { parseDuration } from '../../upgrade/gc-decide.js';
@@ -13,8 +14,17 @@ import { commandContext } from './context.js';
  */
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
   const json = options.output === 'json';
+  // Bad input first, before any connection.
   const { spec } = await loadSpec(resolve(io.cwd, options.spec as string));
-  const minAgeMs = options.minAge === undefined ? undefined : parseDuration(options.minAge as string);
+  if (!spec.strategy.rainbow.gc) {
+    throw new BatonError('SPEC_NO_GC', `strategy.rainbow.gc is not set for ${spec.app}`, { hint: 'set strategy.rainbow.gc.prometheusUrl and activeTasksQuery in baton.yaml' });
+  }
+  let minAgeMs: number | undefined;
+  try {
+    minAgeMs = options.minAge === undefined ? undefined : parseDuration(options.minAge as string);
+  } catch (error) {
+    throw new BatonError('USAGE', `--min-age: ${(error as Error).message}`, { hint: 'e.g. --min-age 30m' });
+  }
   const ctx = commandContext(options, io);
   await ctx.kube.version();
   const report = await collectGarbage({
