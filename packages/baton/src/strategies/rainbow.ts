@@ -97,6 +97,11 @@ export const rainbowStrategy: Strategy = {
       title: `Activate release ${input.version}: Service ${service.metadata.name} -> ${releaseLabel}=${label}${active ? ` (was ${active}, which keeps running)` : ''}`,
       params: { service: service.metadata.name, selector: newSelector },
     }];
+    if (input.spec.database?.migrations) {
+      // Backfill and contract wait until no pod of an older release is left; in a rainbow that is
+      // when `baton gc` has collected them all, which may be hours: the run would wait that long.
+      warnings.push('rainbow keeps older releases running: backfill/contract migrations wait until `baton gc` has collected every older release; ship them in a later release (migrations.target) so this run does not wait for the drain');
+    }
     if (!options.gc) warnings.push('strategy.rainbow.gc is not set: older releases keep running until you delete them (`baton gc` needs it)');
     return {
       serviceObjects: [liveService, ownService],
