@@ -2,13 +2,12 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { BackOffOptions } from './back-off.js';
 import type { ImageMap } from './image-map.js';
 import type { Pod } from './pod-types.js';
-import type { EnvSources } from './container-env.js';
-import type { ServiceLinkSource } from './service-env.js';
 import { createKubeClient } from './kube-client.js';
-import type { KubeClient } from './kube-client.js';
+import { apiEnvSources } from './api-env-sources.js';
 import { EventRecorder } from './events.js';
 import { IpAllocator } from './ip-allocator.js';
 import { LogStore } from './log-store.js';
@@ -18,7 +17,6 @@ import { startKubeletServer } from './kubelet-server.js';
 import { signalGroup } from './container-process.js';
 import { statsSummary } from './stats-summary.js';
 import { startOrphanReaper } from './orphan-reaper.js';
-import { randomBytes } from 'node:crypto';
 
 export interface KubeletOptions {
   /** kubeconfig YAML text: the kubelet is an ordinary API client and can join any API server. */
@@ -52,34 +50,6 @@ export interface Kubelet {
 
 interface PodList { metadata?: { resourceVersion?: string }; items?: Pod[] }
 
-function envSources(client: KubeClient): EnvSources {
-  const get = async (kind: 'configmaps' | 'secrets', ns: string, name: string): Promise<Record<string, string> | undefined> => {
-    const r = await client.request<{ data?: Record<string, string>; stringData?: Record<string, string> }>('GET', `/api/v1/namespaces/${ns}/${kind}/${encodeURIComponent(name)}`);
-    if (r.status === 404) return undefined;
-    if (r.status >= 300 || !r.body) throw new Error(`reading ${kind} ${ns}/${name}: HTTP ${r.status}`);
-    const data = r.body.data ?? {};
-    if (kind === 'configmaps') return data;
-    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-  };
-  type Svc = { metadata: { name: string; namespace?: string }; spec?: { clusterIP?: string; ports?: { name?: string; port: number; protocol?: string }[] } };
-  const services = async (ns: string): Promise<ServiceLinkSource[]> => {
-    const list = async (path: string): Promise<Svc[]> => {
-      const r = await client.request<{ items?: Svc[] }>('GET', path);
-      if (r.status >= 300) throw new Error(`listing services: HTTP ${r.status}`);
-      return r.body?.items ?? [];
-    };
-    const own = await list(`/api/v1/namespaces/${ns}/services`);
-    // The API server's own Service (KUBERNETES_SERVICE_HOST...) is visible from every namespace.
-    let api: Svc[] = [];
-    if (ns !== 'default') {
-      const r = await client.request<Svc>('GET', '/api/v1/namespaces/default/services/kubernetes');
-      if (r.status === 200 && r.body) api = [r.body];
-    }
-    return [...own, ...api].map((s) => ({ name: s.metadata.name, clusterIP: s.spec?.clusterIP, ports: s.spec?.ports ?? [] }));
-  };
-  return { configMap: (ns, n) => get('configmaps', ns, n), secret: (ns, n) => get('secrets', ns, n), services };
-}
-
 /**
  * Starts a kubelet: registers the Node, serves logs/exec/stats, and runs every pod bound to the
  * node (list + watch with fieldSelector spec.nodeName) as local processes.
@@ -97,7 +67,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const reaper = startOrphanReaper(logDir, kubeletId);
   const ips = new IpAllocator(prefix);
   const events = new EventRecorder(client, nodeName, now);
-  const sources = envSources(client);
+  const sources = apiEnvSources(client);
   const workers = new Map<string, PodWorker>();
   // The newest worker wins: a pod recreated under the same name may overlap its terminating predecessor.
   const byName = (ns: string, name: string): PodWorker | undefined => [...workers.values()].reverse().find((w) => w.namespace === ns && w.name === name);
