@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runCli } from '../cli/main.js';
 import { promoteRun } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/engine-event.js';
 import { FileJournal } from '../engine/file-journal.js';
@@ -95,5 +97,30 @@ describe('canary and A/B on kubesim through the nginx ingress', { timeout: 240_0
     assert.equal((await deployment('demo'))?.spec.template.spec.containers[0]?.image, 'demo/app:v3');
     assert.equal((await deployment('demo-canary'))?.spec.replicas, 0);
     assert.deepEqual(await nginx().current(), { weight: 0, route: null, precision: 'exact' });
+  });
+
+  test('a canary paused for a human: status shows the split, `baton promote` continues with a probe for the analysis after it', async () => {
+    const path = await spec('manual', 'demo/app:v2', { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }, { analysis: { seconds: 3, maxErrorRate: 0 } }] } });
+    const prepared = await prepare({ specPath: path, kube: t.kube });
+    const first = await runUpgrade({ prepared, stateDir: state(), tailMs: 500, engine: engine() });
+    assert.equal(first.outcome.status, 'paused', first.outcome.reason);
+    const kubeconfig = join(t.dir, 'kubeconfig');
+    await writeFile(kubeconfig, t.cluster.kubeconfig);
+    const cli = async (args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await runCli([...args, '--state-dir', state(), '--kubeconfig', kubeconfig], { cwd: t.dir, env: {}, stdout: { write: (x: string) => (out += x) }, stderr: { write: (x: string) => (err += x) }, signal: new AbortController().signal });
+      return { code, out, err };
+    };
+    const status = await cli(['status', first.outcome.runId]);
+    assert.match(status.out, /paused/);
+    assert.match(status.out, /traffic: new 50% \/ stable 50%/);
+    const promoted = await cli(['promote', first.outcome.runId]);
+    assert.equal(promoted.code, 0, promoted.out + promoted.err);
+    assert.match(promoted.err, /probe budget: pass 3\/3/);
+    assert.equal((await deployment('demo'))?.spec.template.spec.containers[0]?.image, 'demo/app:v2');
+    assert.deepEqual(await nginx().current(), { weight: 0, route: null, precision: 'exact' });
+    const watched = await cli(['status', first.outcome.runId, '--watch', '--interval', '100']);
+    assert.match(watched.out, /succeeded/);
   });
 });
