@@ -56,6 +56,7 @@ test('canary: pin stable, start the canary, weights with pauses and analyses, th
 test('canary with replica-ratio: one Service over both, no pin, the canary starts at 0 replicas', () => {
   const p = plan('{ kind: canary, canary: { steps: [{ setWeight: 33 }] } }', 'traffic: { router: replica-ratio }');
   assert.equal(p.steps.some((s) => s.id === 'canary:pin' || s.id === 'promote:select-new'), false);
+  assert.deepEqual(p.steps.find((s) => s.id === 'canary:select-both')!.params.selector, { app: 'web' });
   const rollout = p.steps.find((s) => s.id === 'rollout:web-canary')!.params as { deployment: { spec: { replicas: number } } };
   assert.equal(rollout.deployment.spec.replicas, 0);
   const router = p.steps.find((s) => s.kind === 'set-weight')!.params.router as Params;

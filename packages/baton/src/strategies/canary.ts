@@ -49,7 +49,11 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   if (!ratio && liveStable && hash) {
     holdSelector = { ...baseSelector, 'pod-template-hash': hash };
     setup.push({ id: 'canary:pin', kind: 'switch-selector', title: `Pin Service ${service.metadata.name} to the live pods of ${base} (pod-template-hash ${hash})`, reversible: true, params: { service: service.metadata.name, selector: holdSelector } });
-  } else if (!ratio) {
+  } else if (ratio) {
+    // One Service over both Deployments: exactly the manifest's selector, whatever an earlier
+    // release pinned it to (an apply does not remove selector keys set by patch).
+    setup.push({ id: 'canary:select-both', kind: 'switch-selector', title: `Service ${service.metadata.name} selects ${base} and ${canaryName} (${JSON.stringify(baseSelector)})`, reversible: true, params: { service: service.metadata.name, selector: baseSelector } });
+  } else {
     warnings.push(`no live ReplicaSet of ${base} found; Service ${service.metadata.name} is not pinned and will also select the canary's pods`);
   }
   const stableReplicas = liveStable?.spec.replicas ?? input.deployment.spec.replicas ?? 1;
