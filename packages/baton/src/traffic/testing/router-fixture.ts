@@ -21,13 +21,15 @@ function service(name: string, selector: Record<string, string>): KubeObject {
 
 /**
  * Stable `web` (demo/app:v1, track=stable) and canary `web-canary` (v2, track=canary) Deployments,
- * a Service for each, and `web-all` selecting both (what replica-ratio splits over).
+ * a Service for each, `web-all` selecting both (what replica-ratio splits over), and `web-sel`
+ * (stable pods; the one service-selector switches).
  */
 export async function applyRouterFixture(kube: KubeClient, o: { stableReplicas?: number; canaryReplicas?: number } = {}): Promise<void> {
   await applyAndWait(kube, [
     service('web', { app: 'web', [trackLabel]: 'stable' }),
     service('web-canary', { app: 'web', [trackLabel]: 'canary' }),
     service('web-all', { app: 'web' }),
+    service('web-sel', { app: 'web', [trackLabel]: 'stable' }),
     deployment('web', 'demo/app:v1', o.stableReplicas ?? 2, 'stable'),
     deployment('web-canary', 'demo/app:v2', o.canaryReplicas ?? 1, 'canary'),
   ]);
