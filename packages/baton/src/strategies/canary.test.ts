@@ -78,3 +78,9 @@ test('A/B: weight 0, header route, pause for promote, then promote and remove th
   assert.equal(p.steps.find((s) => s.id === 'promote:route-off')!.params.route, null);
   assert.throws(() => plan('{ kind: ab }', 'traffic: { router: replica-ratio }'), /cannot/);
 });
+
+test('routers that write next to your objects need them named, at plan time', () => {
+  assert.throws(() => plan('{ kind: canary }', 'traffic: { router: nginx-ingress }'), /needs traffic.ingress/);
+  assert.throws(() => plan('{ kind: canary }', 'traffic: { router: gateway-api, httpRoute: web }'), /needs traffic.httpRoute and traffic.gateway/);
+  assert.doesNotThrow(() => plan('{ kind: canary }', 'traffic: { router: gateway-api, httpRoute: web, gateway: public }'));
+});

@@ -37,6 +37,10 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const traffic = spec.traffic;
   const service = input.service as ServiceLike | undefined;
   if (!service) throw new Error(`${spec.strategy.kind} needs the app Service in the manifests (the stable side of the split)`);
+  // Fail at plan time, not after the canary started: each router names the objects it needs.
+  const missing = traffic.router === 'nginx-ingress' && !traffic.ingress ? 'traffic.ingress (your main Ingress)'
+    : traffic.router === 'gateway-api' && (!traffic.httpRoute || !traffic.gateway) ? 'traffic.httpRoute and traffic.gateway' : undefined;
+  if (missing) throw new Error(`traffic.router ${traffic.router} needs ${missing}`);
   const base = input.deployment.metadata.name;
   const canaryName = `${base}-canary`.slice(0, 63);
   const baseSelector = { ...(service.spec?.selector ?? {}) };
