@@ -69,7 +69,10 @@ async function serviceUrl(kube: KubeClient, namespace: string, name: string): Pr
 function runCommand(argv: string[], env: Record<string, string>, timeoutMs: number, ctx: RunContext): Promise<GateVerdict> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const child = spawn(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal, timeout: timeoutMs, killSignal: 'SIGKILL' });
+    let timedOut = false;
+    const child = spawn(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal });
+    // Our own timer (not spawn's `timeout`, whose timer outlives a program that never started).
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
     const take = (chunk: Buffer): void => {
       output = (output + chunk.toString()).slice(-outputLimit);
       for (const line of chunk.toString().split('\n').filter(Boolean)) ctx.progress(`| ${line}`);
@@ -77,13 +80,15 @@ function runCommand(argv: string[], env: Record<string, string>, timeoutMs: numb
     child.stdout.on('data', take);
     child.stderr.on('data', take);
     child.once('error', (error) => {
+      clearTimeout(timer);
       if (ctx.signal.aborted) reject(error);
       else resolve({ kind: 'fail', reason: `\`${argv.join(' ')}\` could not run: ${error.message}` });
     });
     child.once('close', (code, signal) => {
+      clearTimeout(timer);
       const tail = output.trim() ? `\n${output.trim()}` : '';
       if (code === 0) resolve({ kind: 'pass', detail: `\`${argv.join(' ')}\` exited 0${tail}` });
-      else resolve({ kind: 'fail', reason: `\`${argv.join(' ')}\` ${signal ? `was killed (${signal}${signal === 'SIGKILL' ? `, timeout ${timeoutMs} ms` : ''})` : `exited ${code}`}${tail}` });
+      else resolve({ kind: 'fail', reason: `\`${argv.join(' ')}\` ${signal ? `was killed (${signal}${timedOut ? `, timeout ${timeoutMs} ms` : ''})` : `exited ${code}`}${tail}` });
     });
   });
 }
