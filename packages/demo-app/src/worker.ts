@@ -56,7 +56,9 @@ async function main(): Promise<void> {
     }
   })();
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  process.stdout.write(`demo-worker ${version} (release ${release}) on ${host}:${port}, subject ${subject}\n`);
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  process.stdout.write(`demo-worker ${version} (release ${release}) on ${host}:${bound}, subject ${subject}\n`);
   const onTerm = (signal: string): void => {
     if (draining) return;
     draining = true;
