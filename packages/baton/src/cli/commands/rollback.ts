@@ -8,6 +8,7 @@ import { loadSpec } from '../../spec/load-spec.js';
 import { readHistory } from '../../strategies/steps/release-history.js';
 import type { DeploymentLike } from '../../strategies/workload.js';
 import { planRollback } from '../../upgrade/rollback-plan.js';
+import { planRainbowRollback } from '../../strategies/rainbow-rollback.js';
 import { runUpgrade } from '../../upgrade/run-upgrade.js';
 import { formatPlan } from '../format-plan.js';
 import type { CliIO } from '../io.js';
@@ -26,7 +27,10 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   const names = new Set(history.map((h) => h.deployment));
   const liveByName: Record<string, DeploymentLike | undefined> = {};
   for (const name of names) liveByName[name] = await ctx.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: loaded.spec.namespace });
-  const plan = planRollback({
+  // Rainbow: the release rolled back from keeps running (its tasks finish there); only the switch moves.
+  const plan = loaded.spec.strategy.kind === 'rainbow' ? planRainbowRollback({
+    app: loaded.spec.app, namespace: loaded.spec.namespace, history, live: liveByName, ...(options.to ? { to: options.to as string } : {}),
+  }) : planRollback({
     app: loaded.spec.app, namespace: loaded.spec.namespace, history, live: liveByName,
     ...(options.to ? { to: options.to as string } : {}), scaleDownDelaySeconds: loaded.spec.strategy.blueGreen.scaleDownDelaySeconds,
   });
