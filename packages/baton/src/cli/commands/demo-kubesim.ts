@@ -8,6 +8,8 @@ import { BatonError } from '../../errors.js';
 export interface DemoCluster {
   kubeconfigPath: string;
   kubeconfig: string;
+  /** The ingress proxy's URL, as `kubesim up` prints it. */
+  ingressUrl: string;
   stop(): Promise<void>;
 }
 
@@ -32,9 +34,12 @@ export async function startDemoKubesim(options: { images: string; kubeconfigPath
     throw new BatonError('DEMO_KUBESIM', `kubesim did not start:\n${output.slice(-2000)}`);
   }
   const kubeconfig = await readFile(options.kubeconfigPath, 'utf8');
+  const ingressUrl = /ingress:\s+(\S+)/.exec(output)?.[1];
+  if (!ingressUrl) throw new BatonError('DEMO_KUBESIM', `kubesim did not say where its ingress listens:\n${output.slice(-2000)}`);
   return {
     kubeconfigPath: options.kubeconfigPath,
     kubeconfig,
+    ingressUrl,
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM'); // kubesim stops every pod process it started, then exits

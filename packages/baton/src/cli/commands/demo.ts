@@ -22,7 +22,6 @@ import { progressPrinter } from '../progress.js';
 import { finishWith } from './outcome.js';
 import { waitUntilServed } from '../../probe/wait-until-served.js';
 import { startDemoKubesim } from './demo-kubesim.js';
-import { startCluster } from '@baton/kubesim';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../demo');
 
@@ -56,12 +55,9 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     const appDir = demoAppDir();
     const kubeconfigPath = join(work, 'kubeconfig');
     await mkdir(dirname(kubeconfigPath), { recursive: true });
-    // A/B routes by header, so its traffic goes through the ingress proxy, whose URL only an
-    // in-process kubesim hands back; every other demo runs kubesim as its own process.
+    // A/B routes by header, so its traffic goes through kubesim's ingress proxy.
     const l7 = options.strategy === 'ab';
-    const cluster: { kubeconfig: string; ingressUrl?: string; stop(): Promise<void> } = l7
-      ? await startCluster({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 })
-      : await startDemoKubesim({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 });
+    const cluster = await startDemoKubesim({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 });
     cleanups.push(() => cluster.stop());
     const kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
 

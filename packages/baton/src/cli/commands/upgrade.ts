@@ -8,6 +8,7 @@ import { formatPlan } from '../format-plan.js';
 import type { CliIO } from '../io.js';
 import { commandContext } from './context.js';
 import { finishWith } from './outcome.js';
+import { exitCodes } from '../exit-codes.js';
 
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
   const json = options.output === 'json';
@@ -23,5 +24,14 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   if (!json) {
     io.stdout.write(`\n${await readFile(result.files.markdown, 'utf8')}\nReport: ${result.files.markdown}\n        ${result.files.html}\n`);
   }
-  return finishWith(io, result.outcome, json, { summary, files: result.files });
+  // The spec's probe budget is the promise: a run that completed but let more requests fail (or
+  // streams be cut) than it allows is reported as a failure, not a success.
+  const budget = prepared.loaded.spec.probe.budget;
+  const over = result.probe && (result.probe.requests.failed > budget.maxFailedRequests || (result.probe.streams?.cut ?? 0) > budget.maxCutStreams);
+  const code = finishWith(io, result.outcome, json, { summary, files: result.files, ...(result.probe ? { budgetExceeded: Boolean(over) } : {}) });
+  if (over && result.outcome.status === 'succeeded') {
+    if (!json) io.stderr.write(`the probe budget was exceeded: ${result.probe!.requests.failed} failed requests (budget ${budget.maxFailedRequests}), ${result.probe!.streams?.cut ?? 0} streams cut (budget ${budget.maxCutStreams})\n`);
+    return exitCodes.failed;
+  }
+  return code;
 }
