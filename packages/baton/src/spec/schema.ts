@@ -202,7 +202,8 @@ export const probeSchema = z
         maxCutStreams: z.number().int().min(0).default(0),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('what clients may lose: a run that exceeds it ends with exit code 1 even if every step passed'),
   })
   .strict();
 
