@@ -11,7 +11,7 @@ import { openApiV2Protobuf, openApiV3 } from './openapi.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { sendError, sendJson } from './http-io.js';
 import { renderKubeconfig } from './kubeconfig.js';
-import { createSelfSignedCertificate } from './self-signed-cert.js';
+import { loadOrCreateIdentity } from './server-identity.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { ListSnapshots } from './list-snapshots.js';
 import { kubeletPath, proxyLog, proxyUpgrade, writeRawError } from './node-proxy.js';
@@ -62,7 +62,9 @@ const bootNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-leas
 
 /** Starts kubesim's Kubernetes API server on loopback. */
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
-  const token = options.token ?? randomBytes(24).toString('hex');
+  const host = options.host ?? '127.0.0.1';
+  const identity = await loadOrCreateIdentity({ host, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.token ? { token: options.token } : {}) });
+  const token = identity.token;
   const store = new ObjectStore({ historySize: options.watchHistorySize ?? 10_000 });
   const registry = new ResourceRegistry();
   if (options.dataDir) {
@@ -154,8 +156,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   // One port speaks both plain HTTP and TLS: the first byte of a connection tells which (0x16 is a
   // TLS handshake). kubectl only sends bearer tokens over TLS, other clients may use either.
-  const host = options.host ?? '127.0.0.1';
-  const cert = createSelfSignedCertificate([host]);
+  const cert = identity.cert;
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => { void handle(req, res); };
   const http = createServer(onRequest);
   const https = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, onRequest);
