@@ -104,7 +104,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   register(program.command('schema').description('print the JSON Schema of baton.yaml (for editors)'),
     lazy(() => import('./commands/schema.js')));
   register(program.command('demo')
-    .addOption(new Option('--strategy <kind>', 'upgrade strategy').choices(['rolling', 'blue-green', 'canary', 'ab']).default('rolling'))
+    .addOption(new Option('--strategy <kind>', 'upgrade strategy').choices(['rolling', 'blue-green', 'canary', 'ab', 'rainbow']).default('rolling'))
     .option('--no-prestop', 'remove the app\'s preStop sleep to watch requests drop (the probe is not blind)')
     .option('--bad-version', 'upgrade to a version that fails its verification, to watch an automatic rollback')
     .option('--rps <n>', 'probe requests per second', '200')

@@ -144,6 +144,11 @@ strategy:
   blueGreen: { scaleDownDelaySeconds: 3, progressDeadlineSeconds: 60 }
   canary: { steps: [{ setWeight: 34 }, { analysis: { seconds: 6, maxErrorRate: 0 } }, { setWeight: 67 }, { analysis: { seconds: 6, maxErrorRate: 0 } }], progressDeadlineSeconds: 60 }
   ab: { match: { header: x-demo-beta, value: "yes" }, pause: { seconds: 6 }, progressDeadlineSeconds: 60 }
+  rainbow:
+    progressDeadlineSeconds: 60
+    # integration tests against the new release's own Service, before it takes any traffic
+    # (a new Service routes a moment after it exists, so the check retries for up to 15 s)
+    tests: { command: ["${process.execPath}", -e, "const u = process.env.BATON_RELEASE_URL; let n = 0; const t = () => fetch(u + '/').then(async (r) => { const b = await r.json(); process.exit(r.ok && b.version === 'v2' ? 0 : 1); }, () => (++n < 30 ? setTimeout(t, 500) : process.exit(1))); t();"], timeoutSeconds: 60 }
 traffic: ${o.ingressUrl ? '{ router: nginx-ingress, ingress: demo }' : '{ router: replica-ratio }'}
 probe:
 ${o.ingressUrl ? `  url: ${o.ingressUrl}\n` : ''}  rps: ${o.rps}
@@ -161,7 +166,9 @@ verify:
 database:
   dialect: postgres
   url: { env: BATON_DEMO_DATABASE_URL }
-  migrations: { dir: "${o.migrationsDir}", target: "3" }
+  # rainbow keeps older releases running until \`baton gc\`, so the demo stops at the expand
+  # migration: a backfill would wait for every older release to be collected.
+  migrations: { dir: "${o.migrationsDir}", target: "${o.strategy === 'rainbow' ? '2' : '3'}" }
   backup: { method: pg_dump }
 `;
 }
