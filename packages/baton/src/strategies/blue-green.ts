@@ -2,6 +2,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import type { PlannedStep } from '../engine/step.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 import type { DeploymentLike } from './workload.js';
+import { pinToLivePods } from './pin-service.js';
 
 export const colorLabel = 'baton.dev/color';
 type Color = 'blue' | 'green';
@@ -37,10 +38,10 @@ export const blueGreenStrategy: Strategy = {
     // What the live Service must keep selecting until the switch.
     let holdSelector: Record<string, string> | undefined = activeColor ? liveSelector : undefined;
     if (!activeColor && active) {
-      const hash = input.live.currentHash[active];
-      if (hash) {
-        holdSelector = { ...baseSelector, 'pod-template-hash': hash };
-        before.push({ id: 'bluegreen:adopt', kind: 'switch-selector', title: `Pin Service ${service.metadata.name} to the live pods of ${active} (pod-template-hash ${hash})`, reversible: true, params: { service: service.metadata.name, selector: holdSelector } });
+      const pin = pinToLivePods({ id: 'bluegreen:adopt', service: service.metadata.name, deployment: active, hash: input.live.currentHash[active], baseSelector });
+      if (pin) {
+        holdSelector = pin.selector;
+        before.push(pin.step);
       } else {
         warnings.push(`could not find the live ReplicaSet of ${active}; its Service will not be pinned before the new colour starts`);
       }

@@ -5,6 +5,7 @@ import type { BatonSpec } from '../spec/schema.js';
 import type { RouterConfig } from '../traffic/traffic-router.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 import type { DeploymentLike } from './workload.js';
+import { pinToLivePods } from './pin-service.js';
 
 export const trackLabel = 'baton.dev/track';
 const releaseLabel = 'baton.dev/release';
@@ -48,11 +49,11 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const warnings: string[] = [];
   const setup: PlannedStep[] = [];
   const liveStable = input.live.deployments.find((d) => d.metadata.name === base);
-  const hash = input.live.currentHash[base];
+  const pin = liveStable ? pinToLivePods({ id: 'canary:pin', service: service.metadata.name, deployment: base, hash: input.live.currentHash[base], baseSelector }) : undefined;
   let holdSelector: Record<string, string> | undefined;
-  if (!ratio && liveStable && hash) {
-    holdSelector = { ...baseSelector, 'pod-template-hash': hash };
-    setup.push({ id: 'canary:pin', kind: 'switch-selector', title: `Pin Service ${service.metadata.name} to the live pods of ${base} (pod-template-hash ${hash})`, reversible: true, params: { service: service.metadata.name, selector: holdSelector } });
+  if (!ratio && pin) {
+    holdSelector = pin.selector;
+    setup.push(pin.step);
   } else if (ratio) {
     // One Service over both Deployments: exactly the manifest's selector, whatever an earlier
     // release pinned it to (an apply does not remove selector keys set by patch).

@@ -2,6 +2,7 @@ import type { PlannedStep } from '../engine/step.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 import type { DeploymentLike } from './workload.js';
+import { pinToLivePods } from './pin-service.js';
 
 export const releaseLabel = 'baton.dev/release';
 
@@ -52,10 +53,10 @@ export const rainbowStrategy: Strategy = {
     let holdSelector: Record<string, string> | undefined = liveSelector[releaseLabel] !== undefined ? liveSelector : undefined;
     const plain = input.live.deployments.find((d) => d.metadata.name === base);
     if (!holdSelector && plain) {
-      const hash = input.live.currentHash[base];
-      if (hash) {
-        holdSelector = { ...baseSelector, 'pod-template-hash': hash };
-        before.push({ id: 'rainbow:adopt', kind: 'switch-selector', title: `Pin Service ${service.metadata.name} to the live pods of ${base} (pod-template-hash ${hash})`, reversible: true, params: { service: service.metadata.name, selector: holdSelector } });
+      const pin = pinToLivePods({ id: 'rainbow:adopt', service: service.metadata.name, deployment: base, hash: input.live.currentHash[base], baseSelector });
+      if (pin) {
+        holdSelector = pin.selector;
+        before.push(pin.step);
       } else warnings.push(`could not find the live ReplicaSet of ${base}; its Service will not be pinned before the new release starts`);
     }
 
