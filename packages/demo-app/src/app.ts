@@ -8,6 +8,7 @@ import type { Database } from './database.js';
 import { handleEvents } from './events-route.js';
 import { Lifecycle } from './lifecycle.js';
 import { handleStream } from './stream-route.js';
+import { createStreamMetrics } from './stream-metrics.js';
 import { handleUsers } from './users-route.js';
 import type { UserCache } from './users-route.js';
 import { UsersStore } from './users-store.js';
@@ -43,7 +44,8 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
   const db = options.database ?? (config.databaseUrl === undefined ? undefined : openDatabase({ url: config.databaseUrl, applicationName: config.applicationName }));
   const users = db === undefined ? undefined : new UsersStore(db, config.version);
   const cache: UserCache = new Map();
-  const ws = createWebSocketRoute({ lifecycle, version: config.version, podName: config.podName });
+  const ws = createWebSocketRoute({ lifecycle, version: config.version, podName: config.podName, ...(options.now ? { now: options.now } : {}) });
+  const metrics = createStreamMetrics(lifecycle, config.version);
 
   async function ready(): Promise<{ ok: boolean; reason?: string }> {
     if (config.failReadiness) return { ok: false, reason: 'DEMO_FAIL_READINESS' };
@@ -62,6 +64,13 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
       const cleared = cache.size;
       cache.clear();
       return json(res, 200, { cleared: { users: cleared } });
+    }
+    if (path === '/admin/drain' && req.method === 'POST') {
+      // Drain without exiting (baton holds this pod out of the Service): resumable streams end
+      // cleanly now, downloads keep going; /metrics shows what is left.
+      lifecycle.startDrain();
+      const ended = lifecycle.endResumable(config.drainJitterMs, random);
+      return json(res, 200, { ended, open: lifecycle.openCounts() });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
     switch (path) {
@@ -85,7 +94,13 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
       case '/stream':
         return handleStream(req, res, url, lifecycle);
       case '/events':
-        return handleEvents(req, res, lifecycle, config.version);
+        return handleEvents(req, res, { lifecycle, version: config.version, ...(options.now ? { now: options.now } : {}) });
+      case '/metrics': {
+        const text = await metrics.text();
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        res.end(text);
+        return;
+      }
       default:
         return json(res, 404, { error: 'not found' });
     }
@@ -138,7 +153,10 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
     // timeout instead, which clients honouring the Keep-Alive hint never reuse past, and any
     // request that does arrive on one is answered with `Connection: close`.
     NetServer.prototype.close.call(server);
-    log(`draining: ${lifecycle.inFlightCount} in flight, ${sockets.size} connections, deadline ${config.drainTimeoutMs} ms`);
+    // Resumable streams end cleanly now (the preStop sleep already took this pod out of the
+    // endpoints, so clients reconnect to another pod); downloads get until the deadline.
+    const resumable = lifecycle.endResumable(config.drainJitterMs, random);
+    log(`draining: ${lifecycle.inFlightCount} in flight, ${sockets.size} connections, ${resumable} SSE/WebSocket ended for reconnect, deadline ${config.drainTimeoutMs} ms`);
     const deadline = Date.now() + config.drainTimeoutMs;
     let endedAtDeadline = 0;
     if (!(await lifecycle.waitIdle(config.drainTimeoutMs))) {

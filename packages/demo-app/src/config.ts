@@ -16,6 +16,8 @@ export interface AppConfig {
   failReadiness: boolean;
   crashAfterMs: number | undefined;
   drainTimeoutMs: number;
+  /** On a drain, resumable streams (SSE, WebSocket) end within a random delay below this. */
+  drainJitterMs: number;
   /** Idle keep-alive connections close after this (also advertised as `Keep-Alive: timeout`). */
   keepAliveTimeoutMs: number;
 }
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     failReadiness: env.DEMO_FAIL_READINESS === '1',
     crashAfterMs: crash === undefined || crash === '' ? undefined : num(env, 'DEMO_CRASH_AFTER_MS', 0),
     drainTimeoutMs: num(env, 'DRAIN_TIMEOUT_MS', 30_000),
+    drainJitterMs: num(env, 'DRAIN_JITTER_MS', 200),
     keepAliveTimeoutMs: num(env, 'KEEPALIVE_TIMEOUT_MS', 5_000, 1),
   };
 }

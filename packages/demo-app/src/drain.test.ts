@@ -65,7 +65,7 @@ describe('demo-app graceful drain (SIGTERM)', () => {
     }
   });
 
-  it('ends SSE and WebSockets at DRAIN_TIMEOUT_MS, cleanly, and cuts an unfinished stream', T, async () => {
+  it('ends SSE and WebSockets cleanly at once, and cuts an unfinished stream at DRAIN_TIMEOUT_MS', T, async () => {
     const app = await startApp({ APP_VERSION: 'v2', DRAIN_TIMEOUT_MS: '600' });
     try {
       let sse = '';
@@ -97,7 +97,7 @@ describe('demo-app graceful drain (SIGTERM)', () => {
       assert.notEqual(await streamOutcome, 'end');
       assert.ok(streamBytes < 5000, `stream was cut (${streamBytes} of 5000 bytes)`);
       assert.equal(await app.exited, 0);
-      assert.ok(Date.now() - t0 >= 550, 'long-lived exchanges were given the drain timeout');
+      assert.ok(Date.now() - t0 >= 550, 'the download was given the drain timeout');
     } finally {
       await app.kill();
     }

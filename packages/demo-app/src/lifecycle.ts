@@ -1,8 +1,17 @@
 /** Named states of the server; every drain has a deadline. */
 export type AppState = 'starting' | 'ready' | 'draining' | 'stopped';
 
-/** Something long-lived (a stream, SSE, a WebSocket) that must be ended when the drain deadline hits. */
+/**
+ * Kinds of long-lived exchange. `resumable` ones (SSE, WebSocket) can be ended cleanly at once when
+ * a drain begins: the client reconnects elsewhere and resumes (Last-Event-ID, `after=`) without
+ * losing a message. A `download` cannot end early without being cut, so it keeps going until it
+ * finishes or the drain deadline passes.
+ */
+export type LongLivedKind = 'download' | 'sse' | 'websocket';
+
+/** Something long-lived that a drain must end: at once when resumable, at the deadline otherwise. */
 export interface LongLived {
+  kind: LongLivedKind;
   /** Ends it now: cleanly where the protocol allows (SSE end, WebSocket 1001), else by cutting it. */
   end(): void;
 }
@@ -77,8 +86,29 @@ export class Lifecycle {
     };
   }
 
+  /** Open long-lived exchanges by kind (the `demo_open_streams` gauge). */
+  openCounts(): Record<LongLivedKind, number> {
+    const counts: Record<LongLivedKind, number> = { download: 0, sse: 0, websocket: 0 };
+    for (const item of this.longLived) counts[item.kind] += 1;
+    return counts;
+  }
+
   startDrain(): void {
     this.draining = true;
+  }
+
+  /**
+   * Ends every resumable exchange (SSE, WebSocket) cleanly, each after a random delay in
+   * [0, jitterMs) so thousands of clients do not reconnect in the same instant. Returns how many.
+   */
+  endResumable(jitterMs: number, random: () => number = Math.random): number {
+    const items = [...this.longLived].filter((item) => item.kind !== 'download');
+    for (const item of items) {
+      const wait = jitterMs > 0 ? Math.floor(random() * jitterMs) : 0;
+      if (wait === 0) item.end();
+      else setTimeout(() => { if (this.longLived.has(item)) item.end(); }, wait).unref();
+    }
+    return items.length;
   }
 
   /** Resolves true when nothing is in flight, false when `timeoutMs` passed first. */

@@ -53,9 +53,12 @@ for (const version of ['v1', 'v2', 'v3'] as const) {
         assert.equal(stream.headers['content-length'], String(streamLength(0.5, 16)));
         assert.equal(stream.body.length, 1000);
 
-        const events = await readEvents(`${app.url}/events`, 2);
-        assert.match(events[0] ?? '', /^event: tick\ndata: \{"tick":1,"version":"/);
-        assert.ok(events[1]?.includes(`"version":"${version}"`));
+        const events = await readEvents(`${app.url}/events`, 3);
+        assert.equal(events[0], 'retry: 250');
+        const id = /^id: (\d+)\nevent: tick\ndata: \{"tick":(\d+),"version":"/.exec(events[1] ?? '');
+        assert.ok(id && id[1] === id[2], events[1]);
+        assert.ok(events[2]?.startsWith(`id: ${Number(id[1]) + 1}\n`), 'ids follow each other');
+        assert.ok(events[2]?.includes(`"version":"${version}"`));
 
         const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ws`);
         const upgradeVersion = await new Promise<string | undefined>((resolve, reject) => {

@@ -8,9 +8,20 @@ export function streamLength(seconds: number, kbps: number): number {
   return Math.round((seconds * kbps * 1000) / 8);
 }
 
+/** The byte `bytes=N-` asks to start from; undefined for no Range; null for one we cannot serve. */
+export function rangeStart(header: string | undefined, total: number): number | undefined | null {
+  if (header === undefined) return undefined;
+  const match = /^bytes=(\d+)-$/.exec(header.trim());
+  if (!match) return null;
+  const start = Number(match[1]);
+  return start < total ? start : null;
+}
+
 /**
  * A long download with a Content-Length, sent in chunks every 100 ms: the podcast listener of the
- * Castopod seed. A client can tell a cut stream from a finished one by counting bytes.
+ * Castopod seed. A client can tell a cut stream from a finished one by counting bytes. The body is
+ * the same on every pod (deterministic), so `Range: bytes=N-` resumes it anywhere (206 with
+ * Content-Range), as podcast players do after a dropped connection.
  */
 export function handleStream(req: IncomingMessage, res: ServerResponse, url: URL, lifecycle: Lifecycle): void {
   const seconds = Number(url.searchParams.get('seconds') ?? '10');
@@ -21,10 +32,18 @@ export function handleStream(req: IncomingMessage, res: ServerResponse, url: URL
     return;
   }
   const total = streamLength(seconds, kbps);
+  const start = rangeStart(typeof req.headers.range === 'string' ? req.headers.range : undefined, total);
+  if (start === null) {
+    res.writeHead(416, { 'content-range': `bytes */${total}`, 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: `only "bytes=N-" with N < ${total} is supported` }));
+    return;
+  }
   const ticks = Math.max(1, Math.round((seconds * 1000) / TICK_MS));
   const chunk = Math.ceil(total / ticks);
-  let sent = 0;
-  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(total) });
+  let sent = start ?? 0;
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(total - sent), 'accept-ranges': 'bytes' };
+  if (start !== undefined) headers['content-range'] = `bytes ${start}-${total - 1}/${total}`;
+  res.writeHead(start === undefined ? 200 : 206, headers);
 
   const timer = setInterval(() => {
     const size = Math.min(chunk, total - sent);
@@ -37,7 +56,7 @@ export function handleStream(req: IncomingMessage, res: ServerResponse, url: URL
   }, TICK_MS);
   // A Content-Length body cannot end cleanly early: at the drain deadline the stream is cut,
   // which is exactly what the probe must be able to see.
-  const release = lifecycle.hold({ end: () => res.destroy() });
+  const release = lifecycle.hold({ kind: 'download', end: () => res.destroy() });
   res.on('close', () => {
     clearInterval(timer);
     release();

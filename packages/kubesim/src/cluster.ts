@@ -1,6 +1,6 @@
 import { startApiServer, type ApiServer } from './apiserver/index.js';
 import { startControllers, type ControllerManager } from './controllers/index.js';
-import { loadImageMap, startKubelet, type ImageMap, type Kubelet } from './node/index.js';
+import { loadImageMap, startKubelet, type ImageMap, type Kubelet, type KubeletTiming } from './node/index.js';
 import { networkCrds, startNetwork, type Network } from './network/index.js';
 
 export interface ClusterOptions {
@@ -16,6 +16,10 @@ export interface ClusterOptions {
   apiPort?: number;
   /** Write the kubeconfig here as well. */
   kubeconfigPath?: string;
+  /** The Kubernetes minor to serve, "1.26" to "1.32" (default "1.32"): see kubernetes-version.ts. */
+  kubernetesVersion?: string;
+  /** Kubelet timing: 'fast' (default, for tests) or 'realistic' (docs/node.md, "Timing model"). */
+  timing?: KubeletTiming;
 }
 
 /** A whole local Kubernetes: API server, controllers, one node whose pods are real processes, network. */
@@ -38,14 +42,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const api: ApiServer = await startApiServer({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.apiPort ? { port: options.apiPort } : {}) });
+    const api: ApiServer = await startApiServer({ ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.apiPort ? { port: options.apiPort } : {}) });
     stops.push(() => api.stop());
     const kubeconfig = api.kubeconfig();
     if (options.kubeconfigPath) await api.writeKubeconfig(options.kubeconfigPath);
     await installCrds(api, networkCrds);
     const controllers: ControllerManager = await startControllers({ kubeconfig });
     stops.push(() => controllers.stop());
-    const kubelet: Kubelet = await startKubelet({ kubeconfig, images });
+    const kubelet: Kubelet = await startKubelet({ kubeconfig, images, ...(options.timing ? { timing: options.timing } : {}) });
     stops.push(() => kubelet.stop());
     const network: Network = await startNetwork({ kubeconfig, propagationDelayMs: options.propagationDelayMs ?? 1000, ...(options.ingressPort ? { ingressPort: options.ingressPort } : {}) });
     stops.push(() => network.stop());

@@ -16,8 +16,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
 import { routers } from '../traffic/index.js';
 import type { RouterConfig } from '../traffic/traffic-router.js';
-import { prepare } from '../upgrade/prepare.js';
-import { runUpgrade } from '../upgrade/run-upgrade.js';
+import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
 
 const rps = 200;
@@ -48,9 +47,9 @@ async function scenario(t: TestCluster, router: string, traffic: Record<string, 
     image: { ref: 'demo/app:v2-bad' }, traffic: { router, ...traffic }, probe: { url: t.cluster.ingressUrl, rps },
     strategy: { kind: 'canary', canary: { steps: [{ setWeight: 10 }, { setWeight: 30 }, { setWeight: 50 }, { analysis: { seconds: 30, maxErrorRate: 0 } }] } },
   });
-  const prepared = await prepare({ specPath: spec, kube: t.kube });
+  const prepared = await prepareFile(spec, t.kube);
   const journal = new FileJournal({ dir: join(t.dir, 'state') });
-  const result = await runUpgrade({ prepared, stateDir: join(t.dir, 'state'), tailMs: 2000, engine: { journal, lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
+  const result = await runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), tailMs: 2000, engine: { journal, lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
   const entries = await journal.read(result.outcome.runId);
   const at = (type: string, stepId: string) => entries.find((e) => e.type === type && 'stepId' in e && e.stepId === stepId)?.at;
   const steps = prepared.plan.steps.filter((s) => s.kind === 'set-weight' && !s.id.startsWith('promote')).map((s) => (at('step-finished', s.id) ?? 0) - (at('step-started', s.id) ?? 0));

@@ -17,11 +17,10 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { startProbe } from '../probe/probe.js';
 import { waitUntilServed } from '../probe/wait-until-served.js';
 import type { ProbeRecord } from '../probe/probe-record.js';
-import type { DeploymentLike } from '../strategies/workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import { waitForRollout } from '../strategies/steps/rollout-watch.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
-import { prepare } from '../upgrade/prepare.js';
-import { runUpgrade } from '../upgrade/run-upgrade.js';
+import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
 
 const rps = 200;
@@ -55,10 +54,10 @@ function row(name: string, record: ProbeRecord, seconds: number, note: string): 
 async function batonRun(t: TestCluster, name: string, strategy: Record<string, unknown>): Promise<Row> {
   await fresh(t, true);
   const spec = await writeSpec(t.dir, name, demoManifests({ image: 'demo/app:v1', replicas: 3 }), { image: { ref: 'demo/app:v2' }, strategy, probe: { rps, streams } });
-  const prepared = await prepare({ specPath: spec, kube: t.kube });
+  const prepared = await prepareFile(spec, t.kube);
   const journal = new FileJournal({ dir: join(t.dir, 'state') });
   const started = Date.now();
-  const result = await runUpgrade({ prepared, stateDir: join(t.dir, 'state'), engine: { journal, lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
+  const result = await runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), engine: { journal, lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
   const seconds = (Date.now() - started) / 1000;
   const entries = await journal.read(result.outcome.runId);
   const run = { start: entries[0]!.at, end: entries.at(-1)!.at };

@@ -9,7 +9,7 @@ type Formatter = (findings: readonly Finding[], options: { root: string }) => st
 
 const formatters: Record<FindingsFormat, Formatter> = {
   text: formatText,
-  json: (findings) => `${JSON.stringify({ findings, summary: summarize(findings) }, null, 2)}\n`,
+  json: (findings) => `${JSON.stringify({ apiVersion: 'baton.dev/v1alpha1', kind: 'CheckResult', findings, summary: summarize(findings) }, null, 2)}\n`,
   sarif: formatSarif,
 };
 
@@ -23,7 +23,7 @@ function summarize(findings: readonly Finding[]): Record<Finding['severity'], nu
 
 /**
  * Renders findings. `text`: grouped by file with hints (paths under `root` shown relative);
- * `json`: `{ findings, summary }` (paths as given); `sarif`: SARIF 2.1.0 for GitHub code
+ * `json`: `{ apiVersion, kind: 'CheckResult', findings, summary }` (paths as given); `sarif`: SARIF 2.1.0 for GitHub code
  * scanning, with paths relative to `options.root` (default: the current directory, i.e. the
  * checkout root in CI).
  */

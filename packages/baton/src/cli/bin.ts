@@ -12,6 +12,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     controller.abort(new Error(signal));
   });
 }
+// A reader that went away (`baton --help | head -1`) is not an error: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const code = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
 process.exitCode = code;
 // Background handles (watches, probe sockets) must not keep a finished CLI alive.

@@ -1,9 +1,9 @@
 import { isBatonError } from '../errors.js';
 import { exitCodes } from './exit-codes.js';
-import type { CliIO } from './io.js';
+import { printJson, type CliIO } from './io.js';
 
-const inputCodes = /^(SPEC_|MANIFEST_|PLAN_|SQL_|MIGRATION|CHECK_|USAGE|RUN_NOT_FOUND|RUN_FINISHED|NOT_PAUSED)/;
-const unreachableCodes = /^(KUBE_UNREACHABLE|KUBECONFIG_|DB_UNREACHABLE|DB_AUTH|DB_CONNECT)/;
+const inputCodes = /^(SPEC_|MANIFEST_|PLAN_|SQL_|MIGRATION|CHECK_|USAGE|RUN_NOT_FOUND|RUN_FINISHED|NOT_PAUSED|NOT_HALTED)/;
+const unreachableCodes = /^(KUBE_UNREACHABLE|CONTROLLER_NOT_RUNNING|KUBECONFIG_|DB_UNREACHABLE|DB_AUTH|DB_CONNECT|PROBE_UNREACHABLE)/;
 
 /** Prints an error as what / how to fix, and picks the exit code. Stack traces only for bugs. */
 export function reportError(io: CliIO, error: unknown, output: 'text' | 'json'): number {
@@ -16,7 +16,7 @@ export function reportError(io: CliIO, error: unknown, output: 'text' | 'json'):
   const message = error instanceof Error ? error.message : String(error);
   const hint = isBatonError(error) ? error.hint : undefined;
   if (output === 'json') {
-    io.stdout.write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}) } }, null, 2)}\n`);
+    printJson(io, 'Error', { error: { code, message, ...(hint ? { hint } : {}) } });
   } else {
     io.stderr.write(`error: ${message}\n`);
     if (hint) io.stderr.write(`  hint: ${hint}\n`);

@@ -2,11 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KubeObject } from '../kube/kube-object.js';
-import { loadManifests } from '../manifests/load-manifests.js';
 import { buildPlan } from '../plan/build-plan.js';
-import { loadSpec } from '../spec/load-spec.js';
 import { databaseSteps } from '../upgrade/database-steps.js';
+import { loadRelease } from '../spec/load-release.js';
 import { runCli } from './main.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -20,10 +18,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 async function planOf(example: string) {
-  const loaded = await loadSpec(join(root, 'examples', example, 'baton.yaml'));
-  const manifests = (await loadManifests(loaded.manifestPaths)).map((m) => m.object as KubeObject);
-  const database = await databaseSteps(loaded, { env: {}, fromVersion: undefined, toVersion: 'x' });
-  return buildPlan({ loaded, manifests, live: empty, ...(database ? { database } : {}) });
+  const { inputs } = await loadRelease(join(root, 'examples', example, 'baton.yaml'));
+  const database = await databaseSteps({ spec: inputs.spec, migrations: inputs.migrations, backupDir: inputs.backupDir ?? '.baton/backups' }, { env: {}, fromVersion: undefined, toVersion: 'x' });
+  return buildPlan({ spec: inputs.spec, manifests: inputs.manifests, live: empty, ...(database ? { database } : {}) });
 }
 
 for (const example of ['castopod', 'matomo']) {

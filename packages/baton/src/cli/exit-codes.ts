@@ -11,7 +11,7 @@ export const exitCodes = {
   halted: 3,
   /** Paused, waiting for `baton promote` (or `baton abort`). */
   paused: 4,
-  /** The cluster or the database could not be reached. Nothing was changed. */
+  /** The cluster, the database or the probe's target could not be reached. Nothing was changed. */
   unreachable: 5,
   /** Another run of this app holds the lock. */
   locked: 6,
@@ -23,5 +23,5 @@ export const exitCodeHelp = `Exit codes:
   2  invalid input (spec, manifests, flags); nothing was changed
   3  halted after the point of no return: run \`baton resume RUN\` or \`baton abort RUN\`
   4  paused: run \`baton promote RUN\` or \`baton abort RUN\`
-  5  the cluster or database could not be reached; nothing was changed
+  5  the cluster, the database or the probe's target could not be reached; nothing was changed
   6  another run of this app holds the lock`;

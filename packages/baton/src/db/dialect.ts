@@ -1,3 +1,6 @@
+import type { KeyComparison, KeyComparisonOp } from './keyset-comparison.js';
+import type { LiveTable } from './schema/live-schema.js';
+
 /** The database engines baton speaks to. MariaDB is served by the `mysql` dialect. */
 export type DialectName = 'postgres' | 'mysql';
 
@@ -57,6 +60,12 @@ export interface Dialect {
   quoteIdent(name: string): string;
   /** Postgres runs DDL inside transactions; MariaDB commits implicitly around DDL. */
   readonly transactionalDdl: boolean;
+  /**
+   * Data-modifying CTEs (`WITH b AS (UPDATE ... RETURNING 1) UPDATE checkpoint ...`): a backfill
+   * batch and its checkpoint then commit as one autocommit statement, one round trip instead of
+   * BEGIN / UPDATE / UPDATE / COMMIT. PostgreSQL has them; MariaDB does not.
+   */
+  readonly dataModifyingCte: boolean;
   /** Applies a timeout profile for the rest of the session (or the transaction with `local`). */
   setTimeouts(session: DbSession, profile: TimeoutProfile, scope: 'session' | 'local'): Promise<void>;
   /** True when `error` is the server saying "gave up waiting for a lock". */
@@ -80,6 +89,27 @@ export interface Dialect {
   dropDatabase(adminUrl: string, name: string): Promise<void>;
   /** Server major version, e.g. 15 (postgres) or 10 (MariaDB 10.11). */
   serverMajorVersion(session: DbSession): Promise<number>;
+  /** Base tables of the current schema/database: sizes, row estimates, columns, indexes, constraints. */
+  describeTables(session: DbSession): Promise<LiveTable[]>;
+  /**
+   * `columns` (unquoted names) compared with placeholders numbered from `firstParam`, spelled the
+   * way this engine's planner turns into one index range (keyset pagination).
+   */
+  compareKeys(columns: readonly string[], op: KeyComparisonOp, firstParam: number): KeyComparison;
+  /** An expression giving the (quoted) column's value as text: checkpoints keep keys as text. */
+  keyAsText(quotedColumn: string): string;
+  /**
+   * Opens a transaction whose snapshot other sessions can share, and returns its id (postgres:
+   * REPEATABLE READ + pg_export_snapshot, so pg_dump and baton's row counts see the same data);
+   * undefined where the engine cannot share one (MariaDB). The caller COMMITs when it has an id.
+   */
+  beginConsistentSnapshot(session: DbSession): Promise<string | undefined>;
+  /** Size of the current database on disk, in bytes (0 where the engine cannot say cheaply). */
+  databaseSizeBytes(session: DbSession): Promise<number>;
+  /** Names of indexes a session is building right now (pg_stat_progress_create_index); [] where builds are atomic. */
+  indexBuildsInProgress(session: DbSession): Promise<string[]>;
+  /** The statement that drops an index without blocking writes (DROP INDEX CONCURRENTLY on postgres). */
+  dropIndexOnlineSql(index: string, table: string): string;
   /** DDL of baton's own bookkeeping tables, idempotent. */
   readonly bookkeepingDdl: readonly string[];
 }

@@ -3,13 +3,14 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /**
- * Replaces `path` with `data` so that a crash leaves either the old or the new content, never a
+ * Replaces `path` with `data`, readable by its owner only (journals, records and reports can name
+ * hosts, users and databases: never world-readable),  so that a crash leaves either the old or the new content, never a
  * mix: write a temp file beside it, fsync, rename over, fsync the directory (without the last
  * fsync the rename itself may be lost on power failure).
  */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', 0o644);
+  const handle = await open(temp, 'w', 0o600);
   try {
     await handle.writeFile(data);
     await handle.sync();

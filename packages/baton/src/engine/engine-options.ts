@@ -25,4 +25,10 @@ export interface EngineOptions {
   lockRenewMs?: number;
   /** How often a live run reads its journal for abort requests from others. Default 1 s. */
   abortPollMs?: number;
+  /**
+   * Stop after starting this many forward steps, leaving the run `running` between steps (a
+   * controller runs one step per reconcile and writes status in between). A rollback, once begun,
+   * always runs to its end. Default: no limit.
+   */
+  maxSteps?: number;
 }

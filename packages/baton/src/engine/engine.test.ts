@@ -282,7 +282,7 @@ test('RunContext: checkpoints are journaled and given to undo; results carry ear
 
 test('RunContext: probe, clock and delay are the injected ones; identity fields are the run', { timeout: 5000 }, async () => {
   const t = setup();
-  const probe = { stats: () => ({ requests: 1, failed: 0, streamsStarted: 0, streamsCut: 0, p50Ms: 1, p99Ms: 1, byVersion: {} }) };
+  const probe = { stats: () => ({ requests: 1, failed: 0, streamsStarted: 0, streamsCut: 0, p50Ms: 1, p99Ms: 1, byVersion: {} }), window: () => { throw new Error('not used by this test'); } };
   const delays: number[] = [];
   const seen: unknown[] = [];
   const looking = {

@@ -185,6 +185,7 @@ function driver(o: EngineOptions, state: RunState, lost: AbortSignal): RunDriver
       signal: o.signal,
       lockLost: lost,
       abortPollMs: o.abortPollMs ?? 1000,
+      ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
     },
     state,
   );
@@ -222,7 +223,8 @@ function emit(o: EngineOptions, event: EngineEvent): void {
   }
 }
 
-function newRunId(app: string, at: number): string {
+/** `<app>-<yyyymmdd>-<hhmmss>-<random>`, the app name made safe for file and object names. */
+export function newRunId(app: string, at: number): string {
   const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const safeApp = app.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 80) || 'run';
   return `${safeApp}-${stamp}-${randomBytes(2).toString('hex')}`;

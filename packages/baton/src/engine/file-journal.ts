@@ -113,8 +113,9 @@ export class FileJournal implements Journal {
     const known = this.handles.get(runId);
     if (known !== undefined) return known;
     const runsDir = join(this.dir, 'runs');
-    await mkdir(runsDir, { recursive: true });
-    const handle = await open(this.journalPath(runId), 'a+', 0o644);
+    await mkdir(runsDir, { recursive: true, mode: 0o700 });
+    // Owner-only: a journal records the run's spec and the objects it applied.
+    const handle = await open(this.journalPath(runId), 'a+', 0o600);
     const opened: OpenJournal = { handle, size: 0 };
     try {
       const { size } = await handle.stat();

@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { LockTarget, RunLock, RunLockHandle } from './run-lock.js';
+import type { LockHolder, LockTarget, RunLock, RunLockHandle } from './run-lock.js';
 import { RunLockedError, lockLostError } from './run-lock.js';
 import { syncDirectory, writeFileAtomic } from './atomic-write.js';
 
@@ -83,10 +83,10 @@ export class FileLock implements RunLock {
     throw new RunLockedError(target, 'unknown (contended)', this.now());
   }
 
-  /** The lock's current content, if any (for status output). */
-  async inspect(target: LockTarget): Promise<FileLockInfo | undefined> {
+  /** The lock's current content, if any, and whether its holder is alive (not stale). */
+  async inspect(target: LockTarget): Promise<(FileLockInfo & LockHolder) | undefined> {
     const info = await readInfo(this.pathOf(target));
-    return typeof info === 'string' ? undefined : info;
+    return typeof info === 'string' ? undefined : { ...info, alive: !this.isStale(info) };
   }
 
   private isStale(info: FileLockInfo): boolean {

@@ -1,4 +1,4 @@
-import type { LockTarget, RunLock, RunLockHandle } from './run-lock.js';
+import type { LockHolder, LockTarget, RunLock, RunLockHandle } from './run-lock.js';
 import { RunLockedError } from './run-lock.js';
 
 /** A RunLock inside one process: for tests and embedding. Holders never go stale. */
@@ -22,6 +22,11 @@ export class MemoryLock implements RunLock {
         if (this.held.get(key)?.token === token) this.held.delete(key);
       },
     };
+  }
+
+  async inspect(target: LockTarget): Promise<LockHolder | undefined> {
+    const current = this.held.get(`${target.namespace}/${target.app}`);
+    return current ? { holder: current.holder, since: current.since, alive: true } : undefined;
   }
 
   /** Who holds the lock on `target`, if anyone (for tests and status output). */

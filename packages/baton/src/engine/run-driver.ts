@@ -25,6 +25,8 @@ export interface RunDriverOptions {
   lockLost: AbortSignal;
   /** How often the journal is read for `abort-requested` entries written by others. */
   abortPollMs: number;
+  /** Forward steps to start before returning with the run still `running`. */
+  maxSteps?: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export class RunDriver {
   private abortsSeen: number | undefined;
   /** Aborted when another process asked this live run to abort (see `requestAbort`). */
   private readonly remoteAbort = new AbortController();
+  private stepsStarted = 0;
 
   constructor(
     private readonly o: RunDriverOptions,
@@ -112,6 +115,8 @@ export class RunDriver {
       if (s.paused !== undefined) return this.finish('paused', reasons.paused(s.paused.stepId, s.paused.reason));
       const next = s.steps.find((step) => !(step.id in s.completed));
       if (next === undefined) return this.finish('succeeded');
+      if (this.o.maxSteps !== undefined && this.stepsStarted >= this.o.maxSteps) return outcomeOf(this.state);
+      this.stepsStarted += 1;
       await this.runStep(next);
     }
   }

@@ -21,6 +21,18 @@ export interface RunLockHandle {
 export interface RunLock {
   /** Takes the lock or throws RunLockedError naming who holds it and since when. */
   acquire(target: LockTarget, holder: string): Promise<RunLockHandle>;
+  /**
+   * Who holds the lock now, and whether that holder is alive as `acquire` would judge it (a dead
+   * holder's lock would be taken over). Undefined when nobody holds it. Reads only.
+   */
+  inspect(target: LockTarget): Promise<LockHolder | undefined>;
+}
+
+/** The holder of a lock, as `inspect` reads it. */
+export interface LockHolder {
+  holder: string;
+  since: number;
+  alive: boolean;
 }
 
 /** Thrown by `RunLock.acquire` when another live holder has the lock. */

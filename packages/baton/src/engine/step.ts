@@ -1,5 +1,4 @@
 import type { JsonObject } from '../json.js';
-import type { GateVerdict } from '../gates/gate.js';
 
 /**
  * A step as the plan describes it: pure, serializable data. The engine turns it into behaviour
@@ -35,22 +34,9 @@ export interface ProgressEvent {
   fraction?: number;
 }
 
-/** Read access to the live traffic probe, for gates and the report. */
-export interface ProbeReader {
-  /** Totals since the probe started (or since `sinceMs`, epoch ms). */
-  stats(sinceMs?: number): ProbeStats;
-}
-
-export interface ProbeStats {
-  requests: number;
-  failed: number;
-  streamsStarted: number;
-  streamsCut: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  /** Requests answered per version label, e.g. { v1: 900, v2: 100 }. */
-  byVersion: Record<string, number>;
-}
+// The probe port's types live with the probe (a port below the engine); re-exported for steps.
+export type { ProbeReader, ProbeStats } from '../probe/probe-stats.js';
+import type { ProbeReader } from '../probe/probe-stats.js';
 
 export interface Logger {
   info(message: string, fields?: JsonObject): void;
@@ -99,4 +85,3 @@ export interface StepKind {
 
 export type StepRegistry = Readonly<Record<string, StepKind>>;
 
-export type { GateVerdict };

@@ -7,6 +7,8 @@ import type { Gate } from './gate.js';
 export interface GateEnv {
   /** When the gate step started (epoch ms): windows such as the probe's start here. */
   startedAt: number;
+  /** The gate step's id: names what the gate measured in the probe's record. */
+  stepId?: string;
 }
 
 /** Builds a gate from its JSON config (`params.gate` of a gate step). Throws GATE_INVALID. */

@@ -3,6 +3,7 @@ import type { JsonObject } from '../json.js';
 import { BatonError } from '../errors.js';
 import type { PlannedStep, RunContext, StepKind, StepResult } from '../engine/step.js';
 import type { GateFactory } from './gate-factory.js';
+import type { StepTraffic } from '../report/step-traffic.js';
 import { parseGateConfig } from './gate-factory.js';
 
 const gateStepParams = z
@@ -48,7 +49,10 @@ export function createGateStepKind(options: { factories: Readonly<Record<string,
         });
       }
       const startedAt = ctx.now();
-      const gate = factory(p.gate as JsonObject, { startedAt });
+      const gate = factory(p.gate as JsonObject, { startedAt, stepId: step.id });
+      let traffic: StepTraffic | undefined;
+      let lastJournaled: number | undefined;
+      const withTraffic = (data: JsonObject): JsonObject => (traffic ? { ...data, traffic } : data);
       let passes = 0;
       let failures = 0;
       let evaluations = 0;
@@ -56,16 +60,32 @@ export function createGateStepKind(options: { factories: Readonly<Record<string,
       for (;;) {
         const verdict = await gate.evaluate(ctx);
         evaluations += 1;
+        if (verdict.kind === 'skip') {
+          // Nothing this gate could judge by design: say so, in the step and in the report.
+          ctx.progress(`${gate.name}: skipped: ${verdict.reason}`);
+          return { kind: 'done', summary: `skipped: ${verdict.reason}`, data: { gate: gate.name, skipped: verdict.reason, passes, failures, evaluations } };
+        }
+        if (verdict.kind !== 'wait' && verdict.traffic) {
+          traffic = verdict.traffic;
+          // `baton status --watch` reads the measured split while the gate runs: journal it now
+          // and then (not every second: each checkpoint is an fsync'd journal write).
+          if (lastJournaled === undefined || ctx.now() - lastJournaled >= 5000) {
+            lastJournaled = ctx.now();
+            await ctx.checkpoint({ traffic });
+          }
+        }
         let pauseMs = p.intervalMs;
         if (verdict.kind === 'pass') {
           passes += 1;
           ctx.progress(`${gate.name}: pass ${passes}/${p.count}${verdict.detail ? ` (${verdict.detail})` : ''}`, passes / p.count);
-          if (passes >= p.count) return { kind: 'done', data: { gate: gate.name, passes, failures, evaluations } };
+          if (passes >= p.count) {
+            return { kind: 'done', ...(verdict.detail ? { summary: verdict.detail } : {}), data: withTraffic({ gate: gate.name, passes, failures, evaluations }) };
+          }
         } else if (verdict.kind === 'fail') {
           failures += 1;
           ctx.progress(`${gate.name}: fail ${failures}/${p.failureLimit + 1}: ${verdict.reason}`);
           if (failures > p.failureLimit) {
-            return { kind: 'failed', reason: `gate ${gate.name} failed: ${verdict.reason}`, data: { passes, failures, evaluations } };
+            return { kind: 'failed', reason: `gate ${gate.name} failed: ${verdict.reason}`, data: withTraffic({ passes, failures, evaluations }) };
           }
         } else if (verdict.kind === 'inconclusive') {
           lastUnsettled = `inconclusive: ${verdict.reason}`;

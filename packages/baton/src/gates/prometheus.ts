@@ -3,6 +3,7 @@ import type { JsonObject } from '../json.js';
 import type { Gate, GateVerdict } from './gate.js';
 import { parseGateConfig, type GateEnv } from './gate-factory.js';
 import { describeSample, queryPrometheus, type PromSample } from './prometheus-query.js';
+import { checkTemplate, renderPrometheusQuery } from './prometheus-template.js';
 
 const prometheusGateConfig = z
   .object({
@@ -17,6 +18,12 @@ const prometheusGateConfig = z
     /** Fewer numeric values than this is inconclusive, never a pass. */
     minSamples: z.number().int().min(1).default(1),
     requestTimeoutMs: z.number().int().positive().default(5000),
+    /** The release under test, for `{{ release.newSelector }}` and friends in the query (see prometheus-template). */
+    release: z.object({
+      version: z.string().min(1),
+      previousVersions: z.array(z.string()).default([]),
+      label: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name').default('baton_dev_release'),
+    }).strict().optional(),
   })
   .strict();
 
@@ -32,12 +39,16 @@ export type PrometheusGateConfig = z.infer<typeof prometheusGateConfig>;
  */
 export function createPrometheusGate(config: JsonObject, _env?: GateEnv): Gate {
   const c = parseGateConfig('prometheus', prometheusGateConfig, config);
+  // Refuse an unknown variable (or a release one without a release) when the gate is built.
+  checkTemplate(c.query, c.release !== undefined);
   return {
     name: `prometheus ${c.query}`,
     async evaluate(ctx): Promise<GateVerdict> {
-      const result = await queryPrometheus({ url: c.url, query: c.query, timeoutMs: c.requestTimeoutMs, signal: ctx.signal });
+      if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('aborted');
+      const query = renderPrometheusQuery(c.query, { release: c.release, app: ctx.app, namespace: ctx.namespace });
+      const result = await queryPrometheus({ url: c.url, query, timeoutMs: c.requestTimeoutMs, signal: ctx.signal });
       if (result.kind !== 'ok') return { kind: 'inconclusive', reason: result.reason };
-      return judgeSamples(c, result.samples);
+      return judgeSamples({ ...c, query }, result.samples);
     },
   };
 }

@@ -3,6 +3,8 @@ import * as k8s from '@kubernetes/client-node';
 import { BatonError } from '../errors.js';
 import { KubeApiError, toKubeApiError } from './kube-errors.js';
 import { describeRef, type KubeObject, type ObjectRef } from './kube-object.js';
+import { CustomResourceClient } from './custom-resource-client.js';
+import { toWireJson } from './wire-json.js';
 
 export interface KubeClientOptions {
   /** Path of a kubeconfig file; default: $KUBECONFIG, then ~/.kube/config. */
@@ -86,6 +88,9 @@ export class KubeClient {
     this.defaultNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
   }
 
+  /** Status subresource writes and long-lived watches of custom resources (the controller's needs). */
+  customResources(): CustomResourceClient { return new CustomResourceClient(this.kc, this.fieldManager); }
+
   /** The API server's URL, for messages. */
   get server(): string { return this.kc.getCurrentCluster()?.server ?? '(unknown)'; }
 
@@ -102,7 +107,7 @@ export class KubeClient {
   async get<T extends KubeObject>(ref: ObjectRef): Promise<T | undefined> {
     try {
       const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace ?? this.defaultNamespace } };
-      return (await this.objects.read(header)) as unknown as T;
+      return toWireJson(await this.objects.read(header)) as unknown as T;
     } catch (error) {
       const e = toKubeApiError(error, `get ${describeRef(ref)}`);
       if (e.notFound) return undefined;
@@ -114,7 +119,7 @@ export class KubeClient {
     try {
       const list = await this.objects.list(query.apiVersion, query.kind, query.namespace, undefined, undefined, undefined,
         query.fieldSelector, query.labelSelector);
-      const items = (list.items as unknown as T[]).map((item) => ({ ...item, apiVersion: query.apiVersion, kind: query.kind }));
+      const items = (toWireJson(list.items) as unknown as T[]).map((item) => ({ ...item, apiVersion: query.apiVersion, kind: query.kind }));
       return { items, resourceVersion: list.metadata?.resourceVersion ?? '' };
     } catch (error) {
       throw toKubeApiError(error, `list ${query.kind} in ${query.namespace ?? 'all namespaces'}`);
@@ -127,7 +132,7 @@ export class KubeClient {
     delete (body.metadata as { resourceVersion?: string }).resourceVersion;
     delete (body.metadata as { managedFields?: unknown }).managedFields;
     try {
-      return (await this.objects.patch(body as k8s.KubernetesObject, undefined, options.dryRun ? 'All' : undefined,
+      return toWireJson(await this.objects.patch(body as k8s.KubernetesObject, undefined, options.dryRun ? 'All' : undefined,
         this.fieldManager, options.force ?? false, k8s.PatchStrategy.ServerSideApply)) as unknown as T;
     } catch (error) {
       throw toKubeApiError(error, `apply ${describeRef({ ...object.metadata, apiVersion: object.apiVersion, kind: object.kind })}`);
@@ -138,7 +143,7 @@ export class KubeClient {
   async mergePatch<T extends KubeObject>(ref: ObjectRef, patch: Record<string, unknown>): Promise<T> {
     const body = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace ?? this.defaultNamespace }, ...patch };
     try {
-      return (await this.objects.patch(body as k8s.KubernetesObject, undefined, undefined, this.fieldManager, undefined,
+      return toWireJson(await this.objects.patch(body as k8s.KubernetesObject, undefined, undefined, this.fieldManager, undefined,
         k8s.PatchStrategy.MergePatch)) as unknown as T;
     } catch (error) {
       throw toKubeApiError(error, `patch ${describeRef(ref)}`);
@@ -147,7 +152,7 @@ export class KubeClient {
 
   async create<T extends KubeObject>(object: KubeObject): Promise<T> {
     try {
-      return (await this.objects.create(object as k8s.KubernetesObject, undefined, undefined, this.fieldManager)) as unknown as T;
+      return toWireJson(await this.objects.create(object as k8s.KubernetesObject, undefined, undefined, this.fieldManager)) as unknown as T;
     } catch (error) {
       throw toKubeApiError(error, `create ${object.kind} ${object.metadata.name}`);
     }
@@ -156,7 +161,7 @@ export class KubeClient {
   /** PUT with the object's resourceVersion: fails with 409 when someone changed it meanwhile. */
   async replace<T extends KubeObject>(object: KubeObject): Promise<T> {
     try {
-      return (await this.objects.replace(object as k8s.KubernetesObject, undefined, undefined, this.fieldManager)) as unknown as T;
+      return toWireJson(await this.objects.replace(object as k8s.KubernetesObject, undefined, undefined, this.fieldManager)) as unknown as T;
     } catch (error) {
       throw toKubeApiError(error, `replace ${object.kind} ${object.metadata.name}`);
     }
@@ -279,7 +284,7 @@ export class KubeClient {
 
   private namespaceFor(object: KubeObject): string | undefined {
     // Cluster-scoped kinds baton touches; everything else is namespaced.
-    return ['Namespace', 'Node', 'CustomResourceDefinition', 'IngressClass'].includes(object.kind) ? undefined : this.defaultNamespace;
+    return ['Namespace', 'Node', 'CustomResourceDefinition', 'IngressClass', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass'].includes(object.kind) ? undefined : this.defaultNamespace;
   }
 
   private async collectionPath(query: ListQuery): Promise<string> {

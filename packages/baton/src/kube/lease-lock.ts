@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { RunLockedError, lockLostError, type LockTarget, type RunLock, type RunLockHandle } from '../engine/run-lock.js';
+import { RunLockedError, lockLostError, type LockHolder, type LockTarget, type RunLock, type RunLockHandle } from '../engine/run-lock.js';
 import type { KubeClient } from './kube-client.js';
 import type { KubeObject } from './kube-object.js';
+import { microTime } from './kube-time.js';
 
 interface Lease extends KubeObject {
   spec?: { holderIdentity?: string | null; leaseDurationSeconds?: number; acquireTime?: string | null; renewTime?: string | null; leaseTransitions?: number };
@@ -30,7 +31,7 @@ export class LeaseLock implements RunLock {
   async acquire(target: LockTarget, holder: string): Promise<RunLockHandle> {
     const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: leaseName(target.app), namespace: target.namespace };
     const live = await this.kube.get<Lease>(ref);
-    const nowIso = new Date(this.now()).toISOString();
+    const nowIso = microTime(this.now());
     const spec = { holderIdentity: holder, leaseDurationSeconds: this.duration, acquireTime: nowIso, renewTime: nowIso };
     if (!live) {
       try {
@@ -57,7 +58,7 @@ export class LeaseLock implements RunLock {
         const current = await this.kube.get<Lease>(ref);
         if (current?.spec?.holderIdentity !== holder) throw lockLostError(target, holder);
         try {
-          await this.kube.replace({ ...current, spec: { ...current.spec, renewTime: new Date(this.now()).toISOString() } });
+          await this.kube.replace({ ...current, spec: { ...current.spec, renewTime: microTime(this.now()) } });
         } catch (error) {
           if ((error as { conflict?: boolean }).conflict) throw lockLostError(target, holder);
           throw error;
@@ -73,6 +74,15 @@ export class LeaseLock implements RunLock {
         }
       },
     };
+  }
+
+  async inspect(target: LockTarget): Promise<LockHolder | undefined> {
+    const live = await this.kube.get<Lease>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: leaseName(target.app), namespace: target.namespace });
+    const s = live?.spec ?? {};
+    if (!s.holderIdentity) return undefined;
+    const renewed = Date.parse(s.renewTime ?? s.acquireTime ?? '') || 0;
+    const alive = renewed + (s.leaseDurationSeconds ?? this.duration) * 1000 > this.now() && !deadOnThisHost(s.holderIdentity);
+    return { holder: s.holderIdentity, since: Date.parse(s.acquireTime ?? '') || renewed, alive };
   }
 
   private async lockedBy(target: LockTarget, ref: { apiVersion: string; kind: string; name: string; namespace: string }): Promise<RunLockedError> {

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { BatonError } from '../errors.js';
+import { yamlData } from '../yaml-data.js';
 import type { KubeObject } from './kube-object.js';
 import type { LoadedManifest } from './loaded-manifest.js';
 import { ManifestInvalidError, ManifestParseError } from './manifest-errors.js';
@@ -55,7 +56,7 @@ export function parseManifestText(text: string, file: string): LoadedManifest[] 
       throw new ManifestParseError(file, at.line, at.col, error.message.split('\n')[0] ?? error.message);
     }
     if (document.contents === null) continue;
-    const value: unknown = document.toJS();
+    const value: unknown = yamlData(document, `${file}:${lineCounter.linePos(document.range[0]).line}`, 'MANIFEST_INVALID');
     const lineOf = (path: readonly (string | number)[]): number => pathLine(document, lineCounter, path);
     if (value === null || value === undefined) continue;
     for (const { object, prefix } of flatten(value, file, lineOf)) {

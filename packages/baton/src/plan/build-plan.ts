@@ -2,25 +2,52 @@ import type { PlannedStep } from '../engine/step.js';
 import type { JsonObject } from '../json.js';
 import { BatonError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
-import type { LoadedSpec } from '../spec/load-spec.js';
+import type { BatonSpec } from '../spec/schema.js';
 import { parseImageRef } from '../spec/image-ref.js';
 import { strategies } from '../strategies/index.js';
-import { configReferences, containerOf, forReapply, type DeploymentLike } from '../strategies/workload.js';
+import { drainWarnings, podTiming } from '../strategies/drain-plan.js';
+import { analysisScope } from '../strategies/canary.js';
+import { configReferences, containerOf, forReapply } from '../strategies/workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
+import { batonChanges, retiredDeployments } from './baton-changes.js';
 import { findDrift, type Drift } from './drift.js';
+import { plannedStep } from '../engine/step-kind.js';
+import { applyObjectsStep } from '../strategies/steps/apply-objects-step.js';
+import { awaitOldPodsStep } from '../strategies/steps/await-old-pods-step.js';
+import { configSnapshotStep } from '../strategies/steps/config-snapshot-step.js';
+import { recordReleaseStep } from '../strategies/steps/record-release-step.js';
 import { objectKey, type LiveState } from './live-state.js';
-import type { Plan } from './plan.js';
+import type { Plan, ReleaseRef } from './plan.js';
 
 export interface PlanInput {
-  loaded: LoadedSpec;
-  manifests: KubeObject[];
+  spec: BatonSpec;
+  manifests: readonly KubeObject[];
   live: LiveState;
   /** Extra steps around the rollout (database: backup + expand before, contract after). */
   database?: { before: PlannedStep[]; after: PlannedStep[] };
 }
 
+/** The name the new release goes by: spec.version, else the image tag. */
+export function releaseVersion(spec: BatonSpec): string {
+  return spec.version ?? parseImageRef(spec.image.ref).tag ?? spec.image.ref;
+}
+
+/**
+ * The release the cluster runs today, as the upgrade replaces it: the last one baton recorded,
+ * else the image the live Deployment runs. Known before planning, so the plan is built once.
+ */
+export function currentRelease(input: Pick<PlanInput, 'spec' | 'manifests' | 'live'>): ReleaseRef | null {
+  const last = input.live.history.at(-1);
+  if (last) return { version: last.version, image: last.image };
+  const manifest = pickOne(input.manifests.map((m) => ({ ...m })), 'Deployment', input.spec.deployment, 'deployment') as DeploymentLike;
+  const container = containerOf(manifest, input.spec.image.container);
+  const image = input.live.deployments.find((d) => d.metadata.name === manifest.metadata.name)?.spec.template.spec.containers.find((c) => c.name === container.name)?.image;
+  return image ? { version: parseImageRef(image).tag ?? image, image } : null;
+}
+
 /** Spec + manifests + observed cluster -> Plan. Pure: no I/O, same input, same plan. */
 export function buildPlan(input: PlanInput): Plan {
-  const { spec } = input.loaded;
+  const { spec } = input;
   const namespace = spec.namespace;
   const manifests = input.manifests.map((m) => ({ ...m, metadata: { ...m.metadata, namespace: m.metadata.namespace ?? namespace } }));
   const foreign = manifests.filter((m) => m.metadata.namespace !== namespace);
@@ -30,11 +57,10 @@ export function buildPlan(input: PlanInput): Plan {
   const deploymentManifest = pickOne(manifests, 'Deployment', spec.deployment, 'deployment') as DeploymentLike;
   const serviceManifest = pickOne(manifests, 'Service', spec.service, 'service', true);
   const warnings: string[] = [];
-  const version = spec.version ?? parseImageRef(spec.image.ref).tag ?? spec.image.ref;
+  const version = releaseVersion(spec);
 
   const deployment = structuredClone(deploymentManifest);
   const container = containerOf(deployment, spec.image.container);
-  const fromImage = input.live.deployments.find((d) => d.metadata.name === deployment.metadata.name)?.spec.template.spec.containers.find((c) => c.name === container.name)?.image;
   container.image = spec.image.ref;
   for (const c of deployment.spec.template.spec.containers) {
     c.env = [...(c.env ?? []).filter((e) => e.name !== 'BATON_RELEASE'), { name: 'BATON_RELEASE', value: version }];
@@ -47,7 +73,9 @@ export function buildPlan(input: PlanInput): Plan {
   for (const m of manifests) drift.push(...findDrift(m, input.live.objects[objectKey(m)]));
   // Drift in the manifest's own Deployment is measured against the manifest as the user wrote it.
   const liveSame = input.live.deployments.find((d) => d.metadata.name === deploymentManifest.metadata.name);
-  if (liveSame?.spec.replicas !== undefined && deploymentManifest.spec.replicas !== undefined && liveSame.spec.replicas !== deploymentManifest.spec.replicas) {
+  // A Deployment baton retired (blue-green's old colour) runs 0 replicas by baton's own doing.
+  const retired = retiredDeployments(input.live.history).has(`Deployment/${deploymentManifest.metadata.name}`);
+  if (!retired && liveSame?.spec.replicas !== undefined && deploymentManifest.spec.replicas !== undefined && liveSame.spec.replicas !== deploymentManifest.spec.replicas) {
     // Scaling down in the middle of an upgrade drops capacity: keep what runs, say so.
     deployment.spec.replicas = liveSame.spec.replicas;
     warnings.push(`drift: the manifests say ${deploymentManifest.spec.replicas} replica(s) for ${deployment.metadata.name}, the cluster runs ${liveSame.spec.replicas}; keeping ${liveSame.spec.replicas} for this upgrade — update the YAML to match (or scale on purpose after)`);
@@ -66,11 +94,11 @@ export function buildPlan(input: PlanInput): Plan {
     const liveConfigMaps = [...refs.configMaps].filter((n) => !inManifests.some((m) => m.metadata.name === n));
     if (refs.configMaps.size + refs.secrets.size > 0) {
       configFrom = 'config:snapshot';
-      steps.push({
-        id: configFrom, kind: 'config-snapshot', reversible: true,
+      steps.push(plannedStep(configSnapshotStep, {
+        id: configFrom, reversible: true,
         title: `Pin config to this release: ${[...refs.configMaps].map((n) => `ConfigMap ${n}`).concat([...refs.secrets].map((n) => `Secret ${n}`)).join(', ')} -> immutable hashed copies`,
-        params: { app: spec.app, configMaps: inManifests.map((m) => ({ metadata: { name: m.metadata.name }, data: (m as { data?: unknown }).data ?? {}, ...((m as { binaryData?: unknown }).binaryData ? { binaryData: (m as { binaryData?: unknown }).binaryData } : {}) })) as never, liveConfigMaps, secrets: [...refs.secrets] },
-      });
+        params: { app: spec.app, configMaps: inManifests.map(configMapData), liveConfigMaps, secrets: [...refs.secrets] },
+      }));
     }
   }
 
@@ -82,6 +110,8 @@ export function buildPlan(input: PlanInput): Plan {
     throw new BatonError('PLAN_STRATEGY', `strategy ${spec.strategy.kind}: ${(error as Error).message}`, { hint: 'fix the manifests or choose another strategy' });
   }
   warnings.push(...planned.warnings);
+  const timing = podTiming(deployment.spec.template);
+  warnings.push(...drainWarnings(spec, timing.graceSeconds, timing.preStopSeconds));
   let dbBefore = input.database?.before ?? [];
   let dbAfter = input.database?.after ?? [];
   if (planned.migrationsInsideAt !== undefined && (dbBefore.length + dbAfter.length) > 0) {
@@ -97,7 +127,7 @@ export function buildPlan(input: PlanInput): Plan {
   const others = manifests.filter((m) => m !== deploymentManifest && m !== serviceManifest && m.kind !== 'Secret');
   const toApply = [...others, ...planned.serviceObjects];
   if (toApply.length > 0) {
-    steps.push({ id: 'apply:objects', kind: 'apply-objects', reversible: true, title: `Apply ${toApply.map(objectKey).join(', ')}`, params: { objects: toApply as never } });
+    steps.push(plannedStep(applyObjectsStep, { id: 'apply:objects', reversible: true, title: `Apply ${toApply.map(objectKey).join(', ')}`, params: { objects: toApply } }));
   }
   steps.push(...planned.beforeVerify);
   for (const hook of spec.verify) {
@@ -106,24 +136,30 @@ export function buildPlan(input: PlanInput): Plan {
   steps.push(...planned.afterVerify);
   const analysis = spec.probe.enabled ? spec.probe.analysis : undefined;
   if (analysis) {
-    // Judge live traffic right after the last step that moved traffic to the new version.
-    let at = -1;
-    steps.forEach((s, i) => { if (s.kind === 'rollout' || (s.kind === 'switch-selector' && s.id !== 'bluegreen:adopt')) at = i; });
+    // Judge live traffic right after the step the strategy names as the one that moved it.
+    const switched = steps.findIndex((s) => s.id === planned.trafficSwitch);
+    const at = switched >= 0 ? switched : steps.length - 1;
+    // The new version should now answer everything: judge its own answers once it measurably does
+    // (after a Service switch, once old keep-alive connections have moved).
+    const scope = analysisScope({ spec, deployment, service: serviceManifest, live: input.live, version, configFrom }, switched >= 0 ? { trafficStep: steps[at]!.id } : {});
     steps.splice(at + 1, 0, {
       id: 'analysis:probe', kind: 'gate', reversible: true,
-      title: `Analysis: ${analysis.seconds}s of live traffic within budget (error rate <= ${analysis.maxErrorRate}, streams cut <= ${analysis.maxStreamsCut}${analysis.maxP99Ms ? `, p99 <= ${analysis.maxP99Ms} ms` : ''})`,
+      title: `Analysis: ${analysis.seconds}s of the new version's own answers within budget (error rate <= ${analysis.maxErrorRate}, streams cut <= ${analysis.maxStreamsCut}${analysis.maxP99Ms ? `, p99 <= ${analysis.maxP99Ms} ms` : ''}, at least ${analysis.minRequests} answers)`,
       params: {
-        gate: { kind: 'probe', maxErrorRate: analysis.maxErrorRate, maxStreamsCut: analysis.maxStreamsCut, minRequests: analysis.minRequests, ...(analysis.maxP99Ms ? { maxP99Ms: analysis.maxP99Ms } : {}) },
+        gate: {
+          kind: 'probe', maxErrorRate: analysis.maxErrorRate, maxStreamsCut: analysis.maxStreamsCut, maxMessagesLost: analysis.maxMessagesLost, ...(analysis.maxResumeGapMs ? { maxResumeGapMs: analysis.maxResumeGapMs } : {}), minRequests: analysis.minRequests, ...(analysis.maxP99Ms ? { maxP99Ms: analysis.maxP99Ms } : {}),
+          version: scope.version, previousVersions: scope.previousVersions, expectedShare: 100, ...(scope.trafficStep ? { trafficStep: scope.trafficStep } : {}),
+        },
         intervalMs: 1000, count: analysis.seconds, failureLimit: 0, timeoutMs: analysis.seconds * 1000 + 30_000, inconclusive: 'pause',
       },
     });
   }
   const after = dbAfter;
   if (after.length > 0) {
-    steps.push({
-      id: 'await:old-pods', kind: 'await-old-pods', reversible: true, title: `Wait until no pod of an older release is left (terminating ones included)`,
+    steps.push(plannedStep(awaitOldPodsStep, {
+      id: 'await:old-pods', reversible: true, title: `Wait until no pod of an older release is left (terminating ones included)`,
       params: { selector: deployment.spec.selector.matchLabels ?? {}, release: labelValue(version), timeoutSeconds: 600 },
-    });
+    }));
   }
   steps.push(...after);
   // The first time baton upgrades an app, what runs today becomes the first history entry, so
@@ -134,15 +170,21 @@ export function buildPlan(input: PlanInput): Plan {
     strategy: 'adopted', deployment: adoptFrom.metadata.name, template: forReapply(adoptFrom),
     ...(planned.previousSelector ? { selector: planned.previousSelector } : {}), ...(serviceManifest ? { service: serviceManifest.metadata.name } : {}),
   } : undefined;
-  steps.push({
-    id: 'release:record', kind: 'record-release', reversible: true, title: `Record release ${version} in the app history`,
-    params: { entry: { version, image: spec.image.ref, strategy: spec.strategy.kind, deployment: planned.serving.deployment, ...(planned.serving.selector ? { selector: planned.serving.selector } : {}), ...(serviceManifest ? { service: serviceManifest.metadata.name } : {}) }, ...(adopt ? { adopt: adopt as never } : {}) } as unknown as JsonObject,
-  });
+  steps.push(plannedStep(recordReleaseStep, {
+    id: 'release:record', reversible: true, title: `Record release ${version} in the app history`,
+    params: { entry: { version, image: spec.image.ref, strategy: spec.strategy.kind, deployment: planned.serving.deployment, ...(planned.serving.selector ? { selector: planned.serving.selector } : {}), ...(serviceManifest ? { service: serviceManifest.metadata.name } : {}) }, ...(adopt ? { adopt } : {}) },
+  }));
 
-  const last = input.live.history.at(-1);
-  const from = last ? { version: last.version, image: last.image } : fromImage ? { version: parseImageRef(fromImage).tag ?? fromImage, image: fromImage } : null;
+  const from = currentRelease(input);
   if (from?.image === spec.image.ref) warnings.push(`the cluster already runs ${spec.image.ref}; the upgrade will re-apply it`);
-  return { app: spec.app, namespace, strategy: spec.strategy.kind, from, to: { version, image: spec.image.ref }, steps, drift, warnings };
+  const ownChange = batonChanges({ steps, history: input.live.history, image: spec.image.ref });
+  return { app: spec.app, namespace, strategy: spec.strategy.kind, from, to: { version, image: spec.image.ref }, steps, drift: drift.filter((d) => !ownChange(d)), warnings };
+}
+
+/** What the config snapshot needs of a manifest's ConfigMap: its name and data (string values). */
+function configMapData(m: KubeObject): { metadata: { name: string }; data: Record<string, string>; binaryData?: Record<string, string> } {
+  const { data, binaryData } = m as KubeObject & { data?: Record<string, string>; binaryData?: Record<string, string> };
+  return { metadata: { name: m.metadata.name }, data: data ?? {}, ...(binaryData ? { binaryData } : {}) };
 }
 
 function pickOne(objects: KubeObject[], kind: string, name: string | undefined, field: string, optional = false): KubeObject | undefined {

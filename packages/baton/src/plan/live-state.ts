@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/kube-object.js';
-import type { ReleaseEntry } from '../strategies/steps/release-history.js';
-import type { DeploymentLike } from '../strategies/workload.js';
+import type { ReleaseEntry } from '../kube/release-history.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 
 /** What plan/ observed in the cluster: plain data, so planning stays a pure function. */
 export interface LiveState {

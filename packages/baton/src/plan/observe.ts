@@ -1,8 +1,8 @@
 import type { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { BatonSpec } from '../spec/schema.js';
-import { readHistory } from '../strategies/steps/release-history.js';
-import type { DeploymentLike } from '../strategies/workload.js';
+import { readHistory } from '../kube/release-history.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import { objectKey, type LiveState } from './live-state.js';
 import { selectorString } from '../kube/label-selector.js';
 

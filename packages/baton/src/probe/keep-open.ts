@@ -10,8 +10,11 @@ export type ExchangeOutcome =
 export interface KeepOpenOptions {
   count: number;
   signal: AbortSignal;
-  /** Runs one exchange to its end; must resolve (never reject) and honour `signal`. */
-  runOnce(signal: AbortSignal): Promise<ExchangeOutcome>;
+  /**
+   * Runs one exchange to its end; must resolve (never reject) and honour `signal`. `slot` (0..count-1)
+   * names the client, so a watcher can resume where that client's previous exchange ended.
+   */
+  runOnce(signal: AbortSignal, slot: number): Promise<ExchangeOutcome>;
   /** Pause after a failed start, so a dead backend is retried, not hammered. */
   retryDelayMs?: number;
 }
@@ -22,9 +25,9 @@ export interface KeepOpenOptions {
  */
 export async function keepOpen(options: KeepOpenOptions): Promise<void> {
   const retry = options.retryDelayMs ?? 100;
-  const slot = async (): Promise<void> => {
+  const slot = async (_: unknown, index: number): Promise<void> => {
     while (!options.signal.aborted) {
-      const outcome = await options.runOnce(options.signal);
+      const outcome = await options.runOnce(options.signal, index);
       if (outcome.kind === 'start-failed' && !options.signal.aborted) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, retry);

@@ -1,3 +1,6 @@
+import type { VersionWindow } from './version-window.js';
+import type { KeepAliveMix } from './http-load.js';
+
 /**
  * What a probe run measured, as compact JSON: aggregates per time bucket, individual failures
  * kept up to a cap (with the full count beside them). Everything here was measured; nothing is
@@ -18,6 +21,10 @@ export interface ProbeRecord {
     bucketMs: number;
     /** Gap without a successful response that counts as downtime. */
     noSuccessThresholdMs: number;
+    /** How keep-alive connections were reused and renewed (absent in records before it existed). */
+    keepAlive?: KeepAliveMix;
+    /** Share of requests sent with the A/B route's header or cookie, and which header (values not kept). */
+    routed?: { share: number; headers: string[] };
   };
   requests: RequestTotals;
   /** Individual failed requests, the first `cap` of them; `count` is the full number. */
@@ -32,6 +39,8 @@ export interface ProbeRecord {
   writes: WriteTotals | null;
   /** Step boundaries (probe.mark), in order. */
   marks: { at: number; label: string }[];
+  /** The version windows gates measured (the last measurement per label), in order of first measurement. */
+  windows?: VersionWindow[];
 }
 
 /** Why a request counts as failed. */
@@ -102,6 +111,8 @@ export interface StreamTotals {
   bytesExpected: number;
   bytesReceived: number;
   cuts: { count: number; cap: number; kept: StreamCut[] };
+  /** By the version that served the download. */
+  byVersion: Record<string, { started: number; completed: number; cut: number }>;
 }
 
 export interface StreamCut {
@@ -113,17 +124,66 @@ export interface StreamCut {
   message: string;
 }
 
-/** Long-lived connections (SSE, WebSocket): cut = closed by the server before the probe stopped. */
+/**
+ * Long-lived connections (SSE, WebSocket). A connection the server ends gracefully (WebSocket
+ * close 1000/1001, an SSE response that ends at an event boundary) is `closedGracefully`, and the
+ * client reconnects, resuming after the last id it saw: `resumed`, with the reconnect gap and the
+ * messages lost or repeated across it. One that ends abruptly (RST, EOF mid-event, no close
+ * frame, silence past the timeout) is `cut`.
+ */
 export interface ConnectionTotals {
   path: string;
   target: number;
   opened: number;
+  /** Ended abruptly by the server side before the probe stopped. */
   cut: number;
+  closedGracefully: number;
+  /** Reconnects after a graceful close (each has a gap in `resumeGapMs`). */
+  resumed: number;
+  /** From the server's graceful close to the client's new connection. */
+  resumeGapMs: GapSummary | null;
+  /** Ids skipped across the whole sequence (each client's ids should follow each other). */
+  messagesLost: number;
+  /** Ids received again. */
+  messagesDuplicated: number;
   openFailed: number;
   openAtStop: number;
   /** Events (SSE) or messages (WebSocket) received. */
   messages: number;
   cuts: { count: number; cap: number; kept: ConnectionCut[] };
+  /** Every reconnect after a server-side end (graceful or cut), the first `cap`. */
+  resumes: { count: number; cap: number; kept: ResumeRecord[] };
+  /** By the version of the pod that served (and ended) the connection. */
+  byVersion: Record<string, ConnectionVersionTotals>;
+}
+
+export interface GapSummary {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface ConnectionVersionTotals {
+  opened: number;
+  closedGracefully: number;
+  resumed: number;
+  cut: number;
+  messagesLost: number;
+  messagesDuplicated: number;
+  resumeGapMs: GapSummary | null;
+}
+
+export interface ResumeRecord {
+  /** When the new connection opened. */
+  at: number;
+  /** How the previous connection ended. */
+  after: 'graceful' | 'cut';
+  closedBy: string;
+  resumedOn: string;
+  gapMs: number;
+  lost: number;
+  duplicated: number;
 }
 
 export interface ConnectionCut {

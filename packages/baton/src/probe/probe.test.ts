@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startProbe } from './probe.js';
-import { deadPort, startDemoApp, startTestServer } from './test-servers.js';
+import { deadPort, startDemoApp, startForwarder, startTestServer } from './test-servers.js';
 
 const T = { timeout: 30_000 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -73,7 +73,7 @@ describe('probe against real local servers', () => {
       await sleep(700);
       const before = probe.stats();
       assert.equal(before.failed, 0);
-      assert.equal(before.streamsStarted, 2);
+      assert.equal(before.streamsStarted, 6, '2 downloads, 2 SSE, 2 WebSockets');
       probe.mark('kill');
       await app.kill('SIGKILL');
       await sleep(700);
@@ -87,7 +87,7 @@ describe('probe against real local servers', () => {
       assert.equal(record.sse?.cut, 2);
       assert.ok((record.sse?.messages ?? 0) >= 4, 'SSE ticks arrived before the kill');
       assert.equal(record.websockets?.cut, 2);
-      assert.equal(probe.stats().streamsCut, 2, 'downloads only: SSE and WebSocket cuts are in the record');
+      assert.equal(probe.stats().streamsCut, 6, 'downloads, SSE and WebSockets: all cut abruptly');
       const killAt = record.marks[0]?.at ?? 0;
       assert.equal(record.marks[0]?.label, 'kill');
       assert.ok(record.downtime.windows.some((w) => w.end > killAt + 500 && w.start < killAt + 100), JSON.stringify(record.downtime));
@@ -96,26 +96,81 @@ describe('probe against real local servers', () => {
     }
   });
 
-  it('counts SSE and WebSockets ended by a draining server as cut, and streams that finish as complete', T, async () => {
-    const app = await startDemoApp({ APP_VERSION: 'v1', DRAIN_TIMEOUT_MS: '300' });
+  it('a draining server closes SSE and WebSockets gracefully; clients resume on the next pod without losing a message', T, async () => {
+    const a = await startDemoApp({ APP_VERSION: 'v1', DRAIN_TIMEOUT_MS: '300', DRAIN_JITTER_MS: '0' });
+    const b = await startDemoApp({ APP_VERSION: 'v2' });
+    const proxy = await startForwarder(a.port);
     try {
       const probe = await startProbe({
-        url: app.url,
+        url: proxy.url,
         rps: 20,
         streams: { count: 1, path: '/stream?seconds=0.3&kbps=64' },
         sse: { count: 3, path: '/events' },
         websockets: { count: 1, path: '/ws' },
       });
       await sleep(800);
-      await app.kill('SIGTERM');
-      assert.equal(await app.exited, 0);
+      proxy.target(b.port); // the endpoint moved (preStop), then the old pod gets SIGTERM
+      await a.kill('SIGTERM');
+      assert.equal(await a.exited, 0);
+      await sleep(1000);
       const record = await probe.stop();
-      assert.equal(record.sse?.cut, 3);
-      assert.equal(record.websockets?.cut, 1);
-      assert.match(record.websockets?.cuts.kept[0]?.message ?? '', /1001/);
+      for (const c of [record.sse, record.websockets]) {
+        assert.ok(c);
+        assert.equal(c.cut, 0, JSON.stringify(c.cuts));
+        assert.equal(c.closedGracefully, c.target);
+        assert.equal(c.resumed, c.target, 'every client reconnected');
+        assert.equal(c.messagesLost, 0);
+        assert.equal(c.messagesDuplicated, 0);
+        assert.ok(c.resumeGapMs !== null && c.resumeGapMs.maxMs < 3000, JSON.stringify(c.resumeGapMs));
+        assert.equal(c.byVersion.v1?.closedGracefully, c.target);
+        assert.equal(c.byVersion.v1?.resumed, c.target);
+        assert.ok((c.byVersion.v2?.opened ?? 0) >= c.target, 'resumed on v2');
+      }
+      assert.equal(probe.stats().streamsCut, 0);
+      assert.equal(probe.stats().connectionsResumed, 4);
+      assert.equal(probe.stats().messagesLost, 0);
       assert.ok((record.streams?.completed ?? 0) >= 2, `streams completed: ${record.streams?.completed}`);
+      assert.ok((record.streams?.byVersion.v1?.completed ?? 0) >= 1);
     } finally {
-      await app.kill();
+      await proxy.close();
+      await a.kill();
+      await b.kill();
+    }
+  });
+
+  it('counts messages lost across a resume, and an SSE end in the middle of an event as a cut', T, async () => {
+    let connection = 0;
+    const server = await startTestServer((req, res) => {
+      if (req.url !== '/events') {
+        res.writeHead(200).end();
+        return;
+      }
+      connection += 1;
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-app-version': connection === 1 ? 'v1' : 'v2' });
+      if (connection === 1) {
+        res.end('id: 1\ndata: a\n\nid: 2\ndata: b\n\n'); // graceful end after id 2
+      } else if (connection === 2) {
+        assert.equal(req.headers['last-event-id'], '2');
+        res.end('id: 5\ndata: e\n\nid: 6\ndata: f'); // 3 and 4 lost, then an end mid-event: cut
+      } else {
+        res.write(`id: ${connection + 10}\ndata: x\n\n`); // stays open until the probe stops
+      }
+      req.resume();
+    });
+    try {
+      const probe = await startProbe({ url: server.url, rps: 5, sse: { count: 1, path: '/events' } });
+      await sleep(500);
+      const sse = (await probe.stop()).sse;
+      assert.ok(sse);
+      assert.equal(sse.closedGracefully, 1);
+      assert.equal(sse.resumed, 1);
+      assert.equal(sse.cut, 1);
+      assert.equal(sse.byVersion.v1?.messagesLost, 2, 'lost across the v1 close');
+      assert.ok(sse.messagesLost >= 2);
+      assert.equal(sse.resumes.kept[0]?.lost, 2);
+      assert.match(sse.cuts.kept[0]?.message ?? '', /middle of an event/);
+    } finally {
+      await server.close();
     }
   });
 

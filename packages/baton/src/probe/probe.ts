@@ -1,11 +1,14 @@
-import type { ProbeReader, ProbeStats } from '../engine/step.js';
+import type { ProbeReader, ProbeStats } from './probe-stats.js';
 import { BatonError } from '../errors.js';
-import { HttpLoad } from './http-load.js';
+import { HttpLoad, type KeepAliveMix, type RoutedShare } from './http-load.js';
+import type { ConnectionTally } from './connection-tally.js';
 import { keepOpen } from './keep-open.js';
 import type { ProbeRecord } from './probe-record.js';
 import { RequestLog } from './request-log.js';
 import { SseWatch } from './sse-watch.js';
 import { StreamWatch } from './stream-watch.js';
+import type { VersionWindow, VersionWindowQuery } from './version-window.js';
+import { createProbeReader } from './probe-reader.js';
 import { WebSocketWatch } from './websocket-watch.js';
 import { WriteCheck } from './write-check.js';
 
@@ -18,6 +21,10 @@ export interface ProbeOptions {
   rps?: number;
   /** Share of requests sent on a new TCP connection; the rest reuse keep-alive. Default 0.2. */
   freshConnectionShare?: number;
+  /** How keep-alive connections are renewed, as real clients and proxies do (see KeepAliveMix). */
+  keepAlive?: Partial<KeepAliveMix>;
+  /** A/B: this share of requests carries the route's header or cookie (e.g. {share: 0.3, headers: {'x-beta': 'yes'}}). */
+  routed?: RoutedShare;
   /** Long downloads kept in flight, e.g. { count: 4, path: '/stream?seconds=8&kbps=64' }. */
   streams?: { count: number; path: string };
   sse?: { count: number; path: string };
@@ -46,6 +53,23 @@ export interface Probe extends ProbeReader {
   stop(): Promise<ProbeRecord>;
 }
 
+const countSince = (times: readonly number[], since: number | undefined): number => (since === undefined ? times.length : times.filter((t) => t >= since).length);
+
+/** The long-lived part of ProbeStats, since `sinceMs`. */
+function longLivedStats(started: (readonly number[] | undefined)[], cut: (readonly number[] | undefined)[], tallies: (ConnectionTally | undefined)[], sinceMs: number | undefined) {
+  const sum = (lists: (readonly number[] | undefined)[]): number => lists.reduce((n, l) => n + countSince(l ?? [], sinceMs), 0);
+  const live = tallies.filter((t): t is ConnectionTally => t !== undefined);
+  const after = (at: number): boolean => sinceMs === undefined || at >= sinceMs;
+  const gaps = live.flatMap((t) => t.gapTimes.filter((g) => after(g.at)).map((g) => g.gapMs));
+  return {
+    streamsStarted: sum(started),
+    streamsCut: sum(cut),
+    connectionsResumed: gaps.length,
+    resumeGapMaxMs: gaps.length === 0 ? null : Math.max(...gaps),
+    messagesLost: live.reduce((n, t) => n + t.lossTimes.filter((l) => after(l.at)).reduce((m, l) => m + l.count, 0), 0),
+  };
+}
+
 const defaultNow = (): number => performance.timeOrigin + performance.now();
 
 /**
@@ -65,6 +89,14 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
   if (!(rps > 0) || !(share >= 0 && share <= 1)) {
     throw new BatonError('PROBE_OPTIONS_INVALID', `probe rps must be > 0 and freshConnectionShare in [0, 1] (got ${rps}, ${share})`);
   }
+  const routed = options.routed;
+  if (routed !== undefined && !(routed.share > 0 && routed.share <= 1)) {
+    throw new BatonError('PROBE_OPTIONS_INVALID', `probe routed share must be in (0, 1] (got ${routed.share})`);
+  }
+  const ka = options.keepAlive ?? {};
+  if ([ka.clients, ka.connectionsPerClient, ka.maxRequests, ka.maxAgeMs].some((n) => n !== undefined && !(n >= 1))) {
+    throw new BatonError('PROBE_OPTIONS_INVALID', `probe keepAlive clients, connectionsPerClient, maxRequests and maxAgeMs must be >= 1 (got ${JSON.stringify(ka)})`);
+  }
   const origin = base.origin;
   const path = options.path ?? '/';
   const now = options.now ?? defaultNow;
@@ -76,7 +108,7 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
   const common = { timeoutMs, versionHeader, now, cap };
 
   const log = new RequestLog({ failureCap: cap });
-  const load = new HttpLoad({ origin, path, rps, freshConnectionShare: share, timeoutMs, versionHeader, now, log });
+  const load = new HttpLoad({ origin, path, rps, freshConnectionShare: share, keepAlive: ka, ...(routed ? { routed } : {}), timeoutMs, versionHeader, now, log });
   const streams = options.streams && options.streams.count > 0 ? new StreamWatch({ origin, path: options.streams.path, target: options.streams.count, ...common }) : undefined;
   const sse = options.sse && options.sse.count > 0 ? new SseWatch({ origin, path: options.sse.path, target: options.sse.count, ...common }) : undefined;
   const wsUrl = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}`;
@@ -96,20 +128,21 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
   if (sse) running.push(keepOpen({ count: options.sse?.count ?? 0, signal: longLived.signal, runOnce: sse.runOnce }));
   if (websockets) running.push(keepOpen({ count: options.websockets?.count ?? 0, signal: longLived.signal, runOnce: websockets.runOnce }));
 
-  const countSince = (times: readonly number[], since: number | undefined): number => (since === undefined ? times.length : times.filter((t) => t >= since).length);
+  // Version windows for the gates (probe-reader), and the last of each for the record.
+  const reader = createProbeReader({ log, streams });
   let stopping: Promise<ProbeRecord> | undefined;
 
   return {
     stats(sinceMs?: number): ProbeStats {
       return {
         ...log.stats(sinceMs),
-        // Streams are the downloads (the seed's listeners), which a good drain lets finish. SSE and
-        // WebSocket connections are not counted here: a draining server must end them at its
-        // deadline however well it behaves (clients reconnect); the record reports them apart.
-        streamsStarted: countSince(streams?.startTimes ?? [], sinceMs),
-        streamsCut: countSince(streams?.cutTimes ?? [], sinceMs),
+        // Streams are the downloads (the seed's listeners), which a good drain lets finish, plus
+        // SSE and WebSocket connections. Those may be closed gracefully (the client resumes:
+        // judged by the gap and lost-message budgets), so only their abrupt cuts count as cut.
+        ...longLivedStats([streams?.startTimes, sse?.tally.openTimes, websockets?.tally.openTimes], [streams?.cutTimes, sse?.tally.cutTimes, websockets?.tally.cutTimes], [sse?.tally, websockets?.tally], sinceMs),
       };
     },
+    window: (query: VersionWindowQuery): VersionWindow => reader.window(query),
     mark(label: string): void {
       marks.push({ at: now(), label });
     },
@@ -125,7 +158,10 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
           path,
           startedAt,
           stoppedAt,
-          config: { rps, freshConnectionShare: share, timeoutMs, versionHeader, bucketMs, noSuccessThresholdMs },
+          config: {
+            rps, freshConnectionShare: share, timeoutMs, versionHeader, bucketMs, noSuccessThresholdMs, keepAlive: load.mix,
+            ...(routed ? { routed: { share: routed.share, headers: Object.keys(routed.headers) } } : {}),
+          },
           requests: log.totals(),
           failures: log.failures.toJSON(),
           downtime: log.downtime({ noSuccessThresholdMs, stoppedAt, cap }),
@@ -135,6 +171,7 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
           websockets: websockets?.tally.record() ?? null,
           writes: writes?.record() ?? null,
           marks: [...marks],
+          windows: reader.windows(),
         } satisfies ProbeRecord;
       })();
       return stopping;

@@ -1,4 +1,4 @@
-import type { ProbeStats } from '../engine/step.js';
+import type { ProbeStats } from './probe-stats.js';
 import { CappedList } from './capped-list.js';
 import { computeDowntimeOf, totalDowntimeMs } from './downtime.js';
 import { percentileOfSorted, round } from './percentile.js';

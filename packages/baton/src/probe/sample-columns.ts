@@ -8,6 +8,8 @@ export interface RequestSample {
   status: number | null;
   version: string | null;
   fresh: boolean;
+  /** Sent with the A/B route's header or cookie (the probe's routed share). */
+  routed?: boolean;
   /** Set when the request failed. */
   failure?: { reason: FailureReason; message: string | null };
 }
@@ -26,7 +28,7 @@ export class SampleColumns {
   private done = new Float64Array(1024);
   private statusCol = new Uint16Array(1024);
   private versionCol = new Uint16Array(1024);
-  /** bit 0: fresh connection; bits 1..3: 1 + index into FAILURE_REASONS, 0 when ok. */
+  /** bit 0: fresh connection; bits 1..3: 1 + index into FAILURE_REASONS, 0 when ok; bit 4: routed. */
   private flags = new Uint8Array(1024);
   /** Version labels; column value 0 means none, i means versions[i - 1]. */
   readonly versions: string[] = [];
@@ -44,7 +46,7 @@ export class SampleColumns {
     this.statusCol[i] = s.status ?? 0;
     this.versionCol[i] = s.version === null ? 0 : this.indexOf(s.version);
     const reason = s.failure === undefined ? 0 : FAILURE_REASONS.indexOf(s.failure.reason) + 1;
-    this.flags[i] = (s.fresh ? 1 : 0) | (reason << 1);
+    this.flags[i] = (s.fresh ? 1 : 0) | (reason << 1) | (s.routed === true ? 16 : 0);
   }
 
   /**
@@ -82,13 +84,17 @@ export class SampleColumns {
   fresh(i: number): boolean {
     return ((this.flags[i] ?? 0) & 1) === 1;
   }
+  /** Sent with the A/B route's header or cookie. */
+  routed(i: number): boolean {
+    return ((this.flags[i] ?? 0) & 16) === 16;
+  }
   /** Failure reason, or undefined when the request succeeded. */
   reason(i: number): FailureReason | undefined {
-    const r = (this.flags[i] ?? 0) >> 1;
+    const r = ((this.flags[i] ?? 0) >> 1) & 7;
     return r === 0 ? undefined : FAILURE_REASONS[r - 1];
   }
   ok(i: number): boolean {
-    return (this.flags[i] ?? 0) >> 1 === 0;
+    return (((this.flags[i] ?? 0) >> 1) & 7) === 0;
   }
 
   private indexOf(version: string): number {

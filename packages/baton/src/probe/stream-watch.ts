@@ -1,17 +1,10 @@
 import { Client } from 'undici';
 import { CappedList } from './capped-list.js';
 import type { ExchangeOutcome } from './keep-open.js';
+import type { LongLivedOptions } from './long-lived-options.js';
 import type { StreamCut, StreamTotals } from './probe-record.js';
 
-export interface StreamWatchOptions {
-  origin: string;
-  path: string;
-  target: number;
-  timeoutMs: number;
-  versionHeader: string;
-  now: () => number;
-  cap: number;
-}
+export type StreamWatchOptions = LongLivedOptions & { origin: string };
 
 /**
  * Long downloads with a Content-Length (the podcast listeners): each on a connection of its own;
@@ -23,6 +16,12 @@ export class StreamWatch {
   /** Start times of streams and cut times, for stats(since). */
   readonly startTimes: number[] = [];
   readonly cutTimes: number[] = [];
+  private readonly byVersion: StreamTotals['byVersion'] = {};
+
+  private versionTotals(version: string | null): StreamTotals['byVersion'][string] {
+    const key = version ?? 'unknown';
+    return (this.byVersion[key] ??= { started: 0, completed: 0, cut: 0 });
+  }
 
   constructor(private readonly options: StreamWatchOptions) {
     this.cuts = new CappedList(options.cap);
@@ -47,6 +46,7 @@ export class StreamWatch {
       this.startTimes.push(startedAt);
       const header = res.headers[versionHeader];
       version = typeof header === 'string' ? header : null;
+      this.versionTotals(version).started += 1;
       expected = Number(res.headers['content-length'] ?? NaN);
       if (Number.isFinite(expected)) this.totals.bytesExpected += expected;
       for await (const chunk of res.body) {
@@ -55,6 +55,7 @@ export class StreamWatch {
       }
       if (Number.isFinite(expected) && received < expected) return this.cut(startedAt, expected, received, version, 'ended early');
       this.totals.completed += 1;
+      this.versionTotals(version).completed += 1;
       return { kind: 'completed' };
     } catch (error) {
       if (signal.aborted) {
@@ -80,12 +81,13 @@ export class StreamWatch {
   private cut(startedAt: number, expected: number, received: number, version: string | null, message: string): ExchangeOutcome {
     const at = this.options.now();
     this.totals.cut += 1;
+    this.versionTotals(version).cut += 1;
     this.cutTimes.push(at);
     this.cuts.push({ at, startedAt, expectedBytes: Number.isFinite(expected) ? expected : -1, receivedBytes: received, version, message });
     return { kind: 'cut', message };
   }
 
   record(): StreamTotals {
-    return { path: this.options.path, target: this.options.target, ...this.totals, cuts: this.cuts.toJSON() };
+    return { path: this.options.path, target: this.options.target, ...this.totals, cuts: this.cuts.toJSON(), byVersion: structuredClone(this.byVersion) };
   }
 }

@@ -83,3 +83,41 @@ export async function startDemoApp(env: Record<string, string>): Promise<DemoApp
     },
   };
 }
+
+export interface Forwarder {
+  url: string;
+  port: number;
+  /** Where new connections go from now on; established ones stay where they are (conntrack). */
+  target(port: number): void;
+  close(): Promise<void>;
+}
+
+/** A TCP forwarder on 127.0.0.1, like a Service proxy whose endpoint moves between backends. */
+export async function startForwarder(initialPort: number): Promise<Forwarder> {
+  const { createServer: createTcpServer, connect } = await import('node:net');
+  let port = initialPort;
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    // An upstream reset reaches the client as a reset, not as a clean end.
+    upstream.on('error', () => client.resetAndDestroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const own = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${own}`,
+    port: own,
+    target: (p) => { port = p; },
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    }),
+  };
+}

@@ -1,43 +1,49 @@
 import WebSocket from 'ws';
 import { ConnectionTally } from './connection-tally.js';
 import type { ExchangeOutcome } from './keep-open.js';
+import type { LongLivedOptions } from './long-lived-options.js';
 
-export interface WebSocketWatchOptions {
-  /** ws:// or wss:// URL. */
-  url: string;
-  path: string;
-  target: number;
-  timeoutMs: number;
-  versionHeader: string;
-  now: () => number;
-  cap: number;
-}
+/** Close codes that end a session on purpose: normal, going away, service restart, try again later. */
+const GRACEFUL_CODES = new Set([1000, 1001, 1012, 1013]);
 
-/** WebSocket clients: a connection closed by the server (any code) before the probe stops is cut. */
+/**
+ * WebSocket clients that reconnect when the server ends the session, resuming with
+ * `?after=<last id>` (messages carrying a numeric `id` are checked for gaps and repeats). A close
+ * frame with a graceful code is a graceful close; an error, a reset or a close without a close
+ * frame (1006) is a cut.
+ */
 export class WebSocketWatch {
   readonly tally: ConnectionTally;
 
-  constructor(private readonly options: WebSocketWatchOptions) {
+  constructor(private readonly options: LongLivedOptions & { /** ws:// or wss:// URL. */ url: string }) {
     this.tally = new ConnectionTally(options.path, options.target, options.cap, options.now);
   }
 
-  readonly runOnce = (signal: AbortSignal): Promise<ExchangeOutcome> =>
+  private urlFor(slot: number): string {
+    const after = this.tally.resumeAfter(slot);
+    if (after === undefined) return this.options.url;
+    const url = new URL(this.options.url);
+    url.searchParams.set('after', String(after));
+    return url.toString();
+  }
+
+  readonly runOnce = (signal: AbortSignal, slot = 0): Promise<ExchangeOutcome> =>
     new Promise((resolve) => {
       const { now, timeoutMs, versionHeader } = this.options;
       const openedAt = now();
       let began = false;
       let version: string | null = null;
       let settled = false;
-      const ws = new WebSocket(this.options.url, { handshakeTimeout: timeoutMs });
-      const finish = (message: string): void => {
+      const ws = new WebSocket(this.urlFor(slot), { handshakeTimeout: timeoutMs });
+      const finish = (graceful: boolean, message: string): void => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
-        resolve(this.tally.ended({ began, openedAt, version, stopped: signal.aborted, message }));
+        resolve(this.tally.ended(slot, { began, openedAt, version, stopped: signal.aborted, end: graceful ? 'graceful' : 'cut', message }));
       };
       const onAbort = (): void => {
         ws.terminate();
-        finish('stopped');
+        finish(false, 'stopped');
       };
       signal.addEventListener('abort', onAbort, { once: true });
       ws.on('upgrade', (res) => {
@@ -46,17 +52,28 @@ export class WebSocketWatch {
       });
       ws.on('open', () => {
         began = true;
-        this.tally.didOpen(openedAt);
+        this.tally.didOpen(slot, now(), version);
       });
-      ws.on('message', () => this.tally.message());
+      ws.on('message', (data) => this.tally.message(slot, messageId(data)));
       ws.on('unexpected-response', (_req, res) => {
         ws.terminate();
-        finish(`HTTP ${res.statusCode ?? 0}`);
+        finish(false, `HTTP ${res.statusCode ?? 0}`);
       });
       ws.on('error', (error) => {
         ws.terminate();
-        finish(error.message);
+        finish(false, error.message);
       });
-      ws.on('close', (code, reason) => finish(`closed by server: ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`));
+      ws.on('close', (code, reason) => finish(GRACEFUL_CODES.has(code), `closed by server: ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`));
     });
+}
+
+/** The numeric `id` of a JSON message, if it has one. */
+function messageId(data: WebSocket.RawData): number | undefined {
+  try {
+    const parsed: unknown = JSON.parse(String(data));
+    if (parsed !== null && typeof parsed === 'object' && 'id' in parsed && typeof parsed.id === 'number' && Number.isInteger(parsed.id)) return parsed.id;
+  } catch {
+    // Not JSON: a message without an id.
+  }
+  return undefined;
 }

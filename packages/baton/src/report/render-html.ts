@@ -4,6 +4,19 @@ import type { RunRecord } from './run-record.js';
 import { summarize } from './summarize.js';
 import { formatSeconds, isoTime } from './format.js';
 import { renderTimelineSvg } from './timeline-svg.js';
+import { skippedGates, TRAFFIC_HEAD, trafficRows } from './traffic-rows.js';
+import { DRAIN_HEAD, STREAM_HEAD, drainCells, drainsOf, streamCells, streamRows } from './stream-section.js';
+
+/** The stream section: completed / resumed (gap p50, p99, max) / cut per version, and the drains. */
+function streamTables(r: RunRecord): string {
+  const e = escapeXml;
+  const rows = r.probe ? streamRows(r.probe) : [];
+  const drains = drainCells(drainsOf(r));
+  let html = '';
+  if (rows.length > 0) html += `<h2>Streams by version</h2>\n<table class="streams">\n${row(STREAM_HEAD, 'th')}\n${rows.map((s) => `<tr data-kind="${s.kind}" data-version="${e(s.version)}">${streamCells(s).map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('\n')}\n</table>\n`;
+  if (drains.length > 0) html += `<h2>Drain by evidence</h2>\n<table class="drains">\n${row(DRAIN_HEAD, 'th')}\n${drains.map((d) => row(d.map(e))).join('\n')}\n</table>\n`;
+  return html;
+}
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ddd;padding:.3rem .6rem;text-align:left}
@@ -32,6 +45,17 @@ export function renderHtml(r: RunRecord): string {
       e(s.reason ?? s.summary ?? '') + (s.output ? `<pre>${e(s.output)}</pre>` : ''),
     ]),
   );
+  const judged = trafficRows(r);
+  const skipped = skippedGates(r);
+  const traffic = judged.length + skipped.length === 0 ? '' : `<h2>Traffic judged per step</h2>
+${judged.length === 0 ? '' : `<table class="traffic">
+${row(TRAFFIC_HEAD, 'th')}
+${judged.map((t) => row([t.step, t.weightSet, t.shareMeasured, t.answersJudged, t.p99, t.windowStart].map(e))).join('\n')}
+</table>`}
+${skipped.map((g) => `<p class="notice">Notice: gate <code>${e(g.step)}</code> was ${e(g.reason)}.</p>`).join('\n')}
+`;
+  // The timeline's coloured marks, in words: a gate failing, the rollback it started, pauses.
+  const events = (r.events ?? []).map((ev) => `<tr data-event="${e(ev.kind)}"><td>+${e(formatSeconds(ev.at - (r.probe?.startedAt ?? r.startedAt)))}</td><td>${e(ev.label)}</td></tr>`);
   return `<!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
 <head>
@@ -48,14 +72,15 @@ Strategy ${e(r.strategy)} · namespace ${e(r.namespace)} · ${e(isoTime(r.starte
 ${row(['Metric', 'Value'], 'th')}
 ${summary.map((s) => `<tr data-metric="${s.metric}"><td>${e(s.label)}</td><td${s.measured ? '' : ' class="not-measured"'}>${e(s.value)}</td></tr>`).join('\n')}
 </table>
-<h2>Timeline</h2>
+${streamTables(r)}<h2>Timeline</h2>
 ${renderTimelineSvg(r)}
+${events.length > 0 ? `<table class="events">\n${row(['When', 'Event'], 'th')}\n${events.join('\n')}\n</table>` : ''}
 <h2>Steps</h2>
 <table class="steps">
 ${row(['Step', 'Kind', 'Status', 'Duration', 'Summary'], 'th')}
 ${steps.join('\n')}
 </table>
-<h2>Full report</h2>
+${traffic}<h2>Full report</h2>
 <pre class="markdown">${e(renderMarkdown(r))}</pre>
 </body>
 </html>

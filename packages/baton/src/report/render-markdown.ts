@@ -1,6 +1,8 @@
 import { formatMs, formatSeconds, isoTime } from './format.js';
 import type { RunRecord } from './run-record.js';
 import { summarize } from './summarize.js';
+import { skippedGates, TRAFFIC_HEAD, trafficRows } from './traffic-rows.js';
+import { DRAIN_HEAD, STREAM_HEAD, drainCells, drainsOf, streamCells, streamRows } from './stream-section.js';
 
 /** Escapes table-breaking characters in a markdown cell. */
 function cell(text: string): string {
@@ -37,12 +39,26 @@ export function renderMarkdown(r: RunRecord): string {
     '',
   );
 
+  const judged = trafficRows(r);
+  const skipped = skippedGates(r);
+  if (judged.length + skipped.length > 0) {
+    out.push('## Traffic judged per step', '');
+    if (judged.length > 0) {
+      out.push('Each gate judged the new version on its own answers, from when the traffic change measurably took effect.', '');
+      out.push(...table(TRAFFIC_HEAD, judged.map((t) => [t.step, t.weightSet, t.shareMeasured, t.answersJudged, t.p99, t.windowStart])), '');
+    }
+    for (const g of skipped) out.push(`**Notice:** gate \`${g.step}\` was ${g.reason}.`, '');
+  }
+
   const p = r.probe;
   out.push('## Live traffic', '');
   if (!p) out.push('The traffic probe did not run: downtime, failed requests, streams and data loss were **not measured**.', '');
   else {
     const q = p.requests;
-    out.push(`${q.total} requests at ${p.config.rps} rps to \`${p.url}${p.path}\` (${q.fresh} on fresh connections, ${q.keepAlive} keep-alive), from ${isoTime(p.startedAt)} for ${formatSeconds(p.stoppedAt - p.startedAt)}.`, '');
+    const ka = p.config.keepAlive;
+    const mix = ka ? `; ${ka.clients} keep-alive clients, each replaced after ${ka.maxRequests} requests or ${formatSeconds(ka.maxAgeMs)}` : '';
+    const routed = p.config.routed ? `; ${Math.round(p.config.routed.share * 100)}% of requests sent with the A/B route (${p.config.routed.headers.join(', ')})` : '';
+    out.push(`${q.total} requests at ${p.config.rps} rps to \`${p.url}${p.path}\` (${q.fresh} on fresh connections, ${q.keepAlive} keep-alive${mix}${routed}), from ${isoTime(p.startedAt)} for ${formatSeconds(p.stoppedAt - p.startedAt)}.`, '');
     out.push(`Latency p50 ${formatMs(q.p50Ms)}, p90 ${formatMs(q.p90Ms)}, p99 ${formatMs(q.p99Ms)}, max ${formatMs(q.maxMs)}.`, '');
     out.push(`Answered by version: ${Object.entries(q.byVersion).map(([v, n]) => `${v} ${n}`).join(', ') || 'none'}.`, '');
     const reasons = Object.entries(q.byReason).filter(([, n]) => n > 0);
@@ -52,10 +68,14 @@ export function renderMarkdown(r: RunRecord): string {
       out.push(`Downtime windows: ${p.downtime.count}${shown.length < p.downtime.count ? ` (first ${shown.length} shown)` : ''}.`, '');
       out.push(...table(['Downtime window', 'Length', 'Failed requests', 'Kind'], shown.map((w) => [isoTime(w.start), `${Math.round(w.end - w.start)} ms`, String(w.failed), w.kind])), '');
     }
-    if (p.streams) out.push(`Streams (\`${p.streams.path}\`, ${p.streams.target} kept open): ${p.streams.started} started, ${p.streams.completed} completed, ${p.streams.cut} cut, ${p.streams.startFailed} failed to start; ${p.streams.bytesReceived} of ${p.streams.bytesExpected} bytes received.`, '');
+    if (p.streams) out.push(`Downloads (\`${p.streams.path}\`, ${p.streams.target} kept open): ${p.streams.started} started, ${p.streams.completed} completed, ${p.streams.cut} cut, ${p.streams.startFailed} failed to start; ${p.streams.bytesReceived} of ${p.streams.bytesExpected} bytes received.`, '');
     for (const [name, c] of [['SSE', p.sse], ['WebSocket', p.websockets]] as const) {
-      if (c) out.push(`${name} (\`${c.path}\`, ${c.target} kept open): ${c.opened} opened, ${c.cut} cut by the server, ${c.openFailed} failed to open, ${c.messages} messages.`, '');
+      if (c) out.push(`${name} (\`${c.path}\`, ${c.target} kept open): ${c.opened} opened, ${c.closedGracefully} closed gracefully by the server and ${c.resumed} resumed, ${c.cut} cut abruptly, ${c.openFailed} failed to open; ${c.messages} messages, ${c.messagesLost} lost, ${c.messagesDuplicated} duplicated.`, '');
     }
+    const rows = streamRows(p);
+    if (rows.length > 0) out.push('### Streams by version', '', ...table(STREAM_HEAD, rows.map(streamCells)), '');
+    const drains = drainsOf(r);
+    if (drains.length > 0) out.push('### Drain by evidence', '', ...table(DRAIN_HEAD, drainCells(drains)), '');
     if (p.writes) out.push(`Write-then-read checks (\`${p.writes.path}\`): ${p.writes.attempted} attempted, ${p.writes.verified} verified, ${p.writes.lost} lost, ${p.writes.writeFailed} writes failed, ${p.writes.readFailed} reads failed.`, '');
     if (p.failures.count > 0) {
       const shown = p.failures.kept.slice(0, 10);

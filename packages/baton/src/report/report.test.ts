@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startProbe } from '../probe/probe.js';
 import type { ProbeRecord } from '../probe/probe-record.js';
 import { startTestServer } from '../probe/test-servers.js';
-import { renderHtml, renderJson, renderMarkdown } from './render.js';
+import { renderHtml, renderJson, renderMarkdown } from './index.js';
 import type { RunRecord } from './run-record.js';
 import { NOT_MEASURED, summarize } from './summarize.js';
 import { parseWellFormed } from './well-formed.js';
@@ -58,7 +58,7 @@ function runRecord(probe: ProbeRecord | undefined): RunRecord {
     startedAt: t - 2_000, finishedAt: t + 1_500,
     steps: [
       { id: 'backup', title: 'Back up the database', kind: 'backup', startedAt: t - 2_000, finishedAt: t - 1_000, status: 'done', summary: 'pg_dump 1.2 MiB' },
-      { id: 'rollout:web', title: 'Roll out web', kind: 'rollout', startedAt: t, finishedAt: t + 750, status: 'done' },
+      { id: 'rollout:web', title: 'Roll out web', kind: 'rollout', movesTraffic: true, startedAt: t, finishedAt: t + 750, status: 'done' },
     ],
     ...(probe ? { probe } : {}),
     backups: [{ method: 'pg_dump', path: '/tmp/b.dump', sizeBytes: 456_130_560, compressedBytes: 208_666_624, verified: true, detail: 'restored into scratch db, 3 tables match' }],
@@ -92,7 +92,7 @@ describe('report from a real probe run', () => {
     assert.match(md, new RegExp(`\\| Failed requests \\| ${failed} \\|`));
     assert.match(md, /\| Backup size \| 199\.0 MiB/);
     assert.match(md, /\| Deployment\/web \| spec\.replicas \| 1 \| 2 \|/);
-    assert.ok(md.includes(`Answered by version: v1 ${probe.requests.byVersion.v1}, v2 ${probe.requests.byVersion.v2}.`));
+    assert.ok(md.includes(`Answered by version: ${Object.entries(probe.requests.byVersion).map(([v, n]) => `${v} ${n}`).join(', ')}.`), md);
 
     const json = JSON.parse(renderJson(r)) as RunRecord & { summary: { metric: string; value: string }[] };
     assert.equal(json.probe?.requests.total, probe.requests.total);
@@ -138,5 +138,32 @@ describe('report from a real probe run', () => {
     assert.throws(() => parseWellFormed('<a><b></a></b>'), /closes/);
     assert.throws(() => parseWellFormed('<p>a & b</p>'), /bare '&'/);
     assert.throws(() => parseWellFormed('<p x=1></p>'), /bad attribute/);
+  });
+});
+
+describe('traffic judged per step', () => {
+  it('shows weight set / share measured / answers judged per gate, and a skipped gate as a notice', () => {
+    const r = runRecord(undefined);
+    const t0 = r.startedAt;
+    r.steps.push(
+      {
+        id: 'canary:1:analysis', title: 'Analysis', kind: 'gate', startedAt: t0, finishedAt: t0 + 5000, status: 'failed', reason: 'gate probe budget failed',
+        traffic: {
+          weightSet: 10, route: null, segment: 'all', expectedShare: 10, measuredShare: 9.8, newVersions: ['v2'], answersJudged: 196, failedJudged: 10, errorRate: 0.05102,
+          p99Ms: 4.2, requests: 2000, byVersion: { v1: { answers: 1804, failed: 0 }, v2: { answers: 196, failed: 10 } }, changedAt: t0, settledAt: t0 + 1250, settle: 'measured share 9% within 9 points of 10% over 100 answers',
+        },
+      },
+      { id: 'analysis:probe', title: 'Analysis', kind: 'gate', startedAt: t0, finishedAt: t0, status: 'skipped', summary: 'skipped: no traffic probe is running (probe disabled, or nothing to probe yet)' },
+    );
+    const md = renderMarkdown(r);
+    assert.match(md, /## Traffic judged per step/);
+    assert.match(md, /\| canary:1:analysis \| 10% \| 9\.8% v2 of 2000 requests \| 196 \(10 failed, 5\.10%\) \| 4\.2 ms \| \+1\.25 s \(measured share 9% within 9 points of 10% over 100 answers\) \|/);
+    assert.match(md, /\*\*Notice:\*\* gate `analysis:probe` was skipped: no traffic probe is running/);
+    const html = renderHtml(r);
+    parseWellFormed(html);
+    assert.ok(html.includes('<td>196 (10 failed, 5.10%)</td>'));
+    assert.ok(html.includes('Notice: gate <code>analysis:probe</code> was skipped'));
+    const json = JSON.parse(renderJson(r)) as RunRecord;
+    assert.equal(json.steps.find((s) => s.id === 'canary:1:analysis')?.traffic?.answersJudged, 196);
   });
 });

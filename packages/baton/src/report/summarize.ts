@@ -4,8 +4,6 @@ import type { RunRecord } from './run-record.js';
 /** What every report prints when a number was not measured: never a made-up zero. */
 export const NOT_MEASURED = 'not measured';
 
-/** Step kinds whose span is the "rollout time" (new pods and traffic moving to them). */
-export const ROLLOUT_STEP_KINDS: readonly string[] = ['rollout', 'switch-selector', 'set-weights', 'traffic', 'scale', 'canary', 'promote'];
 
 export type SummaryMetric = 'downtime' | 'rollout-time' | 'run-time' | 'failed-requests' | 'streams-cut' | 'connections-cut' | 'data-loss' | 'backup-size';
 
@@ -41,7 +39,8 @@ export function summarize(r: RunRecord): RunSummary {
       : notMeasured('downtime', 'Downtime'),
   );
 
-  const rollout = r.steps.filter((s) => ROLLOUT_STEP_KINDS.includes(s.kind) && s.finishedAt !== undefined);
+  // Rollout time spans the steps whose kind moves traffic (a trait of the kind, set on the record).
+  const rollout = r.steps.filter((s) => s.movesTraffic === true && s.finishedAt !== undefined);
   if (rollout.length > 0) {
     const start = Math.min(...rollout.map((s) => s.startedAt));
     const end = Math.max(...rollout.map((s) => s.finishedAt ?? s.startedAt));
@@ -67,7 +66,9 @@ export function summarize(r: RunRecord): RunSummary {
   if (live.length > 0) {
     const cut = live.reduce((s, c) => s + c.cut, 0);
     const opened = live.reduce((s, c) => s + c.opened, 0);
-    rows.push({ metric: 'connections-cut', label: 'SSE/WebSocket connections cut', value: `${cut} / ${opened}`, measured: true, raw: cut, of: opened });
+    const resumed = live.reduce((s, c) => s + c.resumed, 0);
+    const lost = live.reduce((s, c) => s + c.messagesLost, 0);
+    rows.push({ metric: 'connections-cut', label: 'SSE/WebSocket connections cut', value: `${cut} / ${opened} (${resumed} closed gracefully and resumed, ${lost} messages lost)`, measured: true, raw: cut, of: opened });
   } else rows.push(notMeasured('connections-cut', 'SSE/WebSocket connections cut'));
 
   const w = p?.writes;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { yamlData } from '../yaml-data.js';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { BatonError } from '../errors.js';
@@ -50,11 +51,21 @@ export function parseSpec(text: string, file: string): LoadedSpec {
       hint: 'fix the YAML syntax at that line (indentation, a missing colon or quote)',
     });
   }
-  const result = specSchema.safeParse(doc.toJS());
+  const result = specSchema.safeParse(yamlData(doc, file, 'SPEC_INVALID'));
   const problems: SpecProblem[] = [];
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(problemAt(doc.contents, lineCounter, file, issue));
   } else {
+    // Inputs live beside baton.yaml: a spec that reaches out of its folder (/etc/passwd,
+    // ../../secrets) could make baton read, print or apply files nobody meant to hand it.
+    const dir = dirname(file);
+    result.data.manifests.forEach((path, index) => {
+      if (!insideFolder(dir, path)) problems.push(locate(doc.contents, lineCounter, file, ['manifests', index], `${JSON.stringify(path)} is outside the folder of baton.yaml; keep manifests beside it (or move baton.yaml up to a folder that contains them)`));
+    });
+    const migrations = result.data.database?.migrations?.dir;
+    if (migrations !== undefined && !insideFolder(dir, migrations)) {
+      problems.push(locate(doc.contents, lineCounter, file, ['database', 'migrations', 'dir'], `${JSON.stringify(migrations)} is outside the folder of baton.yaml; keep migrations beside it`));
+    }
     const reason = unpinnedReason(result.data.image.ref);
     if (reason !== undefined && !result.data.image.allowUnpinned) {
       problems.push(locate(doc.contents, lineCounter, file, ['image', 'ref'],
@@ -104,4 +115,10 @@ function locate(root: unknown, lc: LineCounter, file: string, path: readonly Pro
   }
   const pos = lc.linePos(offset);
   return { file, line: pos.line, column: pos.col, path: path.map(String).join('.'), message };
+}
+
+/** True when `path`, relative to `dir`, names `dir` itself or something below it. */
+function insideFolder(dir: string, path: string): boolean {
+  const rel = relative(dir, resolve(dir, path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectionMetricSchema } from './connection-metric.js';
 
 /**
  * The baton.yaml schema. Every field a user can write is declared here, with a description that
@@ -101,15 +102,19 @@ const rainbow = z
     tests: rainbowTests.optional().describe('integration tests run against the new release before it is activated; a failure rolls back'),
     gc: z
       .object({
-        prometheusUrl: z.string().url().describe('the Prometheus HTTP API baton gc queries'),
-        activeTasksQuery: z.string().min(1)
+        prometheusUrl: z.string().url().optional()
+          .describe('the Prometheus HTTP API baton gc queries (with activeTasksQuery); optional when drain.connections is set'),
+        activeTasksQuery: z.string().min(1).optional()
           .describe('PromQL giving the active tasks of one release; $release is replaced by its id, e.g. sum(demo_active_tasks{release="$release"})'),
         minAge: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 90s, 30m, 1h, 2d').default('1h')
           .describe('keep an old release at least this long after it stopped being active (for an instant rollback)'),
       })
       .strict()
+      .refine((g) => (g.prometheusUrl === undefined) === (g.activeTasksQuery === undefined), {
+        message: 'prometheusUrl and activeTasksQuery go together: set both (gc by a Prometheus query) or neither (gc by drain.connections)',
+      })
       .optional()
-      .describe('when `baton gc` deletes an old release: no active task and older than minAge'),
+      .describe('when `baton gc` deletes an old release: older than minAge, and every configured evidence reads 0 (the Prometheus active-task query, and drain.connections read from every pod of the release)'),
   })
   .strict();
 
@@ -122,10 +127,25 @@ const analysisStep = z
   })
   .strict();
 
+const prometheusStep = z
+  .object({
+    url: z.string().url().describe('the Prometheus HTTP API'),
+    query: z.string().min(1)
+      .describe('PromQL; {{ release.newSelector }} scopes it to the new version\'s pods (e.g. rate(http_requests_total{code=~"5..",{{ release.newSelector }}}[1m])), also {{ release.previousSelector }}, {{ release.version }}, {{ app }}, {{ namespace }}'),
+    thresholds: z.object({ min: z.number().optional(), max: z.number().optional() }).strict(),
+    minSamples: z.number().int().min(1).default(1),
+    times: z.number().int().min(1).default(3).describe('passing evaluations needed, one per intervalSeconds'),
+    intervalSeconds: z.number().int().positive().default(10),
+    releaseLabel: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/).default('baton_dev_release')
+      .describe('the label your metrics carry the pod label baton.dev/release under'),
+  })
+  .strict();
+
 const canaryStep = z.union([
   z.object({ setWeight: z.number().int().min(0).max(100).describe('percent of traffic to the new version') }).strict(),
   z.object({ pause: z.object({ seconds: z.number().int().positive().optional() }).strict().describe('{} waits for `baton promote`') }).strict(),
   z.object({ analysis: analysisStep.describe('a probe gate: a failure rolls back, all traffic to stable') }).strict(),
+  z.object({ prometheus: prometheusStep.describe('a Prometheus gate: a failure rolls back; no data is inconclusive (pause)') }).strict(),
 ]);
 
 const canary = z
@@ -185,12 +205,16 @@ export const probeSchema = z
     websockets: z.object({ count: z.number().int().min(0), path: z.string().startsWith('/') }).strict().optional(),
     writes: z.object({ path: z.string().startsWith('/'), rps: z.number().positive() }).strict().optional(),
     versionHeader: z.string().default('x-app-version'),
+    routedShare: z.number().gt(0).max(1).default(0.2)
+      .describe('A/B: share of probe requests sent with the route\'s header or cookie; the A/B analysis judges their answers'),
     analysis: z
       .object({
         seconds: z.number().int().positive().describe('judge live traffic for this long once the new version takes traffic'),
         maxErrorRate: z.number().min(0).max(1).default(0),
         maxP99Ms: z.number().positive().optional(),
-        maxStreamsCut: z.number().int().min(0).default(0),
+        maxStreamsCut: z.number().int().min(0).default(0).describe('abrupt cuts of downloads, SSE and WebSocket connections (a graceful close that the client resumes is not a cut)'),
+        maxResumeGapMs: z.number().positive().optional().describe('longest SSE/WebSocket reconnect gap after a graceful close; unset: not judged'),
+        maxMessagesLost: z.number().int().min(0).default(0).describe('SSE/WebSocket messages (by id) clients may miss across reconnects'),
         minRequests: z.number().int().min(1).default(20),
       })
       .strict()
@@ -199,11 +223,27 @@ export const probeSchema = z
     budget: z
       .object({
         maxFailedRequests: z.number().int().min(0).default(0),
-        maxCutStreams: z.number().int().min(0).default(0),
+        maxCutStreams: z.number().int().min(0).default(0).describe('abrupt cuts (RST, EOF mid-body, no close frame) of downloads, SSE and WebSocket connections'),
+        maxResumeGapMs: z.number().positive().optional().describe('longest SSE/WebSocket reconnect gap after a graceful close; unset: not judged'),
+        maxMessagesLost: z.number().int().min(0).default(0).describe('SSE/WebSocket messages (by id) clients may miss across reconnects'),
       })
       .strict()
       .prefault({})
       .describe('what clients may lose: a run that exceeds it ends with exit code 1 even if every step passed'),
+  })
+  .strict();
+
+export const drainSchema = z
+  .object({
+    deadlineSeconds: z.number().int().positive().default(300)
+      .describe('hard cap: an old pod still holding connections this long after its drain began is taken away anyway (what it held is reported as cut at the deadline)'),
+    settleSeconds: z.number().min(0).default(3).describe('after a pod leaves the Service, wait this long for proxies to stop sending it new connections before nudging it'),
+    maxStreamSeconds: z.number().positive().optional()
+      .describe('the longest stream (download, SSE/WebSocket session) the app serves; `baton check` warns when the grace period, preStop and deadline cannot hold it'),
+    connections: connectionMetricSchema.optional()
+      .describe('the app\'s own metric of open connections per pod (Prometheus text); without it baton waits for the deadline'),
+    nudge: z.object({ path: z.string().startsWith('/'), method: z.enum(['POST', 'GET', 'PUT']).default('POST'), port: z.union([z.number().int().min(1).max(65535), z.string().min(1)]).optional() })
+      .strict().optional().describe('an HTTP request to each drained pod asking it to close resumable streams (WebSocket 1001, SSE end) now, e.g. POST /admin/drain'),
   })
   .strict();
 
@@ -259,14 +299,30 @@ export const specSchema = z
     probe: probeSchema.prefault({}),
     verify: z.array(hookSchema).default([]).describe('checks after the rollout; a failure rolls back'),
     database: databaseSchema.optional(),
+    drain: drainSchema.optional()
+      .describe('drain by evidence: old pods leave only when their long-lived connections read 0 or the deadline passes, even past terminationGracePeriodSeconds (rolling and canary hold old pods out of the Deployment controller; blue-green waits before scaling the old colour down)'),
     traffic: trafficSchema.prefault({}).describe('canary / ab: which router splits traffic between stable and new'),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    // gc must have evidence that a release is idle: with neither source, every release would be
+    // kept forever (unknown is never 0), so say so when the spec is read, not at the first gc.
+    // Only for rainbow: another strategy's spec may carry an inert rainbow section (baton gc
+    // refuses such a spec on its own).
+    const gc = spec.strategy.rainbow.gc;
+    if (spec.strategy.kind === 'rainbow' && gc && gc.prometheusUrl === undefined && spec.drain?.connections === undefined) {
+      ctx.addIssue({
+        code: 'custom', path: ['strategy', 'rainbow', 'gc'],
+        message: 'baton gc needs evidence that an old release is idle: set drain.connections (your app\'s per-pod connection metric, read from each pod) or strategy.rainbow.gc.prometheusUrl with activeTasksQuery',
+      });
+    }
+  });
 
 export type BatonSpec = z.output<typeof specSchema>;
 export type HookSpec = z.output<typeof hookSchema>;
 export type ProbeSpec = z.output<typeof probeSchema>;
 export type DatabaseSpec = z.output<typeof databaseSchema>;
+export type DrainSpec = z.output<typeof drainSchema>;
 export type SecretRef = z.output<typeof secretRef>;
 export type RainbowSpec = z.output<typeof rainbow>;
 export type TrafficSpec = z.output<typeof trafficSchema>;

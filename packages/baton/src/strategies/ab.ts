@@ -1,7 +1,9 @@
 import type { PlannedStep } from '../engine/step.js';
-import type { JsonObject } from '../json.js';
+import { plannedStep } from '../engine/step-kind.js';
+import { setHeaderRouteStep } from './steps/set-header-route-step.js';
+import { setWeightStep } from './steps/set-weight-step.js';
 import type { HeaderRoute } from '../traffic/traffic-router.js';
-import { analysisStep, planCanaryRelease, promotedRouter } from './canary.js';
+import { analysisScope, analysisStep, planCanaryRelease, promotedRouter } from './canary.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 
 /**
@@ -20,22 +22,22 @@ export const abStrategy: Strategy = {
     const release = planCanaryRelease(input, options);
     const route: HeaderRoute = 'header' in options.match ? { kind: 'header', name: options.match.header, value: options.match.value } : { kind: 'cookie', name: options.match.cookie };
     const describe = route.kind === 'header' ? `${route.name}: ${route.value}` : `cookie ${route.name}=always`;
-    const router = release.router as unknown as JsonObject;
+    const { router } = release;
     const steps: PlannedStep[] = [
-      { id: 'ab:weight-0', kind: 'set-weight', reversible: true, title: `${release.router.kind}: no unmatched traffic to the new version`, params: { router, weight: 0, restoreOnUndo: true } },
-      { id: 'ab:route', kind: 'set-header-route', reversible: true, title: `${release.router.kind}: requests with ${describe} -> new version only`, params: { router, route: { ...route } } },
+      plannedStep(setWeightStep, { id: 'ab:weight-0', reversible: true, title: `${release.router.kind}: no unmatched traffic to the new version`, params: { router, weight: 0, restoreOnUndo: true } }),
+      plannedStep(setHeaderRouteStep, { id: 'ab:route', reversible: true, title: `${release.router.kind}: requests with ${describe} -> new version only`, params: { router, route } }),
       { id: 'ab:pause', kind: 'pause', reversible: true, title: options.pause.seconds === undefined ? 'A/B: pause until `baton promote`' : `A/B: pause ${options.pause.seconds}s`, params: options.pause.seconds === undefined ? {} : { seconds: options.pause.seconds } },
     ];
-    if (options.analysis) steps.push(analysisStep('ab:analysis', options.analysis));
-    const promoted = promotedRouter(release) as unknown as JsonObject;
+    if (options.analysis) steps.push(analysisStep('ab:analysis', options.analysis, analysisScope(input, { route })));
     const final: PlannedStep[] = [
-      { id: 'promote:route-off', kind: 'set-header-route', reversible: true, title: `${release.router.kind}: remove the A/B route (everyone on the promoted version)`, params: { router: promoted, route: null } },
+      plannedStep(setHeaderRouteStep, { id: 'promote:route-off', reversible: true, title: `${release.router.kind}: remove the A/B route (everyone on the promoted version)`, params: { router: promotedRouter(release), route: null } }),
     ];
     return {
       serviceObjects: release.serviceObjects,
       beforeVerify: [...release.setup, ...steps],
       afterVerify: release.promote(final),
       verifyTarget: { newDeployment: release.canaryName, oldDeployment: input.deployment.metadata.name, service: release.router.canaryService },
+      trafficSwitch: release.trafficSwitch,
       serving: release.serving,
       ...(release.previousSelector ? { previousSelector: release.previousSelector } : {}),
       warnings: release.warnings,

@@ -1,8 +1,11 @@
+import { plannedStep } from '../engine/step-kind.js';
+import { rolloutStep } from './steps/rollout-step.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { PlannedStep } from '../engine/step.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
-import type { DeploymentLike } from './workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import { pinToLivePods } from './pin-service.js';
+import { drainThenScale } from './drain-plan.js';
 
 export const colorLabel = 'baton.dev/color';
 type Color = 'blue' | 'green';
@@ -63,21 +66,24 @@ export const blueGreenStrategy: Strategy = {
     delete (preview.spec as Record<string, unknown>).clusterIP;
     delete (preview.spec as Record<string, unknown>).clusterIPs;
 
-    before.push({
-      id: `rollout:${name}`, kind: 'rollout', title: `Start ${name} (${color}) with ${image}, ${deployment.spec.replicas ?? 1} replica(s), no traffic yet`, reversible: true,
-      params: { deployment: deployment as never, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
-    });
+    before.push(plannedStep(rolloutStep, {
+      id: `rollout:${name}`, title: `Start ${name} (${color}) with ${image}, ${deployment.spec.replicas ?? 1} replica(s), no traffic yet`, reversible: true,
+      params: { deployment: deployment, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
+    }));
     const after: PlannedStep[] = [
       { id: 'bluegreen:switch', kind: 'switch-selector', title: `Switch Service ${service.metadata.name} to ${color}`, reversible: true, params: { service: service.metadata.name, selector: newSelector } },
     ];
     if (active) {
-      after.push({ id: `bluegreen:scale-down:${active}`, kind: 'scale', title: `Keep ${active} warm ${options.scaleDownDelaySeconds}s for instant switch-back, then scale it to 0`, reversible: true, params: { deployment: active, replicas: 0, afterSeconds: options.scaleDownDelaySeconds } });
+      const drained = drainThenScale(input.spec, `bluegreen:scale-down:${active}`, active, options.scaleDownDelaySeconds);
+      if (drained) after.push(drained);
+      else after.push({ id: `bluegreen:scale-down:${active}`, kind: 'scale', title: `Keep ${active} warm ${options.scaleDownDelaySeconds}s for instant switch-back, then scale it to 0`, reversible: true, params: { deployment: active, replicas: 0, afterSeconds: options.scaleDownDelaySeconds } });
     }
     return {
       serviceObjects: [liveServiceObject, preview],
       beforeVerify: before,
       afterVerify: after,
       verifyTarget: { newDeployment: name, ...(active ? { oldDeployment: active } : {}), service: previewName },
+      trafficSwitch: 'bluegreen:switch',
       serving: { deployment: name, selector: newSelector },
       ...(holdSelector ? { previousSelector: holdSelector } : {}),
       warnings,

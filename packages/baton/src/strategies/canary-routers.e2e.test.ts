@@ -6,17 +6,17 @@ import { FileJournal } from '../engine/file-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
+import { kubesimOnly } from '../testing/demo-cluster.js';
 import { routers } from '../traffic/index.js';
 import type { RouterConfig } from '../traffic/traffic-router.js';
 import { sampleSplit } from '../traffic/testing/split-sampler.js';
-import { prepare } from '../upgrade/prepare.js';
-import { runUpgrade } from '../upgrade/run-upgrade.js';
+import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
-import type { DeploymentLike } from './workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 
 const istio: RouterConfig = { kind: 'istio', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, virtualService: 'demo', canaryPodLabels: { 'baton.dev/track': 'canary' } };
 
-describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', { timeout: 240_000 }, () => {
+describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', { timeout: 240_000, ...kubesimOnly("kubesim's ingress proxy stands in for Istio") }, () => {
   let t: TestCluster;
   before(async () => {
     t = await startTestCluster();
@@ -39,7 +39,7 @@ describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
     const path = await writeSpec(t.dir, 'ab', demoManifests({ image: 'demo/app:v1' }), {
       image: { ref: 'demo/app:v2' }, strategy: { kind: 'ab', ab: { match: { cookie: 'beta' } } }, traffic: { router: 'istio' }, probe: { url: t.cluster.ingressUrl, rps: 50 },
     });
-    const first = await runUpgrade({ prepared: await prepare({ specPath: path, kube: t.kube }), stateDir: state(), tailMs: 500, engine: engine() });
+    const first = await runPrepared({ kube: t.kube, prepared: await prepareFile(path, t.kube), stateDir: state(), tailMs: 500, engine: engine() });
     assert.equal(first.outcome.status, 'paused', first.outcome.reason);
     assert.equal(first.probe!.requests.failed, 0, JSON.stringify(first.probe!.failures.kept.slice(0, 3)));
     assert.deepEqual(await routers.istio(t.kube, istio).current(), { weight: 0, route: { kind: 'cookie', name: 'beta' }, precision: 'exact' });
@@ -57,7 +57,7 @@ describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
       image: { ref: 'demo/app:v2' }, traffic: { router: 'istio' }, probe: { url: t.cluster.ingressUrl, rps: 100 },
       strategy: { kind: 'canary', canary: { steps: [{ setWeight: 25 }, { analysis: { seconds: 3 } }, { setWeight: 75 }, { analysis: { seconds: 3 } }] } },
     });
-    const result = await runUpgrade({ prepared: await prepare({ specPath: path, kube: t.kube }), stateDir: state(), tailMs: 1500, engine: engine() });
+    const result = await runPrepared({ kube: t.kube, prepared: await prepareFile(path, t.kube), stateDir: state(), tailMs: 1500, engine: engine() });
     assert.equal(result.outcome.status, 'succeeded', result.outcome.reason);
     assert.equal(result.probe!.requests.failed, 0, JSON.stringify(result.probe!.failures.kept.slice(0, 5)));
     assert.deepEqual(Object.keys(result.probe!.buckets.filter((b) => b.requests > 0).at(-1)!.byVersion), ['v2']);
@@ -66,14 +66,16 @@ describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
     assert.deepEqual(await selector(), { app: 'demo', 'baton.dev/release': 'v2' });
   });
 
-  test('replica-ratio canary of v2-bad (4 replicas, through the Service): approximate weights, rolled back by the probe gate', async () => {
+  test('replica-ratio canary of v3-bad (4 replicas, through the Service): approximate weights, rolled back by the probe gate', async () => {
     await t.kube.mergePatch({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }, { spec: { replicas: 4 } });
     const path = await writeSpec(t.dir, 'ratio', demoManifests({ image: 'demo/app:v1', replicas: 4 }), {
-      image: { ref: 'demo/app:v2-bad' }, traffic: { router: 'replica-ratio' }, probe: { rps: 100, budget: { maxFailedRequests: 40 } },
+      // Stable runs v2 (the istio test promoted it), so the bad canary must answer as another
+      // version: the gate judges the canary by the version its answers carry.
+      image: { ref: 'demo/app:v3-bad' }, version: 'v3', traffic: { router: 'replica-ratio' }, probe: { rps: 100, budget: { maxFailedRequests: 40 } },
       strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { analysis: { seconds: 30 } }] } },
     });
-    const prepared = await prepare({ specPath: path, kube: t.kube });
-    const result = await runUpgrade({ prepared, stateDir: state(), tailMs: 1500, engine: engine() });
+    const prepared = await prepareFile(path, t.kube);
+    const result = await runPrepared({ kube: t.kube, prepared, stateDir: state(), tailMs: 1500, engine: engine() });
     assert.equal(result.outcome.status, 'rolled-back', result.outcome.reason);
     assert.ok(result.probe!.requests.failed > 0 && result.probe!.requests.failed <= 40, `${result.probe!.requests.failed} failed`);
     const entries = await new FileJournal({ dir: state() }).read(result.outcome.runId);

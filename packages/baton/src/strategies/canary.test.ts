@@ -19,7 +19,7 @@ const deployment = {
 } as unknown as KubeObject;
 const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 8080 }] } } as unknown as KubeObject;
 const live: LiveState = { objects: {}, deployments: [structuredClone(deployment) as never], service, currentHash: { web: 'h1' }, history: [] };
-const plan = (strategy: string, traffic?: string) => buildPlan({ loaded: parseSpec(specText(strategy, traffic), '/x/baton.yaml'), manifests: [deployment, service], live });
+const plan = (strategy: string, traffic?: string) => buildPlan({ spec: parseSpec(specText(strategy, traffic), '/x/baton.yaml').spec, manifests: [deployment, service], live });
 type Params = Record<string, unknown>;
 
 test('canary: pin stable, start the canary, weights with pauses and analyses, then promote', () => {
@@ -48,7 +48,8 @@ test('canary: pin stable, start the canary, weights with pauses and analyses, th
   const stable = (byId('rollout:web').deployment as { spec: { strategy: unknown } }).spec.strategy;
   assert.deepEqual(stable, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
   const gate = byId('canary:2:analysis');
-  assert.deepEqual(gate.gate, { kind: 'probe', maxErrorRate: 0.01, minRequests: 20 });
+  // It judges the new version (v2) on its own answers, once the 10% of its weight step measurably arrived.
+  assert.deepEqual(gate.gate, { kind: 'probe', maxErrorRate: 0.01, minRequests: 20, version: 'v2', previousVersions: ['v1'], trafficStep: 'canary:0:weight-10' });
   const applied = (byId('apply:objects').objects as KubeObject[]).map((o) => `${o.kind}/${o.metadata.name}`);
   assert.deepEqual(applied, ['Service/web', 'Service/web-canary']);
 });

@@ -1,17 +1,52 @@
+import { plannedStep } from '../engine/step-kind.js';
+import { rolloutStep } from './steps/rollout-step.js';
 import type { PlannedStep } from '../engine/step.js';
-import type { JsonObject } from '../json.js';
+import { setWeightStep } from './steps/set-weight-step.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { BatonSpec } from '../spec/schema.js';
 import type { RouterConfig } from '../traffic/traffic-router.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
-import type { DeploymentLike } from './workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import { pinToLivePods } from './pin-service.js';
+import { holdAndRelease } from './drain-plan.js';
+import { parseImageRef } from '../spec/image-ref.js';
+import type { HeaderRoute } from '../traffic/traffic-router.js';
 
 export const trackLabel = 'baton.dev/track';
 const releaseLabel = 'baton.dev/release';
 
 interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string>; ports?: Array<{ port: number }>; [f: string]: unknown } }
 type Analysis = { seconds: number; maxErrorRate: number; maxP99Ms?: number | undefined; minRequests: number };
+
+/** What a probe analysis judges: the new version's answers, found by label, after a traffic step. */
+export interface AnalysisScope {
+  version: string;
+  previousVersions: string[];
+  /** The step that moved traffic (its result has the weight set and when). */
+  trafficStep?: string;
+  /** A/B: judge the requests the probe sends with this route. */
+  route?: HeaderRoute;
+}
+
+/**
+ * The labels the releases serving today answer with, as far as the plan can tell: the release
+ * label baton set and the image tag of every live Deployment with replicas. The probe gate takes
+ * any other label as the new version when the new release's own label does not show.
+ */
+export function analysisScope(input: StrategyInput, extra: Pick<AnalysisScope, 'trafficStep' | 'route'> = {}): AnalysisScope {
+  const previous = new Set<string>();
+  for (const d of input.live.deployments) {
+    if ((d.spec.replicas ?? 1) === 0) continue;
+    const label = d.spec.template.metadata?.labels?.[releaseLabel];
+    if (label) previous.add(label);
+    for (const c of d.spec.template.spec.containers) {
+      const tag = parseImageRef(c.image ?? '').tag;
+      if (tag) previous.add(tag);
+    }
+  }
+  previous.delete(input.version);
+  return { version: input.version, previousVersions: [...previous].sort(), ...extra };
+}
 
 /** What canary and A/B share: the canary workload, its Service, the router, and promotion. */
 export interface CanaryRelease {
@@ -23,6 +58,8 @@ export interface CanaryRelease {
   /** Roll the stable Deployment to the new version, then take the canary out. */
   promote(finalTraffic: PlannedStep[]): PlannedStep[];
   serving: StrategySteps['serving'];
+  /** The promotion's roll of the stable Deployment: from then on every request meets the new version. */
+  trafficSwitch: string;
   previousSelector?: Record<string, string>;
   warnings: string[];
 }
@@ -73,11 +110,11 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   canary.spec.replicas = ratio ? 0 : options.replicas;
   canary.spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
   const image = spec.image.ref;
-  setup.push({
-    id: `rollout:${canaryName}`, kind: 'rollout', reversible: true,
+  setup.push(plannedStep(rolloutStep, {
+    id: `rollout:${canaryName}`, reversible: true,
     title: `Start ${canaryName} with ${image}, ${canary.spec.replicas} replica(s), no traffic yet`,
-    params: { deployment: canary as never, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
-  });
+    params: { deployment: canary, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
+  }));
 
   const canaryServiceName = `${service.metadata.name}-canary`.slice(0, 63);
   const canarySelector = { ...baseSelector, [trackLabel]: 'canary' };
@@ -102,19 +139,28 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const deployment = structuredClone(input.deployment);
   deployment.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
   deployment.spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
+  // Drain by evidence: the stable Deployment's old pods (no new traffic after select-new) and the
+  // canary's pods (still in the Service) are held out of their controllers, then drained.
+  const stableDrain = liveStable ? holdAndRelease(spec, base, newSelector) : undefined;
+  const canaryDrain = holdAndRelease(spec, canaryName, newSelector);
+  if (stableDrain) deployment.spec.paused = false;
   const promote = (finalTraffic: PlannedStep[]): PlannedStep[] => [
     // The stable Service now selects every new-version pod (the canary's first), so rolling the
     // stable Deployment never leaves it without endpoints and never sends traffic to old pods again.
     ...(ratio ? [] : [{ id: 'promote:select-new', kind: 'switch-selector', reversible: true, title: `Promote: Service ${service.metadata.name} selects the new release's pods (${JSON.stringify(newSelector)})`, params: { service: service.metadata.name, selector: newSelector } }]),
-    {
-      id: `rollout:${base}`, kind: 'rollout', reversible: true, title: `Promote: roll ${base} to ${image} (maxSurge 1, maxUnavailable 0)`,
-      params: { deployment: deployment as never, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
-    },
+    ...(stableDrain ? [stableDrain.hold] : []),
+    plannedStep(rolloutStep, {
+      id: `rollout:${base}`, reversible: true, title: `Promote: roll ${base} to ${image} (maxSurge 1, maxUnavailable 0)`,
+      params: { deployment: deployment, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
+    }),
     ...finalTraffic,
+    ...(canaryDrain ? [canaryDrain.hold] : []),
     { id: `scale:${canaryName}`, kind: 'scale', reversible: true, title: `Scale ${canaryName} to 0 (its pods drain first)`, params: { deployment: canaryName, replicas: 0 } },
+    ...(stableDrain ? [stableDrain.release] : []),
+    ...(canaryDrain ? [canaryDrain.release] : []),
   ];
   return {
-    router, canaryName, serviceObjects: [stableService, ...(ratio ? [] : [canaryService])], setup, promote,
+    router, canaryName, serviceObjects: [stableService, ...(ratio ? [] : [canaryService])], setup, promote, trafficSwitch: `rollout:${base}`,
     serving: { deployment: base, ...(ratio ? {} : { selector: newSelector }) },
     ...(holdSelector ? { previousSelector: holdSelector } : {}),
     warnings,
@@ -127,14 +173,40 @@ export function promotedRouter(release: CanaryRelease): RouterConfig {
   return selector ? { ...release.router, stableSelector: selector } : release.router;
 }
 
-/** A probe-gate step judging live traffic for `seconds`; a failure rolls back. */
-export function analysisStep(id: string, a: Analysis): PlannedStep {
+/**
+ * A probe-gate step judging the new version's own answers for `seconds` once the traffic step
+ * measurably took effect; a failure rolls back.
+ */
+export function analysisStep(id: string, a: Analysis, scope: AnalysisScope): PlannedStep {
+  const who = scope.route ? `the new version's answers to routed requests` : `the new version's own answers`;
   return {
     id, kind: 'gate', reversible: true,
-    title: `Analysis: ${a.seconds}s of live traffic (error rate <= ${a.maxErrorRate}${a.maxP99Ms ? `, p99 <= ${a.maxP99Ms} ms` : ''})`,
+    title: `Analysis: ${a.seconds}s of ${who} (error rate <= ${a.maxErrorRate}${a.maxP99Ms ? `, p99 <= ${a.maxP99Ms} ms` : ''}, at least ${a.minRequests} answers)`,
     params: {
-      gate: { kind: 'probe', maxErrorRate: a.maxErrorRate, minRequests: a.minRequests, ...(a.maxP99Ms ? { maxP99Ms: a.maxP99Ms } : {}) },
+      gate: {
+        kind: 'probe', maxErrorRate: a.maxErrorRate, minRequests: a.minRequests, ...(a.maxP99Ms ? { maxP99Ms: a.maxP99Ms } : {}),
+        version: scope.version, previousVersions: scope.previousVersions,
+        ...(scope.trafficStep ? { trafficStep: scope.trafficStep } : {}),
+        ...(scope.route ? { route: { ...scope.route } } : {}),
+      },
       intervalMs: 1000, count: a.seconds, failureLimit: 0, timeoutMs: a.seconds * 1000 + 30_000, inconclusive: 'pause',
+    },
+  };
+}
+
+type PrometheusAnalysis = Extract<BatonSpec['strategy']['canary']['steps'][number], { prometheus: unknown }>['prometheus'];
+
+/** A Prometheus-gate step, its query scoped to the release under test by template variables. */
+function prometheusStep(id: string, p: PrometheusAnalysis, scope: AnalysisScope): PlannedStep {
+  return {
+    id, kind: 'gate', reversible: true,
+    title: `Analysis: Prometheus ${p.query} within ${JSON.stringify(p.thresholds)}, ${p.times} time(s)`,
+    params: {
+      gate: {
+        kind: 'prometheus', url: p.url, query: p.query, thresholds: { ...p.thresholds }, minSamples: p.minSamples,
+        release: { version: scope.version, previousVersions: scope.previousVersions, label: p.releaseLabel },
+      },
+      intervalMs: p.intervalSeconds * 1000, count: p.times, failureLimit: 0, timeoutMs: (p.times + 3) * p.intervalSeconds * 1000, inconclusive: 'pause',
     },
   };
 }
@@ -157,22 +229,27 @@ export const canaryStrategy: Strategy = {
     checkWeights(input.spec, options.steps);
     const steps: PlannedStep[] = [];
     let weights = 0;
+    let trafficStep: string | undefined;
     options.steps.forEach((s, i) => {
       if ('setWeight' in s) {
-        steps.push({ id: `canary:${i}:weight-${s.setWeight}`, kind: 'set-weight', reversible: true, title: `${release.router.kind}: ${s.setWeight}% of traffic to the new version`, params: { router: release.router as unknown as JsonObject, weight: s.setWeight, restoreOnUndo: weights === 0 } });
+        trafficStep = `canary:${i}:weight-${s.setWeight}`;
+        steps.push(plannedStep(setWeightStep, { id: trafficStep, reversible: true, title: `${release.router.kind}: ${s.setWeight}% of traffic to the new version`, params: { router: release.router, weight: s.setWeight, restoreOnUndo: weights === 0 } }));
         weights += 1;
       } else if ('pause' in s) {
         steps.push(pauseStep(`canary:${i}:pause`, s.pause.seconds));
+      } else if ('analysis' in s) {
+        steps.push(analysisStep(`canary:${i}:analysis`, s.analysis, analysisScope(input, trafficStep ? { trafficStep } : {})));
       } else {
-        steps.push(analysisStep(`canary:${i}:analysis`, s.analysis));
+        steps.push(prometheusStep(`canary:${i}:prometheus`, s.prometheus, analysisScope(input)));
       }
     });
-    const final: PlannedStep = { id: 'promote:weight-0', kind: 'set-weight', reversible: true, title: `${release.router.kind}: traffic back to the (now promoted) stable side`, params: { router: promotedRouter(release) as unknown as JsonObject, weight: 0, restoreOnUndo: true } };
+    const final = plannedStep(setWeightStep, { id: 'promote:weight-0', reversible: true, title: `${release.router.kind}: traffic back to the (now promoted) stable side`, params: { router: promotedRouter(release), weight: 0, restoreOnUndo: true } });
     return {
       serviceObjects: release.serviceObjects,
       beforeVerify: [...release.setup, ...steps],
       afterVerify: release.promote([final]),
       verifyTarget: { newDeployment: release.canaryName, oldDeployment: input.deployment.metadata.name, ...(release.router.canaryService ? { service: release.router.canaryService } : {}) },
+      trafficSwitch: release.trafficSwitch,
       serving: release.serving,
       ...(release.previousSelector ? { previousSelector: release.previousSelector } : {}),
       warnings: release.warnings,

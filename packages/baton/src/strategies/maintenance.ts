@@ -1,6 +1,9 @@
+import { plannedStep } from '../engine/step-kind.js';
+import { rolloutStep } from './steps/rollout-step.js';
 import type { PlannedStep } from '../engine/step.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
-import { forReapply, type DeploymentLike } from './workload.js';
+import { forReapply } from './workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 
 /**
  * For apps that can only migrate in maintenance mode (the Matomo seed): roll the old version into
@@ -18,10 +21,10 @@ export const maintenanceStrategy: Strategy = {
     const live = input.live.deployments.find((d) => d.metadata.name === name);
     const warnings: string[] = [];
     const steps: PlannedStep[] = [];
-    const rollout = (id: string, title: string, d: DeploymentLike, image: string): PlannedStep => ({
-      id, kind: 'rollout', title, reversible: true,
-      params: { deployment: d as never, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom && d !== live ? { configFrom: input.configFrom } : {}) },
-    });
+    const rollout = (id: string, title: string, d: DeploymentLike, image: string): PlannedStep => (plannedStep(rolloutStep, {
+      id, title, reversible: true,
+      params: { deployment: d, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom && d !== live ? { configFrom: input.configFrom } : {}) },
+    }));
     const withMaintenance = (d: DeploymentLike): DeploymentLike => {
       const copy = structuredClone(d);
       copy.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
@@ -55,6 +58,7 @@ export const maintenanceStrategy: Strategy = {
       afterVerify: [],
       migrationsInsideAt: migrationsAt,
       verifyTarget: { newDeployment: name, ...(input.service ? { service: input.service.metadata.name } : {}) },
+      trafficSwitch: `maintenance:off:${name}`,
       serving: { deployment: name },
       warnings,
     };

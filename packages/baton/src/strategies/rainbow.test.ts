@@ -5,9 +5,9 @@ import { buildPlan } from '../plan/build-plan.js';
 import type { LiveState } from '../plan/live-state.js';
 import { parseSpec } from '../spec/load-spec.js';
 import { releaseId, releaseObjectName } from './rainbow.js';
-import { planRainbowRollback } from './rainbow-rollback.js';
-import type { ReleaseEntry } from './steps/release-history.js';
-import type { DeploymentLike } from './workload.js';
+import { planRainbowRollback } from '../upgrade/rainbow-rollback.js';
+import type { ReleaseEntry } from '../kube/release-history.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 
 const spec = (image: string, extra = '') => parseSpec(`apiVersion: baton.dev/v1alpha1
 kind: Upgrade
@@ -37,7 +37,7 @@ test('releaseId: RFC 1123 from any version; names stay within 63 characters', ()
 });
 
 test('rainbow plan, first release: own Deployment and Service, tests, then activation', () => {
-  const plan = buildPlan({ loaded: spec('demo/worker:v2'), manifests: [deployment, service], live: live() });
+  const plan = buildPlan({ spec: spec('demo/worker:v2').spec, manifests: [deployment, service], live: live() });
   assert.deepEqual(plan.steps.map((s) => s.id), ['apply:objects', 'rollout:work-v2', 'rainbow:tests', 'rainbow:activate', 'release:record']);
   const objects = (plan.steps[0]!.params.objects as unknown as Array<{ metadata: { name: string }; spec: { selector: Record<string, string> } }>);
   assert.deepEqual(objects.map((o) => [o.metadata.name, o.spec.selector]), [
@@ -55,7 +55,7 @@ test('rainbow plan, first release: own Deployment and Service, tests, then activ
 
 test('rainbow plan over a live rainbow release: the Service holds the active release until activation; nothing is scaled down', () => {
   const liveService = { ...service, spec: { selector: { app: 'work', 'baton.dev/release': 'v2' } } } as unknown as KubeObject;
-  const plan = buildPlan({ loaded: spec('demo/worker:v3'), manifests: [deployment, service], live: live({ service: liveService }) });
+  const plan = buildPlan({ spec: spec('demo/worker:v3').spec, manifests: [deployment, service], live: live({ service: liveService }) });
   const objects = (plan.steps[0]!.params.objects as unknown as Array<{ spec: { selector: Record<string, string> } }>);
   assert.deepEqual(objects[0]!.spec.selector, { app: 'work', 'baton.dev/release': 'v2' });
   assert.ok(!plan.steps.some((s) => s.kind === 'scale'), 'older releases keep running');
@@ -63,7 +63,7 @@ test('rainbow plan over a live rainbow release: the Service holds the active rel
 });
 
 test('rainbow plan adopts a plain Deployment: the Service is pinned to its pod-template-hash first', () => {
-  const plan = buildPlan({ loaded: spec('demo/worker:v2'), manifests: [deployment, service], live: live({ deployments: [deployment as DeploymentLike], service, currentHash: { work: 'abc123' } }) });
+  const plan = buildPlan({ spec: spec('demo/worker:v2').spec, manifests: [deployment, service], live: live({ deployments: [deployment as DeploymentLike], service, currentHash: { work: 'abc123' } }) });
   assert.deepEqual(plan.steps.slice(0, 3).map((s) => s.id), ['apply:objects', 'rainbow:adopt', 'rollout:work-v2']);
   assert.deepEqual((plan.steps[1]!.params as Params).selector, { app: 'work', 'pod-template-hash': 'abc123' });
 });

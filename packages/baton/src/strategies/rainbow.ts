@@ -1,7 +1,9 @@
+import { plannedStep } from '../engine/step-kind.js';
+import { rolloutStep } from './steps/rollout-step.js';
 import type { PlannedStep } from '../engine/step.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
-import type { DeploymentLike } from './workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import { pinToLivePods } from './pin-service.js';
 
 export const releaseLabel = 'baton.dev/release';
@@ -76,11 +78,11 @@ export const rainbowStrategy: Strategy = {
     delete (ownService.spec as Record<string, unknown>).clusterIP;
     delete (ownService.spec as Record<string, unknown>).clusterIPs;
 
-    before.push({
-      id: `rollout:${name}`, kind: 'rollout', reversible: true,
+    before.push(plannedStep(rolloutStep, {
+      id: `rollout:${name}`, reversible: true,
       title: `Start release ${input.version} as Deployment ${name} (${image}, ${deployment.spec.replicas ?? 1} replica(s)), no traffic yet`,
-      params: { deployment: deployment as never, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
-    });
+      params: { deployment: deployment, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
+    }));
     if (options.tests) {
       const t = options.tests;
       before.push({
@@ -109,6 +111,7 @@ export const rainbowStrategy: Strategy = {
       beforeVerify: before,
       afterVerify: after,
       verifyTarget: { newDeployment: name, service: releaseService },
+      trafficSwitch: 'rainbow:activate',
       serving: { deployment: name, selector: newSelector },
       ...(holdSelector ? { previousSelector: holdSelector } : {}),
       warnings,

@@ -1,3 +1,6 @@
+import { holdAndRelease } from './drain-plan.js';
+import { plannedStep } from '../engine/step-kind.js';
+import { rolloutStep } from './steps/rollout-step.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 
 /**
@@ -16,17 +19,26 @@ export const rollingStrategy: Strategy = {
       warnings.push(`strategy.rolling.maxUnavailable is ${options.maxUnavailable}: capacity drops during the rollout; 0 keeps every old pod until its replacement is ready`);
     }
     const image = deployment.spec.template.spec.containers.find((c) => c.image === input.spec.image.ref)?.image ?? input.spec.image.ref;
+    const selector = ((input.service?.spec as { selector?: Record<string, string> } | undefined)?.selector) ?? {};
+    const live = input.live.deployments.some((d) => d.metadata.name === deployment.metadata.name);
+    // Drain by evidence: old pods are held out of the controller before the rollout (so it brings up
+    // a full new ReplicaSet and deletes none of them), then drained; the apply unpauses.
+    const drain = live ? holdAndRelease(input.spec, deployment.metadata.name, selector) : undefined;
+    if (drain) deployment.spec.paused = false;
     return {
       serviceObjects: input.service ? [input.service] : [],
-      beforeVerify: [{
+      // With a drain, the held old pods leave the Service right after the rollout (the traffic
+      // switch a gate judges from); their open connections stay until the release at the end.
+      beforeVerify: [...(drain ? [drain.hold] : []), plannedStep(rolloutStep, {
         id: `rollout:${deployment.metadata.name}`,
-        kind: 'rollout',
+        
         title: `Roll Deployment ${deployment.metadata.name} to ${image} (maxSurge ${String(options.maxSurge)}, maxUnavailable ${String(options.maxUnavailable)})`,
         reversible: true,
-        params: { deployment: deployment as never, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
-      }],
-      afterVerify: [],
+        params: { deployment: deployment, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
+      }), ...(drain ? [drain.unserve] : [])],
+      afterVerify: drain ? [drain.release] : [],
       verifyTarget: { newDeployment: deployment.metadata.name, ...(input.service ? { service: input.service.metadata.name } : {}) },
+      trafficSwitch: drain ? drain.unserve.id : `rollout:${deployment.metadata.name}`,
       serving: { deployment: deployment.metadata.name },
       warnings,
     };

@@ -1,7 +1,7 @@
 import type { PlannedStep } from '../engine/step.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { BatonSpec } from '../spec/schema.js';
-import type { DeploymentLike } from './workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 
 /** What a strategy knows when it plans: the new release as manifests say, and the live cluster. */
 export interface StrategyInput {
@@ -30,6 +30,11 @@ export interface StrategySteps {
   afterVerify: PlannedStep[];
   /** Where hooks run: the new and old Deployments, and the Service an http hook's path goes to. */
   verifyTarget: { newDeployment: string; oldDeployment?: string; service?: string };
+  /**
+   * The step after which the new release has its traffic (the rollout, the selector switch, the
+   * promotion): the spec's probe analysis judges live traffic right after it.
+   */
+  trafficSwitch: string;
   /** Deployment and selector that serve the release once done (for history and rollback). */
   serving: { deployment: string; selector?: Record<string, string> };
   /**

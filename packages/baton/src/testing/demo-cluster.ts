@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,7 +8,7 @@ import { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { waitForRollout } from '../strategies/steps/rollout-watch.js';
 import { waitUntilServed } from '../probe/wait-until-served.js';
-import type { DeploymentLike } from '../strategies/workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 
 /** A kubesim cluster with demo-app's images, a work folder and a client: for end-to-end tests. */
 export interface TestCluster {
@@ -22,15 +22,35 @@ export function demoAppDir(): string {
   return dirname(createRequire(import.meta.url).resolve('@baton/demo-app/package.json'));
 }
 
-export async function startTestCluster(options: { propagationDelayMs?: number } = {}): Promise<TestCluster> {
+/**
+ * BATON_E2E_KUBECONFIG names a real cluster's kubeconfig: the e2e suites then run there instead
+ * of on kubesim (README, "The e2e suites on a real cluster"). Its nodes must have demo-app's
+ * images under the names the tests use (docker.io/demo/app:v1, ...; see packages/demo-app/README.md).
+ */
+export const realClusterKubeconfig = process.env['BATON_E2E_KUBECONFIG'];
+
+/** Test options that skip, with its reason named, a test needing something only kubesim has. */
+export function kubesimOnly(reason: string): { skip?: string } {
+  return realClusterKubeconfig ? { skip: `needs kubesim: ${reason}` } : {};
+}
+
+export async function startTestCluster(options: { propagationDelayMs?: number; kubernetesVersion?: string } = {}): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'baton-e2e-'));
-  const cluster = await startCluster({ images: join(demoAppDir(), 'images.yaml'), propagationDelayMs: options.propagationDelayMs ?? 500 });
+  if (realClusterKubeconfig) {
+    // A real cluster: its own version and timing; nothing to start or stop but the work folder.
+    const kubeconfig = await readFile(realClusterKubeconfig, 'utf8');
+    const kube = new KubeClient({ kubeconfigText: kubeconfig });
+    const cluster: Cluster = { apiUrl: kube.server, kubeconfig, ingressUrl: process.env['BATON_E2E_INGRESS_URL'] ?? '', stop: async () => undefined };
+    return { cluster, kube, dir, stop: async () => { await rm(dir, { recursive: true, force: true }); } };
+  }
+  const cluster = await startCluster({ images: join(demoAppDir(), 'images.yaml'), propagationDelayMs: options.propagationDelayMs ?? 500,
+    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}) });
   const kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
   return { cluster, kube, dir, stop: async () => { await cluster.stop(); await rm(dir, { recursive: true, force: true }); } };
 }
 
 /** demo-app manifests as objects; `env` is added to the container (e.g. to make a version crash). */
-export function demoManifests(o: { image: string; replicas?: number; env?: Record<string, string>; preStopSeconds?: number | null }): KubeObject[] {
+export function demoManifests(o: { image: string; replicas?: number; env?: Record<string, string>; preStopSeconds?: number | null; preStopExec?: boolean }): KubeObject[] {
   const container: Record<string, unknown> = {
     name: 'app', image: o.image, ports: [{ name: 'http', containerPort: 8080 }],
     env: Object.entries(o.env ?? {}).map(([name, value]) => ({ name, value })),
@@ -38,7 +58,10 @@ export function demoManifests(o: { image: string; replicas?: number; env?: Recor
     readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 2 },
     livenessProbe: { httpGet: { path: '/health', port: 'http' }, periodSeconds: 5 },
   };
-  if (o.preStopSeconds !== null) container.lifecycle = { preStop: { sleep: { seconds: o.preStopSeconds ?? 2 } } };
+  // preStopExec: `exec sleep`, which every minor takes (the sleep action needs 1.30+).
+  if (o.preStopSeconds !== null) {
+    container.lifecycle = { preStop: o.preStopExec ? { exec: { command: ['sleep', String(o.preStopSeconds ?? 2)] } } : { sleep: { seconds: o.preStopSeconds ?? 2 } } };
+  }
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'demo-config' }, data: { DRAIN_TIMEOUT_MS: '10000' } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo' }, spec: { selector: { app: 'demo' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] } },

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatonError } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import type { DeploymentLike } from '../strategies/workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import { checkWeight } from './router-guard.js';
 import type { RouterConfig, TrafficRouter, TrafficSplit } from './traffic-router.js';
 

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { FileJournal } from '../engine/file-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
 import { loadSpec } from '../spec/load-spec.js';
-import { readHistory } from '../strategies/steps/release-history.js';
-import type { DeploymentLike } from '../strategies/workload.js';
+import { readHistory } from '../kube/release-history.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
-import { prepare, type Prepared } from './prepare.js';
+import { prepareFile, runPrepared, testPorts } from '../testing/operations-harness.js';
+import { rollback } from '../operations/index.js';
 import { planRollback } from './rollback-plan.js';
-import { runUpgrade } from './run-upgrade.js';
 import { stepRegistry } from './step-registry.js';
 
 const probe = { rps: 100, streams: { count: 2, path: '/stream?seconds=3&kbps=32' } };
@@ -28,8 +28,8 @@ describe('blue-green on kubesim: adopt, preview, verify, switch, instant rollbac
       image: { ref: 'demo/app:v2' }, strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 2 } }, probe,
       verify: [{ name: 'preview-answers-v2', http: { path: '/', expectStatus: 200, expectJson: { version: 'v2' } } }],
     });
-    const prepared = await prepare({ specPath: spec, kube: t.kube });
-    const result = await runUpgrade({ prepared, stateDir: join(t.dir, 'state'), tailMs: 1500, engine: engine() });
+    const prepared = await prepareFile(spec, t.kube);
+    const result = await runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), tailMs: 1500, engine: engine() });
     assert.equal(result.outcome.status, 'succeeded', result.outcome.reason);
     assert.equal(result.probe?.requests.failed, 0, JSON.stringify(result.probe?.failures.kept.slice(0, 5)));
     assert.equal(result.probe?.streams?.cut ?? 0, 0);
@@ -48,9 +48,7 @@ describe('blue-green on kubesim: adopt, preview, verify, switch, instant rollbac
     const live: Record<string, DeploymentLike | undefined> = {};
     for (const h of history) live[h.deployment] = await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: h.deployment, namespace: 'default' });
     const plan = planRollback({ app: 'demo', namespace: 'default', history, live, scaleDownDelaySeconds: 1 });
-    const service = await t.kube.get({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' });
-    const prepared: Prepared = { loaded, manifests: [], live: { objects: {}, deployments: [], service, currentHash: {}, history }, plan };
-    const result = await runUpgrade({ prepared, stateDir: join(t.dir, 'state'), tailMs: 1500, engine: engine() });
+    const result = await rollback({ spec: loaded.spec }, testPorts(t.kube, engine(), join(t.dir, 'state')), { plan, tailMs: 1500 });
     assert.equal(result.outcome.status, 'succeeded', result.outcome.reason);
     assert.equal(result.probe?.requests.failed, 0, JSON.stringify(result.probe?.failures.kept.slice(0, 5)));
     const lastBucket = result.probe!.buckets.filter((b) => b.requests > 0).at(-1)!;

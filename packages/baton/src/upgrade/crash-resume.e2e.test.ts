@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DeploymentLike } from '../strategies/workload.js';
-import { readHistory } from '../strategies/steps/release-history.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
+import { readHistory } from '../kube/release-history.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/baton.js');
@@ -78,6 +78,10 @@ describe('SIGKILL baton mid-upgrade, then baton resume (kubesim, real processes)
       const killed = await baton(['upgrade', '--spec', spec], stateDir, { when: c.when, delayMs: c.delayMs });
       assert.equal(killed.signal, 'SIGKILL', `baton was killed (it ended with ${killed.code}): ${killed.out.slice(-500)}`);
       const id = await runId(stateDir);
+      // The journal still says running; the app's Lease has no live holder: status says interrupted.
+      const shown = await baton(['status', id], stateDir);
+      assert.equal(shown.code, 3, shown.out);
+      assert.match(shown.out, new RegExp(`interrupted: .*continue it with \`baton resume ${id}\``));
       const resumed = await baton(['resume', id, '--output', 'json'], stateDir);
       assert.equal(resumed.code, 0, resumed.out.slice(-1500));
       assert.equal(JSON.parse(resumed.out.slice(resumed.out.indexOf('{'))).status, 'succeeded');

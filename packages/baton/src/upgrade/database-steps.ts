@@ -4,15 +4,27 @@ import { dialectForUrl } from '../db/dialects.js';
 import { discoverMigrations } from '../db/migrations/discover-migrations.js';
 import { readLedger } from '../db/migrations/ledger.js';
 import type { Migration } from '../db/migrations/migration.js';
-import { resolveDbUrl, type DbRef } from '../db/steps/db-ref.js';
+import { resolveDbUrl, type DbRef, type SecretResolver } from '../db/steps/db-ref.js';
 import type { JsonObject } from '../json.js';
-import type { LoadedSpec } from '../spec/load-spec.js';
+import type { BatonSpec } from '../spec/schema.js';
+import { withMigrationFolder, type MigrationFile } from '../db/steps/migration-files.js';
+
+/** What the database part of a plan is made from: data, no folders. */
+export interface DatabaseInputs {
+  spec: BatonSpec;
+  /** The files of spec.database.migrations.dir (undefined when the spec names no migrations). */
+  migrations: readonly MigrationFile[] | undefined;
+  /** Where backups are written (spec.database.backup.dir, resolved by the caller). */
+  backupDir: string;
+}
 
 export interface DatabasePlanOptions {
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
   /** The release being replaced: its sessions must be gone before a contract migration. */
   fromVersion: string | undefined;
   toVersion: string;
+  /** Reads `database.url: {secret: ...}` (the cluster's Secret), as the run's steps will. */
+  resolveSecret?: SecretResolver;
 }
 
 /**
@@ -23,13 +35,13 @@ export interface DatabasePlanOptions {
  * point of no return. Pending migrations are read from the folder and the ledger now, so the plan
  * names every migration it will run, and a bad folder or an unreachable database fails here.
  */
-export async function databaseSteps(loaded: LoadedSpec, options: DatabasePlanOptions): Promise<{ before: PlannedStep[]; after: PlannedStep[]; warnings: string[] } | undefined> {
-  const database = loaded.spec.database;
+export async function databaseSteps(inputs: DatabaseInputs, options: DatabasePlanOptions): Promise<{ before: PlannedStep[]; after: PlannedStep[]; warnings: string[] } | undefined> {
+  const database = inputs.spec.database;
   if (!database) return undefined;
   const before: PlannedStep[] = [];
   const after: PlannedStep[] = [];
   const warnings: string[] = [];
-  const backupDir = database.backup?.dir ?? '.baton/backups';
+  const backupDir = inputs.backupDir;
   const backup = (id: string, why: string): PlannedStep | undefined => {
     const method = database.backup?.method ?? 'none';
     if (method === 'none') return undefined;
@@ -40,26 +52,27 @@ export async function databaseSteps(loaded: LoadedSpec, options: DatabasePlanOpt
     }
     if (!db) throw new BatonError('SPEC_INVALID', `database.backup.method ${method} needs database.url`, { hint: 'add database.url: {env: NAME} or {secret: {name, key}}' });
     const params: JsonObject = {
-      db: db as JsonObject, dir: backupDir.startsWith('/') ? backupDir : `${loaded.dir}/${backupDir}`,
+      db: db as JsonObject, dir: backupDir,
       method: method === 'command' ? { kind: 'command', argv: database.backup?.command ?? [], format: 'sql' } : { kind: 'native' },
       verify: database.backup?.verify ?? true,
     };
     return { id, kind: 'backup', title: `Back up the database (${method}) and prove it by restoring into a scratch database — ${why}`, reversible: true, params };
   };
   const db = database.url as DbRef | undefined;
-  if (!loaded.migrationsDir) {
+  const files = inputs.migrations;
+  if (!database.migrations || !files) {
     const b = backup('backup', 'before the rollout');
     if (b) before.push(b);
     return { before, after, warnings };
   }
   if (!db) throw new BatonError('SPEC_INVALID', 'database.migrations needs database.url', { hint: 'add database.url: {env: NAME} or {secret: {name, key}}' });
-  const url = await resolveDbUrl(db, loaded.spec.namespace, { env: options.env });
+  const url = await resolveDbUrl(db, inputs.spec.namespace, { env: options.env, ...(options.resolveSecret ? { resolveSecret: options.resolveSecret } : {}) });
   const dialect = dialectForUrl(url);
-  const { migrations } = await discoverMigrations(loaded.migrationsDir, { dialect: dialect.name });
+  const { migrations } = await withMigrationFolder(files, (dir) => discoverMigrations(dir, { dialect: dialect.name }));
   const applied = await appliedVersions(dialect, url);
   const target = database.migrations?.target !== undefined ? Number(database.migrations.target) : Infinity;
   const pending = migrations.filter((m) => !applied.has(m.version) && m.version <= target);
-  const common = { db: db as JsonObject, dir: loaded.migrationsDir, release: options.toVersion };
+  const common = { db: db as JsonObject, files: files.map((f) => ({ ...f })), release: options.toVersion };
 
   // Phases must come in order: a contract before a later expand cannot be reordered safely.
   const byPhase = { expand: [] as Migration[], backfill: [] as Migration[], contract: [] as Migration[] };

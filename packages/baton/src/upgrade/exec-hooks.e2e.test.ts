@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FileJournal } from '../engine/file-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
-import type { DeploymentLike } from '../strategies/workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
-import { prepare } from './prepare.js';
-import { runUpgrade } from './run-upgrade.js';
+import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { runRecordFrom } from './run-record.js';
 import { stepRegistry } from './step-registry.js';
 
@@ -20,8 +19,8 @@ describe('exec hooks and exec backups on kubesim (the Castopod seed: kubectl exe
   const engine = () => ({ journal: new FileJournal({ dir: join(t.dir, 'state') }), lock: new MemoryLock(), registry: stepRegistry(t.kube) });
   const run = async (name: string, extra: Record<string, unknown>) => {
     const spec = await writeSpec(t.dir, name, demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:v2' }, probe: { enabled: false }, ...extra });
-    const prepared = await prepare({ specPath: spec, kube: t.kube });
-    const result = await runUpgrade({ prepared, stateDir: join(t.dir, 'state'), engine: engine() });
+    const prepared = await prepareFile(spec, t.kube);
+    const result = await runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), engine: engine() });
     const record = runRecordFrom(await engine().journal.read(result.outcome.runId), prepared.plan, undefined);
     return { result, record };
   };

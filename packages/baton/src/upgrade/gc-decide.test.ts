@@ -32,3 +32,30 @@ test('parseDuration', () => {
   assert.equal(parseDuration('250ms'), 250);
   assert.throws(() => parseDuration('1 hour'));
 });
+
+test('gc by connections alone (no Prometheus): 0 on every pod deletes; open or unknown connections keep', () => {
+  const byConnections = (connections: GcCandidate['connections']) => decideGc([{ deployment: 'w-v1', release: 'v1', version: 'v1', inactiveSince: now - 7_200_000, selected: false, ...(connections ? { connections } : {}) }], { minAgeMs: 3_600_000, now })[0]!;
+  const idle = byConnections({ kind: 'value', value: 0 });
+  assert.equal(idle.action, 'delete');
+  assert.equal(idle.activeTasks, null, 'no task query configured');
+  assert.equal(idle.connections, 0);
+  const open = byConnections({ kind: 'value', value: 3 });
+  assert.equal(open.action, 'keep');
+  assert.deepEqual(open.reasons, ['3 open connection(s)']);
+  const silent = byConnections({ kind: 'unknown', reason: 'pod w-v1-x did not answer' });
+  assert.equal(silent.action, 'keep', 'a pod that does not answer makes the count unknown, never 0');
+  assert.equal(silent.connections, null);
+  assert.match(silent.reasons.join(), /connections unknown: pod w-v1-x did not answer/);
+  const none = byConnections(undefined);
+  assert.equal(none.action, 'keep', 'no evidence at all is no proof of idleness');
+  assert.match(none.reasons.join(), /no evidence configured/);
+});
+
+test('gc with both sources deletes only when both read 0', () => {
+  assert.equal(decide({ connections: { kind: 'value', value: 0 } }).action, 'delete');
+  const streams = decide({ connections: { kind: 'value', value: 1 } });
+  assert.equal(streams.action, 'keep', 'no task, but a listener still connected');
+  assert.deepEqual(streams.reasons, ['1 open connection(s)']);
+  const both = decide({ activeTasks: { kind: 'unknown', reason: 'no data' }, connections: { kind: 'value', value: 0 } });
+  assert.equal(both.action, 'keep', 'connections at 0 do not outvote an unknown task count');
+});

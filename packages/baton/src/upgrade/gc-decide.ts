@@ -8,9 +8,14 @@ export interface GcCandidate {
   inactiveSince: number | undefined;
   /** True when the app Service selects its pods right now (never delete those). */
   selected: boolean;
-  /** Sum of the active-task query's values; a reason when there is no trustworthy number. */
-  activeTasks: { kind: 'value'; value: number } | { kind: 'unknown'; reason: string };
+  /** Sum of the active-task query's values (absent when no query is configured). */
+  activeTasks?: GcReading;
+  /** Sum of drain.connections over every pod of the release (absent when not configured). */
+  connections?: GcReading;
 }
+
+/** One piece of evidence about a release: a trustworthy number, or why there is none. */
+export type GcReading = { kind: 'value'; value: number } | { kind: 'unknown'; reason: string };
 
 /** The verdict on one release: `delete`, or `keep` with every reason that holds. */
 export interface GcDecision {
@@ -21,7 +26,10 @@ export interface GcDecision {
   reasons: string[];
   /** Seconds since it stopped being active, when known. */
   inactiveSeconds: number | null;
+  /** null when unknown or not configured. */
   activeTasks: number | null;
+  /** Open connections summed over the release's pods; null when unknown or not configured. */
+  connections: number | null;
 }
 
 /** "90s", "30m", "1h", "2d", "500ms" -> milliseconds. */
@@ -33,9 +41,10 @@ export function parseDuration(text: string): number {
 }
 
 /**
- * Pure: a release is deleted only when its active-task metric reads exactly 0 AND it stopped
- * being active at least `minAgeMs` ago AND the app Service does not select it. Anything unknown
- * (no data, NaN, Prometheus unreachable, no activation time) keeps it: deleting a release that
+ * Pure: a release is deleted only when every configured evidence (active-task query,
+ * connections) reads exactly 0 AND it stopped being active at least `minAgeMs` ago AND the app
+ * Service does not select it. Anything unknown (no data, NaN, Prometheus unreachable, a pod that
+ * does not answer, no activation time, no evidence at all) keeps it: deleting a release that
  * still works is the one mistake gc must not make, and keeping one a little longer costs only pods.
  */
 export function decideGc(candidates: GcCandidate[], o: { minAgeMs: number; now: number }): GcDecision[] {
@@ -47,12 +56,17 @@ export function decideGc(candidates: GcCandidate[], o: { minAgeMs: number; now: 
     else if (o.now - c.inactiveSince < o.minAgeMs) {
       reasons.push(`inactive for ${inactiveSeconds}s, minimum age ${Math.round(o.minAgeMs / 1000)}s (kept for an instant rollback)`);
     }
-    if (c.activeTasks.kind === 'unknown') reasons.push(`active tasks unknown: ${c.activeTasks.reason}`);
-    else if (c.activeTasks.value !== 0) reasons.push(`${c.activeTasks.value} active task(s) still running`);
+    if (c.activeTasks === undefined && c.connections === undefined) reasons.push('no evidence configured (strategy.rainbow.gc.activeTasksQuery or drain.connections)');
+    if (c.activeTasks?.kind === 'unknown') reasons.push(`active tasks unknown: ${c.activeTasks.reason}`);
+    else if (c.activeTasks && c.activeTasks.value !== 0) reasons.push(`${c.activeTasks.value} active task(s) still running`);
+    if (c.connections?.kind === 'unknown') reasons.push(`connections unknown: ${c.connections.reason}`);
+    else if (c.connections && c.connections.value !== 0) reasons.push(`${c.connections.value} open connection(s)`);
     return {
       deployment: c.deployment, release: c.release, version: c.version,
       action: reasons.length === 0 ? 'delete' : 'keep', reasons, inactiveSeconds,
-      activeTasks: c.activeTasks.kind === 'value' ? c.activeTasks.value : null,
+      activeTasks: readingValue(c.activeTasks), connections: readingValue(c.connections),
     };
   });
 }
+
+const readingValue = (r: GcReading | undefined): number | null => (r?.kind === 'value' ? r.value : null);

@@ -11,13 +11,13 @@ import { startPrometheus, type PrometheusProcess } from '../gates/prometheus-pro
 import { queryPrometheus } from '../gates/prometheus-query.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { loadSpec } from '../spec/load-spec.js';
-import { planRainbowRollback } from '../strategies/rainbow-rollback.js';
-import { readHistory } from '../strategies/steps/release-history.js';
-import type { DeploymentLike } from '../strategies/workload.js';
+import { planRainbowRollback } from './rainbow-rollback.js';
+import { readHistory } from '../kube/release-history.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import { startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
 import { collectGarbage } from './gc.js';
-import { prepare, type Prepared } from './prepare.js';
-import { runUpgrade } from './run-upgrade.js';
+import { prepareFile, runPrepared, testPorts } from '../testing/operations-harness.js';
+import { rollback } from '../operations/index.js';
 import { stepRegistry } from './step-registry.js';
 
 const taskMs = 40_000;
@@ -66,8 +66,8 @@ describe('rainbow on kubesim: three releases while a long task runs, gc via a re
     strategy: { kind: 'rainbow', rainbow: { tests, gc: { prometheusUrl: prom.url, activeTasksQuery: 'sum(demo_active_tasks{release="$release"})', minAge } } },
   });
   const deploy = async (version: string, tests: Record<string, unknown>, image?: string) => {
-    const prepared = await prepare({ specPath: await spec(version, tests, image), kube: t.kube });
-    return runUpgrade({ prepared, stateDir: join(t.dir, 'state'), tailMs: 1000, engine: engine() });
+    const prepared = await prepareFile(await spec(version, tests, image), t.kube);
+    return runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), tailMs: 1000, engine: engine() });
   };
   const selector = async () => (await t.kube.get<KubeObject & { spec: { selector: Record<string, string> } }>({ apiVersion: 'v1', kind: 'Service', name: 'work', namespace: 'default' }))!.spec.selector;
   const exists = async (kind: string, name: string) => (await t.kube.get({ apiVersion: kind === 'Service' ? 'v1' : 'apps/v1', kind, name, namespace: 'default' })) !== undefined;
@@ -152,9 +152,7 @@ describe('rainbow on kubesim: three releases while a long task runs, gc via a re
     for (const h of history) live[h.deployment] = await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: h.deployment, namespace: 'default' });
     const plan = planRainbowRollback({ app: 'work', namespace: 'default', history, live, to: 'v2' });
     assert.deepEqual(plan.steps.map((s) => s.kind), ['switch-selector', 'record-release'], 'a live release comes back by a switch alone');
-    const service = await t.kube.get({ apiVersion: 'v1', kind: 'Service', name: 'work', namespace: 'default' });
-    const prepared: Prepared = { loaded, manifests: [], live: { objects: {}, deployments: [], service, currentHash: {}, history }, plan };
-    const result = await runUpgrade({ prepared, stateDir: join(t.dir, 'state'), tailMs: 3000, engine: engine() });
+    const result = await rollback({ spec: loaded.spec }, testPorts(t.kube, engine(), join(t.dir, 'state')), { plan, tailMs: 3000 });
     assert.equal(result.outcome.status, 'succeeded', result.outcome.reason);
     const p = result.probe!;
     assert.equal(p.requests.failed, 0, JSON.stringify(p.failures.kept.slice(0, 3)));

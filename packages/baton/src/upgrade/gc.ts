@@ -1,4 +1,4 @@
-import { startRun, type EngineOptions, type RunOutcome } from '../engine/engine.js';
+import { newRunId, startRun, type EngineOptions, type RunOutcome } from '../engine/engine.js';
 import type { PlannedStep } from '../engine/step.js';
 import { BatonError } from '../errors.js';
 import { queryPrometheus } from '../gates/prometheus-query.js';
@@ -7,10 +7,10 @@ import type { KubeObject } from '../kube/kube-object.js';
 import type { Plan } from '../plan/plan.js';
 import type { BatonSpec } from '../spec/schema.js';
 import { releaseLabel } from '../strategies/rainbow.js';
-import { readHistory } from '../strategies/steps/release-history.js';
-import type { DeploymentLike } from '../strategies/workload.js';
-import { decideGc, parseDuration, type GcCandidate, type GcDecision } from './gc-decide.js';
-import { newRunId } from './run-upgrade.js';
+import { readHistory } from '../kube/release-history.js';
+import { connectionMetricJson, readReleaseConnections } from '../strategies/drain-release-connections.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
+import { decideGc, parseDuration, type GcCandidate, type GcDecision, type GcReading } from './gc-decide.js';
 
 export interface GcOptions {
   kube: KubeClient;
@@ -37,15 +37,18 @@ export interface GcReport {
 interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string> } }
 
 /**
- * `baton gc`: for every release of the app that is not the active one, reads its active-task
- * metric from Prometheus and its time since it stopped being active, decides (decideGc), and
+ * `baton gc`: for every release of the app that is not the active one, reads its evidence of
+ * work (the active-task query from Prometheus, and/or drain.connections from each of its pods)
+ * and its time since it stopped being active, decides (decideGc), and
  * deletes the idle, old-enough ones in one journaled run holding the app's lock — a gc never
  * races an upgrade or a rollback. Each deletion checks again right before it acts.
  */
 export async function collectGarbage(o: GcOptions): Promise<GcReport> {
   const { spec } = o;
   const gc = spec.strategy.rainbow.gc;
-  if (!gc) throw new BatonError('SPEC_NO_GC', `strategy.rainbow.gc is not set for ${spec.app}`, { hint: 'set strategy.rainbow.gc.prometheusUrl and activeTasksQuery in baton.yaml' });
+  if (!gc) throw new BatonError('SPEC_NO_GC', `strategy.rainbow.gc is not set for ${spec.app}`, { hint: noGcHint });
+  const connections = spec.drain?.connections;
+  if (!gc.prometheusUrl && !connections) throw new BatonError('SPEC_NO_GC', `strategy.rainbow.gc of ${spec.app} has no evidence that a release is idle`, { hint: noGcHint });
   const now = (o.now ?? Date.now)();
   const namespace = spec.namespace;
   const history = await readHistory(o.kube, namespace, spec.app);
@@ -75,16 +78,14 @@ export async function collectGarbage(o: GcOptions): Promise<GcReport> {
     const release = releaseOf(d);
     const lastIndex = history.map((h) => h.deployment).lastIndexOf(name);
     const next = lastIndex >= 0 ? history[lastIndex + 1] : undefined;
-    const query = gc.activeTasksQuery.replaceAll('$release', release);
-    const r = await queryPrometheus({ url: gc.prometheusUrl, query, ...(o.engine?.signal ? { signal: o.engine.signal } : {}) });
-    let activeTasks: GcCandidate['activeTasks'];
-    if (r.kind !== 'ok') activeTasks = { kind: 'unknown', reason: r.reason };
-    else if (r.samples.length === 0) activeTasks = { kind: 'unknown', reason: `no data for ${query} (is the release scraped?)` };
-    else if (r.samples.some((s) => Number.isNaN(s.value))) activeTasks = { kind: 'unknown', reason: `${query} is NaN` };
-    else activeTasks = { kind: 'value', value: r.samples.reduce((sum, s) => sum + s.value, 0) };
+    const activeTasks = gc.prometheusUrl && gc.activeTasksQuery
+      ? await readActiveTasks(gc.prometheusUrl, gc.activeTasksQuery.replaceAll('$release', release), o.engine?.signal)
+      : undefined;
+    const open = connections ? await readReleaseConnections({ kube: o.kube, namespace, deployment: d, metric: connections }) : undefined;
     candidates.push({
       deployment: name, release, version: lastIndex >= 0 ? history[lastIndex]!.version : release,
-      inactiveSince: next ? Date.parse(next.at) : undefined, selected: selects(d), activeTasks,
+      inactiveSince: next ? Date.parse(next.at) : undefined, selected: selects(d),
+      ...(activeTasks ? { activeTasks } : {}), ...(open ? { connections: open.kind === 'value' ? { kind: 'value', value: open.value } : open } : {}),
     });
   }
   const minAgeMs = o.minAgeMs ?? parseDuration(gc.minAge);
@@ -102,11 +103,12 @@ export async function collectGarbage(o: GcOptions): Promise<GcReport> {
     const { items: services } = await o.kube.list<KubeObject>({ apiVersion: 'v1', kind: 'Service', namespace, labelSelector: `baton.dev/app=${spec.app},${releaseLabel}=${d.release}` });
     steps.push({
       id: `gc:delete:${d.deployment}`, kind: 'delete-release', reversible: false,
-      title: `Delete release ${d.version} (Deployment ${d.deployment}): 0 active tasks, inactive for ${d.inactiveSeconds}s`,
+      title: `Delete release ${d.version} (Deployment ${d.deployment}): ${[d.activeTasks !== null ? '0 active tasks' : '', d.connections !== null ? '0 open connections' : ''].filter(Boolean).join(', ')}, inactive for ${d.inactiveSeconds}s`,
       params: {
         deployment: d.deployment, services: services.map((s) => s.metadata.name).filter((n) => n !== serviceName),
         ...(serviceName ? { appService: serviceName } : {}),
-        prometheusUrl: gc.prometheusUrl, activeTasksQuery: gc.activeTasksQuery.replaceAll('$release', d.release),
+        ...(gc.prometheusUrl && gc.activeTasksQuery ? { prometheusUrl: gc.prometheusUrl, activeTasksQuery: gc.activeTasksQuery.replaceAll('$release', d.release) } : {}),
+        ...(connections ? { connections: connectionMetricJson(connections) } : {}),
       },
     });
   }
@@ -116,4 +118,16 @@ export async function collectGarbage(o: GcOptions): Promise<GcReport> {
     meta: { plan: plan as never, gc: decisions as never },
   });
   return report;
+}
+
+/** Where gc's evidence comes from, for the error that says none is configured. */
+export const noGcHint = 'set drain.connections (your app\'s per-pod connection metric) or strategy.rainbow.gc.prometheusUrl and activeTasksQuery in baton.yaml';
+
+/** The active-task query's sum; unknown on an error, no data or NaN (never read as 0). */
+async function readActiveTasks(url: string, query: string, signal: AbortSignal | undefined): Promise<GcReading> {
+  const r = await queryPrometheus({ url, query, ...(signal ? { signal } : {}) });
+  if (r.kind !== 'ok') return { kind: 'unknown', reason: r.reason };
+  if (r.samples.length === 0) return { kind: 'unknown', reason: `no data for ${query} (is the release scraped?)` };
+  if (r.samples.some((s) => Number.isNaN(s.value))) return { kind: 'unknown', reason: `${query} is NaN` };
+  return { kind: 'value', value: r.samples.reduce((sum, s) => sum + s.value, 0) };
 }

@@ -3,7 +3,10 @@ import { deriveRunState } from '../engine/run-state.js';
 import type { JsonObject } from '../json.js';
 import type { Plan } from '../plan/plan.js';
 import type { ProbeRecord } from '../probe/probe-record.js';
-import type { RunRecord, RunRecordBackup, RunRecordMigration, RunRecordStep } from '../report/run-record.js';
+import { stepTrafficOf } from '../report/step-traffic.js';
+import { runEventsFrom } from './run-events.js';
+import { trafficMovingKinds } from '../strategies/steps/index.js';
+import type { RunRecord, RunRecordBackup, RunRecordDrain, RunRecordMigration, RunRecordStep } from '../report/run-record.js';
 
 /**
  * Joins what the journal says baton did with what the probe measured, into the record the
@@ -15,6 +18,7 @@ export function runRecordFrom(entries: readonly JournalEntry[], plan: Plan, prob
     const started = entries.find((e) => e.type === 'step-started' && e.stepId === s.id);
     const finished = [...entries].reverse().find((e) => (e.type === 'step-finished' || e.type === 'step-error') && e.stepId === s.id);
     const step: RunRecordStep = { id: s.id, title: s.title, kind: s.kind, startedAt: started?.at ?? 0, status: 'pending' };
+    if (trafficMovingKinds.has(s.kind)) step.movesTraffic = true;
     if (finished) step.finishedAt = finished.at;
     if (state.undone.includes(s.id)) step.status = 'undone';
     else if (s.id in state.completed) step.status = 'done';
@@ -26,11 +30,21 @@ export function runRecordFrom(entries: readonly JournalEntry[], plan: Plan, prob
       if (r.kind === 'done' && r.summary) step.summary = r.summary;
       if (r.kind === 'failed') step.reason = r.reason;
       const data = r.kind !== 'paused' ? r.data : undefined;
+      const traffic = stepTrafficOf(data);
+      if (traffic) step.traffic = traffic;
+      if (r.kind === 'done' && typeof data?.skipped === 'string') step.status = 'skipped';
       const output = [data?.stdout, data?.stderr].filter((x): x is string => typeof x === 'string' && x.length > 0).join('\n');
       if (output) step.output = output;
     } else if (finished?.type === 'step-error') step.reason = finished.error;
     return step;
   });
+  const drains: RunRecordDrain[] = [];
+  for (const e of entries) {
+    // Drains are reported whether they ended done or failed: the deadline and what it cut matter either way.
+    if (e.type !== 'step-finished' || e.result.kind === 'paused') continue;
+    const drain = e.result.data?.drain;
+    if (drain && typeof drain === 'object' && !Array.isArray(drain)) drains.push(drain as unknown as RunRecordDrain);
+  }
   const backups: RunRecordBackup[] = [];
   const migrations: RunRecordMigration[] = [];
   for (const s of state.steps) {
@@ -51,9 +65,11 @@ export function runRecordFrom(entries: readonly JournalEntry[], plan: Plan, prob
     startedAt: state.startedAt, finishedAt: finished?.at ?? state.updatedAt,
     steps, backups, migrations,
     drift: plan.drift.map((d) => ({ resource: d.resource, field: d.field, manifest: JSON.stringify(d.manifest) ?? '(unset)', cluster: JSON.stringify(d.cluster) ?? '(unset)' })),
+    events: runEventsFrom(entries),
   };
   if (state.reason) record.reason = state.reason;
   if (probe) record.probe = probe;
+  if (drains.length > 0) record.drains = drains;
   return record;
 }
 

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { FileJournal } from '../engine/file-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
-import type { DeploymentLike } from '../strategies/workload.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import type { KubeObject } from '../kube/kube-object.js';
-import { readHistory } from '../strategies/steps/release-history.js';
-import { prepare } from './prepare.js';
-import { runUpgrade } from './run-upgrade.js';
+import { readHistory } from '../kube/release-history.js';
+import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { stepRegistry } from './step-registry.js';
 
 const probe = { rps: 100, streams: { count: 2, path: '/stream?seconds=3&kbps=32' }, sse: { count: 1, path: '/events' } };
@@ -19,8 +18,8 @@ describe('baton upgrade on kubesim (demo-app, real processes, real traffic)', { 
   after(async () => { await t?.stop(); });
 
   const upgrade = async (specPath: string) => {
-    const prepared = await prepare({ specPath, kube: t.kube });
-    return runUpgrade({ prepared, stateDir: join(t.dir, 'state'), tailMs: 1500, engine: { journal: new FileJournal({ dir: join(t.dir, 'state') }), lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
+    const prepared = await prepareFile(specPath, t.kube);
+    return runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), tailMs: 1500, engine: { journal: new FileJournal({ dir: join(t.dir, 'state') }), lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
   };
   const liveImage = async () => (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec.template.spec.containers[0]!.image;
 

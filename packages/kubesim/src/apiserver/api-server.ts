@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -14,7 +14,7 @@ import { renderKubeconfig } from './kubeconfig.js';
 import { loadOrCreateIdentity } from './server-identity.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { ListSnapshots } from './list-snapshots.js';
-import { kubeletPath, proxyLog, proxyUpgrade, writeRawError } from './node-proxy.js';
+import { kubeletPath, portForwardPath, proxyLog, proxyUpgrade, writeRawError } from './node-proxy.js';
 import { parseTarget } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
 import { ResourceRegistry } from './resource-registry.js';
@@ -22,6 +22,23 @@ import { ObjectStore } from './store/object-store.js';
 import { ResourceStorage } from './store/resource-storage.js';
 import { readSnapshot, SnapshotWriter } from './store/snapshot-file.js';
 import type { KubeObject } from './types.js';
+import { kubernetesVersion, type KubernetesVersion } from '../kubernetes-version.js';
+import { answerReview } from './auth/access-reviews.js';
+import { Authenticator } from './auth/authenticator.js';
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './auth/bootstrap-policy.js';
+import { startClusterRoleAggregation } from './auth/cluster-role-aggregation.js';
+import { impersonate } from './auth/impersonation.js';
+import { jwtKeys } from './auth/jwt.js';
+import { startLegacyTokenController } from './auth/legacy-token-controller.js';
+import { startMasterService } from './auth/master-service.js';
+import { forbiddenMessage, RbacAuthorizer } from './auth/rbac-authorizer.js';
+import { requestAttributes } from './auth/request-attributes.js';
+import { startRootCaPublisher } from './auth/root-ca-publisher.js';
+import { admitPodServiceAccount } from './auth/service-account-admission.js';
+import { ServiceAccountTokens } from './auth/service-account-tokens.js';
+import { requestToken } from './auth/token-request.js';
+import { adminUser, setUser, userOf, type UserInfo } from './auth/user-info.js';
+import type { RequestTarget } from './request-info.js';
 
 export interface ApiServerOptions {
   /** Interface to bind; default 127.0.0.1. */
@@ -30,12 +47,14 @@ export interface ApiServerOptions {
   port?: number;
   /** Directory whose snapshot is loaded at start and rewritten (atomically, debounced) on change. */
   dataDir?: string;
-  /** Bearer token every request must carry; default random. */
+  /** The admin's bearer token (system:masters: never subject to RBAC); default random. */
   token?: string;
   /** Events kept for watch resumption; watching from an older resourceVersion is 410 Gone. */
   watchHistorySize?: number;
   /** How often watches with allowWatchBookmarks get a BOOKMARK (default 5000 ms; real servers ~60 s). */
   bookmarkIntervalMs?: number;
+  /** The Kubernetes minor to serve: "1.26" to "1.32" (default 1.32). See kubernetes-version.ts. */
+  kubernetesVersion?: string;
 }
 
 export interface ApiServer {
@@ -46,7 +65,11 @@ export interface ApiServer {
   /** PEM of the self-signed certificate the TLS side presents (its own CA). */
   caPem: string;
   token: string;
+  /** clusterIP of the `kubernetes` Service in default (port 443), which the certificate names. */
+  serviceIP: string;
   stop(): Promise<void>;
+  /** The Kubernetes version served (discovery, /version, known fields). */
+  version: KubernetesVersion;
   /** kubeconfig YAML (cluster, user with bearer token, context "kubesim", namespace default). */
   kubeconfig(): string;
   writeKubeconfig(path: string): Promise<void>;
@@ -63,6 +86,7 @@ const bootNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-leas
 /** Starts kubesim's Kubernetes API server on loopback. */
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   const host = options.host ?? '127.0.0.1';
+  const version = kubernetesVersion(options.kubernetesVersion);
   const identity = await loadOrCreateIdentity({ host, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.token ? { token: options.token } : {}) });
   const token = identity.token;
   const store = new ObjectStore({ historySize: options.watchHistorySize ?? 10_000 });
@@ -93,32 +117,61 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   for (const ns of bootNamespaces) {
     if (!store.get('/namespaces', undefined, ns)) storage.create(nsDesc, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   }
+  for (const o of [...bootstrapClusterRoles, ...bootstrapClusterRoleBindings]) {
+    const key = o['kind'] === 'ClusterRole' ? 'rbac.authorization.k8s.io/clusterroles' : 'rbac.authorization.k8s.io/clusterrolebindings';
+    const d = registry.byKey(key)!;
+    const name = String((o['metadata'] as { name: string }).name);
+    if (!store.get(key, undefined, name)) storage.create(d, undefined, structuredClone(o) as KubeObject);
+  }
   const gc = new GarbageCollector(store, storage, registry);
   const lifecycle = new NamespaceLifecycle(store, storage, registry);
   const snapshots = options.dataDir ? new SnapshotWriter(store, options.dataDir) : undefined;
 
+  const now = (): Date => new Date();
+  const tokens = new ServiceAccountTokens(jwtKeys(identity.cert.keyPem), store);
+  const authn = new Authenticator(token, tokens, now);
+  const rbac = new RbacAuthorizer(store);
+  const controllers = [
+    startClusterRoleAggregation(store, storage, registry),
+    startRootCaPublisher(store, storage, registry, identity.cert.certPem),
+    startLegacyTokenController(store, storage, registry, tokens, identity.cert.certPem),
+  ];
+  const reviewDeps = { rbac, tokens, adminToken: token, adminUser, now };
+
   let serverAddress = '';
   const ctx: HandlerContext = {
-    storage, store, registry, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000, now: () => new Date(),
+    storage, store, registry, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000, now: () => new Date(), minor: version.minor,
     snapshots: new ListSnapshots(),
     async proxyToKubelet(req, res, pod, sub, query) {
-      if (sub === 'exec') throw errors.badRequest('Upgrade request required');
+      if (sub !== 'log') throw errors.badRequest('Upgrade request required');
       await proxyLog(req, res, kubeletPath(store, pod, 'log', query));
     },
+    admitCreate(d, ns, body) {
+      if (d.group === '' && d.resource === 'pods' && ns) admitPodServiceAccount(store, ns, body, randomSuffix);
+    },
+    answerReview: (d, review, req, ns) => answerReview(reviewDeps, d.resource, review, userOf(req), ns),
+    requestToken: (ns, name, body) => requestToken(store, tokens, ns, name, body, now()),
   };
   const isNamespaced = (g: string, v: string, r: string): boolean => registry.find(g, v, r)?.namespaced === true;
-  const expected = Buffer.from(`Bearer ${token}`);
-  // Constant-time comparison: the token is the only access control kubesim has.
-  const authorized = (req: IncomingMessage): boolean => {
-    const got = Buffer.from(req.headers.authorization ?? '');
-    return got.length === expected.length && timingSafeEqual(got, expected);
+  /** Authentication (401) then RBAC (403, with the real message), as kube-apiserver's filter chain. */
+  const admit = (req: IncomingMessage, url: URL, t: RequestTarget): UserInfo => {
+    const caller = authn.authenticate(req);
+    if (!caller) throw errors.unauthorized();
+    const user = impersonate(req, caller, rbac);
+    setUser(req, user);
+    const a = requestAttributes(req.method ?? 'GET', url, t);
+    if (!rbac.authorize(user, a).allowed) {
+      const f = forbiddenMessage(user, a);
+      throw errors.forbidden(f.message, f.details);
+    }
+    return user;
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      if (!authorized(req)) throw errors.unauthorized();
       const url = new URL(req.url ?? '/', 'http://kubesim');
       const t = parseTarget(url.pathname, isNamespaced);
+      admit(req, url, t);
       if (t.type === 'resource') {
         if (!registry.hasGroupVersion(t.group, t.version)) throw errors.notFoundPath();
         await handleResource(req, res, url, t, ctx);
@@ -127,12 +180,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       if (['/healthz', '/livez', '/readyz'].includes(t.path)) { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); return; }
       if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '');
       if (t.path === '/openapi/v2') {
-        const pb = openApiV2Protobuf();
+        const pb = openApiV2Protobuf(version);
         res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': pb.length });
         res.end(pb);
         return;
       }
-      const body = t.path.startsWith('/openapi/v3') ? openApiV3(registry, t.path) : discovery(registry, t.path, serverAddress);
+      const body = t.path.startsWith('/openapi/v3') ? openApiV3(registry, t.path, version) : discovery(registry, t.path, serverAddress, version);
       if (body === undefined) throw errors.notFoundPath();
       sendJson(res, 200, body);
     } catch (e) {
@@ -142,13 +195,13 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   function upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     try {
-      if (!authorized(req)) throw errors.unauthorized();
       const url = new URL(req.url ?? '/', 'http://kubesim');
       const t = parseTarget(url.pathname, isNamespaced);
-      if (t.type !== 'resource' || t.group !== '' || t.resource !== 'pods' || t.subresource !== 'exec' || !t.name) throw errors.notFoundPath();
+      admit(req, url, t);
+      if (t.type !== 'resource' || t.group !== '' || t.resource !== 'pods' || (t.subresource !== 'exec' && t.subresource !== 'portforward') || !t.name) throw errors.notFoundPath();
       const pod = store.get('/pods', t.namespace, t.name);
       if (!pod) throw errors.notFound('pods', '', t.name);
-      proxyUpgrade(req, socket, head, kubeletPath(store, pod, 'exec', url.searchParams));
+      proxyUpgrade(req, socket, head, t.subresource === 'exec' ? kubeletPath(store, pod, 'exec', url.searchParams) : portForwardPath(store, pod, url.searchParams));
     } catch (e) {
       writeRawError(socket, e instanceof ApiError ? e : errors.internal(String(e)));
     }
@@ -197,18 +250,20 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   serverAddress = `${host}:${port}`;
+  controllers.push(startMasterService(store, storage, registry, { serviceIP: identity.serviceIP, hostIP: host, port }));
   const url = `http://${host}:${port}`;
   const httpsUrl = `https://${host}:${port}`;
   const kubeconfig = (): string => renderKubeconfig(httpsUrl, token, cert.certPem);
   let stopped = false;
   return {
-    url, httpsUrl, caPem: cert.certPem, token, kubeconfig,
+    url, httpsUrl, caPem: cert.certPem, token, kubeconfig, serviceIP: identity.serviceIP, version,
     writeKubeconfig: (path) => writeFile(path, kubeconfig(), { mode: 0o600 }),
     async stop() {
       if (stopped) return;
       stopped = true;
       gc.stop();
       lifecycle.stop();
+      for (const c of controllers) c.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       http.close();

@@ -1,13 +1,19 @@
 import type { ResourceDescriptor } from './resource-descriptor.js';
 import type { ResourceRegistry } from './resource-registry.js';
+import type { KubernetesVersion } from '../kubernetes-version.js';
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-/** The server version kubectl sees (kubesim models the 1.32 API). */
-export const versionInfo = {
-  major: '1', minor: '32', gitVersion: 'v1.32.0-kubesim', gitCommit: '0000000000000000000000000000000000000000',
-  gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23.0', compiler: 'gc', platform: 'linux/amd64',
-};
+/** Go release each Kubernetes minor was built with (what a real /version says in goVersion). */
+const goVersions: Record<number, string> = { 26: 'go1.21.9', 27: 'go1.21.13', 28: 'go1.22.5', 29: 'go1.22.8', 30: 'go1.22.12', 31: 'go1.23.6', 32: 'go1.23.6' };
+
+/** The server version kubectl and clients see (GET /version), for the minor kubesim serves. */
+export function versionInfo(v: KubernetesVersion): Record<string, string> {
+  return {
+    major: String(v.major), minor: String(v.minor), gitVersion: v.gitVersion, gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: goVersions[v.minor] ?? 'go1.23.6', compiler: 'gc', platform: 'linux/amd64',
+  };
+}
 
 function subresourceEntries(d: ResourceDescriptor): Record<string, unknown>[] {
   const base = { singularName: '', namespaced: d.namespaced };
@@ -48,8 +54,8 @@ function groupEntry(group: string, versions: string[]): Record<string, unknown> 
 }
 
 /** Answers the non-resource discovery paths; undefined means 404. */
-export function discovery(registry: ResourceRegistry, path: string, serverAddress: string): unknown {
-  if (path === '/version' || path === '/version/') return versionInfo;
+export function discovery(registry: ResourceRegistry, path: string, serverAddress: string, version: KubernetesVersion): unknown {
+  if (path === '/version' || path === '/version/') return versionInfo(version);
   if (path === '/api') {
     return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
   }

@@ -46,6 +46,17 @@ function waitingReason(pod: KubeObject, container: string): string | undefined {
 const logParams = ['follow', 'tailLines', 'previous', 'timestamps', 'sinceSeconds', 'sinceTime', 'limitBytes'];
 
 /** Resolves the kubelet URL path for a pods/log or pods/exec request, with the real server's 400s. */
+/** Where the kubelet serves a pod's port-forward stream (the whole pod: ports are per pod). */
+export function portForwardPath(store: ObjectStore, pod: KubeObject, q: URLSearchParams): { host: string; port: number; path: string } {
+  const phase = isObject(pod['status']) ? pod['status']['phase'] : undefined;
+  if (phase === 'Succeeded' || phase === 'Failed') throw errors.badRequest(`cannot port-forward to a completed pod; current phase is ${String(phase)}`);
+  const addr = kubeletAddress(store, pod);
+  const out = new URLSearchParams();
+  for (const p of q.getAll('ports')) out.append('port', p);
+  const qs = out.toString();
+  return { ...addr, path: `/portForward/${encodeURIComponent(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}${qs ? '?' + qs : ''}` };
+}
+
 export function kubeletPath(store: ObjectStore, pod: KubeObject, sub: 'log' | 'exec', q: URLSearchParams): { host: string; port: number; path: string } {
   const container = containerOf(pod, q);
   const ns = pod.metadata.namespace ?? '', name = pod.metadata.name ?? '';

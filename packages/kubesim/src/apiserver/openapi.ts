@@ -1,3 +1,4 @@
+import type { KubernetesVersion } from '../kubernetes-version.js';
 import { createHash } from 'node:crypto';
 import type { ResourceRegistry } from './resource-registry.js';
 
@@ -14,7 +15,7 @@ function gvPath(group: string, version: string): string {
 const params = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty']
   .map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true } }));
 
-export function openApiV3(registry: ResourceRegistry, path: string): unknown {
+export function openApiV3(registry: ResourceRegistry, path: string, version: KubernetesVersion): unknown {
   const builtIn = registry.all().filter((d) => !d.custom);
   if (path === '/openapi/v3' || path === '/openapi/v3/') {
     const paths: Record<string, unknown> = {};
@@ -40,7 +41,7 @@ export function openApiV3(registry: ResourceRegistry, path: string): unknown {
       },
     };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas: {} } };
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: version.gitVersion.replace(/-kubesim$/, '') }, paths, components: { schemas: {} } };
 }
 
 function pbString(field: number, s: string): Buffer {
@@ -53,7 +54,7 @@ function pbString(field: number, s: string): Buffer {
  * no definitions. kubectl then skips client-side schema validation for kinds it cannot find,
  * exactly as it does for schemaless custom resources on a real server.
  */
-export function openApiV2Protobuf(): Buffer {
-  const info = Buffer.concat([pbString(1, 'Kubernetes'), pbString(2, 'v1.32.0')]);
+export function openApiV2Protobuf(version: KubernetesVersion): Buffer {
+  const info = Buffer.concat([pbString(1, 'Kubernetes'), pbString(2, version.gitVersion.replace(/-kubesim$/, ''))]);
   return Buffer.concat([pbString(1, '2.0'), Buffer.from([(2 << 3) | 2, info.length]), info]);
 }

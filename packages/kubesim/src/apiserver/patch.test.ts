@@ -62,6 +62,30 @@ describe('apiserver patch', { timeout: 30_000 }, () => {
     assert.deepEqual(sp.body.spec.ports.map((p: { port: number; targetPort: number }) => `${p.port}->${p.targetPort}`), ['80->80', '443->8443']);
   });
 
+  it('server-side apply sets a false that omitempty would drop (paused: true back to false), and owns it', async () => {
+    await c.req('PATCH', `${path}/ssa-paused?fieldManager=baton`, JSON.stringify(deployment('ssa-paused')), APPLY);
+    const paused = await c.req('PATCH', `${path}/ssa-paused?fieldManager=baton`, { spec: { paused: true } }, MERGE);
+    assert.equal(paused.body.spec.paused, true);
+    const applied = await c.req('PATCH', `${path}/ssa-paused?fieldManager=baton&force=true`, JSON.stringify({ ...deployment('ssa-paused'), spec: { ...deployment('ssa-paused').spec, paused: false } }), APPLY);
+    assert.equal(applied.status, 200);
+    assert.equal(applied.body.spec.paused, undefined, 'false, stored the way Go writes it back: absent');
+    const mine = applied.body.metadata.managedFields.find((m: { operation: string }) => m.operation === 'Apply');
+    assert.ok(mine.fieldsV1['f:spec']['f:paused'], 'the applier owns the field it set to false');
+  });
+
+  it('server-side apply: an empty list applied before, applied again with items, keeps them', async () => {
+    const withEnv = (env: Array<{ name: string; value: string }>): string => {
+      const d = deployment('ssa-env');
+      d.spec.template.spec.containers[0].env = env;
+      return JSON.stringify(d);
+    };
+    await c.req('PATCH', `${path}/ssa-env?fieldManager=baton`, withEnv([]), APPLY);
+    const applied = await c.req('PATCH', `${path}/ssa-env?fieldManager=baton`, withEnv([{ name: 'BATON_RELEASE', value: 'v2' }]), APPLY);
+    assert.deepEqual(applied.body.spec.template.spec.containers[0].env, [{ name: 'BATON_RELEASE', value: 'v2' }]);
+    const emptied = await c.req('PATCH', `${path}/ssa-env?fieldManager=baton`, withEnv([]), APPLY);
+    assert.deepEqual(emptied.body.spec.template.spec.containers[0].env ?? [], [], 'applying [] again removes the items it owned');
+  });
+
   it('server-side apply: creates, tracks managers, conflicts with 409 causes, force takes ownership, removes dropped fields', async () => {
     const cfg = (replicas: number, extra: Record<string, string> = {}): string => JSON.stringify({
       ...deployment('ssa', { replicas }), metadata: { name: 'ssa', labels: { app: 'ssa', ...extra } } });

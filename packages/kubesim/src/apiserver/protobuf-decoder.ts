@@ -3,7 +3,7 @@ import { ApiError, errors } from './api-error.js';
 /**
  * Decodes the Kubernetes protobuf envelope ("k8s\0" + runtime.Unknown) for the object shapes
  * kubectl 1.32's generators send (`kubectl create namespace|configmap|secret|serviceaccount|
- * deployment|job|cronjob|service`, `kubectl run`, `kubectl auth can-i|whoami`). Field numbers follow the upstream
+ * deployment|job|cronjob|service`, `kubectl run`, `kubectl auth can-i|whoami`, `kubectl create token`). Field numbers follow the upstream
  * generated.proto of each type; a field number not listed here is a 415, never dropped silently.
  */
 type Scalar = 'string' | 'int' | 'bool' | 'bytes' | 'intOrString' | 'quantity' | 'time';
@@ -73,6 +73,10 @@ const messages: Record<string, MessageDef> = {
   ClusterRoleBinding: { 1: f('metadata', msg('ObjectMeta')), 2: f('subjects', msg('Subject'), true), 3: f('roleRef', msg('RoleRef')) },
   Subject: { 1: f('kind', 'string'), 2: f('apiGroup', 'string'), 3: f('name', 'string'), 4: f('namespace', 'string') },
   RoleRef: { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') },
+  // kubectl create token
+  TokenRequest: { 1: f('metadata', msg('ObjectMeta')), 2: f('spec', msg('TokenRequestSpec')), 3: f('status', msg('Empty')) },
+  TokenRequestSpec: { 1: f('audiences', 'string', true), 3: f('boundObjectRef', msg('BoundObjectReference')), 4: f('expirationSeconds', 'int') },
+  BoundObjectReference: { 1: f('kind', 'string'), 2: f('apiVersion', 'string'), 3: f('name', 'string'), 4: f('uid', 'string') },
 };
 
 interface Raw { field: number; wire: number; value: bigint | Buffer }
@@ -138,7 +142,7 @@ messages['MapEntry'] = {};
 const pointerFields = new Set(['replicas', 'parallelism', 'completions', 'backoffLimit', 'revisionHistoryLimit', 'progressDeadlineSeconds',
   'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'suspend', 'manualSelector', 'immutable', 'automountServiceAccountToken',
   'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'ttlSecondsAfterFinished', 'timeZone', 'completionMode',
-  'controller', 'blockOwnerDeletion']);
+  'controller', 'blockOwnerDeletion', 'expirationSeconds']);
 
 /** Zero value: 0, empty bytes, or an embedded message whose fields are all zero (Go emits those too). */
 function isZero(r: Raw): boolean {

@@ -23,7 +23,7 @@ export interface ScaleSpec {
 }
 
 /** Subresources the server knows how to serve. */
-export type Subresource = 'status' | 'scale' | 'log' | 'exec' | 'binding' | 'eviction' | 'finalize';
+export type Subresource = 'status' | 'scale' | 'log' | 'exec' | 'portforward' | 'binding' | 'eviction' | 'finalize' | 'token';
 
 /**
  * One served resource (group/version/plural). Behaviour differences between kinds live here as data

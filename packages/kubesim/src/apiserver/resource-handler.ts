@@ -15,7 +15,7 @@ import type { ObjectStore } from './store/object-store.js';
 import type { DeleteOptions, ResourceStorage } from './store/resource-storage.js';
 import type { ListSnapshots } from './list-snapshots.js';
 import { toTable, wantsTable } from './table.js';
-import { pruneUnknownFields } from './resources/field-schemas.js';
+import { decodeBody } from './decode/strict-decoder.js';
 import { isObject, type KubeObject } from './types.js';
 import { serveWatch } from './watch-handler.js';
 import { bindPod, evictPod, readScale, writeScale } from './subresources.js';
@@ -28,8 +28,16 @@ export interface HandlerContext {
   /** Remaining pages of paginated lists. */
   snapshots: ListSnapshots;
   now(): Date;
+  /** The Kubernetes minor served (1.26-1.32): which fields the decoder knows. */
+  minor: number;
   /** pods/log and pods/exec: proxied to the pod's kubelet. */
-  proxyToKubelet(req: IncomingMessage, res: ServerResponse, pod: KubeObject, subresource: 'log' | 'exec', query: URLSearchParams): Promise<void>;
+  proxyToKubelet(req: IncomingMessage, res: ServerResponse, pod: KubeObject, subresource: 'log' | 'exec' | 'portforward', query: URLSearchParams): Promise<void>;
+  /** Mutating/validating admission of a create from a client (ServiceAccount admission for pods). */
+  admitCreate?(d: ResourceDescriptor, namespace: string | undefined, body: KubeObject): void;
+  /** The status of a review kind (access reviews, whoami, TokenReview) for the caller. */
+  answerReview?(d: ResourceDescriptor, review: KubeObject, req: IncomingMessage, namespace: string | undefined): unknown;
+  /** serviceaccounts/NAME/token: a TokenRequest answered with a signed token. */
+  requestToken?(namespace: string, name: string, body: unknown): Record<string, unknown>;
 }
 
 type Target = Extract<RequestTarget, { type: 'resource' }>;
@@ -93,16 +101,19 @@ function listObjects(ctx: HandlerContext, d: ResourceDescriptor, ns: string | un
 }
 
 /**
- * Unknown fields of built-in kinds: dropped and reported in Warning headers (the default, "Warn"),
- * dropped silently ("Ignore"), or a 400 ("Strict"), as the real server's fieldValidation.
+ * Decodes a body of a built-in kind as the real server does (decode/strict-decoder.ts): a type or
+ * timestamp error is a 400; unknown fields are dropped and reported in Warning headers (the
+ * default, "Warn"), dropped silently ("Ignore"), or a 400 ("Strict"), as the real fieldValidation.
  */
-function checkFields(d: ResourceDescriptor, obj: KubeObject, q: URLSearchParams, res: ServerResponse): void {
+function checkFields(d: ResourceDescriptor, obj: KubeObject, q: URLSearchParams, res: ServerResponse, minor: number, options: { keepZeros?: boolean } = {}): void {
   if (!d.fields) return;
-  const unknown = pruneUnknownFields(obj, d.fields);
+  const { error, unknown } = decodeBody(obj, d.fields, minor, options);
+  const cannot = `${d.kind} in version "${d.version}" cannot be handled as a ${d.kind}`;
+  if (error !== undefined) throw errors.badRequest(`${cannot}: ${error}`);
   if (unknown.length === 0) return;
   const mode = q.get('fieldValidation') ?? 'Warn';
   if (mode === 'Strict') {
-    throw errors.badRequest(`${d.kind} in version "${d.version}" cannot be handled as a ${d.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
+    throw errors.badRequest(`${cannot}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
   }
   if (mode !== 'Ignore') res.setHeader('Warning', unknown.map((u) => `299 - "unknown field \\"${u}\\""`));
 }
@@ -159,7 +170,7 @@ async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerCont
       throw errors.badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
     }
     applied.metadata.name = name;
-    checkFields(d, applied, q, res);
+    checkFields(d, applied, q, res, ctx.minor, { keepZeros: true });
     // Like upstream's reset fields: an apply to the main resource does not set (or own) status,
     // an apply to /status sets nothing else.
     if (d.subresources.includes('status')) {
@@ -170,6 +181,8 @@ async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerCont
     }
     const live = ctx.store.get(storageKey(d), d.namespaced ? ns : undefined, name);
     const result = serverSideApply({ d, live: live ? ctx.storage.view(d, live) : undefined, applied, manager, force: truthy(q.get('force')), now: ctx.now() });
+    // What Go stores of the merged object: zero values of omitempty fields are not written back.
+    if (d.fields) decodeBody(result, d.fields, ctx.minor);
     const mgr: FieldManager = { name: manager, operation: 'Apply' };
     if (!live) { respond(req, res, ctx, d, 201, ctx.storage.create(d, ns, result, { dryRun, manager: mgr }), q); return; }
     const sub = t.subresource === 'status' ? 'status' as const : '';
@@ -186,7 +199,7 @@ async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerCont
     return;
   }
   const patched = asObject(apply(live));
-  checkFields(d, patched, q, res);
+  checkFields(d, patched, q, res, ctx.minor);
   const sub = t.subresource === 'status' ? 'status' as const : '';
   if (sub) mgr.subresource = 'status';
   respond(req, res, ctx, d, 200, ctx.storage.update(d, ns, name, patched, { dryRun, manager: mgr, subresource: sub }), q);
@@ -227,8 +240,11 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     }
     if (method === 'POST') {
       const body = asObject(await bodyOf(req));
-      checkFields(d, body, q, res);
-      respond(req, res, ctx, d, 201, ctx.storage.create(d, ns, body, d.createOnly ? {} : { dryRun, manager: mgr() }), q);
+      checkFields(d, body, q, res, ctx.minor);
+      ctx.admitCreate?.(d, ns, body);
+      const created = ctx.storage.create(d, ns, body, d.createOnly ? {} : { dryRun, manager: mgr() });
+      if (d.createOnly && ctx.answerReview) created['status'] = ctx.answerReview(d, created, req, ns);
+      respond(req, res, ctx, d, 201, created, q);
       return;
     }
     if (method === 'DELETE') {
@@ -249,7 +265,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       sendJson(res, 200, readScale(d, ctx.storage.view(d, ctx.storage.get(d, ns, name)))); return;
     case 'PUT ': case 'PUT status': {
       const body = asObject(await bodyOf(req));
-      checkFields(d, body, q, res);
+      checkFields(d, body, q, res, ctx.minor);
       respond(req, res, ctx, d, 200, ctx.storage.update(d, ns, name, body,
         { dryRun, manager: mgr(sub), subresource: sub === 'status' ? 'status' : '' }), q);
       return;
@@ -283,6 +299,14 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       await ctx.proxyToKubelet(req, res, ctx.storage.get(d, ns, name), 'log', q); return;
     case 'GET exec': case 'POST exec':
       await ctx.proxyToKubelet(req, res, ctx.storage.get(d, ns, name), 'exec', q); return;
+    case 'GET portforward': case 'POST portforward':
+      await ctx.proxyToKubelet(req, res, ctx.storage.get(d, ns, name), 'portforward', q); return;
+    case 'POST token': {
+      if (!ctx.requestToken) throw errors.notFoundPath();
+      const body = await bodyOf(req);
+      sendJson(res, 201, ctx.requestToken(ns ?? '', name, body));
+      return;
+    }
     default:
       throw errors.methodNotAllowed(method);
   }

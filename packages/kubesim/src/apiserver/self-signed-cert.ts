@@ -35,7 +35,7 @@ export interface CertificatePair { certPem: string; keyPem: string }
 
 /**
  * A self-signed ECDSA P-256 certificate for the API server (CA:TRUE so it is its own trust
- * anchor in the kubeconfig), valid for localhost, 127.0.0.1 and the given IPv4 hosts.
+ * anchor in the kubeconfig), valid for localhost, 127.0.0.1 and the given IPv4 hosts and DNS names.
  */
 export function createSelfSignedCertificate(hosts: string[]): CertificatePair {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -47,7 +47,8 @@ export function createSelfSignedCertificate(hosts: string[]): CertificatePair {
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from('kubesim')))));
   const now = Date.now();
   const ips = [...new Set(['127.0.0.1', ...hosts.filter((h) => isIP(h) === 4)])];
-  const san = seq(tlv(0x82, Buffer.from('localhost')), ...ips.map((ip) => tlv(0x87, ipBytes(ip))));
+  const names = [...new Set(['localhost', ...hosts.filter((h) => isIP(h) === 0)])];
+  const san = seq(...names.map((n) => tlv(0x82, Buffer.from(n))), ...ips.map((ip) => tlv(0x87, ipBytes(ip))));
   const extensions = tlv(0xa3, seq(
     ext('2.5.29.19', true, seq(Buffer.from([0x01, 0x01, 0xff]))),
     ext('2.5.29.15', true, Buffer.from([0x03, 0x02, 0x02, 0x84])),

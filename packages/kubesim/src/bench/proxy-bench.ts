@@ -168,15 +168,18 @@ async function main(): Promise<void> {
   console.log(`proxy bench: ${seconds}s per run, fixed ${fixedRate} req/s open loop, peak ${peakConcurrency} keep-alive connections; backend ${backend} (Node http)`);
   const rows: string[] = [];
   const f = (n: number): string => n.toFixed(2).padStart(8);
+  let directPeak = 0;
   for (const [name, url] of targets) {
     await load(url, { concurrency: 4 }).catch(() => undefined); // warm-up
     const fixed = await load(url, { rate: fixedRate });
     const peak = await load(url, { concurrency: peakConcurrency });
+    if (directPeak === 0) directPeak = peak.rps; // the first target is the direct path
+    const ratio = directPeak > 0 ? `${(peak.rps / directPeak).toFixed(2)}x` : '-';
     rows.push(
-      `${name.padEnd(28)} | ${fixed.rps.toFixed(0).padStart(12)} ${f(fixed.p50)} ${f(fixed.p99)} ${String(fixed.errors).padStart(4)} | ${peak.rps.toFixed(0).padStart(12)} ${f(peak.p50)} ${f(peak.p99)} ${String(peak.errors).padStart(4)}`,
+      `${name.padEnd(28)} | ${fixed.rps.toFixed(0).padStart(12)} ${f(fixed.p50)} ${f(fixed.p99)} ${String(fixed.errors).padStart(4)} | ${peak.rps.toFixed(0).padStart(12)} ${f(peak.p50)} ${f(peak.p99)} ${String(peak.errors).padStart(4)} ${ratio.padStart(9)}`,
     );
   }
-  console.log(`${'path'.padEnd(28)} |  fixed req/s   p50 ms   p99 ms  err |   peak req/s   p50 ms   p99 ms  err`);
+  console.log(`${'path'.padEnd(28)} |  fixed req/s   p50 ms   p99 ms  err |   peak req/s   p50 ms   p99 ms  err vs direct`);
   for (const r of rows) console.log(r);
   // Shared machine: the figures only compare paths measured side by side in this one run.
   console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min)`);

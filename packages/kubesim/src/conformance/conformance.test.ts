@@ -1,10 +1,12 @@
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
-import type { V1Pod } from '@kubernetes/client-node';
 import { connect, scenarios } from './scenarios.js';
+import { authScenarios } from './auth-scenarios.js';
+import { busyboxApplets } from './busybox-applets.js';
+import { portForwardScenarios } from './port-forward-scenarios.js';
 import type { ConformanceContext } from './scenarios.js';
 import { startTestCluster } from '../testing/test-cluster.js';
-import type { PodBehavior } from '../testing/fake-node.js';
+import { busyboxBehavior as behavior } from './busybox-behavior.js';
 
 /**
  * Runs the controller conformance scenarios against $KUBECONFIG (a file path, e.g. a kind or
@@ -15,23 +17,12 @@ import type { PodBehavior } from '../testing/fake-node.js';
  */
 let kubeconfig = '';
 let stopCluster: (() => Promise<void>) | undefined;
+/** Whether pods run for real: on $KUBECONFIG and with CONFORMANCE_KUBESIM=full, not on the fake node. */
+const runsContainers = !!process.env.KUBECONFIG || process.env.CONFORMANCE_KUBESIM === 'full';
 const namespace = `conformance-${randomBytes(3).toString('hex')}`;
 const timeoutMs = Number(process.env.CONFORMANCE_TIMEOUT_MS ?? 30_000);
-
-/** The fake node's reading of a busybox pod: `exit N`, failing exec probes, preStop sleeps. */
-function behavior(pod: V1Pod): PodBehavior {
-  const c = pod.spec?.containers?.[0];
-  const cmd = (c?.command ?? []).join(' ');
-  const exit = /exit (\d+)/.exec(cmd);
-  const probe = c?.readinessProbe?.exec?.command?.join(' ');
-  const stop = /sleep (\d+)/.exec(c?.lifecycle?.preStop?.exec?.command?.join(' ') ?? '');
-  return {
-    readyDelayMs: 50,
-    ...(exit ? { exit: { afterMs: 100, code: Number(exit[1]) } } : {}),
-    ...(probe === 'false' ? { ready: false } : {}),
-    terminationDelayMs: stop ? Number(stop[1]) * 1000 : 50,
-  };
-}
+/** kubesim only: the minor to serve (CONFORMANCE_KUBERNETES_VERSION=1.26); a real cluster is what it is. */
+const kubernetesVersion = process.env.CONFORMANCE_KUBERNETES_VERSION;
 
 before(async () => {
   const path = process.env.KUBECONFIG;
@@ -40,12 +31,17 @@ before(async () => {
     kubeconfig = await readFile(path.split(':')[0]!, 'utf8');
   } else if (process.env.CONFORMANCE_KUBESIM === 'full') {
     const { startCluster } = await import('../cluster.js');
-    const path = ['/usr/local/bin', '/usr/bin', '/bin'];
-    const c = await startCluster({ images: { 'busybox:1.36': { path }, 'busybox:1.37': { path } }, propagationDelayMs: 100 });
+    // busybox's applets are the host's commands, plus the few the host lacks (httpd).
+    const applets = await busyboxApplets();
+    const path = [applets.dir, '/usr/local/bin', '/usr/bin', '/bin'];
+    const c = await startCluster({ images: { 'busybox:1.36': { path }, 'busybox:1.37': { path } }, propagationDelayMs: 100, ...(kubernetesVersion ? { kubernetesVersion } : {}) });
     kubeconfig = c.kubeconfig;
-    stopCluster = () => c.stop();
+    stopCluster = async () => {
+      await c.stop();
+      await applets.remove();
+    };
   } else {
-    const c = await startTestCluster({ behavior });
+    const c = await startTestCluster({ behavior, ...(kubernetesVersion ? { kubernetesVersion } : {}) });
     kubeconfig = c.kubeconfig;
     stopCluster = () => c.stop();
   }
@@ -57,8 +53,9 @@ after(async () => {
   await stopCluster?.();
 });
 
-for (const s of scenarios) {
-  test(s.name, { timeout: timeoutMs * 4 }, async () => {
+for (const s of [...scenarios, ...authScenarios, ...portForwardScenarios]) {
+  const skip = (s.needsRunningContainers && !runsContainers ? 'needs containers that run (set KUBECONFIG, or CONFORMANCE_KUBESIM=full)' : undefined) ?? s.unavailable?.();
+  test(s.name, { timeout: timeoutMs * 4, ...(skip ? { skip } : {}) }, async () => {
     const ctx: ConformanceContext = { kubeconfig, namespace, timeoutMs };
     await s.run(ctx);
   });

@@ -1,4 +1,4 @@
-import { AppsV1Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, VersionApi, Watch } from '@kubernetes/client-node';
 import type { V1Container, V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
 
 /**
@@ -18,6 +18,10 @@ export interface ConformanceContext {
 /** One named conformance check; it throws (with a message saying what differed) on failure. */
 export interface Scenario {
   name: string;
+  /** The scenario needs containers that really run (a real cluster, or kubesim's own kubelet). */
+  needsRunningContainers?: boolean;
+  /** Why the scenario cannot run on this machine (a missing tool), or undefined when it can. */
+  unavailable?(): string | undefined;
   run(ctx: ConformanceContext): Promise<void>;
 }
 
@@ -35,6 +39,12 @@ export function connect(kubeconfig: string): Api {
     kc.loadFromOptions({ clusters: kc.clusters.map((c) => ({ ...c, skipTLSVerify: true })), users: kc.users, contexts: kc.contexts, currentContext: kc.currentContext });
   }
   return { kc, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), batch: kc.makeApiClient(BatchV1Api), discovery: kc.makeApiClient(DiscoveryV1Api) };
+}
+
+/** The server's Kubernetes minor (GET /version), for scenarios whose expectations changed between minors. */
+export async function serverMinor(api: Api): Promise<number> {
+  const v = await api.kc.makeApiClient(VersionApi).getCode();
+  return Number(/^\d+/.exec(v.minor)?.[0] ?? /^v?1\.(\d+)/.exec(v.gitVersion)?.[1] ?? 0);
 }
 
 function fail(msg: string): never {
@@ -228,7 +238,7 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'Job: completions reached -> SuccessCriteriaMet then Complete; backoffLimit -> Failed',
+    name: 'Job: completions reached -> Complete (after SuccessCriteriaMet from 1.31); backoffLimit -> Failed (after FailureTarget from 1.31)',
     async run(ctx) {
       const api = connect(ctx.kubeconfig);
       const ns = ctx.namespace;
@@ -243,17 +253,24 @@ export const scenarios: Scenario[] = [
         return j.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') ? j : undefined;
       });
       check(ok.status?.succeeded === 2 && !!ok.status.completionTime, 'succeeded 2 with completionTime');
-      check(ok.status?.conditions?.some((c) => c.type === 'SuccessCriteriaMet' && c.reason === 'CompletionsReached'), 'SuccessCriteriaMet CompletionsReached');
+      // Each server is held to its own minor: SuccessCriteriaMet exists from 1.31 on, never before.
+      const interim = ok.status?.conditions?.some((c) => c.type === 'SuccessCriteriaMet' && c.reason === 'CompletionsReached');
+      if ((await serverMinor(api)) >= 31) check(interim, 'SuccessCriteriaMet CompletionsReached (1.31+)');
+      else check(!interim, 'no SuccessCriteriaMet before 1.31');
       const bad = await until('job bad failed', ctx.timeoutMs * 2, async () => {
         const j = await api.batch.readNamespacedJob({ name: 'bad', namespace: ns });
         return j.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True') ? j : undefined;
       });
       check(bad.status?.failed === 2, `failed 2, got ${bad.status?.failed}`);
       check(bad.status?.conditions?.find((c) => c.type === 'Failed')?.reason === 'BackoffLimitExceeded', 'reason BackoffLimitExceeded');
+      const target = bad.status?.conditions?.some((c) => c.type === 'FailureTarget' && c.reason === 'BackoffLimitExceeded');
+      check((await serverMinor(api)) >= 31 ? target : !target, 'FailureTarget before Failed exactly from 1.31');
     },
   },
   {
-    name: 'EndpointSlice keeps a draining pod as ready=false serving=true terminating=true',
+    // kubelet: readiness keeps being probed while a pod terminates (no probe: ready while running);
+    // EndpointSlice controller: terminating endpoints are ready=false, serving follows the pod.
+    name: 'A draining pod stays Ready; its EndpointSlice endpoint is ready=false serving=true terminating=true',
     async run(ctx) {
       const api = connect(ctx.kubeconfig);
       const ns = ctx.namespace;
@@ -276,6 +293,8 @@ export const scenarios: Scenario[] = [
       await api.core.deleteNamespacedPod({ name: 'drain-a', namespace: ns });
       const draining = await until('terminating endpoint', ctx.timeoutMs, async () => (await slices()).flatMap((s) => s.endpoints ?? []).find((e) => e.conditions?.terminating === true));
       check(draining.conditions?.ready === false && draining.conditions.serving === true, `draining conditions ${JSON.stringify(draining.conditions)}`);
+      const pod = await api.core.readNamespacedPod({ name: 'drain-a', namespace: ns });
+      check(pod.metadata?.deletionTimestamp && pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 'the terminating pod is still Ready during preStop');
       await until('Endpoints drop the terminating pod', ctx.timeoutMs, async () => {
         const ep = await api.core.readNamespacedEndpoints({ name: 'drain', namespace: ns });
         return !(ep.subsets ?? []).some((s) => (s.addresses ?? []).length > 0 || (s.notReadyAddresses ?? []).length > 0);

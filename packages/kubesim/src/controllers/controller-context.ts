@@ -1,3 +1,4 @@
+import type { VersionFeatures } from '../kubernetes-version.js';
 import type { Informers } from './informers.js';
 import type { KubeClients } from './kube-clients.js';
 
@@ -7,6 +8,8 @@ export interface ControllerContext {
   informers: Informers;
   now: () => number;
   log: (msg: string) => void;
+  /** What the served Kubernetes minor does (the controller-manager runs the server's version). */
+  features: VersionFeatures;
 }
 
 /** A running controller: it registers informer handlers in its constructor, then runs a queue. */

@@ -9,6 +9,8 @@ import type { JobBackoff } from './job-controller.js';
 import { makeClients } from './kube-clients.js';
 import { ReplicaSetController } from './replica-set-controller.js';
 import { Scheduler } from './scheduler.js';
+import { VersionApi } from '@kubernetes/client-node';
+import { featuresOf, kubernetesVersion, versionOfServer } from '../kubernetes-version.js';
 
 export type { JobBackoff } from './job-controller.js';
 
@@ -22,6 +24,8 @@ export interface ControllerManagerOptions {
   jobBackoff?: JobBackoff;
   /** Diagnostics (failed syncs, watch restarts). Default: silent. */
   log?: (msg: string) => void;
+  /** The Kubernetes version to behave as ("1.26"); default: what the API server's /version says. */
+  kubernetesVersion?: string;
 }
 
 /** Running controllers; `stop` ends every watch and waits for in-flight syncs. */
@@ -39,7 +43,9 @@ export async function startControllers(options: ControllerManagerOptions): Promi
   const log = options.log ?? (() => undefined);
   const clients = makeClients(options.kubeconfig);
   const informers = makeInformers(clients, log);
-  const ctx: ControllerContext = { clients, informers, now: options.now ?? Date.now, log };
+  const version = options.kubernetesVersion ? kubernetesVersion(options.kubernetesVersion)
+    : versionOfServer(await clients.kc.makeApiClient(VersionApi).getCode().then((v) => v.gitVersion, () => undefined));
+  const ctx: ControllerContext = { clients, informers, now: options.now ?? Date.now, log, features: featuresOf(version.minor) };
   const controllers: Controller[] = [
     new Scheduler(ctx),
     new ReplicaSetController(ctx),

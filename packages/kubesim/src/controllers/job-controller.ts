@@ -30,7 +30,7 @@ const hasTrue = (job: V1Job, type: string): V1JobCondition | undefined => job.st
  * The Job controller for NonIndexed Jobs: parallelism, completions, backoffLimit (restartPolicy
  * Never counts failed pods, OnFailure counts container restarts), activeDeadlineSeconds, and the
  * 1.31+ two-step finish: FailureTarget / SuccessCriteriaMet first, then Failed / Complete once no
- * pod of the Job is still running or terminating.
+ * pod of the Job is still running or terminating (1.26-1.30: Failed / Complete at once).
  */
 export class JobController implements Controller {
   private readonly queue: WorkQueue;
@@ -144,20 +144,23 @@ export class JobController implements Controller {
       if (failed > backoffLimit || this.pastBackoffLimitOnFailure(job, active)) reason = JobReason.BackoffLimitExceeded;
       else if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null && now - startMs >= spec.activeDeadlineSeconds * 1000) reason = JobReason.DeadlineExceeded;
       const complete = completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0;
-      if (reason) finishing = this.addCondition(status, 'FailureTarget', reason, now);
-      else if (complete) finishing = this.addCondition(status, 'SuccessCriteriaMet', JobReason.CompletionsReached, now);
+      // Before 1.31 the terminal condition is written at once; from 1.31 an interim one comes first.
+      const delayed = this.ctx.features.jobTerminalConditionsDelayed;
+      if (reason) finishing = this.addCondition(status, delayed ? 'FailureTarget' : 'Failed', reason, now);
+      else if (complete) finishing = this.addCondition(status, delayed ? 'SuccessCriteriaMet' : 'Complete', JobReason.CompletionsReached, now);
     }
     if (suspended && !finishing) {
       // Suspended: pods are gone (above); nothing else to do until resumed.
     } else if (finishing) {
       // Finishing: no pod of this Job may keep running.
       await Promise.all(active.map((p) => this.deletePod(job, p)));
-      if (active.length === 0 && terminating.length === 0) {
-        if (finishing.type === 'FailureTarget') {
-          this.addCondition(status, 'Failed', finishing.reason!, now);
+      const terminalNow = finishing.type === 'Failed' || finishing.type === 'Complete';
+      if (terminalNow || (active.length === 0 && terminating.length === 0)) {
+        if (finishing.type === 'FailureTarget' || finishing.type === 'Failed') {
+          if (!terminalNow) this.addCondition(status, 'Failed', finishing.reason!, now);
           this.events.event(job, 'Job', 'Warning', finishing.reason!, MESSAGES[finishing.reason!] ?? finishing.reason!);
         } else {
-          this.addCondition(status, 'Complete', JobReason.CompletionsReached, now);
+          if (!terminalNow) this.addCondition(status, 'Complete', JobReason.CompletionsReached, now);
           status.completionTime = rfc3339(now) as unknown as Date;
           this.events.event(job, 'Job', 'Normal', 'Completed', 'Job completed');
         }

@@ -10,7 +10,7 @@ import { IngressProxy } from './ingress-proxy.js';
 import type { KubeObject } from './kube-objects.js';
 import { silentLogger } from './network-logger.js';
 import { httpGet, makeService, makeSlice, nextPodIp, sleep } from './testdata/fixtures.js';
-import { makeIngress } from './testdata/route-objects.js';
+import { makeGateway, makeHttpRoute, makeIngress } from './testdata/route-objects.js';
 import { startVersionApp, type VersionApp } from './testdata/version-app.js';
 
 const view = new ClusterView();
@@ -244,9 +244,9 @@ describe('IngressProxy', { timeout: 60_000 }, () => {
 });
 
 describe('IngressProxy propagation delay', { timeout: 60_000 }, () => {
-  it('a pod that exits at removal gets 502s during the delay; one that outlives the delay drops none', async () => {
+  it('a pod that exits at removal: HTTPRoute (no retries) drops requests during the delay, Ingress retries them elsewhere (proxy_next_upstream); outliving the delay drops none', async () => {
     const delayMs = 300;
-    async function scenario(stayUpMs: number): Promise<{ ok: number; failed: number }> {
+    async function scenario(stayUpMs: number, kind: 'Ingress' | 'HTTPRoute' = 'HTTPRoute'): Promise<{ ok: number; failed: number }> {
       const { DelayedFeed } = await import('./delayed-feed.js');
       const v = new ClusterView();
       const feed = new DelayedFeed(v, { delayMs });
@@ -256,7 +256,11 @@ describe('IngressProxy propagation delay', { timeout: 60_000 }, () => {
       try {
         const push = (object: KubeObject): void => feed.push({ type: 'upsert', kind: object.kind as 'Ingress', object });
         push(makeService({ name: 'web', ports: [{ name: 'http', port: 80 }] }));
-        push(makeIngress({ name: 'web', host: 'web.test', service: 'web' }));
+        if (kind === 'Ingress') push(makeIngress({ name: 'web', host: 'web.test', service: 'web' }));
+        else {
+          feed.push({ type: 'upsert', kind: 'Gateway', object: makeGateway() });
+          feed.push({ type: 'upsert', kind: 'HTTPRoute', object: makeHttpRoute({ name: 'web', host: 'web.test', rules: [{ backendRefs: [{ name: 'web' }] }] }) });
+        }
         for (const pod of ['a', 'b']) {
           const ip = nextPodIp();
           const a = await startVersionApp({ host: ip, version: 'v1', pod });
@@ -287,9 +291,47 @@ describe('IngressProxy propagation delay', { timeout: 60_000 }, () => {
       }
     }
     const abrupt = await scenario(0);
+    const retried = await scenario(0, 'Ingress');
     const graceful = await scenario(delayMs + 200);
-    console.log(`ingress: exit at removal ${abrupt.failed} failed / ${abrupt.ok} ok; exit after delay+200ms ${graceful.failed} failed / ${graceful.ok} ok`);
-    assert.ok(abrupt.failed > 0);
+    console.log(`ingress: exit at removal ${abrupt.failed} failed / ${abrupt.ok} ok (HTTPRoute), ${retried.failed} failed / ${retried.ok} ok (Ingress, next upstream); exit after delay+200ms ${graceful.failed} failed / ${graceful.ok} ok`);
+    assert.ok(abrupt.failed > 0, 'without retries the propagation window drops requests');
+    assert.equal(retried.failed, 0, 'nginx passes refused GETs to the next upstream');
     assert.equal(graceful.failed, 0);
+  });
+
+  it('a dead endpoint among live ones: Ingress GETs all succeed on the next upstream, a POST with a body is not replayed, HTTPRoute does not retry', async () => {
+    const v = new ClusterView();
+    const p = new IngressProxy({ view: v, logger: silentLogger });
+    const url = await p.start();
+    const liveIp = nextPodIp();
+    const live = await startVersionApp({ host: liveIp, version: 'v1', pod: 'live' });
+    try {
+      const free = net.createServer();
+      const deadIp = nextPodIp();
+      await new Promise<void>((r) => free.listen(0, deadIp, () => r()));
+      const deadPort = (free.address() as net.AddressInfo).port;
+      await new Promise<void>((r) => free.close(() => r()));
+      const put = (object: KubeObject): void => v.apply({ type: 'upsert', kind: object.kind as 'Ingress', object });
+      put(makeService({ name: 'mix', ports: [{ name: 'http', port: 80 }] }));
+      put(makeSlice({ service: 'mix', name: 'dead', endpoints: [{ ip: deadIp, pod: 'dead' }], ports: [{ name: 'http', port: deadPort }] }));
+      put(makeSlice({ service: 'mix', name: 'live', endpoints: [{ ip: liveIp, pod: 'live' }], ports: [{ name: 'http', port: live.port }] }));
+      put(makeIngress({ name: 'mix', host: 'mix.test', service: 'mix' }));
+      put(makeGateway());
+      put(makeHttpRoute({ name: 'mix', host: 'mix-route.test', rules: [{ backendRefs: [{ name: 'mix' }] }] }));
+      const statuses = async (host: string, method = 'GET'): Promise<number[]> => Promise.all(Array.from({ length: 20 }, () => new Promise<number>((resolve) => {
+        const req = http.request(url, { method, headers: { host, ...(method === 'POST' ? { 'content-type': 'text/plain' } : {}) }, agent: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+        req.on('error', () => resolve(0));
+        req.end(method === 'POST' ? 'body' : undefined);
+      })));
+      const gets = await statuses('mix.test');
+      assert.deepEqual([...new Set(gets)], [200], `Ingress GETs: ${gets.join(',')}`);
+      const posts = await statuses('mix.test', 'POST');
+      assert.ok(posts.includes(502) && posts.some((s) => s !== 502), `POSTs with a body: ${posts.join(',')}`);
+      const routed = await statuses('mix-route.test');
+      assert.ok(routed.includes(502) && routed.includes(200), `HTTPRoute GETs: ${routed.join(',')}`);
+    } finally {
+      await p.stop();
+      await live.close();
+    }
   });
 });

@@ -6,9 +6,14 @@ import { rawErrorResponse, sendError } from './ingress/error-page.js';
 import { routeRequest } from './ingress/ingress-router.js';
 import { onceReporter } from './ingress/once-reporter.js';
 import { requestFacts } from './ingress/request-facts.js';
-import type { ProblemReporter } from './ingress/route-decision.js';
+import { UpstreamClient, type UpstreamFailure } from './ingress/upstream-client.js';
+import type { ProblemReporter, RouteTarget, RouterContext } from './ingress/route-decision.js';
 import type { Backend } from './service-backends.js';
 import { stderrLogger, type NetworkLogger } from './network-logger.js';
+
+type Choice = { kind: 'backend'; backend: Backend; target: RouteTarget } | { kind: 'error'; status: number };
+/** A request being sent to another endpoint: which were tried, and whether the stale-socket retry was used. */
+interface Retry { target: RouteTarget; tried: Set<string>; staleRetried: boolean; anyEndpoint: boolean; /** Answer if no endpoint is left: the last failure's (502 or 504), as nginx. */ lastStatus: number }
 
 export interface IngressProxyOptions {
   view: ClusterView;
@@ -25,7 +30,9 @@ export interface IngressProxyOptions {
 }
 
 // Hop-by-hop headers (RFC 9110 7.6.1) are per connection and never forwarded.
-const hopByHop = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+// Expect is answered by this proxy (Node sends 100 Continue itself), as nginx does, so it is not
+// passed on either.
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect']);
 
 /**
  * An L7 ingress proxy on one port for all hosts, in the manner of ingress-nginx: routes by
@@ -41,9 +48,8 @@ export class IngressProxy {
   private readonly upstreamTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly picker: BackendPicker;
-  // Idle upstream sockets close after 4 s, below Node's default 5 s server keep-alive, so the
-  // proxy rarely reuses a socket the backend is closing at that instant.
-  private readonly agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, timeout: 4000, scheduling: 'lifo' });
+  private readonly upstream: UpstreamClient;
+  private readonly routerContext: Omit<RouterContext, 'claim'>;
   private readonly server: http.Server;
   private readonly sockets = new Set<net.Socket>();
 
@@ -55,6 +61,8 @@ export class IngressProxy {
     this.upstreamTimeoutMs = options.upstreamTimeoutMs ?? 60_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.picker = new BackendPicker(this.view);
+    this.routerContext = { random: this.random, report: this.report };
+    this.upstream = new UpstreamClient({ connectTimeoutMs: this.connectTimeoutMs, readTimeoutMs: this.upstreamTimeoutMs });
     this.server = http.createServer({ keepAlive: true }, (req, res) => this.handle(req, res));
     this.server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => this.upgrade(req, socket, head));
     this.server.on('connection', (s: net.Socket) => {
@@ -76,11 +84,10 @@ export class IngressProxy {
   async stop(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
-    this.agent.destroy();
-    await closed;
+    await Promise.all([closed, this.upstream.close()]);
   }
 
-  private choose(req: http.IncomingMessage): { kind: 'backend'; backend: Backend } | { kind: 'error'; status: number } {
+  private choose(req: http.IncomingMessage): Choice {
     try {
       return this.chooseUnguarded(req);
     } catch (err) {
@@ -90,17 +97,20 @@ export class IngressProxy {
     }
   }
 
-  private chooseUnguarded(req: http.IncomingMessage): { kind: 'backend'; backend: Backend } | { kind: 'error'; status: number } {
-    const decision = routeRequest(this.view, requestFacts(req), { random: this.random, report: this.report });
+  private chooseUnguarded(req: http.IncomingMessage): Choice {
+    const decision = routeRequest(this.view, requestFacts(req), this.routerContext);
     if (decision.kind === 'no-route') return { kind: 'error', status: 404 };
     if (decision.kind === 'error') return { kind: 'error', status: decision.status };
     const choice = this.picker.pick(decision.target);
-    return choice.kind === 'backend' ? choice : { kind: 'error', status: choice.status };
+    return choice.kind === 'backend' ? { ...choice, target: decision.target } : { kind: 'error', status: choice.status };
   }
 
-  private forwardHeaders(req: http.IncomingMessage, keepUpgrade: boolean): http.OutgoingHttpHeaders {
-    const headers: http.OutgoingHttpHeaders = { ...req.headers };
-    if (!keepUpgrade) for (const h of hopByHop) delete headers[h];
+  private forwardHeaders(req: http.IncomingMessage, keepUpgrade: boolean): Record<string, string | string[]> {
+    const headers: Record<string, string | string[]> = {};
+    for (const k in req.headers) {
+      const v = req.headers[k];
+      if (v !== undefined && (keepUpgrade || !hopByHop.has(k))) headers[k] = v;
+    }
     const remote = req.socket.remoteAddress ?? '';
     headers['x-forwarded-for'] = remote;
     headers['x-real-ip'] = remote;
@@ -110,69 +120,94 @@ export class IngressProxy {
     return headers;
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse, retried = false): void {
-    const choice = this.choose(req);
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, retry?: Retry): void {
+    let choice: Choice;
+    if (retry) {
+      const again = this.picker.pick(retry.target, retry.anyEndpoint ? undefined : retry.tried);
+      choice = again.kind === 'backend' ? { ...again, target: retry.target } : { kind: 'error', status: again.status === 502 ? retry.lastStatus : again.status };
+    } else choice = this.choose(req);
     if (choice.kind === 'error') {
       req.resume();
       sendError(res, choice.status);
       return;
     }
     const { ip, port } = choice.backend;
-    const upstream = http.request({ host: ip, port, method: req.method, path: req.url, headers: this.forwardHeaders(req, false), agent: this.agent });
-    let timedOut = false;
-    const connectTimer = setTimeout(() => upstream.destroy(new Error('connect timeout')), this.connectTimeoutMs);
-    upstream.on('socket', (s) => {
-      if (!s.connecting) clearTimeout(connectTimer);
-      else s.once('connect', () => clearTimeout(connectTimer));
-    });
-    upstream.setTimeout(this.upstreamTimeoutMs, () => {
-      timedOut = true;
-      upstream.destroy(new Error('upstream timeout'));
-    });
+    const tried = retry?.tried ?? new Set<string>();
+    tried.add(`${ip}:${port}`);
+    const bodiless = !req.headers['content-length'] && !req.headers['transfer-encoding'];
     let responded = false;
-    upstream.on('response', (up) => {
-      responded = true;
-      const headers: http.OutgoingHttpHeaders = { ...up.headers };
-      for (const h of hopByHop) delete headers[h];
-      res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
-      // A body of unknown length may be a stream (SSE, long poll): its client must see the
-      // response start at once. If body bytes came in the same read, they go out with the
-      // headers in one write; otherwise the headers are flushed on the next loop turn.
-      // (res.headersSent turns true at writeHead, before anything is sent, so track the body.)
-      if (up.headers['content-length'] === undefined) {
-        let bodyStarted = false;
-        up.once('data', () => (bodyStarted = true));
-        setImmediate(() => {
-          if (!bodyStarted && !res.destroyed && !res.writableEnded) res.flushHeaders();
-        });
-      }
-      up.pipe(res);
-      // A backend that dies mid-body cuts this one response only: the client sees a truncated stream.
-      up.on('close', () => {
-        if (!up.complete) res.destroy();
-      });
-    });
-    upstream.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(connectTimer);
-      // Once the upstream answered, its status line is ours (maybe not yet flushed): cut, never re-answer.
-      if (responded || res.headersSent) {
-        res.destroy();
-        return;
-      }
-      // A pooled keep-alive socket the backend closed meanwhile: nginx retries such a request.
-      const bodiless = (req.method === 'GET' || req.method === 'HEAD') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
-      if (!retried && upstream.reusedSocket && err.code === 'ECONNRESET' && bodiless) {
-        this.handle(req, res, true);
-        return;
-      }
-      sendError(res, timedOut ? 504 : err.message === 'connect timeout' ? 504 : 502);
-    });
+    let finished = false;
+    let bodyStarted = false;
+    const call = this.upstream.send(
+      { ip, port, method: req.method ?? 'GET', path: req.url ?? '/', headers: this.forwardHeaders(req, false), body: bodiless ? undefined : req },
+      {
+        response: (status, statusMessage, upHeaders) => {
+          responded = true;
+          if (res.destroyed) return;
+          const headers: http.OutgoingHttpHeaders = {};
+          for (const k in upHeaders) {
+            const v = upHeaders[k];
+            if (v !== undefined && !hopByHop.has(k)) headers[k] = v;
+          }
+          res.writeHead(status, statusMessage, headers);
+          // A body of unknown length may be a stream (SSE, long poll): its client must see the
+          // response start at once. If body bytes come in the same read, they go out with the
+          // headers in one write; otherwise the headers are flushed on the next loop turn.
+          // (res.headersSent turns true at writeHead, before anything is sent, so track the body.)
+          if (upHeaders['content-length'] === undefined) {
+            setImmediate(() => {
+              if (!bodyStarted && !res.destroyed && !res.writableEnded) res.flushHeaders();
+            });
+          }
+        },
+        data: (chunk) => {
+          bodyStarted = true;
+          if (res.destroyed) return true;
+          if (res.write(chunk)) return true;
+          res.once('drain', () => call.resume());
+          return false;
+        },
+        end: () => {
+          finished = true;
+          res.end();
+        },
+        error: (failure) => {
+          finished = true;
+          // The client went away (we aborted), or the upstream died mid-answer: cut, never re-answer.
+          if (res.destroyed) return;
+          if (responded || res.headersSent) {
+            res.destroy();
+            return;
+          }
+          this.failed(req, res, { target: choice.target, tried, staleRetried: retry?.staleRetried ?? false, failure, bodiless });
+        },
+      },
+    );
     res.on('close', () => {
-      clearTimeout(connectTimer);
-      if (!res.writableFinished) upstream.destroy();
+      if (!finished) call.abort();
     });
-    if (retried) upstream.end();
-    else req.pipe(upstream);
+  }
+
+  /**
+   * The next upstream, as nginx's proxy_next_upstream error timeout: a request whose body was not
+   * streamed (kubesim cannot replay one) goes to another endpoint; a non-idempotent one only if it
+   * never reached an upstream (connect failed). A connection reset before any answer (a pooled
+   * keep-alive socket the backend had just closed) is retried once on any endpoint, without
+   * using up a try.
+   */
+  private failed(req: http.IncomingMessage, res: http.ServerResponse, f: { target: RouteTarget; tried: Set<string>; staleRetried: boolean; failure: UpstreamFailure; bodiless: boolean }): void {
+    const { kind } = f.failure;
+    const idempotent = !['POST', 'PATCH', 'LOCK'].includes(req.method ?? 'GET');
+    const neverSent = kind === 'refused' || kind === 'connect-timeout';
+    const stale = kind === 'reset';
+    const status = kind === 'read-timeout' || kind === 'connect-timeout' ? 504 : 502;
+    if (f.bodiless && stale && !f.staleRetried) {
+      this.handle(req, res, { target: f.target, tried: f.tried, staleRetried: true, anyEndpoint: true, lastStatus: status });
+    } else if (f.bodiless && !stale && (idempotent || neverSent) && f.tried.size < (f.target.tries ?? 1)) {
+      this.handle(req, res, { target: f.target, tried: f.tried, staleRetried: f.staleRetried, anyEndpoint: false, lastStatus: status });
+    } else {
+      sendError(res, status);
+    }
   }
 
   private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
@@ -204,7 +239,7 @@ export class IngressProxy {
       // The backend refused the upgrade: relay its plain answer and close.
       const lines = [`HTTP/1.1 ${up.statusCode} ${up.statusMessage ?? ''}`];
       for (let i = 0; i < up.rawHeaders.length; i += 2) {
-        if (!hopByHop.includes(String(up.rawHeaders[i]).toLowerCase())) lines.push(`${up.rawHeaders[i]}: ${up.rawHeaders[i + 1]}`);
+        if (!hopByHop.has(String(up.rawHeaders[i]).toLowerCase())) lines.push(`${up.rawHeaders[i]}: ${up.rawHeaders[i + 1]}`);
       }
       socket.write(`${lines.join('\r\n')}\r\nconnection: close\r\n\r\n`);
       up.pipe(socket);

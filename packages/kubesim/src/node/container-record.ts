@@ -1,3 +1,4 @@
+import { imageId, normalizeImage } from './image-reference.js';
 import type { Container, ContainerStateJson, ContainerStatusJson } from './pod-types.js';
 import type { ContainerProcess } from './container-process.js';
 import type { Prober } from './prober.js';
@@ -9,6 +10,8 @@ export interface RunningContainer {
   env: Record<string, string>;
   cwd: string;
   pid: number;
+  /** Set when the container has a private mount namespace: exec and hooks enter it through this pid. */
+  mountNsPid?: number;
 }
 
 /** The kubelet's record of one container of a pod: its current and last state, probes, back-off. */
@@ -80,8 +83,8 @@ export class ContainerRecord {
     const image = this.spec.image ?? '';
     const s: ContainerStatusJson = {
       name: this.spec.name,
-      image,
-      imageID: `kubesim://${image}`,
+      image: normalizeImage(image),
+      imageID: imageId(image),
       ready: this.ready,
       started: this.started,
       restartCount: this.restartCount,

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { inContainerMounts } from './mount-namespace.js';
 import type { WebSocket } from 'ws';
 import type { RunningContainer } from './container-record.js';
 import { notFoundMessage, resolveExecutable } from './container-command.js';
@@ -61,8 +62,9 @@ export function runExecSession(ws: WebSocket, req: ExecRequest, container: Runni
     finish(exitStatus(req.command, 127, msg));
     return;
   }
-  const child = spawn(file, req.command.slice(1), {
-    argv0: req.command[0],
+  const run = inContainerMounts(container.mountNsPid, container.cwd, file, req.command.slice(1));
+  const child = spawn(run.file, run.args, {
+    argv0: container.mountNsPid === undefined ? req.command[0] : run.file,
     cwd: container.cwd,
     env: container.env,
     detached: true,

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
+import { inContainerMounts } from './mount-namespace.js';
 import type { Container, ExecAction, HttpGetAction, TcpSocketAction } from './pod-types.js';
 import { notFoundMessage, resolveExecutable } from './container-command.js';
 import { signalGroup } from './container-process.js';
@@ -12,6 +13,8 @@ export interface ActionTarget {
   container: Container;
   env: Record<string, string>;
   cwd: string;
+  /** The container's private mount namespace (its main pid), entered by exec actions. */
+  mountNsPid?: number;
 }
 
 export type ActionResult = { kind: 'success'; output?: string } | { kind: 'failure'; message: string };
@@ -82,7 +85,8 @@ export function execAction(a: ExecAction, t: ActionTarget, timeoutMs: number): P
   const file = resolveExecutable(argv[0]!, t.env.PATH ?? '', t.cwd);
   if (!file) return Promise.resolve({ kind: 'failure', message: notFoundMessage(argv[0]!) });
   return new Promise((resolve) => {
-    const child = spawn(file, argv.slice(1), { argv0: argv[0], cwd: t.cwd, env: t.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = inContainerMounts(t.mountNsPid, t.cwd, file, argv.slice(1));
+    const child = spawn(run.file, run.args, { argv0: t.mountNsPid === undefined ? argv[0] : run.file, cwd: t.cwd, env: t.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => { if (out.length < 10_240) out += c.toString(); });
     child.stderr.on('data', (c: Buffer) => { if (out.length < 10_240) out += c.toString(); });

@@ -4,3 +4,5 @@ export { loadImageMap } from './image-map.js';
 export type { Kubelet, KubeletOptions } from './kubelet.js';
 export { startKubelet } from './kubelet.js';
 export type { BackOffOptions } from './back-off.js';
+export type { KubeletTiming, KubeletTimingModel } from './kubelet-timing.js';
+export { timingModels } from './kubelet-timing.js';

@@ -177,7 +177,7 @@ test('set image on a pod restarts the container with the new image; fixing a mis
   const r = await k.client.request('PATCH', '/api/v1/namespaces/default/pods/setimg', patch, 'application/json-patch+json');
   assert.ok(r.status < 300, r.text);
   const q = await k.waitFor('setimg', 'restarted on v2', (p) => p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status?.containerStatuses?.[0]?.state.running !== undefined);
-  assert.equal(q.status?.containerStatuses?.[0]?.image, 'test/app:v2');
+  assert.equal(q.status?.containerStatuses?.[0]?.image, 'docker.io/test/app:v2');
   assert.equal(JSON.parse((await k.waitHttp(q, '/env')).body).APP_VERSION, 'v2');
 
   await k.create(appPod('typo', { image: 'test/app:v1-typo' }));

@@ -53,6 +53,7 @@ test('kubelet server: auth, logs, exec over v5/v4, stats', { timeout: 20_000 }, 
   const server = await startKubeletServer({
     token: 'tok',
     logs,
+    portForwardTarget: () => undefined,
     container: (ns, pod, c) => (ns === 'ns' && pod === 'p' && (c === 'c' || c === undefined) ? { env: { PATH: '/usr/bin:/bin', GREETING: 'hi from env' }, cwd: '/tmp', pid: 1 } : undefined),
     podExists: (ns, pod) => ns === 'ns' && pod === 'p',
     statsSummary: () => ({ pods: [] }),

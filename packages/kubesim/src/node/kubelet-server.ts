@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { LogStore } from './log-store.js';
 import type { RunningContainer } from './container-record.js';
 import { EXEC_PROTOCOLS, runExecSession } from './exec-session.js';
+import { handlePortForwardUpgrade, portForwardProtocol, type PortForwardTarget } from './port-forward.js';
 
 /** What the server needs from the kubelet: running containers and a stats snapshot. */
 export interface KubeletServerDeps {
@@ -13,6 +14,8 @@ export interface KubeletServerDeps {
   logs: LogStore;
   container(ns: string, pod: string, container: string | undefined): RunningContainer | undefined;
   podExists(ns: string, pod: string): boolean;
+  /** A pod's address for port-forward, while it runs on this node. */
+  portForwardTarget(ns: string, pod: string): PortForwardTarget | undefined;
   statsSummary(): object;
 }
 
@@ -49,6 +52,10 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
     noServer: true,
     handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
+  const pfWss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: portForwardProtocol,
+  });
   const parts = (url: URL, prefix: string): string[] | undefined => {
     if (!url.pathname.startsWith(prefix)) return undefined;
     return url.pathname.slice(prefix.length).split('/').map(decodeURIComponent);
@@ -74,6 +81,7 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
     const logParts = parts(url, '/containerLogs/');
     if (logParts && logParts.length === 3) return serveLogs(res, url.searchParams, logParts[0]!, logParts[1]!, logParts[2]!);
     if (url.pathname.startsWith('/exec/')) return status(res, 400, 'BadRequest', 'exec requires a WebSocket upgrade (Upgrade: websocket)');
+    if (url.pathname.startsWith('/portForward/')) return status(res, 400, 'BadRequest', 'port-forward requires an Upgrade (websocket or SPDY/3.1)');
     status(res, 404, 'NotFound', `no handler for ${url.pathname}`);
   };
 
@@ -91,12 +99,22 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
     res.on('close', unsubscribe);
   };
 
+  // Upgraded connections leave the HTTP server's bookkeeping: close() ends them itself.
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const reject = (code: number, msg: string): void => {
       socket.end(`HTTP/1.1 ${code} ${msg}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(msg)}\r\nconnection: close\r\n\r\n${msg}`);
     };
     const url = new URL(req.url ?? '/', 'http://kubelet');
     if (!authorized(req, d.token)) return reject(401, 'Unauthorized');
+    const pf = parts(url, '/portForward/');
+    if (pf && pf.length === 2) {
+      const target = d.portForwardTarget(pf[0]!, pf[1]!);
+      if (!target) return reject(404, `pod ${pf[0]}/${pf[1]} is not running on this node`);
+      return handlePortForwardUpgrade(req, socket, head, pfWss, target, url.searchParams.getAll('port').map(Number).filter((n) => n > 0));
+    }
     const p = parts(url, '/exec/');
     if (!p || p.length < 2) return reject(404, 'Not Found');
     const [ns, pod, pathContainer] = p;
@@ -118,8 +136,10 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
   return {
     port,
     close: () => new Promise<void>((resolve) => {
-      for (const c of wss.clients) c.terminate();
+      for (const c of [...wss.clients, ...pfWss.clients]) c.terminate();
+      for (const s of upgraded) s.destroy();
       wss.close();
+      pfWss.close();
       server.closeAllConnections();
       server.close(() => resolve());
     }),

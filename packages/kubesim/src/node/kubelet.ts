@@ -13,10 +13,13 @@ import { IpAllocator } from './ip-allocator.js';
 import { LogStore } from './log-store.js';
 import { PodWorker } from './pod-worker.js';
 import { registerNode } from './node-registration.js';
+import { timingModel, type KubeletTiming } from './kubelet-timing.js';
+import { featuresOf, kubernetesVersion, versionOfServer } from '../kubernetes-version.js';
 import { startKubeletServer } from './kubelet-server.js';
 import { signalGroup } from './container-process.js';
 import { statsSummary } from './stats-summary.js';
 import { startOrphanReaper } from './orphan-reaper.js';
+import { mountNamespacesSupported } from './mount-namespace.js';
 
 export interface KubeletOptions {
   /** kubeconfig YAML text: the kubelet is an ordinary API client and can join any API server. */
@@ -34,12 +37,22 @@ export interface KubeletOptions {
   /** Node Ready heartbeat and Lease renewal period; default 10s as the kubelet. */
   heartbeatMs?: number;
   /**
-   * A deleted pod's readiness. 'not-ready' (default, kubesim's contract): Ready=False as soon as
-   * the pod has a deletionTimestamp. 'probe': as a real kubelet, the readiness probe keeps
+   * A deleted pod's readiness. 'probe' (default, as a real kubelet): the readiness probe keeps
    * running during termination and Ready follows it (EndpointSlices then show the pod as
    * `serving` while terminating, which kube-proxy uses when no endpoint is ready).
+   * 'not-ready' (kubesim's former contract): Ready=False as soon as the pod has a deletionTimestamp.
    */
   readinessWhileTerminating?: 'not-ready' | 'probe';
+  /** The Kubernetes version to behave as ("1.26"); default: what the API server's /version says. */
+  kubernetesVersion?: string;
+  /** Runtime delays (sandbox, image pull, container start): 'fast' (default) or 'realistic'. See kubelet-timing.ts. */
+  timing?: KubeletTiming;
+  /**
+   * Give each container a private mount namespace with its volumes (the service-account token
+   * included) bind-mounted at their mountPath. 'auto' (default): when the machine allows it
+   * (root on Linux); 'off': volumes are written on the host but not mounted.
+   */
+  mountNamespaces?: 'auto' | 'off';
 }
 
 export interface Kubelet {
@@ -59,6 +72,11 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const now = options.now ?? Date.now;
   const prefix = options.podCidrPrefix ?? '127.244';
   const client = createKubeClient(options.kubeconfig);
+  const version = options.kubernetesVersion ? kubernetesVersion(options.kubernetesVersion)
+    : versionOfServer((await client.request<{ gitVersion?: string }>('GET', '/version').catch(() => undefined))?.body?.gitVersion);
+  const features = featuresOf(version.minor);
+  const timing = timingModel(options.timing);
+  const pulledImages = new Set<string>();
   const ownLogDir = options.logDir === undefined;
   const logDir = options.logDir ?? (await mkdtemp(join(tmpdir(), 'kubesim-kubelet-')));
   const logs = new LogStore(logDir, now);
@@ -68,6 +86,9 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const ips = new IpAllocator(prefix);
   const events = new EventRecorder(client, nodeName, now);
   const sources = apiEnvSources(client);
+  const podsDir = join(logDir, 'pods');
+  await mkdir(podsDir, { recursive: true, mode: 0o700 });
+  const mountNamespaces = options.mountNamespaces !== 'off' && mountNamespacesSupported();
   const workers = new Map<string, PodWorker>();
   // The newest worker wins: a pod recreated under the same name may overlap its terminating predecessor.
   const byName = (ns: string, name: string): PodWorker | undefined => [...workers.values()].reverse().find((w) => w.namespace === ns && w.name === name);
@@ -78,6 +99,10 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     logs,
     container: (ns, pod, c) => byName(ns, pod)?.running(c),
     podExists: (ns, pod) => byName(ns, pod) !== undefined,
+    portForwardTarget: (ns, pod) => {
+      const w = byName(ns, pod);
+      return w && !w.isTerminating ? { podIP: w.podIP, uid: w.uid, name: pod, namespace: ns } : undefined;
+    },
     statsSummary: () => statsSummary(nodeName, [...workers.values()], now, cpuSamples),
   });
 
@@ -89,7 +114,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
 
   let stopHeartbeat: () => void = () => {};
   try {
-    stopHeartbeat = await registerNode({ client, nodeName, kubeletPort: server.port, podCidr: `${prefix}.0.0/16`, now, heartbeatMs: options.heartbeatMs });
+    stopHeartbeat = await registerNode({ client, nodeName, kubeletPort: server.port, podCidr: `${prefix}.0.0/16`, now, heartbeatMs: options.heartbeatMs, kubeletVersion: version.gitVersion });
   } catch (e) {
     await server.close();
     client.close();
@@ -127,7 +152,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     // hostNetwork pods share the node's address, as on a real node.
     const ip = pod.spec.hostNetwork ? '127.0.0.1' : ips.allocate();
     const worker: PodWorker = new PodWorker(pod, ip, {
-      client, events, logs, images: options.images, kubeletId, readinessWhileTerminating: options.readinessWhileTerminating ?? 'not-ready', envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
+      client, events, logs, images: options.images, kubeletId, features, timing, pulledImages, readinessWhileTerminating: options.readinessWhileTerminating ?? 'probe', envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
+      podsDir, mountNamespaces,
       onProcesses: refreshReaper,
       onGone: () => {
         if (workers.get(uid) === worker) workers.delete(uid);

@@ -10,6 +10,8 @@ export interface NodeRegistrationOptions {
   now: () => number;
   /** How often the Ready heartbeat and the Lease are renewed (kubelet: 10s). */
   heartbeatMs?: number;
+  /** Reported in nodeInfo (kubectl get nodes' VERSION column). */
+  kubeletVersion?: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -43,7 +45,7 @@ export async function registerNode(o: NodeRegistrationOptions): Promise<() => vo
     nodeInfo: {
       machineID: randomUUID().replace(/-/g, ''), systemUUID: randomUUID(), bootID: randomUUID(),
       kernelVersion: release(), osImage: `kubesim on ${hostname()}`, containerRuntimeVersion: 'kubesim://0.1.0',
-      kubeletVersion: 'v1.32.0-kubesim', kubeProxyVersion: 'v1.32.0-kubesim', operatingSystem: 'linux', architecture: process.arch === 'x64' ? 'amd64' : process.arch,
+      kubeletVersion: o.kubeletVersion ?? 'v1.32.2-kubesim', kubeProxyVersion: o.kubeletVersion ?? 'v1.32.2-kubesim', operatingSystem: 'linux', architecture: process.arch === 'x64' ? 'amd64' : process.arch,
     },
   });
   const node = {

@@ -13,6 +13,8 @@ export interface PodStatusInput {
   terminating: boolean;
   previous: PodCondition[];
   now: string;
+  /** Version-dependent parts; default: what 1.29+ shows. */
+  features?: { podReadyToStartContainers: boolean; hostIPs: boolean };
 }
 
 const OWN = new Set(['PodScheduled', 'PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
@@ -55,7 +57,7 @@ export function buildPodStatus(i: PodStatusInput): PodStatus {
   const readyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const readyMsg = terminal ? undefined : `containers with unready status: [${notReady.join(' ')}]`;
   const conditions: PodCondition[] = [
-    cond('PodReadyToStartContainers', !terminal || !i.terminating),
+    ...(i.features?.podReadyToStartContainers ?? true ? [cond('PodReadyToStartContainers', !terminal || !i.terminating)] : []),
     cond('Initialized', initDone, 'ContainersNotInitialized', `containers with incomplete status: [${i.init.filter((c) => !(c.isSidecar ? c.everStarted : c.done)).map((c) => c.spec.name).join(' ')}]`),
     cond('Ready', containersReady && gatesOk, containersReady ? 'ReadinessGatesNotReady' : readyReason, containersReady ? 'corresponding condition of pod readiness gate is not ready' : readyMsg),
     cond('ContainersReady', containersReady, readyReason, readyMsg),
@@ -66,7 +68,7 @@ export function buildPodStatus(i: PodStatusInput): PodStatus {
     phase,
     conditions,
     hostIP: i.hostIP,
-    hostIPs: [{ ip: i.hostIP }],
+    ...(i.features?.hostIPs ?? true ? { hostIPs: [{ ip: i.hostIP }] } : {}),
     podIP: i.podIP,
     podIPs: [{ ip: i.podIP }],
     startTime: i.startTime,

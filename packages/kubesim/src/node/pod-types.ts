@@ -61,6 +61,7 @@ export interface LifecycleHandler {
 export interface Container {
   name: string;
   image?: string;
+  imagePullPolicy?: string;
   command?: string[];
   args?: string[];
   workingDir?: string;
@@ -74,6 +75,8 @@ export interface Container {
   terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
   /** Native sidecar (init container with restartPolicy Always) — not supported, see docs. */
   restartPolicy?: string;
+  /** Read by the volume manager (pod-volumes.ts), which checks each entry's shape. */
+  volumeMounts?: unknown[];
 }
 
 export interface PodSpec {
@@ -87,6 +90,8 @@ export interface PodSpec {
   hostname?: string;
   hostNetwork?: boolean;
   enableServiceLinks?: boolean;
+  /** Read by the volume manager (pod-volumes.ts), which checks each entry's shape. */
+  volumes?: unknown[];
 }
 
 export interface PodCondition {

@@ -1,3 +1,5 @@
+import type { VersionFeatures } from '../kubernetes-version.js';
+import type { KubeletTimingModel } from './kubelet-timing.js';
 import type { BackOffOptions } from './back-off.js';
 import type { EnvSources } from './container-env.js';
 import type { EventRecorder } from './events.js';
@@ -20,6 +22,8 @@ import type { PodKillOptions } from './pod-killer.js';
 import { killPodContainers, stopSidecars } from './pod-killer.js';
 import { KUBELET_ID_ENV } from './orphan-reaper.js';
 import { runAction } from './handler-action.js';
+import { MountError, PodVolumes } from './pod-volumes.js';
+import { inMountNamespace } from './mount-namespace.js';
 
 export interface PodWorkerDeps {
   client: KubeClient;
@@ -39,6 +43,15 @@ export interface PodWorkerDeps {
   kubeletId: string;
   /** See KubeletOptions.readinessWhileTerminating. */
   readinessWhileTerminating: 'not-ready' | 'probe';
+  /** What the served Kubernetes minor shows in pod status (PodReadyToStartContainers, hostIPs). */
+  features: Pick<VersionFeatures, 'podReadyToStartContainers' | 'hostIPs'>;
+  /** Runtime delays (kubelet-timing.ts) and the images this node has pulled already. */
+  timing: KubeletTimingModel;
+  pulledImages: Set<string>;
+  /** Where pod volumes are written (0700). */
+  podsDir: string;
+  /** Containers get a private mount namespace with their volumes bind-mounted at mountPath. */
+  mountNamespaces: boolean;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -62,9 +75,12 @@ export class PodWorker {
   private resync = false;
   private readonly status: StatusWriter;
   private conditions: PodCondition[] = [];
+  private readonly volumes: PodVolumes;
+  private volumesReady = false;
 
   constructor(pod: Pod, readonly podIP: string, private readonly d: PodWorkerDeps) {
     this.pod = pod;
+    this.volumes = new PodVolumes(pod, { client: d.client, podsDir: d.podsDir, podIP, hostIP: d.hostIP });
     this.status = new StatusWriter(d.client, `/api/v1/namespaces/${this.namespace}/pods/${this.name}/status`, () => this.push());
     this.startTime = iso(d.now());
     this.init = (pod.spec.initContainers ?? []).map((c) => new ContainerRecord(c, true, d.backOff));
@@ -96,6 +112,7 @@ export class PodWorker {
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.pod.metadata.uid) return;
     this.pod = pod;
+    this.volumes.update(pod);
     if (pod.metadata.deletionTimestamp && !this.terminating) return void this.terminate(true);
     if (!this.terminating && !this.stopped) this.applyImageChanges(pod);
     this.push();
@@ -144,6 +161,7 @@ export class PodWorker {
     } else {
       await this.killAll(grace, false);
     }
+    await this.volumes.cleanUp();
     this.d.onGone();
   }
 
@@ -198,6 +216,19 @@ export class PodWorker {
 
   private async syncOnce(): Promise<void> {
     if (this.stopped || this.terminating || this.failed) return;
+    // Volumes first: until every volume is set up, containers wait in ContainerCreating (FailedMount).
+    if (!this.volumesReady) {
+      try {
+        await this.volumes.setUp();
+        this.volumesReady = true;
+      } catch (e) {
+        if (!(e instanceof MountError)) throw e;
+        this.d.events.record(this.pod, 'Warning', 'FailedMount', e.message);
+        this.schedule(2000);
+        return;
+      }
+      if (this.stopped || this.terminating) return;
+    }
     let wake = Infinity;
     const tryStart = async (c: ContainerRecord): Promise<void> => {
       if (c.proc || c.killing || c.done) return;
@@ -234,6 +265,27 @@ export class PodWorker {
     c.setWaiting(reason, message, later && { ...later, afterMs: Math.min(1000, Math.max(0, c.nextStartAt - this.d.now()) / 2), onFlip: () => this.push() });
   }
 
+  private sandboxReady = false;
+
+  /**
+   * The time a real runtime spends before the process runs (kubelet-timing.ts): sandbox once per
+   * pod, the image pull (first use on this node, or every start under Always), container start.
+   * False when the pod began terminating meanwhile.
+   */
+  private async runtimeDelays(ref: string, pullPolicy: string | undefined, fp: string): Promise<boolean> {
+    const t = this.d.timing;
+    const wait = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+    if (!this.sandboxReady) { await wait(t.sandboxMs); this.sandboxReady = true; }
+    if (t.imagePullMs > 0 && (pullPolicy === 'Always' || !this.d.pulledImages.has(ref))) {
+      this.d.events.record(this.pod, 'Normal', 'Pulling', `Pulling image "${ref}"`, fp);
+      await wait(t.imagePullMs);
+      this.d.pulledImages.add(ref);
+      this.d.events.record(this.pod, 'Normal', 'Pulled', `Successfully pulled image "${ref}" in ${(t.imagePullMs / 1000).toFixed(3)}s`, fp);
+    } else this.d.events.record(this.pod, 'Normal', 'Pulled', `Container image "${ref}" already present on machine`, fp);
+    await wait(t.containerStartMs);
+    return !(this.terminating || this.stopped);
+  }
+
   private async startContainer(c: ContainerRecord): Promise<void> {
     const spec = c.spec;
     const ref = spec.image ?? '';
@@ -256,12 +308,19 @@ export class PodWorker {
       this.setWaiting(c, plan.reason, plan.message);
       return;
     }
-    const { argv, cwd, file } = plan;
+    const { cwd } = plan;
     const env = { ...plan.env, [KUBELET_ID_ENV]: this.d.kubeletId };
+    const mounts = this.d.mountNamespaces ? this.volumes.mountsFor(spec) : [];
+    let { argv, file } = plan;
+    if (file && mounts.length) {
+      const wrapped = inMountNamespace(mounts, file, argv.slice(1));
+      file = wrapped.file;
+      argv = [wrapped.file, ...wrapped.args];
+    }
     const attempt = c.restartCount;
     const containerID = `kubesim://${this.uid}-${spec.name}-${attempt}`;
     const writer = this.d.logs.open(this.namespace, this.name, this.uid, spec.name);
-    this.d.events.record(this.pod, 'Normal', 'Pulled', `Container image "${ref}" already present on machine`, fp);
+    if (!(await this.runtimeDelays(ref, spec.imagePullPolicy, fp))) { writer.close(); return; }
     this.d.events.record(this.pod, 'Normal', 'Created', `Created container ${spec.name}`, fp);
     const started = file
       ? await startContainerProcess({ file, argv, cwd, env, now: this.d.now, onOutput: (s, chunk) => writer.write(s, chunk) })
@@ -283,7 +342,7 @@ export class PodWorker {
     }
     c.proc = proc;
     c.containerID = containerID;
-    c.running = { env, cwd, pid: proc.pid };
+    c.running = { env, cwd, pid: proc.pid, ...(mounts.length ? { mountNsPid: proc.pid } : {}) };
     this.d.onProcesses('started');
     if (c.waitTimer) clearTimeout(c.waitTimer);
     c.ready = false;
@@ -374,7 +433,8 @@ export class PodWorker {
   }
 
   private target(c: ContainerRecord): ActionTarget {
-    return { podIP: this.podIP, container: c.spec, env: c.running?.env ?? {}, cwd: c.running?.cwd ?? '/' };
+    const ns = c.running?.mountNsPid;
+    return { podIP: this.podIP, container: c.spec, env: c.running?.env ?? {}, cwd: c.running?.cwd ?? '/', ...(ns !== undefined ? { mountNsPid: ns } : {}) };
   }
 
   private startProbes(c: ContainerRecord): void {
@@ -416,8 +476,8 @@ export class PodWorker {
   private async terminate(deleteObject: boolean): Promise<void> {
     this.terminating = true;
     if (this.syncTimer) clearTimeout(this.syncTimer);
-    // kubesim's default: Ready=False at once. Real-kubelet mode: liveness/startup stop (they would
-    // only kill a container that is being stopped anyway), readiness keeps following the app.
+    // As the real kubelet (default): liveness/startup stop (they would only kill a container that
+    // is being stopped anyway), readiness keeps following the app. 'not-ready': Ready=False at once.
     for (const c of [...this.init, ...this.containers]) {
       if (this.probeWhileTerminating) c.stopProbers(true);
       else c.ready = false;
@@ -445,6 +505,7 @@ export class PodWorker {
     }
     if (!this.stopped) {
       this.stopped = true;
+      await this.volumes.cleanUp();
       this.d.onGone();
     }
   }
@@ -455,6 +516,7 @@ export class PodWorker {
     const status = buildPodStatus({
       pod: this.pod, podIP: this.podIP, hostIP: this.d.hostIP, startTime: this.startTime, init: this.init, containers: this.containers,
       failed: this.failed, terminating: this.terminating && !this.probeWhileTerminating, previous: this.conditions, now: iso(this.d.now()),
+      features: this.d.features,
     });
     this.conditions = status.conditions ?? [];
     this.status.write(status);

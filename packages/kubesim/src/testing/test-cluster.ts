@@ -13,6 +13,8 @@ export interface TestClusterOptions {
   /** Start without a node (scheduler tests). */
   noNode?: boolean;
   controllers?: Partial<ControllerManagerOptions>;
+  /** The Kubernetes minor the API server serves ("1.26"); the controllers follow its /version. */
+  kubernetesVersion?: string;
 }
 
 /** A running test bed: its kubeconfig, typed clients, the fake node and `stop`. */
@@ -34,7 +36,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const api = await startApiServer({});
+    const api = await startApiServer(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {});
     stops.push(() => api.stop());
     const kubeconfig = api.kubeconfig();
     const log = process.env.KUBESIM_CONTROLLER_LOG ? (m: string) => console.error(`[controllers] ${m}`) : undefined;

@@ -27,6 +27,14 @@ const phaseOf: { [K in OperationKind]: (op: OperationOf<K>) => OperationPhase } 
   'rewrite-table': () => 'neutral',
   'mysql-table-options': () => 'neutral',
   transaction: () => 'neutral',
+  // Dropping a database or schema removes what the running release reads; moving a table to
+  // another schema is a rename for every query that names it.
+  'drop-database': () => 'contract',
+  'drop-schema': () => 'contract',
+  'set-schema': () => 'contract',
+  'create-trigger': () => 'neutral',
+  'disable-trigger': () => 'neutral',
+  'domain-constraint': () => 'expand',
   other: () => 'neutral',
 };
 

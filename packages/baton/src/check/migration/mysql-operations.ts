@@ -42,6 +42,8 @@ const handlers: Record<string, Handler> = {
     const keyword = asString(at(n, 'keyword'));
     if (keyword === 'table') return asArray(at(n, 'name')).map((t) => ({ kind: 'drop-table', table: tableName(t) }));
     if (keyword === 'index') return [{ kind: 'drop-index', index: columnName(at(n, 'name')), concurrently: true }];
+    // In MySQL/MariaDB a schema is a database.
+    if (keyword === 'database' || keyword === 'schema') return [{ kind: 'drop-database', name: asString(at(n, 'name')) ?? '' }];
     return [{ kind: 'other', statement: `DROP ${keyword ?? ''}` }];
   },
   rename: (n) => asArray(at(n, 'table')).map((pair) => ({ kind: 'rename-table', table: tableName(at(pair, 0)), to: tableName(at(pair, 1)) })),

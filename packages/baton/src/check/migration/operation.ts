@@ -42,6 +42,12 @@ export type OperationBody =
   | { kind: 'alter-enum'; type: string; action: 'add-value' | 'rename-value'; value: string; positioned: boolean }
   | { kind: 'mysql-table-options'; table: string; algorithm?: string; lock?: string }
   | { kind: 'transaction'; action: 'begin' | 'commit' | 'rollback' }
+  | { kind: 'drop-database'; name: string }
+  | { kind: 'drop-schema'; schema: string; cascade: boolean }
+  | { kind: 'set-schema'; table: string; to: string }
+  | { kind: 'create-trigger'; table: string; trigger: string }
+  | { kind: 'disable-trigger'; table: string; all: boolean }
+  | { kind: 'domain-constraint'; domain: string; action: 'create' | 'add'; notValid: boolean }
   | { kind: 'other'; statement: string };
 
 export type OperationKind = OperationBody['kind'];

@@ -43,6 +43,8 @@ const handlers: Record<string, Handler> = {
         return names.map((table) => ({ kind: 'drop-table', table }));
       case 'OBJECT_INDEX':
         return names.map((index) => ({ kind: 'drop-index', index, concurrently: at(n, 'concurrent') === true }));
+      case 'OBJECT_SCHEMA':
+        return asArray(at(n, 'objects')).map((o) => ({ kind: 'drop-schema', schema: asString(at(o, 'String', 'sval')) ?? qualifiedName(o), cascade: asString(at(n, 'behavior')) === 'DROP_CASCADE' }));
       default:
         return [{ kind: 'other', statement: 'DROP' }];
     }
@@ -86,6 +88,17 @@ const handlers: Record<string, Handler> = {
       ? { kind: 'alter-enum', type, action: 'add-value', value: asString(at(n, 'newVal')) ?? '', positioned: at(n, 'newValNeighbor') !== undefined }
       : { kind: 'alter-enum', type, action: 'rename-value', value: renamed, positioned: false }];
   },
+  DropdbStmt: (n) => [{ kind: 'drop-database', name: asString(at(n, 'dbname')) ?? '' }],
+  AlterObjectSchemaStmt: (n) => asString(at(n, 'objectType')) === 'OBJECT_TABLE'
+    ? [{ kind: 'set-schema', table: relation(at(n, 'relation')), to: asString(at(n, 'newschema')) ?? '' }]
+    : [{ kind: 'other', statement: 'SET SCHEMA' }],
+  CreateTrigStmt: (n) => [{ kind: 'create-trigger', table: relation(at(n, 'relation')), trigger: asString(at(n, 'trigname')) ?? '' }],
+  CreateDomainStmt: (n) => asArray(at(n, 'constraints')).some((c) => asString(at(c, 'Constraint', 'contype')) === 'CONSTR_CHECK')
+    ? [{ kind: 'domain-constraint', domain: asArray(at(n, 'domainname')).map((x) => asString(at(x, 'String', 'sval'))).join('.'), action: 'create', notValid: false }]
+    : [{ kind: 'other', statement: 'CREATE DOMAIN' }],
+  AlterDomainStmt: (n) => asString(at(n, 'subtype')) === 'C'
+    ? [{ kind: 'domain-constraint', domain: asArray(at(n, 'typeName')).map((x) => asString(at(x, 'String', 'sval'))).join('.'), action: 'add', notValid: at(n, 'def', 'Constraint', 'skip_validation') === true }]
+    : [{ kind: 'other', statement: 'ALTER DOMAIN' }],
   TransactionStmt: (n) => {
     const kind = asString(at(n, 'kind')) ?? '';
     if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') return [{ kind: 'transaction', action: 'begin' }];
@@ -127,6 +140,10 @@ function alterTable(n: JsonValue): OperationBody[] {
         return { kind: 'rewrite-table', command: 'SET UNLOGGED', table, concurrently: false };
       case 'AT_DetachPartition':
         return { kind: 'rewrite-table', command: 'DETACH PARTITION', table, concurrently: at(cmd, 'def', 'PartitionCmd', 'concurrent') === true };
+      case 'AT_DisableTrig':
+      case 'AT_DisableTrigAll':
+      case 'AT_DisableTrigUser':
+        return { kind: 'disable-trigger', table, all: asString(at(cmd, 'subtype')) !== 'AT_DisableTrig' };
       case 'AT_ValidateConstraint':
         return { kind: 'validate-constraint', table, constraint: column };
       default:
@@ -212,8 +229,11 @@ function qualifiedName(list: JsonValue): string {
   return asArray(at(list, 'List', 'items')).map((s) => asString(at(s, 'String', 'sval'))).join('.');
 }
 
+/** `varchar(20)`, `bpchar(3)`, `numeric(10,2)`, `timestamp`: the catalog name, with its modifiers. */
 function typeName(node: JsonValue | undefined): string {
   const names = asArray(at(node, 'names')).map((s) => asString(at(s, 'String', 'sval')) ?? '');
   const last = names[names.length - 1] ?? '';
-  return names.length > 1 && names[0] === 'pg_catalog' ? last : names.join('.');
+  const base = names.length > 1 && names[0] === 'pg_catalog' ? last : names.join('.');
+  const mods = asArray(at(node, 'typmods')).map((m) => at(m, 'A_Const', 'ival', 'ival')).filter((v): v is number => typeof v === 'number');
+  return mods.length > 0 ? `${base}(${mods.join(',')})` : base;
 }

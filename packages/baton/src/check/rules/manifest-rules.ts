@@ -11,6 +11,7 @@ import { resourceRequestsMissing } from './manifest/resource-requests-missing.js
 import { rollingUpdateCapacity } from './manifest/rolling-update-capacity.js';
 import { serviceSelectorUnmatched } from './manifest/service-selector-unmatched.js';
 import { singleReplica } from './manifest/single-replica.js';
+import { streamDrainCapacity } from './manifest/stream-drain-capacity.js';
 import { workloadSelectorMismatch } from './manifest/workload-selector-mismatch.js';
 
 /** Every manifest rule by id (the seed's zero-downtime checklist). One file and one entry per rule. */
@@ -28,6 +29,7 @@ export const manifestRules = {
   'resource-requests-missing': resourceRequestsMissing,
   'workload-selector-mismatch': workloadSelectorMismatch,
   'service-selector-unmatched': serviceSelectorUnmatched,
+  'stream-drain-capacity': streamDrainCapacity,
 } satisfies Record<string, ManifestRule>;
 
 export type ManifestRuleId = keyof typeof manifestRules;

@@ -1,4 +1,17 @@
 import type { MigrationRule } from '../migration/migration-rule.js';
+import { banCharField } from './migration/ban-char-field.js';
+import { createTrigger } from './migration/create-trigger.js';
+import { disableTrigger } from './migration/disable-trigger.js';
+import { domainConstraint } from './migration/domain-constraint.js';
+import { dropDatabase } from './migration/drop-database.js';
+import { dropSchema } from './migration/drop-schema.js';
+import { preferBigint } from './migration/prefer-bigint.js';
+import { preferIdentity } from './migration/prefer-identity.js';
+import { preferRobustStmts } from './migration/prefer-robust-stmts.js';
+import { preferTextField } from './migration/prefer-text-field.js';
+import { preferTimestamptz } from './migration/prefer-timestamptz.js';
+import { setSchema } from './migration/set-schema.js';
+import { transactionNesting } from './migration/transaction-nesting.js';
 import { addColumnNotNull } from './migration/add-column-not-null.js';
 import { addColumnRewrite } from './migration/add-column-rewrite.js';
 import { addExcludeConstraint } from './migration/add-exclude-constraint.js';
@@ -58,6 +71,19 @@ export const migrationRules = {
   'prefer-jsonb': preferJsonb,
   'mysql-algorithm-lock': mysqlAlgorithmLock,
   'transaction-unclosed': transactionUnclosed,
+  'ban-char-field': banCharField,
+  'create-trigger': createTrigger,
+  'disable-trigger': disableTrigger,
+  'domain-constraint': domainConstraint,
+  'drop-database': dropDatabase,
+  'drop-schema': dropSchema,
+  'prefer-bigint': preferBigint,
+  'prefer-identity': preferIdentity,
+  'prefer-robust-stmts': preferRobustStmts,
+  'prefer-text-field': preferTextField,
+  'prefer-timestamptz': preferTimestamptz,
+  'set-schema': setSchema,
+  'transaction-nesting': transactionNesting,
 } satisfies Record<string, MigrationRule>;
 
 export type MigrationRuleId = keyof typeof migrationRules;

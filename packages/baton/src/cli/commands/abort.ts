@@ -1,20 +1,21 @@
-import { abortRun, requestAbort } from '../../engine/engine.js';
-import { RunLockedError } from '../../engine/run-lock.js';
+import { abort } from '../../operations/resume.js';
 import type { CliIO } from '../io.js';
 import { commandContext } from './context.js';
-import { finishWith } from './outcome.js';
+import { controlRelease, namedTarget, releaseTargetOf } from './release-target.js';
+import { printRun } from './run-output.js';
 
+/**
+ * `baton abort RUN`: gives a stopped run up. `baton abort release/NAME`: the same through the
+ * controller (status.control.abort with --reason): it rolls back before the point of no return.
+ */
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
-  const ctx = commandContext(options, io);
-  try {
-    const outcome = await abortRun({ ...ctx.engine, runId: args[0]!, reason: options.reason as string });
-    return finishWith(io, outcome, options.output === 'json');
-  } catch (error) {
-    if (!(error instanceof RunLockedError)) throw error;
-    // The run is live in another process that shares this journal: ask it to stop; it rolls
-    // back (or, past the point of no return, ends aborted) at its next step boundary.
-    await requestAbort({ journal: ctx.journal, runId: args[0]!, reason: options.reason as string });
-    io.stdout.write(`run ${args[0]!} is live (${error.holder}); abort requested — it rolls back at its next check. Follow it with \`baton status ${args[0]!}\`\n`);
-    return 0;
-  }
+  const target = releaseTargetOf(options, args[0], io);
+  if (target) return controlRelease(namedTarget(target, 'abort'), 'abort', { abort: true, reason: String(options.reason) }, options, io);
+  const runId = String(args[0]);
+  const result = await abort({ runId, reason: String(options.reason) }, commandContext(options, io).ports);
+  if (result.kind === 'aborted') return printRun(io, result, { json: options.output === 'json', report: false });
+  // The run is live in another process that shares this journal: it was asked to stop; it rolls
+  // back (or, past the point of no return, ends aborted) at its next step boundary.
+  io.stdout.write(`run ${runId} is live (${result.holder}); abort requested — it rolls back at its next check. Follow it with \`baton status ${runId}\`\n`);
+  return 0;
 }

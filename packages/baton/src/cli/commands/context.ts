@@ -1,41 +1,54 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FileJournal } from '../../engine/file-journal.js';
 import type { Journal } from '../../engine/journal.js';
 import { ConfigMapJournal } from '../../kube/configmap-journal.js';
-import type { EngineOptions } from '../../engine/engine.js';
-import type { StepRegistry } from '../../engine/step.js';
 import { KubeClient } from '../../kube/kube-client.js';
 import { LeaseLock } from '../../kube/lease-lock.js';
-import { stepRegistry } from '../../upgrade/step-registry.js';
+import type { OperationPorts } from '../../operations/ports.js';
+import { FileArtifactStore } from '../../report/file-artifact-store.js';
 import type { CliIO } from '../io.js';
 import { progressPrinter } from '../progress.js';
 
-/** What cluster-facing commands build from their flags: one client, the journal, the lock. */
+/** What cluster-facing commands build from their flags: the ports every use case takes. */
 export interface CommandContext {
-  kube: KubeClient;
-  journal: Journal;
-  registry: StepRegistry;
-  engine: EngineOptions;
+  ports: OperationPorts;
   stateDir: string;
 }
 
-export function commandContext(options: Record<string, unknown>, io: CliIO): CommandContext {
-  const kubeconfig = (options.kubeconfig as string | undefined) ?? undefined;
-  const kube = new KubeClient({
-    ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : io.env.KUBECONFIG ? { kubeconfigPath: io.env.KUBECONFIG.split(':')[0]! } : {}),
-    ...(options.context ? { context: options.context as string } : {}),
+/** The kubeconfig the flags name (--kubeconfig, then $KUBECONFIG's first file, then the default). */
+export function kubeFrom(options: Record<string, unknown>, io: CliIO): KubeClient {
+  const kubeconfig = typeof options.kubeconfig === 'string' ? options.kubeconfig : undefined;
+  return new KubeClient({
+    ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : io.env.KUBECONFIG ? { kubeconfigPath: io.env.KUBECONFIG.split(':')[0] ?? io.env.KUBECONFIG } : {}),
+    ...(typeof options.context === 'string' ? { context: options.context } : {}),
   });
-  const stateDir = resolve(io.cwd, (options.stateDir as string | undefined) ?? '.baton');
+}
+
+export function stateDirOf(options: Record<string, unknown>, io: CliIO): string {
+  return resolve(io.cwd, typeof options.stateDir === 'string' ? options.stateDir : '.baton');
+}
+
+/** The file store under --state-dir: journals in runs/, records and reports in reports/. */
+export function fileJournal(stateDir: string): Journal {
+  return new FileJournal({ dir: stateDir });
+}
+
+export function fileArtifacts(stateDir: string): FileArtifactStore {
+  return new FileArtifactStore(join(stateDir, 'reports'));
+}
+
+export function commandContext(options: Record<string, unknown>, io: CliIO): CommandContext {
+  const kube = kubeFrom(options, io);
+  const stateDir = stateDirOf(options, io);
   // In a pod nothing on disk outlives the run: keep the journal in the cluster instead.
-  const journal: Journal = options.journal === 'configmap' ? new ConfigMapJournal(kube, kube.defaultNamespace) : new FileJournal({ dir: stateDir });
-  const registry = stepRegistry(kube, { env: io.env });
+  const journal: Journal = options.journal === 'configmap' ? new ConfigMapJournal(kube, kube.defaultNamespace) : fileJournal(stateDir);
   const json = options.output === 'json';
-  const engine: EngineOptions = {
-    journal,
-    lock: new LeaseLock(kube),
-    registry,
-    signal: io.signal,
-    onEvent: progressPrinter(io, { quiet: json }),
+  return {
+    stateDir,
+    ports: {
+      kube, journal, lock: new LeaseLock(kube), artifacts: fileArtifacts(stateDir), env: io.env, signal: io.signal,
+      onEvent: progressPrinter(io, { quiet: json }),
+      onNotice: (m) => { if (!json) io.stderr.write(`${m}\n`); },
+    },
   };
-  return { kube, journal, registry, engine, stateDir };
 }

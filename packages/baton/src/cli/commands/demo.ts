@@ -1,27 +1,27 @@
-import { chmod, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { exitCodes } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
-import { FileJournal } from '../../engine/file-journal.js';
 import { KubeClient } from '../../kube/kube-client.js';
 import { LeaseLock } from '../../kube/lease-lock.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { migrate } from '../../db/migrations/migrate.js';
 import { startEmbeddedPostgres } from '../../db/embedded/start-embedded-postgres.js';
 import { waitForRollout } from '../../strategies/steps/rollout-watch.js';
-import type { DeploymentLike } from '../../strategies/workload.js';
-import { prepare } from '../../upgrade/prepare.js';
-import { runUpgrade } from '../../upgrade/run-upgrade.js';
-import { stepRegistry } from '../../upgrade/step-registry.js';
-import { summarize } from '../../report/summarize.js';
+import type { DeploymentLike } from '../../kube/workload-objects.js';
+import { upgrade } from '../../operations/upgrade.js';
+import { renderMarkdown } from '../../report/render-markdown.js';
+import { loadRelease } from '../../spec/load-release.js';
+import { fileArtifacts, fileJournal } from './context.js';
 import { progressPrinter } from '../progress.js';
 import { finishWith } from './outcome.js';
 import { waitUntilServed } from '../../probe/wait-until-served.js';
 import { startDemoKubesim } from './demo-kubesim.js';
+import { keepDemo, stopKeptDemo } from './demo-keep.js';
+import { BatonError } from '../../errors.js';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../demo');
 
@@ -36,7 +36,9 @@ function demoAppDir(): string {
  * PostgreSQL, demo-app v1 serving live traffic, then a real upgrade to v2 with an expand
  * migration and verification, measured by the probe, reported, cleaned up.
  */
-export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
+export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
+  if (args[0] === 'stop') return stopKeptDemo(io, resolve(io.cwd, options.stateDir as string));
+  if (args[0] !== undefined) throw new BatonError('USAGE', `unknown demo action ${JSON.stringify(args[0])}`, { hint: 'the only action is `baton demo stop`' });
   const json = options.output === 'json';
   const say = (line: string): void => { if (!json) io.stderr.write(`${line}\n`); };
   const stateDir = resolve(io.cwd, options.stateDir as string);
@@ -66,7 +68,7 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     await mkdir(manifestsDir);
     for (const file of ['config.yaml', 'deployment.yaml', 'service.yaml']) {
       let text = await readFile(join(demoDir, 'manifests', file), 'utf8');
-      if (options.prestop === false && file === 'deployment.yaml') text = text.replace(/\n\s+lifecycle:\n\s+preStop:\n\s+sleep: \{ seconds: \d+ \}/, '');
+      if (options.prestop === false && file === 'deployment.yaml') text = text.replace(/\n\s+lifecycle:\n\s+preStop:\n\s+exec: \{ command: \[sleep, "\d+"\] \}/, '');
       await writeFile(join(manifestsDir, file), text);
     }
     if (l7) await writeFile(join(manifestsDir, 'ingress.yaml'), demoIngress);
@@ -96,26 +98,29 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
 
     const target = options.badVersion ? 'demo/app:v2-bad' : 'demo/app:v2';
     const specPath = join(work, 'baton.yaml');
-    await writeFile(specPath, demoSpec({ strategy: options.strategy as string, image: target, rps: Number(options.rps), migrationsDir: join(appDir, 'migrations'), bad: Boolean(options.badVersion), ...(cluster.ingressUrl && l7 ? { ingressUrl: cluster.ingressUrl } : {}) }));
+    // A spec's inputs live in its folder: the release's migrations are copied beside it, as a
+    // user keeps them beside their baton.yaml.
+    await cp(join(appDir, 'migrations'), join(work, 'migrations'), { recursive: true });
+    await writeFile(specPath, demoSpec({ strategy: options.strategy as string, image: target, rps: Number(options.rps), migrationsDir: 'migrations', bad: Boolean(options.badVersion), ...(cluster.ingressUrl && l7 ? { ingressUrl: cluster.ingressUrl } : {}) }));
     say(`\nupgrading demo-app v1 -> ${target} (${options.strategy as string}) under ${String(options.rps)} req/s of probe traffic, 3 streams, 2 SSE, 1 WebSocket, 5 writes/s...\n`);
 
     // The spec names the database URL by an env var, so the URL (with its password) never enters
     // the plan or the journal; plan and steps read it from this environment.
     const env = { ...io.env, BATON_DEMO_DATABASE_URL: pg.url };
-    const prepared = await prepare({ specPath, kube, env });
-    const result = await runUpgrade({
-      prepared,
-      stateDir,
-      engine: { journal: new FileJournal({ dir: stateDir }), lock: new LeaseLock(kube), registry: stepRegistry(kube, { env }), signal: io.signal, onEvent: progressPrinter(io, { quiet: json }) },
-      onNotice: say,
+    const { inputs } = await loadRelease(specPath);
+    const result = await upgrade(inputs, {
+      kube, journal: fileJournal(stateDir), lock: new LeaseLock(kube), artifacts: fileArtifacts(stateDir), env, signal: io.signal,
+      onEvent: progressPrinter(io, { quiet: json }), onNotice: say,
     });
-    const summary = await summarize(JSON.parse(await readFile(result.files.record, 'utf8')));
-    if (json) printJson(io, { outcome: result.outcome, summary, files: result.files });
+    const files = result.artifacts ?? {};
+    // The same RunOutcome document `baton upgrade -o json` prints (docs/json-output.md).
+    if (json) printJson(io, 'RunOutcome', { ...result.outcome, summary: result.summary, files });
     else {
-      io.stdout.write(`\n${await readFile(result.files.markdown, 'utf8')}\n`);
-      io.stdout.write(`Report: ${result.files.markdown}\n        ${result.files.html}\n`);
+      io.stdout.write(`\n${renderMarkdown(result.record)}\n`);
+      io.stdout.write(`Report: ${files.markdown}\n        ${files.html}\n`);
     }
     const code = finishWith({ ...io, stdout: { write: () => true } }, result.outcome, json);
+    if (options.keep === true) await keepDemo(io, { stateDir, kubeconfig: kubeconfigPath, spec: specPath, runId: result.outcome.runId, env: { BATON_DEMO_DATABASE_URL: pg.url } });
     return code;
   } finally {
     await cleanup();
@@ -128,6 +133,17 @@ metadata: { name: demo }
 spec:
   rules:
     - http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: demo, port: { number: 8080 } } } }] }
+`;
+
+/** Drain by evidence for the demo's streams, every strategy. */
+const demoDrain = `# Drain by evidence: old pods leave only when their open streams (demo-app's own gauge, read from
+# each pod) reach 0, so no download, SSE or WebSocket client is cut (docs/long-lived-connections.md).
+drain:
+  deadlineSeconds: 30    # the hard cap, not shorter than the pods' 30 s grace period
+  settleSeconds: 2       # kubesim's proxies learn endpoint changes after 1 s
+  maxStreamSeconds: 4    # the probe's downloads
+  connections: { port: http, metric: demo_open_streams }
+  nudge: { path: /admin/drain }
 `;
 
 function demoSpec(o: { strategy: string; image: string; rps: number; migrationsDir: string; bad: boolean; ingressUrl?: string }): string {
@@ -149,7 +165,7 @@ strategy:
     # integration tests against the new release's own Service, before it takes any traffic
     # (a new Service routes a moment after it exists, so the check retries for up to 15 s)
     tests: { command: ["${process.execPath}", -e, "const u = process.env.BATON_RELEASE_URL; let n = 0; const t = () => fetch(u + '/').then(async (r) => { const b = await r.json(); process.exit(r.ok && b.version === 'v2' ? 0 : 1); }, () => (++n < 30 ? setTimeout(t, 500) : process.exit(1))); t();"], timeoutSeconds: 60 }
-traffic: ${o.ingressUrl ? '{ router: nginx-ingress, ingress: demo }' : '{ router: replica-ratio }'}
+${o.strategy === 'rolling' ? '' : "    # `baton gc` (try it with --keep) deletes v1 once every v1 pod's demo_open_streams reads 0\n    gc: { minAge: 30s }\n"}traffic: ${o.ingressUrl ? '{ router: nginx-ingress, ingress: demo }' : '{ router: replica-ratio }'}
 probe:
 ${o.ingressUrl ? `  url: ${o.ingressUrl}\n` : ''}  rps: ${o.rps}
   streams: { count: 3, path: "/stream?seconds=4&kbps=32" }
@@ -157,7 +173,7 @@ ${o.ingressUrl ? `  url: ${o.ingressUrl}\n` : ''}  rps: ${o.rps}
   websockets: { count: 1, path: /ws }
   writes: { path: /users, rps: 5 }
   analysis: { seconds: 5, maxErrorRate: 0 }
-verify:
+${demoDrain}verify:
   - name: migrate-status
     exec: { release: new, command: [demo-admin, migrate-status] }
     timeoutSeconds: 30

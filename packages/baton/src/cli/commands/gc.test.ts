@@ -21,7 +21,7 @@ strategy:
   kind: rainbow
 ${gc}`;
 
-test('baton gc: bad input (no rainbow.gc, a bad --min-age) is exit 2 before any connection', { timeout: 10_000 }, async () => {
+test('baton gc: bad input (no rainbow.gc, a bad --min-age) is exit 2 before any connection', { timeout: 30_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'baton-gc-cli-'));
   try {
     await writeFile(join(dir, 'no-gc.yaml'), spec(''));

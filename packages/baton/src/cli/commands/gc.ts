@@ -1,14 +1,16 @@
 import { resolve } from 'node:path';
 import { BatonError } from '../../errors.js';
 import { loadSpec } from '../../spec/load-spec.js';
-import { collectGarbage } from '../../upgrade/gc.js';
+import { gc } from '../../operations/gc.js';
 import { parseDuration } from '../../upgrade/gc-decide.js';
+import { noGcHint } from '../../upgrade/gc.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
 import { commandContext } from './context.js';
 
 /**
- * `baton gc`: deletes old rainbow releases that have no active task (Prometheus) and stopped
+ * `baton gc`: deletes old rainbow releases that have no active task (Prometheus) and no open
+ * connection (drain.connections, read from each pod), and stopped
  * being active at least `strategy.rainbow.gc.minAge` ago; says why each other one stays.
  * `--dry-run` decides only. Meant to run on a schedule (a CronJob: see docs/rainbow.md).
  */
@@ -17,7 +19,10 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   // Bad input first, before any connection.
   const { spec } = await loadSpec(resolve(io.cwd, options.spec as string));
   if (!spec.strategy.rainbow.gc) {
-    throw new BatonError('SPEC_NO_GC', `strategy.rainbow.gc is not set for ${spec.app}`, { hint: 'set strategy.rainbow.gc.prometheusUrl and activeTasksQuery in baton.yaml' });
+    throw new BatonError('SPEC_NO_GC', `strategy.rainbow.gc is not set for ${spec.app}`, { hint: noGcHint });
+  }
+  if (!spec.strategy.rainbow.gc.prometheusUrl && !spec.drain?.connections) {
+    throw new BatonError('SPEC_NO_GC', `strategy.rainbow.gc of ${spec.app} has no evidence that a release is idle`, { hint: noGcHint });
   }
   let minAgeMs: number | undefined;
   try {
@@ -25,19 +30,14 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   } catch (error) {
     throw new BatonError('USAGE', `--min-age: ${(error as Error).message}`, { hint: 'e.g. --min-age 30m' });
   }
-  const ctx = commandContext(options, io);
-  await ctx.kube.version();
-  const report = await collectGarbage({
-    kube: ctx.kube, spec, engine: ctx.engine, dryRun: options.dryRun === true,
-    ...(minAgeMs !== undefined ? { minAgeMs } : {}),
-  });
-  if (json) printJson(io, { ...report, dryRun: options.dryRun === true });
+  const report = await gc({ spec, dryRun: options.dryRun === true, ...(minAgeMs !== undefined ? { minAgeMs } : {}) }, commandContext(options, io).ports);
+  if (json) printJson(io, 'GcReport', { ...report, dryRun: options.dryRun === true });
   else {
     io.stdout.write(`Releases of ${report.namespace}/${report.app}: active ${report.active ? `${report.active.release} (Deployment ${report.active.deployment})` : '(none selected by the Service)'}\n`);
     if (report.decisions.length === 0) io.stdout.write('  no older release is running\n');
     for (const d of report.decisions) {
       const verb = d.action === 'delete' ? (options.dryRun === true ? 'would delete' : 'delete') : 'keep';
-      io.stdout.write(`  ${verb.padEnd(12)} ${d.release.padEnd(16)} ${d.deployment.padEnd(28)} tasks ${d.activeTasks ?? '?'}, inactive ${d.inactiveSeconds ?? '?'}s${d.reasons.length ? ` — ${d.reasons.join('; ')}` : ''}\n`);
+      io.stdout.write(`  ${verb.padEnd(12)} ${d.release.padEnd(16)} ${d.deployment.padEnd(28)} ${d.activeTasks !== null ? `tasks ${d.activeTasks}, ` : ''}${d.connections !== null ? `connections ${d.connections}, ` : ''}inactive ${d.inactiveSeconds ?? '?'}s${d.reasons.length ? ` — ${d.reasons.join('; ')}` : ''}\n`);
     }
     if (report.run) io.stdout.write(`run ${report.run.runId}: ${report.run.status}${report.run.reason ? ` — ${report.run.reason}` : ''}\n`);
   }

@@ -1,16 +1,15 @@
-import { loadSpec } from '../../spec/load-spec.js';
 import { resolve } from 'node:path';
-import { prepare } from '../../upgrade/prepare.js';
+import { planRelease } from '../../operations/plan.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
 import { formatPlan } from '../format-plan.js';
+import { loadRelease } from '../../spec/load-release.js';
 import { commandContext } from './context.js';
 
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
-  await loadSpec(resolve(io.cwd, options.spec as string)); // bad input first, before any connection
-  const { kube } = commandContext(options, io);
-  const { plan } = await prepare({ specPath: resolve(io.cwd, options.spec as string), kube, env: io.env });
-  if (options.output === 'json') printJson(io, plan);
+  const { inputs } = await loadRelease(resolve(io.cwd, String(options.spec))); // bad input first, before any connection
+  const { plan } = await planRelease(inputs, commandContext(options, io).ports);
+  if (options.output === 'json') printJson(io, 'Plan', plan);
   else io.stdout.write(formatPlan(plan));
   return exitCodes.ok;
 }

@@ -25,7 +25,7 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
   });
   clearInterval(ticker);
   const record = await probe.stop();
-  if (json) printJson(io, record);
+  if (json) printJson(io, 'ProbeRecord', record);
   else {
     const r = record.requests;
     io.stdout.write(`${r.total} requests, ${r.failed} failed, downtime ${record.downtime.totalMs} ms, p50 ${r.p50Ms ?? '-'} ms, p99 ${r.p99Ms ?? '-'} ms${record.streams ? `, streams cut ${record.streams.cut}/${record.streams.started}` : ''}\n`);

@@ -1,18 +1,18 @@
-import { promoteRun } from '../../engine/engine.js';
+import { promote } from '../../operations/resume.js';
 import type { CliIO } from '../io.js';
 import { commandContext } from './context.js';
-import { finishWith } from './outcome.js';
-import { probeForPromotion } from './promote-probe.js';
+import { controlRelease, namedTarget, releaseTargetOf } from './release-target.js';
+import { printRun } from './run-output.js';
 
-/** `baton promote RUN`: approves the paused step and runs the rest, probing traffic if a gate follows. */
+/**
+ * `baton promote RUN`: approves the paused step and runs the rest, probing traffic if a gate
+ * follows. `baton promote release/NAME`: the same through the controller (status.control.promote),
+ * followed until the Release rests unless --detach.
+ */
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
-  const ctx = commandContext(options, io);
-  const runId = args[0]!;
-  const probe = await probeForPromotion({ journal: ctx.journal, kube: ctx.kube, runId, notice: (line) => io.stderr.write(`${line}\n`) });
-  try {
-    const outcome = await promoteRun({ ...ctx.engine, runId, ...(probe ? { probe } : {}) });
-    return finishWith(io, outcome, options.output === 'json');
-  } finally {
-    await probe?.stop();
-  }
+  const target = releaseTargetOf(options, args[0], io);
+  if (target) return controlRelease(namedTarget(target, 'promote'), 'promote', { promote: true }, options, io);
+  const { ports } = commandContext(options, io);
+  const result = await promote({ runId: String(args[0]) }, { ...ports, onNotice: (line) => io.stderr.write(`${line}\n`) });
+  return printRun(io, result, { json: options.output === 'json', report: false });
 }

@@ -1,26 +1,41 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { releaseProbeRecord } from '../../controller/release-probe-record.js';
 import { BatonError } from '../../errors.js';
-import type { RunRecord } from '../../report/run-record.js';
-import { renderHtml, renderJson, renderMarkdown } from '../../report/render.js';
+import { ConfigMapJournal } from '../../kube/configmap-journal.js';
+import { report, type RunReport } from '../../operations/report.js';
+import { renderHtml, renderJson, renderMarkdown } from '../../report/index.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { loadRun } from './status.js';
+import { fileArtifacts, fileJournal, stateDirOf } from './context.js';
+import { readTarget, releaseTargetOf, type ReleaseTarget } from './release-target.js';
 
+/**
+ * `baton report [RUN]`: a run's report from --state-dir. `baton report release/NAME` (or
+ * `--in-cluster [NAME]`, default the newest Release): the same report use case over the Release's
+ * journal ConfigMap and the probe record ConfigMap the controller wrote.
+ */
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
-  const stateDir = resolve(io.cwd, options.stateDir as string);
-  const state = await loadRun(stateDir, args[0]);
-  let record: RunRecord;
-  try {
-    record = JSON.parse(await readFile(join(stateDir, 'reports', `${state.runId}.json`), 'utf8')) as RunRecord;
-  } catch (error) {
-    throw new BatonError('RUN_NOT_FOUND', `run ${state.runId} has no record yet (it is still running, or it was interrupted before the end)`, { cause: error, hint: `see its state with \`baton status ${state.runId}\`` });
-  }
-  const format = options.format as string;
+  const target = releaseTargetOf(options, args[0], io);
+  const stateDir = stateDirOf(options, io);
+  const { record } = target ? await releaseReport(target) : await report({ ...(args[0] ? { runId: args[0] } : {}) }, { journal: fileJournal(stateDir), artifacts: fileArtifacts(stateDir) });
+  // `-o json` is the same as `--format json`, as on every other command.
+  const format = options.output === 'json' ? 'json' : options.format;
   const text = format === 'html' ? renderHtml(record) : format === 'json' ? renderJson(record) : renderMarkdown(record);
-  if (options.out) {
-    await writeFile(resolve(io.cwd, options.out as string), text);
-    io.stderr.write(`wrote ${options.out as string}\n`);
+  if (typeof options.out === 'string') {
+    await writeFile(resolve(io.cwd, options.out), text);
+    io.stderr.write(`wrote ${options.out}\n`);
   } else io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return exitCodes.ok;
+}
+
+async function releaseReport(target: ReleaseTarget): Promise<RunReport> {
+  const release = await readTarget(target);
+  const runId = release.status?.runId;
+  if (runId === undefined) {
+    throw new BatonError('RUN_NOT_FOUND', `Release ${target.namespace}/${release.metadata.name} has not started a run yet (phase ${release.status?.phase ?? 'Pending'}${release.status?.message ? `: ${release.status.message.split('\n')[0]}` : ''})`, {
+      hint: `see why with: baton status release/${release.metadata.name} -n ${target.namespace}`,
+    });
+  }
+  return report({ runId }, { journal: new ConfigMapJournal(target.kube, target.namespace), probes: { load: () => releaseProbeRecord(target.kube, release) } });
 }

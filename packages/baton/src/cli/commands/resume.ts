@@ -1,10 +1,16 @@
-import { resumeRun } from '../../engine/engine.js';
+import { resume } from '../../operations/resume.js';
 import type { CliIO } from '../io.js';
 import { commandContext } from './context.js';
-import { finishWith } from './outcome.js';
+import { controlRelease, namedTarget, releaseTargetOf } from './release-target.js';
+import { printRun } from './run-output.js';
 
+/**
+ * `baton resume RUN`: continues a stopped run. `baton resume release/NAME`: a Halted Release's
+ * retry through the controller (status.control.retry): the failed step runs again.
+ */
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
-  const ctx = commandContext(options, io);
-  const outcome = await resumeRun({ ...ctx.engine, runId: args[0]! });
-  return finishWith(io, outcome, options.output === 'json');
+  const target = releaseTargetOf(options, args[0], io);
+  if (target) return controlRelease(namedTarget(target, 'resume'), 'retry', { retry: true }, options, io);
+  const result = await resume({ runId: String(args[0]) }, commandContext(options, io).ports);
+  return printRun(io, result, { json: options.output === 'json', report: false });
 }

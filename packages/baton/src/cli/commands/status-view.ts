@@ -1,41 +1,19 @@
 import type { RunState } from '../../engine/run-state.js';
-import { routers } from '../../traffic/index.js';
-import type { RouterConfig, TrafficSplit } from '../../traffic/traffic-router.js';
-import type { CliIO } from '../io.js';
-import { commandContext } from './context.js';
+import type { TrafficSplit } from '../../traffic/traffic-router.js';
+import { stepTrafficOf } from '../../report/step-traffic.js';
+import { describeStepTraffic } from '../../report/traffic-rows.js';
 
-export type SplitReading = TrafficSplit | { error: string };
+/** The split as the router read it back, or why it could not be read. */
+export type ShownSplit = TrafficSplit | { error: string };
 
-/** Reads a canary / A/B run's traffic split from its router, or says why it cannot. */
-export interface TrafficView { router: RouterConfig['kind']; read(): Promise<SplitReading> }
-
-/** The router of the run's set-weight / set-header-route steps, if it has any. */
-export function trafficOf(state: RunState, options: Record<string, unknown>, io: CliIO): TrafficView | undefined {
-  const step = state.steps.find((s) => s.kind === 'set-weight' || s.kind === 'set-header-route');
-  if (!step) return undefined;
-  const config = step.params.router as unknown as RouterConfig;
-  let router: ReturnType<(typeof routers)[RouterConfig['kind']]> | undefined;
-  return {
-    router: config.kind,
-    async read() {
-      try {
-        router ??= routers[config.kind](commandContext(options, io).kube, config);
-        return await router.current();
-      } catch (error) {
-        return { error: (error as Error).message };
-      }
-    },
-  };
-}
-
-function describeSplit(split: SplitReading): string {
+export function describeSplit(split: ShownSplit): string {
   if ('error' in split) return `traffic: unavailable (${split.error})`;
   const route = split.route === null ? '' : split.route.kind === 'header' ? `; requests with ${split.route.name}: ${split.route.value} -> new` : `; requests with cookie ${split.route.name}=always -> new`;
   return `traffic: new ${split.weight}% / stable ${100 - split.weight}%${split.precision === 'approximate' ? ' (approximate: replica counts)' : ''}${route}`;
 }
 
 /** The text of `baton status`: one line per step with its mark, gate verdicts and the split. */
-export function describeRun(state: RunState, split: SplitReading | undefined, now: number): string {
+export function describeRun(state: RunState, split: ShownSplit | undefined, now: number): string {
   const lines = [`run ${state.runId} (${state.namespace}/${state.app}): ${state.status}${state.reason ? ` — ${state.reason}` : ''}`];
   const current = state.inFlight ?? state.undoInFlight ?? state.paused?.stepId;
   if (current) {
@@ -54,6 +32,8 @@ export function describeRun(state: RunState, split: SplitReading | undefined, no
       else if (state.inFlight === step.id) verdict = '  [evaluating]';
     }
     lines.push(`  ${mark} ${step.title}${step.reversible ? '' : '  [point of no return]'}${verdict}`);
+    const traffic = stepTrafficOf(state.completed[step.id]) ?? stepTrafficOf(state.checkpoints[step.id]);
+    if (traffic) lines.push(`      traffic: ${describeStepTraffic(traffic)}`);
   }
   lines.push(`updated ${Math.max(0, Math.round((now - state.updatedAt) / 1000))}s ago`);
   return `${lines.join('\n')}\n`;

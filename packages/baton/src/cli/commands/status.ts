@@ -1,27 +1,16 @@
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatonError } from '../../errors.js';
-import { FileJournal } from '../../engine/file-journal.js';
-import { deriveRunState, type RunState } from '../../engine/run-state.js';
-import { isFinalStatus } from '../../engine/run-status.js';
+import { isFinalStatus, type RunStatus } from '../../engine/run-status.js';
+import { status } from '../../operations/status.js';
+import type { LockTarget } from '../../engine/run-lock.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import { LeaseLock } from '../../kube/lease-lock.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
-import { describeRun, trafficOf, type TrafficView } from './status-view.js';
-
-/** Finds a run by id, or the newest run in the state dir. */
-export async function loadRun(stateDir: string, runId: string | undefined): Promise<RunState> {
-  const journal = new FileJournal({ dir: stateDir });
-  let id = runId;
-  if (id === undefined) {
-    const runs = await journal.listRuns();
-    runs.sort((a, b) => b.startedAt - a.startedAt);
-    id = runs[0]?.runId;
-    if (id === undefined) throw new BatonError('RUN_NOT_FOUND', `no runs in ${stateDir}`, { hint: 'run `baton upgrade` first, or pass --state-dir' });
-  }
-  const entries = await journal.read(id);
-  if (entries.length === 0) throw new BatonError('RUN_NOT_FOUND', `no run ${id} in ${stateDir}`, { hint: 'list runs with `baton releases`' });
-  return deriveRunState(entries);
-}
+import { fileJournal, kubeFrom, stateDirOf } from './context.js';
+import { describeRun, describeSplit } from './status-view.js';
+import { isFinalPhase } from '../../controller/release.js';
+import { ConfigMapJournal } from '../../kube/configmap-journal.js';
+import { printRelease, readTarget, releaseExitCode, releaseTargetOf, type ReleaseTarget } from './release-target.js';
 
 /**
  * `baton status [RUN]`: steps, outcome, gate verdicts and, for canary / A/B runs, the traffic
@@ -29,26 +18,83 @@ export async function loadRun(stateDir: string, runId: string | undefined): Prom
  * (or Ctrl-C).
  */
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
-  const stateDir = resolve(io.cwd, options.stateDir as string);
+  const target = releaseTargetOf(options, args[0], io);
+  if (target) return releaseStatus(target, options, io);
+  const journal = fileJournal(stateDirOf(options, io));
   const watch = options.watch === true;
   const interval = Number(options.interval ?? 1000);
-  let traffic: TrafficView | undefined;
+  // The cluster is reached only for a run whose steps drive a router, and only once.
+  let kube: KubeClient | undefined;
+  const lazyKube = (): KubeClient => (kube ??= kubeFrom(options, io));
   for (;;) {
-    const state = await loadRun(stateDir, args[0]);
-    traffic ??= trafficOf(state, options, io);
-    const split = traffic ? await traffic.read() : undefined;
-    if (options.output === 'json') printJson(io, { ...state, ...(split ? { traffic: split } : {}) });
+    // The app's Lease says whether a "running" run still has a live process behind it.
+    const lock = { inspect: async (target: LockTarget) => new LeaseLock(lazyKube()).inspect(target) };
+    const view = await status({ ...(args[0] ? { runId: args[0] } : {}) }, { journal, kube: lazyKube, lock });
+    const { state, traffic, interrupted } = view;
+    if (options.output === 'json') printJson(io, 'RunStatus', { ...state, ...(traffic ? { traffic: splitJson(traffic) } : {}), ...(interrupted ? { interrupted } : {}) });
     else {
       // On a terminal, redraw in place; piped, each refresh is appended.
       if (watch) io.stdout.write((io.stdout as { isTTY?: boolean }).isTTY ? '\x1b[2J\x1b[H' : '\n');
-      io.stdout.write(describeRun(state, split, Date.now()));
+      io.stdout.write(describeRun(state, traffic, Date.now()));
+      if (interrupted) io.stdout.write(`interrupted: ${interrupted.reason}; continue it with \`${interrupted.next}\` (or abort it: baton abort ${state.runId})\n`);
     }
+    // An interrupted run needs a human, as a halted one does.
+    if (interrupted) return exitCodes.halted;
     // A paused run is still watched: someone may promote or abort it from another terminal.
-    if (!watch || isFinalStatus(state.status)) return exitCodes.ok;
+    if (!watch || isFinalStatus(state.status)) return statusExitCode(state.status);
     try {
       await sleep(interval, undefined, { signal: io.signal });
     } catch {
-      return exitCodes.ok; // Ctrl-C ends watching; the run itself is not touched
+      return statusExitCode(state.status); // Ctrl-C ends watching; the run itself is not touched
     }
+  }
+}
+
+/**
+ * `baton status release/NAME` (or `--in-cluster [NAME]`: default the newest Release): the
+ * Release's status as the controller wrote it, and, read through the same status use case from
+ * the run's journal ConfigMap, the traffic split its router reports now. Exits by the Release's
+ * phase with the local table.
+ */
+async function releaseStatus(target: ReleaseTarget, options: Record<string, unknown>, io: CliIO): Promise<number> {
+  const json = options.output === 'json';
+  const journal = new ConfigMapJournal(target.kube, target.namespace);
+  const interval = Number(options.interval ?? 1000);
+  for (;;) {
+    const release = await readTarget(target);
+    const runId = release.status?.runId;
+    const traffic = runId === undefined ? undefined : (await status({ runId }, { journal, kube: target.kube })).traffic;
+    if (options.watch === true && !json) io.stdout.write((io.stdout as { isTTY?: boolean }).isTTY ? '\x1b[2J\x1b[H' : '\n');
+    printRelease(io, release, { json, ...(traffic ? { extra: { traffic: splitJson(traffic) }, lines: [describeSplit(traffic)] } : {}) });
+    if (options.watch !== true || isFinalPhase(release.status?.phase)) return releaseExitCode(release);
+    try {
+      await sleep(interval, undefined, { signal: io.signal });
+    } catch {
+      return releaseExitCode(release); // Ctrl-C ends watching; the Release is not touched
+    }
+  }
+}
+
+/** The JSON shape `baton status -o json` has always printed: the split without the router name. */
+function splitJson(split: NonNullable<Awaited<ReturnType<typeof status>>['traffic']>): object {
+  const { router: _router, ...rest } = split;
+  return rest;
+}
+
+/**
+ * Like `kubectl rollout status`, the exit code says how the run stands, so a script can wait on
+ * it: 0 succeeded (or still running), 1 rolled back, aborted or failed, 3 halted, 4 paused.
+ */
+export function statusExitCode(runStatus: RunStatus): number {
+  switch (runStatus) {
+    case 'succeeded':
+    case 'running':
+      return exitCodes.ok;
+    case 'halted':
+      return exitCodes.halted;
+    case 'paused':
+      return exitCodes.paused;
+    default:
+      return exitCodes.failed;
   }
 }

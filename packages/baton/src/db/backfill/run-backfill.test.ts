@@ -18,6 +18,7 @@ describe('runBackfill brakes (postgres 127.0.0.1:5432)', () => {
     await ensureBookkeeping(target.dialect, session);
     await session.query('CREATE TABLE items (id int PRIMARY KEY, v int)');
     await session.query('INSERT INTO items SELECT g, NULL FROM generate_series(1, 1000) g');
+    await session.query('ANALYZE items');
   });
   after(async () => {
     await session?.close();
@@ -43,6 +44,7 @@ describe('runBackfill brakes (postgres 127.0.0.1:5432)', () => {
       now: Date.now,
       throttle: async () => throttleAnswers.shift() ?? 0,
       load: { maxLongQueries: 5, longQuerySeconds: 10, pauseMs: 77 },
+      batchLimits: { targetLockMs: 40, maxLockMs: 100, min: 100, max: 100 },
       onProgress: (t) => ticks.push(t),
     });
     assert.deepEqual(waits, [30, 77, 45]);
@@ -50,6 +52,7 @@ describe('runBackfill brakes (postgres 127.0.0.1:5432)', () => {
     assert.equal(result.rowsDone, 1000);
     assert.equal(result.batches, 10);
     assert.deepEqual(ticks.map((t) => t.fraction), [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    assert.deepEqual(ticks.map((t) => t.lastKey).slice(0, 2), ['["100"]', '["200"]']);
     assert.equal(Number((await session.query('SELECT count(*) AS n FROM items WHERE v = id')).rows[0]?.n), 1000);
     const again = await runBackfill({
       dialect: target.dialect, session, migration, profile: { name: 'short', lockTimeoutMs: 2000, statementTimeoutMs: 0 },

@@ -1,18 +1,36 @@
 import type { DbSession, Dialect, TimeoutProfile } from '../dialect.js';
 import type { Migration } from '../migrations/migration.js';
 import { withLockRetry, type RetryPolicy } from '../migrations/lock-retry.js';
-import { bindRange } from '../migrations/parse-migration-file.js';
-import { readProgress, startProgress, type BackfillProgress } from './backfill-progress.js';
+import { resolveBackfillKey, type BackfillKey } from './backfill-key.js';
+import { advanceCursor, assertSameKey, readCursor, startCursor, type BackfillCursor } from './backfill-progress.js';
+import { defaultBatchLimits, nextBatchSize, type BatchSizerLimits } from './batch-sizer.js';
+import { KeysetBatch } from './keyset-batch.js';
 
 /** Progress of a running backfill, after each committed batch. */
 export interface BackfillTick {
   version: number;
   rowsDone: number;
   batches: number;
-  /** 0..1 of the key range walked. */
+  /** 0..1: keys walked over the table's estimated row count (1 once done). */
   fraction: number;
+  /** The last committed key (JSON array of its columns' text forms). */
   lastKey: string;
   maxKey: string;
+  /** The size the next batch will have. */
+  batchSize: number;
+  /** How long this batch held its row locks. */
+  lockMs: number;
+}
+
+/** The application's latency as a probe sees it; the batch size halves while p99 is over the limit. */
+export interface AppLatency {
+  p99Ms(): number | undefined;
+  maxP99Ms: number;
+  /**
+   * After the p99 shrank a batch, it is not read again for this long (default 1000 ms), so one
+   * slow window halves the batch once, not once per batch while the window still holds it.
+   */
+  cooldownMs?: number;
 }
 
 export interface BackfillOptions {
@@ -28,6 +46,10 @@ export interface BackfillOptions {
   throttle?: () => Promise<number>;
   /** Pause while more than `maxLongQueries` statements run longer than `longQuerySeconds`. */
   load?: { maxLongQueries: number; longQuerySeconds: number; pauseMs: number };
+  /** Shrinks batches while the app's p99 is over its limit. */
+  latency?: AppLatency;
+  /** Lock-time goals of the adaptive batch size (default: aim at 40 ms, never above 100 ms). */
+  batchLimits?: BatchSizerLimits;
   onProgress?(tick: BackfillTick): void;
   onLockRetry?(): void;
 }
@@ -37,71 +59,154 @@ export interface BackfillResult {
   batches: number;
   /** Batches this call ran (the rest were done before a crash). */
   batchesThisRun: number;
+  /** The checkpointed key this call resumed after (JSON), or null when it started fresh. */
   resumedFromKey: string | null;
   /** The longest batch transaction: the longest time this backfill held row locks. */
   longestBatchMs: number;
   throttledMs: number;
+  /** Smallest and largest batch size this call used. */
+  batchSizes: { min: number; max: number };
+  /** This call's time from the key check to the last commit (the whole backfill when it started fresh). */
+  durationMs: number;
 }
 
 /**
- * Runs a backfill migration in key-range batches [start, end), each its own short transaction
- * that also advances the checkpoint row, so a crash loses at most the batch in flight (rolled back)
- * and a rerun starts after the last committed batch. The range is fixed at the first start (min..max
- * of the key): rows inserted later are written by new code, which already fills the new column.
+ * Runs a backfill migration by keyset pagination: each batch is its own short transaction that
+ * also advances the checkpoint (last committed key), so a crash loses at most the batch in
+ * flight and a rerun continues after the last committed key. The walk ends at the largest key
+ * present when the backfill first started: rows inserted later are written by new code, which
+ * already fills the new column. The key is checked against the live table before any change.
  */
 export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
   const { dialect, session, migration } = options;
   const spec = migration.backfill;
   if (!spec) throw new Error(`migration ${migration.version} is not a backfill`);
-  let progress: BackfillProgress = (await readProgress(dialect, session, migration.version)) ?? (await startProgress(dialect, session, migration.version, spec));
-  const resumedFromKey = progress.batches > 0 ? progress.lastKey.toString() : null;
-  let batchesThisRun = 0;
-  let longestBatchMs = 0;
-  let throttledMs = 0;
-  const span = progress.maxKey - progress.minKey + 1n;
-  const p = (n: number) => dialect.param(n);
-  while (progress.lastKey < progress.maxKey) {
+  const key = await resolveBackfillKey(dialect, session, migration);
+  const limits = options.batchLimits ?? defaultBatchLimits;
+  let cursor = await readCursor(dialect, session, migration.version);
+  if (cursor) assertSameKey(cursor, key, `${migration.version}_${migration.name}`);
+  cursor ??= await startCursor(dialect, session, migration.version, key, Math.min(limits.max, Math.max(limits.min, spec.batch)));
+  const resumedFromKey = cursor.lastKey ? JSON.stringify(cursor.lastKey) : null;
+  const batch = new KeysetBatch(dialect, key, migration);
+  const started = options.now();
+  const stats = { batchesThisRun: 0, longestBatchMs: 0, throttledMs: 0, min: cursor.batchSize, max: cursor.batchSize, latencyQuietUntil: 0, perKeyMs: undefined as number | undefined };
+  // Timeouts once for the session, not SET LOCAL per batch: two round trips fewer per batch.
+  await dialect.setTimeouts(session, options.profile, 'session');
+  while (!cursor.done && cursor.endKey) {
     options.signal?.throwIfAborted();
-    throttledMs += await brake(options);
-    const start = progress.lastKey + 1n;
-    const stop = start + BigInt(spec.batch) > progress.maxKey + 1n ? progress.maxKey + 1n : start + BigInt(spec.batch);
-    const sql = bindRange(migration.up, start, stop);
-    const began = options.now();
-    const changed = await withLockRetry(
-      async () => {
-        await session.query('BEGIN');
+    stats.throttledMs += await brake(options);
+    cursor = await runOneBatch(options, key, batch, cursor, limits, stats);
+  }
+  return {
+    rowsDone: cursor.rowsDone,
+    batches: cursor.batches,
+    batchesThisRun: stats.batchesThisRun,
+    resumedFromKey,
+    longestBatchMs: stats.longestBatchMs,
+    throttledMs: stats.throttledMs,
+    batchSizes: { min: stats.min, max: stats.max },
+    durationMs: options.now() - started,
+  };
+}
+
+async function runOneBatch(
+  options: BackfillOptions,
+  key: BackfillKey,
+  batch: KeysetBatch,
+  cursor: BackfillCursor,
+  limits: BatchSizerLimits,
+  stats: { batchesThisRun: number; longestBatchMs: number; min: number; max: number; latencyQuietUntil: number; perKeyMs?: number },
+): Promise<BackfillCursor> {
+  const { dialect, session, migration } = options;
+  const end = cursor.endKey ?? [];
+  const keyOf = (rows: Record<string, unknown>[]) => (rows[0] ? key.columns.map((_, i) => String(rows[0]?.[`k${i}`])) : undefined);
+  // Bounds are read outside the transaction: picking them takes no lock.
+  const bound = batch.upperBound(cursor.lastKey, end, cursor.batchSize);
+  const upper = keyOf((await session.query(bound.sql, bound.params)).rows);
+  // The walk ends at the end key: no key left after it, or this batch reaches it exactly.
+  const last = upper === undefined || JSON.stringify(upper) === JSON.stringify(end);
+  let first: string[] | undefined;
+  if (cursor.lastKey === null && migration.backfill?.bounds === 'range') {
+    const q = batch.firstKey(null, end);
+    first = keyOf((await session.query(q.sql, q.params)).rows);
+  }
+  const statement = batch.statement(cursor.lastKey, upper ?? end, first ?? end);
+  let lockTimedOut = false;
+  let lockMs = 0;
+  const size = cursor.batchSize;
+  const next = (changed: number): BackfillCursor => ({
+    ...cursor,
+    lastKey: upper ?? end,
+    rowsDone: cursor.rowsDone + changed,
+    // A full batch covered exactly `size` keys; the last one at most that many (the fraction is 1 then).
+    keysDone: cursor.keysDone + size,
+    batches: cursor.batches + 1,
+    done: last,
+  });
+  let advanced = next(0);
+  const atomic = batch.withCheckpoint(statement, { ...advanced, lastKey: advanced.lastKey ?? end });
+  await withLockRetry(
+    async () => {
+      const began = options.now();
+      if (atomic) {
+        // One autocommit statement: the batch and its checkpoint commit together or not at all.
         try {
-          await dialect.setTimeouts(session, options.profile, 'local');
-          const { rowCount } = await session.query(sql);
-          await session.query(
-            `UPDATE baton_backfill_progress SET last_key = ${p(1)}, rows_done = rows_done + ${p(2)}, batches = batches + 1,
-                    updated_at = CURRENT_TIMESTAMP WHERE version = ${p(3)}`,
-            [(stop - 1n).toString(), rowCount, migration.version],
-          );
-          await session.query('COMMIT');
-          return rowCount;
+          const { rows } = await session.query(atomic.sql, atomic.params);
+          if (Number(rows[0]?.checkpointed) !== 1) throw new Error(`backfill ${migration.version}: its checkpoint row is gone`);
+          advanced = next(Number(rows[0]?.changed ?? 0));
+          lockMs = options.now() - began;
+          return;
         } catch (error) {
-          await session.query('ROLLBACK').catch(() => undefined);
+          if (dialect.isLockTimeout(error)) lockTimedOut = true;
           throw error;
         }
-      },
-      options.retry,
-      { isLockTimeout: (e) => dialect.isLockTimeout(e), delay: options.delay, onRetry: () => options.onLockRetry?.() },
-    );
-    longestBatchMs = Math.max(longestBatchMs, options.now() - began);
-    batchesThisRun++;
-    progress = { ...progress, lastKey: stop - 1n, rowsDone: progress.rowsDone + changed, batches: progress.batches + 1 };
-    options.onProgress?.({
-      version: migration.version,
-      rowsDone: progress.rowsDone,
-      batches: progress.batches,
-      fraction: span > 0n ? Number(progress.lastKey - progress.minKey + 1n) / Number(span) : 1,
-      lastKey: progress.lastKey.toString(),
-      maxKey: progress.maxKey.toString(),
-    });
+      }
+      await session.query('BEGIN');
+      try {
+        const { rowCount } = await session.query(statement.sql, statement.params);
+        advanced = next(rowCount);
+        await advanceCursor(dialect, session, advanced);
+        await session.query('COMMIT');
+        lockMs = options.now() - began;
+      } catch (error) {
+        await session.query('ROLLBACK').catch(() => undefined);
+        if (dialect.isLockTimeout(error)) lockTimedOut = true;
+        throw error;
+      }
+    },
+    options.retry,
+    { isLockTimeout: (e) => dialect.isLockTimeout(e), delay: options.delay, onRetry: () => options.onLockRetry?.() },
+  );
+  // Sized from the full lock time, commit (WAL flush) included; checkpointed with the next batch.
+  const latency = options.now() >= stats.latencyQuietUntil ? latencyOf(options) : {};
+  // Per-key cost smoothed over batches, so one stalled batch (a CPU or fsync hiccup) does not set the size alone.
+  const perKey = lockMs / Math.max(1, size);
+  stats.perKeyMs = stats.perKeyMs === undefined ? perKey : 0.7 * stats.perKeyMs + 0.3 * perKey;
+  const nextSize = nextBatchSize(size, { keys: size, lockMs, perKeyMs: stats.perKeyMs, lockTimedOut, ...latency }, limits);
+  if (latency.appP99Ms !== undefined && latency.maxAppP99Ms !== undefined && latency.appP99Ms > latency.maxAppP99Ms) {
+    stats.latencyQuietUntil = options.now() + (options.latency?.cooldownMs ?? 1000);
   }
-  await session.query(`UPDATE baton_backfill_progress SET done = ${dialect.name === 'postgres' ? 'true' : '1'} WHERE version = ${p(1)}`, [migration.version]);
-  return { rowsDone: progress.rowsDone, batches: progress.batches, batchesThisRun, resumedFromKey, longestBatchMs, throttledMs };
+  advanced = { ...advanced, batchSize: nextSize };
+  stats.batchesThisRun++;
+  stats.longestBatchMs = Math.max(stats.longestBatchMs, lockMs);
+  stats.min = Math.min(stats.min, cursor.batchSize);
+  stats.max = Math.max(stats.max, cursor.batchSize);
+  options.onProgress?.({
+    version: migration.version,
+    rowsDone: advanced.rowsDone,
+    batches: advanced.batches,
+    fraction: advanced.done ? 1 : Math.min(0.999, advanced.keysDone / Math.max(1, advanced.estRows, advanced.keysDone + 1)),
+    lastKey: JSON.stringify(advanced.lastKey),
+    maxKey: JSON.stringify(end),
+    batchSize: advanced.batchSize,
+    lockMs,
+  });
+  return advanced;
+}
+
+function latencyOf(options: BackfillOptions): { appP99Ms?: number; maxAppP99Ms?: number } {
+  const p99 = options.latency?.p99Ms();
+  return p99 === undefined || !options.latency ? {} : { appP99Ms: p99, maxAppP99Ms: options.latency.maxP99Ms };
 }
 
 /** Waits while the caller's throttle or the database's load says so; returns the time waited. */

@@ -8,8 +8,8 @@ import { parseConnectionUrl } from '../connection-url.js';
 import type { DbSession, Dialect } from '../dialect.js';
 import { dialectForUrl } from '../dialects.js';
 import type { BackupMethod, BackupRecord, TableCount } from './backup-record.js';
+import { backupFormats } from './backup-tool.js';
 import { backupTools } from './backup-tools.js';
-import { checkDumpToolVersion } from './check-dump-tool-version.js';
 import { runTool } from './run-tool.js';
 
 export interface CreateBackupOptions {
@@ -36,21 +36,18 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   const tool = backupTools[dialect.name];
   const method = options.method ?? { kind: 'native' };
   const format = method.kind === 'native' ? tool.nativeFormat : method.format;
-  const ext = method.kind === 'native' ? tool.extension : format === 'pg-custom' ? '.dump' : format === 'sql-gzip' ? '.sql.gz' : '.sql';
+  const ext = backupFormats[format].extension;
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
   const path = join(options.dir, `${target.database}-${options.label ? `${options.label}-` : ''}${stamp}${ext}`);
   await mkdir(options.dir, { recursive: true });
 
   const session = await dialect.connect(options.url, { applicationName: 'baton-backup' });
   try {
-    if (dialect.name === 'postgres' && method.kind === 'native') checkDumpToolVersion(await dialect.serverMajorVersion(session), tool.toolMajorVersion());
-    let snapshot: string | undefined;
-    if (dialect.name === 'postgres') {
-      await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-      snapshot = String((await session.query('SELECT pg_export_snapshot() AS s')).rows[0]?.s);
-    }
+    if (method.kind === 'native') tool.checkServerVersion(await dialect.serverMajorVersion(session));
+    // With a shared snapshot the dump and the counts see the same data: counts are exact.
+    const snapshot = await dialect.beginConsistentSnapshot(session);
     const before = await countRows(dialect, session);
-    const sourceBytesPg = dialect.name === 'postgres' ? Number((await session.query('SELECT pg_database_size(current_database()) AS b')).rows[0]?.b ?? 0) : 0;
+    const databaseBytes = await dialect.databaseSizeBytes(session);
     let rawBytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -83,8 +80,8 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
         hint: 'fix the cause above and run again; no migration ran',
       });
     }
-    const after = dialect.name === 'postgres' ? before : await countRows(dialect, session);
-    if (dialect.name === 'postgres') await session.query('COMMIT');
+    const after = snapshot !== undefined ? before : await countRows(dialect, session);
+    if (snapshot !== undefined) await session.query('COMMIT');
     const tables: Record<string, TableCount> = {};
     for (const [name, n] of Object.entries(before)) {
       const m = after[name] ?? n;
@@ -99,7 +96,8 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       createdAt: new Date(started).toISOString(),
       durationMs: now() - started,
       fileBytes,
-      sourceBytes: dialect.name === 'postgres' && !gzip ? sourceBytesPg : rawBytes,
+      // A compressed-by-the-tool stream says nothing about the source: use the database's size.
+      sourceBytes: backupFormats[format].compressedByTool && !gzip ? databaseBytes : rawBytes,
       tables,
     };
   } finally {

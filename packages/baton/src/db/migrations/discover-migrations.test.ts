@@ -29,7 +29,7 @@ describe('discoverMigrations with the real migration analyzer', () => {
   it('classifies the demo app rename 0001..0004 as expand, expand, backfill, contract', async () => {
     const { migrations } = await discoverMigrations(demoMigrationsDir, { dialect: 'postgres' });
     assert.deepEqual(migrations.map((m) => [m.version, m.phase]), [[1, 'expand'], [2, 'expand'], [3, 'backfill'], [4, 'contract']]);
-    assert.deepEqual(migrations[2]?.backfill, { table: 'users', key: 'id', batch: 1000 });
+    assert.deepEqual(migrations[2]?.backfill, { table: 'users', key: ['id'], batch: 1000, bounds: 'range' });
     assert.match(migrations[0]?.down ?? '', /DROP TABLE users/);
     assert.equal(migrations[3]?.down, undefined);
   });

@@ -2,13 +2,15 @@ import { BatonError, isBatonError } from '../../errors.js';
 import type { DbSession, Dialect } from '../dialect.js';
 import { parseConnectionUrl } from '../connection-url.js';
 import { dialectForUrl } from '../dialects.js';
-import { runBackfill, type BackfillTick } from '../backfill/run-backfill.js';
+import type { BatchSizerLimits } from '../backfill/batch-sizer.js';
+import { runBackfill, type AppLatency, type BackfillTick } from '../backfill/run-backfill.js';
 import { discoverMigrations } from './discover-migrations.js';
 import { ensureBookkeeping, ledgerProblems, readLedger, recordApplied, removeApplied, type AppliedMigration } from './ledger.js';
 import { defaultRetryPolicy, withLockRetry, type RetryPolicy } from './lock-retry.js';
 import type { Migration, MigrationPhase } from './migration.js';
 import type { MigrationAnalyzer } from './migration-analyzer.js';
 import { MigrationsInvalidError } from './migration-problem.js';
+import { planIndexRepairs, type IndexRepair } from './index-repairs.js';
 import { acquireRunnerLock } from './runner-lock.js';
 import { splitSql, stripComments } from './split-sql.js';
 import { defaultTimeoutProfiles, type TimeoutProfiles } from './timeout-profiles.js';
@@ -30,6 +32,10 @@ export interface MigrateOptions {
   analyze?: MigrationAnalyzer;
   throttle?: () => Promise<number>;
   load?: { maxLongQueries: number; longQuerySeconds: number; pauseMs: number };
+  /** The app's p99 as the probe sees it: backfill batches shrink while it is over the limit. */
+  latency?: AppLatency;
+  /** Lock-time goals and bounds of the adaptive backfill batch size. */
+  batchLimits?: BatchSizerLimits;
   signal?: AbortSignal;
   delay?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -47,11 +53,13 @@ export interface AppliedReport {
   /** Lock timeouts that were retried. */
   lockRetries: number;
   /** For a backfill: rows, batches, and the longest batch transaction (the longest lock hold). */
-  backfill?: { rowsDone: number; batches: number; batchesThisRun: number; longestBatchMs: number; throttledMs: number };
+  backfill?: { rowsDone: number; batches: number; batchesThisRun: number; longestBatchMs: number; throttledMs: number; batchSizes: { min: number; max: number }; durationMs: number };
 }
 
 export interface MigrateResult {
   applied: AppliedReport[];
+  /** INVALID indexes found before the first migration ran, and what was done about each. */
+  indexRepairs: IndexRepair[];
   /** Versions already in the ledger before this run. */
   alreadyApplied: number[];
   /** Pending versions left for a later phase. */
@@ -72,6 +80,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     const done = new Set(applied.map((a) => a.version));
     const pending = migrations.filter((m) => !done.has(m.version));
     const selected = selectPending(pending, options);
+    const indexRepairs = selected.length > 0 ? await repairInvalidIndexes(dialect, session, selected, options) : [];
     const reports: AppliedReport[] = [];
     for (const [i, m] of selected.entries()) {
       options.signal?.throwIfAborted();
@@ -82,10 +91,33 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     const appliedNow = new Set(reports.map((r) => r.version));
     return {
       applied: reports,
+      indexRepairs,
       alreadyApplied: [...done].sort((a, b) => a - b),
       pending: pending.filter((m) => !appliedNow.has(m.version)).map((m) => m.version),
     };
   });
+}
+
+/**
+ * Before the first migration runs: finds INVALID indexes (an interrupted CREATE INDEX
+ * CONCURRENTLY), drops the ones a migration about to run will build again (concurrently, under the
+ * long profile: it waits for open transactions but blocks no reads or writes), and reports the rest.
+ * Runs under the runner lock, so no other baton runner is mid-build; builds by other sessions are
+ * seen in pg_stat_progress_create_index and left alone.
+ */
+async function repairInvalidIndexes(dialect: Dialect, session: DbSession, selected: Migration[], options: MigrateOptions): Promise<IndexRepair[]> {
+  const repairs = planIndexRepairs(await dialect.describeTables(session), selected, await dialect.indexBuildsInProgress(session));
+  const profile = (options.profiles ?? defaultTimeoutProfiles).long;
+  for (const repair of repairs) {
+    options.onProgress?.(repair.description);
+    if (repair.action !== 'rebuild') continue;
+    await dialect.setTimeouts(session, profile, 'session');
+    await withLockRetry(() => session.query(dialect.dropIndexOnlineSql(repair.index, repair.table)), options.retry ?? defaultRetryPolicy, {
+      isLockTimeout: (e) => dialect.isLockTimeout(e),
+      delay: options.delay ?? sleep,
+    });
+  }
+  return repairs;
 }
 
 /** Pending migrations to run now: the leading run of the requested phase, in version order. */
@@ -181,6 +213,8 @@ async function applyUnwrapped(dialect: Dialect, session: DbSession, m: Migration
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.throttle ? { throttle: options.throttle } : {}),
       ...(options.load ? { load: options.load } : {}),
+      ...(options.latency ? { latency: options.latency } : {}),
+      ...(options.batchLimits ? { batchLimits: options.batchLimits } : {}),
       onProgress: (t) => {
         options.onBackfill?.(t);
         options.onProgress?.(`${m.version}_${m.name}: ${t.rowsDone} rows, ${t.batches} batches`, t.fraction);

@@ -4,11 +4,21 @@ export type MigrationPhase = 'expand' | 'backfill' | 'contract';
 /** Which timeout profile a migration's statements run under. */
 export type TimeoutClass = 'short' | 'long';
 
-/** How a backfill walks its table: by integer key ranges [start, end), `batch` keys at a time. */
+/**
+ * How a backfill walks its table: keyset pagination over a unique key, `batch` rows at a time
+ * (the starting size: the runner adapts it to the measured lock time and the app's latency).
+ */
 export interface BackfillSpec {
   table: string;
-  key: string;
+  /** Key columns in order (`key=tenant_id,id`); empty means the table's primary key, read live. */
+  key: string[];
   batch: number;
+  /**
+   * How the statement names its batch: `keyset` substitutes `:batch` with a key-range predicate
+   * (any key type, composite keys); `range` binds `:start` (inclusive) / `:end` (exclusive) as
+   * integers, for one integer key column.
+   */
+  bounds: 'keyset' | 'range';
 }
 
 /** One migration file, parsed and validated. */

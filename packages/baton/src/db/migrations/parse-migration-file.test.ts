@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bindRange, parseMigrationFile } from './parse-migration-file.js';
+import { parseMigrationFile } from './parse-migration-file.js';
 import { splitSql } from './split-sql.js';
 
 describe('parseMigrationFile', () => {
@@ -29,10 +29,16 @@ describe('parseMigrationFile', () => {
 
   it('checks backfill headers and placeholders', () => {
     const good = parseMigrationFile('-- baton: phase=backfill table=users key=id batch=500\nUPDATE users SET a = b WHERE id >= :start AND id < :end;', '/m/0003_b.sql');
-    assert.deepEqual(good.migration?.backfill, { table: 'users', key: 'id', batch: 500 });
-    assert.equal(bindRange(good.migration?.up ?? '', 1001n, 1501n), 'UPDATE users SET a = b WHERE id >= 1001 AND id < 1501;');
+    assert.deepEqual(good.migration?.backfill, { table: 'users', key: ['id'], batch: 500, bounds: 'range' });
+    const keyset = parseMigrationFile('-- baton: phase=backfill table=orders key=tenant_id,id\nUPDATE orders SET a = b WHERE :batch AND a IS NULL;', '/m/0003_b.sql');
+    assert.deepEqual(keyset.problems, []);
+    assert.deepEqual(keyset.migration?.backfill, { table: 'orders', key: ['tenant_id', 'id'], batch: 1000, bounds: 'keyset' });
+    const primary = parseMigrationFile('-- baton: phase=backfill table=orders\nUPDATE orders SET a = b WHERE :batch;', '/m/0003_b.sql');
+    assert.deepEqual(primary.migration?.backfill?.key, [], 'no key= means the primary key, read from the live table');
     const bad = parseMigrationFile('-- baton: phase=backfill table=users key=id batch=0\nUPDATE users SET a = b;', '/m/0003_b.sql');
     assert.deepEqual(bad.problems.map((p) => p.message).length, 2);
+    const composite = parseMigrationFile('-- baton: phase=backfill table=t key=a,b\nUPDATE t SET v = 1 WHERE a >= :start AND a < :end;', '/m/0003_b.sql');
+    assert.match(composite.problems.map((p) => p.message).join('\n'), /composite key needs :batch/);
   });
 
   it('rejects bad names, unknown keys and malformed headers with line numbers', () => {

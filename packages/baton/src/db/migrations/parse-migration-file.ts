@@ -106,20 +106,22 @@ function backfillSpec(
   problems: MigrationProblem[],
 ): BackfillSpec | undefined {
   const table = headers.get('table')?.value;
-  const key = headers.get('key')?.value;
+  const keyHeader = headers.get('key')?.value;
+  const key = keyHeader === undefined ? [] : keyHeader.split(',');
   const batch = Number(headers.get('batch')?.value ?? '1000');
   const before = problems.length;
   if (!table || !identifier.test(table)) problems.push({ code: 'bad-header', file, message: 'a backfill needs table=<name> (a plain identifier)' });
-  if (!key || !identifier.test(key)) problems.push({ code: 'bad-header', file, message: 'a backfill needs key=<integer column>' });
-  if (!Number.isInteger(batch) || batch < 1) problems.push({ code: 'bad-header', file, message: 'batch must be a positive integer' });
-  if (!/:start\b/.test(upSql) || !/:end\b/.test(upSql)) {
-    problems.push({ code: 'bad-header', file, message: 'a backfill UPDATE must use :start (inclusive) and :end (exclusive) for its key range' });
+  if (key.some((k) => !identifier.test(k))) {
+    problems.push({ code: 'bad-header', file, message: 'key= names the key columns, comma-separated plain identifiers (key=id or key=tenant_id,id); leave it out to use the primary key' });
   }
+  if (!Number.isInteger(batch) || batch < 1) problems.push({ code: 'bad-header', file, message: 'batch must be a positive integer' });
+  const code = stripComments(upSql);
+  const keyset = /(?<![:\w]):batch\b/.test(code);
+  const range = /(?<![:\w]):start\b/.test(code) && /(?<![:\w]):end\b/.test(code);
+  if (keyset === range) {
+    problems.push({ code: 'bad-header', file, message: 'a backfill statement names its batch with :batch (WHERE :batch AND ...), or with :start (inclusive) and :end (exclusive) for one integer key, not both' });
+  }
+  if (range && key.length > 1) problems.push({ code: 'bad-header', file, message: ':start/:end bound one integer key; a composite key needs :batch' });
   if (splitSql(upSql).length !== 1) problems.push({ code: 'bad-header', file, message: 'a backfill holds exactly one statement' });
-  return problems.length === before && table && key ? { table, key, batch } : undefined;
-}
-
-/** The backfill SQL for one range. Only integers we computed are substituted, never user text. */
-export function bindRange(sql: string, start: bigint, end: bigint): string {
-  return sql.replace(/:start\b/g, start.toString()).replace(/:end\b/g, end.toString());
+  return problems.length === before && table ? { table, key, batch, bounds: keyset ? 'keyset' : 'range' } : undefined;
 }

@@ -2,6 +2,8 @@ import mysql from 'mysql2/promise';
 import { parseConnectionUrl } from '../connection-url.js';
 import { connectError, type ConnectFailure } from '../connect-error.js';
 import type { ConnectOptions, DbSession, Dialect, Row, SessionInfo } from '../dialect.js';
+import { expandedComparison } from '../keyset-comparison.js';
+import { describeMysqlTables } from './describe-mysql-tables.js';
 
 function failureKind(error: unknown): ConnectFailure {
   const code = (error as { code?: unknown }).code;
@@ -77,6 +79,7 @@ export function createMysqlDialect(): Dialect {
     param: () => '?',
     quoteIdent,
     transactionalDdl: false,
+    dataModifyingCte: false,
     async setTimeouts(session, profile) {
       // MariaDB has no SET LOCAL: the session value applies, which is what the runner wants anyway.
       await session.query(`SET SESSION lock_wait_timeout = ${seconds(profile.lockTimeoutMs)}`);
@@ -148,14 +151,26 @@ export function createMysqlDialect(): Dialect {
       const { rows } = await session.query('SELECT VERSION() AS v');
       return Number.parseInt(String(rows[0]?.v ?? '0'), 10);
     },
+    describeTables: describeMysqlTables,
+    compareKeys: (columns, op, firstParam) => expandedComparison(columns.map(quoteIdent), op, () => '?', firstParam),
+    keyAsText: (column) => `CAST(${column} AS CHAR)`,
+    // InnoDB builds an index completely or not at all: nothing half-built to wait for.
+    indexBuildsInProgress: async () => [],
+    // mysqldump --single-transaction takes its own snapshot; MariaDB cannot hand one to it.
+    beginConsistentSnapshot: async () => undefined,
+    async databaseSizeBytes(session) {
+      const { rows } = await session.query('SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
+      return Number(rows[0]?.b ?? 0);
+    },
+    dropIndexOnlineSql: (index, table) => `ALTER TABLE ${quoteIdent(table)} DROP INDEX ${quoteIdent(index)}, ALGORITHM=INPLACE, LOCK=NONE`,
     bookkeepingDdl: [
       `CREATE TABLE IF NOT EXISTS baton_schema_migrations (
          version INT PRIMARY KEY, name VARCHAR(255) NOT NULL, phase VARCHAR(16) NOT NULL, checksum CHAR(64) NOT NULL,
          applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), duration_ms INT NOT NULL, \`release\` VARCHAR(255) NULL)`,
-      `CREATE TABLE IF NOT EXISTS baton_backfill_progress (
-         version INT PRIMARY KEY, table_name VARCHAR(255) NOT NULL, key_column VARCHAR(255) NOT NULL,
-         min_key BIGINT NOT NULL, max_key BIGINT NOT NULL, last_key BIGINT NOT NULL,
-         rows_done BIGINT NOT NULL DEFAULT 0, batches INT NOT NULL DEFAULT 0,
+      `CREATE TABLE IF NOT EXISTS baton_backfill_cursor (
+         version INT PRIMARY KEY, table_name VARCHAR(255) NOT NULL, key_columns TEXT NOT NULL,
+         end_key TEXT NULL, last_key TEXT NULL, rows_done BIGINT NOT NULL DEFAULT 0, keys_done BIGINT NOT NULL DEFAULT 0,
+         batches INT NOT NULL DEFAULT 0, batch_size INT NOT NULL, est_rows BIGINT NOT NULL DEFAULT 0,
          done BOOLEAN NOT NULL DEFAULT FALSE, updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))`,
       sessionReleasesDdl,
     ],

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import type { BackupTool } from '../backup/backup-tool.js';
+import { BatonError } from '../../errors.js';
+import { backupFormats, type BackupTool } from '../backup/backup-tool.js';
 import type { ConnectionUrl } from '../connection-url.js';
 
 function env(target: ConnectionUrl): NodeJS.ProcessEnv {
@@ -18,7 +19,13 @@ function connArgs(target: ConnectionUrl): string[] {
 export const mysqldumpTool: BackupTool = {
   dialect: 'mysql',
   nativeFormat: 'sql-gzip',
-  extension: '.sql.gz',
+  extension: backupFormats['sql-gzip'].extension,
+  checkServerVersion(serverMajor) {
+    // mysqldump dumps older and newer MariaDB servers alike; only its absence stops a dump.
+    if (this.toolMajorVersion() === undefined) {
+      throw new BatonError('BACKUP_TOOL_MISSING', `mysqldump is not installed or not on PATH (server ${serverMajor})`, { hint: 'install mariadb-client' });
+    }
+  },
   dumpCommand(target) {
     return {
       argv: ['mysqldump', ...connArgs(target), '--single-transaction', '--routines', '--triggers', '--events', '--hex-blob', target.database],

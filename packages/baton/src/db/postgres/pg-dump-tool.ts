@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import type { BackupTool } from '../backup/backup-tool.js';
+import { backupFormats, type BackupTool } from '../backup/backup-tool.js';
+import { checkDumpToolVersion } from '../backup/check-dump-tool-version.js';
 import type { ConnectionUrl } from '../connection-url.js';
 
 function env(target: ConnectionUrl): NodeJS.ProcessEnv {
@@ -17,7 +18,10 @@ function connArgs(target: ConnectionUrl): string[] {
 export const pgDumpTool: BackupTool = {
   dialect: 'postgres',
   nativeFormat: 'pg-custom',
-  extension: '.dump',
+  extension: backupFormats['pg-custom'].extension,
+  checkServerVersion(serverMajor) {
+    checkDumpToolVersion(serverMajor, this.toolMajorVersion());
+  },
   dumpCommand(target, options) {
     const argv = ['pg_dump', ...connArgs(target), '--format=custom', '--no-owner', '--no-privileges'];
     // The snapshot makes the dump and baton's row counts see exactly the same data.

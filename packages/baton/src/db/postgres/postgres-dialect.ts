@@ -2,7 +2,9 @@ import pg from 'pg';
 import { parseConnectionUrl } from '../connection-url.js';
 import { connectError, type ConnectFailure } from '../connect-error.js';
 import type { ConnectOptions, DbSession, Dialect, Row, SessionInfo, TimeoutProfile } from '../dialect.js';
+import { rowValueComparison } from '../keyset-comparison.js';
 import { lockKey } from '../lock-key.js';
+import { describePostgresTables } from './describe-postgres-tables.js';
 
 function failureKind(error: unknown): ConnectFailure {
   const code = (error as { code?: unknown }).code;
@@ -66,6 +68,7 @@ export function createPostgresDialect(): Dialect {
     param: (n) => `$${n}`,
     quoteIdent,
     transactionalDdl: true,
+    dataModifyingCte: true,
     async setTimeouts(session: DbSession, profile: TimeoutProfile, scope) {
       const set = scope === 'local' ? 'SET LOCAL' : 'SET';
       await session.query(`${set} lock_timeout = '${Math.max(0, Math.round(profile.lockTimeoutMs))}ms'`);
@@ -126,14 +129,33 @@ export function createPostgresDialect(): Dialect {
       const { rows } = await session.query(`SELECT current_setting('server_version_num')::int AS v`);
       return Math.floor(Number(rows[0]?.v ?? 0) / 10000);
     },
+    describeTables: describePostgresTables,
+    compareKeys: (columns, op, firstParam) => rowValueComparison(columns.map(quoteIdent), op, (n) => `$${n}`, firstParam),
+    keyAsText: (column) => `${column}::text`,
+    async indexBuildsInProgress(session) {
+      const { rows } = await session.query(
+        `SELECT c.relname AS name FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.index_relid
+          WHERE p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      return rows.map((r) => String(r.name));
+    },
+    async beginConsistentSnapshot(session) {
+      await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      return String((await session.query('SELECT pg_export_snapshot() AS s')).rows[0]?.s);
+    },
+    async databaseSizeBytes(session) {
+      return Number((await session.query('SELECT pg_database_size(current_database()) AS b')).rows[0]?.b ?? 0);
+    },
+    dropIndexOnlineSql: (index) => `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(index)}`,
     bookkeepingDdl: [
       `CREATE TABLE IF NOT EXISTS baton_schema_migrations (
          version integer PRIMARY KEY, name text NOT NULL, phase text NOT NULL, checksum char(64) NOT NULL,
          applied_at timestamptz NOT NULL DEFAULT now(), duration_ms integer NOT NULL, release text)`,
-      `CREATE TABLE IF NOT EXISTS baton_backfill_progress (
-         version integer PRIMARY KEY, table_name text NOT NULL, key_column text NOT NULL,
-         min_key bigint NOT NULL, max_key bigint NOT NULL, last_key bigint NOT NULL,
-         rows_done bigint NOT NULL DEFAULT 0, batches integer NOT NULL DEFAULT 0,
+      // Keyset checkpoints: keys of any type and arity, kept as JSON arrays of their text form.
+      `CREATE TABLE IF NOT EXISTS baton_backfill_cursor (
+         version integer PRIMARY KEY, table_name text NOT NULL, key_columns text NOT NULL,
+         end_key text, last_key text, rows_done bigint NOT NULL DEFAULT 0, keys_done bigint NOT NULL DEFAULT 0,
+         batches integer NOT NULL DEFAULT 0, batch_size integer NOT NULL, est_rows bigint NOT NULL DEFAULT 0,
          done boolean NOT NULL DEFAULT false, updated_at timestamptz NOT NULL DEFAULT now())`,
     ],
   };

@@ -2,11 +2,11 @@ import type { StepKind } from '../../engine/step.js';
 import type { BackfillTick } from '../backfill/run-backfill.js';
 import { migrate } from '../migrations/migrate.js';
 import type { DbStepDeps } from './db-step-deps.js';
-import { failureOf, migrateOptionsFor } from './migrate-step.js';
+import { failureOf, withMigrateOptions } from './migrate-step.js';
 
 /**
  * `backfill`: runs pending backfill migrations (params as `migrate`; phase is always backfill).
- * Resumable by construction: progress lives in baton_backfill_progress, committed with each batch,
+ * Resumable by construction: progress lives in baton_backfill_cursor (the last committed key), committed with each batch,
  * so a re-run continues after the last finished batch. Nothing to undo: a backfill only fills a
  * column old code ignores.
  */
@@ -15,16 +15,15 @@ export function createBackfillStep(deps: DbStepDeps): StepKind {
     kind: 'backfill',
     async run(ctx, step) {
       try {
-        const options = await migrateOptionsFor(ctx, step, deps, 'backfill');
         let last: BackfillTick | undefined;
-        const result = await migrate({
+        const result = await withMigrateOptions(ctx, step, deps, 'backfill', (options) => migrate({
           ...options,
           phase: 'backfill',
           onBackfill: (tick) => {
             last = tick;
           },
           beforeApply: async (m) => ctx.checkpoint({ backfilling: m.version }),
-        });
+        }));
         return {
           kind: 'done',
           data: {

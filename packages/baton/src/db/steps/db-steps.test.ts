@@ -68,7 +68,9 @@ describe('db step kinds (postgres 127.0.0.1:5432)', () => {
       const filled = await kinds.backfill!.run(ctx, step('backfill', { db: { env: 'APP_DB' }, dir: demoMigrationsDir }));
       assert.equal(filled.kind, 'done', JSON.stringify(filled));
       assert.equal(filled.kind === 'done' && filled.data?.rowsDone, 2500);
-      assert.equal(filled.kind === 'done' && filled.data?.batches, 3);
+      // 1000 rows first, then the batch size adapts to the measured lock time (up to double).
+      const batches = filled.kind === 'done' ? Number(filled.data?.batches) : 0;
+      assert.ok(batches >= 2 && batches <= 3, `batches ${batches}`);
 
       const backedUp = await kinds.backup!.run(ctx, step('backup', { db: { env: 'APP_DB' }, dir: backups }));
       assert.equal(backedUp.kind, 'done', JSON.stringify(backedUp));

@@ -9,11 +9,15 @@ import { dbRefSchema, resolveDbUrl } from './db-ref.js';
 import type { DbStepDeps } from './db-step-deps.js';
 import { probeThrottle } from './probe-throttle.js';
 import { parseParams } from './step-params.js';
+import { migrationFileSchema, withMigrationFolder } from './migration-files.js';
 
 const paramsSchema = z
   .object({
     db: dbRefSchema,
-    dir: z.string().min(1),
+    /** A folder of NNNN_name.sql files on this machine... */
+    dir: z.string().min(1).optional(),
+    /** ...or the files themselves (what baton's plans carry, so a run needs no folder to resume). */
+    files: z.array(migrationFileSchema).optional(),
     phase: z.enum(['expand', 'backfill', 'contract']).optional(),
     versions: z.array(z.number().int().positive()).optional(),
     release: z.string().optional(),
@@ -27,21 +31,30 @@ const paramsSchema = z
       .optional(),
     load: z.object({ maxLongQueries: z.number().int().min(0), longQuerySeconds: z.number().positive(), pauseMs: z.number().int().positive() }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => (p.dir === undefined) !== (p.files === undefined), { message: 'exactly one of dir and files is required' });
 
 /** Params of `migrate` (and, with phase fixed, `backfill`). */
 export type MigrateStepParams = z.output<typeof paramsSchema>;
 
-/** Builds MigrateOptions for a step: the URL resolved now, the context's clock/delay/signal wired in. */
-export async function migrateOptionsFor(ctx: RunContext, step: PlannedStep, deps: DbStepDeps, kind: string): Promise<MigrateOptions & { params: MigrateStepParams }> {
+/**
+ * Runs `use` with MigrateOptions for a step: the URL resolved now, the context's clock/delay/signal
+ * wired in, and the migrations in a folder (the step's own, or its files written to a private one).
+ */
+export async function withMigrateOptions<T>(ctx: RunContext, step: PlannedStep, deps: DbStepDeps, kind: string, use: (options: MigrateOptions & { params: MigrateStepParams }) => Promise<T>): Promise<T> {
   const params = parseParams(paramsSchema, step.params, kind, step.id);
+  if (params.dir !== undefined) return use(await migrateOptionsFor(ctx, params, deps, params.dir));
+  return withMigrationFolder(params.files ?? [], async (dir) => use(await migrateOptionsFor(ctx, params, deps, dir)));
+}
+
+async function migrateOptionsFor(ctx: RunContext, params: MigrateStepParams, deps: DbStepDeps, dir: string): Promise<MigrateOptions & { params: MigrateStepParams }> {
   const url = await resolveDbUrl(params.db, ctx.namespace, { env: deps.env ?? process.env, ...(deps.resolveSecret ? { resolveSecret: deps.resolveSecret } : {}) });
   const short = params.shortLockTimeoutMs ?? 2000;
   const long = params.longLockTimeoutMs ?? 30 * 60_000;
   return {
     params,
     url,
-    dir: params.dir,
+    dir,
     ...(params.phase ? { phase: params.phase } : {}),
     ...(params.versions ? { versions: params.versions } : {}),
     release: params.release ?? ctx.runId,
@@ -79,15 +92,14 @@ export function createMigrateStep(deps: DbStepDeps): StepKind {
     kind: 'migrate',
     async run(ctx, step) {
       try {
-        const options = await migrateOptionsFor(ctx, step, deps, 'migrate');
         const mine = new Set(versionsOf(ctx.checkpoints));
-        const result = await migrate({
+        const result = await withMigrateOptions(ctx, step, deps, 'migrate', (options) => migrate({
           ...options,
           beforeApply: async (m) => {
             mine.add(m.version);
             await ctx.checkpoint({ appliedVersions: [...mine].sort((a, b) => a - b), applying: m.version });
           },
-        });
+        }));
         const applied = result.applied.map((a) => ({ ...a }));
         return {
           kind: 'done',
@@ -99,10 +111,9 @@ export function createMigrateStep(deps: DbStepDeps): StepKind {
       }
     },
     async undo(ctx, step, checkpoint) {
-      const options = await migrateOptionsFor(ctx, step, deps, 'migrate');
       const versions = versionsOf(checkpoint);
       if (versions.length === 0) return;
-      const reverted = await revert({ ...options, phase: undefined, versions: await expandOnly(options, versions, ctx) });
+      const reverted = await withMigrateOptions(ctx, step, deps, 'migrate', async (options) => revert({ ...options, phase: undefined, versions: await expandOnly(options, versions, ctx) }));
       ctx.progress(`reverted ${reverted.length === 0 ? 'nothing' : reverted.join(', ')}`);
     },
   };

@@ -10,6 +10,8 @@ await migrate({
   dir,
   phase: 'backfill',
   analyze: keywordAnalyzer,
+  // A fixed batch size, so the parent can count batches.
+  batchLimits: { targetLockMs: 40, maxLockMs: 100, min: 100, max: 100 },
   // The caller's brake, slowed down so the parent has time to kill us between batches.
   throttle: (() => {
     let ask = 0;

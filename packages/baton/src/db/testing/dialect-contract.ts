@@ -285,20 +285,18 @@ export function defineDialectContract(label: string, open: () => Promise<{ targe
       assert.deepEqual(await revert({ ...base({ url: s.url, dir }), versions: [2] }), [2]);
     });
 
-    it('a backfill killed mid-way (SIGKILL) resumes after the last committed batch and fills every row once', T, async () => {
+    it('a backfill over a composite key killed mid-way (SIGKILL) resumes after the last committed key and fills every row once', T, async () => {
       const s = await db();
-      const update = isPg()
-        ? 'UPDATE items SET v = id * 2, touched = touched + 1 WHERE id >= :start AND id < :end;'
-        : 'UPDATE items SET v = id * 2, touched = touched + 1 WHERE id >= :start AND id < :end;';
+      // No key=: the primary key (tenant, id) is read from the live table; :batch takes its range.
       const dir = await folder({
-        '0001_items.sql': '-- baton: phase=expand\nCREATE TABLE items (id INT PRIMARY KEY, v INT NULL, touched INT NOT NULL DEFAULT 0);\n',
-        '0002_fill.sql': `-- baton: phase=backfill table=items key=id batch=100\n${update}\n`,
+        '0001_items.sql': '-- baton: phase=expand\nCREATE TABLE items (tenant INT NOT NULL, id INT NOT NULL, v INT NULL, touched INT NOT NULL DEFAULT 0, PRIMARY KEY (tenant, id));\n',
+        '0002_fill.sql': '-- baton: phase=backfill table=items batch=100\nUPDATE items SET v = tenant * 10000 + id, touched = touched + 1 WHERE :batch;\n',
       });
       await migrate(base({ url: s.url, dir, phase: 'expand' }));
       await withSession(s.url, async (q) => {
         for (let k = 0; k < 5; k++) {
-          const values = Array.from({ length: 1000 }, (_, i) => `(${k * 1000 + i + 1})`).join(',');
-          await q.query(`INSERT INTO items (id) VALUES ${values}`);
+          const values = Array.from({ length: 1000 }, (_, i) => `(${k + 1}, ${i + 1})`).join(',');
+          await q.query(`INSERT INTO items (tenant, id) VALUES ${values}`);
         }
       });
       const child = spawn(process.execPath, [new URL('./backfill-child.js', import.meta.url).pathname, s.url, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -315,19 +313,21 @@ export function defineDialectContract(label: string, open: () => Promise<{ targe
       });
       await killed;
       assert.equal(child.signalCode, 'SIGKILL', `child ended by itself: ${stderr}`);
-      const committed = await withSession(s.url, async (q) => Number((await q.query('SELECT batches FROM baton_backfill_progress WHERE version = 2')).rows[0]?.batches));
+      const committed = await withSession(s.url, async (q) => Number((await q.query('SELECT batches FROM baton_backfill_cursor WHERE version = 2')).rows[0]?.batches));
       assert.ok(committed >= 5 && committed < 50, `committed ${committed}`);
       let firstBatchesSeen: number | undefined;
-      const result = await migrate(base({ url: s.url, dir, phase: 'backfill', onBackfill: (t) => { firstBatchesSeen ??= t.batches; } }));
+      const lastKey = await withSession(s.url, async (q) => String((await q.query('SELECT last_key FROM baton_backfill_cursor WHERE version = 2')).rows[0]?.last_key));
+      assert.match(lastKey, /^\["\d+","\d+"\]$/, 'the checkpoint holds both key columns');
+      const result = await migrate(base({ url: s.url, dir, phase: 'backfill', batchLimits: { targetLockMs: 40, maxLockMs: 100, min: 100, max: 100 }, onBackfill: (t) => { firstBatchesSeen ??= t.batches; } }));
       assert.deepEqual(result.applied.map((a) => a.version), [2]);
       assert.equal(firstBatchesSeen, committed + 1, 'the rerun starts with the batch after the last committed one');
       await withSession(s.url, async (q) => {
-        const stats = (await q.query('SELECT COUNT(*) AS n, MIN(touched) AS lo, MAX(touched) AS hi, SUM(CASE WHEN v = id * 2 THEN 1 ELSE 0 END) AS ok FROM items')).rows[0];
+        const stats = (await q.query('SELECT COUNT(*) AS n, MIN(touched) AS lo, MAX(touched) AS hi, SUM(CASE WHEN v = tenant * 10000 + id THEN 1 ELSE 0 END) AS ok FROM items')).rows[0];
         assert.equal(Number(stats?.n), 5000);
         assert.equal(Number(stats?.lo), 1, 'every row filled');
         assert.equal(Number(stats?.hi), 1, 'no row updated twice: no finished batch was redone');
         assert.equal(Number(stats?.ok), 5000);
-        const p = (await q.query('SELECT batches, rows_done FROM baton_backfill_progress WHERE version = 2')).rows[0];
+        const p = (await q.query('SELECT batches, rows_done FROM baton_backfill_cursor WHERE version = 2')).rows[0];
         assert.equal(Number(p?.batches), 50);
         assert.equal(Number(p?.rows_done), 5000);
       });
@@ -373,7 +373,7 @@ export function defineDialectContract(label: string, open: () => Promise<{ targe
       await migrate(base({ url: s.url, dir, phase: 'expand' }));
       assert.deepEqual(await revert({ ...base({ url: s.url, dir }), versions: [1, 2] }), [2, 1]);
       await withSession(s.url, async (q) => {
-        assert.deepEqual(await target.dialect.listTables(q), ['baton_backfill_progress', 'baton_schema_migrations', ...(isPg() ? [] : ['baton_session_releases'])].sort());
+        assert.deepEqual(await target.dialect.listTables(q), ['baton_backfill_cursor', 'baton_schema_migrations', ...(isPg() ? [] : ['baton_session_releases'])].sort());
         assert.equal((await readLedger(target.dialect, q)).length, 0);
       });
       await migrate(base({ url: s.url, dir }));

@@ -27,6 +27,22 @@ export function runLockContract(name: string, make: () => Promise<{ a: RunLock; 
     }
   });
 
+  test(`${name} (RunLock contract): inspect names the live holder, and nobody once released`, { timeout: 10_000 }, async () => {
+    const { a, b, cleanup } = await make();
+    try {
+      assert.equal(await b.inspect(web), undefined);
+      const held = await a.acquire(web, 'alice');
+      const seen = await b.inspect(web);
+      assert.equal(seen?.holder, 'alice');
+      assert.equal(seen?.alive, true);
+      assert.ok(typeof seen?.since === 'number' && seen.since > 0);
+      await held.release();
+      assert.equal(await b.inspect(web), undefined);
+    } finally {
+      await cleanup();
+    }
+  });
+
   test(`${name} (RunLock contract): apps and namespaces are independent`, { timeout: 10_000 }, async () => {
     const { a, b, cleanup } = await make();
     try {

@@ -1,45 +1,58 @@
-import type { JsonObject } from '../../json.js';
-import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine/step.js';
+import { z } from 'zod';
+import { bindStepKind, defineStepKind } from '../../engine/step-kind.js';
+import type { StepKind } from '../../engine/step.js';
+import { toJsonObject } from '../../json.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { describeRef, refOf, type KubeObject } from '../../kube/kube-object.js';
+import { kubeObjectSchema, objectRefSchema } from '../../kube/workload-schemas.js';
 import { forReapply } from '../workload.js';
+
+/** Params of an `apply-objects` step: the supporting objects, as the manifests give them. */
+const applyObjectsParams = z.object({ objects: z.array(kubeObjectSchema).default([]) }).strict();
+
+/** What the checkpoint holds: each object's version before the step, or null when it did not exist. */
+const previousSchema = z.array(z.object({ ref: objectRefSchema, object: kubeObjectSchema.nullable() }));
 
 /**
  * Applies supporting objects (Services, PodDisruptionBudgets, Ingresses, ConfigMaps...). Undo puts
  * back each object's previous version, or deletes it when it did not exist before.
  */
-export function createApplyObjectsStep(kube: KubeClient): StepKind {
-  return {
-    kind: 'apply-objects',
-    async run(ctx: RunContext, step: PlannedStep): Promise<StepResult> {
-      const objects = (step.params.objects ?? []) as unknown as KubeObject[];
-      if (!('previous' in ctx.checkpoints)) {
-        const previous: JsonObject[] = [];
-        for (const object of objects) {
-          const live = await kube.get(refWithNs(object, ctx.namespace));
-          previous.push({ ref: refWithNs(object, ctx.namespace) as unknown as JsonObject, object: live ? (forReapply(live) as unknown as JsonObject) : null });
-        }
-        await ctx.checkpoint({ previous });
-      }
+export const applyObjectsStep = defineStepKind({
+  kind: 'apply-objects',
+  params: applyObjectsParams,
+  async run(ctx, params, kube: KubeClient) {
+    const { objects } = params;
+    if (!('previous' in ctx.checkpoints)) {
+      const previous = [];
       for (const object of objects) {
-        ctx.progress(`applying ${describeRef(refWithNs(object, ctx.namespace))}`);
-        await kube.apply({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? ctx.namespace } }, { force: true });
+        const live = await kube.get(refWithNs(object, ctx.namespace));
+        previous.push({ ref: refWithNs(object, ctx.namespace), object: live ? forReapply(live) : null });
       }
-      return { kind: 'done', summary: `applied ${objects.length} object(s)` };
-    },
-    async undo(ctx: RunContext, _step: PlannedStep, checkpoint: JsonObject): Promise<void> {
-      const previous = (checkpoint.previous ?? []) as unknown as Array<{ ref: { apiVersion: string; kind: string; name: string; namespace?: string }; object: KubeObject | null }>;
-      for (const entry of [...previous].reverse()) {
-        if (entry.object === null) {
-          ctx.progress(`deleting ${describeRef(entry.ref)} (it did not exist before)`);
-          await kube.delete(entry.ref);
-        } else {
-          ctx.progress(`restoring ${describeRef(entry.ref)}`);
-          await kube.apply(entry.object, { force: true });
-        }
+      await ctx.checkpoint(toJsonObject({ previous }));
+    }
+    for (const object of objects) {
+      ctx.progress(`applying ${describeRef(refWithNs(object, ctx.namespace))}`);
+      await kube.apply({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? ctx.namespace } }, { force: true });
+    }
+    return { kind: 'done', summary: `applied ${objects.length} object(s)` };
+  },
+  async undo(ctx, _params, checkpoint, kube) {
+    const recorded = previousSchema.safeParse(checkpoint['previous'] ?? []);
+    if (!recorded.success) throw new Error('the checkpoint of apply-objects holds no list of previous objects to restore');
+    for (const entry of [...recorded.data].reverse()) {
+      if (entry.object === null) {
+        ctx.progress(`deleting ${describeRef(entry.ref)} (it did not exist before)`);
+        await kube.delete(entry.ref);
+      } else {
+        ctx.progress(`restoring ${describeRef(entry.ref)}`);
+        await kube.apply(entry.object, { force: true });
       }
-    },
-  };
+    }
+  },
+});
+
+export function createApplyObjectsStep(kube: KubeClient): StepKind {
+  return bindStepKind(applyObjectsStep, kube);
 }
 
 function refWithNs(object: KubeObject, namespace: string): ReturnType<typeof refOf> {

@@ -2,7 +2,10 @@ import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { queryPrometheus } from '../../gates/prometheus-query.js';
-import { forReapply, type DeploymentLike } from '../workload.js';
+import { forReapply } from '../workload.js';
+import { connectionMetricSchema, type ConnectionMetric } from '../../spec/connection-metric.js';
+import { readReleaseConnections } from '../drain-release-connections.js';
+import type { DeploymentLike } from '../../kube/workload-objects.js';
 
 /** Params of a `delete-release` step (planned by `baton gc`). */
 export interface DeleteReleaseParams {
@@ -11,9 +14,11 @@ export interface DeleteReleaseParams {
   services: string[];
   /** The app Service: a release it selects is never deleted. */
   appService?: string;
-  /** Checked again right before deleting: the release must still read exactly 0. */
+  /** Checked again right before deleting: the release must still read exactly 0 (no data keeps it). */
   prometheusUrl?: string;
   activeTasksQuery?: string;
+  /** Checked again right before deleting: every pod of the release must answer and read 0. */
+  connections?: ConnectionMetric;
 }
 
 interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string> } }
@@ -49,6 +54,14 @@ export function createDeleteReleaseStep(kube: KubeClient): StepKind {
         const total = r.kind === 'ok' && r.samples.length > 0 ? r.samples.reduce((sum, s) => sum + s.value, 0) : NaN;
         if (total !== 0) {
           const why = r.kind !== 'ok' ? r.reason : Number.isNaN(total) ? 'no data' : `${total} active task(s)`;
+          return { kind: 'done', summary: `kept ${p.deployment}: ${why}`, data: { deleted: false } };
+        }
+      }
+      if (p.connections) {
+        const metric = connectionMetricSchema.parse(p.connections);
+        const open = await readReleaseConnections({ kube, namespace: ctx.namespace, deployment: live, metric });
+        if (open.kind !== 'value' || open.value !== 0) {
+          const why = open.kind === 'unknown' ? `connections unknown: ${open.reason}` : `${open.value} open connection(s) on ${open.pods} pod(s)`;
           return { kind: 'done', summary: `kept ${p.deployment}: ${why}`, data: { deleted: false } };
         }
       }

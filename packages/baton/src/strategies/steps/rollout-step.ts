@@ -1,22 +1,23 @@
-import type { JsonObject } from '../../json.js';
-import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine/step.js';
+import { z } from 'zod';
+import { bindStepKind, defineStepKind } from '../../engine/step-kind.js';
+import type { StepKind } from '../../engine/step.js';
+import { toJsonObject } from '../../json.js';
+import { deploymentSchema } from '../../kube/workload-schemas.js';
 import type { KubeClient } from '../../kube/kube-client.js';
-import { forReapply, renameConfigReferences, type DeploymentLike } from '../workload.js';
+import { forReapply, renameConfigReferences } from '../workload.js';
+import type { DeploymentLike } from '../../kube/workload-objects.js';
 import { waitForRollout } from './rollout-watch.js';
 
 /** Params of a `rollout` step: the exact Deployment to apply, and how long to wait for it. */
-export interface RolloutParams {
-  deployment: DeploymentLike;
+const rolloutParams = z.object({
+  deployment: deploymentSchema,
   /** The image whose pods we watch for crash loops. */
-  image: string;
-  timeoutSeconds: number;
+  image: z.string(),
+  timeoutSeconds: z.number().positive(),
   /** Step id of a config-snapshot step whose renames apply to this Deployment. */
-  configFrom?: string;
-}
-
-function paramsOf(step: PlannedStep): RolloutParams {
-  return step.params as unknown as RolloutParams;
-}
+  configFrom: z.string().optional(),
+}).strict();
+export type RolloutParams = z.output<typeof rolloutParams>;
 
 /**
  * Applies a Deployment (server-side apply) and waits until the rollout completes. Undo puts back
@@ -24,11 +25,10 @@ function paramsOf(step: PlannedStep): RolloutParams {
  * Deployment controller treats as a rollback to the old ReplicaSet; a Deployment that did not
  * exist before is deleted.
  */
-export function createRolloutStep(kube: KubeClient): StepKind {
-  return {
-    kind: 'rollout',
-    async run(ctx: RunContext, step: PlannedStep): Promise<StepResult> {
-      const params = paramsOf(step);
+export const rolloutStep = defineStepKind({
+  kind: 'rollout',
+  params: rolloutParams,
+  async run(ctx, params, kube: KubeClient) {
       let desired = structuredClone(params.deployment);
       if (params.configFrom) {
         const renames = ctx.results[params.configFrom] as { configMaps?: Record<string, string>; secrets?: Record<string, string> } | undefined;
@@ -40,7 +40,7 @@ export function createRolloutStep(kube: KubeClient): StepKind {
       // Record what was there before touching anything, unless an earlier attempt already did
       // (after a crash the live object may already be ours).
       if (!('previous' in ctx.checkpoints)) {
-        await ctx.checkpoint({ previous: live ? (forReapply(live) as unknown as JsonObject) : null });
+        await ctx.checkpoint({ previous: live ? toJsonObject(forReapply(live)) : null });
       }
       ctx.progress(`applying Deployment ${ref.name} (${params.image})`);
       const applied = await kube.apply<DeploymentLike>(desired as DeploymentLike, { force: true });
@@ -51,19 +51,23 @@ export function createRolloutStep(kube: KubeClient): StepKind {
       });
       if (verdict.kind === 'failed') return { kind: 'failed', reason: verdict.reason };
       return { kind: 'done', summary: `Deployment ${ref.name} runs ${params.image}`, data: { deployment: ref.name, image: params.image } };
-    },
-    async undo(ctx: RunContext, step: PlannedStep, checkpoint: JsonObject): Promise<void> {
-      const params = paramsOf(step);
+  },
+  async undo(ctx, params, checkpoint, kube) {
       const name = params.deployment.metadata.name;
       const namespace = params.deployment.metadata.namespace ?? ctx.namespace;
       if (!('previous' in checkpoint)) return; // never got as far as changing anything
-      const previous = checkpoint.previous as unknown as DeploymentLike | null;
+      const recorded = deploymentSchema.nullable().safeParse(checkpoint.previous);
+      if (!recorded.success) throw new Error(`the checkpoint of Deployment ${name} holds no Deployment to restore`);
+      const previous = recorded.data;
       if (previous === null) {
         ctx.progress(`deleting Deployment ${name} (it did not exist before)`);
         await kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace });
         return;
       }
       ctx.progress(`restoring Deployment ${name} to its previous template`);
+      // A drain hold paused it before the rollout (its old ReplicaSets were orphaned): the
+      // rollback must roll, and its re-created ReplicaSet re-adopts the held pods.
+      if (previous.spec.paused === true) previous.spec.paused = false;
       const image = previous.spec.template.spec.containers[0]?.image ?? '';
       const applied = await kube.apply<DeploymentLike>(previous, { force: true });
       const verdict = await waitForRollout(kube, applied, image, {
@@ -72,6 +76,9 @@ export function createRolloutStep(kube: KubeClient): StepKind {
         onProgress: (message, fraction) => ctx.progress(`undo: ${message}`, fraction),
       });
       if (verdict.kind === 'failed') throw new Error(`rollback of Deployment ${name} did not complete: ${verdict.reason}`);
-    },
-  };
+  },
+});
+
+export function createRolloutStep(kube: KubeClient): StepKind {
+  return bindStepKind(rolloutStep, kube);
 }

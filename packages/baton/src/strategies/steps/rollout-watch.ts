@@ -1,6 +1,6 @@
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
-import type { DeploymentLike } from '../workload.js';
+import type { DeploymentLike } from '../../kube/workload-objects.js';
 import { selectorString } from '../../kube/label-selector.js';
 
 /** Container waiting reasons that will not fix themselves by waiting longer. */
@@ -20,10 +20,15 @@ export function rolloutVerdict(d: DeploymentLike): RolloutVerdict | undefined {
     return { kind: 'failed', reason: `Deployment ${d.metadata.name} exceeded its progress deadline (${d.spec.progressDeadlineSeconds ?? 600}s): ${progressing.message ?? ''}`.trim() };
   }
   const want = d.spec.replicas ?? 1;
-  if ((status.updatedReplicas ?? 0) < want) return undefined;
-  if ((status.replicas ?? 0) > (status.updatedReplicas ?? 0)) return undefined;
-  if ((status.availableReplicas ?? 0) < (status.updatedReplicas ?? 0)) return undefined;
-  return { kind: 'complete' };
+  const complete = (status.updatedReplicas ?? 0) >= want && (status.replicas ?? 0) <= (status.updatedReplicas ?? 0)
+    && (status.availableReplicas ?? 0) >= (status.updatedReplicas ?? 0);
+  if (complete) return { kind: 'complete' };
+  // A paused Deployment never rolls: waiting would only run out the timeout.
+  if (d.spec.paused === true) {
+    const ns = d.metadata.namespace ? ` -n ${d.metadata.namespace}` : '';
+    return { kind: 'failed', reason: `Deployment ${d.metadata.name} is paused (spec.paused: true), so its rollout cannot progress: resume it (kubectl rollout resume deployment/${d.metadata.name}${ns}) or drop spec.paused from the manifest, then retry` };
+  }
+  return undefined;
 }
 
 interface PodLike extends KubeObject {

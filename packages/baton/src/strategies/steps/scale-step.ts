@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../json.js';
 import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine/step.js';
 import type { KubeClient } from '../../kube/kube-client.js';
-import type { DeploymentLike } from '../workload.js';
+import type { DeploymentLike } from '../../kube/workload-objects.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { waitForRollout } from './rollout-watch.js';
 import { selectorString } from '../../kube/label-selector.js';

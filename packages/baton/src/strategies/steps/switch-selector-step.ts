@@ -25,7 +25,15 @@ export function createSwitchSelectorStep(kube: KubeClient): StepKind {
     kind: 'switch-selector',
     async run(ctx: RunContext, step: PlannedStep): Promise<StepResult> {
       const service = step.params.service as string;
-      const selector = step.params.selector as Record<string, string>;
+      let selector = step.params.selector as Record<string, string>;
+      // pinTo: a Deployment whose pods the selector must name alone. Its pod-template-hash is only
+      // known once it rolled out (a rollback to a plain Deployment), so it is read here.
+      const pinTo = step.params.pinTo as string | undefined;
+      if (pinTo) {
+        const hash = await newestPodTemplateHash(kube, ctx.namespace, pinTo);
+        if (!hash) return { kind: 'failed', reason: `Deployment ${ctx.namespace}/${pinTo} has no ReplicaSet to pin Service ${service} to` };
+        selector = { ...selector, 'pod-template-hash': hash };
+      }
       if (!('previous' in ctx.checkpoints)) {
         const live = await kube.get<ServiceLike>({ apiVersion: 'v1', kind: 'Service', name: service, namespace: ctx.namespace });
         if (!live) return { kind: 'failed', reason: `Service ${ctx.namespace}/${service} does not exist` };
@@ -41,4 +49,14 @@ export function createSwitchSelectorStep(kube: KubeClient): StepKind {
       await setSelector(ctx, step.params.service as string, checkpoint.previous as Record<string, string>);
     },
   };
+}
+
+/** The pod-template-hash of a Deployment's ReplicaSet with the highest revision. */
+async function newestPodTemplateHash(kube: KubeClient, namespace: string, name: string): Promise<string | undefined> {
+  const d = await kube.get<KubeObject & { spec?: { selector?: { matchLabels?: Record<string, string> } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace });
+  if (!d) return undefined;
+  const { items } = await kube.list<KubeObject>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace, labelSelector: selectorString(d.spec?.selector?.matchLabels ?? {}) });
+  const revision = (rs: KubeObject): number => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+  const owned = items.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid)).sort((a, b) => revision(b) - revision(a));
+  return owned[0]?.metadata.labels?.['pod-template-hash'];
 }

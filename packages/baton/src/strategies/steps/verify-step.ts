@@ -3,7 +3,7 @@ import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import type { HookSpec } from '../../spec/schema.js';
-import type { DeploymentLike } from '../workload.js';
+import type { DeploymentLike } from '../../kube/workload-objects.js';
 import { selectorString } from '../../kube/label-selector.js';
 
 /** Params of a `verify` step. */

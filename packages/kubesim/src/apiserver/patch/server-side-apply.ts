@@ -50,6 +50,13 @@ function merge(live: unknown, applied: unknown, names: string[], lists: ListKind
   return out;
 }
 
+/** Whether the set holds a path strictly under `prefix`. */
+function hasUnder(set: FieldSet, prefix: string): boolean {
+  const under = prefix + SEP;
+  for (const p of set) if (p.startsWith(under)) return true;
+  return false;
+}
+
 /** Removes the field at a path (a map key, a keyed list item, or a set value). */
 function deleteAt(obj: unknown, path: string): void {
   const els = path.split(SEP);
@@ -122,6 +129,9 @@ export function serverSideApply(r: ApplyRequest): KubeObject {
   const result = merge(live, applied, [], lists) as KubeObject;
   for (const p of previous) {
     if (appliedSet.has(p) || others.some((o) => o.set.has(p)) || p === 'f:metadata') continue;
+    // An empty list or map applied before is a leaf; applied again with items, the applier owns
+    // what is under it now: the field itself is not dropped (an `env: []` then `env: [X]` keeps X).
+    if (hasUnder(appliedSet, p)) continue;
     deleteAt(result, p);
   }
   result.metadata.managedFields = [

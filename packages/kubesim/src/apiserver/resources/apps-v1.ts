@@ -23,7 +23,6 @@ function validateDeployment(o: KubeObject, old?: KubeObject): StatusCause[] {
   const st = specOf(o)['strategy'];
   if (isObject(st)) {
     const type = st['type'];
-    if (type !== 'RollingUpdate' && type !== 'Recreate') out.push(fieldErrors.notSupported('spec.strategy.type', type, ['Recreate', 'RollingUpdate']));
     if (type === 'Recreate' && st['rollingUpdate'] !== undefined && st['rollingUpdate'] !== null) {
       out.push(fieldErrors.forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
     }

@@ -64,7 +64,7 @@ function maskMutablePodSpec(s: unknown): unknown {
 
 export const pods: ResourceDescriptor = {
   group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', fields: schemas.Pod, fieldLabels: fieldLabels['pods'], namespaced: true,
-  shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'binding', 'eviction'],
+  shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'portforward', 'binding', 'eviction'],
   nameRule: 'subdomain',
   gracePeriod(o, requested) {
     // Unbound or finished pods have no kubelet to wait for: they go at once.
@@ -136,7 +136,6 @@ function validateService(o: KubeObject, old?: KubeObject): StatusCause[] {
   const out: StatusCause[] = [];
   const s = spec(o);
   const type = String(s['type'] ?? 'ClusterIP');
-  if (!serviceTypes.includes(type)) out.push(fieldErrors.notSupported('spec.type', type, serviceTypes));
   const ports = Array.isArray(s['ports']) ? s['ports'] : [];
   if (type !== 'ExternalName' && ports.length === 0 && s['clusterIP'] !== 'None') out.push(fieldErrors.required('spec.ports'));
   const names = new Set<string>();
@@ -266,7 +265,7 @@ export const nodes: ResourceDescriptor = {
 
 export const serviceaccounts: ResourceDescriptor = {
   group: '', version: 'v1', resource: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', fields: schemas.ServiceAccount,
-  namespaced: true, shortNames: ['sa'], subresources: [], nameRule: 'subdomain',
+  namespaced: true, shortNames: ['sa'], subresources: ['token'], nameRule: 'subdomain',
 };
 
 export const resourcequotas: ResourceDescriptor = {

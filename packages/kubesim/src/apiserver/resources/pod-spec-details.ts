@@ -79,6 +79,16 @@ export function validateContainerDetails(c: Obj, p: string, volumes: Set<string>
     if (portNames.has(name)) out.push(fieldErrors.duplicate(f, name));
     portNames.add(name);
   });
+  // Lifecycle handlers need exactly one action: an older server that dropped an unknown `sleep`
+  // (fieldValidation Warn or Ignore) refuses the emptied handler here, as upstream's validateHandler.
+  const lifecycle = isObject(c['lifecycle']) ? c['lifecycle'] : {};
+  for (const hook of ['postStart', 'preStop']) {
+    const h = lifecycle[hook];
+    if (!isObject(h)) continue;
+    const set = ['exec', 'httpGet', 'tcpSocket', 'sleep'].filter((k) => h[k] !== undefined && h[k] !== null);
+    if (set.length === 0) out.push(fieldErrors.required(`${p}.lifecycle.${hook}`, 'must specify a handler type'));
+    else if (set.length > 1) out.push(fieldErrors.forbidden(`${p}.lifecycle.${hook}.${set[1]}`, 'may not specify more than 1 handler type'));
+  }
   validateProbe(c['livenessProbe'], `${p}.livenessProbe`, true, out);
   validateProbe(c['startupProbe'], `${p}.startupProbe`, true, out);
   validateProbe(c['readinessProbe'], `${p}.readinessProbe`, false, out);

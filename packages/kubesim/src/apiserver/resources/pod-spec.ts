@@ -62,9 +62,7 @@ export function defaultPodSpec(spec: unknown): void {
   }
 }
 
-const restartPolicies = ['Always', 'OnFailure', 'Never'];
-const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
-const protocols = ['TCP', 'UDP', 'SCTP'];
+// Enums (restartPolicy, imagePullPolicy, protocol, ...) are checked from the schema: field-schemas.ts.
 
 function validateContainers(list: unknown, path: string, required: boolean, names: Set<string>, volumes: Set<string>): StatusCause[] {
   const out: StatusCause[] = [];
@@ -84,9 +82,6 @@ function validateContainers(list: unknown, path: string, required: boolean, name
       names.add(name);
     }
     if (typeof c['image'] !== 'string' || c['image'].trim() === '') out.push(fieldErrors.required(`${p}.image`));
-    if (c['imagePullPolicy'] !== undefined && !pullPolicies.includes(String(c['imagePullPolicy']))) {
-      out.push(fieldErrors.notSupported(`${p}.imagePullPolicy`, c['imagePullPolicy'], pullPolicies));
-    }
     if (Array.isArray(c['ports'])) {
       c['ports'].forEach((port, j) => {
         const pp = `${p}.ports[${j}]`;
@@ -95,8 +90,6 @@ function validateContainers(list: unknown, path: string, required: boolean, name
         else if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
           out.push(fieldErrors.invalid(`${pp}.containerPort`, n, 'must be between 1 and 65535, inclusive'));
         }
-        const proto = isObject(port) ? port['protocol'] : undefined;
-        if (proto !== undefined && !protocols.includes(String(proto))) out.push(fieldErrors.notSupported(`${pp}.protocol`, proto, protocols));
       });
     }
     // Port names are unique within a container (upstream allows the same name in two containers).
@@ -115,8 +108,6 @@ export function validatePodSpec(spec: unknown, path: string): StatusCause[] {
     ...validateContainers(spec['containers'], `${path}.containers`, true, names, volumes),
     ...validateContainers(spec['initContainers'], `${path}.initContainers`, false, names, volumes),
   );
-  const rp = spec['restartPolicy'];
-  if (rp !== undefined && !restartPolicies.includes(String(rp))) out.push(fieldErrors.notSupported(`${path}.restartPolicy`, rp, restartPolicies));
   const tg = spec['terminationGracePeriodSeconds'];
   if (tg !== undefined && (typeof tg !== 'number' || tg < 0)) out.push(fieldErrors.invalid(`${path}.terminationGracePeriodSeconds`, tg, 'must be greater than or equal to 0'));
   return out;

@@ -1,42 +1,33 @@
 import { fieldErrors } from '../field-errors.js';
 import type { ResourceDescriptor } from '../resource-descriptor.js';
-import { isObject } from '../types.js';
+import { isObject, type KubeObject } from '../types.js';
 
 /**
- * Create-only review resources, answered and never stored. kubesim has one all-powerful token,
- * so every access review is allowed, and "whoami" is the kubesim user.
+ * Create-only review resources, answered and never stored. Their status is computed by the
+ * request handler (auth/access-reviews.ts), which knows who is asking.
  */
-export const selfsubjectaccessreviews: ResourceDescriptor = {
-  group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview',
-  kind: 'SelfSubjectAccessReview', namespaced: false, subresources: [], nameRule: 'path', createOnly: true,
+const oneOfAttributes = (o: KubeObject): ReturnType<typeof fieldErrors.invalid>[] => {
+  const s = isObject(o['spec']) ? o['spec'] : {};
+  return isObject(s['resourceAttributes']) || isObject(s['nonResourceAttributes'])
+    ? [] : [fieldErrors.invalid('spec', s, 'exactly one of nonResourceAttributes or resourceAttributes must be specified')];
+};
+
+const review = (group: string, resource: string, kind: string, namespaced = false): ResourceDescriptor => ({
+  group, version: 'v1', resource, singular: kind.toLowerCase(), kind, namespaced, subresources: [], nameRule: 'path', createOnly: true,
+});
+
+export const selfsubjectaccessreviews: ResourceDescriptor = { ...review('authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview'), validate: oneOfAttributes };
+export const subjectaccessreviews: ResourceDescriptor = {
+  ...review('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview'),
   validate(o) {
     const s = isObject(o['spec']) ? o['spec'] : {};
-    return isObject(s['resourceAttributes']) || isObject(s['nonResourceAttributes'])
-      ? [] : [fieldErrors.invalid('spec', s, 'exactly one of nonResourceAttributes or resourceAttributes must be specified')];
-  },
-  defaults(o) {
-    o['status'] = { allowed: true, reason: 'kubesim authorizes every request that carries its token' };
+    const who = s['user'] || (Array.isArray(s['groups']) && s['groups'].length) ? [] : [fieldErrors.invalid('spec.user', '', 'at least one of user or group must be specified')];
+    return [...oneOfAttributes(o), ...who];
   },
 };
+export const localsubjectaccessreviews: ResourceDescriptor = { ...review('authorization.k8s.io', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true), validate: oneOfAttributes };
+export const selfsubjectrulesreviews = review('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview');
+export const selfsubjectreviews = review('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview');
+export const tokenreviews = review('authentication.k8s.io', 'tokenreviews', 'TokenReview');
 
-export const selfsubjectreviews: ResourceDescriptor = {
-  group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', singular: 'selfsubjectreview',
-  kind: 'SelfSubjectReview', namespaced: false, subresources: [], nameRule: 'path', createOnly: true,
-  defaults(o) {
-    o['status'] = { userInfo: { username: 'kubesim-admin', groups: ['system:masters', 'system:authenticated'] } };
-  },
-};
-
-export const selfsubjectrulesreviews: ResourceDescriptor = {
-  group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview',
-  kind: 'SelfSubjectRulesReview', namespaced: false, subresources: [], nameRule: 'path', createOnly: true,
-  defaults(o) {
-    o['status'] = {
-      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
-      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-      incomplete: false,
-    };
-  },
-};
-
-export const reviews = [selfsubjectaccessreviews, selfsubjectrulesreviews, selfsubjectreviews];
+export const reviews = [selfsubjectaccessreviews, subjectaccessreviews, localsubjectaccessreviews, selfsubjectrulesreviews, selfsubjectreviews, tokenreviews];

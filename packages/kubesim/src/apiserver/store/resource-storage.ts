@@ -7,6 +7,7 @@ import { validateLabels, validateName } from '../resources/names.js';
 import { clone, deepEqual, isObject, type KubeObject } from '../types.js';
 import { trackManagedFields, type FieldManager } from '../patch/managed-fields.js';
 import { validateCustomResource } from '../resources/custom-schema.js';
+import { enumCauses } from '../decode/strict-decoder.js';
 import type { ObjectStore } from './object-store.js';
 
 export interface WriteOptions {
@@ -113,6 +114,7 @@ export class ResourceStorage {
       if (added.length) causes.push(fieldErrors.forbidden('metadata.finalizers', 'no new finalizers can be added if the object is being deleted, found new finalizers ' + JSON.stringify(added)));
     }
     if (d.custom) causes.push(...validateCustomResource(d, o));
+    if (d.fields) causes.push(...enumCauses(o, d.fields));
     causes.push(...(d.validate?.(o, old) ?? []));
     if (causes.length) throw errors.invalid(d.kind, d.group, name, causes);
   }

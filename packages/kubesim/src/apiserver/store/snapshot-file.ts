@@ -19,9 +19,10 @@ export async function readSnapshot(dir: string): Promise<Snapshot | undefined> {
 
 /** Atomic write: temp file, fsync, rename over the old one, fsync the directory. */
 export async function writeSnapshot(dir: string, s: Snapshot): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `${fileName}.${process.pid}.tmp`);
-  const fh = await open(tmp, 'w');
+  // The snapshot holds Secrets: owner-only, as etcd's data directory is.
+  const fh = await open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(JSON.stringify(s));
     await fh.sync();

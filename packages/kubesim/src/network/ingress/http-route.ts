@@ -52,6 +52,22 @@ function attached(view: ClusterView, route: HttpRoute): boolean {
   );
 }
 
+const attachedCache = new WeakMap<readonly HttpRoute[], { gateways: readonly KubeObject[]; routes: readonly HttpRoute[] }>();
+
+/**
+ * The attached routes, oldest first so that, on equal precedence, the older route keeps winning
+ * (spec tie-break); recomputed only when the HTTPRoute or Gateway list changes.
+ */
+function attachedRoutes(view: ClusterView): readonly HttpRoute[] {
+  const list = view.list<HttpRoute>('HTTPRoute');
+  const gateways = view.list('Gateway');
+  const cached = attachedCache.get(list);
+  if (cached?.gateways === gateways) return cached.routes;
+  const routes = list.filter((r) => attached(view, r)).sort((a, b) => creationTime(a) - creationTime(b));
+  attachedCache.set(list, { gateways, routes });
+  return routes;
+}
+
 /** Host specificity: exact > wildcard (longer is more specific) > no hostnames; -1 = no match. */
 function hostScore(route: HttpRoute, host: string): number {
   const names = arr(route.spec?.hostnames).filter((h): h is string => typeof h === 'string');
@@ -110,9 +126,7 @@ function compare(a: number[], b: number[]): number {
 export function routeHttpRoute(view: ClusterView, req: RequestFacts, ctx: RouterContext): RouteDecision | undefined {
   let best: Scored | undefined;
   let claimed = false;
-  const routes = view.list<HttpRoute>('HTTPRoute').filter((r) => attached(view, r));
-  // Oldest first so that, on equal precedence, the older route keeps winning (spec tie-break).
-  routes.sort((a, b) => creationTime(a) - creationTime(b));
+  const routes = attachedRoutes(view);
   for (const route of routes) {
     const hs = hostScore(route, req.host);
     if (hs < 0) continue;

@@ -16,10 +16,14 @@ export const routeSources = { ingress: routeIngress, httpRoute: routeHttpRoute, 
   RouteSource
 >;
 
+const claims = ['named', 'catch-all'] as const;
+const sources: readonly RouteSource[] = Object.values(routeSources);
+
 export function routeRequest(view: ClusterView, req: RequestFacts, ctx: Omit<RouterContext, 'claim'>): RouteDecision {
-  for (const claim of ['named', 'catch-all'] as const) {
-    for (const source of Object.values(routeSources)) {
-      const d = source(view, req, { ...ctx, claim });
+  for (const claim of claims) {
+    const withClaim: RouterContext = { ...ctx, claim };
+    for (const source of sources) {
+      const d = source(view, req, withClaim);
       if (d) return d;
     }
   }

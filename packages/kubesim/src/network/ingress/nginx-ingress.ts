@@ -26,6 +26,8 @@ interface Candidate {
   ingress: Ingress;
   host: string;
   path: IngressPath;
+  /** This path's decision, made once: it depends only on the Ingress, which never changes in place. */
+  decision?: RouteDecision;
 }
 
 const policies = new WeakMap<Ingress, CanaryPolicy>();
@@ -38,6 +40,32 @@ function policyOf(ing: Ingress, ctx: RouterContext): CanaryPolicy {
     policies.set(ing, p);
   }
   return p;
+}
+
+/** The Ingresses as routing reads them, sorted and split once per change of the Ingress list. */
+interface CompiledIngresses {
+  main: readonly Ingress[];
+  mainCandidates: readonly Candidate[];
+  /** The main Ingresses' hosts ('' = no host), and their wildcards most specific first. */
+  hosts: ReadonlySet<string>;
+  wildcards: readonly string[];
+  canaryCandidates: readonly Candidate[];
+}
+
+const compiled = new WeakMap<readonly Ingress[], CompiledIngresses>();
+
+function compile(list: readonly Ingress[], ctx: RouterContext): CompiledIngresses {
+  let c = compiled.get(list);
+  if (!c) {
+    const all = [...list].sort(byAge);
+    const main = all.filter((i) => !policyOf(i, ctx).canary);
+    const mainCandidates = candidates(main);
+    const hosts = new Set(mainCandidates.map((m) => m.host));
+    const wildcards = [...hosts].filter((h) => h.startsWith('*.')).sort((a, b) => b.length - a.length);
+    c = { main, mainCandidates, hosts, wildcards, canaryCandidates: candidates(all.filter((i) => policyOf(i, ctx).canary)) };
+    compiled.set(list, c);
+  }
+  return c;
 }
 
 /** Older first, then by namespace/name: ingress-nginx lets the oldest Ingress win a conflict. */
@@ -77,12 +105,10 @@ function pathScore(p: IngressPath, reqPath: string): number {
 }
 
 /** The server block a Host lands on: exact host, else the most specific wildcard, else catch-all. */
-function serverHost(all: readonly Candidate[], host: string, claim: HostClaim): string | undefined {
-  const hosts = new Set(all.map((c) => c.host));
-  if (claim === 'catch-all') return hosts.has('') ? '' : undefined;
-  if (hosts.has(host)) return host;
-  const wild = [...hosts].filter((h) => h.startsWith('*.') && hostMatches(h, host, 'one')).sort((a, b) => b.length - a.length);
-  return wild[0];
+function serverHost(c: CompiledIngresses, host: string, claim: HostClaim): string | undefined {
+  if (claim === 'catch-all') return c.hosts.has('') ? '' : undefined;
+  if (c.hosts.has(host)) return host;
+  return c.wildcards.find((h) => hostMatches(h, host, 'one'));
 }
 
 function toTarget(ing: Ingress, backend: IngressBackend | undefined, route: string): RouteDecision {
@@ -96,6 +122,7 @@ function toTarget(ing: Ingress, backend: IngressBackend | undefined, route: stri
       service: svc.name,
       port: svc.port?.number ?? svc.port?.name,
       missingServiceStatus: 503,
+      tries: 3,
     },
   };
 }
@@ -106,11 +133,9 @@ function toTarget(ing: Ingress, backend: IngressBackend | undefined, route: stri
  * when no Ingress claims the request's host, so other route kinds may try.
  */
 export function routeIngress(view: ClusterView, req: RequestFacts, ctx: RouterContext): RouteDecision | undefined {
-  const all = view.list<Ingress>('Ingress').sort(byAge);
-  const main = all.filter((i) => !policyOf(i, ctx).canary);
-  const canaries = all.filter((i) => policyOf(i, ctx).canary);
-  const mainCandidates = candidates(main);
-  const host = serverHost(mainCandidates, req.host, ctx.claim);
+  const table = compile(view.list<Ingress>('Ingress'), ctx);
+  const { main, mainCandidates, canaryCandidates } = table;
+  const host = serverHost(table, req.host, ctx.claim);
   let best: Candidate | undefined;
   let bestScore = -1;
   if (host !== undefined) {
@@ -130,11 +155,11 @@ export function routeIngress(view: ClusterView, req: RequestFacts, ctx: RouterCo
     return host === undefined ? undefined : { kind: 'no-route' };
   }
   const name = (i: Ingress): string => `ingress ${i.metadata?.namespace}/${i.metadata?.name}`;
-  const canary = candidates(canaries).find(
+  const canary = canaryCandidates.find(
     (c) => c.host === best.host && (c.path.path || '/') === (best.path.path || '/') && c.ingress.metadata?.namespace === best.ingress.metadata?.namespace,
   );
   if (canary && routesToCanary(policyOf(canary.ingress, ctx), req, ctx)) {
-    return toTarget(canary.ingress, canary.path.backend, `${name(canary.ingress)} (canary)`);
+    return (canary.decision ??= toTarget(canary.ingress, canary.path.backend, `${name(canary.ingress)} (canary)`));
   }
-  return toTarget(best.ingress, best.path.backend, name(best.ingress));
+  return (best.decision ??= toTarget(best.ingress, best.path.backend, name(best.ingress)));
 }

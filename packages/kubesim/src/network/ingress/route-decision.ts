@@ -21,6 +21,13 @@ export interface RouteTarget {
   subsetLabels?: Record<string, string>;
   /** Status when the Service does not exist: 503 for NGINX and Istio, 500 for Gateway API. */
   missingServiceStatus: 500 | 503;
+  /**
+   * Endpoints tried for one request when connecting fails or the upstream errs before answering
+   * (see docs/network.md): ingress-nginx `proxy_next_upstream error timeout` with
+   * `proxy-next-upstream-tries: 3`; Istio's default retry policy (2 retries on connect-failure);
+   * Gateway API implementations (Envoy Gateway) retry nothing by default. Default 1.
+   */
+  tries?: number;
 }
 
 /**
@@ -90,13 +97,24 @@ export function hostMatches(pattern: string, host: string, wildcardLabels: 'one'
   return wildcardLabels === 'many' || !host.slice(0, host.length - suffix.length).includes('.');
 }
 
+// Compiled regexes by source: route matchers run per request and must not recompile each time.
+const regexCache = new Map<string, RegExp | null>();
+
 /** A regex built from untrusted input; null when it does not compile. */
 export function safeRegex(source: string, anchored: boolean): RegExp | null {
-  try {
-    return new RegExp(anchored ? `^(?:${source})$` : source);
-  } catch {
-    return null;
+  const key = anchored ? `^(?:${source})$` : source;
+  let re = regexCache.get(key);
+  if (re === undefined) {
+    try {
+      re = new RegExp(key);
+    } catch {
+      re = null;
+    }
+    // Bounded: the sources come from cluster objects, which can change without end.
+    if (regexCache.size >= 1000) regexCache.clear();
+    regexCache.set(key, re);
   }
+  return re;
 }
 
 /** Creation time in ms for ordering (oldest wins conflicts); objects without one sort last. */

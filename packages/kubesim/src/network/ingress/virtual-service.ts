@@ -102,7 +102,7 @@ export function routeVirtualService(view: ClusterView, req: RequestFacts, ctx: R
       if (!dest?.host) return { kind: 'error', status: 500, reason: 'no route destination with weight > 0', route: name };
       const svc = serviceOf(dest.host, ns);
       if (!svc) return { kind: 'error', status: 503, reason: `destination ${dest.host} is not a cluster Service`, route: name };
-      const target = { ...svc, port: dest.port?.number, missingServiceStatus: 503 as const };
+      const target = { ...svc, port: dest.port?.number, missingServiceStatus: 503 as const, tries: 3 };
       if (dest.subset === undefined) return { kind: 'backend', route: name, target };
       const labels = subsetLabels(view, fqdn(dest.host, ns), dest.subset);
       // Envoy has no cluster for an undefined subset: 503 (NC), as in Istio.

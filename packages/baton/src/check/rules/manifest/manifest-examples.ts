@@ -1,6 +1,7 @@
 import { parseManifestText } from '../../../manifests/load-manifests.js';
 import { lintManifests } from '../../check-manifests.js';
 import type { Finding } from '../../finding.js';
+import type { ManifestContext } from '../../manifest/manifest-rule.js';
 
 /**
  * A Deployment + PodDisruptionBudget that passes every manifest rule (test support). Tests edit
@@ -57,7 +58,7 @@ export function edited(from: string, to: string, text = goodManifest): string {
 }
 
 /** The findings of one rule over a YAML text, as `severity@line` plus the findings themselves. */
-export function findingsOf(ruleId: string, yaml: string): { at: string[]; findings: Finding[] } {
-  const findings = lintManifests(parseManifestText(yaml, 'app.yaml')).filter((f) => f.ruleId === ruleId);
+export function findingsOf(ruleId: string, yaml: string, context: ManifestContext = {}): { at: string[]; findings: Finding[] } {
+  const findings = lintManifests(parseManifestText(yaml, 'app.yaml'), context).filter((f) => f.ruleId === ruleId);
   return { at: findings.map((f) => `${f.severity}@${f.line ?? '?'}`), findings };
 }

@@ -2,9 +2,10 @@ import type { MigrationRule, RuleHit } from '../../migration/migration-rule.js';
 import { operationsOf } from '../../migration/operation.js';
 import { hasBatchPlaceholders } from '../../sql/placeholders.js';
 
-// batch= may be left out: the runner then uses 1000 rows.
-const required = ['table', 'key'] as const;
+// batch= may be left out (the runner starts at 1000 rows and adapts), and key= too (the primary key).
+const required = ['table'] as const;
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const keyList = /^[A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /**
  * baton runs a backfill batch by batch over key ranges; that needs the table, its key and a batch
@@ -12,7 +13,7 @@ const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export const backfillBatching: MigrationRule = {
   severity: 'error',
-  summary: 'a backfill migration must be declared, name its table and key, and hold one statement bounded by :start/:end',
+  summary: 'a backfill migration must be declared, name its table, and hold one statement bounded by :batch (or :start/:end)',
   dialects: ['postgres', 'mysql'],
   check: ({ source, operations, analyzedPhase }) => {
     const first = operations[0]?.location ?? { line: 1, column: 1 };
@@ -20,7 +21,7 @@ export const backfillBatching: MigrationRule = {
       return [{
         location: first,
         message: 'a data-only migration without "-- baton: phase=backfill": baton would not run it in batches',
-        hint: 'Declare it: "-- baton: phase=backfill table=<table> key=<integer key> batch=1000", and bound the statement by :start/:end.',
+        hint: 'Declare it: "-- baton: phase=backfill table=<table>" (key= defaults to the primary key), and bound the statement with WHERE :batch AND ...',
       }];
     }
     if (source.declaredPhase !== 'backfill') return [];
@@ -31,14 +32,16 @@ export const backfillBatching: MigrationRule = {
       hits.push({
         location: header,
         message: `backfill migration without ${missing.map((key) => `${key}=`).join(', ')} in its header`,
-        hint: 'Declare the batches: "-- baton: phase=backfill table=users key=id batch=1000" (batch defaults to 1000).',
+        hint: 'Declare the batches: "-- baton: phase=backfill table=users" (key= defaults to the primary key; batch= is the starting size, default 1000).',
       });
     }
-    for (const key of required) {
-      const header = source.headers.get(key);
-      if (header !== undefined && !identifier.test(header.value)) {
-        hits.push({ location: header.location, message: `${key}=${header.value} is not a plain identifier`, hint: `Name the ${key === 'table' ? 'table' : 'integer key column'} without schema or quotes, e.g. ${key}=${key === 'table' ? 'users' : 'id'}.` });
-      }
+    const table = source.headers.get('table');
+    if (table !== undefined && !identifier.test(table.value)) {
+      hits.push({ location: table.location, message: `table=${table.value} is not a plain identifier`, hint: 'Name the table without schema or quotes, e.g. table=users.' });
+    }
+    const key = source.headers.get('key');
+    if (key !== undefined && !keyList.test(key.value)) {
+      hits.push({ location: key.location, message: `key=${key.value} is not a comma-separated list of plain identifiers`, hint: 'Name the key columns in index order, e.g. key=id or key=tenant_id,id; leave key= out to use the primary key.' });
     }
     // The runner executes the file once per key range: only the one bounded DML statement belongs here.
     const statements = new Set(operations.map((op) => `${op.location.line}:${op.location.column}`));
@@ -46,7 +49,7 @@ export const backfillBatching: MigrationRule = {
       hits.push({
         location: operations[1]?.location ?? first,
         message: `a backfill migration holds ${statements.size} statements; baton runs the file once per batch, so it must hold exactly one`,
-        hint: 'Keep one UPDATE/DELETE/INSERT ... SELECT bounded by :start/:end here; move schema changes to an expand or contract migration and other backfills to their own files.',
+        hint: 'Keep one UPDATE/DELETE/INSERT ... SELECT bounded by :batch here; move schema changes to an expand or contract migration and other backfills to their own files.',
       });
     }
     const batch = source.headers.get('batch');
@@ -57,8 +60,8 @@ export const backfillBatching: MigrationRule = {
       if (hasBatchPlaceholders(op.sql)) continue;
       hits.push({
         location: op.location,
-        message: `${op.verb.toUpperCase()} on ${op.table} is not bounded by :start/:end, so it runs as one unbatched statement`,
-        hint: `Add "${op.hasWhere ? 'AND' : 'WHERE'} ${source.headers.get('key')?.value ?? 'id'} >= :start AND ${source.headers.get('key')?.value ?? 'id'} < :end"; baton substitutes each batch's range.`,
+        message: `${op.verb.toUpperCase()} on ${op.table} is not bounded by :batch (or :start/:end), so it runs as one unbatched statement`,
+        hint: `Add "${op.hasWhere ? 'AND' : 'WHERE'} :batch"; baton substitutes each batch's key range (keyset pagination over the key, any type, composite included).`,
       });
     }
     return hits;

@@ -1,0 +1,51 @@
+/** A column as the server describes it. `type` is the server's own spelling (format_type / COLUMN_TYPE). */
+export interface LiveColumn {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+
+/** An index; `valid` is false for a PostgreSQL index left INVALID by an interrupted CONCURRENTLY build. */
+export interface LiveIndex {
+  name: string;
+  columns: string[];
+  unique: boolean;
+  primary: boolean;
+  valid: boolean;
+  /** The DDL that recreates it (pg_get_indexdef), when the server can say. */
+  definition: string | null;
+}
+
+/** A table constraint; `validated` is false for NOT VALID constraints. */
+export interface LiveConstraint {
+  name: string;
+  kind: 'primary-key' | 'unique' | 'foreign-key' | 'check' | 'exclude';
+  validated: boolean;
+}
+
+/** One base table of the live database, with the figures rules judge it by. */
+export interface LiveTable {
+  name: string;
+  /** The planner's row estimate (reltuples / TABLE_ROWS); exact counts would scan the table. */
+  rowEstimate: number;
+  /** Heap + indexes + TOAST, in bytes. */
+  totalBytes: number;
+  columns: LiveColumn[];
+  /** Primary key columns in key order; empty when the table has none. */
+  primaryKey: string[];
+  indexes: LiveIndex[];
+  constraints: LiveConstraint[];
+}
+
+/** The live schema of the database a URL points at (the current schema on PostgreSQL). */
+export interface LiveSchema {
+  dialect: 'postgres' | 'mysql';
+  serverVersion: number;
+  tables: LiveTable[];
+}
+
+/** The table named `name` (case-insensitive, as unquoted SQL identifiers are), if it exists. */
+export function findTable(schema: LiveSchema, name: string): LiveTable | undefined {
+  const wanted = name.toLowerCase();
+  return schema.tables.find((t) => t.name.toLowerCase() === wanted);
+}
