@@ -53,8 +53,11 @@ describe('long-lived connections through every upgrade (kubesim, drain by eviden
       // Reached 0 before the deadline: the v1 downloads above (longer than the grace period) ended
       // on their own on a pod no controller could take away.
       assert.ok(pod.drainedAfterMs !== null, `drained by evidence, not by the deadline: ${JSON.stringify(pod)}`);
-      assert.ok((pod.connectionsAtStart ?? 0) >= 1, 'the metric saw the streams');
     }
+    // kube-proxy places the 5 long-lived connections on the 2 pods at random, so one pod holds
+    // none of them 1 run in 16 (seen in CI): the metric is judged over both pods, not per pod.
+    const seen = d.pods.reduce((sum, pod) => sum + (pod.connectionsAtStart ?? 0), 0);
+    assert.ok(seen >= 1, `the metric saw the streams: ${JSON.stringify(d.pods)}`);
   });
 
   test('canary: promotion holds the stable and canary pods, drains both', async () => {
