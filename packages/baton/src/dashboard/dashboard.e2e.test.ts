@@ -33,9 +33,11 @@ async function overlappingLabels(page: Page, scope: string): Promise<{ count: nu
     return { text: t.textContent ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
   }));
   const overlaps: string[] = [];
-  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
-    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps.push(`${a.text} / ${b.text}`);
-  }));
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) {
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps.push(`${a.text} / ${b.text}`);
+    }
+  }
   return { count: boxes.length, overlaps };
 }
 

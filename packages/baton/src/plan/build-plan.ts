@@ -103,7 +103,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
 
   const strategy = strategies[spec.strategy.kind];
-  let planned;
+  let planned: ReturnType<typeof strategy.plan>;
   try {
     planned = strategy.plan({ spec, deployment, service: serviceManifest, live: input.live, version, configFrom });
   } catch (error) {

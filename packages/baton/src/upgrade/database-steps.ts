@@ -110,7 +110,7 @@ export async function databaseSteps(inputs: DatabaseInputs, options: DatabasePla
 }
 
 async function appliedVersions(dialect: ReturnType<typeof dialectForUrl>, url: string): Promise<Set<number>> {
-  let session;
+  let session: Awaited<ReturnType<typeof dialect.connect>>;
   try {
     session = await dialect.connect(url, { applicationName: 'baton-plan' });
   } catch (error) {
