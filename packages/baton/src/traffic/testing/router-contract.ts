@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeClient } from '../../kube/kube-client.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../../kube/client-node-kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { startTestCluster, type TestCluster } from '../../testing/demo-cluster.js';
 import { routers } from '../index.js';
@@ -57,7 +58,7 @@ export function describeRouterContract(c: RouterContractCase): void {
 
     test('refuses an object labelled managed-by=baton whose traffic fields another field manager owns', { skip: 'apiVersion' in c.foreign ? false : (c.foreign as { skip: string }).skip }, async () => {
       const foreign = c.foreign as KubeObject;
-      const other = new KubeClient({ kubeconfigText: t.cluster.kubeconfig, fieldManager: 'argo-rollouts' });
+      const other = new ClientNodeKubeClient({ kubeconfigText: t.cluster.kubeconfig, fieldManager: 'argo-rollouts' });
       await other.apply({ ...foreign, metadata: { ...foreign.metadata, namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'baton' } } }, { force: true });
       await assert.rejects(router.setWeight(0), (e: Error & { code?: string }) => e.code === 'TRAFFIC_NOT_MANAGED' && /field manager argo-rollouts owns/.test(e.message));
       await routers[c.config.kind](t.kube, { ...c.config, adopt: true }).setWeight(0);
