@@ -5,6 +5,7 @@ import { setWeightStep } from './steps/set-weight-step.js';
 import type { HeaderRoute } from '../traffic/traffic-router.js';
 import { analysisScope, analysisStep, planCanaryRelease, promotedRouter } from './canary.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
+import { pauseStep } from './steps/pause-step.js';
 
 /**
  * A/B: requests matching a header (or cookie NAME=always) go to the new version only; everyone
@@ -26,7 +27,7 @@ export const abStrategy: Strategy = {
     const steps: PlannedStep[] = [
       plannedStep(setWeightStep, { id: 'ab:weight-0', reversible: true, title: `${release.router.kind}: no unmatched traffic to the new version`, params: { router, weight: 0, restoreOnUndo: true } }),
       plannedStep(setHeaderRouteStep, { id: 'ab:route', reversible: true, title: `${release.router.kind}: requests with ${describe} -> new version only`, params: { router, route } }),
-      { id: 'ab:pause', kind: 'pause', reversible: true, title: options.pause.seconds === undefined ? 'A/B: pause until `baton promote`' : `A/B: pause ${options.pause.seconds}s`, params: options.pause.seconds === undefined ? {} : { seconds: options.pause.seconds } },
+      plannedStep(pauseStep, { id: 'ab:pause', reversible: true, title: options.pause.seconds === undefined ? 'A/B: pause until `baton promote`' : `A/B: pause ${options.pause.seconds}s`, params: options.pause.seconds === undefined ? {} : { seconds: options.pause.seconds } }),
     ];
     if (options.analysis) steps.push(analysisStep('ab:analysis', options.analysis, analysisScope(input, { route })));
     const final: PlannedStep[] = [

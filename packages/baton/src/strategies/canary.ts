@@ -11,6 +11,9 @@ import { pinToLivePods } from './pin-service.js';
 import { holdAndRelease } from './drain-plan.js';
 import { parseImageRef } from '../spec/image-ref.js';
 import type { HeaderRoute } from '../traffic/traffic-router.js';
+import { pauseStep } from './steps/pause-step.js';
+import { scaleStep } from './steps/scale-step.js';
+import { switchSelectorStep } from './steps/switch-selector-step.js';
 
 export const trackLabel = 'baton.dev/track';
 const releaseLabel = 'baton.dev/release';
@@ -94,7 +97,7 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   } else if (ratio) {
     // One Service over both Deployments: exactly the manifest's selector, whatever an earlier
     // release pinned it to (an apply does not remove selector keys set by patch).
-    setup.push({ id: 'canary:select-both', kind: 'switch-selector', title: `Service ${service.metadata.name} selects ${base} and ${canaryName} (${JSON.stringify(baseSelector)})`, reversible: true, params: { service: service.metadata.name, selector: baseSelector } });
+    setup.push(plannedStep(switchSelectorStep, { id: 'canary:select-both', title: `Service ${service.metadata.name} selects ${base} and ${canaryName} (${JSON.stringify(baseSelector)})`, reversible: true, params: { service: service.metadata.name, selector: baseSelector } }));
   } else {
     warnings.push(`no live ReplicaSet of ${base} found; Service ${service.metadata.name} is not pinned and will also select the canary's pods`);
   }
@@ -147,7 +150,7 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const promote = (finalTraffic: PlannedStep[]): PlannedStep[] => [
     // The stable Service now selects every new-version pod (the canary's first), so rolling the
     // stable Deployment never leaves it without endpoints and never sends traffic to old pods again.
-    ...(ratio ? [] : [{ id: 'promote:select-new', kind: 'switch-selector', reversible: true, title: `Promote: Service ${service.metadata.name} selects the new release's pods (${JSON.stringify(newSelector)})`, params: { service: service.metadata.name, selector: newSelector } }]),
+    ...(ratio ? [] : [plannedStep(switchSelectorStep, { id: 'promote:select-new', reversible: true, title: `Promote: Service ${service.metadata.name} selects the new release's pods (${JSON.stringify(newSelector)})`, params: { service: service.metadata.name, selector: newSelector } })]),
     ...(stableDrain ? [stableDrain.hold] : []),
     plannedStep(rolloutStep, {
       id: `rollout:${base}`, reversible: true, title: `Promote: roll ${base} to ${image} (maxSurge 1, maxUnavailable 0)`,
@@ -155,7 +158,7 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
     }),
     ...finalTraffic,
     ...(canaryDrain ? [canaryDrain.hold] : []),
-    { id: `scale:${canaryName}`, kind: 'scale', reversible: true, title: `Scale ${canaryName} to 0 (its pods drain first)`, params: { deployment: canaryName, replicas: 0 } },
+    plannedStep(scaleStep, { id: `scale:${canaryName}`, reversible: true, title: `Scale ${canaryName} to 0 (its pods drain first)`, params: { deployment: canaryName, replicas: 0 } }),
     ...(stableDrain ? [stableDrain.release] : []),
     ...(canaryDrain ? [canaryDrain.release] : []),
   ];
@@ -211,8 +214,8 @@ function prometheusStep(id: string, p: PrometheusAnalysis, scope: AnalysisScope)
   };
 }
 
-function pauseStep(id: string, seconds: number | undefined): PlannedStep {
-  return { id, kind: 'pause', reversible: true, title: seconds === undefined ? 'Pause until `baton promote`' : `Pause ${seconds}s`, params: seconds === undefined ? {} : { seconds } };
+function planPause(id: string, seconds: number | undefined): PlannedStep {
+  return plannedStep(pauseStep, { id, reversible: true, title: seconds === undefined ? 'Pause until `baton promote`' : `Pause ${seconds}s`, params: seconds === undefined ? {} : { seconds } });
 }
 
 /**
@@ -236,7 +239,7 @@ export const canaryStrategy: Strategy = {
         steps.push(plannedStep(setWeightStep, { id: trafficStep, reversible: true, title: `${release.router.kind}: ${s.setWeight}% of traffic to the new version`, params: { router: release.router, weight: s.setWeight, restoreOnUndo: weights === 0 } }));
         weights += 1;
       } else if ('pause' in s) {
-        steps.push(pauseStep(`canary:${i}:pause`, s.pause.seconds));
+        steps.push(planPause(`canary:${i}:pause`, s.pause.seconds));
       } else if ('analysis' in s) {
         steps.push(analysisStep(`canary:${i}:analysis`, s.analysis, analysisScope(input, trafficStep ? { trafficStep } : {})));
       } else {

@@ -5,6 +5,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { pinToLivePods } from './pin-service.js';
+import { switchSelectorStep } from './steps/switch-selector-step.js';
 
 export const releaseLabel = 'baton.dev/release';
 
@@ -95,11 +96,11 @@ export const rainbowStrategy: Strategy = {
       });
     }
     const active = liveSelector[releaseLabel];
-    const after: PlannedStep[] = [{
-      id: 'rainbow:activate', kind: 'switch-selector', reversible: true,
+    const after: PlannedStep[] = [plannedStep(switchSelectorStep, {
+      id: 'rainbow:activate', reversible: true,
       title: `Activate release ${input.version}: Service ${service.metadata.name} -> ${releaseLabel}=${label}${active ? ` (was ${active}, which keeps running)` : ''}`,
       params: { service: service.metadata.name, selector: newSelector },
-    }];
+    })];
     if (input.spec.database?.migrations) {
       // Backfill and contract wait until no pod of an older release is left; in a rainbow that is
       // when `baton gc` has collected them all, which may be hours: the run would wait that long.
