@@ -18,6 +18,7 @@ import { configSnapshotStep } from '../strategies/steps/config-snapshot-step.js'
 import { recordReleaseStep } from '../strategies/steps/record-release-step.js';
 import { objectKey, type LiveState } from './live-state.js';
 import type { Plan, ReleaseRef } from './plan.js';
+import { verifyStep } from '../strategies/steps/verify-step.js';
 
 export interface PlanInput {
   spec: BatonSpec;
@@ -131,7 +132,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   steps.push(...planned.beforeVerify);
   for (const hook of spec.verify) {
-    steps.push({ id: `verify:${hook.name}`, kind: 'verify', reversible: true, title: `Verify ${hook.name}: ${hook.exec ? `exec ${hook.exec.command.join(' ')}` : `GET ${hook.http?.url ?? hook.http?.path}`}`, params: { hook: hook as never, ...planned.verifyTarget } });
+    steps.push(plannedStep(verifyStep, { id: `verify:${hook.name}`, reversible: true, title: `Verify ${hook.name}: ${hook.exec ? `exec ${hook.exec.command.join(' ')}` : `GET ${hook.http?.url ?? hook.http?.path}`}`, params: { hook, ...planned.verifyTarget } }));
   }
   steps.push(...planned.afterVerify);
   const analysis = spec.probe.enabled ? spec.probe.analysis : undefined;

@@ -1,3 +1,4 @@
+import { toJsonObject } from '../json.js';
 import { plannedStep } from '../engine/step-kind.js';
 import { rolloutStep } from './steps/rollout-step.js';
 import type { PlannedStep } from '../engine/step.js';
@@ -90,7 +91,7 @@ export const rainbowStrategy: Strategy = {
         id: 'rainbow:tests', kind: 'gate', reversible: true,
         title: `Integration tests against release ${input.version} (Service ${releaseService}): ${t.command ? `\`${t.command.join(' ')}\`` : 'Kubernetes Job'}`,
         params: {
-          gate: { kind: 'job', app: input.spec.app, release: label, service: releaseService, timeoutSeconds: t.timeoutSeconds, ...(t.command ? { command: t.command } : {}), ...(t.job ? { job: t.job } : {}), ...(t.env ? { env: t.env } : {}) } as never,
+          gate: toJsonObject({ kind: 'job', app: input.spec.app, release: label, service: releaseService, timeoutSeconds: t.timeoutSeconds, ...(t.command ? { command: t.command } : {}), ...(t.job ? { job: t.job } : {}), ...(t.env ? { env: t.env } : {}) }),
           intervalMs: 0, count: 1, failureLimit: 0, timeoutMs: (t.timeoutSeconds + 60) * 1000, inconclusive: 'fail',
         },
       });

@@ -1,3 +1,4 @@
+import { toJsonObject } from '../json.js';
 import { newRunId, startRun, type EngineOptions, type RunOutcome } from '../engine/engine.js';
 import type { PlannedStep } from '../engine/step.js';
 import { BatonError } from '../errors.js';
@@ -117,7 +118,7 @@ export async function collectGarbage(o: GcOptions): Promise<GcReport> {
   const plan: Plan = { app: spec.app, namespace, strategy: 'gc', from: null, to: { version: 'gc', image: '' }, steps, drift: [], warnings: [] };
   report.run = await startRun({
     ...o.engine, runId: newRunId(`${spec.app}-gc`, now), app: spec.app, namespace, steps,
-    meta: { plan: plan as never, gc: decisions as never },
+    meta: { plan: toJsonObject(plan), gc: toJsonObject({ decisions }).decisions ?? [] },
   });
   return report;
 }

@@ -6,6 +6,7 @@ import type { Plan } from '../plan/plan.js';
 import type { ReleaseEntry } from '../kube/release-history.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { switchSelectorStep } from '../strategies/steps/switch-selector-step.js';
+import { recordReleaseStep } from '../strategies/steps/record-release-step.js';
 
 export interface RainbowRollbackInput {
   app: string;
@@ -51,7 +52,7 @@ export function planRainbowRollback(input: RainbowRollbackInput): Plan {
     title: `Re-activate release ${target.version}: Service ${target.service} -> ${Object.entries(target.selector).map(([k, v]) => `${k}=${v}`).join(',')} (${current.version} keeps running)`,
     params: { service: target.service, selector: target.selector },
   }));
-  steps.push({ id: 'release:record', kind: 'record-release', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, rollbackOf: current.version } as never } });
+  steps.push(plannedStep(recordReleaseStep, { id: 'release:record', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, rollbackOf: current.version } } }));
   return {
     app: input.app, namespace: input.namespace, strategy: `rollback (rainbow${ready ? ', instant' : ', redeploy'})`,
     from: { version: current.version, image: current.image }, to: { version: target.version, image: target.image },

@@ -8,6 +8,7 @@ import type { DeploymentLike } from '../kube/workload-objects.js';
 import { scaleStep } from '../strategies/steps/scale-step.js';
 import { switchSelectorStep } from '../strategies/steps/switch-selector-step.js';
 import { verifyServiceTargetsStep } from '../strategies/steps/verify-service-targets-step.js';
+import { recordReleaseStep } from '../strategies/steps/record-release-step.js';
 
 export interface RollbackInput {
   app: string;
@@ -75,7 +76,7 @@ export function planRollback(input: RollbackInput): Plan {
     }
     if (serviceName) steps.push(verifyTraffic(serviceName, deployment.metadata.name, target.version, image));
   }
-  steps.push({ id: 'release:record', kind: 'record-release', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, rollbackOf: current.version } as never } });
+  steps.push(plannedStep(recordReleaseStep, { id: 'release:record', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, rollbackOf: current.version } } }));
   return {
     app: input.app, namespace: input.namespace, strategy: `rollback (${target.selector ? 'blue-green' : 'rolling'})`,
     from: { version: current.version, image: current.image }, to: { version: target.version, image: target.image },
