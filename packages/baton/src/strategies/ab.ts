@@ -3,6 +3,7 @@ import { plannedStep } from '../engine/step-kind.js';
 import { setHeaderRouteStep } from './steps/set-header-route-step.js';
 import { setWeightStep } from './steps/set-weight-step.js';
 import type { HeaderRoute } from '../traffic/traffic-router.js';
+import { headerRouters, routerTraits } from '../traffic/index.js';
 import { analysisScope, analysisStep, planCanaryRelease, promotedRouter } from './canary.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 import { pauseStep } from './steps/pause-step.js';
@@ -17,8 +18,8 @@ export const abStrategy: Strategy = {
   kind: 'ab',
   plan(input: StrategyInput): StrategySteps {
     const options = input.spec.strategy.ab;
-    if (input.spec.traffic.router === 'replica-ratio' || input.spec.traffic.router === 'service-selector') {
-      throw new Error(`A/B routes by header or cookie; traffic.router ${input.spec.traffic.router} cannot (use nginx-ingress, gateway-api or istio)`);
+    if (!routerTraits[input.spec.traffic.router].headerRoutes) {
+      throw new Error(`A/B routes by header or cookie; traffic.router ${input.spec.traffic.router} cannot (use ${headerRouters().join(', ')})`);
     }
     const release = planCanaryRelease(input, options);
     const route: HeaderRoute = 'header' in options.match ? { kind: 'header', name: options.match.header, value: options.match.value } : { kind: 'cookie', name: options.match.cookie };

@@ -1,3 +1,4 @@
+import { routerTraits } from '../traffic/index.js';
 import { plannedStep } from '../engine/step-kind.js';
 import { rolloutStep } from './steps/rollout-step.js';
 import type { PlannedStep } from '../engine/step.js';
@@ -79,13 +80,13 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const service = input.service as ServiceLike | undefined;
   if (!service) throw new Error(`${spec.strategy.kind} needs the app Service in the manifests (the stable side of the split)`);
   // Fail at plan time, not after the canary started: each router names the objects it needs.
-  const missing = traffic.router === 'nginx-ingress' && !traffic.ingress ? 'traffic.ingress (your main Ingress)'
-    : traffic.router === 'gateway-api' && (!traffic.httpRoute || !traffic.gateway) ? 'traffic.httpRoute and traffic.gateway' : undefined;
-  if (missing) throw new Error(`traffic.router ${traffic.router} needs ${missing}`);
+  const traits = routerTraits[traffic.router];
+  const missing = traits.requires.filter((r) => !traffic[r.field]).map((r) => `traffic.${r.field} (${r.what})`);
+  if (missing.length > 0) throw new Error(`traffic.router ${traffic.router} needs ${missing.join(' and ')}`);
   const base = input.deployment.metadata.name;
   const canaryName = `${base}-canary`.slice(0, 63);
   const baseSelector = { ...(service.spec?.selector ?? {}) };
-  const ratio = traffic.router === 'replica-ratio';
+  const ratio = traits.sharedService;
   const warnings: string[] = [];
   const setup: PlannedStep[] = [];
   const liveStable = input.live.deployments.find((d) => d.metadata.name === base);
