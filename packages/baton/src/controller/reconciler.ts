@@ -18,7 +18,7 @@ import { recordInputs } from '../operations/release-inputs.js';
 import { probeUrl } from '../upgrade/probe-target.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
 import type { AppLocks } from './app-locks.js';
-import { removeCondition, setCondition } from './conditions.js';
+import { removeCondition, setCondition, withProbeFigures } from './conditions.js';
 import type { ControllerMetrics } from './controller-metrics.js';
 import type { ProbeSessions } from './probe-sessions.js';
 import { conditionTypes, isFinalPhase, releaseApiVersion, type Release, type ReleaseStatus } from './release.js';
@@ -234,13 +234,9 @@ export class Reconciler {
         conditions = setCondition(conditions, { type: conditionTypes.paused, status: 'True', reason: 'StepPaused', message: state.reason ?? 'a step waits for promote or abort' }, this.now());
       } else conditions = removeCondition(conditions, conditionTypes.paused);
       conditions = setCondition(conditions, { type: conditionTypes.progressing, status: final ? 'False' : 'True', reason: status.phase ?? 'Running', message: status.message ?? `step ${status.currentStep?.id ?? '-'}` }, this.now());
-      if (status.probe !== undefined) {
-        const clean = status.probe.failed === 0 && status.probe.streamsCut === 0 && status.probe.lostWrites === 0;
-        conditions = setCondition(conditions, { type: conditionTypes.probeClean, status: clean ? 'True' : 'False', reason: clean ? 'NoClientLost' : 'ClientsLost', message: `${status.probe.failed}/${status.probe.requests} requests failed, ${status.probe.streamsCut} streams cut, ${status.probe.lostWrites} writes lost` }, this.now());
-      }
       status.conditions = conditions;
       status.observedGeneration = generation;
-      return status;
+      return status.probe === undefined ? status : withProbeFigures(status, status.probe, this.now());
     });
     if (final) {
       await this.o.locks.release({ app: state.app, namespace: state.namespace });
@@ -315,9 +311,8 @@ export class Reconciler {
         const status: ReleaseStatus = { ...(current.status ?? {}), ...fromJournal, holder: this.o.identity, journalRef: { configMap: configMapName(runId) } };
         status.specHash ??= hashOf(current.spec);
         const probe = this.o.probes.status(uidOf(release), current.status?.probe, metaString(deriveRunState(entries), 'probeTarget'));
-        if (probe !== undefined) status.probe = probe;
         this.countProbe(release, probe);
-        return status;
+        return probe === undefined ? status : withProbeFigures(status, probe, this.now());
       });
     } catch (error) {
       this.o.log?.(`progress write for ${keyOf(release)} failed: ${(error as Error).message}`);
