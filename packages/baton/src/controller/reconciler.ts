@@ -64,6 +64,8 @@ export class Reconciler {
   private readonly now: () => number;
   /** Releases whose step is running in this process, with the run id, for abort requests. */
   private readonly inFlight = new Map<string, { runId: string; journal: Journal; abortSent: boolean }>();
+  /** The running step's latest progress line, per Release key, for the progress writes. */
+  private readonly stepProgress = new Map<string, { stepId: string; message: string }>();
   /** Probe totals already counted into the metrics, per Release uid. */
   private readonly counted = new Map<string, { requests: number; failed: number }>();
 
@@ -260,13 +262,14 @@ export class Reconciler {
   }
 
   private onEngineEvent(release: Release, event: EngineEvent, started: Map<string, number>): void {
-    if (event.type === 'step-progress') return;
+    if (event.type === 'step-progress') { this.stepProgress.set(keyOf(release), { stepId: event.stepId, message: event.message }); return; }
     const uid = uidOf(release);
     if (event.type === 'step-started') {
       started.set(event.stepId, event.at);
       this.o.probes.get(uid)?.mark(event.stepId);
       void this.o.events.emit(release, 'Normal', 'StepStarted', `step ${event.stepId} started`);
     } else if (event.type === 'step-finished' || event.type === 'step-error') {
+      this.stepProgress.delete(keyOf(release));
       const began = started.get(event.stepId);
       const result = event.type === 'step-error' ? 'error' : event.result.kind;
       const kind = stepKindOf(release, event.stepId);
@@ -295,6 +298,7 @@ export class Reconciler {
     } finally {
       clearInterval(timer);
       this.inFlight.delete(key);
+      this.stepProgress.delete(key);
     }
   }
 
@@ -310,6 +314,8 @@ export class Reconciler {
       await writeStatus(this.o.kube, fresh, (current) => {
         const status: ReleaseStatus = { ...(current.status ?? {}), ...fromJournal, holder: this.o.identity, journalRef: { configMap: configMapName(runId) } };
         status.specHash ??= hashOf(current.spec);
+        const progress = this.stepProgress.get(keyOf(release));
+        if (progress !== undefined && status.currentStep?.id === progress.stepId) status.currentStep = { ...status.currentStep, progress: progress.message };
         const probe = this.o.probes.status(uidOf(release), current.status?.probe, metaString(deriveRunState(entries), 'probeTarget'));
         this.countProbe(release, probe);
         return probe === undefined ? status : withProbeFigures(status, probe, this.now());
