@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { exitCodeHelp, exitCodes } from './exit-codes.js';
 import { reportError } from './errors.js';
 import { countOption, durationOption, intervalMs, listenAddress, portOption, positiveNumber } from './option-parsers.js';
-import type { CliIO, OutputFormat } from './io.js';
+import { printJson, type CliIO, type OutputFormat } from './io.js';
 
 /** Options every cluster-facing command shares. */
 export interface CommonOptions {
@@ -14,6 +14,11 @@ export interface CommonOptions {
 }
 
 type Action = (options: Record<string, unknown>, args: string[], io: CliIO) => Promise<number>;
+
+/** `-o json`, `-ojson`, `--output json`, `--output=json`: read from argv, as commander refused it. */
+function asksForJson(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '-ojson' || arg === '--output=json' || ((arg === '-o' || arg === '--output') && argv[i + 1] === 'json'));
+}
 
 /** Commands are imported only when run, so `baton --help` stays fast. */
 const lazy = (load: () => Promise<{ run: Action }>): Action => async (options, args, io) => (await load()).run(options, args, io);
@@ -170,7 +175,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? exitCodes.ok : exitCodes.invalidInput;
+      if (error.exitCode === 0) return exitCodes.ok;
+      // commander has told a human on stderr; a script that asked for JSON reads stdout.
+      if (asksForJson(argv)) printJson(io, 'Error', { error: { code: 'USAGE', message: error.message.replace(/^error: /, ''), hint: 'see --help' } });
+      return exitCodes.invalidInput;
     }
     return reportError(io, error, output);
   }

@@ -4,6 +4,7 @@ import type { MigrationFile } from '../db/steps/migration-files.js';
 import { BatonError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { loadManifests } from '../manifests/load-manifests.js';
+import { refuseMalformedWorkloads } from '../manifests/workload-shape.js';
 import { loadSpec, type LoadedSpec } from './load-spec.js';
 import type { BatonSpec } from './schema.js';
 
@@ -21,7 +22,9 @@ export interface LoadedRelease {
  */
 export async function loadRelease(specPath: string): Promise<{ loaded: LoadedSpec; inputs: LoadedRelease }> {
   const loaded = await loadSpec(specPath);
-  const manifests: KubeObject[] = (await loadManifests(loaded.manifestPaths)).map((m) => m.object);
+  const files = await loadManifests(loaded.manifestPaths);
+  refuseMalformedWorkloads(files);
+  const manifests: KubeObject[] = files.map((m) => m.object);
   const migrations = loaded.migrationsDir ? await readMigrationFiles(loaded.migrationsDir) : undefined;
   const backupDir = loaded.spec.database?.backup?.dir ?? '.baton/backups';
   return {

@@ -1,6 +1,6 @@
 import { abort } from '../../operations/resume.js';
 import type { CliIO } from '../io.js';
-import { commandContext } from './context.js';
+import { commandContext, requireRecordedRun } from './context.js';
 import { controlRelease, namedTarget, releaseTargetOf } from './release-target.js';
 import { printRun } from './run-output.js';
 
@@ -12,6 +12,7 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
   const target = releaseTargetOf(options, args[0], io);
   if (target) return controlRelease(namedTarget(target, 'abort'), 'abort', { abort: true, reason: String(options.reason) }, options, io);
   const runId = String(args[0]);
+  await requireRecordedRun(options, io, runId);
   const result = await abort({ runId, reason: String(options.reason) }, commandContext(options, io).ports);
   if (result.kind === 'aborted') return printRun(io, result, { json: options.output === 'json', report: false });
   // The run is live in another process that shares this journal: it was asked to stop; it rolls

@@ -8,6 +8,7 @@ import type { OperationPorts } from '../../operations/ports.js';
 import { FileArtifactStore } from '../../report/file-artifact-store.js';
 import type { CliIO } from '../io.js';
 import { progressPrinter } from '../progress.js';
+import { readRecordedRun } from '../../operations/recorded-run.js';
 
 /** What cluster-facing commands build from their flags: the ports every use case takes. */
 export interface CommandContext {
@@ -51,4 +52,19 @@ export function commandContext(options: Record<string, unknown>, io: CliIO): Com
       onNotice: (m) => { if (!json) io.stderr.write(`${m}\n`); },
     },
   };
+}
+
+/**
+ * A local run named on the command line must be in the journal before baton loads a kubeconfig
+ * or connects: `baton resume typo` is exit 2 "no run typo", not a cluster error. (The journal in
+ * ConfigMaps is read where it lives, by the operation.)
+ */
+export async function requireRecordedRun(options: Record<string, unknown>, io: CliIO, runId: string): Promise<void> {
+  if (options.journal === 'configmap') return;
+  const journal = new FileJournal({ dir: stateDirOf(options, io) });
+  try {
+    await readRecordedRun(journal, runId);
+  } finally {
+    await journal.close();
+  }
 }
