@@ -45,6 +45,16 @@ const aliasBomb = (key: string): string => {
   return `${lines.join('\n')}\n${key}: *a8\n`;
 };
 
+/** A journal of a run that ended `status` (what `baton upgrade` leaves under .baton/runs). */
+const endedRun = (status: string): Record<string, string> => {
+  const runId = `r-${status}`;
+  const lines = [
+    { at: 1, runId, type: 'run-started', app: 'web', namespace: 'shop', steps: [{ id: 'rollout:web', kind: 'rollout', title: 'roll out web', reversible: true, params: {} }], meta: {} },
+    { at: 2, runId, type: 'run-finished', status, reason: 'as recorded' },
+  ];
+  return { [`.baton/runs/${runId}.jsonl`]: lines.map((l) => `${JSON.stringify(l)}\n`).join('') };
+};
+
 interface BadInput {
   name: string;
   args: string[];
@@ -52,7 +62,7 @@ interface BadInput {
   files?: Record<string, string | Buffer>;
   env?: Record<string, string>;
   code: number;
-  /** What stderr (or, with -o json, stdout) must say: what is wrong and where. */
+  /** What baton must say (stderr, then stdout: -o json answers there): what is wrong and where. */
   message: RegExp;
 }
 
@@ -109,6 +119,16 @@ const corpus: BadInput[] = [
   { name: 'nonexistent run id (promote)', args: ['promote', 'nope'], code: 2, message: /no run nope/ },
   { name: 'nonexistent run id (status)', args: ['status', 'nope'], code: 2, message: /no run nope/ },
   { name: 'nonexistent run id (report)', args: ['report', 'nope'], code: 2, message: /nope/ },
+  // Runs that already ended: resume, abort and promote agree (exit 2, nothing written, no
+  // cluster needed); status exits by how the run stands (README "Exit codes").
+  { name: 'resume of a run that succeeded', args: ['resume', 'r-succeeded'], files: endedRun('succeeded'), code: 2, message: /cannot resume run r-succeeded: it already ended succeeded[\s\S]*hint: .*baton rollback/ },
+  { name: 'resume of a run that rolled back', args: ['resume', 'r-rolled-back'], files: endedRun('rolled-back'), code: 2, message: /cannot resume run r-rolled-back: it already ended rolled-back/ },
+  { name: 'abort of a run that rolled back', args: ['abort', 'r-rolled-back'], files: endedRun('rolled-back'), code: 2, message: /cannot abort run r-rolled-back: it already ended rolled-back/ },
+  { name: 'promote of a run that succeeded', args: ['promote', 'r-succeeded'], files: endedRun('succeeded'), code: 2, message: /cannot promote run r-succeeded: it already ended succeeded/ },
+  { name: 'status of a run that rolled back', args: ['status', 'r-rolled-back'], files: endedRun('rolled-back'), code: exitCodes.failed, message: /run r-rolled-back \(shop\/web\): rolled-back/ },
+  { name: 'status of a halted run', args: ['status', 'r-halted'], files: endedRun('halted'), code: exitCodes.halted, message: /run r-halted \(shop\/web\): halted/ },
+  { name: 'status of a paused run', args: ['status', 'r-paused'], files: endedRun('paused'), code: exitCodes.paused, message: /run r-paused \(shop\/web\): paused/ },
+  { name: 'status of a run that succeeded', args: ['status', 'r-succeeded'], files: endedRun('succeeded'), code: exitCodes.ok, message: /run r-succeeded \(shop\/web\): succeeded/ },
   // Machine output keeps the same exit code and says the same in JSON.
   { name: 'bad flag value, -o json', args: ['demo', '--rps', '0', '-o', 'json'], code: 2, message: /"code": "USAGE",\s+"message": "option '--rps <n>' argument '0' is invalid/ },
   { name: 'missing spec file, -o json', args: ['plan', '-f', 'nope.yaml', '-o', 'json'], code: 2, message: /"code": ?"SPEC_NOT_FOUND"/ },
@@ -153,9 +173,8 @@ for (const c of corpus) {
       const before = await snapshot(dir);
       const env = { ...process.env, KUBECONFIG: join(dir, 'no-kubeconfig'), NO_COLOR: '1', ...c.env };
       const { code, stdout, stderr } = await runProcess(process.execPath, [bin, ...c.args], { cwd: dir, env });
-      const said = c.args.includes('json') ? stdout : stderr;
       assert.equal(code, c.code, `exit ${code}\nstdout: ${stdout.slice(0, 600)}\nstderr: ${stderr.slice(0, 1500)}`);
-      assert.match(said, c.message);
+      assert.match(`${stderr}${stdout}`, c.message);
       assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
       assert.doesNotMatch(`${stdout}${stderr}`, /root:x:0:0/, 'nothing of /etc/passwd is printed');
       assert.deepEqual(await snapshot(dir), before, 'nothing was created or changed (no state dir, no report)');
