@@ -12,7 +12,8 @@ import type { DeploymentLike } from '../kube/workload-objects.js';
 
 /** A kubesim cluster with demo-app's images, a work folder and a client: for end-to-end tests. */
 export interface TestCluster {
-  cluster: Cluster;
+  /** baton's tests reach the API through KubeClient (the kubeconfig), not kubesim's own fetch. */
+  cluster: Omit<Cluster, 'fetch'>;
   kube: KubeClient;
   dir: string;
   stop(): Promise<void>;
@@ -40,7 +41,7 @@ export async function startTestCluster(options: { propagationDelayMs?: number; k
     // A real cluster: its own version and timing; nothing to start or stop but the work folder.
     const kubeconfig = await readFile(realClusterKubeconfig, 'utf8');
     const kube = new KubeClient({ kubeconfigText: kubeconfig });
-    const cluster: Cluster = { apiUrl: kube.server, kubeconfig, ingressUrl: process.env['BATON_E2E_INGRESS_URL'] ?? '', stop: async () => undefined };
+    const cluster: Omit<Cluster, 'fetch'> = { apiUrl: kube.server, kubeconfig, ingressUrl: process.env['BATON_E2E_INGRESS_URL'] ?? '', stop: async () => undefined };
     return { cluster, kube, dir, stop: async () => { await rm(dir, { recursive: true, force: true }); } };
   }
   const cluster = await startCluster({ images: join(demoAppDir(), 'images.yaml'), propagationDelayMs: options.propagationDelayMs ?? 500,

@@ -43,8 +43,8 @@ describe('apiserver pods/log and pods/exec proxying', { timeout: 30_000 }, () =>
   });
 
   it('pipes an exec WebSocket (v5.channel.k8s.io) through to the kubelet', async () => {
-    const url = `${c.server.url.replace('http', 'ws')}/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=true&stdout=true`;
-    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { headers: { authorization: `Bearer ${c.server.token}` } });
+    const url = `${c.server.httpsUrl.replace('https', 'wss')}/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=true&stdout=true`;
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { headers: { authorization: `Bearer ${c.server.token}` }, ca: c.server.caPem });
     const got = await new Promise<string>((resolve, reject) => {
       ws.on('open', () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello')])));
       ws.on('message', (d: Buffer) => resolve(`${d[0]}:${d.subarray(1).toString()}`));
@@ -53,7 +53,7 @@ describe('apiserver pods/log and pods/exec proxying', { timeout: 30_000 }, () =>
     ws.close();
     assert.equal(got, '1:hello');
     assert.equal(seen.at(-1)?.url, '/exec/default/p/main?command=cat&stdin=true&stdout=true');
-    const unauth = new WebSocket(url, ['v5.channel.k8s.io']);
+    const unauth = new WebSocket(url, ['v5.channel.k8s.io'], { ca: c.server.caPem });
     const code = await new Promise<number>((resolve) => unauth.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
     assert.equal(code, 401);
   });
