@@ -88,6 +88,9 @@ const corpus: BadInput[] = [
   { name: 'file:// probe URL in the spec', args: ['plan'], files: { 'baton.yaml': spec('probe: { url: "file:///etc/passwd" }\n') }, code: 2, message: /probe\.url[\s\S]*http/ },
   { name: 'missing manifests folder', args: ['plan'], files: { 'baton.yaml': spec().replace('[k8s/]', '[deploy/]') }, code: 2, message: /deploy/ },
   { name: 'missing migrations folder', args: ['plan'], files: { 'baton.yaml': spec('database: { dialect: postgres, migrations: { dir: migrations } }\n') }, code: 2, message: /migrations/ },
+  { name: 'folder named like a migration', args: ['plan'], files: { 'baton.yaml': spec('database: { dialect: postgres, migrations: { dir: migrations } }\n'), 'migrations/0001_init.sql/.keep': '' }, code: 2, message: /0001_init\.sql is a folder, not a migration file/ },
+  { name: 'migration that is not UTF-8', args: ['plan'], files: { 'baton.yaml': spec('database: { dialect: postgres, migrations: { dir: migrations } }\n'), 'migrations/0001_init.sql': Buffer.from('CREATE TABLE t (a int);\nCOMMENT ON TABLE t IS \'caf\xe9\';\n', 'latin1') }, code: 2, message: /0001_init\.sql:2: not valid UTF-8[\s\S]*hint: save the file as UTF-8/ },
+  { name: 'check of a migration that is not UTF-8', args: ['check', '--migrations', 'migrations'], files: { 'migrations/0001_init.sql': Buffer.from([0x53, 0x45, 0x4c, 0xff, 0x0a]) }, code: 2, message: /0001_init\.sql:1: not valid UTF-8/ },
   // Manifests.
   { name: 'YAML alias bomb in a manifest', args: ['plan'], files: { 'k8s/bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb, namespace: shop }\n${aliasBomb('data')}` }, code: 2, message: /bomb\.yaml.*alias/i },
   { name: 'Deployment without selector', args: ['plan'], files: { 'k8s/app.yaml': deployment.replace('  selector: { matchLabels: { app: web } }\n', '') }, code: 2, message: /app\.yaml[\s\S]*selector/ },

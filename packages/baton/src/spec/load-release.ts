@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readMigrationText } from '../db/migrations/read-migration-text.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MigrationFile } from '../db/steps/migration-files.js';
 import { BatonError } from '../errors.js';
@@ -41,5 +42,5 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
   } catch (cause) {
     throw new BatonError('MIGRATIONS_DIR', `cannot read the migrations directory ${dir}`, { cause, hint: 'fix database.migrations.dir in baton.yaml (relative to the spec file)' });
   }
-  return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') })));
+  return Promise.all(names.map(async (name) => ({ name, text: await readMigrationText(join(dir, name)) })));
 }
