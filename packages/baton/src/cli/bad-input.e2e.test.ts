@@ -38,6 +38,15 @@ manifests: [k8s/]
 image: { ref: ${JSON.stringify(image)} }
 ${extra}`;
 
+/** A kubeconfig with one context, ctx1, whose server nothing answers (it is never reached). */
+const kubeconfig = `apiVersion: v1
+kind: Config
+clusters: [{ name: c1, cluster: { server: "https://127.0.0.1:9" } }]
+users: [{ name: u1, user: { token: not-a-secret } }]
+contexts: [{ name: ctx1, context: { cluster: c1, user: u1 } }]
+current-context: ctx1
+`;
+
 /** A YAML "billion laughs": 9 levels of 9 aliases, a few hundred bytes that expand to 9^9 nodes. */
 const aliasBomb = (key: string): string => {
   const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
@@ -113,6 +122,7 @@ const corpus: BadInput[] = [
   { name: 'dashboard --port too big', args: ['dashboard', '--port', '70000'], code: 2, message: /'--port <n>' argument '70000' is invalid/ },
   { name: 'controller --metrics-address without port', args: ['controller', '--metrics-address', 'localhost'], code: 2, message: /'--metrics-address <host:port>' argument 'localhost' is invalid/ },
   { name: 'check of a missing migrations folder', args: ['check', '--migrations', 'nope'], code: 2, message: /nope/ },
+  { name: 'unknown --context', args: ['plan', '--kubeconfig', 'kc.yaml', '--context', 'nope'], files: { 'kc.yaml': kubeconfig }, code: 2, message: /--context nope: the kubeconfig has no such context \(it has: ctx1\)/ },
   // Run ids.
   { name: 'run id with ../ (status)', args: ['status', '../../etc'], code: 2, message: /run id "\.\.\/\.\.\/etc" cannot name a journal file[\s\S]*letters, digits/ },
   { name: 'run id with ../ (report)', args: ['report', '../x'], code: 2, message: /run id "\.\.\/x" cannot name a journal file/ },
