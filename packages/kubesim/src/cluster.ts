@@ -24,7 +24,10 @@ export interface ClusterOptions {
 
 /** A whole local Kubernetes: API server, controllers, one node whose pods are real processes, network. */
 export interface Cluster {
+  /** https://127.0.0.1:PORT: TLS only, with the server's own CA (in the kubeconfig). */
   apiUrl: string;
+  /** fetch(apiUrl + path) trusting that CA. */
+  fetch: ApiServer['fetch'];
   /** kubeconfig YAML with a bearer token for the API server. */
   kubeconfig: string;
   ingressUrl: string;
@@ -53,7 +56,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     stops.push(() => kubelet.stop());
     const network: Network = await startNetwork({ kubeconfig, propagationDelayMs: options.propagationDelayMs ?? 1000, ...(options.ingressPort ? { ingressPort: options.ingressPort } : {}) });
     stops.push(() => network.stop());
-    return { apiUrl: api.url, kubeconfig, ingressUrl: network.ingressUrl, stop };
+    return { apiUrl: api.httpsUrl, fetch: api.fetch, kubeconfig, ingressUrl: network.ingressUrl, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -62,7 +65,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
 async function installCrds(api: ApiServer, crds: readonly object[]): Promise<void> {
   for (const crd of crds) {
-    const response = await fetch(`${api.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, {
+    const response = await api.fetch('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
       method: 'POST',
       headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(crd),

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readMigrationText } from '../db/migrations/read-migration-text.js';
 import { join } from 'node:path';
 import { BatonError } from '../errors.js';
 import type { Finding } from './finding.js';
@@ -50,7 +51,7 @@ export async function checkMigrations(options: { dir: string; dialect: SqlDialec
   const earlier: Operation[] = [];
   for (const { name } of ordered) {
     const file = join(options.dir, name);
-    const sql = await readFile(file, 'utf8');
+    const sql = await readMigrationText(file);
     try {
       const linted = lintMigration(sql, { dialect: options.dialect, file, earlier });
       findings.push(...linted.findings);

@@ -24,4 +24,6 @@ export const exitCodeHelp = `Exit codes:
   3  halted after the point of no return: run \`baton resume RUN\` or \`baton abort RUN\`
   4  paused: run \`baton promote RUN\` or \`baton abort RUN\`
   5  the cluster, the database or the probe's target could not be reached; nothing was changed
-  6  another run of this app holds the lock`;
+  6  another run of this app holds the lock
+\`baton status RUN\` exits by how the run stands (0 succeeded or running, 1 rolled back or failed,
+3 halted or interrupted, 4 paused); \`baton abort RUN\` exits 0 once the run is given up.`;

@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeHelp, exitCodes } from './exit-codes.js';
 import { reportError } from './errors.js';
-import type { CliIO, OutputFormat } from './io.js';
+import { countOption, durationOption, intervalMs, listenAddress, portOption, positiveNumber } from './option-parsers.js';
+import { printJson, type CliIO, type OutputFormat } from './io.js';
 
 /** Options every cluster-facing command shares. */
 export interface CommonOptions {
@@ -13,6 +14,11 @@ export interface CommonOptions {
 }
 
 type Action = (options: Record<string, unknown>, args: string[], io: CliIO) => Promise<number>;
+
+/** `-o json`, `-ojson`, `--output json`, `--output=json`: read from argv, as commander refused it. */
+function asksForJson(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '-ojson' || arg === '--output=json' || ((arg === '-o' || arg === '--output') && argv[i + 1] === 'json'));
+}
 
 /** Commands are imported only when run, so `baton --help` stays fast. */
 const lazy = (load: () => Promise<{ run: Action }>): Action => async (options, args, io) => (await load()).run(options, args, io);
@@ -86,8 +92,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--namespace <ns>', 'watch Releases only in this namespace (default: all)')
     .option('--lease-namespace <ns>', 'namespace of the leader Lease (default: the pod\'s)')
     .option('--identity <id>', 'leader election identity (default: $POD_NAME)')
-    .option('--metrics-address <host:port>', 'serve /metrics, /healthz, /readyz here; $(POD_IP) is replaced by the pod IP')
-    .option('--dashboard-address <host:port|off>', 'serve the dashboard here, token in Secret baton-dashboard (default: $BATON_DASHBOARD_ADDRESS, else off; the install sets the pod\'s own 127.0.0.1:8080, reached with kubectl port-forward)'),
+    .option('--metrics-address <host:port>', 'serve /metrics, /healthz, /readyz here; $(POD_IP) is replaced by the pod IP', listenAddress())
+    .option('--dashboard-address <host:port|off>', 'serve the dashboard here, token in Secret baton-dashboard (default: $BATON_DASHBOARD_ADDRESS, else off; the install sets the pod\'s own 127.0.0.1:8080, reached with kubectl port-forward)', listenAddress({ off: true })),
   lazy(() => import('./commands/controller.js')));
   register(program.command('install').description('the controller\'s manifests (CRD, RBAC, Deployment, PDB), the same as `kubectl apply -k config/`: print, --apply, or --write DIR')
     .option('--apply', 'apply them to the cluster')
@@ -111,7 +117,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   lazy(() => import('./commands/rollback.js')));
   register(common(program.command('gc').description('rainbow: delete old releases with no active task (Prometheus) past their minimum age; say why the others stay'))
     .option('--dry-run', 'decide and print, delete nothing')
-    .option('--min-age <duration>', 'override strategy.rainbow.gc.minAge (e.g. 30m, 1h)'),
+    .option('--min-age <duration>', 'override strategy.rainbow.gc.minAge (e.g. 30m, 1h)', durationOption),
   lazy(() => import('./commands/gc.js')));
   register(common(program.command('releases').description('the app history recorded in the cluster, and local runs; with --in-cluster, the Releases and the runs journaled in the cluster'))
     .option('--in-cluster', 'list Releases (of the spec\'s app when baton.yaml is there, or --app) and the runs in the cluster\'s journal ConfigMaps instead of local runs')
@@ -120,9 +126,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     lazy(() => import('./commands/releases.js')));
   register(releaseFlags(common(program.command('status').argument('[run]', 'run id (default: the latest), or release/NAME for a Release run by baton\'s controller').description('the state of a run (or of a Release): steps, outcome, gate verdicts, traffic split (canary / A/B), what to do next; exits like kubectl rollout status'), false), { newest: true })
     .option('-w, --watch', 'keep refreshing until the run ends (Ctrl-C stops watching, not the run)')
-    .option('--interval <ms>', 'refresh interval with --watch', '1000'),
+    .option('--interval <ms>', 'refresh interval with --watch', intervalMs, 1000),
     lazy(() => import('./commands/status.js')));
-  register(common(program.command('dashboard').description('a local web page of apps, releases and live runs (traffic split, probe charts, gates) with promote / abort / retry / rollback behind a token'), false).option('--address <ip>', 'address to listen on (default 127.0.0.1: this machine only)', '127.0.0.1').option('--port <n>', 'port (default: a free one)', '0')
+  register(common(program.command('dashboard').description('a local web page of apps, releases and live runs (traffic split, probe charts, gates) with promote / abort / retry / rollback behind a token'), false).option('--address <ip>', 'address to listen on (default 127.0.0.1: this machine only)', '127.0.0.1').option('--port <n>', 'port (default: a free one)', portOption, 0)
     .option('--in-cluster', 'print how to reach the dashboard the controller serves (kubectl port-forward and the URL with its token); starts nothing')
     .option('--controller-namespace <ns>', 'where the controller runs (with --in-cluster)', 'baton-system'), lazy(() => import('./commands/dashboard.js')));
   register(releaseFlags(program.command('report').argument('[run]', 'run id (default: the latest), or release/NAME for a Release run by baton\'s controller (its journal and probe record ConfigMaps)')
@@ -143,10 +149,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .description('lint migrations (unsafe operations, with the safe alternative) and manifests (the zero-downtime checklist)'),
   lazy(() => import('./commands/check.js')));
   register(program.command('probe').argument('<url>', 'base URL of the app')
-    .option('--duration <seconds>', 'how long to probe', '10')
-    .option('--rps <n>', 'requests per second', '200')
+    .option('--duration <seconds>', 'how long to probe', positiveNumber('30', 86_400), 10)
+    .option('--rps <n>', 'requests per second', positiveNumber('200', 100_000), 200)
     .option('--path <path>', 'request path', '/')
-    .option('--streams <n>', 'long downloads kept open (needs --stream-path)', '0')
+    .option('--streams <n>', 'long downloads kept open (needs --stream-path)', countOption('3', 10_000), 0)
     .option('--stream-path <path>', 'path of a long download', '/stream?seconds=5')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .description('send steady traffic to a URL and count every failed request and cut stream'),
@@ -159,7 +165,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .addOption(new Option('--strategy <kind>', 'upgrade strategy').choices(['rolling', 'blue-green', 'canary', 'ab', 'rainbow']).default('rolling'))
     .option('--no-prestop', 'remove the app\'s preStop sleep to watch requests drop (the probe is not blind)')
     .option('--bad-version', 'upgrade to a version that fails its verification, to watch an automatic rollback')
-    .option('--rps <n>', 'probe requests per second', '200')
+    .option('--rps <n>', 'probe requests per second', positiveNumber('200', 100_000), 200)
     .option('--state-dir <dir>', 'where the run journal and report are written', '.baton-demo')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .description('the embedded default: start kubesim and an embedded PostgreSQL, run demo-app v1 under live traffic, upgrade it to v2, print the report'),
@@ -169,7 +175,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? exitCodes.ok : exitCodes.invalidInput;
+      if (error.exitCode === 0) return exitCodes.ok;
+      // commander has told a human on stderr; a script that asked for JSON reads stdout.
+      if (asksForJson(argv)) printJson(io, 'Error', { error: { code: 'USAGE', message: error.message.replace(/^error: /, ''), hint: 'see --help' } });
+      return exitCodes.invalidInput;
     }
     return reportError(io, error, output);
   }

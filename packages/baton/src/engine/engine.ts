@@ -199,7 +199,8 @@ async function readState(o: { journal: Journal }, runId: string): Promise<RunSta
   return deriveRunState(entries);
 }
 
-function assertNotFinal(state: RunState, action: string): void {
+/** RUN_FINISHED (exit 2) for a run in a final state: nothing more can be done to it. */
+export function assertNotFinal(state: RunState, action: string): void {
   if (isFinalStatus(state.status)) {
     throw new BatonError('RUN_FINISHED', `cannot ${action} run ${state.runId}: it already ended ${state.status}`, {
       hint: state.status === 'succeeded' ? 'to go back, start a rollback run (baton rollback)' : undefined,

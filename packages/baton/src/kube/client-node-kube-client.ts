@@ -47,7 +47,15 @@ export class ClientNodeKubeClient implements KubeClient {
         hint: 'pass --kubeconfig FILE or set KUBECONFIG to a valid kubeconfig',
       });
     }
-    if (options.context !== undefined) kc.setCurrentContext(options.context);
+    if (options.context !== undefined) {
+      if (!kc.getContextObject(options.context)) {
+        const known = kc.getContexts().map((c) => c.name);
+        throw new BatonError('USAGE', `--context ${options.context}: the kubeconfig has no such context (it has: ${known.join(', ') || 'none'})`, {
+          hint: 'pick one of them (kubectl config get-contexts lists them), or drop --context to use the current one',
+        });
+      }
+      kc.setCurrentContext(options.context);
+    }
     if (!kc.getCurrentCluster()) {
       throw new BatonError('KUBECONFIG_INVALID', 'the kubeconfig names no cluster', {
         hint: 'pass --kubeconfig FILE or set KUBECONFIG; `kubesim up --kubeconfig FILE` writes one for a local cluster',

@@ -28,9 +28,11 @@ export async function planRelease(inputs: ReleaseInputs, ports: { kube: KubeClie
   const manifests = [...inputs.manifests];
   // The server's minor decides which fields it takes: refuse here what it would refuse mid-run.
   assertServerAccepts(manifests, await ports.kube.version(), ports.kube.server);
+  // Before anything else is read: a missing namespace is named as such, with every other
+  // missing object, and not as whatever read failed first.
+  await refuseMissingObjects(inputs, ports.kube);
   const live = await observe(ports.kube, spec, manifests);
   const from = currentRelease({ spec, manifests, live });
-  await refuseMissingObjects(inputs, ports.kube);
   const database = await databaseSteps(
     { spec, migrations: inputs.migrations, backupDir: inputs.backupDir ?? spec.database?.backup?.dir ?? '.baton/backups' },
     { env: ports.env ?? {}, fromVersion: from?.version, toVersion: releaseVersion(spec), resolveSecret: kubeSecretResolver(ports.kube) },

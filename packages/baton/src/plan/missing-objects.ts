@@ -31,9 +31,11 @@ const workloadTarget = /^(deploy|deployment)\/(.+)$/;
  * Everything the run will touch before it could create it: the namespace, the pods that exec
  * hooks and exec backups run in, and the Secrets and ConfigMaps the new pods read. A missing one
  * would otherwise fail mid-run, after the backup and the config pinning had already happened;
- * here it fails before any change, naming the object and the fix. `backupRunsBeforeApply` is true
- * when the plan backs up before it applies the manifests (then a backup target that only the
- * manifests create does not exist yet when the backup runs).
+ * here it fails before any change, naming the object and the fix. All of them at once, in a
+ * stable order: the namespace first, then the backup's and the hooks' workloads (baton.yaml
+ * order), then config in manifest order; an object needed twice is listed once, with both
+ * needs. `backupRunsBeforeApply` is true when the plan backs up before it applies the manifests
+ * (then a backup target that only the manifests create does not exist yet when the backup runs).
  */
 export async function findMissingObjects(options: {
   spec: BatonSpec;
@@ -41,28 +43,33 @@ export async function findMissingObjects(options: {
   live: LiveLookup;
   backupRunsBeforeApply: boolean;
 }): Promise<MissingObject[]> {
-  const { spec, manifests, live } = options;
+  const { spec, manifests } = options;
   const namespace = spec.namespace;
   const inManifests = (kind: string, name: string): boolean => manifests.some((m) => m.kind === kind && m.metadata.name === name);
-  const missing: MissingObject[] = [];
+  const missing = new Map<string, MissingObject>();
+  const add = (m: MissingObject): void => {
+    const seen = missing.get(m.object);
+    if (!seen) missing.set(m.object, m);
+    else if (!seen.neededBy.split(', ').includes(m.neededBy)) seen.neededBy = `${seen.neededBy}, ${m.neededBy}`;
+  };
 
-  const namespaceLive = inManifests('Namespace', namespace) || (await live({ apiVersion: 'v1', kind: 'Namespace', name: namespace })) !== undefined;
+  const namespaceLive = inManifests('Namespace', namespace) || (await options.live({ apiVersion: 'v1', kind: 'Namespace', name: namespace })) !== undefined;
   if (!namespaceLive) {
-    missing.push({ object: `Namespace/${namespace}`, neededBy: 'every object of the app (baton.yaml namespace)', fix: `kubectl create namespace ${namespace}, or fix namespace: in baton.yaml` });
-    // Nothing can exist inside a namespace that does not: the rest would only repeat it.
-    return missing;
+    add({ object: `Namespace/${namespace}`, neededBy: 'every object of the app (baton.yaml namespace)', fix: `kubectl create namespace ${namespace}, or fix namespace: in baton.yaml` });
   }
+  // Nothing exists inside a namespace that does not: no need to ask the cluster about its objects.
+  const live: LiveLookup = namespaceLive ? options.live : async () => undefined;
 
   const requireWorkload = async (target: string, neededBy: string, createdInTime: boolean): Promise<void> => {
     const match = workloadTarget.exec(target);
     if (!match?.[2]) return; // pod/NAME and release new/old are resolved when the step runs
     const name = match[2];
     if (createdInTime && inManifests('Deployment', name)) return;
-    if ((await live({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace })) !== undefined) return;
+    if (!missing.has(`Deployment/${name}`) && (await live({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace })) !== undefined) return;
     const fix = inManifests('Deployment', name)
       ? `it is in the manifests but the backup runs before they are applied: install it first (kubectl apply -n ${namespace} -f the file that defines it)`
       : `deploy it in namespace ${namespace} first, or change the target in baton.yaml`;
-    missing.push({ object: `Deployment/${name}`, neededBy, fix });
+    add({ object: `Deployment/${name}`, neededBy, fix });
   };
 
   const backupExec = spec.database?.backup?.method === 'exec' ? spec.database.backup.exec : undefined;
@@ -71,20 +78,19 @@ export async function findMissingObjects(options: {
     if (hook.exec?.target) await requireWorkload(hook.exec.target, `verify hook ${hook.name}`, true);
   }
 
-  const references = new Map<string, string>();
+  const present = new Set<string>();
   for (const manifest of manifests) {
     const template = podTemplateOf(manifest);
     if (!template) continue;
-    const owner = `${manifest.kind}/${manifest.metadata.name}`;
-    for (const ref of configReferences(template)) if (!references.has(ref)) references.set(ref, owner);
+    const neededBy = `the pods of ${manifest.kind}/${manifest.metadata.name}`;
+    for (const ref of configReferences(template)) {
+      const [kind, name] = ref.split('/') as [string, string];
+      if (present.has(ref) || inManifests(kind, name)) continue;
+      if (!missing.has(ref) && (await live({ apiVersion: 'v1', kind, name, namespace })) !== undefined) { present.add(ref); continue; }
+      add({ object: ref, neededBy, fix: `create ${kind} ${name} in namespace ${namespace} (or add it to the manifests), or mark the reference optional` });
+    }
   }
-  for (const [ref, owner] of references) {
-    const [kind, name] = ref.split('/') as [string, string];
-    if (inManifests(kind, name)) continue;
-    if ((await live({ apiVersion: 'v1', kind, name, namespace })) !== undefined) continue;
-    missing.push({ object: ref, neededBy: `the pods of ${owner}`, fix: `create ${kind} ${name} in namespace ${namespace} (or add it to the manifests), or mark the reference optional` });
-  }
-  return missing;
+  return [...missing.values()];
 }
 
 function podTemplateOf(object: KubeObject): PodTemplateLike | undefined {

@@ -84,6 +84,9 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
   } catch (cause) {
     throw new BatonError('PROBE_URL_INVALID', `probe URL ${JSON.stringify(options.url)} is not a URL`, { cause, hint: 'use e.g. http://127.0.0.1:8080' });
   }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new BatonError('PROBE_URL_INVALID', `probe URL ${JSON.stringify(options.url)} is not http:// or https://`, { hint: 'the probe sends HTTP requests: use e.g. http://127.0.0.1:8080' });
+  }
   const rps = options.rps ?? 200;
   const share = options.freshConnectionShare ?? 0.2;
   if (!(rps > 0) || !(share >= 0 && share <= 1)) {

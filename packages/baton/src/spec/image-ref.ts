@@ -25,3 +25,13 @@ export function unpinnedReason(ref: string): string | undefined {
   if (parsed.tag === 'latest') return `image "${ref}" uses the :latest tag`;
   return undefined;
 }
+
+const pathComponent = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+/**
+ * The distribution reference grammar (what the registry and the kubelet accept):
+ * `[host[:port]/]path[:tag][@algo:hex]`. Spaces, `;`, `$` and other shell characters never match.
+ */
+export const imageRefPattern = new RegExp(
+  `^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?/)?${pathComponent}(?:/${pathComponent})*`
+  + '(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
+);

@@ -1,9 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readMigrationText } from '../db/migrations/read-migration-text.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MigrationFile } from '../db/steps/migration-files.js';
 import { BatonError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { loadManifests } from '../manifests/load-manifests.js';
+import { refuseMalformedWorkloads } from '../manifests/workload-shape.js';
 import { loadSpec, type LoadedSpec } from './load-spec.js';
 import type { BatonSpec } from './schema.js';
 
@@ -21,7 +23,9 @@ export interface LoadedRelease {
  */
 export async function loadRelease(specPath: string): Promise<{ loaded: LoadedSpec; inputs: LoadedRelease }> {
   const loaded = await loadSpec(specPath);
-  const manifests: KubeObject[] = (await loadManifests(loaded.manifestPaths)).map((m) => m.object);
+  const files = await loadManifests(loaded.manifestPaths);
+  refuseMalformedWorkloads(files);
+  const manifests: KubeObject[] = files.map((m) => m.object);
   const migrations = loaded.migrationsDir ? await readMigrationFiles(loaded.migrationsDir) : undefined;
   const backupDir = loaded.spec.database?.backup?.dir ?? '.baton/backups';
   return {
@@ -38,5 +42,5 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
   } catch (cause) {
     throw new BatonError('MIGRATIONS_DIR', `cannot read the migrations directory ${dir}`, { cause, hint: 'fix database.migrations.dir in baton.yaml (relative to the spec file)' });
   }
-  return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') })));
+  return Promise.all(names.map(async (name) => ({ name, text: await readMigrationText(join(dir, name)) })));
 }

@@ -47,7 +47,7 @@ test('allowUnpinned lets an unpinned image through on purpose', () => {
 test('unknown fields and wrong types name file:line and the field', () => {
   const message = problemOf(valid + 'strategy:\n  kind: sideways\n  rollin: {}\n');
   assert.match(message, /baton\.yaml:8:\d+ strategy\.kind: /);
-  assert.match(message, /baton\.yaml:7:\d+ strategy: unknown field\(s\) "rollin"/);
+  assert.match(message, /baton\.yaml:9:\d+ strategy: unknown field\(s\) "rollin"/);
 });
 
 test('a missing required field points at its parent', () => {

@@ -51,6 +51,9 @@ export function parseSpec(text: string, file: string): LoadedSpec {
       hint: 'fix the YAML syntax at that line (indentation, a missing colon or quote)',
     });
   }
+  if (doc.contents === null) {
+    throw new BatonError('SPEC_INVALID', `${file} is empty`, { hint: 'write apiVersion, kind, app, manifests and image in it (see examples/ or `baton schema`)' });
+  }
   const result = specSchema.safeParse(yamlData(doc, file, 'SPEC_INVALID'));
   const problems: SpecProblem[] = [];
   if (!result.success) {
@@ -91,7 +94,11 @@ export function parseSpec(text: string, file: string): LoadedSpec {
 
 function problemAt(root: unknown, lc: LineCounter, file: string, issue: z.core.$ZodIssue): SpecProblem {
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove or correct the spelling`;
+  if (issue.code === 'unrecognized_keys') {
+    // Point at the first unknown key itself, not at the object that holds it.
+    const where = locate(root, lc, file, [...issue.path, issue.keys[0]!], '');
+    return { ...where, path: issue.path.map(String).join('.'), message: `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove or correct the spelling` };
+  }
   if (issue.code === 'invalid_type' && message.includes('received undefined')) message = `required field is missing (${issue.expected})`;
   return locate(root, lc, file, issue.path, message);
 }

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { connectionMetricSchema } from './connection-metric.js';
+import { imageRefPattern } from './image-ref.js';
 
 /**
  * The baton.yaml schema. Every field a user can write is declared here, with a description that
  * the exported JSON Schema carries to editors. Paths are relative to the baton.yaml file.
  */
+/** URLs baton sends HTTP requests to: file:, data: and the like would read where no request goes. */
+const httpUrl = z.string().url().regex(/^https?:\/\//i, 'must be an http:// or https:// URL');
+
 const name = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase RFC 1123 name (a-z, 0-9, "-")')
@@ -35,7 +39,7 @@ export const execHookSchema = z
 
 const httpHook = z
   .object({
-    url: z.string().url().optional(),
+    url: httpUrl.optional(),
     path: z.string().startsWith('/').optional().describe('path on the release under test (preview for blue-green)'),
     expectStatus: z.number().int().min(100).max(599).default(200),
     expectJson: z.record(z.string(), z.unknown()).optional().describe('top-level JSON fields that must be equal'),
@@ -102,7 +106,7 @@ const rainbow = z
     tests: rainbowTests.optional().describe('integration tests run against the new release before it is activated; a failure rolls back'),
     gc: z
       .object({
-        prometheusUrl: z.string().url().optional()
+        prometheusUrl: httpUrl.optional()
           .describe('the Prometheus HTTP API baton gc queries (with activeTasksQuery); optional when drain.connections is set'),
         activeTasksQuery: z.string().min(1).optional()
           .describe('PromQL giving the active tasks of one release; $release is replaced by its id, e.g. sum(demo_active_tasks{release="$release"})'),
@@ -129,7 +133,7 @@ const analysisStep = z
 
 const prometheusStep = z
   .object({
-    url: z.string().url().describe('the Prometheus HTTP API'),
+    url: httpUrl.describe('the Prometheus HTTP API'),
     query: z.string().min(1)
       .describe('PromQL; {{ release.newSelector }} scopes it to the new version\'s pods (e.g. rate(http_requests_total{code=~"5..",{{ release.newSelector }}}[1m])), also {{ release.previousSelector }}, {{ release.version }}, {{ app }}, {{ namespace }}'),
     thresholds: z.object({ min: z.number().optional(), max: z.number().optional() }).strict(),
@@ -197,7 +201,7 @@ export const strategySchema = z
 export const probeSchema = z
   .object({
     enabled: z.boolean().default(true),
-    url: z.string().url().optional().describe('default: the Service ClusterIP (reachable on kubesim)'),
+    url: httpUrl.optional().describe('default: the Service ClusterIP (reachable on kubesim)'),
     path: z.string().startsWith('/').default('/'),
     rps: z.number().positive().max(5000).default(200),
     streams: z.object({ count: z.number().int().min(0), path: z.string().startsWith('/') }).strict().optional(),
@@ -285,7 +289,7 @@ export const specSchema = z
     image: z
       .object({
         container: z.string().optional().describe('default: the first container'),
-        ref: z.string().min(1).describe('the image to upgrade to; pinned (no :latest)'),
+        ref: z.string().min(1).regex(imageRefPattern, 'is not an image reference (registry/repository:tag or @sha256:digest: lowercase repository, no spaces or shell characters)').describe('the image to upgrade to; pinned (no :latest)'),
         allowUnpinned: z.boolean().default(false),
       })
       .strict(),

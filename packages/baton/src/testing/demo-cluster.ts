@@ -14,7 +14,8 @@ import type { DeploymentLike } from '../kube/workload-objects.js';
 
 /** A kubesim cluster with demo-app's images, a work folder and a client: for end-to-end tests. */
 export interface TestCluster {
-  cluster: Cluster;
+  /** baton's tests reach the API through KubeClient (the kubeconfig), not kubesim's own fetch. */
+  cluster: Omit<Cluster, 'fetch'>;
   kube: KubeClient;
   dir: string;
   stop(): Promise<void>;
@@ -42,7 +43,7 @@ export async function startTestCluster(options: { propagationDelayMs?: number; k
     // A real cluster: its own version and timing; nothing to start or stop but the work folder.
     const kubeconfig = await readFile(realClusterKubeconfig, 'utf8');
     const kube = new ClientNodeKubeClient({ kubeconfigText: kubeconfig });
-    const cluster: Cluster = { apiUrl: kube.server, kubeconfig, ingressUrl: process.env['BATON_E2E_INGRESS_URL'] ?? '', stop: async () => undefined };
+    const cluster: Omit<Cluster, 'fetch'> = { apiUrl: kube.server, kubeconfig, ingressUrl: process.env['BATON_E2E_INGRESS_URL'] ?? '', stop: async () => undefined };
     return { cluster, kube, dir, stop: async () => { await rm(dir, { recursive: true, force: true }); } };
   }
   const images = join(demoAppDir(), 'images.yaml');
@@ -50,7 +51,7 @@ export async function startTestCluster(options: { propagationDelayMs?: number; k
   // kubesim runs as its own process, as a cluster does: a probe sharing the test's event loop with
   // the whole cluster times out every request in flight when that loop stalls on a loaded machine
   // (seen in CI: 1,994 "failed" requests at once). BATON_E2E_KUBESIM=in-process keeps it here.
-  const cluster: Cluster = process.env['BATON_E2E_KUBESIM'] === 'in-process'
+  const cluster: Omit<Cluster, 'fetch'> = process.env['BATON_E2E_KUBESIM'] === 'in-process'
     ? await startCluster({ images, propagationDelayMs, ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}) })
     : await startKubesimProcess({ images, kubeconfigPath: join(dir, 'kubeconfig'), propagationDelayMs, ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}) });
   const kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { Agent, fetch as tlsFetch, type RequestInit as TlsRequestInit, type Response as TlsResponse } from 'undici';
 import { connect as connectTcp, createServer as createNetServer, type Socket } from 'node:net';
 import { ApiError, errors } from './api-error.js';
 import { ClusterIPAllocator } from './cluster-ip-allocator.js';
@@ -57,11 +58,17 @@ export interface ApiServerOptions {
   kubernetesVersion?: string;
 }
 
+/** What Go's net/http (so kube-apiserver) answers a plain-HTTP request on a TLS port. */
+const plainHttpRefusal = 'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n';
+
 export interface ApiServer {
-  /** Plain-http base URL (every request still needs the bearer token). */
-  url: string;
-  /** The same port spoken as TLS; the kubeconfig points here because kubectl sends tokens only over TLS. */
+  /**
+   * https://127.0.0.1:PORT. The port speaks TLS only, as kube-apiserver's does: a plain-HTTP
+   * request is answered 400 "Client sent an HTTP request to an HTTPS server." and closed.
+   */
   httpsUrl: string;
+  /** fetch(httpsUrl + path) trusting the server's own CA: for in-process callers and tests. */
+  fetch(path: string, init?: TlsRequestInit): Promise<TlsResponse>;
   /** PEM of the self-signed certificate the TLS side presents (its own CA). */
   caPem: string;
   token: string;
@@ -210,13 +217,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     }
   }
 
-  // One port speaks both plain HTTP and TLS: the first byte of a connection tells which (0x16 is a
-  // TLS handshake). kubectl only sends bearer tokens over TLS, other clients may use either.
+  // The port speaks TLS only. The first byte of a connection tells a TLS handshake (0x16) from
+  // plain HTTP, which gets Go's net/http answer (what kube-apiserver sends) and is closed: a
+  // token sent in clear text is never read.
   const cert = identity.cert;
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => { void handle(req, res); };
-  const http = createServer(onRequest);
   const https = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, onRequest);
-  http.on('upgrade', upgrade);
   https.on('upgrade', upgrade);
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
@@ -225,10 +231,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     socket.on('error', () => socket.destroy());
     socket.once('data', (first: Buffer) => {
       if (first[0] !== 0x16) {
-        socket.pause();
-        socket.unshift(first);
-        http.emit('connection', socket);
-        socket.resume();
+        socket.end(plainHttpRefusal);
         return;
       }
       // TLS sockets read through their native handle, so unshifted bytes would be lost: relay
@@ -254,12 +257,13 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   serverAddress = `${host}:${port}`;
   controllers.push(startMasterService(store, storage, registry, { serviceIP: identity.serviceIP, hostIP: host, port }));
-  const url = `http://${host}:${port}`;
   const httpsUrl = `https://${host}:${port}`;
+  const trusting = new Agent({ connect: { ca: cert.certPem } });
   const kubeconfig = (): string => renderKubeconfig(httpsUrl, token, cert.certPem);
   let stopped = false;
   return {
-    url, httpsUrl, caPem: cert.certPem, token, kubeconfig, serviceIP: identity.serviceIP, version,
+    httpsUrl, caPem: cert.certPem,
+    fetch: (path, init) => tlsFetch(httpsUrl + path, { ...init, dispatcher: trusting }), token, kubeconfig, serviceIP: identity.serviceIP, version,
     writeKubeconfig: (path) => writeFile(path, kubeconfig(), { mode: 0o600 }),
     async stop() {
       if (stopped) return;
@@ -269,8 +273,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       for (const c of controllers) c.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
-      http.close();
       await new Promise<void>((resolve) => https.close(() => resolve()));
+      await trusting.close();
       await closed;
       await snapshots?.close();
     },

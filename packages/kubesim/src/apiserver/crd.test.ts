@@ -96,7 +96,7 @@ describe('apiserver CustomResourceDefinitions', { timeout: 30_000 }, () => {
     const patched = await c.req('PATCH', `${base}/k1/scale`, { spec: { replicas: 5 } }, 'application/merge-patch+json');
     assert.equal(patched.body.spec.replicas, 5);
     assert.equal((await c.req('GET', `${base}/k1`)).body.spec.count, 5);
-    const r = await fetch(`${c.server.url}${base}`, { headers: { authorization: `Bearer ${c.server.token}`, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+    const r = await c.server.fetch(base, { headers: { authorization: `Bearer ${c.server.token}`, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
     const table = await r.json() as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
     assert.deepEqual(table.columnDefinitions.map((x) => x.name), ['Name', 'Weight', 'Mode']);
     assert.deepEqual(table.rows[0]?.cells, ['k1', 30, 'a']);
@@ -123,7 +123,7 @@ describe('apiserver CustomResourceDefinitions', { timeout: 30_000 }, () => {
   });
 
   it('deleting a CRD deletes its objects and stops serving the kind', async () => {
-    const watch = fetch(`${c.server.url}/apis/example.baton.dev/v1/namespaces/default/rollouts?watch=1&timeoutSeconds=20`, { headers: { authorization: `Bearer ${c.server.token}` } })
+    const watch = c.server.fetch(`/apis/example.baton.dev/v1/namespaces/default/rollouts?watch=1&timeoutSeconds=20`, { headers: { authorization: `Bearer ${c.server.token}` } })
       .then((res) => res.text());
     await new Promise((res) => setTimeout(res, 100));
     const r = await c.req('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/rollouts.example.baton.dev');

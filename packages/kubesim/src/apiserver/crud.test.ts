@@ -8,7 +8,7 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
   after(async () => { await c.stop(); });
 
   it('rejects requests without the bearer token with a 401 Status', async () => {
-    const r = await fetch(`${c.server.url}/api/v1/namespaces`);
+    const r = await c.server.fetch('/api/v1/namespaces');
     assert.equal(r.status, 401);
     const s = await r.json() as { kind: string; reason: string };
     assert.equal(s.kind, 'Status');
@@ -181,7 +181,7 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
     const strict = await c.req('POST', '/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict', body);
     assert.equal(strict.status, 400);
     assert.equal(strict.body.message, 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagePolicy", unknown field "spec.replica"');
-    const r = await fetch(`${c.server.url}/apis/apps/v1/namespaces/default/deployments`, {
+    const r = await c.server.fetch('/apis/apps/v1/namespaces/default/deployments', {
       method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${c.server.token}`, 'content-type': 'application/json' } });
     assert.equal(r.status, 201);
     assert.match(r.headers.get('warning') ?? '', /299 - "unknown field \\"spec.replica\\""/);

@@ -5,8 +5,8 @@ import { WebSocket } from 'ws';
 import { fakeKubelet, startTestCluster, type TestCluster } from './test-support.js';
 
 /** Opens an exec WebSocket that sends `hello` on stdin: the echoed stdout, or the refusal's HTTP status. */
-function execHello(url: string, token: string | undefined): Promise<{ echoed: string } | { status: number }> {
-  const ws = new WebSocket(url, ['v5.channel.k8s.io'], token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+function execHello(url: string, token: string | undefined, ca: string): Promise<{ echoed: string } | { status: number }> {
+  const ws = new WebSocket(url, ['v5.channel.k8s.io'], { ca, ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }) });
   return new Promise((resolve, reject) => {
     ws.on('open', () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello')])));
     ws.on('message', (d: Buffer) => { resolve({ echoed: `${d[0]}:${d.subarray(1).toString()}` }); ws.close(); });
@@ -54,8 +54,8 @@ describe('apiserver pods/log and pods/exec proxying', { timeout: 30_000 }, () =>
   });
 
   it('pipes an exec WebSocket (v5.channel.k8s.io) through to the kubelet', async () => {
-    const url = `${c.server.url.replace('http', 'ws')}/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=true&stdout=true`;
-    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { headers: { authorization: `Bearer ${c.server.token}` } });
+    const url = `${c.server.httpsUrl.replace('https', 'wss')}/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=true&stdout=true`;
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { headers: { authorization: `Bearer ${c.server.token}` }, ca: c.server.caPem });
     const got = await new Promise<string>((resolve, reject) => {
       ws.on('open', () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello')])));
       ws.on('message', (d: Buffer) => resolve(`${d[0]}:${d.subarray(1).toString()}`));
@@ -64,11 +64,11 @@ describe('apiserver pods/log and pods/exec proxying', { timeout: 30_000 }, () =>
     ws.close();
     assert.equal(got, '1:hello');
     assert.equal(seen.at(-1)?.url, '/exec/default/p/main?command=cat&stdin=true&stdout=true');
-    assert.deepEqual(await execHello(url, undefined), { status: 401 });
+    assert.deepEqual(await execHello(url, undefined, c.server.caPem), { status: 401 });
   });
 
   describe('with service-account tokens', () => {
-    const execUrl = (): string => `${c.server.url.replace('http', 'ws')}/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=true&stdout=true`;
+    const execUrl = (): string => `${c.server.httpsUrl.replace('https', 'wss')}/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=true&stdout=true`;
     const tokenOf = async (sa: string): Promise<string> => {
       const r = await c.req('POST', `/api/v1/namespaces/default/serviceaccounts/${sa}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
       assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -87,12 +87,12 @@ describe('apiserver pods/log and pods/exec proxying', { timeout: 30_000 }, () =>
     });
 
     it('admits an exec by a service account RBAC allows, and presents the server\'s own token to the kubelet', async () => {
-      assert.deepEqual(await execHello(execUrl(), execer), { echoed: '1:hello' });
+      assert.deepEqual(await execHello(execUrl(), execer, c.server.caPem), { echoed: '1:hello' });
       assert.equal(seen.at(-1)?.auth, `Bearer ${c.server.token}`);
     });
 
     it('admits its logs too, without passing its token on', async () => {
-      const res = await fetch(`${c.server.url}/api/v1/namespaces/default/pods/p/log`, { headers: { authorization: `Bearer ${execer}` } });
+      const res = await c.server.fetch('/api/v1/namespaces/default/pods/p/log', { headers: { authorization: `Bearer ${execer}` } });
       assert.equal(res.status, 200);
       assert.equal(await res.text(), 'line 1\nline 2\n');
       assert.equal(seen.at(-1)?.auth, `Bearer ${c.server.token}`);
@@ -100,8 +100,8 @@ describe('apiserver pods/log and pods/exec proxying', { timeout: 30_000 }, () =>
 
     it('answers 403 to a service account without pods/exec and 401 to a token it did not sign', async () => {
       const before = seen.length;
-      assert.deepEqual(await execHello(execUrl(), stranger), { status: 403 });
-      assert.deepEqual(await execHello(execUrl(), `${execer.slice(0, -4)}AAAA`), { status: 401 });
+      assert.deepEqual(await execHello(execUrl(), stranger, c.server.caPem), { status: 403 });
+      assert.deepEqual(await execHello(execUrl(), `${execer.slice(0, -4)}AAAA`, c.server.caPem), { status: 401 });
       assert.equal(seen.length, before, 'a refused exec never reaches the kubelet');
     });
   });

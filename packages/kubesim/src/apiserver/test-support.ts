@@ -30,9 +30,9 @@ export async function startTestCluster(options: ApiServerOptions = {}): Promise<
     custom: kc.makeApiClient(CustomObjectsApi),
     objects: KubernetesObjectApi.makeApiClient(kc),
     async req(method, path, body, contentType = 'application/json') {
-      const init: RequestInit = { method, headers: { authorization: `Bearer ${server.token}`, 'content-type': contentType } };
+      const init: Parameters<ApiServer['fetch']>[1] = { method, headers: { authorization: `Bearer ${server.token}`, 'content-type': contentType } };
       if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      const r = await fetch(server.url + path, init);
+      const r = await server.fetch(path, init);
       const text = await r.text();
       let parsed: unknown = text;
       try { parsed = JSON.parse(text); } catch { /* text body */ }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 
@@ -13,8 +13,8 @@ function collect(c: TestCluster, path: string, opts: { ms?: number; count?: numb
   return new Promise((resolve, reject) => {
     const events: Ev[] = [];
     let buf = '';
-    const u = new URL(c.server.url + path);
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers: { authorization: `Bearer ${c.server.token}` } }, (res) => {
+    const u = new URL(c.server.httpsUrl + path);
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, ca: c.server.caPem, headers: { authorization: `Bearer ${c.server.token}` } }, (res) => {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buf += chunk;

@@ -17,7 +17,7 @@ let cluster: Cluster;
 let token = '';
 
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, ok = true): Promise<{ status: number; body: T }> {
-  const res = await fetch(cluster.apiUrl + path, {
+  const res = await cluster.fetch(path, {
     method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
@@ -40,7 +40,7 @@ async function runPod(name: string, image: string, command: string[]): Promise<{
     const pod = (await call<PodJson>('GET', `/api/v1/namespaces/${ns}/pods/${name}`)).body;
     const phase = pod.status?.phase ?? '';
     if (phase === 'Succeeded' || phase === 'Failed') {
-      const res = await fetch(`${cluster.apiUrl}/api/v1/namespaces/${ns}/pods/${name}/log`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await cluster.fetch(`/api/v1/namespaces/${ns}/pods/${name}/log`, { headers: { authorization: `Bearer ${token}` } });
       return { phase, log: await res.text() };
     }
     if (Date.now() > end) throw new Error(`pod ${name} did not finish (phase ${phase})`);
@@ -95,7 +95,7 @@ describe('a pod as an API client (in-cluster config, RBAC)', { timeout: 120_000 
     const pod = (await call<PodJson>('GET', `/api/v1/namespaces/${ns}/pods/client-allowed`)).body;
     assert.ok(pod.spec?.volumes?.some((v) => v.name.startsWith('kube-api-access-')), JSON.stringify(pod.spec?.volumes));
     const tr = await call<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/reader/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
-    const asReader = (): Promise<Response> => fetch(`${cluster.apiUrl}/api/v1/namespaces/${ns}/pods`, { headers: { authorization: `Bearer ${tr.body.status.token}` } });
+    const asReader = () => cluster.fetch(`/api/v1/namespaces/${ns}/pods`, { headers: { authorization: `Bearer ${tr.body.status.token}` } });
     assert.equal((await asReader()).status, 200);
     await call('DELETE', `/api/v1/namespaces/${ns}/serviceaccounts/reader`);
     const res = await asReader();

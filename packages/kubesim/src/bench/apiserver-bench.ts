@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import http from 'node:http';
+import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 
 // API server benchmark: creates/s, gets/s, LIST of 1,000 objects, one change fanned out to 50
@@ -9,14 +9,14 @@ import { fileURLToPath } from 'node:url';
 // Figures are printed, never asserted. The child process is stopped by PID.
 
 const serverModule = fileURLToPath(new URL('../apiserver/index.js', import.meta.url));
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+let agent = new https.Agent({ keepAlive: true, maxSockets: 16 });
 let base = '';
 let token = '';
 
 function call(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(base + path, { method, agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+    const req = https.request(base + path, { method, agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => { text += c; });
@@ -40,13 +40,15 @@ async function main(): Promise<void> {
   const child = spawn(process.execPath, ['--input-type=module', '-e',
     `const { startApiServer } = await import(${JSON.stringify(serverModule)});
      const s = await startApiServer({});
-     console.log(JSON.stringify({ url: s.url, token: s.token }));`], { stdio: ['ignore', 'pipe', 'inherit'] });
+     console.log(JSON.stringify({ url: s.httpsUrl, token: s.token, ca: s.caPem }));`], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const first = await new Promise<string>((resolve, reject) => {
       child.stdout.once('data', (d: Buffer) => resolve(String(d)));
       child.once('exit', () => reject(new Error('server exited')));
     });
-    ({ url: base, token } = JSON.parse(first) as { url: string; token: string });
+    const started = JSON.parse(first) as { url: string; token: string; ca: string };
+    ({ url: base, token } = started);
+    agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: started.ca });
 
     const creates = 1000;
     const createMs = await parallel(creates, 16, async (i) => { const r = await call('POST', '/api/v1/namespaces/default/configmaps', cm(i)); if (r.status !== 201) throw new Error(r.text); });
@@ -65,11 +67,11 @@ async function main(): Promise<void> {
     const rv = (JSON.parse((await call('GET', '/api/v1/namespaces/default/configmaps?limit=1')).text) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
     const watchers = 50;
     const arrivals: number[] = [];
-    const reqs: http.ClientRequest[] = [];
+    const reqs: import('node:http').ClientRequest[] = [];
     let connected = 0;
     const allSeen = new Promise<void>((resolve) => {
       for (let w = 0; w < watchers; w++) {
-        const req = http.request(`${base}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+        const req = https.request(`${base}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
           connected++;
           res.on('data', () => { arrivals.push(performance.now()); if (arrivals.length === watchers) resolve(); });
         });

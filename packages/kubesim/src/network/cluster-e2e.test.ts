@@ -15,7 +15,7 @@ let cluster: Cluster;
 let token = '';
 
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(cluster.apiUrl + path, {
+  const res = await cluster.fetch(path, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

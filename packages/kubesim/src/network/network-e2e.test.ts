@@ -24,7 +24,7 @@ const delayMs = 300;
 const svcPort = 20000 + Math.floor(Math.random() * 30000);
 
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(api.url + path, {
+  const res = await api.fetch(path, {
     method,
     headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -47,7 +47,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       node = await startFakeNode({ kubeconfig, ...(options.behavior ? { behavior: options.behavior } : {}) });
       stops.push(() => node!.stop());
     }
-    return { url: api.url, kubeconfig, clients: makeClients(kubeconfig), node, stop };
+    return { url: api.httpsUrl, kubeconfig, clients: makeClients(kubeconfig), node, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -9,6 +9,8 @@ import type { OperationPorts } from '../../operations/ports.js';
 import { FileArtifactStore } from '../../report/file-artifact-store.js';
 import type { CliIO } from '../io.js';
 import { progressPrinter } from '../progress.js';
+import { readRecordedRun } from '../../operations/recorded-run.js';
+import { assertNotFinal } from '../../engine/engine.js';
 
 /** What cluster-facing commands build from their flags: the ports every use case takes. */
 export interface CommandContext {
@@ -52,4 +54,20 @@ export function commandContext(options: Record<string, unknown>, io: CliIO): Com
       onNotice: (m) => { if (!json) io.stderr.write(`${m}\n`); },
     },
   };
+}
+
+/**
+ * A local run named on the command line must be in the journal, and not ended, before baton
+ * loads a kubeconfig or connects: `baton resume typo` is exit 2 "no run typo", not a cluster
+ * error, and resume, abort and promote of a finished run all answer RUN_FINISHED (exit 2) with
+ * nothing written. (The journal in ConfigMaps is read where it lives, by the operation.)
+ */
+export async function requireRecordedRun(options: Record<string, unknown>, io: CliIO, runId: string, action: 'resume' | 'abort' | 'promote'): Promise<void> {
+  if (options.journal === 'configmap') return;
+  const journal = new FileJournal({ dir: stateDirOf(options, io) });
+  try {
+    assertNotFinal((await readRecordedRun(journal, runId)).state, action);
+  } finally {
+    await journal.close();
+  }
 }

@@ -16,8 +16,7 @@ import { commandContext } from './context.js';
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
   if (options.inCluster === true) return inCluster(options, io);
   const address = String(options.address ?? '127.0.0.1');
-  const port = Number(options.port ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new BatonError('USAGE', `--port ${String(options.port)} is not a port number`, { hint: 'use 0 (any free port) or 1..65535' });
+  const port = Number(options.port ?? 0); // checked by portOption while argv was read
   const ctx = commandContext({ ...options, output: 'json' }, io);
   const { kube, journal, lock } = ctx.ports;
   const backend = new LocalBackend({

@@ -24,12 +24,8 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   if (!spec.strategy.rainbow.gc.prometheusUrl && !spec.drain?.connections) {
     throw new BatonError('SPEC_NO_GC', `strategy.rainbow.gc of ${spec.app} has no evidence that a release is idle`, { hint: noGcHint });
   }
-  let minAgeMs: number | undefined;
-  try {
-    minAgeMs = options.minAge === undefined ? undefined : parseDuration(options.minAge as string);
-  } catch (error) {
-    throw new BatonError('USAGE', `--min-age: ${(error as Error).message}`, { hint: 'e.g. --min-age 30m' });
-  }
+  // --min-age was checked by durationOption while argv was read.
+  const minAgeMs = options.minAge === undefined ? undefined : parseDuration(options.minAge as string);
   const report = await gc({ spec, dryRun: options.dryRun === true, ...(minAgeMs !== undefined ? { minAgeMs } : {}) }, commandContext(options, io).ports);
   if (json) printJson(io, 'GcReport', { ...report, dryRun: options.dryRun === true });
   else {

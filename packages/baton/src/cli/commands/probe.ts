@@ -1,16 +1,13 @@
 import { startProbe } from '../../probe/probe.js';
-import { BatonError } from '../../errors.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
 
 /** `baton probe URL`: the probe alone, for a baseline or to watch an upgrade done by other tools. */
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
+  // Checked by the option parsers (cli/option-parsers.ts) before this runs.
   const duration = Number(options.duration);
   const rps = Number(options.rps);
   const streams = Number(options.streams);
-  if (!(duration > 0) || !(rps > 0) || !(streams >= 0)) {
-    throw new BatonError('USAGE', '--duration and --rps must be positive numbers, --streams zero or more', { hint: 'e.g. baton probe http://127.0.0.1:8080 --duration 30 --rps 200' });
-  }
   const probe = await startProbe({ url: args[0]!, path: options.path as string, rps, ...(streams > 0 ? { streams: { count: streams, path: options.streamPath as string } } : {}) });
   const json = options.output === 'json';
   const started = Date.now();

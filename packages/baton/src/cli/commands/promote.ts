@@ -1,6 +1,6 @@
 import { promote } from '../../operations/resume.js';
 import type { CliIO } from '../io.js';
-import { commandContext } from './context.js';
+import { commandContext, requireRecordedRun } from './context.js';
 import { controlRelease, namedTarget, releaseTargetOf } from './release-target.js';
 import { printRun } from './run-output.js';
 
@@ -12,6 +12,7 @@ import { printRun } from './run-output.js';
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
   const target = releaseTargetOf(options, args[0], io);
   if (target) return controlRelease(namedTarget(target, 'promote'), 'promote', { promote: true }, options, io);
+  await requireRecordedRun(options, io, String(args[0]), 'promote');
   const { ports } = commandContext(options, io);
   const result = await promote({ runId: String(args[0]) }, { ...ports, onNotice: (line) => io.stderr.write(`${line}\n`) });
   return printRun(io, result, { json: options.output === 'json', report: false });

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { BatonError } from '../../errors.js';
@@ -26,7 +26,8 @@ export interface CreateBackupOptions {
 /**
  * Dumps the database into `dir`. Postgres: pg_dump custom format from an exported snapshot, with
  * the row counts read in that same snapshot (exact). MariaDB: mysqldump --single-transaction through
- * gzip, counts read before and after (a bound). Any tool failure throws; the file is removed.
+ * gzip, counts read before and after (a bound). The dump is written to NAME.partial and renamed
+ * once the tool exited 0 and the file is fsync'd. Any tool failure throws; the partial file is removed.
  */
 export async function createBackup(options: CreateBackupOptions): Promise<BackupRecord> {
   const now = options.now ?? Date.now;
@@ -39,6 +40,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   const ext = backupFormats[format].extension;
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
   const path = join(options.dir, `${target.database}-${options.label ? `${options.label}-` : ''}${stamp}${ext}`);
+  const partial = `${path}.partial`;
   await mkdir(options.dir, { recursive: true });
 
   const session = await dialect.connect(options.url, { applicationName: 'baton-backup' });
@@ -55,7 +57,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
         done(null, chunk);
       },
     });
-    const file = createWriteStream(path, { mode: 0o600 });
+    // The dump goes to a name that does not look like a backup; it gets the final name only once
+    // the tool exited 0 and the bytes are on disk, so a killed dump never leaves a truncated file
+    // that looks complete.
+    const file = createWriteStream(partial, { mode: 0o600 });
     const gzip = format === 'sql-gzip' && method.kind === 'native';
     if (gzip) counter.pipe(createGzip()).pipe(file);
     else counter.pipe(file);
@@ -75,7 +80,6 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     });
     await closed;
     if (outcome.code !== 0) {
-      await rm(path, { force: true });
       throw new BatonError('BACKUP_FAILED', `${command.argv[0]} exited with ${outcome.code} while backing up ${target.redacted}: ${outcome.stderr.trim()}`, {
         hint: 'fix the cause above and run again; no migration ran',
       });
@@ -87,6 +91,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       const m = after[name] ?? n;
       tables[name] = { min: Math.min(n, m), max: Math.max(n, m) };
     }
+    await publish(partial, path);
     const fileBytes = (await stat(path)).size;
     return {
       path,
@@ -101,7 +106,25 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       tables,
     };
   } finally {
+    await rm(partial, { force: true });
     await session.close();
+  }
+}
+
+/** fsync the finished dump, rename it to its final name, fsync the folder so the name is durable. */
+async function publish(partial: string, path: string): Promise<void> {
+  const handle = await open(partial, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(partial, path);
+  const folder = await open(dirname(path), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
   }
 }
 

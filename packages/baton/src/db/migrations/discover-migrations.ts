@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readMigrationText } from './read-migration-text.js';
 import { join, resolve } from 'node:path';
 import { isBatonError } from '../../errors.js';
 import type { DialectName } from '../dialect.js';
@@ -33,7 +34,7 @@ export async function discoverMigrations(dir: string, options: DiscoverOptions):
   const parsed: ParsedMigration[] = [];
   for (const name of names) {
     const file = join(root, name);
-    const result = parseMigrationFile(await readFile(file, 'utf8'), file);
+    const result = parseMigrationFile(await readMigrationText(file), file);
     problems.push(...result.problems);
     if (result.migration) parsed.push(result.migration);
   }

@@ -16,7 +16,7 @@ const ns = 'rbac-test';
 const kubectl = (args: string[], kubeconfig = adminKc) => runKubectl(args, { kubeconfig });
 
 async function req(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(api.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const res = await api.fetch(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 const admin = (method: string, path: string, body?: unknown) => req(method, path, api.token, body);
