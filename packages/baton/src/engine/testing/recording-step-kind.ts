@@ -9,6 +9,8 @@ export interface ScriptedBehaviour {
   checkpoint?: JsonObject;
   /** Returned as the done result's data. */
   data?: JsonObject;
+  /** The run waits for this before it returns its result (a step still in flight meanwhile). */
+  until?: Promise<void>;
 }
 
 /** What a recording step saw, for assertions on contexts. */
@@ -41,6 +43,7 @@ export function createRecordingKind(kind = 'test'): {
       const behaviour = script[step.id] ?? {};
       if (behaviour.checkpoint !== undefined) await ctx.checkpoint(behaviour.checkpoint);
       ctx.progress(`running ${step.id}`, 0.5);
+      if (behaviour.until !== undefined) await behaviour.until;
       switch (behaviour.run ?? 'done') {
         case 'failed':
           return { kind: 'failed', reason: `${step.id} said no` };
