@@ -2,7 +2,7 @@ import { isBatonError } from '../errors.js';
 import { exitCodes } from './exit-codes.js';
 import { printJson, type CliIO } from './io.js';
 
-const inputCodes = /^(SPEC_|MANIFEST_|PLAN_|SQL_|MIGRATION|CHECK_|USAGE|RUN_NOT_FOUND|RUN_FINISHED|NOT_PAUSED|NOT_HALTED)/;
+const inputCodes = /^(SPEC_|MANIFEST_|PLAN_|SQL_|MIGRATION|CHECK_|USAGE|RUN_NOT_FOUND|RUN_FINISHED|NOT_PAUSED|NOT_HALTED|NOT_RUNNING|REVISION_)/;
 const unreachableCodes = /^(KUBE_UNREACHABLE|CONTROLLER_NOT_RUNNING|KUBECONFIG_|DB_UNREACHABLE|DB_AUTH|DB_CONNECT|PROBE_UNREACHABLE)/;
 
 /** Prints an error as what / how to fix, and picks the exit code. Stack traces only for bugs. */

@@ -159,7 +159,12 @@ export async function requestPause(o: {
   by?: string;
   now?: () => number;
 }): Promise<void> {
-  const state = await readState(o, o.runId);
+  assertPausable(await readState(o, o.runId));
+  await o.journal.append({ at: (o.now ?? Date.now)(), runId: o.runId, type: 'pause-requested', reason: o.reason, by: o.by ?? defaultHolder() });
+}
+
+/** Throws (RUN_FINISHED, NOT_RUNNING) unless the run is running forward: what `requestPause` demands. */
+export function assertPausable(state: RunState): void {
   assertNotFinal(state, 'pause');
   if (state.status !== 'running') {
     throw new BatonError('NOT_RUNNING', `run ${state.runId} is ${state.status}, not running: there is nothing to pause`, { hint: nextCommands[state.status === 'paused' ? 'paused' : 'halted'](state.runId).join(' or ') });
@@ -167,7 +172,6 @@ export async function requestPause(o: {
   if (isRollingBack(state)) {
     throw new BatonError('NOT_RUNNING', `run ${state.runId} is rolling back: a rollback is never paused half way`, { hint: `follow it with: baton status ${state.runId} --watch` });
   }
-  await o.journal.append({ at: (o.now ?? Date.now)(), runId: o.runId, type: 'pause-requested', reason: o.reason, by: o.by ?? defaultHolder() });
 }
 
 type Prepared = { driver: RunDriver; outcome?: undefined } | { outcome: RunOutcome; driver?: undefined };
