@@ -32,6 +32,7 @@ export async function retry(request: { runId: string }, ports: OperationPorts): 
   const run = await readRecordedRun(ports.journal, request.runId);
   const live = run.state.status === 'running' ? await ports.lock.inspect({ app: run.state.app, namespace: run.state.namespace }) : undefined;
   const retried = retriedStep(run.state, live);
+  ports.onNotice?.(describeRetried(retried));
   const probe = retried.kind === 'undo' ? undefined : await probeForGatesFrom(run, firstPendingStep(run.state), ports, 'the gates retried see no traffic');
   let outcome: RunOutcome;
   try {
@@ -41,6 +42,13 @@ export async function retry(request: { runId: string }, ports: OperationPorts): 
     throw error;
   }
   return { ...(await finishContinued(run, outcome, ports, probe)), retried };
+}
+
+/** "retrying step X (title), then the rest", for the person who asked. */
+export function describeRetried(retried: RetriedStep): string {
+  const what = retried.kind === 'undo' ? `the undo of step ${retried.stepId} (${retried.title}), then the rest of the rollback`
+    : `${retried.kind} ${retried.stepId} (${retried.title}), then the steps after it`;
+  return `retrying ${what}${retried.reason ? `; it stopped with: ${retried.reason}` : ''}`;
 }
 
 /** The step a retry runs again, or the error that says what to do instead (exit 2). Pure. */
