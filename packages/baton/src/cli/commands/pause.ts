@@ -22,7 +22,8 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
   }
   const result = await pause({ runId: String(args[0]), reason: String(options.reason) }, commandContext(options, io).ports);
   if (json) {
-    printJson(io, 'PauseRequest', result);
+    const { kind: state, ...rest } = result;
+    printJson(io, 'PauseRequest', { ...rest, state });
     return exitCodes.ok;
   }
   const { runId } = result;
