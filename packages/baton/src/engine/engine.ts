@@ -121,6 +121,16 @@ export async function promoteRun(o: EngineOptions & { runId: string }): Promise<
   });
 }
 
+/** A request written into a live run's journal by another process (a second terminal, a dashboard). */
+export interface HumanRequest {
+  journal: Journal;
+  runId: string;
+  reason: string;
+  /** Who asks (journaled). Default `baton pid N on HOST`. */
+  by?: string;
+  now?: () => number;
+}
+
 /**
  * Asks a run that is live in another process (its lock is held) to abort: appends
  * `abort-requested` to its journal; the live run notices within `abortPollMs`, cancels its step
@@ -128,13 +138,7 @@ export async function promoteRun(o: EngineOptions & { runId: string }): Promise<
  * processes share. For a stopped run use `abortRun`, which acts itself. Throws RUN_NOT_FOUND /
  * RUN_FINISHED.
  */
-export async function requestAbort(o: {
-  journal: Journal;
-  runId: string;
-  reason: string;
-  by?: string;
-  now?: () => number;
-}): Promise<void> {
+export async function requestAbort(o: HumanRequest): Promise<void> {
   const state = await readState(o, o.runId);
   assertNotFinal(state, 'abort');
   await o.journal.append({
@@ -152,13 +156,7 @@ export async function requestAbort(o: {
  * `paused`, to be continued by `promoteRun` or `resumeRun`. Throws RUN_NOT_FOUND, RUN_FINISHED,
  * and NOT_RUNNING for a run that is not running (paused, halted) or is rolling back.
  */
-export async function requestPause(o: {
-  journal: Journal;
-  runId: string;
-  reason: string;
-  by?: string;
-  now?: () => number;
-}): Promise<void> {
+export async function requestPause(o: HumanRequest): Promise<void> {
   assertPausable(await readState(o, o.runId));
   await o.journal.append({ at: (o.now ?? Date.now)(), runId: o.runId, type: 'pause-requested', reason: o.reason, by: o.by ?? defaultHolder() });
 }

@@ -3,31 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { abortRun, promoteRun, requestPause, resumeRun, startRun } from './engine.js';
-import type { EngineEvent } from './engine-event.js';
-import { MemoryJournal } from './memory-journal.js';
-import { MemoryLock } from './memory-lock.js';
-import { createRecordingKind, testStep } from './testing/recording-step-kind.js';
+import { engineSetup, engineTarget } from './testing/engine-setup.js';
+import { holdStep, testStep } from './testing/recording-step-kind.js';
 import { deriveRunState } from './run-state.js';
 import { isBatonError } from '../errors.js';
 
-const target = { app: 'web', namespace: 'prod' };
+const target = engineTarget;
 
-/** A run whose step `b` stays in flight until `finishB()`; `bStarted` resolves once it runs. */
+/** A run whose step `b` stays in flight until `finishB()`; `started` resolves once it runs. */
 function setup() {
-  const journal = new MemoryJournal();
-  const lock = new MemoryLock();
-  const rec = createRecordingKind();
-  const events: EngineEvent[] = [];
-  let finishB = (): void => undefined;
-  rec.script.b = { until: new Promise<void>((resolve) => { finishB = resolve; }) };
-  let bStarted = (): void => undefined;
-  const started = new Promise<void>((resolve) => { bStarted = resolve; });
-  const base = {
-    journal, lock, registry: { test: rec.kind }, holder: 'tester',
-    onEvent: (e: EngineEvent) => { events.push(e); if (e.type === 'step-started' && e.stepId === 'b') bStarted(); },
-  };
-  const start = (steps = ['a', 'b', 'c'].map((id) => testStep(id))) => startRun({ ...base, runId: 'r1', ...target, steps });
-  return { journal, lock, rec, events, base, start, started, finishB: () => finishB() };
+  const t = engineSetup();
+  const held = holdStep(t.rec.script, 'b');
+  return { ...t, started: held.started, finishB: held.finish };
 }
 
 test('a pause requested while a step runs stops the run after that step; promote continues with the next', { timeout: 5000 }, async () => {

@@ -1,7 +1,9 @@
+import type { EngineOptions } from '../engine/engine-options.js';
 import type { RunOutcome } from '../engine/run-outcome.js';
 import type { RunState } from '../engine/run-state.js';
 import type { Probe } from '../probe/probe.js';
 import { probeRouting } from '../upgrade/probe-target.js';
+import { engineOptions } from './engine-options.js';
 import type { OperationPorts } from './ports.js';
 import { startProbeFor } from './probe-session.js';
 import type { RecordedRun } from './recorded-run.js';
@@ -44,4 +46,19 @@ export async function finishContinued(run: RecordedRun, outcome: RunOutcome, por
     journal: ports.journal, ...(ports.artifacts ? { artifacts: ports.artifacts } : {}), outcome, plan: run.plan,
     probe: measured ?? earlier, budget: measured && run.inputs ? run.inputs.spec.probe.budget : undefined,
   });
+}
+
+/**
+ * Drives the run through `act` (promoteRun, resumeRun…) with the probe as the gates' reader, then
+ * finishes the result. A probe is never left sending traffic when `act` throws (LOCKED, NOT_PAUSED).
+ */
+export async function continueUnderProbe(run: RecordedRun, probe: Probe | undefined, ports: OperationPorts, act: (options: EngineOptions) => Promise<RunOutcome>): Promise<RunResult> {
+  let outcome: RunOutcome;
+  try {
+    outcome = await act(engineOptions(ports, probe ? { probe } : {}));
+  } catch (error) {
+    await probe?.stop();
+    throw error;
+  }
+  return finishContinued(run, outcome, ports, probe);
 }

@@ -3,10 +3,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRun } from '../engine/engine.js';
-import type { EngineEvent } from '../engine/engine-event.js';
 import { MemoryJournal } from '../engine/memory-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
-import { createRecordingKind, testStep } from '../engine/testing/recording-step-kind.js';
+import { createRecordingKind, holdStep, testStep } from '../engine/testing/recording-step-kind.js';
 import { isBatonError } from '../errors.js';
 import { useApiOnlyCluster } from '../testing/api-only-cluster.js';
 import { pause } from './pause.js';
@@ -29,23 +28,20 @@ describe('pause and retry (in-memory journal)', { timeout: 60_000 }, () => {
       kube: kube(), journal, lock, registry: { test: rec.kind, gate: gate.kind }, holder: 'operator',
       onNotice: (m) => notices.push(m),
     });
-    const start = (runId: string, steps = ['a', 'b', 'c'].map((id) => testStep(id)), extra: { maxSteps?: number; onEvent?: (e: EngineEvent) => void } = {}) =>
+    const start = (runId: string, steps = ['a', 'b', 'c'].map((id) => testStep(id)), extra: { maxSteps?: number } = {}) =>
       startRun({ journal, lock, registry: { test: rec.kind, gate: gate.kind }, holder: 'the upgrade', runId, ...target, steps, ...extra });
     return { journal, lock, rec, gate, notices, ports, start };
   }
 
   test('pause of a live run: requested, then already requested; it stops after the step in flight; promote finishes it', async () => {
     const t = setup();
-    let finishB = (): void => undefined;
-    t.rec.script.b = { until: new Promise<void>((resolve) => { finishB = resolve; }) };
-    let bRuns = (): void => undefined;
-    const bStarted = new Promise<void>((resolve) => { bRuns = resolve; });
-    const running = t.start('r1', undefined, { onEvent: (e) => { if (e.type === 'step-started' && e.stepId === 'b') bRuns(); } });
-    await bStarted;
+    const b = holdStep(t.rec.script, 'b');
+    const running = t.start('r1');
+    await b.started;
 
     assert.deepEqual(await pause({ runId: 'r1', reason: 'look first' }, t.ports()), { kind: 'requested', runId: 'r1', holder: 'the upgrade', inFlight: 'b' });
     assert.deepEqual(await pause({ runId: 'r1', reason: 'again' }, t.ports()), { kind: 'already-requested', runId: 'r1', holder: 'the upgrade', requestedBy: 'operator' });
-    finishB();
+    b.finish();
     const paused = await running;
     assert.equal(paused.status, 'paused');
     assert.deepEqual(t.rec.calls, ['run:a', 'run:b']);
@@ -121,14 +117,11 @@ describe('pause and retry (in-memory journal)', { timeout: 60_000 }, () => {
     await refused('crashed', 'NOT_HALTED', /was interrupted/, /baton resume crashed/);
     const calls = t.rec.calls.length;
 
-    let finishB = (): void => undefined;
-    t.rec.script.b = { until: new Promise<void>((resolve) => { finishB = resolve; }) };
-    let bRuns = (): void => undefined;
-    const bStarted = new Promise<void>((resolve) => { bRuns = resolve; });
-    const live = t.start('live', undefined, { onEvent: (e) => { if (e.type === 'step-started' && e.stepId === 'b') bRuns(); } });
-    await bStarted;
+    const b = holdStep(t.rec.script, 'b');
+    const live = t.start('live');
+    await b.started;
     await refused('live', 'NOT_HALTED', /is running \(the upgrade\)/, /baton pause live/);
-    finishB();
+    b.finish();
     assert.equal((await live).status, 'succeeded');
     assert.deepEqual(t.rec.calls.slice(calls), ['run:a', 'run:b', 'run:c'], 'only the live run ran steps');
   });

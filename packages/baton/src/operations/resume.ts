@@ -1,7 +1,6 @@
 import { abortRun, promoteRun, requestAbort, resumeRun } from '../engine/engine.js';
-import type { RunOutcome } from '../engine/run-outcome.js';
 import { RunLockedError } from '../engine/run-lock.js';
-import { finishContinued, firstPendingStep, probeForGatesFrom } from './continued-run.js';
+import { continueUnderProbe, finishContinued, firstPendingStep, probeForGatesFrom } from './continued-run.js';
 import { engineOptions } from './engine-options.js';
 import type { OperationPorts } from './ports.js';
 import { readRecordedRun } from './recorded-run.js';
@@ -28,14 +27,7 @@ export async function promote(request: { runId: string }, ports: OperationPorts)
   const { paused, pauseRequested } = run.state;
   const from = firstPendingStep(run.state) + (paused ? 1 : 0);
   const probe = paused || pauseRequested ? await probeForGatesFrom(run, from, ports, 'the analyses after the pause see no traffic') : undefined;
-  let outcome: RunOutcome;
-  try {
-    outcome = await promoteRun({ ...engineOptions(ports, probe ? { probe } : {}), runId: request.runId });
-  } catch (error) {
-    await probe?.stop();
-    throw error;
-  }
-  return finishContinued(run, outcome, ports, probe);
+  return continueUnderProbe(run, probe, ports, (options) => promoteRun({ ...options, runId: request.runId }));
 }
 
 /** How an abort went: acted on a stopped run, or asked a live one (in another process) to stop. */

@@ -1,10 +1,8 @@
 import { resumeRun } from '../engine/engine.js';
-import type { RunOutcome } from '../engine/run-outcome.js';
 import type { RunState } from '../engine/run-state.js';
 import type { LockHolder } from '../engine/run-lock.js';
 import { BatonError } from '../errors.js';
-import { finishContinued, firstPendingStep, probeForGatesFrom } from './continued-run.js';
-import { engineOptions } from './engine-options.js';
+import { continueUnderProbe, firstPendingStep, probeForGatesFrom } from './continued-run.js';
 import type { OperationPorts } from './ports.js';
 import { readRecordedRun } from './recorded-run.js';
 import type { RunResult } from './run-result.js';
@@ -34,14 +32,8 @@ export async function retry(request: { runId: string }, ports: OperationPorts): 
   const retried = retriedStep(run.state, live);
   ports.onNotice?.(describeRetried(retried));
   const probe = retried.kind === 'undo' ? undefined : await probeForGatesFrom(run, firstPendingStep(run.state), ports, 'the gates retried see no traffic');
-  let outcome: RunOutcome;
-  try {
-    outcome = await resumeRun({ ...engineOptions(ports, probe ? { probe } : {}), runId: request.runId });
-  } catch (error) {
-    await probe?.stop();
-    throw error;
-  }
-  return { ...(await finishContinued(run, outcome, ports, probe)), retried };
+  const result = await continueUnderProbe(run, probe, ports, (options) => resumeRun({ ...options, runId: request.runId }));
+  return { ...result, retried };
 }
 
 /** "retrying step X (title), then the rest", for the person who asked. */
