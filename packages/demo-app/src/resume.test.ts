@@ -15,7 +15,7 @@ function sseIds(url: string, headers: Record<string, string>, stopAfter = Infini
       let buf = '';
       res.setEncoding('utf8').on('data', (c: string) => {
         buf += c;
-        let i;
+        let i: number;
         while ((i = buf.indexOf('\n\n')) >= 0) {
           const m = /^id: (\d+)/m.exec(buf.slice(0, i));
           if (m) ids.push(Number(m[1]));

@@ -14,7 +14,7 @@ function readEvents(url: string, count: number): Promise<string[]> {
       const events: string[] = [];
       res.setEncoding('utf8').on('data', (c: string) => {
         buf += c;
-        let i;
+        let i: number;
         while ((i = buf.indexOf('\n\n')) >= 0) {
           events.push(buf.slice(0, i));
           buf = buf.slice(i + 2);

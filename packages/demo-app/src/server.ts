@@ -4,7 +4,7 @@ import { createDemoApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
   } catch (error) {

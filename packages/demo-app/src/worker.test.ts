@@ -8,7 +8,7 @@ import { connect, StringCodec } from 'nats';
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 test('worker: takes tasks from tasks.<release>.> only, exports demo_active_tasks{release}, finishes its task on SIGTERM', { timeout: 30_000 }, async () => {
-  let nats;
+  let nats: Awaited<ReturnType<typeof connect>>;
   try {
     nats = await connect({ servers: '127.0.0.1:4222', timeout: 3000 });
   } catch (error) {

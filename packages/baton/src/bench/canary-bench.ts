@@ -14,7 +14,7 @@ import { FileJournal } from '../engine/file-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
-import { routers } from '../traffic/index.js';
+import { createRouter } from '../traffic/index.js';
 import type { RouterConfig } from '../traffic/traffic-router.js';
 import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
@@ -40,7 +40,7 @@ async function scenario(t: TestCluster, router: string, traffic: Record<string, 
   await applyAndWait(t.kube, manifests);
   if (router === 'gateway-api' || router === 'istio') {
     // What a previous baton release leaves behind: its route, all traffic on stable.
-    await routers[router](t.kube, { kind: router, namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, canaryPodLabels: { 'baton.dev/track': 'canary' }, ...traffic } as RouterConfig).setWeight(0);
+    await createRouter(t.kube, { kind: router, namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, canaryPodLabels: { 'baton.dev/track': 'canary' }, ...traffic } as RouterConfig).setWeight(0);
   }
   await new Promise((r) => setTimeout(r, propagationDelayMs * 2));
   const spec = await writeSpec(t.dir, router, manifests, {

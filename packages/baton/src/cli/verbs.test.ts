@@ -10,7 +10,7 @@ import { startRun } from '../engine/engine.js';
 import { FileJournal } from '../engine/file-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
 import { createRecordingKind, testStep } from '../engine/testing/recording-step-kind.js';
-import { KubeClient } from '../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../kube/client-node-kube-client.js';
 import { writeHistory } from '../kube/release-history.js';
 import { demoManifests, writeSpec } from '../testing/demo-cluster.js';
 import { runCli } from './main.js';
@@ -37,7 +37,7 @@ describe('daily verbs on the command line (kubesim API)', { timeout: 60_000 }, (
     await writeFile(kubeconfig, cluster.kubeconfig);
     const entry = (version: string, runId: string, o: Record<string, string> = {}) => ({ version, image: `demo/app:${version}`, runId, strategy: 'rolling', at: '2026-12-02T10:00:00.000Z', deployment: 'demo', ...o });
     // Written before revisions were stored: read as 1, 2, 3.
-    await writeHistory(new KubeClient({ kubeconfigText: cluster.kubeconfig }), 'default', 'demo', [entry('v1', 'up-1:adopted'), entry('v2', 'up-1'), entry('v1', 'back-1', { rollbackOf: 'v2' })]);
+    await writeHistory(new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig }), 'default', 'demo', [entry('v1', 'up-1:adopted'), entry('v2', 'up-1'), entry('v1', 'back-1', { rollbackOf: 'v2' })]);
   });
   after(async () => {
     await cluster?.stop();

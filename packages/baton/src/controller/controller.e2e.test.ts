@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startCluster, type Cluster } from '@baton/kubesim';
-import { KubeClient } from '../kube/kube-client.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../kube/client-node-kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { loadSpec, parseSpec } from '../spec/load-spec.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
@@ -46,7 +47,7 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
     });
     kubeconfig = join(dir, 'kubeconfig');
     await writeFile(kubeconfig, cluster.kubeconfig);
-    kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+    kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
     await applyAndWait(kube, demoManifests({ image: 'demo/app:v1', preStopSeconds: 4 }));
     await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-k', join(repo, 'config')]);
     await until('a controller leads', async () => (await lease())?.spec?.holderIdentity ?? undefined, 60_000);

@@ -11,7 +11,8 @@ import { startCluster, type Cluster } from '@baton/kubesim';
 import { installManifests } from '../controller/install-manifests.js';
 import { createRelease } from '../controller/release-client.js';
 import { releaseApiVersion, type Release } from '../controller/release.js';
-import { KubeClient } from '../kube/kube-client.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../kube/client-node-kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { loadSpec } from '../spec/load-spec.js';
@@ -48,7 +49,7 @@ describe("the controller's dashboard through kubectl port-forward, in Chromium",
     })]);
     kubeconfig = join(dir, 'kubeconfig');
     await writeFile(kubeconfig, cluster.kubeconfig, { mode: 0o600 });
-    kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+    kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
     // kubesim fidelity: its port-forward dials the pod IP where a real kubelet dials localhost in
     // the pod's network namespace (kubesim pods share the host's loopback). So here, and only
     // here, the dashboard listens on the pod IP; the install's default is 127.0.0.1:8080.

@@ -13,7 +13,7 @@ import type { DeploymentLike } from '../kube/workload-objects.js';
 import { launchChromium } from '../testing/browser.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
 import { kubesimOnly } from '../testing/demo-cluster.js';
-import { routers } from '../traffic/index.js';
+import { createRouter } from '../traffic/index.js';
 import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
 import { startDashboardServer, type DashboardServer } from './dashboard-server.js';
@@ -33,9 +33,11 @@ async function overlappingLabels(page: Page, scope: string): Promise<{ count: nu
     return { text: t.textContent ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
   }));
   const overlaps: string[] = [];
-  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
-    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps.push(`${a.text} / ${b.text}`);
-  }));
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) {
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps.push(`${a.text} / ${b.text}`);
+    }
+  }
   return { count: boxes.length, overlaps };
 }
 
@@ -46,7 +48,7 @@ describe('baton dashboard in Chromium over a paused canary on kubesim', { timeou
   let backend: LocalBackend;
   const state = (): string => join(t.dir, 'state');
   const journal = (): FileJournal => new FileJournal({ dir: state() });
-  const nginx = () => routers['nginx-ingress'](t.kube, { kind: 'nginx-ingress', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, ingress: 'demo' });
+  const nginx = () => createRouter(t.kube, { kind: 'nginx-ingress', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, ingress: 'demo' });
   const image = async (name: string): Promise<string | undefined> => (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' }))?.spec.template.spec.containers[0]?.image;
 
   /** A canary of `to` that sets 50% and waits for a human: the run ends `paused`, its record saved. */

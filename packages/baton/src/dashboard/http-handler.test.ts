@@ -8,7 +8,7 @@ import { startRun } from '../engine/engine.js';
 import { FileJournal } from '../engine/file-journal.js';
 import { MemoryLock } from '../engine/memory-lock.js';
 import { createRecordingKind, testStep } from '../engine/testing/recording-step-kind.js';
-import { KubeClient } from '../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../kube/client-node-kube-client.js';
 import { startDashboardServer, type DashboardServer } from './dashboard-server.js';
 import { LocalBackend } from './local-backend.js';
 
@@ -55,7 +55,7 @@ describe('dashboard HTTP handler: token, CSRF, bad input', () => {
     const secretStep = { ...testStep('apply'), params: { objects: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { url: 'postgres://app:hunter2@db/app' } }], dsn: 'postgres://app:hunter2@db/app' } };
     await startRun({ ...engine, runId: 'paused-run', app: 'web', namespace: 'prod', steps: [secretStep, testStep('wait'), testStep('after')] });
     await startRun({ ...engine, runId: 'done-run', app: 'api', namespace: 'prod', steps: [testStep('only')] });
-    backend = new LocalBackend({ journal, kube: new KubeClient({ kubeconfigText: noCluster }), lock, registry: { test: rec.kind }, stateDir: join(dir, 'state'), watchCluster: false });
+    backend = new LocalBackend({ journal, kube: new ClientNodeKubeClient({ kubeconfigText: noCluster }), lock, registry: { test: rec.kind }, stateDir: join(dir, 'state'), watchCluster: false });
     server = await startDashboardServer({ backend, assetsDir: dir });
   });
   after(async () => {

@@ -8,7 +8,8 @@ import { startRun } from '../engine/engine.js';
 import { MemoryLock } from '../engine/memory-lock.js';
 import { createRecordingKind, testStep } from '../engine/testing/recording-step-kind.js';
 import { ConfigMapJournal } from '../kube/configmap-journal.js';
-import { KubeClient } from '../kube/kube-client.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../kube/client-node-kube-client.js';
 import { microTime } from '../kube/kube-time.js';
 import type { DashboardChange } from './dashboard-backend.js';
 import { ReleaseBackend } from './release-backend.js';
@@ -32,7 +33,7 @@ describe('ReleaseBackend: Releases and ConfigMap journals in, status.control req
 
   before(async () => {
     cluster = await startCluster({ images: {}, propagationDelayMs: 0 });
-    kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+    kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
     await kube.apply(releaseCrd(), { force: true });
     // A controller leads (the one serving this page): requests are refused when none does.
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'baton-system' } });

@@ -1,6 +1,6 @@
 import type { RunState } from '../engine/run-state.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import { routers } from '../traffic/index.js';
+import { createRouter } from '../traffic/index.js';
 import { routerConfigSchema } from '../traffic/router-config-schema.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import type { TrafficView } from './run-view.js';
@@ -23,7 +23,7 @@ export class TrafficReader {
     try {
       let router = this.cache.get(state.runId);
       if (!router) {
-        router = routers[config.kind](this.kube, config);
+        router = createRouter(this.kube, config);
         this.cache.set(state.runId, router);
       }
       return { router: config.kind, ...(await router.current()) };

@@ -95,7 +95,7 @@ export class FileLock implements RunLock {
   }
 
   private async tryCreate(path: string, info: FileLockInfo): Promise<boolean> {
-    let handle;
+    let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(path, 'wx', 0o644);
     } catch (error) {

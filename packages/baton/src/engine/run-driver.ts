@@ -252,7 +252,9 @@ function link(signals: (AbortSignal | undefined)[], onAbort: (source: AbortSigna
     signal.addEventListener('abort', listener, { once: true });
     cleanups.push(() => signal.removeEventListener('abort', listener));
   }
-  return () => cleanups.forEach((cleanup) => cleanup());
+  return () => {
+    for (const cleanup of cleanups) cleanup();
+  };
 }
 
 function describeAbort(signal: AbortSignal): string {

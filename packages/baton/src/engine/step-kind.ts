@@ -11,7 +11,8 @@ import type { PlannedStep, RunContext, StepKind, StepResult } from './step.js';
 export interface StepKindDefinition<K extends string, P extends z.ZodType, D> {
   kind: K;
   params: P;
-  run(ctx: RunContext, params: z.output<P>, deps: D): Promise<StepResult>;
+  /** `step` is the planned step itself, for its id and title (messages, names of what it creates). */
+  run(ctx: RunContext, params: z.output<P>, deps: D, step: PlannedStep): Promise<StepResult>;
   /** As StepKind.undo: also after a crash part-way through `run`. */
   undo?(ctx: RunContext, params: z.output<P>, checkpoint: JsonObject, deps: D): Promise<void>;
 }
@@ -28,7 +29,7 @@ export function bindStepKind<K extends string, P extends z.ZodType, D>(definitio
     const issues = result.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ');
     throw new BatonError('STEP_PARAMS_INVALID', `step ${step.id} (${definition.kind}) has invalid params: ${issues}`);
   };
-  const kind: StepKind = { kind: definition.kind, run: (ctx, step) => definition.run(ctx, parse(step), deps) };
+  const kind: StepKind = { kind: definition.kind, run: (ctx, step) => definition.run(ctx, parse(step), deps, step) };
   const { undo } = definition;
   if (undo) kind.undo = (ctx, step, checkpoint) => undo(ctx, parse(step), checkpoint, deps);
   return kind;

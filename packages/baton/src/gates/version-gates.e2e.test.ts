@@ -7,7 +7,7 @@ import type { JsonObject } from '../json.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { stepTrafficOf, type StepTraffic } from '../report/step-traffic.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
-import { routers } from '../traffic/index.js';
+import { createRouter } from '../traffic/index.js';
 import type { RouterKind } from '../traffic/traffic-router.js';
 import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
@@ -54,7 +54,7 @@ for (const kind of ['nginx-ingress', 'gateway-api', 'istio'] as const) {
     before(async () => {
       c = await cluster(kind === 'nginx-ingress' ? [ingress] : kind === 'gateway-api' ? [gateway] : []);
       // What an earlier baton release leaves for Istio: its VirtualService, all traffic on stable.
-      if (kind === 'istio') await routers.istio(c.t.kube, { kind: 'istio', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, virtualService: 'demo', canaryPodLabels: { 'baton.dev/track': 'canary' } }).setWeight(0);
+      if (kind === 'istio') await createRouter(c.t.kube, { kind: 'istio', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, virtualService: 'demo', canaryPodLabels: { 'baton.dev/track': 'canary' } }).setWeight(0);
     });
     after(async () => { await c?.t.stop(); });
     test(`canary 10% / 34% / 67%: each window measures v2 within 5 points of the weight`, async () => {

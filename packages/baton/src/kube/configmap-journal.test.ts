@@ -3,14 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { startCluster, type Cluster } from '@baton/kubesim';
 import { journalContract } from '../engine/testing/journal-contract.js';
 import { ConfigMapJournal } from './configmap-journal.js';
-import { KubeClient } from './kube-client.js';
+import type { KubeClient } from './kube-client.js';
+import { ClientNodeKubeClient } from './client-node-kube-client.js';
 
 describe('ConfigMapJournal on kubesim', { timeout: 120_000 }, () => {
   let cluster: Cluster;
   let kube: KubeClient;
   before(async () => {
     cluster = await startCluster({ images: {} });
-    kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+    kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
   });
   after(async () => { await cluster?.stop(); });
 

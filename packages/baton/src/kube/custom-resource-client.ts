@@ -1,6 +1,9 @@
 import * as k8s from '@kubernetes/client-node';
 import { toKubeApiError } from './kube-errors.js';
 import type { KubeObject } from './kube-object.js';
+import { runResumableWatch, type WatchEvent } from './resumable-watch.js';
+
+export type { WatchEvent } from './resumable-watch.js';
 
 /** A custom resource kind: group, version and plural, as the API paths need them. */
 export interface CustomKind {
@@ -9,8 +12,6 @@ export interface CustomKind {
   plural: string;
 }
 
-/** What a watch delivers: the change type and the object after it. */
-export type WatchEvent<T> = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: T };
 
 /**
  * The parts of the API a controller needs beyond CRUD: the status subresource (replace with the
@@ -51,9 +52,9 @@ export class CustomResourceClient {
 
   /**
    * Lists, then watches from the list's resourceVersion, calling `onEvent` for every object
-   * (ADDED for each listed one) until `signal` aborts. A watch the server closes (timeout, 410
-   * Gone, a network error) is re-listed and resumed, so callers see every object's latest state;
-   * `onRelist` is told each time, with the error if there was one.
+   * (ADDED for each listed one) until `signal` aborts. A watch the server closes resumes from the
+   * last resourceVersion; 410 Gone lists again; failures back off (resumable-watch.ts). `onRelist`
+   * is told each time a new watch opens, with the error if there was one.
    */
   async watch<T extends KubeObject>(
     kind: CustomKind,
@@ -63,28 +64,26 @@ export class CustomResourceClient {
     const path = options.namespace ? `${base}/namespaces/${options.namespace}/${kind.plural}` : `${base}/${kind.plural}`;
     const watcher = new k8s.Watch(this.kc);
     const apiVersion = `${kind.group}/${kind.version}`;
-    while (!options.signal.aborted) {
-      let error: unknown;
-      try {
-        const listed = (options.namespace
-          ? await this.api.listNamespacedCustomObject({ group: kind.group, version: kind.version, plural: kind.plural, namespace: options.namespace })
-          : await this.api.listClusterCustomObject({ group: kind.group, version: kind.version, plural: kind.plural })) as { items: T[]; metadata?: { resourceVersion?: string } };
-        for (const item of listed.items) options.onEvent({ type: 'ADDED', object: { ...item, apiVersion } });
-        const closed = new Promise<unknown>((resolve) => {
-          void watcher.watch(path, { resourceVersion: listed.metadata?.resourceVersion ?? '', allowWatchBookmarks: true }, (type, object: T) => {
-            if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') options.onEvent({ type, object: { ...object, apiVersion } });
-          }, (err: unknown) => resolve(err)).then((controller) => {
-            if (options.signal.aborted) controller.abort();
-            else options.signal.addEventListener('abort', () => { controller.abort(); resolve(undefined); }, { once: true });
-          }, (err: unknown) => resolve(err));
-        });
-        error = await closed;
-      } catch (caught) {
-        error = toKubeApiError(caught, `list ${kind.plural}`);
-      }
-      if (options.signal.aborted) return;
-      options.onRelist?.(error);
-      await new Promise((resolve) => setTimeout(resolve, error ? 1000 : 100));
-    }
+    const { group, version, plural } = kind;
+    await runResumableWatch<T>({
+      signal: options.signal,
+      source: {
+        list: async () => {
+          try {
+            const listed = (options.namespace
+              ? await this.api.listNamespacedCustomObject({ group, version, plural, namespace: options.namespace })
+              : await this.api.listClusterCustomObject({ group, version, plural })) as { items: T[]; metadata?: { resourceVersion?: string } };
+            return { items: listed.items, resourceVersion: listed.metadata?.resourceVersion ?? '' };
+          } catch (error) {
+            throw toKubeApiError(error, `list ${plural}`);
+          }
+        },
+        watch: async (resourceVersion, onEvent, onClose) =>
+          await watcher.watch(path, { resourceVersion, allowWatchBookmarks: true }, (type: string, object: unknown) => onEvent({ type, object }), onClose),
+      },
+      onSync: (items) => { for (const item of items) options.onEvent({ type: 'ADDED', object: { ...item, apiVersion } }); },
+      onEvent: (event) => options.onEvent({ type: event.type, object: { ...event.object, apiVersion } }),
+      onRestart: (restart) => options.onRelist?.(restart.error),
+    });
   }
 }

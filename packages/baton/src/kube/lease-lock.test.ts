@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { startCluster, type Cluster } from '@baton/kubesim';
 import { runLockContract } from '../engine/testing/run-lock-contract.js';
-import { KubeClient } from './kube-client.js';
+import type { KubeClient } from './kube-client.js';
+import { ClientNodeKubeClient } from './client-node-kube-client.js';
 import { LeaseLock } from './lease-lock.js';
 
 describe('LeaseLock on kubesim', { timeout: 120_000 }, () => {
@@ -11,7 +12,7 @@ describe('LeaseLock on kubesim', { timeout: 120_000 }, () => {
   let kube: KubeClient;
   before(async () => {
     cluster = await startCluster({ images: {} });
-    kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+    kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
     for (const name of ['prod', 'staging']) await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   });
   after(async () => { await cluster?.stop(); });

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ApiServer } from '@baton/kubesim/apiserver/index';
 import { BatonError } from '../errors.js';
-import { KubeClient } from './kube-client.js';
+import type { KubeClient } from './kube-client.js';
+import { ClientNodeKubeClient } from './client-node-kube-client.js';
 import type { KubeObject } from './kube-object.js';
 import { assertServerAccepts, unsupportedFields } from './server-capabilities.js';
 
@@ -46,7 +47,7 @@ for (const version of ['1.26', '1.32']) {
     let kube: KubeClient;
     before(async () => {
       api = await startApiServer({ kubernetesVersion: version });
-      kube = new KubeClient({ kubeconfigText: api.kubeconfig() });
+      kube = new ClientNodeKubeClient({ kubeconfigText: api.kubeconfig() });
     });
     after(async () => { await api?.stop(); });
 

@@ -26,7 +26,7 @@ export async function loadManifests(paths: readonly string[]): Promise<LoadedMan
 }
 
 async function manifestFiles(path: string): Promise<string[]> {
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
   } catch (cause) {

@@ -2,7 +2,7 @@ import type { Journal } from '../engine/journal.js';
 import type { RunState } from '../engine/run-state.js';
 import type { RunLock } from '../engine/run-lock.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import { routers } from '../traffic/index.js';
+import { createRouter } from '../traffic/index.js';
 import { routerConfigSchema } from '../traffic/router-config-schema.js';
 import type { RouterKind, TrafficSplit } from '../traffic/traffic-router.js';
 import { latestRunId, readRecordedRun } from './recorded-run.js';
@@ -53,7 +53,7 @@ async function readSplit(state: RunState, kube: KubeClient | (() => KubeClient))
   const router = config.data.kind;
   try {
     const client = typeof kube === 'function' ? kube() : kube;
-    return { ...(await routers[router](client, config.data).current()), router };
+    return { ...(await createRouter(client, config.data).current()), router };
   } catch (error) {
     return { router, error: (error as Error).message };
   }

@@ -47,7 +47,7 @@ function compare(want: unknown, have: unknown, path: string[], resource: string,
       out.push({ resource, field: `${path.join('.')}.length`, manifest: want.length, cluster: have.length });
       return;
     }
-    want.forEach((item, i) => compare(item, have[i], [...path, keyOfItem(item, i)], resource, out));
+    for (const [i, item] of want.entries()) compare(item, have[i], [...path, keyOfItem(item, i)], resource, out);
     return;
   }
   if (!sameScalar(want, have)) out.push({ resource, field: path.join('.'), manifest: want, cluster: have });

@@ -45,7 +45,7 @@ export class SseWatch {
       let buffer = '';
       for await (const chunk of res.body) {
         buffer += (chunk as Buffer).toString('utf8').replaceAll('\r\n', '\n');
-        let i;
+        let i: number;
         while ((i = buffer.indexOf('\n\n')) >= 0) {
           const event = buffer.slice(0, i);
           buffer = buffer.slice(i + 2);

@@ -14,7 +14,7 @@ describe('report stream section', () => {
     const a = await startDemoApp({ APP_VERSION: 'v1', DRAIN_TIMEOUT_MS: '2000', DRAIN_JITTER_MS: '0' });
     const b = await startDemoApp({ APP_VERSION: 'v2' });
     const proxy = await startForwarder(a.port);
-    let record;
+    let record: Awaited<ReturnType<Awaited<ReturnType<typeof startProbe>>['stop']>>;
     try {
       const probe = await startProbe({ url: proxy.url, rps: 10, streams: { count: 1, path: '/stream?seconds=0.4&kbps=64' }, sse: { count: 2, path: '/events' }, websockets: { count: 1, path: '/ws' } });
       await sleep(600);

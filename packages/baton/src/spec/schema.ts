@@ -20,7 +20,7 @@ const secretRef = z
   ])
   .describe('where a sensitive value comes from: {env}, {secret: {name, key}} or {value}');
 
-const execHook = z
+export const execHookSchema = z
   .object({
     target: z
       .string()
@@ -45,7 +45,7 @@ const httpHook = z
 export const hookSchema = z
   .object({
     name,
-    exec: execHook.optional(),
+    exec: execHookSchema.optional(),
     http: httpHook.optional(),
     timeoutSeconds: z.number().positive().default(60),
     retries: z.number().int().min(0).default(0),
@@ -77,7 +77,7 @@ const maintenance = z
       .describe('environment that puts the app in maintenance mode (merged into every container)'),
     progressDeadlineSeconds: z.number().int().positive().default(300),
     migrate: z
-      .object({ exec: execHook, timeoutSeconds: z.number().positive().default(1800) })
+      .object({ exec: execHookSchema, timeoutSeconds: z.number().positive().default(1800) })
       .strict()
       .optional()
       .describe('the app\'s own migration command, run in a new pod while in maintenance mode (e.g. ./console core:update --yes)'),
@@ -263,7 +263,7 @@ export const databaseSchema = z
         method: z.enum(['pg_dump', 'mysqldump', 'command', 'exec', 'none']),
         dir: z.string().default('.baton/backups'),
         command: z.array(z.string()).min(1).optional(),
-        exec: execHook.optional().describe('method exec: a command run inside a pod, e.g. borgmatic --stats'),
+        exec: execHookSchema.optional().describe('method exec: a command run inside a pod, e.g. borgmatic --stats'),
         timeoutSeconds: z.number().positive().default(600),
         sizePattern: z.string().optional().describe('method exec: a regex whose first group is the backup size in the output, e.g. "Compressed size\\s+([\\d.]+ [kMG]?B)"'),
         verify: z.boolean().default(true),

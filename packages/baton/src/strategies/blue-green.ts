@@ -6,6 +6,8 @@ import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { pinToLivePods } from './pin-service.js';
 import { drainThenScale } from './drain-plan.js';
+import { scaleStep } from './steps/scale-step.js';
+import { switchSelectorStep } from './steps/switch-selector-step.js';
 
 export const colorLabel = 'baton.dev/color';
 type Color = 'blue' | 'green';
@@ -71,12 +73,12 @@ export const blueGreenStrategy: Strategy = {
       params: { deployment: deployment, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
     }));
     const after: PlannedStep[] = [
-      { id: 'bluegreen:switch', kind: 'switch-selector', title: `Switch Service ${service.metadata.name} to ${color}`, reversible: true, params: { service: service.metadata.name, selector: newSelector } },
+      plannedStep(switchSelectorStep, { id: 'bluegreen:switch', title: `Switch Service ${service.metadata.name} to ${color}`, reversible: true, params: { service: service.metadata.name, selector: newSelector } }),
     ];
     if (active) {
       const drained = drainThenScale(input.spec, `bluegreen:scale-down:${active}`, active, options.scaleDownDelaySeconds);
       if (drained) after.push(drained);
-      else after.push({ id: `bluegreen:scale-down:${active}`, kind: 'scale', title: `Keep ${active} warm ${options.scaleDownDelaySeconds}s for instant switch-back, then scale it to 0`, reversible: true, params: { deployment: active, replicas: 0, afterSeconds: options.scaleDownDelaySeconds } });
+      else after.push(plannedStep(scaleStep, { id: `bluegreen:scale-down:${active}`, title: `Keep ${active} warm ${options.scaleDownDelaySeconds}s for instant switch-back, then scale it to 0`, reversible: true, params: { deployment: active, replicas: 0, afterSeconds: options.scaleDownDelaySeconds } }));
     }
     return {
       serviceObjects: [liveServiceObject, preview],

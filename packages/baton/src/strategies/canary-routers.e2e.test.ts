@@ -7,7 +7,7 @@ import { MemoryLock } from '../engine/memory-lock.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
 import { kubesimOnly } from '../testing/demo-cluster.js';
-import { routers } from '../traffic/index.js';
+import { createRouter } from '../traffic/index.js';
 import type { RouterConfig } from '../traffic/traffic-router.js';
 import { sampleSplit } from '../traffic/testing/split-sampler.js';
 import { prepareFile, runPrepared } from '../testing/operations-harness.js';
@@ -22,7 +22,7 @@ describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
     t = await startTestCluster();
     await applyAndWait(t.kube, demoManifests({ image: 'demo/app:v1' }));
     // What an earlier baton release leaves: its VirtualService, all traffic on stable.
-    await routers.istio(t.kube, istio).setWeight(0);
+    await createRouter(t.kube, istio).setWeight(0);
     // The ingress learns the VirtualService propagationDelayMs later: start once it serves v1.
     for (let i = 0; (await sampleSplit({ url: t.cluster.ingressUrl, host: 'any.test', count: 10 })).byVersion.v1 !== 10; i++) {
       if (i > 50) throw new Error('the ingress never served v1 through the VirtualService');
@@ -42,12 +42,12 @@ describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
     const first = await runPrepared({ kube: t.kube, prepared: await prepareFile(path, t.kube), stateDir: state(), tailMs: 500, engine: engine() });
     assert.equal(first.outcome.status, 'paused', first.outcome.reason);
     assert.equal(first.probe!.requests.failed, 0, JSON.stringify(first.probe!.failures.kept.slice(0, 3)));
-    assert.deepEqual(await routers.istio(t.kube, istio).current(), { weight: 0, route: { kind: 'cookie', name: 'beta' }, precision: 'exact' });
+    assert.deepEqual(await createRouter(t.kube, istio).current(), { weight: 0, route: { kind: 'cookie', name: 'beta' }, precision: 'exact' });
     assert.deepEqual((await sampleSplit({ url: t.cluster.ingressUrl, host: 'any.test', count: 200, headers: { cookie: 'beta=always' } })).byVersion, { v2: 200 });
     assert.deepEqual((await sampleSplit({ url: t.cluster.ingressUrl, host: 'any.test', count: 200 })).byVersion, { v1: 200 });
     const aborted = await abortRun({ ...engine(), runId: first.outcome.runId, reason: 'test: abort' });
     assert.equal(aborted.status, 'rolled-back', aborted.reason);
-    assert.deepEqual(await routers.istio(t.kube, istio).current(), { weight: 0, route: null, precision: 'exact' });
+    assert.deepEqual(await createRouter(t.kube, istio).current(), { weight: 0, route: null, precision: 'exact' });
     assert.equal(await deployment('demo-canary'), undefined);
     assert.deepEqual(await selector(), { app: 'demo' });
   });
@@ -62,7 +62,7 @@ describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
     assert.equal(result.probe!.requests.failed, 0, JSON.stringify(result.probe!.failures.kept.slice(0, 5)));
     assert.deepEqual(Object.keys(result.probe!.buckets.filter((b) => b.requests > 0).at(-1)!.byVersion), ['v2']);
     assert.equal((await deployment('demo'))?.spec.template.spec.containers[0]?.image, 'demo/app:v2');
-    assert.deepEqual(await routers.istio(t.kube, istio).current(), { weight: 0, route: null, precision: 'exact' });
+    assert.deepEqual(await createRouter(t.kube, istio).current(), { weight: 0, route: null, precision: 'exact' });
     assert.deepEqual(await selector(), { app: 'demo', 'baton.dev/release': 'v2' });
   });
 

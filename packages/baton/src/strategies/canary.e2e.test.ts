@@ -10,7 +10,7 @@ import { MemoryLock } from '../engine/memory-lock.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
 import { kubesimOnly } from '../testing/demo-cluster.js';
-import { routers } from '../traffic/index.js';
+import { createRouter } from '../traffic/index.js';
 import { sampleSplit } from '../traffic/testing/split-sampler.js';
 import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
@@ -38,7 +38,7 @@ describe('canary and A/B on kubesim through the nginx ingress', { timeout: 240_0
     image: { ref: image }, strategy, traffic: { router: 'nginx-ingress', ingress: 'demo' },
     probe: { url: t.cluster.ingressUrl, rps: 100, budget: { maxFailedRequests } },
   });
-  const nginx = () => routers['nginx-ingress'](t.kube, { kind: 'nginx-ingress', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, ingress: 'demo' });
+  const nginx = () => createRouter(t.kube, { kind: 'nginx-ingress', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, ingress: 'demo' });
   const deployment = (name: string) => t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' });
 
   test('a canary of demo/app:v2-bad fails the probe analysis and rolls back: all traffic on v1 in one step', async () => {

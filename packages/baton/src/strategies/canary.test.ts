@@ -82,6 +82,7 @@ test('A/B: weight 0, header route, pause for promote, then promote and remove th
 
 test('routers that write next to your objects need them named, at plan time', () => {
   assert.throws(() => plan('{ kind: canary }', 'traffic: { router: nginx-ingress }'), /needs traffic.ingress/);
-  assert.throws(() => plan('{ kind: canary }', 'traffic: { router: gateway-api, httpRoute: web }'), /needs traffic.httpRoute and traffic.gateway/);
+  assert.throws(() => plan('{ kind: canary }', 'traffic: { router: gateway-api, httpRoute: web }'), /needs traffic.gateway \(the Gateway it attaches to\)$/);
+  assert.throws(() => plan('{ kind: canary }', 'traffic: { router: gateway-api }'), /needs traffic.httpRoute \(the HTTPRoute baton writes\) and traffic.gateway/);
   assert.doesNotThrow(() => plan('{ kind: canary }', 'traffic: { router: gateway-api, httpRoute: web, gateway: public }'));
 });

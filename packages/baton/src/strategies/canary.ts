@@ -1,3 +1,4 @@
+import { routerTraits } from '../traffic/index.js';
 import { plannedStep } from '../engine/step-kind.js';
 import { rolloutStep } from './steps/rollout-step.js';
 import type { PlannedStep } from '../engine/step.js';
@@ -11,6 +12,9 @@ import { pinToLivePods } from './pin-service.js';
 import { holdAndRelease } from './drain-plan.js';
 import { parseImageRef } from '../spec/image-ref.js';
 import type { HeaderRoute } from '../traffic/traffic-router.js';
+import { pauseStep } from './steps/pause-step.js';
+import { scaleStep } from './steps/scale-step.js';
+import { switchSelectorStep } from './steps/switch-selector-step.js';
 
 export const trackLabel = 'baton.dev/track';
 const releaseLabel = 'baton.dev/release';
@@ -76,13 +80,13 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const service = input.service as ServiceLike | undefined;
   if (!service) throw new Error(`${spec.strategy.kind} needs the app Service in the manifests (the stable side of the split)`);
   // Fail at plan time, not after the canary started: each router names the objects it needs.
-  const missing = traffic.router === 'nginx-ingress' && !traffic.ingress ? 'traffic.ingress (your main Ingress)'
-    : traffic.router === 'gateway-api' && (!traffic.httpRoute || !traffic.gateway) ? 'traffic.httpRoute and traffic.gateway' : undefined;
-  if (missing) throw new Error(`traffic.router ${traffic.router} needs ${missing}`);
+  const traits = routerTraits[traffic.router];
+  const missing = traits.requires.filter((r) => !traffic[r.field]).map((r) => `traffic.${r.field} (${r.what})`);
+  if (missing.length > 0) throw new Error(`traffic.router ${traffic.router} needs ${missing.join(' and ')}`);
   const base = input.deployment.metadata.name;
   const canaryName = `${base}-canary`.slice(0, 63);
   const baseSelector = { ...(service.spec?.selector ?? {}) };
-  const ratio = traffic.router === 'replica-ratio';
+  const ratio = traits.sharedService;
   const warnings: string[] = [];
   const setup: PlannedStep[] = [];
   const liveStable = input.live.deployments.find((d) => d.metadata.name === base);
@@ -94,7 +98,7 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   } else if (ratio) {
     // One Service over both Deployments: exactly the manifest's selector, whatever an earlier
     // release pinned it to (an apply does not remove selector keys set by patch).
-    setup.push({ id: 'canary:select-both', kind: 'switch-selector', title: `Service ${service.metadata.name} selects ${base} and ${canaryName} (${JSON.stringify(baseSelector)})`, reversible: true, params: { service: service.metadata.name, selector: baseSelector } });
+    setup.push(plannedStep(switchSelectorStep, { id: 'canary:select-both', title: `Service ${service.metadata.name} selects ${base} and ${canaryName} (${JSON.stringify(baseSelector)})`, reversible: true, params: { service: service.metadata.name, selector: baseSelector } }));
   } else {
     warnings.push(`no live ReplicaSet of ${base} found; Service ${service.metadata.name} is not pinned and will also select the canary's pods`);
   }
@@ -147,7 +151,7 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const promote = (finalTraffic: PlannedStep[]): PlannedStep[] => [
     // The stable Service now selects every new-version pod (the canary's first), so rolling the
     // stable Deployment never leaves it without endpoints and never sends traffic to old pods again.
-    ...(ratio ? [] : [{ id: 'promote:select-new', kind: 'switch-selector', reversible: true, title: `Promote: Service ${service.metadata.name} selects the new release's pods (${JSON.stringify(newSelector)})`, params: { service: service.metadata.name, selector: newSelector } }]),
+    ...(ratio ? [] : [plannedStep(switchSelectorStep, { id: 'promote:select-new', reversible: true, title: `Promote: Service ${service.metadata.name} selects the new release's pods (${JSON.stringify(newSelector)})`, params: { service: service.metadata.name, selector: newSelector } })]),
     ...(stableDrain ? [stableDrain.hold] : []),
     plannedStep(rolloutStep, {
       id: `rollout:${base}`, reversible: true, title: `Promote: roll ${base} to ${image} (maxSurge 1, maxUnavailable 0)`,
@@ -155,7 +159,7 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
     }),
     ...finalTraffic,
     ...(canaryDrain ? [canaryDrain.hold] : []),
-    { id: `scale:${canaryName}`, kind: 'scale', reversible: true, title: `Scale ${canaryName} to 0 (its pods drain first)`, params: { deployment: canaryName, replicas: 0 } },
+    plannedStep(scaleStep, { id: `scale:${canaryName}`, reversible: true, title: `Scale ${canaryName} to 0 (its pods drain first)`, params: { deployment: canaryName, replicas: 0 } }),
     ...(stableDrain ? [stableDrain.release] : []),
     ...(canaryDrain ? [canaryDrain.release] : []),
   ];
@@ -211,8 +215,8 @@ function prometheusStep(id: string, p: PrometheusAnalysis, scope: AnalysisScope)
   };
 }
 
-function pauseStep(id: string, seconds: number | undefined): PlannedStep {
-  return { id, kind: 'pause', reversible: true, title: seconds === undefined ? 'Pause until `baton promote`' : `Pause ${seconds}s`, params: seconds === undefined ? {} : { seconds } };
+function planPause(id: string, seconds: number | undefined): PlannedStep {
+  return plannedStep(pauseStep, { id, reversible: true, title: seconds === undefined ? 'Pause until `baton promote`' : `Pause ${seconds}s`, params: seconds === undefined ? {} : { seconds } });
 }
 
 /**
@@ -236,7 +240,7 @@ export const canaryStrategy: Strategy = {
         steps.push(plannedStep(setWeightStep, { id: trafficStep, reversible: true, title: `${release.router.kind}: ${s.setWeight}% of traffic to the new version`, params: { router: release.router, weight: s.setWeight, restoreOnUndo: weights === 0 } }));
         weights += 1;
       } else if ('pause' in s) {
-        steps.push(pauseStep(`canary:${i}:pause`, s.pause.seconds));
+        steps.push(planPause(`canary:${i}:pause`, s.pause.seconds));
       } else if ('analysis' in s) {
         steps.push(analysisStep(`canary:${i}:analysis`, s.analysis, analysisScope(input, trafficStep ? { trafficStep } : {})));
       } else {

@@ -1,18 +1,19 @@
 import type { PlannedStep } from '../engine/step.js';
-import type { JsonObject } from '../json.js';
 import type { BatonSpec, DrainSpec } from '../spec/schema.js';
 import type { PodSpec } from '../kube/workload-objects.js';
+import { plannedStep } from '../engine/step-kind.js';
+import { drainByEvidenceStep } from './steps/drain-by-evidence-step.js';
 
 /** Step ids of the drain-by-evidence steps around one Deployment's rollout. */
 export const holdStepId = (deployment: string): string => `drain:hold:${deployment}`;
 export const releaseStepId = (deployment: string): string => `drain:release:${deployment}`;
 export const unserveStepId = (deployment: string): string => `drain:unserve:${deployment}`;
 
-function drainParams(d: DrainSpec): JsonObject {
+function drainParams(d: DrainSpec) {
   return {
     deadlineSeconds: d.deadlineSeconds, settleSeconds: d.settleSeconds,
-    ...(d.connections ? { connections: d.connections as unknown as JsonObject } : {}),
-    ...(d.nudge ? { nudge: d.nudge as unknown as JsonObject } : {}),
+    ...(d.connections ? { connections: d.connections } : {}),
+    ...(d.nudge ? { nudge: d.nudge } : {}),
   };
 }
 
@@ -28,17 +29,17 @@ export function holdAndRelease(spec: BatonSpec, deployment: string, serviceSelec
   const d = spec.drain;
   if (!d) return undefined;
   return {
-    unserve: {
-      id: unserveStepId(deployment), kind: 'drain-by-evidence', reversible: true,
+    unserve: plannedStep(drainByEvidenceStep, {
+      id: unserveStepId(deployment), reversible: true,
       title: `Take the held pods of ${deployment} out of the Service: new connections go to the new pods, open ones stay until the drain`,
       params: { phase: 'unserve', deployment, serviceSelector },
-    },
-    hold: { id: holdStepId(deployment), kind: 'drain-by-evidence', reversible: true, title: `Hold the old pods of ${deployment} out of its ReplicaSets (paused, orphaned) so the rollout cannot cut their streams`, params: { phase: 'hold', deployment } },
-    release: {
-      id: releaseStepId(deployment), kind: 'drain-by-evidence', reversible: true,
+    }),
+    hold: plannedStep(drainByEvidenceStep, { id: holdStepId(deployment), reversible: true, title: `Hold the old pods of ${deployment} out of its ReplicaSets (paused, orphaned) so the rollout cannot cut their streams`, params: { phase: 'hold', deployment } }),
+    release: plannedStep(drainByEvidenceStep, {
+      id: releaseStepId(deployment), reversible: true,
       title: `Drain the held pods of ${deployment}: out of the Service, then each goes when ${evidence(d)} or after ${d.deadlineSeconds}s`,
       params: { phase: 'release', deployment, serviceSelector, drain: drainParams(d) },
-    },
+    }),
   };
 }
 
@@ -46,11 +47,11 @@ export function holdAndRelease(spec: BatonSpec, deployment: string, serviceSelec
 export function drainThenScale(spec: BatonSpec, id: string, deployment: string, afterSeconds: number): PlannedStep | undefined {
   const d = spec.drain;
   if (!d) return undefined;
-  return {
-    id, kind: 'drain-by-evidence', reversible: true,
+  return plannedStep(drainByEvidenceStep, {
+    id, reversible: true,
     title: `Keep ${deployment} ${afterSeconds}s for an instant switch back, then scale it to 0 when ${evidence(d)} on every pod (deadline ${d.deadlineSeconds}s)`,
     params: { phase: 'scale', deployment, afterSeconds, drain: drainParams(d) },
-  };
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import type { PlannedStep } from '../engine/step.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 import { forReapply } from './workload.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
+import { verifyStep } from './steps/verify-step.js';
 
 /**
  * For apps that can only migrate in maintenance mode (the Matomo seed): roll the old version into
@@ -44,11 +45,11 @@ export const maintenanceStrategy: Strategy = {
     const migrationsAt = steps.length;
     if (options.migrate) {
       // The app's own migration command (Matomo: ./console core:update): the point of no return.
-      steps.push({
-        id: 'maintenance:migrate', kind: 'verify', reversible: false,
+      steps.push(plannedStep(verifyStep, {
+        id: 'maintenance:migrate', reversible: false,
         title: `Migrate in maintenance mode: \`${options.migrate.exec.command.join(' ')}\` — the point of no return`,
-        params: { hook: { name: 'migrate', exec: options.migrate.exec, timeoutSeconds: options.migrate.timeoutSeconds, retries: 0 } as never, newDeployment: name },
-      });
+        params: { hook: { name: 'migrate', exec: options.migrate.exec, timeoutSeconds: options.migrate.timeoutSeconds, retries: 0 }, newDeployment: name },
+      }));
     }
     // Verification hooks run once the new version is out of maintenance mode and serving.
     steps.push(rollout(`maintenance:off:${name}`, `Take ${input.spec.image.ref} out of maintenance mode`, live2, input.spec.image.ref));

@@ -1,4 +1,6 @@
 import type { PlannedStep } from '../engine/step.js';
+import { plannedStep } from '../engine/step-kind.js';
+import { switchSelectorStep } from './steps/switch-selector-step.js';
 
 /**
  * Adopting a plain Deployment: its Service selects `app: x`, which the new release's pods will
@@ -11,6 +13,6 @@ export function pinToLivePods(o: { id: string; service: string; deployment: stri
   const selector = { ...o.baseSelector, 'pod-template-hash': o.hash };
   return {
     selector,
-    step: { id: o.id, kind: 'switch-selector', reversible: true, title: `Pin Service ${o.service} to the live pods of ${o.deployment} (pod-template-hash ${o.hash})`, params: { service: o.service, selector } },
+    step: plannedStep(switchSelectorStep, { id: o.id, reversible: true, title: `Pin Service ${o.service} to the live pods of ${o.deployment} (pod-template-hash ${o.hash})`, params: { service: o.service, selector } }),
   };
 }

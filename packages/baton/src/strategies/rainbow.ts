@@ -1,3 +1,4 @@
+import { toJsonObject } from '../json.js';
 import { plannedStep } from '../engine/step-kind.js';
 import { rolloutStep } from './steps/rollout-step.js';
 import type { PlannedStep } from '../engine/step.js';
@@ -5,6 +6,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { pinToLivePods } from './pin-service.js';
+import { switchSelectorStep } from './steps/switch-selector-step.js';
 
 export const releaseLabel = 'baton.dev/release';
 
@@ -89,17 +91,17 @@ export const rainbowStrategy: Strategy = {
         id: 'rainbow:tests', kind: 'gate', reversible: true,
         title: `Integration tests against release ${input.version} (Service ${releaseService}): ${t.command ? `\`${t.command.join(' ')}\`` : 'Kubernetes Job'}`,
         params: {
-          gate: { kind: 'job', app: input.spec.app, release: label, service: releaseService, timeoutSeconds: t.timeoutSeconds, ...(t.command ? { command: t.command } : {}), ...(t.job ? { job: t.job } : {}), ...(t.env ? { env: t.env } : {}) } as never,
+          gate: toJsonObject({ kind: 'job', app: input.spec.app, release: label, service: releaseService, timeoutSeconds: t.timeoutSeconds, ...(t.command ? { command: t.command } : {}), ...(t.job ? { job: t.job } : {}), ...(t.env ? { env: t.env } : {}) }),
           intervalMs: 0, count: 1, failureLimit: 0, timeoutMs: (t.timeoutSeconds + 60) * 1000, inconclusive: 'fail',
         },
       });
     }
     const active = liveSelector[releaseLabel];
-    const after: PlannedStep[] = [{
-      id: 'rainbow:activate', kind: 'switch-selector', reversible: true,
+    const after: PlannedStep[] = [plannedStep(switchSelectorStep, {
+      id: 'rainbow:activate', reversible: true,
       title: `Activate release ${input.version}: Service ${service.metadata.name} -> ${releaseLabel}=${label}${active ? ` (was ${active}, which keeps running)` : ''}`,
       params: { service: service.metadata.name, selector: newSelector },
-    }];
+    })];
     if (input.spec.database?.migrations) {
       // Backfill and contract wait until no pod of an older release is left; in a rainbow that is
       // when `baton gc` has collected them all, which may be hours: the run would wait that long.

@@ -1,6 +1,7 @@
 import { after, before } from 'node:test';
 import { startCluster, type Cluster } from '@baton/kubesim';
-import { KubeClient } from '../kube/kube-client.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../kube/client-node-kube-client.js';
 
 /**
  * For a describe block that needs kubesim's API only (no pods run): starts it before the block,
@@ -11,7 +12,7 @@ export function useApiOnlyCluster(setUp?: (kube: KubeClient) => Promise<void>): 
   let kube: KubeClient | undefined;
   before(async () => {
     cluster = await startCluster({ images: {} });
-    kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+    kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
     await setUp?.(kube);
   });
   after(async () => { await cluster?.stop(); });

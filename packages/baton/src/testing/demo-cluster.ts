@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { startCluster, type Cluster } from '@baton/kubesim';
-import { KubeClient } from '../kube/kube-client.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../kube/client-node-kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { waitForRollout } from '../strategies/steps/rollout-watch.js';
 import { waitUntilServed } from '../probe/wait-until-served.js';
@@ -39,13 +40,13 @@ export async function startTestCluster(options: { propagationDelayMs?: number; k
   if (realClusterKubeconfig) {
     // A real cluster: its own version and timing; nothing to start or stop but the work folder.
     const kubeconfig = await readFile(realClusterKubeconfig, 'utf8');
-    const kube = new KubeClient({ kubeconfigText: kubeconfig });
+    const kube = new ClientNodeKubeClient({ kubeconfigText: kubeconfig });
     const cluster: Cluster = { apiUrl: kube.server, kubeconfig, ingressUrl: process.env['BATON_E2E_INGRESS_URL'] ?? '', stop: async () => undefined };
     return { cluster, kube, dir, stop: async () => { await rm(dir, { recursive: true, force: true }); } };
   }
   const cluster = await startCluster({ images: join(demoAppDir(), 'images.yaml'), propagationDelayMs: options.propagationDelayMs ?? 500,
     ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}) });
-  const kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+  const kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
   return { cluster, kube, dir, stop: async () => { await cluster.stop(); await rm(dir, { recursive: true, force: true }); } };
 }
 

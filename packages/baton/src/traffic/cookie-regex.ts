@@ -3,7 +3,7 @@
  * "cookie NAME=always", ingress-nginx's canary-by-cookie convention, so all routers agree.
  */
 export function cookieRegex(name: string): string {
-  return `(^|.*; ?)${escape(name)}=always(;.*|$)`;
+  return `(^|.*; ?)${escapeRegex(name)}=always(;.*|$)`;
 }
 
 /** The cookie name back from a regex baton wrote, or undefined for anything else. */
@@ -12,6 +12,6 @@ export function parseCookieRegex(regex: string): string | undefined {
   return m ? m[1]!.replace(/\\(.)/g, '$1') : undefined;
 }
 
-function escape(text: string): string {
+function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -8,6 +8,8 @@ import { resolveDbUrl, type DbRef, type SecretResolver } from '../db/steps/db-re
 import type { JsonObject } from '../json.js';
 import type { BatonSpec } from '../spec/schema.js';
 import { withMigrationFolder, type MigrationFile } from '../db/steps/migration-files.js';
+import { plannedStep } from '../engine/step-kind.js';
+import { execBackupStep } from '../strategies/steps/exec-backup-step.js';
 
 /** What the database part of a plan is made from: data, no folders. */
 export interface DatabaseInputs {
@@ -48,7 +50,7 @@ export async function databaseSteps(inputs: DatabaseInputs, options: DatabasePla
     if (method === 'exec') {
       const exec = database.backup?.exec;
       if (!exec) throw new BatonError('SPEC_INVALID', 'database.backup.method is exec but database.backup.exec is missing', { hint: 'add exec: {target: deploy/NAME, command: [...]}' });
-      return { id, kind: 'exec-backup', reversible: true, title: `Back up with \`${exec.command.join(' ')}\` in ${exec.target ?? 'the app'} — ${why}`, params: { exec: exec as never, timeoutSeconds: database.backup?.timeoutSeconds ?? 600, ...(database.backup?.sizePattern ? { sizePattern: database.backup.sizePattern } : {}) } };
+      return plannedStep(execBackupStep, { id, reversible: true, title: `Back up with \`${exec.command.join(' ')}\` in ${exec.target ?? 'the app'} — ${why}`, params: { exec, timeoutSeconds: database.backup?.timeoutSeconds ?? 600, ...(database.backup?.sizePattern ? { sizePattern: database.backup.sizePattern } : {}) } });
     }
     if (!db) throw new BatonError('SPEC_INVALID', `database.backup.method ${method} needs database.url`, { hint: 'add database.url: {env: NAME} or {secret: {name, key}}' });
     const params: JsonObject = {
@@ -110,7 +112,7 @@ export async function databaseSteps(inputs: DatabaseInputs, options: DatabasePla
 }
 
 async function appliedVersions(dialect: ReturnType<typeof dialectForUrl>, url: string): Promise<Set<number>> {
-  let session;
+  let session: Awaited<ReturnType<typeof dialect.connect>>;
   try {
     session = await dialect.connect(url, { applicationName: 'baton-plan' });
   } catch (error) {

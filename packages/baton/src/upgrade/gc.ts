@@ -1,3 +1,4 @@
+import { toJsonObject } from '../json.js';
 import { newRunId, startRun, type EngineOptions, type RunOutcome } from '../engine/engine.js';
 import type { PlannedStep } from '../engine/step.js';
 import { BatonError } from '../errors.js';
@@ -8,9 +9,11 @@ import type { Plan } from '../plan/plan.js';
 import type { BatonSpec } from '../spec/schema.js';
 import { releaseLabel } from '../strategies/rainbow.js';
 import { readHistory } from '../kube/release-history.js';
-import { connectionMetricJson, readReleaseConnections } from '../strategies/drain-release-connections.js';
+import { readReleaseConnections } from '../strategies/drain-release-connections.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { decideGc, parseDuration, type GcCandidate, type GcDecision, type GcReading } from './gc-decide.js';
+import { plannedStep } from '../engine/step-kind.js';
+import { deleteReleaseStep } from '../strategies/steps/delete-release-step.js';
 
 export interface GcOptions {
   kube: KubeClient;
@@ -101,21 +104,21 @@ export async function collectGarbage(o: GcOptions): Promise<GcReport> {
   const steps: PlannedStep[] = [];
   for (const d of doomed) {
     const { items: services } = await o.kube.list<KubeObject>({ apiVersion: 'v1', kind: 'Service', namespace, labelSelector: `baton.dev/app=${spec.app},${releaseLabel}=${d.release}` });
-    steps.push({
-      id: `gc:delete:${d.deployment}`, kind: 'delete-release', reversible: false,
+    steps.push(plannedStep(deleteReleaseStep, {
+      id: `gc:delete:${d.deployment}`, reversible: false,
       title: `Delete release ${d.version} (Deployment ${d.deployment}): ${[d.activeTasks !== null ? '0 active tasks' : '', d.connections !== null ? '0 open connections' : ''].filter(Boolean).join(', ')}, inactive for ${d.inactiveSeconds}s`,
       params: {
         deployment: d.deployment, services: services.map((s) => s.metadata.name).filter((n) => n !== serviceName),
         ...(serviceName ? { appService: serviceName } : {}),
         ...(gc.prometheusUrl && gc.activeTasksQuery ? { prometheusUrl: gc.prometheusUrl, activeTasksQuery: gc.activeTasksQuery.replaceAll('$release', d.release) } : {}),
-        ...(connections ? { connections: connectionMetricJson(connections) } : {}),
+        ...(connections ? { connections } : {}),
       },
-    });
+    }));
   }
   const plan: Plan = { app: spec.app, namespace, strategy: 'gc', from: null, to: { version: 'gc', image: '' }, steps, drift: [], warnings: [] };
   report.run = await startRun({
     ...o.engine, runId: newRunId(`${spec.app}-gc`, now), app: spec.app, namespace, steps,
-    meta: { plan: plan as never, gc: decisions as never },
+    meta: { plan: toJsonObject(plan), gc: toJsonObject({ decisions }).decisions ?? [] },
   });
   return report;
 }

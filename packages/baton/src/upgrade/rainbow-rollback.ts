@@ -6,6 +6,8 @@ import type { Plan } from '../plan/plan.js';
 import type { ReleaseEntry } from '../kube/release-history.js';
 import { pickRollbackTarget, type RollbackChoice } from './rollback-target.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
+import { switchSelectorStep } from '../strategies/steps/switch-selector-step.js';
+import { recordReleaseStep } from '../strategies/steps/record-release-step.js';
 
 export interface RainbowRollbackInput extends RollbackChoice {
   app: string;
@@ -38,12 +40,12 @@ export function planRainbowRollback(input: RainbowRollbackInput): Plan {
     const image = deployment.spec.template.spec.containers[0]?.image ?? target.image;
     steps.push(plannedStep(rolloutStep, { id: `rollout:${target.deployment}`, reversible: true, title: `Redeploy release ${target.version} as ${target.deployment} (${image}, its recorded template and config)`, params: { deployment: deployment, image, timeoutSeconds: (deployment.spec.progressDeadlineSeconds ?? 300) + 60 } }));
   }
-  steps.push({
-    id: 'rainbow:activate', kind: 'switch-selector', reversible: true,
+  steps.push(plannedStep(switchSelectorStep, {
+    id: 'rainbow:activate', reversible: true,
     title: `Re-activate release ${target.version}: Service ${target.service} -> ${Object.entries(target.selector).map(([k, v]) => `${k}=${v}`).join(',')} (${current.version} keeps running)`,
     params: { service: target.service, selector: target.selector },
-  });
-  steps.push({ id: 'release:record', kind: 'record-release', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, revision: undefined, rollbackOf: current.version, rollbackTo: target.revision } as never } });
+  }));
+  steps.push(plannedStep(recordReleaseStep, { id: 'release:record', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, revision: undefined, rollbackOf: current.version, rollbackTo: target.revision } } }));
   return {
     app: input.app, namespace: input.namespace, strategy: `rollback (rainbow${ready ? ', instant' : ', redeploy'})`,
     from: { version: current.version, image: current.image }, to: { version: target.version, image: target.image },

@@ -32,7 +32,7 @@ export function AppsPage({ token }: { token: string | null }) {
                 <span class="muted">namespace {a.namespace}</span>
               </div>
               <span class="spacer" />
-              <button class="btn" disabled={!a.rollback.allowed} title={a.rollback.allowed ? '' : a.rollback.consequence}
+              <button type="button" class="btn" disabled={!a.rollback.allowed} title={a.rollback.allowed ? '' : a.rollback.consequence}
                 onClick={() => ask(a.rollback, a.app, `api/apps/${encodeURIComponent(a.namespace)}/${encodeURIComponent(a.app)}/rollback`)}>Rollback…</button>
             </header>
             <h3>Releases</h3>

@@ -14,14 +14,16 @@ export function ConfirmDialog({ action, subject, onConfirm, onCancel }: { action
   }, []);
   const danger = action.kind === 'abort' || action.kind === 'rollback' || action.pointOfNoReturn !== undefined;
   return (
-    <div class="modal-backdrop" onClick={onCancel}>
-      <div class="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-title" onClick={(e) => e.stopPropagation()}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click beside the dialog cancels it; keyboards have Escape (above) and the Cancel button
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is handled on the window, for the whole dialog
+    <div class="modal-backdrop" onClick={(e) => { if (e.target === e.currentTarget) onCancel(); }}>
+      <div class="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
         <h2 id="confirm-title">{verbs[action.kind]} {subject}?</h2>
         {action.pointOfNoReturn && <p class="ponr" data-testid="ponr"><strong>Point of no return.</strong> {action.pointOfNoReturn}</p>}
         <p class="consequence" data-testid="consequence">{action.consequence}</p>
         <div class="modal-actions">
-          <button ref={cancel} class="btn" onClick={onCancel}>Cancel</button>
-          <button class={`btn ${danger ? 'danger' : 'primary'}`} data-testid="confirm" onClick={onConfirm}>{verbs[action.kind]}</button>
+          <button type="button" ref={cancel} class="btn" onClick={onCancel}>Cancel</button>
+          <button type="button" class={`btn ${danger ? 'danger' : 'primary'}`} data-testid="confirm" onClick={onConfirm}>{verbs[action.kind]}</button>
         </div>
       </div>
     </div>

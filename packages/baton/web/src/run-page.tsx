@@ -73,7 +73,7 @@ export function RunPage({ token, runId }: { token: string | null; runId: string 
         {run.activity && <p class={`activity ${run.activity.state}`} data-testid="activity">{run.activity.message}</p>}
         <div class="actions">
           {run.actions.map((a) => (
-            <button key={a.kind} class={`btn ${a.kind === 'promote' ? 'primary' : a.kind === 'abort' ? 'danger' : ''}`} data-action={a.kind}
+            <button type="button" key={a.kind} class={`btn ${a.kind === 'promote' ? 'primary' : a.kind === 'abort' ? 'danger' : ''}`} data-action={a.kind}
               disabled={!a.allowed} title={a.consequence} onClick={() => ask(a, `run ${run.runId}`, `api/runs/${encodeURIComponent(run.runId)}/${a.kind}`)}>
               {labels[a.kind]}
             </button>

@@ -10,7 +10,7 @@ export function StepList({ steps, current }: { steps: StepView[]; current: strin
     <ol class="steps" data-testid="steps">
       {steps.map((s, i) => (
         <li key={s.id} class={`step st-${s.status}${s.id === current ? ' current' : ''}`} data-step={s.id} data-status={s.status}>
-          <span class="step-icon" aria-label={s.status}>{icons[s.status]}</span>
+          <span class="step-icon" role="img" aria-label={s.status}>{icons[s.status]}</span>
           <div class="step-body">
             <div class="step-title">
               <span class="step-no">{i + 1}</span> {s.title}

@@ -18,7 +18,7 @@ function collect(c: TestCluster, path: string, opts: { ms?: number; count?: numb
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buf += chunk;
-        let i;
+        let i: number;
         while ((i = buf.indexOf('\n')) >= 0) {
           events.push(JSON.parse(buf.slice(0, i)) as Ev);
           buf = buf.slice(i + 1);

@@ -38,7 +38,10 @@ export class WorkQueue {
   /** Adds the key after a delay (deadlines, minReadySeconds). */
   addAfter(key: string, ms: number): void {
     if (this.stopped) return;
-    if (ms <= 0) return this.add(key);
+    if (ms <= 0) {
+      this.add(key);
+      return;
+    }
     const t = setTimeout(() => {
       this.timers.delete(t);
       this.add(key);

@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 import { FileJournal } from '../../engine/file-journal.js';
 import type { Journal } from '../../engine/journal.js';
 import { ConfigMapJournal } from '../../kube/configmap-journal.js';
-import { KubeClient } from '../../kube/kube-client.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../../kube/client-node-kube-client.js';
 import { LeaseLock } from '../../kube/lease-lock.js';
 import type { OperationPorts } from '../../operations/ports.js';
 import { FileArtifactStore } from '../../report/file-artifact-store.js';
@@ -18,7 +19,7 @@ export interface CommandContext {
 /** The kubeconfig the flags name (--kubeconfig, then $KUBECONFIG's first file, then the default). */
 export function kubeFrom(options: Record<string, unknown>, io: CliIO): KubeClient {
   const kubeconfig = typeof options.kubeconfig === 'string' ? options.kubeconfig : undefined;
-  return new KubeClient({
+  return new ClientNodeKubeClient({
     ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : io.env.KUBECONFIG ? { kubeconfigPath: io.env.KUBECONFIG.split(':')[0] ?? io.env.KUBECONFIG } : {}),
     ...(typeof options.context === 'string' ? { context: options.context } : {}),
   });

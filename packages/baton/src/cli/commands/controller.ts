@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { runController } from '../../controller/controller.js';
 import { serveControllerDashboard } from '../../dashboard/controller-dashboard.js';
-import { KubeClient } from '../../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../../kube/client-node-kube-client.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 
@@ -16,7 +16,7 @@ const serviceAccountNamespace = '/var/run/secrets/kubernetes.io/serviceaccount/n
  */
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
   const kubeconfig = options.kubeconfig as string | undefined;
-  const kube = new KubeClient({
+  const kube = new ClientNodeKubeClient({
     fieldManager: 'baton-controller',
     ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : {}),
     ...(options.context ? { context: options.context as string } : {}),

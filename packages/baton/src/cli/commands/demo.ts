@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { printJson, type CliIO } from '../io.js';
-import { KubeClient } from '../../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../../kube/client-node-kube-client.js';
 import { LeaseLock } from '../../kube/lease-lock.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { migrate } from '../../db/migrations/migrate.js';
@@ -61,7 +61,7 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
     const l7 = options.strategy === 'ab';
     const cluster = await startDemoKubesim({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 });
     cleanups.push(() => cluster.stop());
-    const kube = new KubeClient({ kubeconfigText: cluster.kubeconfig });
+    const kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
 
     // The release that is live before the upgrade: schema 0001 and demo-app v1.
     const manifestsDir = join(work, 'manifests');

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { installManifests, kustomizeFiles } from '../../controller/install-manifests.js';
-import { KubeClient } from '../../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../../kube/client-node-kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -28,7 +28,7 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     return exitCodes.ok;
   }
   const kubeconfig = options.kubeconfig as string | undefined;
-  const kube = new KubeClient({ ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : {}), ...(options.context ? { context: options.context as string } : {}) });
+  const kube = new ClientNodeKubeClient({ ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : {}), ...(options.context ? { context: options.context as string } : {}) });
   await kube.version();
   for (const obj of objects) {
     await kube.apply<KubeObject>(obj, { force: true });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createRelease, followRelease } from '../../controller/release-client.js';
 import type { Release } from '../../controller/release.js';
-import { KubeClient } from '../../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../../kube/client-node-kube-client.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
@@ -16,7 +16,7 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   const json = options.output === 'json';
   const loaded = await loadSpec(resolve(io.cwd, options.spec as string)); // bad input first, before any connection
   const kubeconfig = options.kubeconfig as string | undefined;
-  const kube = new KubeClient({
+  const kube = new ClientNodeKubeClient({
     ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : io.env.KUBECONFIG ? { kubeconfigPath: io.env.KUBECONFIG.split(':')[0]! } : {}),
     ...(options.context ? { context: options.context as string } : {}),
   });

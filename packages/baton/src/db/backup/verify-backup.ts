@@ -49,7 +49,7 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Backup
       const raw = createReadStream(path);
       stdin = format === 'sql-gzip' ? raw.pipe(createGunzip()) : raw;
     }
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof runTool>>;
     try {
       outcome = await runTool({
         argv: restore.argv,

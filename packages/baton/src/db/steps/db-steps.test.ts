@@ -44,7 +44,8 @@ describe('db step kinds (postgres 127.0.0.1:5432)', () => {
     const planned = step('migrate', { db: { env: 'APP_DB' }, dir: demoMigrationsDir, phase: 'expand' });
     const result = await kinds.migrate!.run(ctx, planned);
     assert.equal(result.kind, 'done', JSON.stringify(result));
-    assert.deepEqual(((result.kind === 'done' && result.data?.applied) as JsonObject[]).map((a) => a.version), [1, 2]);
+    assert.ok(result.kind === 'done');
+    assert.deepEqual(((result.data?.applied ?? []) as JsonObject[]).map((a) => a.version), [1, 2]);
     assert.deepEqual(ctx.recorded.at(-1)?.appliedVersions, [1, 2]);
     assert.ok(!JSON.stringify([result, ctx.recorded, ctx.progressLines]).includes(PASSWORD));
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { JsonObject } from '../../json.js';
+import { toJsonObject, type JsonObject } from '../../json.js';
+import { bindStepKind, defineStepKind } from '../../engine/step-kind.js';
 import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine/step.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
@@ -48,7 +49,31 @@ interface PodDrain {
   cutAtDeadline: number | null;
 }
 
+type DrainStepParams = z.output<typeof paramsSchema>;
+
+/** The drain's planning params (drain-plan.ts builds them). */
+export type DrainStepInput = z.input<typeof paramsSchema>;
+
+const heldLabelsSchema = z.record(z.string(), z.record(z.string(), z.string()));
+
+/** The run and undo of the step over one client (the helpers they share close over it). */
+interface DrainActions {
+  run(ctx: RunContext, params: DrainStepParams, step: PlannedStep): Promise<StepResult>;
+  undo(ctx: RunContext, params: DrainStepParams, checkpoint: JsonObject): Promise<void>;
+}
+
+export const drainByEvidenceStep = defineStepKind({
+  kind: 'drain-by-evidence',
+  params: paramsSchema,
+  run: (ctx, params, actions: DrainActions, step) => actions.run(ctx, params, step),
+  undo: (ctx, params, checkpoint, actions: DrainActions) => actions.undo(ctx, params, checkpoint),
+});
+
 export function createDrainByEvidenceStep(kube: KubeClient): StepKind {
+  return bindStepKind(drainByEvidenceStep, drainActions(kube));
+}
+
+function drainActions(kube: KubeClient): DrainActions {
   const deploymentRef = (ctx: RunContext, name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: ctx.namespace });
   const podRef = (ctx: RunContext, name: string) => ({ apiVersion: 'v1', kind: 'Pod', name, namespace: ctx.namespace });
   // metadata replaces the name/namespace the client puts in the patch body, so repeat them.
@@ -78,7 +103,7 @@ export function createDrainByEvidenceStep(kube: KubeClient): StepKind {
   async function outOfService(ctx: RunContext, deployment: string, serviceSelector: Record<string, string>): Promise<PodLike[]> {
     const pods = await listPods(ctx, `${heldByLabel}=${deployment}`);
     const removed = Object.fromEntries(Object.keys(serviceSelector).map((k) => [k, null]));
-    if (!('labels' in ctx.checkpoints)) await ctx.checkpoint({ labels: Object.fromEntries(pods.map((p) => [p.metadata.name, p.metadata.labels ?? {}])) as JsonObject });
+    if (!('labels' in ctx.checkpoints)) await ctx.checkpoint({ labels: Object.fromEntries(pods.map((p) => [p.metadata.name, { ...(p.metadata.labels ?? {}) }])) });
     for (const p of pods) await patchLabels(ctx, p.metadata.name, removed);
     return pods;
   }
@@ -160,7 +185,7 @@ export function createDrainByEvidenceStep(kube: KubeClient): StepKind {
   }
 
   const drainData = (step: PlannedStep, drain: DrainParams, out: { results: PodDrain[]; deadlineReached: boolean }): JsonObject => ({
-    drain: { stepId: step.id, deadlineSeconds: drain.deadlineSeconds, source: drain.connections ? 'metric' : 'deadline-only', deadlineReached: out.deadlineReached, pods: out.results } as unknown as JsonObject,
+    drain: toJsonObject({ stepId: step.id, deadlineSeconds: drain.deadlineSeconds, source: drain.connections ? 'metric' : 'deadline-only', deadlineReached: out.deadlineReached, pods: out.results }),
   });
 
   const summaryOf = (what: string, out: { results: PodDrain[]; deadlineReached: boolean }): string => {
@@ -169,9 +194,7 @@ export function createDrainByEvidenceStep(kube: KubeClient): StepKind {
   };
 
   return {
-    kind: 'drain-by-evidence',
-    async run(ctx: RunContext, step: PlannedStep): Promise<StepResult> {
-      const params = paramsSchema.parse(step.params);
+    async run(ctx, params, step) {
       if (params.phase === 'hold') return hold(ctx, params.deployment);
       if (params.phase === 'unserve') {
         // Right after the rollout: new requests and connections go to the new pods only, so a gate
@@ -206,16 +229,15 @@ export function createDrainByEvidenceStep(kube: KubeClient): StepKind {
       }
       return { kind: 'done', summary: summaryOf(`Deployment ${params.deployment} scaled to 0`, out), data: drainData(step, params.drain, out) };
     },
-    async undo(ctx: RunContext, step: PlannedStep, checkpoint: JsonObject): Promise<void> {
-      const params = paramsSchema.parse(step.params);
+    async undo(ctx, params, checkpoint) {
       if (params.phase === 'hold') {
         if ('wasPaused' in checkpoint && checkpoint.wasPaused !== true) await kube.mergePatch(deploymentRef(ctx, params.deployment), { spec: { paused: false } });
         return;
       }
       if (params.phase === 'release' || params.phase === 'unserve') {
         // Pods not yet deleted go back into the Service as they were.
-        const labels = (checkpoint.labels ?? {}) as Record<string, Record<string, string>>;
-        for (const [name, original] of Object.entries(labels)) {
+        const labels = heldLabelsSchema.safeParse(checkpoint.labels ?? {});
+        for (const [name, original] of Object.entries(labels.success ? labels.data : {})) {
           if (await kube.get(podRef(ctx, name))) await patchLabels(ctx, name, original);
         }
         return;

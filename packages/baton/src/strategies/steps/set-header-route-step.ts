@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { bindStepKind, defineStepKind } from '../../engine/step-kind.js';
 import type { StepKind } from '../../engine/step.js';
 import type { KubeClient } from '../../kube/kube-client.js';
-import { routers } from '../../traffic/index.js';
+import { createRouter } from '../../traffic/index.js';
 import { headerRouteFromJson, headerRouteToJson } from '../../traffic/header-route-json.js';
 import { routerConfigSchema } from '../../traffic/router-config-schema.js';
 import type { RouterConfig } from '../../traffic/traffic-router.js';
 
-const routerOf = (kube: KubeClient, config: RouterConfig) => routers[config.kind](kube, config);
+const routerOf = (kube: KubeClient, config: RouterConfig) => createRouter(kube, config);
 const headerRoute = z.union([
   z.object({ kind: z.literal('header'), name: z.string(), value: z.string() }).strict(),
   z.object({ kind: z.literal('cookie'), name: z.string() }).strict(),

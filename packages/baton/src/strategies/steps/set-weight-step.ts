@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { bindStepKind, defineStepKind } from '../../engine/step-kind.js';
 import type { StepKind } from '../../engine/step.js';
 import type { KubeClient } from '../../kube/kube-client.js';
-import { routers } from '../../traffic/index.js';
+import { createRouter } from '../../traffic/index.js';
 import { routerConfigSchema } from '../../traffic/router-config-schema.js';
 import type { RouterConfig } from '../../traffic/traffic-router.js';
 
-const routerOf = (kube: KubeClient, config: RouterConfig) => routers[config.kind](kube, config);
+const routerOf = (kube: KubeClient, config: RouterConfig) => createRouter(kube, config);
 
 /**
  * `router` (a RouterConfig), `weight` (0..100), and `restoreOnUndo`. Only the first set-weight of

@@ -1,7 +1,17 @@
-import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine/step.js';
+import { z } from 'zod';
+import { bindStepKind, defineStepKind } from '../../engine/step-kind.js';
+import type { StepKind } from '../../engine/step.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { selectorString } from '../../kube/label-selector.js';
+
+/** Params of a `verify-service-targets` step: the Service, the release it must select alone, how long to wait. */
+const verifyServiceTargetsParams = z.object({
+  service: z.string().min(1),
+  deployment: z.string().min(1),
+  image: z.string().min(1),
+  timeoutSeconds: z.number().positive().default(60),
+}).strict();
 
 interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string> } }
 interface PodLike extends KubeObject {
@@ -44,25 +54,28 @@ export async function serviceTargets(kube: KubeClient, o: { namespace: string; s
  * (pods become ready, old ones leave the selection); fails with what it saw otherwise, so a
  * rollback or switch is never reported done while the Service still sends traffic elsewhere.
  */
-export function createVerifyServiceTargetsStep(kube: KubeClient): StepKind {
-  return {
-    kind: 'verify-service-targets',
-    async run(ctx: RunContext, step: PlannedStep): Promise<StepResult> {
-      const o = { namespace: ctx.namespace, service: step.params.service as string, deployment: step.params.deployment as string, image: step.params.image as string };
-      const deadline = ctx.now() + ((step.params.timeoutSeconds as number | undefined) ?? 60) * 1000;
-      let seen: ServiceTargets | undefined;
-      for (;;) {
-        seen = await serviceTargets(kube, o);
-        if (seen && seen.ready.length > 0 && seen.others.length === 0) {
-          return { kind: 'done', summary: `Service ${o.service} selects ${seen.ready.length} ready pod(s) of ${o.deployment} (${o.image}) and nothing else` };
-        }
-        if (ctx.now() >= deadline) break;
-        await ctx.delay(500);
+export const verifyServiceTargetsStep = defineStepKind({
+  kind: 'verify-service-targets',
+  params: verifyServiceTargetsParams,
+  async run(ctx, params, kube: KubeClient) {
+    const o = { namespace: ctx.namespace, service: params.service, deployment: params.deployment, image: params.image };
+    const deadline = ctx.now() + params.timeoutSeconds * 1000;
+    let seen: ServiceTargets | undefined;
+    for (;;) {
+      seen = await serviceTargets(kube, o);
+      if (seen && seen.ready.length > 0 && seen.others.length === 0) {
+        return { kind: 'done', summary: `Service ${o.service} selects ${seen.ready.length} ready pod(s) of ${o.deployment} (${o.image}) and nothing else` };
       }
-      const why = !seen ? `Service ${o.namespace}/${o.service} is missing or has no selector`
-        : seen.others.length > 0 ? `Service ${o.service} still selects ${seen.others.length} pod(s) of another release (${seen.others.slice(0, 5).join(', ')})`
-          : `Service ${o.service} selects no ready pod of ${o.deployment} running ${o.image}`;
-      return { kind: 'failed', reason: why };
-    },
-  };
+      if (ctx.now() >= deadline) break;
+      await ctx.delay(500);
+    }
+    const why = !seen ? `Service ${o.namespace}/${o.service} is missing or has no selector`
+      : seen.others.length > 0 ? `Service ${o.service} still selects ${seen.others.length} pod(s) of another release (${seen.others.slice(0, 5).join(', ')})`
+        : `Service ${o.service} selects no ready pod of ${o.deployment} running ${o.image}`;
+    return { kind: 'failed', reason: why };
+  },
+});
+
+export function createVerifyServiceTargetsStep(kube: KubeClient): StepKind {
+  return bindStepKind(verifyServiceTargetsStep, kube);
 }

@@ -1,19 +1,29 @@
 import type { JsonObject } from '../../json.js';
-import type { PlannedStep, RunContext, StepKind, StepResult } from '../../engine/step.js';
+import { z } from 'zod';
+import { bindStepKind, defineStepKind } from '../../engine/step-kind.js';
+import type { RunContext, StepKind, StepResult } from '../../engine/step.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
-import type { HookSpec } from '../../spec/schema.js';
+import { hookSchema } from '../../spec/schema.js';
 import type { DeploymentLike } from '../../kube/workload-objects.js';
 import { selectorString } from '../../kube/label-selector.js';
 
 /** Params of a `verify` step. */
-export interface VerifyParams {
-  hook: HookSpec;
+const verifyParams = z.object({
+  hook: hookSchema,
   /** Deployment of the release under test ("new") and the one it replaces ("old"). */
-  newDeployment: string;
-  oldDeployment?: string;
+  newDeployment: z.string(),
+  oldDeployment: z.string().optional(),
   /** Service whose ClusterIP a hook `path` is resolved against (the preview Service in blue-green). */
-  service?: string;
+  service: z.string().optional(),
+}).strict();
+
+export type VerifyParams = z.output<typeof verifyParams>;
+
+/** What a verify step needs from outside: the cluster, and fetch (tests pass their own). */
+export interface VerifyDeps {
+  kube: KubeClient;
+  fetchImpl: typeof fetch;
 }
 
 interface PodLike extends KubeObject {
@@ -30,21 +40,26 @@ const settleMs = 15_000;
  * `php spark migrate:status`) or an HTTP check. Passes on exit 0 / the expected answer; its output
  * goes to the journal and the report. A failure here, before the point of no return, rolls back.
  */
+export const verifyStep = defineStepKind({
+  kind: 'verify',
+  params: verifyParams,
+  run: (ctx, params, deps: VerifyDeps) => runVerify(ctx, params, deps),
+});
+
 export function createVerifyStep(kube: KubeClient, fetchImpl: typeof fetch = fetch): StepKind {
-  return {
-    kind: 'verify',
-    async run(ctx: RunContext, step: PlannedStep): Promise<StepResult> {
-      const params = step.params as unknown as VerifyParams;
-      const attempts = params.hook.retries + 1;
-      let last: StepResult = { kind: 'failed', reason: 'not run' };
-      for (let attempt = 1; attempt <= attempts; attempt++) {
-        if (attempt > 1) { ctx.progress(`retry ${attempt - 1}/${params.hook.retries}`); await ctx.delay(Math.min(10_000, 1000 * 2 ** (attempt - 2))); }
-        last = params.hook.exec ? await runExec(kube, ctx, params) : await runHttp(kube, ctx, params, fetchImpl);
-        if (last.kind === 'done') return last;
-      }
-      return last;
-    },
-  };
+  return bindStepKind(verifyStep, { kube, fetchImpl });
+}
+
+/** Runs a hook with its retries; also the core of exec-backup. */
+export async function runVerify(ctx: RunContext, params: VerifyParams, { kube, fetchImpl }: VerifyDeps): Promise<StepResult> {
+  const attempts = params.hook.retries + 1;
+  let last: StepResult = { kind: 'failed', reason: 'not run' };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) { ctx.progress(`retry ${attempt - 1}/${params.hook.retries}`); await ctx.delay(Math.min(10_000, 1000 * 2 ** (attempt - 2))); }
+    last = params.hook.exec ? await runExec(kube, ctx, params) : await runHttp(kube, ctx, params, fetchImpl);
+    if (last.kind === 'done') return last;
+  }
+  return last;
 }
 
 async function runExec(kube: KubeClient, ctx: RunContext, params: VerifyParams): Promise<StepResult> {

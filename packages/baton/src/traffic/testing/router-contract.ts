@@ -1,10 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeClient } from '../../kube/kube-client.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import { ClientNodeKubeClient } from '../../kube/client-node-kube-client.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { startTestCluster, type TestCluster } from '../../testing/demo-cluster.js';
-import { routers } from '../index.js';
+import { createRouter } from '../index.js';
 import type { RouterConfig, TrafficRouter } from '../traffic-router.js';
 import { applyRouterFixture } from './router-fixture.js';
 import { sampleSplit, shareOf } from './split-sampler.js';
@@ -42,7 +43,7 @@ export function describeRouterContract(c: RouterContractCase): void {
       t = await startTestCluster();
       await applyRouterFixture(t.kube, c.fixture);
       for (const o of c.userObjects ?? []) await t.kube.apply({ ...o, metadata: { ...o.metadata, namespace: 'default' } }, { force: true });
-      router = routers[c.config.kind](t.kube, c.config);
+      router = createRouter(t.kube, c.config);
     });
     after(async () => { await t?.stop(); });
     const sample = (headers?: Record<string, string>, count = requests) => sampleSplit({ url: t.cluster.ingressUrl, host: c.host, count, ...(headers ? { headers } : {}) });
@@ -51,16 +52,16 @@ export function describeRouterContract(c: RouterContractCase): void {
       const foreign = c.foreign as KubeObject;
       await createAs(t.kube, foreign);
       await assert.rejects(router.setWeight(0), (e: Error & { code?: string }) => e.code === 'TRAFFIC_NOT_MANAGED' && /not managed by baton/.test(e.message));
-      await routers[c.config.kind](t.kube, { ...c.config, adopt: true }).setWeight(0);
+      await createRouter(t.kube, { ...c.config, adopt: true }).setWeight(0);
       assert.equal((await router.current()).weight, 0);
     });
 
     test('refuses an object labelled managed-by=baton whose traffic fields another field manager owns', { skip: 'apiVersion' in c.foreign ? false : (c.foreign as { skip: string }).skip }, async () => {
       const foreign = c.foreign as KubeObject;
-      const other = new KubeClient({ kubeconfigText: t.cluster.kubeconfig, fieldManager: 'argo-rollouts' });
+      const other = new ClientNodeKubeClient({ kubeconfigText: t.cluster.kubeconfig, fieldManager: 'argo-rollouts' });
       await other.apply({ ...foreign, metadata: { ...foreign.metadata, namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'baton' } } }, { force: true });
       await assert.rejects(router.setWeight(0), (e: Error & { code?: string }) => e.code === 'TRAFFIC_NOT_MANAGED' && /field manager argo-rollouts owns/.test(e.message));
-      await routers[c.config.kind](t.kube, { ...c.config, adopt: true }).setWeight(0);
+      await createRouter(t.kube, { ...c.config, adopt: true }).setWeight(0);
       await other.delete({ apiVersion: foreign.apiVersion, kind: foreign.kind, name: foreign.metadata.name, namespace: 'default' });
     });
 

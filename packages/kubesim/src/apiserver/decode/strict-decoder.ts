@@ -93,7 +93,7 @@ export function decodeBody(body: Record<string, unknown>, schema: FieldSchema, m
     }
     if (Array.isArray(s)) {
       if (!Array.isArray(value)) { save(typeError(describe(value), goTypeOf(s), at)); return; }
-      value.forEach((item, i) => walk(item, s[0], { ...at, path: `${at.path}[${i}]` }, (v) => { value[i] = v; }));
+      for (const [i, item] of value.entries()) walk(item, s[0], { ...at, path: `${at.path}[${i}]` }, (v) => { value[i] = v; });
       return;
     }
     if (s instanceof OneOf || s === 'string') {

@@ -1,14 +1,14 @@
 import { ApiError, errors } from '../api-error.js';
 import { clone, deepEqual, isObject } from '../types.js';
 
-function unescape(s: string): string {
+function unescapePointerToken(s: string): string {
   return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function parsePointer(p: string): string[] {
   if (p === '') return [];
   if (!p.startsWith('/')) throw errors.badRequest(`json patch path "${p}" must start with "/"`);
-  return p.slice(1).split('/').map(unescape);
+  return p.slice(1).split('/').map(unescapePointerToken);
 }
 
 function parentOf(doc: unknown, path: string[], op: string): { parent: unknown; last: string } {

@@ -47,7 +47,7 @@ function check(s: Schema, v: unknown, path: string, out: StatusCause[]): void {
     if (typeof s['maxLength'] === 'number' && v.length > s['maxLength']) out.push({ reason: 'FieldValueTooLong', field: path, message: `Too long: may not be more than ${s['maxLength']} bytes` });
     if (typeof s['pattern'] === 'string' && !new RegExp(s['pattern']).test(v)) out.push(fieldErrors.invalid(path, v, `${path} in body should match '${s['pattern']}'`));
   }
-  if (Array.isArray(v) && isObject(s['items'])) v.forEach((x, i) => check(s['items'] as Schema, x, `${path}[${i}]`, out));
+  if (Array.isArray(v) && isObject(s['items'])) for (const [i, x] of v.entries()) check(s['items'] as Schema, x, `${path}[${i}]`, out);
   if (isObject(v)) {
     const props = isObject(s['properties']) ? s['properties'] : undefined;
     const extra = s['additionalProperties'];
