@@ -1,8 +1,7 @@
 import { history, type Revision } from '../../operations/history.js';
-import { BatonError } from '../../errors.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
-import { appTargetOf } from './app-target.js';
+import { requiredAppTargetOf } from './app-target.js';
 import { commandContext } from './context.js';
 
 /**
@@ -10,8 +9,7 @@ import { commandContext } from './context.js';
  * history`), for `baton rollback --to-revision N`. The app defaults to baton.yaml's.
  */
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
-  const { kube, namespace, app } = await appTargetOf(options, args[0], io);
-  if (app === undefined) throw new BatonError('USAGE', 'baton history needs an app: none was named and there is no baton.yaml here', { hint: 'name it (baton history APP -n NAMESPACE) or point at its spec (-f path/to/baton.yaml)' });
+  const { kube, namespace, app } = await requiredAppTargetOf(options, args[0], io, 'baton history');
   const view = await history({ app, namespace }, { kube, journal: commandContext(options, io).ports.journal });
   if (options.output === 'json') {
     printJson(io, 'RevisionHistory', view);
