@@ -130,10 +130,10 @@ export class RunDriver {
       if (s.paused !== undefined) return this.finish('paused', reasons.paused(s.paused.stepId, s.paused.reason));
       const next = s.steps.find((step) => !(step.id in s.completed));
       if (next === undefined) return this.finish('succeeded');
+      if (this.o.maxSteps !== undefined && this.stepsStarted >= this.o.maxSteps) return outcomeOf(this.state);
       // A step boundary: where a pause asked for by another process (`requestPause`) takes effect.
       const pause = await this.pauseRequest();
       if (pause !== undefined) return this.finish('paused', reasons.pausedOnRequest(next.id, pause.reason, pause.by));
-      if (this.o.maxSteps !== undefined && this.stepsStarted >= this.o.maxSteps) return outcomeOf(this.state);
       this.stepsStarted += 1;
       await this.runStep(next);
     }
