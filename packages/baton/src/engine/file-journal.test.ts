@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,5 +140,22 @@ test('run ids that cannot be file names are refused', { timeout: 5000 }, async (
     const journal = new FileJournal({ dir });
     await assert.rejects(journal.append({ ...started, runId: '../escape' }), (e) => isBatonError(e) && e.code === 'JOURNAL_BAD_RUN_ID');
     assert.deepEqual(await journal.listRuns(), []);
+  });
+});
+
+test('a finished run\'s file is closed at once, and a later append (a resume) opens it again', { timeout: 10_000, skip: existsSync('/proc/self/fd') ? false : 'needs /proc/self/fd' }, async () => {
+  await withDir(async (dir) => {
+    const journal = new FileJournal({ dir });
+    const openFds = (): number => readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    for (let i = 0; i < 40; i++) {
+      const runId = `run-${i}`;
+      await journal.append({ ...started, runId });
+      await journal.append({ at: 1003, runId, type: 'run-finished', status: 'succeeded' });
+    }
+    assert.ok(openFds() - before < 5, `40 finished runs hold ${openFds() - before} descriptors`);
+    await journal.append({ at: 1004, runId: 'run-0', type: 'run-resumed' });
+    assert.deepEqual((await journal.read('run-0')).map((e) => e.type), ['run-started', 'run-finished', 'run-resumed']);
+    await journal.close();
   });
 });

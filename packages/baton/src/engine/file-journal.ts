@@ -104,9 +104,16 @@ export class FileJournal implements Journal {
     await opened.handle.sync();
     opened.size += line.length;
     const summary = foldRunSummary(await this.cachedSummary(entry.runId), entry);
-    if (summary === undefined) return;
-    this.summaries.set(entry.runId, summary);
-    if (changesSummary(entry)) await this.writeSummary(summary, opened.size);
+    if (summary !== undefined) {
+      this.summaries.set(entry.runId, summary);
+      if (changesSummary(entry)) await this.writeSummary(summary, opened.size);
+    }
+    // A finished run's file is closed at once (a later resume or rollback opens it again), so a
+    // long-lived process does not hold one descriptor per run it ever wrote.
+    if (entry.type === 'run-finished' && this.handles.get(entry.runId) === opened) {
+      this.handles.delete(entry.runId);
+      await opened.handle.close();
+    }
   }
 
   private async handleFor(runId: string): Promise<OpenJournal> {

@@ -1,3 +1,4 @@
+import { sameQuantity } from '@baton/kubesim/quantity';
 import type { KubeObject } from '../kube/kube-object.js';
 
 /** One field where the cluster differs from what the manifests say (the seed: YAML 1 replica, cluster 2). */
@@ -50,7 +51,7 @@ function compare(want: unknown, have: unknown, path: string[], resource: string,
     for (const [i, item] of want.entries()) compare(item, have[i], [...path, keyOfItem(item, i)], resource, out);
     return;
   }
-  if (!sameScalar(want, have)) out.push({ resource, field: path.join('.'), manifest: want, cluster: have });
+  if (!sameScalar(want, have, path)) out.push({ resource, field: path.join('.'), manifest: want, cluster: have });
 }
 
 const injected = new Set(['BATON_RELEASE']);
@@ -64,11 +65,21 @@ function keyOfItem(item: unknown, index: number): string {
   return `[${index}]`;
 }
 
-function sameScalar(a: unknown, b: unknown): boolean {
+function sameScalar(a: unknown, b: unknown, path: string[]): boolean {
   if (a === b) return true;
-  // "500m" vs 0.5, 8080 vs "8080": compare the way the API server normalises them.
-  if ((typeof a === 'number' || typeof a === 'string') && (typeof b === 'number' || typeof b === 'string')) return String(a) === String(b);
+  if ((typeof a === 'number' || typeof a === 'string') && (typeof b === 'number' || typeof b === 'string')) {
+    // The server stores quantities canonical: 0.5 or "0.5" in YAML reads back "500m", "1024Mi" as "1Gi".
+    if (isQuantityField(path)) return sameQuantity(String(a), String(b));
+    // 8080 vs "8080" (an int-or-string written as the other).
+    return String(a) === String(b);
+  }
   return false;
+}
+
+/** resources.requests/limits (containers, pod overhead) and sizes (emptyDir, PVC): resource.Quantity fields. */
+function isQuantityField(path: string[]): boolean {
+  const parent = path.at(-2);
+  return parent === 'requests' || parent === 'limits' || parent === 'overhead' || path.at(-1) === 'sizeLimit' || parent === 'capacity' || parent === 'hard';
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

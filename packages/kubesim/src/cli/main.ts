@@ -17,8 +17,9 @@ program.command('up')
   .option('--ingress-port <port>', 'port of the ingress proxy on 127.0.0.1 (default: a free one)')
   .option('--api-port <port>', 'port of the API server on 127.0.0.1 (default: a free one)')
   .option('--kubernetes-version <minor>', 'the Kubernetes minor to serve, 1.26 to 1.32: its /version, fields and behaviour', '1.32')
+  .option('--stop-when-stdin-closes', 'stop (and every pod) when stdin closes: for a parent process that owns this cluster, so it never outlives it')
   .option('--timing <model>', 'kubelet timing: "realistic" (image pull, container start, probe periods as a real node) or "fast" (tests)', 'fast')
-  .action(async (options: { kubeconfig: string; images?: string; data?: string; propagationDelay: string; ingressPort?: string; apiPort?: string; kubernetesVersion: string; timing: string }) => {
+  .action(async (options: { kubeconfig: string; images?: string; data?: string; propagationDelay: string; ingressPort?: string; apiPort?: string; kubernetesVersion: string; timing: string; stopWhenStdinCloses?: boolean }) => {
     const kubeconfigPath = resolve(options.kubeconfig);
     const images = options.images ? resolve(options.images) : demoImages();
     if (!options.images) process.stdout.write(`no --images given: using the demo app's image map (${images})\n`);
@@ -49,6 +50,10 @@ program.command('up')
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    if (options.stopWhenStdinCloses) {
+      process.stdin.on('end', stop).on('close', stop).on('error', stop);
+      process.stdin.resume();
+    }
   });
 
 /** The demo app's images.yaml, found through the workspace; a clear error where it is not installed. */

@@ -19,7 +19,7 @@ import { fileArtifacts, fileJournal } from './context.js';
 import { progressPrinter } from '../progress.js';
 import { finishWith } from './outcome.js';
 import { waitUntilServed } from '../../probe/wait-until-served.js';
-import { startDemoKubesim } from './demo-kubesim.js';
+import { startKubesimProcess } from '../../kube/kubesim-process.js';
 import { keepDemo, stopKeptDemo } from './demo-keep.js';
 import { BatonError } from '../../errors.js';
 
@@ -59,7 +59,7 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
     await mkdir(dirname(kubeconfigPath), { recursive: true });
     // A/B routes by header, so its traffic goes through kubesim's ingress proxy.
     const l7 = options.strategy === 'ab';
-    const cluster = await startDemoKubesim({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 });
+    const cluster = await startKubesimProcess({ images: join(appDir, 'images.yaml'), kubeconfigPath, propagationDelayMs: 1000 });
     cleanups.push(() => cluster.stop());
     const kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseGoTime, rfc3339, rfc3339Micro } from './go-time.js';
-import { quantityFormatError, quantityProblem, quantitySuffixError } from './quantity.js';
+import { canonicalQuantity, quantityFormatError, quantityProblem, quantitySuffixError, sameQuantity } from './quantity.js';
 import { deployment, startTestCluster, type TestCluster } from '../test-support.js';
 
 const errorOf = (layout: string, value: string): string | undefined => {
@@ -44,6 +44,21 @@ describe('resource.Quantity', () => {
     assert.equal(quantityProblem('1kk'), quantitySuffixError);
     assert.equal(quantityProblem('1m3'), quantitySuffixError);
   });
+  test('is stored in the canonical form Quantity.String() gives', () => {
+    const cases: Array<[string, string]> = [
+      ['0.5', '500m'], ['1000m', '1'], ['1.5', '1500m'], ['2000', '2k'], ['1000000', '1M'], ['100M', '100M'], ['-0.5', '-500m'], ['.5', '500m'],
+      ['1024Mi', '1Gi'], ['1536Mi', '1536Mi'], ['0.5Gi', '512Mi'], ['0.5Ki', '512'], ['1Ki', '1Ki'], ['1023', '1023'], ['0Mi', '0'], ['0', '0'],
+      ['1e3', '1e3'], ['1.5e3', '1500'], ['12e6', '12e6'], ['0.0000000001', '1n'], ['1.0000000001', '1000000001n'], ['+1', '1'],
+    ];
+    for (const [written, stored] of cases) assert.equal(canonicalQuantity(written), stored, written);
+  });
+  test('compares by value, however written', () => {
+    assert.ok(sameQuantity('0.5', '500m'));
+    assert.ok(sameQuantity('1Gi', '1024Mi'));
+    assert.ok(sameQuantity('1k', '1000'));
+    assert.ok(!sameQuantity('1k', '1Ki'));
+    assert.ok(!sameQuantity('1', 'abc'));
+  });
 });
 
 for (const version of ['1.26', '1.32']) {
@@ -83,6 +98,11 @@ for (const version of ['1.26', '1.32']) {
       const mem = deployment('t3');
       mem.spec.template.spec.containers[0].resources = { limits: { memory: '100MB' } };
       assert.match((await c.req('POST', path, mem)).body.message, /cannot be handled as a Deployment: quantities must match the regular expression/);
+      const sized = deployment('t5');
+      sized.spec.template.spec.containers[0].resources = { requests: { cpu: 0.5, memory: '1024Mi' }, limits: { cpu: '1000m', memory: '1.5Gi' } };
+      const stored = await c.req('POST', path, sized);
+      assert.equal(stored.status, 201, JSON.stringify(stored.body));
+      assert.deepEqual(stored.body.spec.template.spec.containers[0].resources, { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1536Mi' } });
       const policy = deployment('t4');
       policy.spec.template.spec.containers[0].imagePullPolicy = 'Sometimes';
       const r = await c.req('POST', path, policy);

@@ -2,7 +2,7 @@ import type { StatusCause } from '../api-error.js';
 import { fieldErrors } from '../field-errors.js';
 import { OmitEmpty, OneOf, Since, Struct, type FieldSchema } from '../resources/field-schemas.js';
 import { formatMicroTime, formatTime, parseGoTime, rfc3339, rfc3339Micro } from './go-time.js';
-import { quantityProblem } from './quantity.js';
+import { canonicalQuantity, quantityProblem } from './quantity.js';
 
 /**
  * Decodes a request body against a kind's schema the way the apiserver's JSON decoder
@@ -136,6 +136,7 @@ export function decodeBody(body: Record<string, unknown>, schema: FieldSchema, m
         const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
         const problem = quantityProblem(text);
         if (problem) abort(problem);
+        else set(canonicalQuantity(text)); // stored and returned canonical, as resource.Quantity marshals
         return;
       }
     }
