@@ -55,8 +55,19 @@ const gaps = (entries: JournalEntry[]) => {
   }
   return out;
 };
+/** Of each gap, the part before the next reconcile's engine wrote `run-resumed` (status write, requeue, reads). */
+const beforeResume = (entries: JournalEntry[]) => {
+  const out: number[] = [];
+  let lastEnd: number | undefined;
+  for (const e of entries) {
+    if (e.type === 'run-resumed' && lastEnd !== undefined) { out.push(e.at - lastEnd); lastEnd = undefined; }
+    if (e.type === 'step-finished') lastEnd = e.at;
+  }
+  return out;
+};
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-console.log('run                 wall s   in steps s   overhead s   first step after create ms   between steps ms (median / max)');
+console.log('run                 wall s   in steps s   overhead s   first step after create ms   between steps ms (median / max)   of which to run-resumed ms (median)');
 let version = 1;
 for (let round = 0; round < rounds; round++) {
   for (const mode of ['cli', 'controller'] as const) {
@@ -79,10 +90,12 @@ for (let round = 0; round < rounds; round++) {
       firstStep = first ? first.at - Math.max(createdAt, began) : NaN;
     }
     const wall = Date.now() - began;
+    // A run that did not go straight through is not comparable: say why beside its figures.
+    for (const e of entries) if (e.type === 'step-error' || e.type === 'step-finished' && e.result.kind !== 'done') console.log(`  (${mode} run ${round}: ${e.stepId} ${JSON.stringify(e.type === 'step-error' ? e.error : e.result)})`);
     const inSteps = stepsTime(entries);
     const between = gaps(entries).sort((a, b) => a - b);
     const median = between[Math.floor(between.length / 2)] ?? NaN;
-    console.log(`${`${mode} v${version === 1 ? 2 : 1}->v${version}`.padEnd(20)}${(wall / 1000).toFixed(2).padStart(6)}   ${(inSteps / 1000).toFixed(2).padStart(10)}   ${((wall - inSteps) / 1000).toFixed(2).padStart(10)}   ${(Number.isNaN(firstStep) ? '-' : firstStep.toFixed(0)).padStart(26)}   ${`${median.toFixed(0)} / ${(between.at(-1) ?? NaN).toFixed(0)}`.padStart(16)}`);
+    console.log(`${`${mode} v${version === 1 ? 2 : 1}->v${version}`.padEnd(20)}${(wall / 1000).toFixed(2).padStart(6)}   ${(inSteps / 1000).toFixed(2).padStart(10)}   ${((wall - inSteps) / 1000).toFixed(2).padStart(10)}   ${(Number.isNaN(firstStep) ? '-' : firstStep.toFixed(0)).padStart(26)}   ${`${median.toFixed(0)} / ${(between.at(-1) ?? NaN).toFixed(0)}`.padStart(16)}   ${(mode === 'cli' ? '-' : medianOf(beforeResume(entries)).toFixed(0)).padStart(34)}`);
   }
 }
 

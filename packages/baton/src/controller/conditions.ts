@@ -1,4 +1,4 @@
-import type { Condition } from './release.js';
+import { conditionTypes, type Condition, type ProbeStatus, type ReleaseStatus } from './release.js';
 
 /**
  * Sets a condition in a list, keeping lastTransitionTime when the status did not change (the
@@ -12,4 +12,18 @@ export function setCondition(list: readonly Condition[] | undefined, next: Omit<
 
 export function removeCondition(list: readonly Condition[] | undefined, type: string): Condition[] {
   return (list ?? []).filter((c) => c.type !== type);
+}
+
+/**
+ * Puts the probe's latest figures into status together with the ProbeClean condition read from
+ * them: every writer that moves `status.probe` (each step's write and the progress writes while a
+ * step runs) goes through here, so the condition never keeps totals older than the figures.
+ */
+export function withProbeFigures(status: ReleaseStatus, probe: ProbeStatus, now: number): ReleaseStatus {
+  const clean = probe.failed === 0 && probe.streamsCut === 0 && probe.lostWrites === 0;
+  const condition: Omit<Condition, 'lastTransitionTime'> = {
+    type: conditionTypes.probeClean, status: clean ? 'True' : 'False', reason: clean ? 'NoClientLost' : 'ClientsLost',
+    message: `${probe.failed}/${probe.requests} requests failed, ${probe.streamsCut} streams cut, ${probe.lostWrites} writes lost`,
+  };
+  return { ...status, probe, conditions: setCondition(status.conditions, condition, now) };
 }

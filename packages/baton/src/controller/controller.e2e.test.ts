@@ -265,13 +265,9 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
     cleanProbe(r);
   });
 
-  // Skipped with its reason: the only point of no return without a database is the maintenance
-  // strategy's migration, an exec in the app's pod, and on kubesim the controller's exec is
-  // refused ("exec in default/demo-…: cannot reach the Kubernetes API (Unexpected server response:
-  // 401)", measured 2026-12-02), so the run rolls back instead of halting. BATON_E2E_RETRY=1 runs it.
-  test('retry through `baton resume release/NAME`: a check failing after the point of no return halts; once it passes, the retry finishes', {
-    ...(process.env.BATON_E2E_RETRY === '1' ? {} : { skip: 'the controller\'s pods/exec answers 401 on kubesim, so nothing halts without a database' }),
-  }, async () => {
+  // Without a database the only point of no return is the maintenance strategy's migration: an
+  // exec in the app's pod by the controller, with its service account's pods/exec permission.
+  test('retry through `baton resume release/NAME`: a check failing after the point of no return halts; once it passes, the retry finishes', async () => {
     await allFinal();
     let healthy = false;
     const check: Server = createServer((_req, res) => { res.writeHead(healthy ? 200 : 503).end(healthy ? 'ok' : 'not yet'); });

@@ -18,7 +18,7 @@ import { recordInputs } from '../operations/release-inputs.js';
 import { probeUrl } from '../upgrade/probe-target.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
 import type { AppLocks } from './app-locks.js';
-import { removeCondition, setCondition } from './conditions.js';
+import { removeCondition, setCondition, withProbeFigures } from './conditions.js';
 import type { ControllerMetrics } from './controller-metrics.js';
 import type { ProbeSessions } from './probe-sessions.js';
 import { conditionTypes, isFinalPhase, releaseApiVersion, type Release, type ReleaseStatus } from './release.js';
@@ -64,6 +64,8 @@ export class Reconciler {
   private readonly now: () => number;
   /** Releases whose step is running in this process, with the run id, for abort requests. */
   private readonly inFlight = new Map<string, { runId: string; journal: Journal; abortSent: boolean }>();
+  /** The running step's latest progress line, per Release key, for the progress writes. */
+  private readonly stepProgress = new Map<string, { stepId: string; message: string }>();
   /** Probe totals already counted into the metrics, per Release uid. */
   private readonly counted = new Map<string, { requests: number; failed: number }>();
 
@@ -234,13 +236,9 @@ export class Reconciler {
         conditions = setCondition(conditions, { type: conditionTypes.paused, status: 'True', reason: 'StepPaused', message: state.reason ?? 'a step waits for promote or abort' }, this.now());
       } else conditions = removeCondition(conditions, conditionTypes.paused);
       conditions = setCondition(conditions, { type: conditionTypes.progressing, status: final ? 'False' : 'True', reason: status.phase ?? 'Running', message: status.message ?? `step ${status.currentStep?.id ?? '-'}` }, this.now());
-      if (status.probe !== undefined) {
-        const clean = status.probe.failed === 0 && status.probe.streamsCut === 0 && status.probe.lostWrites === 0;
-        conditions = setCondition(conditions, { type: conditionTypes.probeClean, status: clean ? 'True' : 'False', reason: clean ? 'NoClientLost' : 'ClientsLost', message: `${status.probe.failed}/${status.probe.requests} requests failed, ${status.probe.streamsCut} streams cut, ${status.probe.lostWrites} writes lost` }, this.now());
-      }
       status.conditions = conditions;
       status.observedGeneration = generation;
-      return status;
+      return status.probe === undefined ? status : withProbeFigures(status, status.probe, this.now());
     });
     if (final) {
       await this.o.locks.release({ app: state.app, namespace: state.namespace });
@@ -264,13 +262,14 @@ export class Reconciler {
   }
 
   private onEngineEvent(release: Release, event: EngineEvent, started: Map<string, number>): void {
-    if (event.type === 'step-progress') return;
+    if (event.type === 'step-progress') { this.stepProgress.set(keyOf(release), { stepId: event.stepId, message: event.message }); return; }
     const uid = uidOf(release);
     if (event.type === 'step-started') {
       started.set(event.stepId, event.at);
       this.o.probes.get(uid)?.mark(event.stepId);
       void this.o.events.emit(release, 'Normal', 'StepStarted', `step ${event.stepId} started`);
     } else if (event.type === 'step-finished' || event.type === 'step-error') {
+      this.stepProgress.delete(keyOf(release));
       const began = started.get(event.stepId);
       const result = event.type === 'step-error' ? 'error' : event.result.kind;
       const kind = stepKindOf(release, event.stepId);
@@ -299,6 +298,7 @@ export class Reconciler {
     } finally {
       clearInterval(timer);
       this.inFlight.delete(key);
+      this.stepProgress.delete(key);
     }
   }
 
@@ -314,10 +314,11 @@ export class Reconciler {
       await writeStatus(this.o.kube, fresh, (current) => {
         const status: ReleaseStatus = { ...(current.status ?? {}), ...fromJournal, holder: this.o.identity, journalRef: { configMap: configMapName(runId) } };
         status.specHash ??= hashOf(current.spec);
+        const progress = this.stepProgress.get(keyOf(release));
+        if (progress !== undefined && status.currentStep?.id === progress.stepId) status.currentStep = { ...status.currentStep, progress: progress.message };
         const probe = this.o.probes.status(uidOf(release), current.status?.probe, metaString(deriveRunState(entries), 'probeTarget'));
-        if (probe !== undefined) status.probe = probe;
         this.countProbe(release, probe);
-        return status;
+        return probe === undefined ? status : withProbeFigures(status, probe, this.now());
       });
     } catch (error) {
       this.o.log?.(`progress write for ${keyOf(release)} failed: ${(error as Error).message}`);

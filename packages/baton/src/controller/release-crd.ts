@@ -19,7 +19,7 @@ const statusSchema: StructuralSchema = {
     message: str, observedGeneration: int, specHash: str, runId: str, app: str, fromVersion: str, toVersion: str, strategy: str,
     startedAt: str, finishedAt: str, holder: str, stepsOmitted: int,
     journalRef: { type: 'object', properties: { configMap: str } },
-    currentStep: { type: 'object', properties: { id: str, title: str, kind: str, startedAt: str } },
+    currentStep: { type: 'object', properties: { id: str, title: str, kind: str, startedAt: str, progress: str } },
     steps: {
       type: 'array',
       items: { type: 'object', properties: { id: str, kind: str, title: str, state: str, reversible: { type: 'boolean' }, startedAt: str, finishedAt: str, message: str } },

@@ -115,7 +115,8 @@ export interface ReleaseStatus {
   fromVersion?: string;
   toVersion?: string;
   strategy?: string;
-  currentStep?: { id: string; title: string; kind: string; startedAt?: string };
+  /** `progress`: the step's latest progress line (what a wait waits for), while it runs. */
+  currentStep?: { id: string; title: string; kind: string; startedAt?: string; progress?: string };
   /** The plan's steps and how far each got; bounded (`stepsOmitted` counts the rest). */
   steps?: ReleaseStepStatus[];
   stepsOmitted?: number;

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
+import { PooledKubeConfig } from './pooled-kubeconfig.js';
 import { BatonError } from '../errors.js';
 import { KubeApiError, toKubeApiError } from './kube-errors.js';
 import { describeRef, type KubeObject, type ObjectRef } from './kube-object.js';
@@ -35,7 +36,7 @@ export class ClientNodeKubeClient implements KubeClient {
   private readonly discovery: Discovery;
 
   constructor(options: KubeClientOptions = {}) {
-    const kc = new k8s.KubeConfig();
+    const kc = new PooledKubeConfig();
     try {
       if (options.kubeconfigText !== undefined) kc.loadFromString(options.kubeconfigText);
       else if (options.kubeconfigPath !== undefined) kc.loadFromFile(options.kubeconfigPath);

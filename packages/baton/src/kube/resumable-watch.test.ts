@@ -119,4 +119,28 @@ describe('runResumableWatch', () => {
     const refused = await run([forbidden], [], { giveUp: isPermanentKubeError });
     await assert.rejects(refused.done, (e: unknown) => e instanceof KubeApiError && e.status === 403);
   });
+
+  it('opens no watch when the caller has what it waited for from the list (it aborts in onSync)', async () => {
+    const stop = new AbortController();
+    const { source, calls } = scripted([[pod('a', '1')]], [{ events: [] }], stop);
+    await runResumableWatch({ source, signal: stop.signal, onSync: () => stop.abort(), onEvent() {}, sleep: async () => undefined });
+    assert.deepEqual(calls, ['list']);
+  });
+
+  it('stops at once when aborted by an event (no wait for the server to close the watch)', async () => {
+    const stop = new AbortController();
+    let opened = 0;
+    const source: WatchSource<KubeObject> = {
+      list: async () => ({ items: [], resourceVersion: '1' }),
+      async watch(_from, onEvent) {
+        opened += 1;
+        // This server never closes the watch: only the abort ends it.
+        setImmediate(() => onEvent({ type: 'ADDED', object: pod('a', '2') }));
+        return { abort() {} };
+      },
+    };
+    await runResumableWatch({ source, signal: stop.signal, onSync() {}, onEvent: () => stop.abort(), sleep: async () => undefined });
+    assert.equal(opened, 1);
+  });
 });
+

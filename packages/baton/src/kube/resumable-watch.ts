@@ -72,6 +72,8 @@ export async function runResumableWatch<T extends KubeObject>(options: Resumable
         const listed = await options.source.list();
         resourceVersion = listed.resourceVersion;
         options.onSync(listed.items);
+        // The caller may have what it waited for from the list alone: then no watch is opened.
+        if (options.signal.aborted) return;
       } catch (caught) {
         const error = toKubeApiError(caught, 'list');
         if (options.giveUp?.(error)) throw error;
@@ -118,6 +120,7 @@ async function watchOnce<T extends KubeObject>(options: ResumableWatchOptions<T>
       resolve({ ...closed, sawEvent });
     };
     const onAbort = (): void => close({ gone: false });
+    if (options.signal.aborted) { resolve({ gone: false, sawEvent }); return; }
     options.signal.addEventListener('abort', onAbort, { once: true });
     const onEvent = (event: RawWatchEvent): void => {
       if (done) return;

@@ -56,12 +56,23 @@ export interface RouterConfig {
   adopt?: boolean;
 }
 
+export interface SetWeightOptions {
+  /** What the call waits for, each time it changes; `fraction` 0..1 when known. */
+  onProgress?: (message: string, fraction?: number) => void;
+  /** Stops a wait promptly (the run was aborted). */
+  signal?: AbortSignal;
+}
+
 /** The port: set the new version's share and an optional header/cookie route; read them back. */
 export interface TrafficRouter {
   readonly kind: RouterKind;
   readonly precision: Precision;
-  /** 0..100; anything else is refused (BatonError TRAFFIC_WEIGHT). */
-  setWeight(weight: number): Promise<void>;
+  /**
+   * 0..100; anything else is refused (BatonError TRAFFIC_WEIGHT). A router that waits for pods
+   * (replica-ratio) says what it waits for through `options.onProgress`, and fails with
+   * TRAFFIC_PODS_FAILING when a pod it waits for can never become ready.
+   */
+  setWeight(weight: number, options?: SetWeightOptions): Promise<void>;
   /** null removes the route. Routers that cannot match requests throw TRAFFIC_UNSUPPORTED. */
   setHeaderRoute(route: HeaderRoute | null): Promise<void>;
   current(): Promise<TrafficSplit>;

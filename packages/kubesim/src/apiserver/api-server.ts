@@ -137,14 +137,17 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     startLegacyTokenController(store, storage, registry, tokens, identity.cert.certPem),
   ];
   const reviewDeps = { rbac, tokens, adminToken: token, adminUser, now };
+  // kubesim's kubelets authenticate with the admin kubeconfig and accept only its token, so that
+  // token is also the API server's client credential towards them (never the caller's token).
+  const kubeletToken = token;
 
   let serverAddress = '';
   const ctx: HandlerContext = {
     storage, store, registry, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000, now: () => new Date(), minor: version.minor,
     snapshots: new ListSnapshots(),
-    async proxyToKubelet(req, res, pod, sub, query) {
+    async proxyToKubelet(_req, res, pod, sub, query) {
       if (sub !== 'log') throw errors.badRequest('Upgrade request required');
-      await proxyLog(req, res, kubeletPath(store, pod, 'log', query));
+      await proxyLog(res, kubeletPath(store, pod, 'log', query), kubeletToken);
     },
     admitCreate(d, ns, body) {
       if (d.group === '' && d.resource === 'pods' && ns) admitPodServiceAccount(store, ns, body, randomSuffix);
@@ -201,7 +204,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       if (t.type !== 'resource' || t.group !== '' || t.resource !== 'pods' || (t.subresource !== 'exec' && t.subresource !== 'portforward') || !t.name) throw errors.notFoundPath();
       const pod = store.get('/pods', t.namespace, t.name);
       if (!pod) throw errors.notFound('pods', '', t.name);
-      proxyUpgrade(req, socket, head, t.subresource === 'exec' ? kubeletPath(store, pod, 'exec', url.searchParams) : portForwardPath(store, pod, url.searchParams));
+      proxyUpgrade(req, socket, head, t.subresource === 'exec' ? kubeletPath(store, pod, 'exec', url.searchParams) : portForwardPath(store, pod, url.searchParams), kubeletToken);
     } catch (e) {
       writeRawError(socket, e instanceof ApiError ? e : errors.internal(String(e)));
     }

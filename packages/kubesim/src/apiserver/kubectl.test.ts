@@ -62,7 +62,7 @@ describe('apiserver with the real kubectl', { timeout: 90_000 }, () => {
     kubeconfig = join(dir, 'kubeconfig');
     await c.server.writeKubeconfig(kubeconfig);
     await writeFile(join(dir, 'app.yaml'), manifests);
-    kubelet = await fakeKubelet([]);
+    kubelet = await fakeKubelet([], c.server.token);
   });
   after(async () => {
     await c.stop();

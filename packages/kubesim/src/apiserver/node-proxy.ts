@@ -74,11 +74,17 @@ export function kubeletPath(store: ObjectStore, pod: KubeObject, sub: 'log' | 'e
   return { ...addr, path: `/${base}/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}${qs ? '?' + qs : ''}` };
 }
 
+/**
+ * Request headers that carry the caller's identity. The API server has already authenticated and
+ * authorized the caller; towards the kubelet it presents its own credential (kube-apiserver's
+ * --kubelet-client-certificate), since a service account's token means nothing to a kubelet.
+ */
+const callerIdentityHeader = /^(authorization|impersonate-.*)$/i;
+
 /** pods/log: streams the kubelet's response (status, headers, body) back to the client. */
-export function proxyLog(req: IncomingMessage, res: ServerResponse, target: { host: string; port: number; path: string }): Promise<void> {
+export function proxyLog(res: ServerResponse, target: { host: string; port: number; path: string }, kubeletToken: string): Promise<void> {
   return new Promise((resolve) => {
-    const headers: Record<string, string> = {};
-    if (req.headers.authorization) headers['authorization'] = req.headers.authorization;
+    const headers: Record<string, string> = { authorization: `Bearer ${kubeletToken}` };
     const up = request({ host: target.host, port: target.port, path: target.path, method: 'GET', headers }, (ur) => {
       res.writeHead(ur.statusCode ?? 502, { 'Content-Type': String(ur.headers['content-type'] ?? 'text/plain'), 'Transfer-Encoding': 'chunked' });
       ur.pipe(res);
@@ -97,14 +103,16 @@ export function proxyLog(req: IncomingMessage, res: ServerResponse, target: { ho
 }
 
 /**
- * pods/exec upgrade (WebSocket or SPDY): replays the client's request line and headers to the
- * kubelet on a raw TCP connection and pipes both sockets, so any streaming protocol passes through.
+ * pods/exec upgrade (WebSocket or SPDY): replays the client's request line and headers (its
+ * credentials swapped for the API server's) to the kubelet on a raw TCP connection and pipes both
+ * sockets, so any streaming protocol passes through.
  */
-export function proxyUpgrade(req: IncomingMessage, client: Socket, head: Buffer, target: { host: string; port: number; path: string }): void {
+export function proxyUpgrade(req: IncomingMessage, client: Socket, head: Buffer, target: { host: string; port: number; path: string }, kubeletToken: string): void {
   const up = connect(target.port, target.host, () => {
-    const lines = [`${req.method ?? 'GET'} ${target.path} HTTP/1.1`];
+    const lines = [`${req.method ?? 'GET'} ${target.path} HTTP/1.1`, `Authorization: Bearer ${kubeletToken}`];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const k = req.rawHeaders[i]!, v = req.rawHeaders[i + 1]!;
+      if (callerIdentityHeader.test(k)) continue;
       lines.push(k.toLowerCase() === 'host' ? `Host: ${target.host}:${target.port}` : `${k}: ${v}`);
     }
     up.write(lines.join('\r\n') + '\r\n\r\n');

@@ -64,16 +64,23 @@ export function deployment(name: string, extra: Record<string, unknown> = {}): a
   };
 }
 
-/** A stand-in kubelet: answers containerLogs and echoes exec stdin back on stdout (v5 channel framing). */
-export async function fakeKubelet(seen: { url: string; auth: string | undefined }[]): Promise<{ server: Server; port: number }> {
+/**
+ * A stand-in kubelet: answers containerLogs and echoes exec stdin back on stdout (v5 channel
+ * framing). Like kubesim's kubelet it admits only the bearer token of its own kubeconfig,
+ * `kubeletToken`, and answers anything else 401.
+ */
+export async function fakeKubelet(seen: { url: string; auth: string | undefined }[], kubeletToken: string): Promise<{ server: Server; port: number }> {
+  const admitted = (auth: string | undefined): boolean => auth === `Bearer ${kubeletToken}`;
   const server = createServer((req, res) => {
     seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+    if (!admitted(req.headers.authorization)) { res.writeHead(401); res.end('Unauthorized'); return; }
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end('line 1\nline 2\n');
   });
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : false) });
   server.on('upgrade', (req, socket, head) => {
     seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+    if (!admitted(req.headers.authorization)) { socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 12\r\nconnection: close\r\n\r\nUnauthorized'); return; }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('message', (data: Buffer) => {
         if (data[0] === 0) ws.send(Buffer.concat([Buffer.from([1]), data.subarray(1)]));

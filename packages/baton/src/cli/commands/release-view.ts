@@ -4,7 +4,7 @@ import type { Release } from '../../controller/release.js';
 export function progressLine(release: Release): string {
   const s = release.status ?? {};
   const probe = s.probe ? ` probe ${s.probe.failed}/${s.probe.requests} failed, ${s.probe.streamsCut} streams cut` : '';
-  const step = s.currentStep ? ` step ${s.currentStep.id}` : '';
+  const step = s.currentStep ? ` step ${s.currentStep.id}${s.currentStep.progress ? ` (${s.currentStep.progress})` : ''}` : '';
   const waiting = s.conditions?.find((c) => c.type === 'Waiting' || c.type === 'Invalid' || c.type === 'ReconcileError');
   return `${release.metadata.name}: ${s.phase ?? 'Pending'}${step}${probe}${waiting ? ` (${waiting.type}: ${waiting.message.split('\n')[0]})` : ''}`;
 }

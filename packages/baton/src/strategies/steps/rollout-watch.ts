@@ -1,10 +1,7 @@
 import type { KubeClient } from '../../kube/kube-client.js';
-import type { KubeObject } from '../../kube/kube-object.js';
 import type { DeploymentLike } from '../../kube/workload-objects.js';
 import { selectorString } from '../../kube/label-selector.js';
-
-/** Container waiting reasons that will not fix themselves by waiting longer. */
-const hopeless = new Set(['CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'RunContainerError', 'CreateContainerError']);
+import { hopelessPod, type PodLike } from '../../kube/pod-troubles.js';
 
 export type RolloutVerdict = { kind: 'complete' } | { kind: 'failed'; reason: string };
 
@@ -27,26 +24,6 @@ export function rolloutVerdict(d: DeploymentLike): RolloutVerdict | undefined {
   if (d.spec.paused === true) {
     const ns = d.metadata.namespace ? ` -n ${d.metadata.namespace}` : '';
     return { kind: 'failed', reason: `Deployment ${d.metadata.name} is paused (spec.paused: true), so its rollout cannot progress: resume it (kubectl rollout resume deployment/${d.metadata.name}${ns}) or drop spec.paused from the manifest, then retry` };
-  }
-  return undefined;
-}
-
-interface PodLike extends KubeObject {
-  spec: { containers: Array<{ name: string; image: string }> };
-  status?: { containerStatuses?: Array<{ name: string; restartCount?: number; state?: { waiting?: { reason?: string; message?: string } } }> };
-}
-
-/** A pod of the new template that can never become ready, or undefined. */
-export function hopelessPod(pods: Iterable<PodLike>, image: string): string | undefined {
-  for (const pod of pods) {
-    if (pod.metadata.deletionTimestamp) continue;
-    if (!pod.spec.containers.some((c) => c.image === image)) continue;
-    for (const cs of pod.status?.containerStatuses ?? []) {
-      const waiting = cs.state?.waiting;
-      if (waiting?.reason && hopeless.has(waiting.reason)) {
-        return `pod ${pod.metadata.name} container ${cs.name}: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`;
-      }
-    }
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bindStepKind, defineStepKind } from '../../engine/step-kind.js';
 import type { StepKind } from '../../engine/step.js';
+import { BatonError } from '../../errors.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { createRouter } from '../../traffic/index.js';
 import { routerConfigSchema } from '../../traffic/router-config-schema.js';
@@ -24,7 +25,13 @@ export const setWeightStep = defineStepKind({
       await ctx.checkpoint({ previousWeight: before.weight });
     }
     ctx.progress(`${router.kind}: ${params.weight}% of traffic to the new version`);
-    await router.setWeight(params.weight);
+    try {
+      await router.setWeight(params.weight, { onProgress: (message, fraction) => ctx.progress(message, fraction), signal: ctx.signal });
+    } catch (error) {
+      // Pods that can never become ready are the new version failing, not baton: a failed step.
+      if (error instanceof BatonError && error.code === 'TRAFFIC_PODS_FAILING') return { kind: 'failed', reason: error.message };
+      throw error;
+    }
     const now = await router.current();
     return {
       kind: 'done',
