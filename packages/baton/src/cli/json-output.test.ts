@@ -50,3 +50,15 @@ test('a wrong document fails its schema (the check can fail)', () => {
   assert.throws(() => assertOutputKind({ apiVersion: 'baton.dev/v1alpha1', kind: 'Error', error: { message: 'no code' } }, 'Error'), /not a valid Error/);
   assert.throws(() => assertOutputKind({ apiVersion: 'baton.dev/v1alpha1', kind: 'Plan', steps: [] }, 'Error'), /not a valid Error/);
 });
+
+// history, pause, retry and rollback --to-revision print their documented kinds against a cluster
+// in verbs.test.ts; their bad input is refused as an Error document before any connection.
+test('baton history and rollback --to-revision: bad input is an Error document, exit 2', async () => {
+  for (const args of [['history'], ['rollback', '--to-revision', '0', '-f', 'packages/baton/src/cli/testdata/broken-baton.yaml']]) {
+    const { code, out } = await cli([...args, '--kubeconfig', '/nonexistent', '-o', 'json']);
+    assert.equal(code, 2, out);
+    const document = JSON.parse(out) as { error: { code: string } };
+    assertOutputKind(document, 'Error');
+    assert.equal(document.error.code, 'USAGE');
+  }
+});

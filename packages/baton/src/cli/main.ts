@@ -110,9 +110,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   lazy(() => import('./commands/abort.js')));
   register(releaseFlags(common(program.command('promote').argument('<run>', 'run id, or release/NAME for a Release run by baton\'s controller').description('approve a paused run and continue it; a paused Release is promoted through status.control and followed until it rests'), false), { detach: true }),
     lazy(() => import('./commands/promote.js')));
+  register(releaseFlags(common(program.command('pause').argument('<run>', 'run id, or release/NAME for a Release run by baton\'s controller').option('--reason <text>', 'why (journaled)', 'paused by the operator')
+    .description('ask a run that is live in another process (it holds the app\'s lock) to stop before its next step; the step in flight finishes first. `baton promote RUN` (or resume) continues it. Returns once the request is journaled. A Release is paused through status.control.pause'), false)),
+    lazy(() => import('./commands/pause.js')));
+  register(releaseFlags(common(program.command('retry').argument('<run>', 'run id, or release/NAME for a Halted Release run by baton\'s controller')
+    .description('run the step that halted a run again, then the rest: a step that failed after the point of no return, an undo that stopped a rollback, or a gate that paused undecided. A paused step is promoted instead, an interrupted run resumed; a finished run cannot be retried. A Halted Release is retried through status.control.retry and followed'), false), { detach: true }),
+    lazy(() => import('./commands/retry.js')));
   register(releaseFlags(common(program.command('rollback').argument('[release]', 'release/NAME: a new Release, run by the controller, back to the version that (succeeded) Release replaced')
-    .description('go back to the previous release (or --to VERSION): blue-green switches back instantly while the old colour lives; rolling re-applies the recorded Deployment and its config. With release/NAME the controller rolls forward to the old image with that Release\'s spec'))
-    .option('--to <version>', 'the release to return to (see `baton releases`)'), { detach: true })
+    .description('go back to the previous release (or --to VERSION, or --to-revision N from baton history): blue-green switches back instantly while the old colour lives; rolling re-applies the recorded Deployment and its config. With release/NAME the controller rolls forward to the old image with that Release\'s spec'))
+    .option('--to <version>', 'the release to return to: the newest revision of that version (see `baton history`)')
+    .option('--to-revision <n>', 'the revision to return to, its image and config (see `baton history`); the current one: nothing to do'), { detach: true })
     .option('--no-probe', 'do not send probe traffic'),
   lazy(() => import('./commands/rollback.js')));
   register(common(program.command('gc').description('rainbow: delete old releases with no active task (Prometheus) past their minimum age; say why the others stay'))
@@ -124,6 +131,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-n, --namespace <ns>', 'with --in-cluster: the namespace (default: the spec\'s, then the kubeconfig\'s)')
     .option('--app <app>', 'with --in-cluster: only this app'),
     lazy(() => import('./commands/releases.js')));
+  register(common(program.command('history').argument('[app]', 'the app (default: the one of baton.yaml)')
+    .description('the app\'s releases as revisions 1, 2, 3…, oldest first (like helm history): when, status, version, image, run, and what made each (upgrade, rollback, adopted); `baton rollback --to-revision N` returns to one'))
+    .option('-n, --namespace <ns>', 'the app\'s namespace (default: baton.yaml\'s for its app, then the kubeconfig\'s)'),
+    lazy(() => import('./commands/history.js')));
   register(releaseFlags(common(program.command('status').argument('[run]', 'run id (default: the latest), or release/NAME for a Release run by baton\'s controller').description('the state of a run (or of a Release): steps, outcome, gate verdicts, traffic split (canary / A/B), what to do next; exits like kubectl rollout status'), false), { newest: true })
     .option('-w, --watch', 'keep refreshing until the run ends (Ctrl-C stops watching, not the run)')
     .option('--interval <ms>', 'refresh interval with --watch', intervalMs, 1000),

@@ -1,32 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { abortRun, promoteRun, requestAbort, resumeRun, startRun } from './engine.js';
-import type { EngineEvent } from './engine-event.js';
-import { MemoryJournal } from './memory-journal.js';
-import { MemoryLock } from './memory-lock.js';
-import { createRecordingKind, testStep } from './testing/recording-step-kind.js';
+import { testStep } from './testing/recording-step-kind.js';
+import { engineSetup, engineTarget } from './testing/engine-setup.js';
 import { deriveRunState } from './run-state.js';
 import { isBatonError } from '../errors.js';
 
-const target = { app: 'web', namespace: 'prod' };
-
-function setup() {
-  const journal = new MemoryJournal();
-  const lock = new MemoryLock();
-  const rec = createRecordingKind();
-  const events: EngineEvent[] = [];
-  const base = {
-    journal,
-    lock,
-    registry: { test: rec.kind },
-    onEvent: (e: EngineEvent) => events.push(e),
-    holder: 'tester',
-  };
-  const start = (steps = ['a', 'b', 'c'].map((id) => testStep(id)), extra = {}) =>
-    startRun({ ...base, ...extra, runId: 'r1', ...target, steps });
-  const types = async () => (await journal.read('r1')).map((e) => ('stepId' in e ? `${e.type}:${e.stepId}` : e.type));
-  return { journal, lock, rec, events, base, start, types };
-}
+const target = engineTarget;
+const setup = engineSetup;
 
 test('a run executes every step in order and succeeds, journaling before and after each', { timeout: 5000 }, async () => {
   const t = setup();

@@ -8,12 +8,13 @@ import { validatePlan } from './validate-plan.js';
 import type { EngineOptions } from './engine-options.js';
 import type { EngineEvent } from './engine-event.js';
 import type { Journal, JournalEntry } from './journal.js';
-import { deriveRunState } from './run-state.js';
+import { deriveRunState, isRollingBack } from './run-state.js';
 import type { RunState } from './run-state.js';
 import { isFinalStatus } from './run-status.js';
 import { outcomeOf } from './run-outcome.js';
 import type { RunOutcome } from './run-outcome.js';
 import { RunDriver } from './run-driver.js';
+import { nextCommands } from './reasons.js';
 import { silentLogger } from './run-context.js';
 
 export type { EngineOptions } from './engine-options.js';
@@ -102,7 +103,10 @@ export async function abortRun(o: EngineOptions & { runId: string; reason: strin
   });
 }
 
-/** Approves a paused run's paused step (it counts as done) and continues after it. */
+/**
+ * Approves a paused run's paused step (it counts as done) and continues after it. A run paused at
+ * a human's request (`requestPause`) has no step waiting: it continues with its next step.
+ */
 export async function promoteRun(o: EngineOptions & { runId: string }): Promise<RunOutcome> {
   const known = await readState(o, o.runId);
   assertPaused(known);
@@ -112,9 +116,19 @@ export async function promoteRun(o: EngineOptions & { runId: string }): Promise<
     const paused = assertPaused(state);
     validatePlan(state.steps, o.registry);
     const d = driver(o, state, lost);
-    await d.record({ type: 'promoted', stepId: paused, by: holder });
+    await d.record(paused === undefined ? { type: 'run-resumed', holder } : { type: 'promoted', stepId: paused, by: holder });
     return { driver: d };
   });
+}
+
+/** A request written into a live run's journal by another process (a second terminal, a dashboard). */
+export interface HumanRequest {
+  journal: Journal;
+  runId: string;
+  reason: string;
+  /** Who asks (journaled). Default `baton pid N on HOST`. */
+  by?: string;
+  now?: () => number;
 }
 
 /**
@@ -124,13 +138,7 @@ export async function promoteRun(o: EngineOptions & { runId: string }): Promise<
  * processes share. For a stopped run use `abortRun`, which acts itself. Throws RUN_NOT_FOUND /
  * RUN_FINISHED.
  */
-export async function requestAbort(o: {
-  journal: Journal;
-  runId: string;
-  reason: string;
-  by?: string;
-  now?: () => number;
-}): Promise<void> {
+export async function requestAbort(o: HumanRequest): Promise<void> {
   const state = await readState(o, o.runId);
   assertNotFinal(state, 'abort');
   await o.journal.append({
@@ -140,6 +148,28 @@ export async function requestAbort(o: {
     reason: o.reason,
     by: o.by ?? defaultHolder(),
   });
+}
+
+/**
+ * Asks a run that is live in another process to pause: appends `pause-requested` to its journal;
+ * the live run reads it at its next step boundary (the step in flight finishes first) and stops
+ * `paused`, to be continued by `promoteRun` or `resumeRun`. Throws RUN_NOT_FOUND, RUN_FINISHED,
+ * and NOT_RUNNING for a run that is not running (paused, halted) or is rolling back.
+ */
+export async function requestPause(o: HumanRequest): Promise<void> {
+  assertPausable(await readState(o, o.runId));
+  await o.journal.append({ at: (o.now ?? Date.now)(), runId: o.runId, type: 'pause-requested', reason: o.reason, by: o.by ?? defaultHolder() });
+}
+
+/** Throws (RUN_FINISHED, NOT_RUNNING) unless the run is running forward: what `requestPause` demands. */
+export function assertPausable(state: RunState): void {
+  assertNotFinal(state, 'pause');
+  if (state.status !== 'running') {
+    throw new BatonError('NOT_RUNNING', `run ${state.runId} is ${state.status}, not running: there is nothing to pause`, { hint: nextCommands[state.status === 'paused' ? 'paused' : 'halted'](state.runId).join(' or ') });
+  }
+  if (isRollingBack(state)) {
+    throw new BatonError('NOT_RUNNING', `run ${state.runId} is rolling back: a rollback is never paused half way`, { hint: `follow it with: baton status ${state.runId} --watch` });
+  }
 }
 
 type Prepared = { driver: RunDriver; outcome?: undefined } | { outcome: RunOutcome; driver?: undefined };
@@ -208,8 +238,12 @@ export function assertNotFinal(state: RunState, action: string): void {
   }
 }
 
-/** Returns the paused step's id. A crash right after a pause leaves `running` with a paused step. */
-function assertPaused(state: RunState): string {
+/**
+ * Returns the paused step's id, undefined for a pause a human asked for (no step waits). A crash
+ * right after a step paused leaves `running` with a paused step.
+ */
+function assertPaused(state: RunState): string | undefined {
+  if (state.status === 'paused' && state.paused === undefined && state.pauseRequested !== undefined) return undefined;
   if (state.paused === undefined || (state.status !== 'paused' && state.status !== 'running')) {
     throw new BatonError('NOT_PAUSED', `run ${state.runId} is ${state.status}, not paused: nothing to promote`);
   }

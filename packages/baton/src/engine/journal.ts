@@ -24,6 +24,8 @@ export type JournalEvent =
   | { type: 'undo-finished'; stepId: string; error?: string }
   | { type: 'promoted'; stepId: string; by?: string }
   | { type: 'abort-requested'; reason: string; by?: string }
+  /** Someone asked the live run to stop at its next step boundary (`requestPause`). */
+  | { type: 'pause-requested'; reason: string; by?: string }
   | { type: 'run-finished'; status: RunStatus; reason?: string; failedStep?: string };
 
 export type JournalEntryType = JournalEntry['type'];

@@ -14,6 +14,8 @@ export const reasons = {
   interruptedAfterPointOfNoReturn: (why: string, pointOfNoReturn: string) =>
     `interrupted after the point of no return (step ${pointOfNoReturn} completed): ${why}; nothing was undone`,
   paused: (stepId: string, reason: string) => `step ${stepId} needs a human: ${reason}`,
+  pausedOnRequest: (nextStepId: string, reason: string, by: string | undefined) =>
+    `paused before step ${nextStepId}${by ? ` at the request of ${by}` : ''}: ${reason}`,
   badResult: (stepId: string) => `step ${stepId} returned no valid result (expected done, failed or paused)`,
 } as const;
 

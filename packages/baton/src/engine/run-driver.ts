@@ -90,6 +90,21 @@ export class RunDriver {
     this.remoteAbort.abort(request.type === 'abort-requested' ? request.reason : 'abort requested');
   }
 
+  /**
+   * The pause asked for, if any: the journal is read at each step boundary (not polled), so a
+   * request written while a step runs stops the run right after that step, deterministically.
+   */
+  private async pauseRequest(): Promise<RunState['pauseRequested']> {
+    if (this.state.pauseRequested !== undefined) return this.state.pauseRequested;
+    const entries = await this.o.journal.read(this.state.runId);
+    const lastAnswer = entries.findLastIndex((entry) => entry.type === 'run-resumed' || entry.type === 'promoted');
+    const request = entries.slice(lastAnswer + 1).findLast((entry) => entry.type === 'pause-requested');
+    if (request === undefined) return undefined;
+    this.state = applyEntry(this.state, request);
+    this.o.emit(request);
+    return this.state.pauseRequested;
+  }
+
   private async loop(): Promise<RunOutcome> {
     for (;;) {
       const s = this.state;
@@ -116,6 +131,9 @@ export class RunDriver {
       const next = s.steps.find((step) => !(step.id in s.completed));
       if (next === undefined) return this.finish('succeeded');
       if (this.o.maxSteps !== undefined && this.stepsStarted >= this.o.maxSteps) return outcomeOf(this.state);
+      // A step boundary: where a pause asked for by another process (`requestPause`) takes effect.
+      const pause = await this.pauseRequest();
+      if (pause !== undefined) return this.finish('paused', reasons.pausedOnRequest(next.id, pause.reason, pause.by));
       this.stepsStarted += 1;
       await this.runStep(next);
     }

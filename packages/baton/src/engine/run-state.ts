@@ -38,6 +38,11 @@ export interface RunState {
   /** Set once an irreversible step completed: from then on nothing is undone. */
   pointOfNoReturn: string | undefined;
   abortRequested: string | undefined;
+  /**
+   * A human asked the live run to pause (`baton pause`): it stops `paused` before its next step,
+   * with no step waiting (`paused` stays undefined); promote or resume continues with that step.
+   */
+  pauseRequested: { reason: string; by: string | undefined } | undefined;
   /** Checkpoints of each step, merged in order (later keys win). */
   checkpoints: Record<string, JsonObject>;
   /** Steps whose undo finished without error. */
@@ -81,6 +86,7 @@ export function deriveRunState(entries: readonly JournalEntry[]): RunState {
     paused: undefined,
     pointOfNoReturn: undefined,
     abortRequested: undefined,
+    pauseRequested: undefined,
     checkpoints: {},
     undone: [],
     undoInFlight: undefined,
@@ -99,12 +105,14 @@ export function applyEntry(previous: RunState, entry: JournalEntry): RunState {
     case 'run-resumed':
       // A human resumed: a paused step is run again (never skipped: that is `promoted`), and a
       // failure after the point of no return is retried. Before it, a failure keeps the run
-      // rolling back: resume continues the rollback.
+      // rolling back: resume continues the rollback. A pause asked for is answered once the run
+      // stopped for anything; a run taken over after a crash still owes it.
       return {
         ...s,
         status: 'running',
         reason: undefined,
         paused: undefined,
+        pauseRequested: s.status === 'running' ? s.pauseRequested : undefined,
         failure: s.pointOfNoReturn === undefined ? s.failure : undefined,
       };
     case 'step-started':
@@ -137,9 +145,11 @@ export function applyEntry(previous: RunState, entry: JournalEntry): RunState {
       };
     case 'promoted':
       if (s.paused?.stepId !== entry.stepId) return s;
-      return complete({ ...s, status: 'running', reason: undefined, paused: undefined }, entry.stepId, {});
+      return complete({ ...s, status: 'running', reason: undefined, paused: undefined, pauseRequested: undefined }, entry.stepId, {});
     case 'abort-requested':
       return { ...s, status: 'running', abortRequested: entry.reason };
+    case 'pause-requested':
+      return { ...s, pauseRequested: { reason: entry.reason, by: entry.by } };
     case 'undo-started':
       return {
         ...s,

@@ -6,7 +6,10 @@
 export { planRelease, type PlannedRelease } from './plan.js';
 export { upgrade, type UpgradeOptions, type UpgradeResult } from './upgrade.js';
 export { resume, promote, abort, type AbortResult } from './resume.js';
-export { rollback, planRollbackFor, type RollbackRequest } from './rollback.js';
+export { pause, type PauseResult } from './pause.js';
+export { retry, retriedStep, type RetryResult, type RetriedStep } from './retry.js';
+export { rollback, planRollbackFor, rollbackTargetOf, type RollbackRequest } from './rollback.js';
+export { history, type HistoryView, type Revision } from './history.js';
 export { status, type RunStatusView, type SplitReading } from './status.js';
 export { releases, type ReleasesView } from './releases.js';
 export { gc, type GcReport } from './gc.js';

@@ -10,7 +10,7 @@ import { loadRelease } from '../spec/load-release.js';
 import { startProbe, type ProbeOptions } from '../probe/probe.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
-import { abort, promote, readRecordedRun, releases, report, resume, rollback, status, upgrade, type OperationPorts } from './index.js';
+import { abort, history, pause, promote, readRecordedRun, releases, report, resume, rollback, rollbackTargetOf, status, upgrade, type OperationPorts } from './index.js';
 
 /** Appends normally until `crashAt` matches; that entry becomes durable, then the "process dies". */
 class CrashingJournal implements Journal {
@@ -18,6 +18,19 @@ class CrashingJournal implements Journal {
   async append(entry: JournalEntry): Promise<void> {
     await this.inner.append(entry);
     if (this.crashAt(entry)) throw new Error('simulated crash');
+  }
+  read(runId: string): Promise<JournalEntry[]> { return this.inner.read(runId); }
+  listRuns(filter?: { app?: string }) { return this.inner.listRuns(filter); }
+}
+
+/** Holds the first `step-finished` until `release()`: a step stays in flight as long as a test needs. */
+class HoldingJournal implements Journal {
+  private held: Promise<void> | undefined;
+  constructor(private readonly inner: Journal, private readonly onFirstStep: () => Promise<void>) {}
+  async append(entry: JournalEntry): Promise<void> {
+    if (entry.type === 'step-finished') await this.held;
+    await this.inner.append(entry);
+    if (entry.type === 'step-started' && this.held === undefined) this.held = this.onFirstStep();
   }
   read(runId: string): Promise<JournalEntry[]> { return this.inner.read(runId); }
   listRuns(filter?: { app?: string }) { return this.inner.listRuns(filter); }
@@ -134,5 +147,50 @@ describe('operations from the journal alone (kubesim, in-memory journal)', { tim
     assert.equal(r.record.toVersion, 'v3');
     assert.ok(r.record.steps.some((s) => s.id === 'rollout:demo' && s.status === 'done'));
     assert.equal(r.summary.rows.find((row) => row.metric === 'downtime')?.measured, false, 'no probe ran: not measured, never 0');
+  });
+
+  test('pause of a live upgrade (another caller, same journal and lock) stops it after its step in flight; promote finishes it', async () => {
+    const { inputs, forget } = await inputsThenDelete('v2-again', 'demo/app:v2', { kind: 'rolling' });
+    const lock = new MemoryLock();
+    let requested: Awaited<ReturnType<typeof pause>> | undefined;
+    // The pause is asked for while the first step runs; that step's end is journaled only after.
+    const holding = new HoldingJournal(journal, async () => {
+      const [live] = (await journal.listRuns({ app: 'demo' })).filter((r) => r.status === 'running');
+      requested = await pause({ runId: live!.runId, reason: 'test: hold on' }, { journal, lock, holder: 'second terminal' });
+    });
+    const paused = await upgrade(inputs, { ...ports(holding), lock }, { probe: false });
+    await forget();
+    assert.equal(requested?.kind, 'requested');
+    assert.equal(paused.outcome.status, 'paused', paused.outcome.reason);
+    const state = (await readRecordedRun(journal, paused.outcome.runId)).state;
+    assert.equal(state.completedOrder.length, 1, `only the step in flight finished: ${state.completedOrder.join(', ')}`);
+    assert.match(paused.outcome.reason ?? '', new RegExp(`paused before step ${state.steps[1]!.id} at the request of second terminal: test: hold on`));
+    assert.equal(await image(), 'demo/app:v3', 'the rollout did not start');
+
+    const done = await promote({ runId: paused.outcome.runId }, { ...ports(), lock });
+    assert.equal(done.outcome.status, 'succeeded', done.outcome.reason);
+    assert.equal(await image(), 'demo/app:v2');
+  });
+
+  test('history numbers every release (a version recorded twice is two revisions); rollback to a revision puts its image back', async () => {
+    const before = await history({ app: 'demo', namespace: 'default' }, { kube: t.kube, journal });
+    assert.deepEqual(before.revisions.map((r) => [r.revision, r.version, r.status]), [[1, 'v1', 'superseded'], [2, 'v2', 'superseded'], [3, 'v1', 'superseded'], [4, 'v3', 'superseded'], [5, 'v2', 'deployed']]);
+    assert.match(before.revisions[0]!.description, /running before baton's first upgrade/);
+    assert.equal(before.revisions[2]!.description, 'rollback from v2 to revision 1');
+    assert.equal(before.revisions[4]!.runStatus, 'succeeded');
+
+    const at = (revision: number) => rollbackTargetOf({ app: 'demo', namespace: 'default', revision }, { kube: t.kube });
+    assert.equal((await at(5)).kind, 'current');
+    assert.equal((await at(2)).kind, 'current', 'revision 2 runs the image that runs now: nothing to do');
+    await assert.rejects(at(9), /demo has no revision 9: its revisions are 1–5/);
+
+    const recorded = await readRecordedRun(journal, promotedRun);
+    assert.ok(recorded.inputs);
+    const back = await rollback({ spec: recorded.inputs.spec, manifests: recorded.inputs.manifests, toRevision: 4 }, ports(), { probe: false });
+    assert.equal(back.outcome.status, 'succeeded', back.outcome.reason);
+    assert.equal(await image(), 'demo/app:v3');
+    const after = await history({ app: 'demo', namespace: 'default' }, { kube: t.kube, journal });
+    assert.deepEqual(after.revisions.map((r) => r.revision), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual([after.revisions[5]!.version, after.revisions[5]!.description, after.revisions[5]!.status], ['v3', 'rollback from v2 to revision 4', 'deployed']);
   });
 });

@@ -1,10 +1,10 @@
 import type { Journal, RunSummary } from '../engine/journal.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import { readHistory, type ReleaseEntry } from '../kube/release-history.js';
+import { readHistory, type RecordedRelease } from '../kube/release-history.js';
 
 export interface ReleasesView {
   /** The app's history as the cluster keeps it, oldest first; the last is current. */
-  releases: ReleaseEntry[];
+  releases: RecordedRelease[];
   /** Runs of the app in the journal, oldest first. */
   runs: RunSummary[];
 }

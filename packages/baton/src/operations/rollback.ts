@@ -5,6 +5,7 @@ import { planRainbowRollback } from '../upgrade/rainbow-rollback.js';
 import { readHistory } from '../kube/release-history.js';
 import type { BatonSpec } from '../spec/schema.js';
 import { planRollback } from '../upgrade/rollback-plan.js';
+import { revisionStanding, unknownRevisionError, type RevisionStanding } from '../upgrade/rollback-target.js';
 import type { OperationPorts } from './ports.js';
 import { runPlanned, type UpgradeOptions, type UpgradeResult } from './upgrade.js';
 
@@ -13,6 +14,8 @@ export interface RollbackRequest {
   spec: BatonSpec;
   /** The release to return to (default: the one before the current). */
   to?: string;
+  /** The revision to return to (`baton history`); instead of `to`. */
+  toRevision?: number;
   /** The manifests, to find the app Service the probe aims at (default: the plan's Service). */
   manifests?: readonly KubeObject[];
 }
@@ -26,7 +29,7 @@ export async function planRollbackFor(request: RollbackRequest, ports: Pick<Oper
   for (const name of new Set(history.map((h) => h.deployment))) {
     live[name] = await ports.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: spec.namespace });
   }
-  const to = request.to !== undefined ? { to: request.to } : {};
+  const to = { ...(request.to !== undefined ? { to: request.to } : {}), ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}) };
   // Where traffic goes now: the rollback moves it and checks that it moved.
   const serviceName = spec.service ?? request.manifests?.find((m) => m.kind === 'Service')?.metadata.name;
   const svc = serviceName ? await ports.kube.get<KubeObject & { spec?: { selector?: Record<string, string> } }>({ apiVersion: 'v1', kind: 'Service', name: serviceName, namespace: spec.namespace }) : undefined;
@@ -37,7 +40,17 @@ export async function planRollbackFor(request: RollbackRequest, ports: Pick<Oper
 }
 
 /**
- * `rollback`: back to the previous release (or `to`), journaled and under the probe like an
+ * Where a revision stands before a rollback to it: one to go back to, the one running now
+ * (nothing to do), or unknown (REVISION_UNKNOWN, naming the revisions there are). Reads only.
+ */
+export async function rollbackTargetOf(request: { app: string; namespace: string; revision: number }, ports: Pick<OperationPorts, 'kube'>): Promise<Exclude<RevisionStanding, { kind: 'unknown' }>> {
+  const standing = revisionStanding(await readHistory(ports.kube, request.namespace, request.app), request.revision);
+  if (standing.kind === 'unknown') throw unknownRevisionError(request.app, request.revision, standing.revisions);
+  return standing;
+}
+
+/**
+ * `rollback`: back to the previous release (or `to`, or `toRevision`), journaled and under the probe like an
  * upgrade. Blue-green switches back while the old colour lives; rolling re-applies the recorded
  * Deployment with its config; rainbow re-activates the release that still runs.
  */

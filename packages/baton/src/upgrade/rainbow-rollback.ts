@@ -4,18 +4,17 @@ import type { PlannedStep } from '../engine/step.js';
 import { BatonError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 import type { ReleaseEntry } from '../kube/release-history.js';
+import { pickRollbackTarget, type RollbackChoice } from './rollback-target.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { switchSelectorStep } from '../strategies/steps/switch-selector-step.js';
 import { recordReleaseStep } from '../strategies/steps/record-release-step.js';
 
-export interface RainbowRollbackInput {
+export interface RainbowRollbackInput extends RollbackChoice {
   app: string;
   namespace: string;
   history: ReleaseEntry[];
   /** Live Deployments by name (whether the target release still runs, and how ready it is). */
   live: Record<string, DeploymentLike | undefined>;
-  /** Roll back to this version (default: the release before the current one). */
-  to?: string;
 }
 
 /**
@@ -26,13 +25,7 @@ export interface RainbowRollbackInput {
  * `baton gc` collects it. Pure.
  */
 export function planRainbowRollback(input: RainbowRollbackInput): Plan {
-  const current = input.history.at(-1);
-  if (!current) throw new BatonError('ROLLBACK_NO_HISTORY', `no release of ${input.namespace}/${input.app} is recorded`, { hint: 'baton records releases it deploys; nothing to roll back to yet' });
-  const candidates = input.history.slice(0, -1).filter((e) => e.version !== current.version);
-  const target = input.to === undefined ? candidates.at(-1) : [...candidates].reverse().find((e) => e.version === input.to);
-  if (!target) {
-    throw new BatonError('ROLLBACK_NO_TARGET', input.to ? `release ${input.to} is not in the history of ${input.app}` : `${input.app} has no release before ${current.version}`, { hint: 'see `baton releases`' });
-  }
+  const { target, current } = pickRollbackTarget(input);
   if (!target.selector || !target.service) {
     throw new BatonError('ROLLBACK_NO_SELECTOR', `release ${target.version} was recorded without the Service selector that activates it`, { hint: 'redeploy that version with `baton upgrade`' });
   }
@@ -52,7 +45,7 @@ export function planRainbowRollback(input: RainbowRollbackInput): Plan {
     title: `Re-activate release ${target.version}: Service ${target.service} -> ${Object.entries(target.selector).map(([k, v]) => `${k}=${v}`).join(',')} (${current.version} keeps running)`,
     params: { service: target.service, selector: target.selector },
   }));
-  steps.push(plannedStep(recordReleaseStep, { id: 'release:record', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, rollbackOf: current.version } } }));
+  steps.push(plannedStep(recordReleaseStep, { id: 'release:record', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, revision: undefined, rollbackOf: current.version, rollbackTo: target.revision } } }));
   return {
     app: input.app, namespace: input.namespace, strategy: `rollback (rainbow${ready ? ', instant' : ', redeploy'})`,
     from: { version: current.version, image: current.image }, to: { version: target.version, image: target.image },

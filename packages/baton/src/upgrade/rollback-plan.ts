@@ -4,20 +4,19 @@ import type { PlannedStep } from '../engine/step.js';
 import { BatonError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 import type { ReleaseEntry } from '../kube/release-history.js';
+import { pickRollbackTarget, type RollbackChoice } from './rollback-target.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { scaleStep } from '../strategies/steps/scale-step.js';
 import { switchSelectorStep } from '../strategies/steps/switch-selector-step.js';
 import { verifyServiceTargetsStep } from '../strategies/steps/verify-service-targets-step.js';
 import { recordReleaseStep } from '../strategies/steps/record-release-step.js';
 
-export interface RollbackInput {
+export interface RollbackInput extends RollbackChoice {
   app: string;
   namespace: string;
   history: ReleaseEntry[];
   /** Live Deployments by name (to know whether the target release still runs). */
   live: Record<string, DeploymentLike | undefined>;
-  /** Roll back to this version (default: the release before the current one). */
-  to?: string;
   scaleDownDelaySeconds: number;
   /** The app's Service as it is now: where traffic goes, to move it and to check that it moved. */
   service?: { name: string; selector: Record<string, string> };
@@ -35,13 +34,7 @@ export interface RollbackInput {
  * so a rollback whose traffic stayed put fails (and is undone) instead of being reported done. Pure.
  */
 export function planRollback(input: RollbackInput): Plan {
-  const current = input.history.at(-1);
-  if (!current) throw new BatonError('ROLLBACK_NO_HISTORY', `no release of ${input.namespace}/${input.app} is recorded`, { hint: 'baton records releases it deploys; nothing to roll back to yet' });
-  const candidates = input.history.slice(0, -1).filter((e) => e.version !== current.version);
-  const target = input.to === undefined ? candidates.at(-1) : candidates.reverse().find((e) => e.version === input.to);
-  if (!target) {
-    throw new BatonError('ROLLBACK_NO_TARGET', input.to ? `release ${input.to} is not in the history of ${input.app}` : `${input.app} has no release before ${current.version}`, { hint: 'see `baton releases`' });
-  }
+  const { target, current } = pickRollbackTarget(input);
   const steps: PlannedStep[] = [];
   const liveTarget = input.live[target.deployment];
   const template = target.template as DeploymentLike | undefined;
@@ -76,7 +69,7 @@ export function planRollback(input: RollbackInput): Plan {
     }
     if (serviceName) steps.push(verifyTraffic(serviceName, deployment.metadata.name, target.version, image));
   }
-  steps.push(plannedStep(recordReleaseStep, { id: 'release:record', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, rollbackOf: current.version } } }));
+  steps.push(plannedStep(recordReleaseStep, { id: 'release:record', reversible: true, title: `Record the rollback to ${target.version}`, params: { entry: { ...target, template: undefined, revision: undefined, rollbackOf: current.version, rollbackTo: target.revision } } }));
   return {
     app: input.app, namespace: input.namespace, strategy: `rollback (${target.selector ? 'blue-green' : 'rolling'})`,
     from: { version: current.version, image: current.image }, to: { version: target.version, image: target.image },

@@ -4,7 +4,7 @@ import type { RunRecordEvent } from '../report/run-record.js';
 /**
  * The moments a timeline marks besides step starts, read from a run's journal: a gate (or any
  * step) failing, the rollback that followed (its first undo, and the run ending rolled back),
- * pauses for a human, promotions and abort requests. Pure; entries in append order.
+ * pauses for a human (and pauses asked for), promotions and abort requests. Pure; entries in append order.
  */
 export function runEventsFrom(entries: readonly JournalEntry[]): RunRecordEvent[] {
   const kinds = new Map<string, string>();
@@ -30,6 +30,9 @@ export function runEventsFrom(entries: readonly JournalEntry[]): RunRecordEvent[
         break;
       case 'promoted':
         events.push({ at: e.at, kind: 'promoted', label: `promoted: ${e.stepId}` });
+        break;
+      case 'pause-requested':
+        events.push({ at: e.at, kind: 'paused', label: `pause requested${e.by ? ` by ${e.by}` : ''}` });
         break;
       case 'abort-requested':
         events.push({ at: e.at, kind: 'abort-requested', label: 'abort requested' });

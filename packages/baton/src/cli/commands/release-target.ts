@@ -63,7 +63,7 @@ export function nextForRelease(release: Release): string[] {
   const ref = `release/${release.metadata.name}`;
   const ns = ` -n ${release.metadata.namespace ?? 'default'}`;
   if (release.status?.phase === 'Paused') return [`baton promote ${ref}${ns}`, `baton abort ${ref}${ns}`];
-  if (release.status?.phase === 'Halted') return [`baton resume ${ref}${ns} (retry the failed step)`, `baton abort ${ref}${ns}`];
+  if (release.status?.phase === 'Halted') return [`baton retry ${ref}${ns} (runs the failed step again)`, `baton abort ${ref}${ns}`];
   return [];
 }
 

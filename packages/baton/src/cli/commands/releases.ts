@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { listReleases } from '../../controller/release-client.js';
 import { ConfigMapJournal } from '../../kube/configmap-journal.js';
@@ -6,7 +5,8 @@ import { releases } from '../../operations/releases.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
-import { commandContext, kubeFrom } from './context.js';
+import { appTargetOf } from './app-target.js';
+import { commandContext } from './context.js';
 import { progressLine } from './release-view.js';
 
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
@@ -29,11 +29,7 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
  * ConfigMaps hold, through the same releases use case as the local verb.
  */
 async function inCluster(options: Record<string, unknown>, io: CliIO): Promise<number> {
-  const specFile = resolve(io.cwd, String(options.spec));
-  const spec = typeof options.app === 'string' ? undefined : existsSync(specFile) ? (await loadSpec(specFile)).spec : undefined;
-  const kube = kubeFrom(options, io);
-  const namespace = typeof options.namespace === 'string' ? options.namespace : spec?.namespace ?? kube.defaultNamespace;
-  const app = typeof options.app === 'string' ? options.app : spec?.app;
+  const { kube, namespace, app } = await appTargetOf(options, typeof options.app === 'string' ? options.app : undefined, io);
   const objects = await listReleases(kube, namespace, app);
   const view = app === undefined ? { releases: [], runs: [] } : await releases({ app, namespace }, { kube, journal: new ConfigMapJournal(kube, namespace) });
   if (options.output === 'json') {
@@ -52,7 +48,7 @@ async function inCluster(options: Record<string, unknown>, io: CliIO): Promise<n
 }
 
 function writeHistory(io: CliIO, app: string, history: Awaited<ReturnType<typeof releases>>['releases']): void {
-  io.stdout.write(`Releases of ${app} (from the cluster):\n`);
+  io.stdout.write(`Releases of ${app} (from the cluster; revision numbers as in \`baton history\`):\n`);
   if (history.length === 0) io.stdout.write('  (none recorded yet)\n');
-  history.forEach((r, i) => { io.stdout.write(`  ${i === history.length - 1 ? '*' : ' '} ${r.version.padEnd(12)} ${r.image.padEnd(36)} ${r.strategy.padEnd(10)} ${r.at}  run ${r.runId}\n`); });
+  history.forEach((r, i) => { io.stdout.write(`  ${i === history.length - 1 ? '*' : ' '} ${String(r.revision).padStart(3)} ${r.version.padEnd(12)} ${r.image.padEnd(36)} ${r.strategy.padEnd(10)} ${r.at}  run ${r.runId}\n`); });
 }

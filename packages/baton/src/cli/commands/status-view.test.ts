@@ -40,3 +40,13 @@ test('status: a failed gate shows its reason; an unreadable router says why', ()
   assert.match(text, /traffic: unavailable \(cluster unreachable\)/);
   assert.match(text, /✗ Analysis: 5s of live traffic {2}\[fail: gate probe budget failed: 3 of 500 requests failed\]/);
 });
+
+test('status: a pause asked for shows until the run reaches its step boundary', () => {
+  const requested = entries([
+    { type: 'step-started', stepId: 'canary:0:weight-30' },
+    { type: 'pause-requested', reason: 'look at the graphs', by: 'second terminal' },
+  ]);
+  assert.match(describeRun(deriveRunState(requested), undefined, at), /pause requested by second terminal: it stops before its next step \(look at the graphs\)/);
+  const reached = deriveRunState([...requested, ...entries([{ type: 'step-finished', stepId: 'canary:0:weight-30', result: { kind: 'done' } }, { type: 'run-finished', status: 'paused', reason: 'paused before step canary:1:analysis' }]).slice(1)]);
+  assert.doesNotMatch(describeRun(reached, undefined, at), /pause requested/);
+});

@@ -20,6 +20,7 @@ export function describeRun(state: RunState, split: ShownSplit | undefined, now:
     const step = state.steps.find((s) => s.id === current);
     lines.push(`now: ${state.undoInFlight ? 'undoing ' : ''}${step?.title ?? current}${state.paused ? ` (paused: baton promote ${state.runId} / baton abort ${state.runId})` : ''}`);
   }
+  if (state.pauseRequested && state.status === 'running') lines.push(`pause requested${state.pauseRequested.by ? ` by ${state.pauseRequested.by}` : ''}: it stops before its next step (${state.pauseRequested.reason})`);
   if (split) lines.push(describeSplit(split));
   for (const step of state.steps) {
     const mark = state.undone.includes(step.id) ? '↶' : step.id in state.completed ? '✓' : state.failure?.stepId === step.id ? '✗'

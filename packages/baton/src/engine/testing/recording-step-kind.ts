@@ -9,6 +9,10 @@ export interface ScriptedBehaviour {
   checkpoint?: JsonObject;
   /** Returned as the done result's data. */
   data?: JsonObject;
+  /** The run waits for this before it returns its result (a step still in flight meanwhile). */
+  until?: Promise<void>;
+  /** Called as the run begins. */
+  onRun?: () => void;
 }
 
 /** What a recording step saw, for assertions on contexts. */
@@ -39,8 +43,10 @@ export function createRecordingKind(kind = 'test'): {
       calls.push(`run:${step.id}`);
       observed.push({ call: `run:${step.id}`, results: { ...ctx.results }, checkpoints: { ...ctx.checkpoints } });
       const behaviour = script[step.id] ?? {};
+      behaviour.onRun?.();
       if (behaviour.checkpoint !== undefined) await ctx.checkpoint(behaviour.checkpoint);
       ctx.progress(`running ${step.id}`, 0.5);
+      if (behaviour.until !== undefined) await behaviour.until;
       switch (behaviour.run ?? 'done') {
         case 'failed':
           return { kind: 'failed', reason: `${step.id} said no` };
@@ -75,4 +81,13 @@ export function createRecordingKind(kind = 'test'): {
 /** A PlannedStep of the recording kind. */
 export function testStep(id: string, options: { reversible?: boolean; kind?: string } = {}): PlannedStep {
   return { id, kind: options.kind ?? 'test', title: `test step ${id}`, reversible: options.reversible ?? true, params: {} };
+}
+
+/** Keeps step `stepId` in flight until `finish()`; `started` resolves once its run begins. */
+export function holdStep(script: Record<string, ScriptedBehaviour>, stepId: string): { started: Promise<void>; finish: () => void } {
+  let finish = (): void => undefined;
+  let began = (): void => undefined;
+  const started = new Promise<void>((resolve) => { began = resolve; });
+  script[stepId] = { ...script[stepId], until: new Promise<void>((resolve) => { finish = resolve; }), onRun: () => began() };
+  return { started, finish: () => finish() };
 }
