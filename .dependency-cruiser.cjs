@@ -8,7 +8,8 @@ module.exports = {
     {
       name: 'no-folder-cycles',
       severity: 'error',
-      comment: 'Two folders depend on each other: move the shared piece to the lower one (types of Kubernetes objects to kube/, for example).',
+      comment:
+        'Two folders depend on each other: move the shared piece to the lower one (types of Kubernetes objects to kube/, for example).',
       scope: 'folder',
       from: {},
       to: { circular: true },

@@ -10,11 +10,18 @@ const filters = process.argv.slice(2);
 const benches = [];
 for (const pkg of readdirSync(join(root, 'packages'))) {
   const dir = join(root, 'packages', pkg, 'dist', 'bench');
-  try { statSync(dir); } catch { continue; }
+  try {
+    statSync(dir);
+  } catch {
+    continue;
+  }
   for (const name of readdirSync(dir)) if (name.endsWith('.js')) benches.push(join(dir, name));
 }
 const selected = benches.filter((b) => filters.length === 0 || filters.some((f) => b.includes(f))).sort();
-if (selected.length === 0) { console.error('run-bench: no benchmark matched'); process.exit(1); }
+if (selected.length === 0) {
+  console.error('run-bench: no benchmark matched');
+  process.exit(1);
+}
 let failed = 0;
 for (const bench of selected) {
   console.log(`\n=== ${bench.slice(root.length)}`);

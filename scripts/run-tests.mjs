@@ -22,20 +22,20 @@ function findTests(dir) {
 const files = [];
 for (const pkg of readdirSync(join(root, 'packages'))) {
   const dist = join(root, 'packages', pkg, 'dist');
-  try { statSync(dist); } catch { continue; }
+  try {
+    statSync(dist);
+  } catch {
+    continue;
+  }
   files.push(...findTests(dist));
 }
-const selected = files
-  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-  .sort();
+const selected = files.filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
 if (selected.length === 0) {
   console.error('run-tests: no test files found (did `tsc -b` run?)');
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '1';
-const child = spawn(
-  process.execPath,
-  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...selected],
-  { stdio: 'inherit' },
-);
+const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...selected], {
+  stdio: 'inherit',
+});
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

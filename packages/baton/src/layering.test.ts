@@ -14,32 +14,53 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 // A root devDependency; its package exports no bin path, so it is found where npm installs it.
 const cli = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 
-interface Violation { rule: { name: string }; cycle?: Array<{ name: string }> }
+interface Violation {
+  rule: { name: string };
+  cycle?: Array<{ name: string }>;
+}
 
 /** The folder cycles dependency-cruiser reports for `paths` (relative to `cwd`), each as a sorted key. */
 async function folderCycles(cwd: string, paths: string[]): Promise<string[]> {
   const output = await new Promise<string>((done, fail) => {
-    const child = spawn(process.execPath, [cli, ...paths, '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...paths, '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'json'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', fail);
-    child.on('close', () => (out.trim().startsWith('{') ? done(out) : fail(new Error(`dependency-cruiser printed no result: ${err.slice(-1000)}`))));
+    child.on('close', () =>
+      out.trim().startsWith('{') ? done(out) : fail(new Error(`dependency-cruiser printed no result: ${err.slice(-1000)}`)),
+    );
   });
   const result = JSON.parse(output) as { summary: { violations: Violation[] } };
   return cycleKeys(result.summary.violations);
 }
 
 function cycleKeys(violations: readonly Violation[]): string[] {
-  const keys = violations.filter((v) => v.rule.name === 'no-folder-cycles' && v.cycle).map((v) => (v.cycle ?? []).map((c) => c.name).sort().join(' <-> '));
+  const keys = violations
+    .filter((v) => v.rule.name === 'no-folder-cycles' && v.cycle)
+    .map((v) =>
+      (v.cycle ?? [])
+        .map((c) => c.name)
+        .sort()
+        .join(' <-> '),
+    );
   return [...new Set(keys)].sort();
 }
 
 test('no folder of packages/*/src depends on itself around a loop (beyond the known, listed ones)', { timeout: 120_000 }, async () => {
-  const known = new Set(cycleKeys(JSON.parse(await readFile(join(root, '.dependency-cruiser-known-violations.json'), 'utf8')) as Violation[]));
+  const known = new Set(
+    cycleKeys(JSON.parse(await readFile(join(root, '.dependency-cruiser-known-violations.json'), 'utf8')) as Violation[]),
+  );
   const found = await folderCycles(root, ['packages/baton/src', 'packages/kubesim/src', 'packages/demo-app/src']);
-  assert.deepEqual(found.filter((c) => !known.has(c)), [], 'new folder cycles: move the shared piece to the lower folder');
+  assert.deepEqual(
+    found.filter((c) => !known.has(c)),
+    [],
+    'new folder cycles: move the shared piece to the lower folder',
+  );
 });
 
 test('the check sees a cycle made of type-only imports between two folders', { timeout: 60_000 }, async () => {

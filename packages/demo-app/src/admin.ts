@@ -34,7 +34,9 @@ async function migrateStatus(): Promise<void> {
       );
       for (const row of rows.rows) applied.set(row.version.padStart(4, '0'), row);
     }
-    const files = safeList(MIGRATIONS_DIR).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+    const files = safeList(MIGRATIONS_DIR)
+      .filter((f) => /^\d+_.+\.sql$/.test(f))
+      .sort();
     const lines = files.map((file) => {
       const version = file.split('_')[0] ?? '';
       const row = applied.get(version);
@@ -42,7 +44,8 @@ async function migrateStatus(): Promise<void> {
       return `${version}  ${file.padEnd(34)}  ${row ? `applied ${row.applied_at?.toISOString() ?? ''}` : 'pending'}`;
     });
     // Applied migrations with no file here still show: another release's code may own them.
-    for (const [version, row] of applied) lines.push(`${version}  ${'(no file)'.padEnd(34)}  applied ${row.applied_at?.toISOString() ?? ''}`);
+    for (const [version, row] of applied)
+      lines.push(`${version}  ${'(no file)'.padEnd(34)}  applied ${row.applied_at?.toISOString() ?? ''}`);
     process.stdout.write(`ledger ${LEDGER}${exists.rows[0]?.t == null ? ' (absent: nothing applied)' : ''}\n${lines.join('\n')}\n`);
   } finally {
     await client.end();

@@ -40,11 +40,22 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): DemoApp {
   const random = options.random ?? Math.random;
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-  const lifecycle = new Lifecycle({ startupDelayMs: config.startupDelayMs, failReadiness: config.failReadiness, ...(options.now ? { now: options.now } : {}) });
-  const db = options.database ?? (config.databaseUrl === undefined ? undefined : openDatabase({ url: config.databaseUrl, applicationName: config.applicationName }));
+  const lifecycle = new Lifecycle({
+    startupDelayMs: config.startupDelayMs,
+    failReadiness: config.failReadiness,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const db =
+    options.database ??
+    (config.databaseUrl === undefined ? undefined : openDatabase({ url: config.databaseUrl, applicationName: config.applicationName }));
   const users = db === undefined ? undefined : new UsersStore(db, config.version);
   const cache: UserCache = new Map();
-  const ws = createWebSocketRoute({ lifecycle, version: config.version, podName: config.podName, ...(options.now ? { now: options.now } : {}) });
+  const ws = createWebSocketRoute({
+    lifecycle,
+    version: config.version,
+    podName: config.podName,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const metrics = createStreamMetrics(lifecycle, config.version);
 
   async function ready(): Promise<{ ok: boolean; reason?: string }> {
@@ -139,7 +150,10 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://app').pathname;
     if (path === '/ws') ws.upgrade(req, socket, head);
-    else socket.end(`HTTP/1.1 404 Not Found\r\nx-app-version: ${config.version}\r\nx-pod-name: ${config.podName}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    else
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\nx-app-version: ${config.version}\r\nx-pod-name: ${config.podName}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
   });
 
   let shuttingDown: Promise<{ endedAtDeadline: number }> | undefined;
@@ -156,7 +170,9 @@ export function createDemoApp(config: AppConfig, options: DemoAppOptions = {}): 
     // Resumable streams end cleanly now (the preStop sleep already took this pod out of the
     // endpoints, so clients reconnect to another pod); downloads get until the deadline.
     const resumable = lifecycle.endResumable(config.drainJitterMs, random);
-    log(`draining: ${lifecycle.inFlightCount} in flight, ${sockets.size} connections, ${resumable} SSE/WebSocket ended for reconnect, deadline ${config.drainTimeoutMs} ms`);
+    log(
+      `draining: ${lifecycle.inFlightCount} in flight, ${sockets.size} connections, ${resumable} SSE/WebSocket ended for reconnect, deadline ${config.drainTimeoutMs} ms`,
+    );
     const deadline = Date.now() + config.drainTimeoutMs;
     let endedAtDeadline = 0;
     if (!(await lifecycle.waitIdle(config.drainTimeoutMs))) {

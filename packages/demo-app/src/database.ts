@@ -40,7 +40,10 @@ export function openDatabase(options: DatabaseOptions): Database {
       if (last !== undefined && now() - last.at < cacheMs) return Promise.resolve(last.ok);
       pending ??= pool
         .query('SELECT 1')
-        .then(() => true, () => false)
+        .then(
+          () => true,
+          () => false,
+        )
         .then((ok) => {
           last = { at: now(), ok };
           pending = undefined;

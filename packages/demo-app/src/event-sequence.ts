@@ -7,7 +7,10 @@
  * streams) to replay from; the resume contract for the client stays the same.
  */
 export class EventSequence {
-  constructor(private readonly intervalMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The id of the latest event that is due now. */
   current(): number {

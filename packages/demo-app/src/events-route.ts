@@ -25,7 +25,8 @@ export function handleEvents(req: IncomingMessage, res: ServerResponse, options:
   const emitDue = (): void => {
     const current = sequence.current();
     let chunk = '';
-    for (; next <= current; next += 1) chunk += `id: ${next}\nevent: tick\ndata: ${JSON.stringify({ tick: next, version: options.version })}\n\n`;
+    for (; next <= current; next += 1)
+      chunk += `id: ${next}\nevent: tick\ndata: ${JSON.stringify({ tick: next, version: options.version })}\n\n`;
     if (chunk) res.write(chunk);
   };
   emitDue();

@@ -106,7 +106,10 @@ export class Lifecycle {
     for (const item of items) {
       const wait = jitterMs > 0 ? Math.floor(random() * jitterMs) : 0;
       if (wait === 0) item.end();
-      else setTimeout(() => { if (this.longLived.has(item)) item.end(); }, wait).unref();
+      else
+        setTimeout(() => {
+          if (this.longLived.has(item)) item.end();
+        }, wait).unref();
     }
     return items.length;
   }

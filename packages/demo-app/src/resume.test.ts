@@ -21,7 +21,10 @@ function sseIds(url: string, headers: Record<string, string>, stopAfter = Infini
           if (m) ids.push(Number(m[1]));
           buf = buf.slice(i + 2);
         }
-        if (ids.length >= stopAfter) { req.destroy(); resolve({ ids, ended: 'stopped' }); }
+        if (ids.length >= stopAfter) {
+          req.destroy();
+          resolve({ ids, ended: 'stopped' });
+        }
       });
       res.on('end', () => resolve({ ids, ended: 'end' }));
     });
@@ -95,7 +98,10 @@ describe('demo-app resumable streams', () => {
       assert.equal(part.headers['content-range'], 'bytes 600-999/1000');
       assert.equal(part.bytes, 400);
       const bad = await new Promise<number>((resolve, reject) => {
-        const req = request(`${app.url}/stream?seconds=0.5&kbps=16`, { agent: false, headers: { range: 'bytes=5000-' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+        const req = request(`${app.url}/stream?seconds=0.5&kbps=16`, { agent: false, headers: { range: 'bytes=5000-' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
         req.on('error', reject);
         req.end();
       });
@@ -114,7 +120,8 @@ describe('demo-app resumable streams', () => {
       await new Promise((r) => ws.on('open', r));
       const download = http(`${app.url}/stream?seconds=1.5&kbps=8`);
       await sleep(300);
-      const gauge = (text: string, kind: string): number => Number(new RegExp(`^demo_open_streams\\{[^}]*kind="${kind}"[^}]*\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+      const gauge = (text: string, kind: string): number =>
+        Number(new RegExp(`^demo_open_streams\\{[^}]*kind="${kind}"[^}]*\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
       const open = (await http(`${app.url}/metrics`)).body;
       assert.equal(gauge(open, 'sse'), 1, open);
       assert.equal(gauge(open, 'websocket'), 1);

@@ -72,7 +72,10 @@ for (const version of ['v1', 'v2', 'v3'] as const) {
         ws.send('hello');
         await new Promise((r) => setTimeout(r, 600));
         assert.ok(messages.includes('hello'), 'echo');
-        assert.ok(messages.some((m) => m.includes('"tick"') && m.includes(version)), 'tick');
+        assert.ok(
+          messages.some((m) => m.includes('"tick"') && m.includes(version)),
+          'tick',
+        );
         ws.close();
       } finally {
         await app.kill();

@@ -41,7 +41,11 @@ export function handleStream(req: IncomingMessage, res: ServerResponse, url: URL
   const ticks = Math.max(1, Math.round((seconds * 1000) / TICK_MS));
   const chunk = Math.ceil(total / ticks);
   let sent = start ?? 0;
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(total - sent), 'accept-ranges': 'bytes' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/octet-stream',
+    'content-length': String(total - sent),
+    'accept-ranges': 'bytes',
+  };
   if (start !== undefined) headers['content-range'] = `bytes ${start}-${total - 1}/${total}`;
   res.writeHead(start === undefined ? 200 : 206, headers);
 

@@ -30,7 +30,13 @@ function field(body: unknown, key: string): string | undefined {
 }
 
 /** POST /users {first_name,last_name} -> 201 {id}; GET /users/:id -> {id, full_name}. */
-export async function handleUsers(req: IncomingMessage, res: ServerResponse, path: string, store: UsersStore | undefined, cache: UserCache): Promise<void> {
+export async function handleUsers(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  store: UsersStore | undefined,
+  cache: UserCache,
+): Promise<void> {
   if (store === undefined) {
     req.resume();
     send(res, 503, { error: 'DATABASE_URL is not configured' });

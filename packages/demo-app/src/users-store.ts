@@ -5,8 +5,14 @@ export interface Queryable {
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
-export interface NewUser { firstName: string; lastName: string }
-export interface User { id: string; fullName: string }
+export interface NewUser {
+  firstName: string;
+  lastName: string;
+}
+export interface User {
+  id: string;
+  fullName: string;
+}
 
 /**
  * The users table as each release sees it during the expand/contract of
@@ -17,7 +23,10 @@ export interface User { id: string; fullName: string }
  * - v3 writes and reads full_name only (needs 0003 done; 0004 may then drop the old columns).
  */
 export class UsersStore {
-  constructor(private readonly db: Queryable, private readonly version: AppVersion) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly version: AppVersion,
+  ) {}
 
   async create(user: NewUser): Promise<string> {
     const full = `${user.firstName} ${user.lastName}`;
@@ -25,7 +34,10 @@ export class UsersStore {
       this.version === 'v1'
         ? { text: 'INSERT INTO users (first_name, last_name) VALUES ($1, $2) RETURNING id', values: [user.firstName, user.lastName] }
         : this.version === 'v2'
-          ? { text: 'INSERT INTO users (first_name, last_name, full_name) VALUES ($1, $2, $3) RETURNING id', values: [user.firstName, user.lastName, full] }
+          ? {
+              text: 'INSERT INTO users (first_name, last_name, full_name) VALUES ($1, $2, $3) RETURNING id',
+              values: [user.firstName, user.lastName, full],
+            }
           : { text: 'INSERT INTO users (full_name) VALUES ($1) RETURNING id', values: [full] };
     const result = await this.db.query(text, values);
     return String(result.rows[0]?.id);

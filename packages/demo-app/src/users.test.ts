@@ -14,9 +14,14 @@ const ADMIN_BIN = fileURLToPath(new URL('../bin/demo-admin', import.meta.url));
 
 function demoAdmin(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [ADMIN_BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 10_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [ADMIN_BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 10_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -42,7 +47,6 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 describe('users API across the expand/contract releases (real PostgreSQL)', () => {
-
   // A scratch database per test, dropped after it.
   let dbName = '';
   let dbUrl = '';
@@ -62,7 +66,8 @@ describe('users API across the expand/contract releases (real PostgreSQL)', () =
 
   /** Every migration up: the schema v3 runs on once the contract is done. */
   async function migrateAll(): Promise<void> {
-    for (const f of ['0001_create_users.sql', '0002_add_full_name.sql', '0003_backfill_full_name.sql', '0004_drop_first_last_name.sql']) await db.query(migrationSql(f));
+    for (const f of ['0001_create_users.sql', '0002_add_full_name.sql', '0003_backfill_full_name.sql', '0004_drop_first_last_name.sql'])
+      await db.query(migrationSql(f));
   }
 
   it('v1 -> 0002 -> v2 -> 0003 -> v3 -> 0004: every user written by any release reads back', T, async () => {
@@ -85,7 +90,12 @@ describe('users API across the expand/contract releases (real PostgreSQL)', () =
     await db.query(migrationSql('0003_backfill_full_name.sql'));
     const v3 = new UsersStore(q, 'v3');
     const edsger = await v3.create({ firstName: 'Edsger', lastName: 'Dijkstra' });
-    for (const [id, name] of [[ada, 'Ada Lovelace'], [grace, 'Grace Hopper'], [alan, 'Alan Turing'], [edsger, 'Edsger Dijkstra']] as const) {
+    for (const [id, name] of [
+      [ada, 'Ada Lovelace'],
+      [grace, 'Grace Hopper'],
+      [alan, 'Alan Turing'],
+      [edsger, 'Edsger Dijkstra'],
+    ] as const) {
       assert.equal((await v3.get(id))?.fullName, name);
       assert.equal((await v2.get(id))?.fullName, name, 'v2 and v3 agree while both run');
     }
@@ -107,14 +117,17 @@ describe('users API across the expand/contract releases (real PostgreSQL)', () =
       assert.deepEqual(JSON.parse(read.body), { id, full_name: 'Barbara Liskov' });
       assert.equal((await http(`${app.url}/users/987654`)).status, 404);
       assert.equal((await http(`${app.url}/users`, { method: 'POST', body: { first_name: 'x' } })).status, 400);
-      const sessions = await db.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [dbName, 'demo-rel-42']);
+      const sessions = await db.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [
+        dbName,
+        'demo-rel-42',
+      ]);
       assert.ok((sessions.rows[0] as { n: number }).n >= 1);
     } finally {
       await app.kill();
     }
   });
 
-  it('demo-admin migrate-status reads the ledger; cache-clear empties the running server\'s cache', T, async () => {
+  it("demo-admin migrate-status reads the ledger; cache-clear empties the running server's cache", T, async () => {
     await migrateAll();
     await db.query(`CREATE TABLE baton_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, phase text NOT NULL,
       checksum char(64) NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms integer NOT NULL, release text)`);

@@ -30,14 +30,17 @@ export function createWebSocketRoute(options: WebSocketRouteOptions): {
   return {
     upgrade(req, socket, head) {
       if (options.lifecycle.isDraining) {
-        socket.end(`HTTP/1.1 503 Service Unavailable\r\nx-app-version: ${options.version}\r\nx-pod-name: ${options.podName}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+        socket.end(
+          `HTTP/1.1 503 Service Unavailable\r\nx-app-version: ${options.version}\r\nx-pod-name: ${options.podName}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+        );
         return;
       }
       const after = EventSequence.parseLastId(new URL(req.url ?? '/', 'http://app').searchParams.get('after'));
       wss.handleUpgrade(req, socket, head, (ws) => {
         let next = sequence.firstToSend(after);
         const emitDue = (): void => {
-          for (const current = sequence.current(); next <= current; next += 1) ws.send(JSON.stringify({ id: next, tick: next, version: options.version }));
+          for (const current = sequence.current(); next <= current; next += 1)
+            ws.send(JSON.stringify({ id: next, tick: next, version: options.version }));
         };
         emitDue();
         const timer = setInterval(emitDue, tickMs);

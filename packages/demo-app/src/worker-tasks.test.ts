@@ -13,12 +13,16 @@ test('TaskTracker counts running tasks, reports each change, and idle() waits fo
   const seen: number[] = [];
   const tracker = new TaskTracker((n) => seen.push(n));
   let release!: () => void;
-  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const a = tracker.run({ ms: 0 }, () => gate);
   const b = tracker.run({ ms: 0 }, () => gate);
   assert.equal(tracker.activeCount, 2);
   let idle = false;
-  const waiting = tracker.idle().then(() => { idle = true; });
+  const waiting = tracker.idle().then(() => {
+    idle = true;
+  });
   await new Promise((r) => setImmediate(r));
   assert.equal(idle, false, 'idle while tasks run');
   release();

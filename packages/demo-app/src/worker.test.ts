@@ -7,7 +7,9 @@ import { connect, StringCodec } from 'nats';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
-test('worker: takes tasks from tasks.<release>.> only, exports demo_active_tasks{release}, finishes its task on SIGTERM', { timeout: 30_000 }, async () => {
+test('worker: takes tasks from tasks.<release>.> only, exports demo_active_tasks{release}, finishes its task on SIGTERM', {
+  timeout: 30_000,
+}, async () => {
   let nats: Awaited<ReturnType<typeof connect>>;
   try {
     nats = await connect({ servers: '127.0.0.1:4222', timeout: 3000 });
@@ -15,7 +17,10 @@ test('worker: takes tasks from tasks.<release>.> only, exports demo_active_tasks
     throw new Error(`NATS is needed at 127.0.0.1:4222: ${(error as Error).message}`);
   }
   const release = `t${randomBytes(4).toString('hex')}`;
-  const child = spawn(process.execPath, [WORKER], { env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', APP_VERSION: 'v2', BATON_RELEASE: release }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WORKER], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', APP_VERSION: 'v2', BATON_RELEASE: release },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -40,7 +45,7 @@ test('worker: takes tasks from tasks.<release>.> only, exports demo_active_tasks
     nats.publish(`tasks.${release}.build`, codec.encode('{"ms": 1500}'));
     await nats.flush();
     await until('the task to start', async () => (await metric()) === 1);
-    const home = await (await fetch(`http://127.0.0.1:${port}/`)).json() as { version: string; release: string };
+    const home = (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string; release: string };
     assert.deepEqual([home.version, home.release], ['v2', release]);
 
     const termAt = Date.now();

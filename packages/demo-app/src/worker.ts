@@ -19,7 +19,12 @@ const port = Number(env.PORT ?? 8080);
 const maxConnectionAgeMs = Number(env.MAX_CONNECTION_AGE_MS ?? 1000);
 
 const registry = new Registry();
-const gauge = new Gauge({ name: 'demo_active_tasks', help: 'Tasks running in this worker', labelNames: ['release'], registers: [registry] });
+const gauge = new Gauge({
+  name: 'demo_active_tasks',
+  help: 'Tasks running in this worker',
+  labelNames: ['release'],
+  registers: [registry],
+});
 gauge.set({ release }, 0);
 const tasks = new TaskTracker((n) => gauge.set({ release }, n));
 let draining = false;
@@ -36,7 +41,10 @@ const server = createServer((req, res) => {
   if (Date.now() - (born.get(socket) ?? 0) > maxConnectionAgeMs) res.setHeader('connection', 'close');
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/metrics') {
-    registry.metrics().then((text) => reply(res, 200, text, registry.contentType), () => reply(res, 500, '{}'));
+    registry.metrics().then(
+      (text) => reply(res, 200, text, registry.contentType),
+      () => reply(res, 500, '{}'),
+    );
   } else if (path === '/health') reply(res, 200, '{"ok":true}');
   else if (path === '/ready') reply(res, draining ? 503 : 200, JSON.stringify({ ready: !draining }));
   else reply(res, 200, JSON.stringify({ version, release, activeTasks: tasks.activeCount, pod: env.POD_NAME ?? env.HOSTNAME ?? 'local' }));
@@ -66,11 +74,14 @@ async function main(): Promise<void> {
     // (the grace period must be long enough; baton gc deletes only releases with no task running).
     process.stdout.write(`demo-worker: ${signal}, finishing ${tasks.activeCount} task(s)\n`);
     sub.unsubscribe();
-    tasks.idle().then(async () => {
-      await nc.drain().catch(() => {});
-      server.close();
-      process.exit(0);
-    }, () => process.exit(1));
+    tasks.idle().then(
+      async () => {
+        await nc.drain().catch(() => {});
+        server.close();
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onTerm);

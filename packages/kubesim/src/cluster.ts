@@ -45,7 +45,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const api: ApiServer = await startApiServer({ ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.apiPort ? { port: options.apiPort } : {}) });
+    const api: ApiServer = await startApiServer({
+      ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.apiPort ? { port: options.apiPort } : {}),
+    });
     stops.push(() => api.stop());
     const kubeconfig = api.kubeconfig();
     if (options.kubeconfigPath) await api.writeKubeconfig(options.kubeconfigPath);
@@ -54,7 +58,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     stops.push(() => controllers.stop());
     const kubelet: Kubelet = await startKubelet({ kubeconfig, images, ...(options.timing ? { timing: options.timing } : {}) });
     stops.push(() => kubelet.stop());
-    const network: Network = await startNetwork({ kubeconfig, propagationDelayMs: options.propagationDelayMs ?? 1000, ...(options.ingressPort ? { ingressPort: options.ingressPort } : {}) });
+    const network: Network = await startNetwork({
+      kubeconfig,
+      propagationDelayMs: options.propagationDelayMs ?? 1000,
+      ...(options.ingressPort ? { ingressPort: options.ingressPort } : {}),
+    });
     stops.push(() => network.stop());
     return { apiUrl: api.httpsUrl, fetch: api.fetch, kubeconfig, ingressUrl: network.ingressUrl, stop };
   } catch (error) {

@@ -1,1 +1,1 @@
-export * from "./cluster.js";
+export * from './cluster.js';

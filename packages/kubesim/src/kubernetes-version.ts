@@ -22,7 +22,9 @@ export function kubernetesVersion(text: string | number = `1.${newestMinor}`): K
   const m = /^v?1\.(\d+)(?:\.\d+)?$/.exec(String(text).trim());
   const minor = m ? Number(m[1]) : NaN;
   if (!(minor >= oldestMinor && minor <= newestMinor)) {
-    throw new Error(`unsupported Kubernetes version "${text}": kubesim serves 1.${oldestMinor} to 1.${newestMinor} (e.g. --kubernetes-version 1.26)`);
+    throw new Error(
+      `unsupported Kubernetes version "${text}": kubesim serves 1.${oldestMinor} to 1.${newestMinor} (e.g. --kubernetes-version 1.26)`,
+    );
   }
   return { major: 1, minor, gitVersion: `v1.${minor}.${patches[minor]}-kubesim` };
 }

@@ -55,7 +55,14 @@ export async function startLoad(dialect: Dialect, url: string, table: string, ro
       await Promise.all(loops);
       await reader.close();
       await writer.close();
-      return { readP99: percentile(reads, 99), writeP99: percentile(writes, 99), writeMax: percentile(writes, 100), reads: reads.length, writes: writes.length, errors };
+      return {
+        readP99: percentile(reads, 99),
+        writeP99: percentile(writes, 99),
+        writeMax: percentile(writes, 100),
+        reads: reads.length,
+        writes: writes.length,
+        errors,
+      };
     },
   };
 }

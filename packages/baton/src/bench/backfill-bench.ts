@@ -18,7 +18,9 @@ const { values } = parseArgs({
   options: { sizes: { type: 'string' }, runs: { type: 'string' }, engines: { type: 'string' } },
 });
 const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
-const sizes = str(values.sizes, process.env.BACKFILL_BENCH_SIZES ?? '10000,1000000').split(',').map(Number);
+const sizes = str(values.sizes, process.env.BACKFILL_BENCH_SIZES ?? '10000,1000000')
+  .split(',')
+  .map(Number);
 const runs = Number(str(values.runs, process.env.BACKFILL_BENCH_RUNS ?? '3'));
 const engines = str(values.engines, process.env.BACKFILL_BENCH_ENGINES ?? 'postgres,mariadb').split(',') as ('postgres' | 'mariadb')[];
 
@@ -113,7 +115,9 @@ const f = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: n < 
 
 async function main(): Promise<void> {
   const table: string[] = [];
-  table.push('| engine | rows | baton rows/s | single UPDATE rows/s | baton / single | pgroll published rows/s | longest lock baton / single (ms) | writer p99 baseline / baton / single (ms) | batches (size min-max) |');
+  table.push(
+    '| engine | rows | baton rows/s | single UPDATE rows/s | baton / single | pgroll published rows/s | longest lock baton / single (ms) | writer p99 baseline / baton / single (ms) | batches (size min-max) |',
+  );
   table.push('|---|---|---|---|---|---|---|---|---|');
   for (const name of engines) {
     const engine = benchEngines[name];
@@ -122,13 +126,19 @@ async function main(): Promise<void> {
       for (let i = 0; i < runs; i++) {
         const r = await oneRun(engine, rows);
         all.push(r);
-        console.log(`${engine.label} ${f(rows)} rows, run ${i + 1}/${runs}: baton ${f(r.batonRowsPerS)} rows/s, single ${f(r.singleRowsPerS)} rows/s (${(r.batonRowsPerS / r.singleRowsPerS).toFixed(2)}x), longest lock ${f(r.batonLockMs)} ms vs ${f(r.singleLockMs)} ms, writer p99 ${f(r.baseline.writeP99)} / ${f(r.baton.writeP99)} / ${f(r.single.writeP99)} ms (${r.baseline.writes} / ${r.baton.writes} / ${r.single.writes} writes, ${r.baton.errors} / ${r.single.errors} failed), ${r.batches} batches of ${r.batchSizes.min}-${r.batchSizes.max}, migrate() set-up ${f(r.setupMs)} ms`);
+        console.log(
+          `${engine.label} ${f(rows)} rows, run ${i + 1}/${runs}: baton ${f(r.batonRowsPerS)} rows/s, single ${f(r.singleRowsPerS)} rows/s (${(r.batonRowsPerS / r.singleRowsPerS).toFixed(2)}x), longest lock ${f(r.batonLockMs)} ms vs ${f(r.singleLockMs)} ms, writer p99 ${f(r.baseline.writeP99)} / ${f(r.baton.writeP99)} / ${f(r.single.writeP99)} ms (${r.baseline.writes} / ${r.baton.writes} / ${r.single.writes} writes, ${r.baton.errors} / ${r.single.errors} failed), ${r.batches} batches of ${r.batchSizes.min}-${r.batchSizes.max}, migrate() set-up ${f(r.setupMs)} ms`,
+        );
       }
       const m = (pick: (r: RunFigures) => number) => median(all.map(pick));
-      table.push(`| ${engine.label} | ${f(rows)} | ${f(m((r) => r.batonRowsPerS))} | ${f(m((r) => r.singleRowsPerS))} | ${m((r) => r.batonRowsPerS / r.singleRowsPerS).toFixed(2)}x | ${engine.name === 'postgres' ? pgrollFigure(rows) : 'none (PostgreSQL only)'} | ${f(m((r) => r.batonLockMs))} / ${f(m((r) => r.singleLockMs))} | ${f(m((r) => r.baseline.writeP99))} / ${f(m((r) => r.baton.writeP99))} / ${f(m((r) => r.single.writeP99))} | ${f(m((r) => r.batches))} (${f(m((r) => r.batchSizes.min))}-${f(m((r) => r.batchSizes.max))}) |`);
+      table.push(
+        `| ${engine.label} | ${f(rows)} | ${f(m((r) => r.batonRowsPerS))} | ${f(m((r) => r.singleRowsPerS))} | ${m((r) => r.batonRowsPerS / r.singleRowsPerS).toFixed(2)}x | ${engine.name === 'postgres' ? pgrollFigure(rows) : 'none (PostgreSQL only)'} | ${f(m((r) => r.batonLockMs))} / ${f(m((r) => r.singleLockMs))} | ${f(m((r) => r.baseline.writeP99))} / ${f(m((r) => r.baton.writeP99))} / ${f(m((r) => r.single.writeP99))} | ${f(m((r) => r.batches))} (${f(m((r) => r.batchSizes.min))}-${f(m((r) => r.batchSizes.max))}) |`,
+      );
     }
   }
-  console.log(`\nbackfill benchmark: median of ${runs} runs per row; concurrent point reader + writer (2 ms apart) on random ids; longest lock = longest batch transaction (baton) or the whole statement (single UPDATE)\n`);
+  console.log(
+    `\nbackfill benchmark: median of ${runs} runs per row; concurrent point reader + writer (2 ms apart) on random ids; longest lock = longest batch transaction (baton) or the whole statement (single UPDATE)\n`,
+  );
   console.log(table.join('\n'));
 }
 

@@ -32,9 +32,15 @@ await applyAndWait(t.kube, demoManifests({ image: 'demo/app:v1', preStopSeconds:
 await t.kube.apply(releaseCrd(), { force: true });
 await new Promise((r) => setTimeout(r, 500));
 
-const controller = spawn(process.execPath, [bin, 'controller', '--kubeconfig', kubeconfig, '--lease-namespace', 'default', '--identity', 'bench'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const controller = spawn(
+  process.execPath,
+  [bin, 'controller', '--kubeconfig', kubeconfig, '--lease-namespace', 'default', '--identity', 'bench'],
+  { stdio: ['ignore', 'ignore', 'pipe'] },
+);
 let controllerLog = '';
-controller.stderr!.on('data', (c: Buffer) => { controllerLog += c.toString(); });
+controller.stderr!.on('data', (c: Buffer) => {
+  controllerLog += c.toString();
+});
 await until(() => controllerLog.includes('became leader'), 30_000);
 
 const stepsTime = (entries: JournalEntry[]) => {
@@ -60,42 +66,64 @@ const beforeResume = (entries: JournalEntry[]) => {
   const out: number[] = [];
   let lastEnd: number | undefined;
   for (const e of entries) {
-    if (e.type === 'run-resumed' && lastEnd !== undefined) { out.push(e.at - lastEnd); lastEnd = undefined; }
+    if (e.type === 'run-resumed' && lastEnd !== undefined) {
+      out.push(e.at - lastEnd);
+      lastEnd = undefined;
+    }
     if (e.type === 'step-finished') lastEnd = e.at;
   }
   return out;
 };
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-console.log('run                 wall s   in steps s   overhead s   first step after create ms   between steps ms (median / max)   of which to run-resumed ms (median)');
+console.log(
+  'run                 wall s   in steps s   overhead s   first step after create ms   between steps ms (median / max)   of which to run-resumed ms (median)',
+);
 let version = 1;
 for (let round = 0; round < rounds; round++) {
   for (const mode of ['cli', 'controller'] as const) {
     version = version === 1 ? 2 : 1;
-    const spec = await writeSpec(t.dir, `${mode}-${round}`, demoManifests({ image: 'demo/app:v1', preStopSeconds: 1 }), { image: { ref: `demo/app:v${version}` }, probe: { enabled: false } });
+    const spec = await writeSpec(t.dir, `${mode}-${round}`, demoManifests({ image: 'demo/app:v1', preStopSeconds: 1 }), {
+      image: { ref: `demo/app:v${version}` },
+      probe: { enabled: false },
+    });
     const began = Date.now();
     let entries: JournalEntry[];
     let firstStep = NaN;
     if (mode === 'cli') {
       const state = join(dirname(spec), 'state');
-      await exit(spawn(process.execPath, [bin, 'upgrade', '--spec', spec, '--kubeconfig', kubeconfig, '--state-dir', state, '--no-probe'], { stdio: 'ignore' }));
+      await exit(
+        spawn(process.execPath, [bin, 'upgrade', '--spec', spec, '--kubeconfig', kubeconfig, '--state-dir', state, '--no-probe'], {
+          stdio: 'ignore',
+        }),
+      );
       const file = (await readdir(join(state, 'runs')))[0]!;
-      entries = (await readFile(join(state, 'runs', file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalEntry);
+      entries = (await readFile(join(state, 'runs', file), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as JournalEntry);
     } else {
       const created = await createRelease(t.kube, await loadSpec(spec), { name: `bench-${round}` });
       const createdAt = Date.parse(created.metadata.creationTimestamp ?? new Date(began).toISOString());
-      await until(async () => ['Succeeded', 'RolledBack', 'Halted'].includes((await release(`bench-${round}`))?.status?.phase ?? ''), 120_000);
+      await until(
+        async () => ['Succeeded', 'RolledBack', 'Halted'].includes((await release(`bench-${round}`))?.status?.phase ?? ''),
+        120_000,
+      );
       entries = await new ConfigMapJournal(t.kube, 'default').read(runIdOf((await release(`bench-${round}`))!));
       const first = entries.find((e) => e.type === 'step-started');
       firstStep = first ? first.at - Math.max(createdAt, began) : NaN;
     }
     const wall = Date.now() - began;
     // A run that did not go straight through is not comparable: say why beside its figures.
-    for (const e of entries) if (e.type === 'step-error' || e.type === 'step-finished' && e.result.kind !== 'done') console.log(`  (${mode} run ${round}: ${e.stepId} ${JSON.stringify(e.type === 'step-error' ? e.error : e.result)})`);
+    for (const e of entries)
+      if (e.type === 'step-error' || (e.type === 'step-finished' && e.result.kind !== 'done'))
+        console.log(`  (${mode} run ${round}: ${e.stepId} ${JSON.stringify(e.type === 'step-error' ? e.error : e.result)})`);
     const inSteps = stepsTime(entries);
     const between = gaps(entries).sort((a, b) => a - b);
     const median = between[Math.floor(between.length / 2)] ?? NaN;
-    console.log(`${`${mode} v${version === 1 ? 2 : 1}->v${version}`.padEnd(20)}${(wall / 1000).toFixed(2).padStart(6)}   ${(inSteps / 1000).toFixed(2).padStart(10)}   ${((wall - inSteps) / 1000).toFixed(2).padStart(10)}   ${(Number.isNaN(firstStep) ? '-' : firstStep.toFixed(0)).padStart(26)}   ${`${median.toFixed(0)} / ${(between.at(-1) ?? NaN).toFixed(0)}`.padStart(16)}   ${(mode === 'cli' ? '-' : medianOf(beforeResume(entries)).toFixed(0)).padStart(34)}`);
+    console.log(
+      `${`${mode} v${version === 1 ? 2 : 1}->v${version}`.padEnd(20)}${(wall / 1000).toFixed(2).padStart(6)}   ${(inSteps / 1000).toFixed(2).padStart(10)}   ${((wall - inSteps) / 1000).toFixed(2).padStart(10)}   ${(Number.isNaN(firstStep) ? '-' : firstStep.toFixed(0)).padStart(26)}   ${`${median.toFixed(0)} / ${(between.at(-1) ?? NaN).toFixed(0)}`.padStart(16)}   ${(mode === 'cli' ? '-' : medianOf(beforeResume(entries)).toFixed(0)).padStart(34)}`,
+    );
   }
 }
 
@@ -104,13 +132,24 @@ const rss = async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${con
 await new Promise((r) => setTimeout(r, 3000));
 const idle = await rss();
 const handle = await new LeaseLock(t.kube).acquire({ app: 'demo', namespace: 'default' }, 'bench holds the app');
-const spec = await writeSpec(t.dir, 'many', demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:v2' }, probe: { enabled: false } });
+const spec = await writeSpec(t.dir, 'many', demoManifests({ image: 'demo/app:v1' }), {
+  image: { ref: 'demo/app:v2' },
+  probe: { enabled: false },
+});
 const loaded = await loadSpec(spec);
 for (let i = 0; i < 100; i++) await createRelease(t.kube, loaded, { name: `many-${String(i).padStart(3, '0')}` });
-await until(async () => (await t.kube.list<Release>({ apiVersion: releaseApiVersion, kind: 'Release', namespace: 'default' })).items.filter((r) => r.status?.phase === 'Waiting').length >= 100, 120_000);
+await until(
+  async () =>
+    (await t.kube.list<Release>({ apiVersion: releaseApiVersion, kind: 'Release', namespace: 'default' })).items.filter(
+      (r) => r.status?.phase === 'Waiting',
+    ).length >= 100,
+  120_000,
+);
 await new Promise((r) => setTimeout(r, 10_000));
 const loadedRss = await rss();
-console.log(`\ncontroller RSS: idle ${idle.toFixed(1)} MiB; with 100 Releases waiting (reconciled every 2 s) ${loadedRss.toFixed(1)} MiB (+${(loadedRss - idle).toFixed(1)} MiB)`);
+console.log(
+  `\ncontroller RSS: idle ${idle.toFixed(1)} MiB; with 100 Releases waiting (reconciled every 2 s) ${loadedRss.toFixed(1)} MiB (+${(loadedRss - idle).toFixed(1)} MiB)`,
+);
 await handle.release();
 controller.kill('SIGTERM');
 await exit(controller);

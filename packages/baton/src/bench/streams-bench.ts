@@ -23,13 +23,20 @@ import { stepRegistry } from '../upgrade/step-registry.js';
 
 const STREAM = Number(process.env.BATON_BENCH_STREAM_SECONDS ?? 120);
 const GRACE = Number(process.env.BATON_BENCH_GRACE_SECONDS ?? 30);
-const probeSpec = { rps: 50, streams: { count: 2, path: `/stream?seconds=${STREAM}&kbps=16` }, sse: { count: 2, path: '/events' }, websockets: { count: 2, path: '/ws' } };
+const probeSpec = {
+  rps: 50,
+  streams: { count: 2, path: `/stream?seconds=${STREAM}&kbps=16` },
+  sse: { count: 2, path: '/events' },
+  websockets: { count: 2, path: '/ws' },
+};
 
 function manifests(image: string): KubeObject[] {
   const objects = demoManifests({ image, replicas: 2 });
   for (const o of objects) {
-    if (o.kind === 'ConfigMap') (o as KubeObject & { data: Record<string, string> }).data = { DRAIN_TIMEOUT_MS: String((GRACE - 3) * 1000) };
-    if (o.kind === 'Deployment') (o.spec as { template: { spec: Record<string, unknown> } }).template.spec.terminationGracePeriodSeconds = GRACE;
+    if (o.kind === 'ConfigMap')
+      (o as KubeObject & { data: Record<string, string> }).data = { DRAIN_TIMEOUT_MS: String((GRACE - 3) * 1000) };
+    if (o.kind === 'Deployment')
+      (o.spec as { template: { spec: Record<string, unknown> } }).template.spec.terminationGracePeriodSeconds = GRACE;
   }
   return objects;
 }
@@ -37,9 +44,16 @@ function manifests(image: string): KubeObject[] {
 async function fresh(t: TestCluster): Promise<string> {
   await t.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' });
   await t.kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'baton-releases-demo', namespace: 'default' });
-  await t.kube.watchUntil({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, (pods) => (pods.size === 0 ? true : undefined), { timeoutMs: 300_000 });
+  await t.kube.watchUntil({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, (pods) => (pods.size === 0 ? true : undefined), {
+    timeoutMs: 300_000,
+  });
   await applyAndWait(t.kube, manifests('demo/app:v1'));
-  const svc = await t.kube.get<KubeObject & { spec: { clusterIP: string } }>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' });
+  const svc = await t.kube.get<KubeObject & { spec: { clusterIP: string } }>({
+    apiVersion: 'v1',
+    kind: 'Service',
+    name: 'demo',
+    namespace: 'default',
+  });
   const url = `http://${svc!.spec.clusterIP}:8080`;
   await waitUntilServed(`${url}/ready`);
   return url;
@@ -53,20 +67,42 @@ function kubectl(kubeconfig: string, args: string[]): Promise<number> {
   });
 }
 
-interface Row { name: string; record: ProbeRecord; seconds: number }
+interface Row {
+  name: string;
+  record: ProbeRecord;
+  seconds: number;
+}
 
 const t = await startTestCluster({ propagationDelayMs: 1000 });
 const rows: Row[] = [];
 try {
   await fresh(t);
   const spec = await writeSpec(t.dir, 'baton', manifests('demo/app:v1'), {
-    image: { ref: 'demo/app:v2' }, probe: probeSpec,
-    drain: { deadlineSeconds: STREAM + 60, settleSeconds: 3, maxStreamSeconds: STREAM, connections: { port: 'http', metric: 'demo_open_streams' }, nudge: { path: '/admin/drain' } },
+    image: { ref: 'demo/app:v2' },
+    probe: probeSpec,
+    drain: {
+      deadlineSeconds: STREAM + 60,
+      settleSeconds: 3,
+      maxStreamSeconds: STREAM,
+      connections: { port: 'http', metric: 'demo_open_streams' },
+      nudge: { path: '/admin/drain' },
+    },
   });
   const prepared = await prepareFile(spec, t.kube);
   let started = Date.now();
-  const result = await runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), tailMs: 2000, engine: { journal: new FileJournal({ dir: join(t.dir, 'state') }), lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
-  if (result.probe) rows.push({ name: `baton rolling, drain by evidence (${result.outcome.status})`, record: result.probe, seconds: (Date.now() - started) / 1000 });
+  const result = await runPrepared({
+    kube: t.kube,
+    prepared,
+    stateDir: join(t.dir, 'state'),
+    tailMs: 2000,
+    engine: { journal: new FileJournal({ dir: join(t.dir, 'state') }), lock: new MemoryLock(), registry: stepRegistry(t.kube) },
+  });
+  if (result.probe)
+    rows.push({
+      name: `baton rolling, drain by evidence (${result.outcome.status})`,
+      record: result.probe,
+      seconds: (Date.now() - started) / 1000,
+    });
 
   const url = await fresh(t);
   const kubeconfig = join(t.dir, 'kubeconfig.yaml');
@@ -78,16 +114,26 @@ try {
   const status = await kubectl(kubeconfig, ['rollout', 'status', 'deployment/demo', '--timeout=300s']);
   // Keep measuring until the old pods' grace periods are over: that is when their streams end.
   await new Promise((r) => setTimeout(r, (GRACE + 5) * 1000));
-  rows.push({ name: `kubectl set image (exit ${set}, rollout status exit ${status})`, record: await probe.stop(), seconds: (Date.now() - started) / 1000 });
+  rows.push({
+    name: `kubectl set image (exit ${set}, rollout status exit ${status})`,
+    record: await probe.stop(),
+    seconds: (Date.now() - started) / 1000,
+  });
 } finally {
   await t.stop();
 }
 
-console.log(`\ndemo-app v1 -> v2 (2 replicas, grace ${GRACE} s, preStop 2 s) on kubesim, ${STREAM} s downloads x2 started before the upgrade, 2 SSE + 2 WebSocket clients that resume, 50 req/s; one run each, same probe.\n`);
-console.log('| upgrade | downloads completed / cut | SSE resumed / cut / lost | WebSocket resumed / cut / lost | reconnect gap max | failed requests | time (s) |');
+console.log(
+  `\ndemo-app v1 -> v2 (2 replicas, grace ${GRACE} s, preStop 2 s) on kubesim, ${STREAM} s downloads x2 started before the upgrade, 2 SSE + 2 WebSocket clients that resume, 50 req/s; one run each, same probe.\n`,
+);
+console.log(
+  '| upgrade | downloads completed / cut | SSE resumed / cut / lost | WebSocket resumed / cut / lost | reconnect gap max | failed requests | time (s) |',
+);
 console.log('|---|---|---|---|---|---|---|');
 for (const { name, record: r, seconds } of rows) {
   const c = (x: ProbeRecord['sse']): string => (x ? `${x.resumed} / ${x.cut} / ${x.messagesLost}` : '—');
   const gap = Math.max(0, ...[r.sse, r.websockets].map((x) => x?.resumeGapMs?.maxMs ?? 0));
-  console.log(`| ${name} | ${r.streams?.completed ?? 0} / ${r.streams?.cut ?? 0} | ${c(r.sse)} | ${c(r.websockets)} | ${gap} ms | ${r.requests.failed} / ${r.requests.total} | ${seconds.toFixed(1)} |`);
+  console.log(
+    `| ${name} | ${r.streams?.completed ?? 0} / ${r.streams?.cut ?? 0} | ${c(r.sse)} | ${c(r.websockets)} | ${gap} ms | ${r.requests.failed} / ${r.requests.total} | ${seconds.toFixed(1)} |`,
+  );
 }

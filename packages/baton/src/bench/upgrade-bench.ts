@@ -27,15 +27,27 @@ const rps = 200;
 const streams = { count: 3, path: '/stream?seconds=4&kbps=32' };
 const waitingKinds = new Set(['rollout', 'scale', 'gate', 'await-old-pods']);
 
-interface Row { name: string; failed: number; total: number; cut: number; streams: number; downtimeMs: number; seconds: number; note: string }
+interface Row {
+  name: string;
+  failed: number;
+  total: number;
+  cut: number;
+  streams: number;
+  downtimeMs: number;
+  seconds: number;
+  note: string;
+}
 
 async function fresh(t: TestCluster, preStop: boolean, strategy?: Record<string, unknown>): Promise<void> {
-  for (const name of ['demo', 'demo-blue', 'demo-green']) await t.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' });
+  for (const name of ['demo', 'demo-blue', 'demo-green'])
+    await t.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' });
   // A blue-green run leaves the Service selecting a colour (a field baton set by patch, which a
   // later apply does not remove, as on a real API server): start each scenario from scratch.
   for (const name of ['demo', 'demo-preview']) await t.kube.delete({ apiVersion: 'v1', kind: 'Service', name, namespace: 'default' });
   await t.kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'baton-releases-demo', namespace: 'default' });
-  await t.kube.watchUntil({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, (pods) => (pods.size === 0 ? true : undefined), { timeoutMs: 120_000 });
+  await t.kube.watchUntil({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' }, (pods) => (pods.size === 0 ? true : undefined), {
+    timeoutMs: 120_000,
+  });
   const manifests = demoManifests({ image: 'demo/app:v1', replicas: 3, preStopSeconds: preStop ? 2 : null });
   if (strategy) (manifests[2]!.spec as Record<string, unknown>).strategy = strategy;
   await applyAndWait(t.kube, manifests);
@@ -43,21 +55,44 @@ async function fresh(t: TestCluster, preStop: boolean, strategy?: Record<string,
 }
 
 async function serviceUrl(t: TestCluster): Promise<string> {
-  const svc = await t.kube.get<KubeObject & { spec: { clusterIP: string } }>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' });
+  const svc = await t.kube.get<KubeObject & { spec: { clusterIP: string } }>({
+    apiVersion: 'v1',
+    kind: 'Service',
+    name: 'demo',
+    namespace: 'default',
+  });
   return `http://${svc!.spec.clusterIP}:8080`;
 }
 
 function row(name: string, record: ProbeRecord, seconds: number, note: string): Row {
-  return { name, failed: record.requests.failed, total: record.requests.total, cut: record.streams?.cut ?? 0, streams: record.streams?.started ?? 0, downtimeMs: record.downtime.totalMs, seconds, note };
+  return {
+    name,
+    failed: record.requests.failed,
+    total: record.requests.total,
+    cut: record.streams?.cut ?? 0,
+    streams: record.streams?.started ?? 0,
+    downtimeMs: record.downtime.totalMs,
+    seconds,
+    note,
+  };
 }
 
 async function batonRun(t: TestCluster, name: string, strategy: Record<string, unknown>): Promise<Row> {
   await fresh(t, true);
-  const spec = await writeSpec(t.dir, name, demoManifests({ image: 'demo/app:v1', replicas: 3 }), { image: { ref: 'demo/app:v2' }, strategy, probe: { rps, streams } });
+  const spec = await writeSpec(t.dir, name, demoManifests({ image: 'demo/app:v1', replicas: 3 }), {
+    image: { ref: 'demo/app:v2' },
+    strategy,
+    probe: { rps, streams },
+  });
   const prepared = await prepareFile(spec, t.kube);
   const journal = new FileJournal({ dir: join(t.dir, 'state') });
   const started = Date.now();
-  const result = await runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), engine: { journal, lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
+  const result = await runPrepared({
+    kube: t.kube,
+    prepared,
+    stateDir: join(t.dir, 'state'),
+    engine: { journal, lock: new MemoryLock(), registry: stepRegistry(t.kube) },
+  });
   const seconds = (Date.now() - started) / 1000;
   const entries = await journal.read(result.outcome.runId);
   const run = { start: entries[0]!.at, end: entries.at(-1)!.at };
@@ -87,8 +122,10 @@ async function kubectlStyle(t: TestCluster, name: string, strategy: Record<strin
   await new Promise((r) => setTimeout(r, 1000));
   const started = Date.now();
   const live = (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!;
-  const patched = await t.kube.mergePatch<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' },
-    { spec: { template: { spec: { containers: [{ ...live.spec.template.spec.containers[0], image: 'demo/app:v2' }] } } } });
+  const patched = await t.kube.mergePatch<DeploymentLike>(
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' },
+    { spec: { template: { spec: { containers: [{ ...live.spec.template.spec.containers[0], image: 'demo/app:v2' }] } } } },
+  );
   const verdict = await waitForRollout(t.kube, patched, 'demo/app:v2', { timeoutMs: 180_000, signal: new AbortController().signal });
   const seconds = (Date.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 2000));
@@ -105,7 +142,12 @@ try {
 } finally {
   await t.stop();
 }
-console.log(`\nv1 -> v2 of demo-app (3 replicas) on kubesim, ${rps} req/s + ${streams.count} long downloads, endpoint propagation 1 s; one run each, same machine, same probe.\n`);
+console.log(
+  `\nv1 -> v2 of demo-app (3 replicas) on kubesim, ${rps} req/s + ${streams.count} long downloads, endpoint propagation 1 s; one run each, same machine, same probe.\n`,
+);
 console.log('| upgrade | failed requests | streams cut | downtime (s) | time (s) | notes |');
 console.log('|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.name} | ${r.failed} / ${r.total} | ${r.cut} / ${r.streams} | ${(r.downtimeMs / 1000).toFixed(2)} | ${r.seconds.toFixed(1)} | ${r.note} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.name} | ${r.failed} / ${r.total} | ${r.cut} / ${r.streams} | ${(r.downtimeMs / 1000).toFixed(2)} | ${r.seconds.toFixed(1)} | ${r.note} |`,
+  );

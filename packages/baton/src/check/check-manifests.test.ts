@@ -35,14 +35,17 @@ test('a naive manifest from files: every checklist problem with its file:line', 
     const file = join(dir, 'castopod.yaml');
     await writeFile(file, naive);
     const findings = await checkManifests({ paths: [dir] });
-    assert.deepEqual(findings.map((f) => `${f.line}:${f.ruleId}:${f.severity}`), [
-      '6:single-replica:warning',
-      '8:recreate-strategy:error',
-      '16:prestop-missing:warning',
-      '16:readiness-probe-missing:error',
-      '16:resource-requests-missing:info',
-      '17:image-tag-unpinned:error',
-    ]);
+    assert.deepEqual(
+      findings.map((f) => `${f.line}:${f.ruleId}:${f.severity}`),
+      [
+        '6:single-replica:warning',
+        '8:recreate-strategy:error',
+        '16:prestop-missing:warning',
+        '16:readiness-probe-missing:error',
+        '16:resource-requests-missing:info',
+        '17:image-tag-unpinned:error',
+      ],
+    );
     assert.ok(findings.every((f) => f.file === file));
     assert.equal(exitCodeFor(findings), 1);
   } finally {
@@ -53,9 +56,12 @@ test('a naive manifest from files: every checklist problem with its file:line', 
 test('the demo manifests have no errors', { timeout: 30_000 }, async () => {
   const demo = fileURLToPath(new URL('../../demo/manifests/', import.meta.url));
   const findings = await checkManifests({ paths: [demo] });
-  assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
+  assert.deepEqual(
+    findings.filter((f) => f.severity === 'error'),
+    [],
+  );
 });
 
-test('unreadable manifests reject with the loader\'s error', { timeout: 30_000 }, async () => {
+test("unreadable manifests reject with the loader's error", { timeout: 30_000 }, async () => {
   await assert.rejects(checkManifests({ paths: ['/nonexistent/baton.yaml'] }), { code: 'MANIFEST_PATH' });
 });

@@ -18,8 +18,17 @@ export function lintManifests(manifests: readonly LoadedManifest[], context: Man
   const findings: Finding[] = [];
   for (const [ruleId, rule] of Object.entries(manifestRules) as [string, ManifestRule][]) {
     for (const hit of rule.check(manifests, context)) {
-      findings.push({ ruleId, severity: hit.severity ?? rule.severity, message: hit.message, hint: hit.hint, file: hit.manifest.file, line: hit.manifest.pathLine(hit.path) });
+      findings.push({
+        ruleId,
+        severity: hit.severity ?? rule.severity,
+        message: hit.message,
+        hint: hit.hint,
+        file: hit.manifest.file,
+        line: hit.manifest.pathLine(hit.path),
+      });
     }
   }
-  return findings.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.ruleId.localeCompare(b.ruleId));
+  return findings.sort(
+    (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.ruleId.localeCompare(b.ruleId),
+  );
 }

@@ -11,14 +11,20 @@ const demoMigrations = fileURLToPath(new URL('../../../demo-app/migrations/', im
 
 test('the demo-app migrations pass with no errors', { timeout: 30_000 }, async () => {
   const findings = await checkMigrations({ dir: demoMigrations, dialect: 'postgres' });
-  assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
+  assert.deepEqual(
+    findings.filter((f) => f.severity === 'error'),
+    [],
+  );
   assert.equal(exitCodeFor(findings), 0);
 });
 
 test('a directory: parse errors become findings, duplicates and names are reported, history counts', { timeout: 30_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'baton-check-'));
   try {
-    await writeFile(join(dir, '0001_add.sql'), '-- baton: phase=expand\nALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\n');
+    await writeFile(
+      join(dir, '0001_add.sql'),
+      '-- baton: phase=expand\nALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\n',
+    );
     await writeFile(join(dir, '0002_validate.sql'), '-- baton: phase=expand\nALTER TABLE users VALIDATE CONSTRAINT email_nn;\n');
     await writeFile(join(dir, '0003_not_null.sql'), '-- baton: phase=contract\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\n');
     await writeFile(join(dir, '0003_rename.sql'), 'ALTER TABLE users RENAME COLUMN name TO full_name;\n');
@@ -49,5 +55,11 @@ test('a missing directory is a BatonError', { timeout: 30_000 }, async () => {
 test('exitCodeFor', { timeout: 30_000 }, () => {
   assert.equal(exitCodeFor([]), 0);
   assert.equal(exitCodeFor([{ ruleId: 'x', severity: 'warning', message: 'm', hint: 'h' }]), 0);
-  assert.equal(exitCodeFor([{ ruleId: 'x', severity: 'info', message: 'm', hint: 'h' }, { ruleId: 'y', severity: 'error', message: 'm', hint: 'h' }]), 1);
+  assert.equal(
+    exitCodeFor([
+      { ruleId: 'x', severity: 'info', message: 'm', hint: 'h' },
+      { ruleId: 'y', severity: 'error', message: 'm', hint: 'h' },
+    ]),
+    1,
+  );
 });

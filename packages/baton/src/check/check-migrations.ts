@@ -24,14 +24,23 @@ export async function checkMigrations(options: { dir: string; dialect: SqlDialec
   try {
     names = (await readdir(options.dir)).filter((name) => name.endsWith('.sql'));
   } catch (cause) {
-    throw new BatonError('MIGRATIONS_DIR', `cannot read the migrations directory ${options.dir}`, { cause, hint: 'Pass the folder holding the NNNN_name.sql files.' });
+    throw new BatonError('MIGRATIONS_DIR', `cannot read the migrations directory ${options.dir}`, {
+      cause,
+      hint: 'Pass the folder holding the NNNN_name.sql files.',
+    });
   }
   const findings: Finding[] = [];
   const ordered: { name: string; version: number }[] = [];
   for (const name of names) {
     const match = migrationName.exec(name);
     if (match === null) {
-      findings.push({ ruleId: 'migration-file-name', severity: 'error', message: `${name} is not named NNNN_snake_name.sql: baton's migration runner refuses the folder`, hint: 'Rename it to <4+ digits>_<lower_snake_name>.sql, e.g. 0005_add_email_index.sql, or move it out of the migrations folder.', file: join(options.dir, name) });
+      findings.push({
+        ruleId: 'migration-file-name',
+        severity: 'error',
+        message: `${name} is not named NNNN_snake_name.sql: baton's migration runner refuses the folder`,
+        hint: 'Rename it to <4+ digits>_<lower_snake_name>.sql, e.g. 0005_add_email_index.sql, or move it out of the migrations folder.',
+        file: join(options.dir, name),
+      });
       continue;
     }
     ordered.push({ name, version: Number(match[1]) });
@@ -41,11 +50,29 @@ export async function checkMigrations(options: { dir: string; dialect: SqlDialec
     const previous = ordered[index - 1];
     const at = { file: join(options.dir, name), line: 1, column: 1 };
     if (previous !== undefined && previous.version === version) {
-      findings.push({ ruleId: 'migration-order', severity: 'error', message: `${name} has the same version ${version} as ${previous.name}`, hint: 'Give every migration a unique number; renumber the newer one.', ...at });
+      findings.push({
+        ruleId: 'migration-order',
+        severity: 'error',
+        message: `${name} has the same version ${version} as ${previous.name}`,
+        hint: 'Give every migration a unique number; renumber the newer one.',
+        ...at,
+      });
     } else if (previous !== undefined && version !== previous.version + 1) {
-      findings.push({ ruleId: 'migration-order', severity: 'error', message: `${name}: versions ${previous.version + 1}..${version - 1} are missing after ${previous.name}`, hint: 'Number migrations consecutively; renumber this one.', ...at });
+      findings.push({
+        ruleId: 'migration-order',
+        severity: 'error',
+        message: `${name}: versions ${previous.version + 1}..${version - 1} are missing after ${previous.name}`,
+        hint: 'Number migrations consecutively; renumber this one.',
+        ...at,
+      });
     } else if (previous === undefined && version !== 1) {
-      findings.push({ ruleId: 'migration-order', severity: 'error', message: `${name}: the first migration must be version 1`, hint: 'Number migrations from 0001.', ...at });
+      findings.push({
+        ruleId: 'migration-order',
+        severity: 'error',
+        message: `${name}: the first migration must be version 1`,
+        hint: 'Number migrations from 0001.',
+        ...at,
+      });
     }
   });
   const earlier: Operation[] = [];
@@ -58,7 +85,15 @@ export async function checkMigrations(options: { dir: string; dialect: SqlDialec
       earlier.push(...linted.operations);
     } catch (error) {
       if (!(error instanceof SqlParseError)) throw error;
-      findings.push({ ruleId: 'sql-parse', severity: 'error', message: error.message.replace(/^\S+: /, ''), hint: error.hint ?? '', file, line: error.line, column: error.column });
+      findings.push({
+        ruleId: 'sql-parse',
+        severity: 'error',
+        message: error.message.replace(/^\S+: /, ''),
+        hint: error.hint ?? '',
+        file,
+        line: error.line,
+        column: error.column,
+      });
     }
   }
   return findings;

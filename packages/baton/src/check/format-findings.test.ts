@@ -5,27 +5,53 @@ import { formatFindings } from './format-findings.js';
 import { ruleCatalog } from './rule-catalog.js';
 
 const findings: Finding[] = [
-  { ruleId: 'rename-column', severity: 'error', message: 'renames column users.name to full_name', hint: 'use three releases', file: '/repo/migrations/0002_rename.sql', line: 2, column: 1 },
-  { ruleId: 'single-replica', severity: 'warning', message: 'Deployment web runs 1 replica', hint: 'run 2', file: '/repo/k8s/app.yaml', line: 6 },
-  { ruleId: 'drop-not-null', severity: 'info', message: 'drops NOT NULL', hint: 'read NULL-safely', file: '/repo/migrations/0002_rename.sql', line: 1, column: 1 },
+  {
+    ruleId: 'rename-column',
+    severity: 'error',
+    message: 'renames column users.name to full_name',
+    hint: 'use three releases',
+    file: '/repo/migrations/0002_rename.sql',
+    line: 2,
+    column: 1,
+  },
+  {
+    ruleId: 'single-replica',
+    severity: 'warning',
+    message: 'Deployment web runs 1 replica',
+    hint: 'run 2',
+    file: '/repo/k8s/app.yaml',
+    line: 6,
+  },
+  {
+    ruleId: 'drop-not-null',
+    severity: 'info',
+    message: 'drops NOT NULL',
+    hint: 'read NULL-safely',
+    file: '/repo/migrations/0002_rename.sql',
+    line: 1,
+    column: 1,
+  },
 ];
 
 test('text: grouped by file, sorted by line, with hints and a summary', { timeout: 30_000 }, () => {
   const text = formatFindings(findings, 'text');
-  assert.equal(text, [
-    '/repo/migrations/0002_rename.sql',
-    '  1:1     info    drop-not-null  drops NOT NULL',
-    '                  hint: read NULL-safely',
-    '  2:1     error   rename-column  renames column users.name to full_name',
-    '                  hint: use three releases',
-    '',
-    '/repo/k8s/app.yaml',
-    '  6:1     warning single-replica  Deployment web runs 1 replica',
-    '                  hint: run 2',
-    '',
-    '3 problems (1 error, 1 warning, 1 info)',
-    '',
-  ].join('\n'));
+  assert.equal(
+    text,
+    [
+      '/repo/migrations/0002_rename.sql',
+      '  1:1     info    drop-not-null  drops NOT NULL',
+      '                  hint: read NULL-safely',
+      '  2:1     error   rename-column  renames column users.name to full_name',
+      '                  hint: use three releases',
+      '',
+      '/repo/k8s/app.yaml',
+      '  6:1     warning single-replica  Deployment web runs 1 replica',
+      '                  hint: run 2',
+      '',
+      '3 problems (1 error, 1 warning, 1 info)',
+      '',
+    ].join('\n'),
+  );
   assert.equal(formatFindings([], 'text'), 'No problems found.\n');
   const relative = formatFindings(findings, 'text', { root: '/repo' });
   assert.match(relative, /^migrations\/0002_rename\.sql\n/);
@@ -39,13 +65,20 @@ test('json: findings and counts', { timeout: 30_000 }, () => {
   assert.deepEqual(parsed.summary, { error: 1, warning: 1, info: 1 });
 });
 
-interface SarifRule { id: string; shortDescription: { text: string }; help: { text: string }; defaultConfiguration: { level: string } }
+interface SarifRule {
+  id: string;
+  shortDescription: { text: string };
+  help: { text: string };
+  defaultConfiguration: { level: string };
+}
 interface SarifResult {
   ruleId: string;
   ruleIndex: number;
   level: string;
   message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number; startColumn: number } } }[];
+  locations: {
+    physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number; startColumn: number } };
+  }[];
 }
 
 test('sarif: 2.1.0 with every rule described and results located relative to the root', { timeout: 30_000 }, () => {
@@ -61,17 +94,28 @@ test('sarif: 2.1.0 with every rule described and results located relative to the
   assert.ok(run !== undefined);
   assert.equal(run.tool.driver.name, 'baton');
   const ids = run.tool.driver.rules.map((r) => r.id);
-  assert.deepEqual(ids, ruleCatalog().map((r) => r.id));
+  assert.deepEqual(
+    ids,
+    ruleCatalog().map((r) => r.id),
+  );
   assert.equal(new Set(ids).size, ids.length, 'rule ids are unique');
   for (const rule of run.tool.driver.rules) {
     assert.ok(rule.shortDescription.text.length > 0 && rule.help.text.length > 0, rule.id);
     assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration.level));
   }
-  assert.deepEqual(run.results.map((r) => [r.ruleId, r.level, r.locations[0]?.physicalLocation.artifactLocation.uri, r.locations[0]?.physicalLocation.region.startLine]), [
-    ['rename-column', 'error', 'migrations/0002_rename.sql', 2],
-    ['single-replica', 'warning', 'k8s/app.yaml', 6],
-    ['drop-not-null', 'note', 'migrations/0002_rename.sql', 1],
-  ]);
+  assert.deepEqual(
+    run.results.map((r) => [
+      r.ruleId,
+      r.level,
+      r.locations[0]?.physicalLocation.artifactLocation.uri,
+      r.locations[0]?.physicalLocation.region.startLine,
+    ]),
+    [
+      ['rename-column', 'error', 'migrations/0002_rename.sql', 2],
+      ['single-replica', 'warning', 'k8s/app.yaml', 6],
+      ['drop-not-null', 'note', 'migrations/0002_rename.sql', 1],
+    ],
+  );
   for (const result of run.results) {
     assert.equal(run.tool.driver.rules[result.ruleIndex]?.id, result.ruleId, 'ruleIndex points at the rule');
     assert.equal(result.locations[0]?.physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');

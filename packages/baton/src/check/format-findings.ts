@@ -9,7 +9,8 @@ type Formatter = (findings: readonly Finding[], options: { root: string }) => st
 
 const formatters: Record<FindingsFormat, Formatter> = {
   text: formatText,
-  json: (findings) => `${JSON.stringify({ apiVersion: 'baton.dev/v1alpha1', kind: 'CheckResult', findings, summary: summarize(findings) }, null, 2)}\n`,
+  json: (findings) =>
+    `${JSON.stringify({ apiVersion: 'baton.dev/v1alpha1', kind: 'CheckResult', findings, summary: summarize(findings) }, null, 2)}\n`,
   sarif: formatSarif,
 };
 

@@ -8,7 +8,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     interrupted += 1;
     if (interrupted > 1) process.exit(130); // a second Ctrl-C means "now"
-    process.stderr.write(`\n${signal}: stopping safely (rolling back if before the point of no return); press Ctrl-C again to quit at once\n`);
+    process.stderr.write(
+      `\n${signal}: stopping safely (rolling back if before the point of no return); press Ctrl-C again to quit at once\n`,
+    );
     controller.abort(new Error(signal));
   });
 }
@@ -19,7 +21,13 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
-const code = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+const code = await runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: controller.signal,
+});
 process.exitCode = code;
 // Background handles (watches, probe sockets) must not keep a finished CLI alive.
 setTimeout(() => process.exit(code), 200).unref();

@@ -53,7 +53,9 @@ function figure(result: UpgradeJson, metric: string): { raw?: number; of?: numbe
   return row;
 }
 
-test('examples/castopod: plan names the missing namespace; installed as shipped, it upgrades with no listener dropped', { timeout: 240_000 }, async () => {
+test('examples/castopod: plan names the missing namespace; installed as shipped, it upgrades with no listener dropped', {
+  timeout: 240_000,
+}, async () => {
   const spec = 'examples/castopod/baton.yaml';
   const refused = await run('node', [baton, 'plan', '--spec', spec]);
   assert.equal(refused.code, 2, refused.stderr);
@@ -72,7 +74,16 @@ test('examples/castopod: plan names the missing namespace; installed as shipped,
   await kubectl('rollout', 'status', '-n', 'kastaspuods', 'deployment/borgmatic', '--timeout=90s');
   await kubectl('rollout', 'status', '-n', 'kastaspuods', 'deployment/redis', '--timeout=90s');
 
-  const { code, stdout, stderr } = await run('node', [baton, 'upgrade', '--spec', spec, '--state-dir', join(work, 'state'), '--output', 'json']);
+  const { code, stdout, stderr } = await run('node', [
+    baton,
+    'upgrade',
+    '--spec',
+    spec,
+    '--state-dir',
+    join(work, 'state'),
+    '--output',
+    'json',
+  ]);
   assert.equal(code, 0, `${stderr.slice(-3000)}\n${stdout.slice(0, 4000)}`);
   const result = JSON.parse(stdout) as UpgradeJson;
   assertOutputKind(result, 'RunOutcome');
@@ -97,11 +108,29 @@ test('examples/matomo: installed as shipped, it migrates in maintenance mode aga
   const scratch = { url: withDatabase(mariadb.adminUrl, database), drop: () => mariadb.dialect.dropDatabase(mariadb.adminUrl, database) };
   try {
     await kubectl('create', 'namespace', 'analytics');
-    await kubectl('create', 'secret', 'generic', 'matomo-db', '-n', 'analytics', '--from-literal=password=', `--from-literal=url=mysql://root@127.0.0.1:3306/${database}`);
+    await kubectl(
+      'create',
+      'secret',
+      'generic',
+      'matomo-db',
+      '-n',
+      'analytics',
+      '--from-literal=password=',
+      `--from-literal=url=mysql://root@127.0.0.1:3306/${database}`,
+    );
     await kubectl('apply', '-n', 'analytics', '-f', 'examples/matomo/k8s/');
     await kubectl('rollout', 'status', '-n', 'analytics', 'deployment/matomo', '--timeout=90s');
 
-    const { code, stdout, stderr } = await run('node', [baton, 'upgrade', '--spec', 'examples/matomo/baton.yaml', '--state-dir', join(work, 'state'), '--output', 'json']);
+    const { code, stdout, stderr } = await run('node', [
+      baton,
+      'upgrade',
+      '--spec',
+      'examples/matomo/baton.yaml',
+      '--state-dir',
+      join(work, 'state'),
+      '--output',
+      'json',
+    ]);
     assert.equal(code, 0, `${stderr.slice(-3000)}\n${stdout.slice(0, 4000)}`);
     const result = JSON.parse(stdout) as UpgradeJson;
     assertOutputKind(result, 'RunOutcome');

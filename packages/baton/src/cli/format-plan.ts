@@ -6,7 +6,8 @@ export function formatPlan(plan: Plan): string {
     `Upgrade ${plan.namespace}/${plan.app}: ${plan.from ? `${plan.from.version} (${plan.from.image})` : '(nothing deployed)'} -> ${plan.to.version} (${plan.to.image}), strategy ${plan.strategy}`,
     '',
   ];
-  for (const [i, s] of plan.steps.entries()) lines.push(`${String(i + 1).padStart(3)}. ${s.title}${s.reversible ? '' : '   [point of no return]'}`);
+  for (const [i, s] of plan.steps.entries())
+    lines.push(`${String(i + 1).padStart(3)}. ${s.title}${s.reversible ? '' : '   [point of no return]'}`);
   if (plan.warnings.length > 0) lines.push('', 'Warnings:', ...plan.warnings.map((w) => `  ! ${w}`));
   lines.push('', formatDrift(plan.drift).trimEnd());
   return `${lines.join('\n')}\n`;

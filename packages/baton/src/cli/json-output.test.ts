@@ -13,7 +13,13 @@ import { assertOutputKind, outputSchema, repoRoot } from './testing/output-schem
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(args, { cwd: repoRoot, env: {}, stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, signal: new AbortController().signal });
+  const code = await runCli(args, {
+    cwd: repoRoot,
+    env: {},
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    signal: new AbortController().signal,
+  });
   return { code, out, err };
 }
 
@@ -27,7 +33,15 @@ test('every output kind has a JSON Schema in docs/json and a row in docs/json-ou
 });
 
 test('an error in JSON mode is an Error document with the code and the fix', async () => {
-  const { code, out } = await cli(['plan', '--spec', 'packages/baton/src/cli/testdata/broken-baton.yaml', '--kubeconfig', '/nonexistent', '-o', 'json']);
+  const { code, out } = await cli([
+    'plan',
+    '--spec',
+    'packages/baton/src/cli/testdata/broken-baton.yaml',
+    '--kubeconfig',
+    '/nonexistent',
+    '-o',
+    'json',
+  ]);
   assert.equal(code, 2);
   const document = JSON.parse(out) as { error: { code: string } };
   assertOutputKind(document, 'Error');
@@ -47,7 +61,10 @@ test('baton check -o json is a CheckResult', async () => {
 });
 
 test('a wrong document fails its schema (the check can fail)', () => {
-  assert.throws(() => assertOutputKind({ apiVersion: 'baton.dev/v1alpha1', kind: 'Error', error: { message: 'no code' } }, 'Error'), /not a valid Error/);
+  assert.throws(
+    () => assertOutputKind({ apiVersion: 'baton.dev/v1alpha1', kind: 'Error', error: { message: 'no code' } }, 'Error'),
+    /not a valid Error/,
+  );
   assert.throws(() => assertOutputKind({ apiVersion: 'baton.dev/v1alpha1', kind: 'Plan', steps: [] }, 'Error'), /not a valid Error/);
 });
 

@@ -32,12 +32,16 @@ export const countOption = (example: string, max = 10_000): Parser<number> =>
   ranged(`a whole number from 0 to ${max} (e.g. ${example})`, (n) => Number.isInteger(n) && n >= 0 && n <= max);
 
 /** Milliseconds between two refreshes: at least 50 (a busy loop otherwise), at most a day. */
-export const intervalMs: Parser<number> =
-  ranged('a whole number of milliseconds from 50 to 86400000 (e.g. 1000)', (n) => Number.isInteger(n) && n >= 50 && n <= 86_400_000);
+export const intervalMs: Parser<number> = ranged(
+  'a whole number of milliseconds from 50 to 86400000 (e.g. 1000)',
+  (n) => Number.isInteger(n) && n >= 50 && n <= 86_400_000,
+);
 
 /** A TCP port; 0 asks the system for a free one. */
-export const portOption: Parser<number> =
-  ranged('0 (any free port) or a port from 1 to 65535', (n) => Number.isInteger(n) && n >= 0 && n <= 65_535);
+export const portOption: Parser<number> = ranged(
+  '0 (any free port) or a port from 1 to 65535',
+  (n) => Number.isInteger(n) && n >= 0 && n <= 65_535,
+);
 
 /** `30m`, `1h`, `2d`: kept as text (the command's own option type), checked here. */
 export const durationOption: Parser<string> = (value) => {
@@ -50,10 +54,12 @@ export const durationOption: Parser<string> = (value) => {
 };
 
 /** `host:port` to listen on (`$(POD_IP)` stands for the pod's address); with `off`: not at all. */
-export const listenAddress = (o: { off?: boolean } = {}): Parser<string> => (value) => {
-  const allowed = `host:port with a port from 0 to 65535 (e.g. 127.0.0.1:9090, $(POD_IP):9090)${o.off ? ', or off' : ''}`;
-  if (o.off && value === 'off') return value;
-  const m = /^(.+):(\d{1,5})$/.exec(value);
-  if (!m || Number(m[2]) > 65_535 || /[\s/]/.test(m[1]!)) throw new InvalidArgumentError(`Allowed: ${allowed}.`);
-  return value;
-};
+export const listenAddress =
+  (o: { off?: boolean } = {}): Parser<string> =>
+  (value) => {
+    const allowed = `host:port with a port from 0 to 65535 (e.g. 127.0.0.1:9090, $(POD_IP):9090)${o.off ? ', or off' : ''}`;
+    if (o.off && value === 'off') return value;
+    const m = /^(.+):(\d{1,5})$/.exec(value);
+    if (!m || Number(m[2]) > 65_535 || /[\s/]/.test(m[1]!)) throw new InvalidArgumentError(`Allowed: ${allowed}.`);
+    return value;
+  };

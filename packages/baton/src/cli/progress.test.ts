@@ -9,7 +9,13 @@ function harness() {
   let tick: (() => void) | undefined;
   let err = '';
   const print = progressPrinter(
-    { cwd: '/', env: {}, stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) }, signal: new AbortController().signal },
+    {
+      cwd: '/',
+      env: {},
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (err += s) },
+      signal: new AbortController().signal,
+    },
     { now: () => clock, setInterval: (fn) => ((tick = fn), {}), clearInterval: () => (tick = undefined) },
   );
   return {
@@ -25,7 +31,11 @@ function harness() {
   };
 }
 
-const started = { type: 'run-started', runId: 'r1', steps: [{ id: 'rollout:app', title: 'Roll Deployment app' }] } as unknown as EngineEvent;
+const started = {
+  type: 'run-started',
+  runId: 'r1',
+  steps: [{ id: 'rollout:app', title: 'Roll Deployment app' }],
+} as unknown as EngineEvent;
 
 test('a long wait in a plain log says "still" every 10 s, with what it waits for and the elapsed time', () => {
   const h = harness();
@@ -45,7 +55,13 @@ test('the heartbeat stops when the run ends', () => {
   h.print(started);
   h.print({ type: 'step-started', runId: 'r1', stepId: 'rollout:app', at: 1_000_000 } as EngineEvent);
   assert.equal(h.ticking(), true);
-  h.print({ type: 'step-finished', runId: 'r1', stepId: 'rollout:app', at: 1_005_000, result: { kind: 'done', summary: 'ok' } } as unknown as EngineEvent);
+  h.print({
+    type: 'step-finished',
+    runId: 'r1',
+    stepId: 'rollout:app',
+    at: 1_005_000,
+    result: { kind: 'done', summary: 'ok' },
+  } as unknown as EngineEvent);
   h.print({ type: 'run-finished', runId: 'r1', status: 'succeeded' } as unknown as EngineEvent);
   assert.equal(h.ticking(), false);
   h.advance(30_000);

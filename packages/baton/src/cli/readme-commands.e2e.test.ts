@@ -29,7 +29,7 @@ const run = (command: string, args: string[]) => runProcess(command, args, { cwd
 test('the README names exactly two set-up commands: the demo and the tests', () => {
   assert.deepEqual(setupCommands(), ['npm ci && npm run demo', 'npm test']);
   const ci = readFileSync(join(root, '.ci/run'), 'utf8');
-  assert.match(ci, /^npm test$/m, '.ci/run runs the README\'s test command as written');
+  assert.match(ci, /^npm test$/m, ".ci/run runs the README's test command as written");
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   // `npm run demo` must start the CLI's entry point, not a module that only exports functions.
   assert.match(scripts.demo ?? '', /bin\/baton\.js demo$/);
@@ -45,10 +45,15 @@ test('the README refers only to files that are in the repository', () => {
   assert.doesNotMatch(readme, /`(\.\.\/)?shared\//, 'shared/ is not part of a clone');
 });
 
-test('`npm run demo -- --output json`, the README\'s first command in JSON mode, upgrades with nothing dropped', { timeout: 240_000 }, async () => {
+test("`npm run demo -- --output json`, the README's first command in JSON mode, upgrades with nothing dropped", {
+  timeout: 240_000,
+}, async () => {
   const { code, stdout, stderr } = await run('npm', ['run', '--silent', 'demo', '--', '--output', 'json']);
   assert.equal(code, 0, `exit ${code}\n${stderr.slice(-2000)}`);
-  const result = JSON.parse(stdout) as { status: string; summary: { rows: Array<{ metric: string; raw?: number; of?: number; measured: boolean }> } };
+  const result = JSON.parse(stdout) as {
+    status: string;
+    summary: { rows: Array<{ metric: string; raw?: number; of?: number; measured: boolean }> };
+  };
   assertOutputKind(result, 'RunOutcome');
   assert.equal(result.status, 'succeeded');
   const row = (metric: string) => {

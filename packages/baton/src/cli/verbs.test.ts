@@ -25,7 +25,13 @@ describe('daily verbs on the command line (kubesim API)', { timeout: 60_000 }, (
   const cli = async (args: string[], cwd = dir) => {
     let out = '';
     let err = '';
-    const code = await runCli([...args, '--kubeconfig', kubeconfig, '--state-dir', stateDir], { cwd, env: {}, stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, signal: new AbortController().signal });
+    const code = await runCli([...args, '--kubeconfig', kubeconfig, '--state-dir', stateDir], {
+      cwd,
+      env: {},
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      signal: new AbortController().signal,
+    });
     return { code, out, err, json: () => JSON.parse(out) as Record<string, unknown> };
   };
 
@@ -35,9 +41,21 @@ describe('daily verbs on the command line (kubesim API)', { timeout: 60_000 }, (
     kubeconfig = join(dir, 'kubeconfig');
     stateDir = join(dir, 'state');
     await writeFile(kubeconfig, cluster.kubeconfig);
-    const entry = (version: string, runId: string, o: Record<string, string> = {}) => ({ version, image: `demo/app:${version}`, runId, strategy: 'rolling', at: '2026-12-02T10:00:00.000Z', deployment: 'demo', ...o });
+    const entry = (version: string, runId: string, o: Record<string, string> = {}) => ({
+      version,
+      image: `demo/app:${version}`,
+      runId,
+      strategy: 'rolling',
+      at: '2026-12-02T10:00:00.000Z',
+      deployment: 'demo',
+      ...o,
+    });
     // Written before revisions were stored: read as 1, 2, 3.
-    await writeHistory(new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig }), 'default', 'demo', [entry('v1', 'up-1:adopted'), entry('v2', 'up-1'), entry('v1', 'back-1', { rollbackOf: 'v2' })]);
+    await writeHistory(new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig }), 'default', 'demo', [
+      entry('v1', 'up-1:adopted'),
+      entry('v2', 'up-1'),
+      entry('v1', 'back-1', { rollbackOf: 'v2' }),
+    ]);
   });
   after(async () => {
     await cluster?.stop();
@@ -54,7 +72,10 @@ describe('daily verbs on the command line (kubesim API)', { timeout: 60_000 }, (
 
     const json = await cli(['history', 'demo', '-n', 'default', '-o', 'json']);
     assertOutputKind(json.json(), 'RevisionHistory');
-    assert.deepEqual((json.json().revisions as { revision: number }[]).map((r) => r.revision), [1, 2, 3]);
+    assert.deepEqual(
+      (json.json().revisions as { revision: number }[]).map((r) => r.revision),
+      [1, 2, 3],
+    );
 
     const none = await cli(['history']);
     assert.equal(none.code, 2, 'no app named and no baton.yaml');
@@ -66,7 +87,11 @@ describe('daily verbs on the command line (kubesim API)', { timeout: 60_000 }, (
     const unknown = await cli(['rollback', '-f', spec, '--to-revision', '7', '-o', 'json']);
     assert.equal(unknown.code, 2);
     assertOutputKind(unknown.json(), 'Error');
-    assert.deepEqual(unknown.json().error, { code: 'REVISION_UNKNOWN', message: 'demo has no revision 7: its revisions are 1–3', hint: 'see them with: baton history' });
+    assert.deepEqual(unknown.json().error, {
+      code: 'REVISION_UNKNOWN',
+      message: 'demo has no revision 7: its revisions are 1–3',
+      hint: 'see them with: baton history',
+    });
 
     for (const revision of ['3', '1']) {
       const current = await cli(['rollback', '-f', spec, '--to-revision', revision, '-o', 'json']);
@@ -85,7 +110,13 @@ describe('daily verbs on the command line (kubesim API)', { timeout: 60_000 }, (
 
   test('baton pause and retry of local runs: already paused is said, not retried; -o json documented', async () => {
     const rec = createRecordingKind();
-    const engine = { journal: new FileJournal({ dir: stateDir }), lock: new MemoryLock(), registry: { test: rec.kind }, app: 'demo', namespace: 'default' };
+    const engine = {
+      journal: new FileJournal({ dir: stateDir }),
+      lock: new MemoryLock(),
+      registry: { test: rec.kind },
+      app: 'demo',
+      namespace: 'default',
+    };
     rec.script.b = { run: 'paused' };
     await startRun({ ...engine, runId: 'waiting', steps: ['a', 'b'].map((id) => testStep(id)) });
     rec.script.b = {};

@@ -3,7 +3,12 @@ import { lockLostError, type LockTarget, type RunLock, type RunLockHandle } from
 import type { KubeClient } from '../kube/kube-client.js';
 import { LeaseLock } from '../kube/lease-lock.js';
 
-interface Held { handle: RunLockHandle; owner: string; timer: NodeJS.Timeout; lost: boolean }
+interface Held {
+  handle: RunLockHandle;
+  owner: string;
+  timer: NodeJS.Timeout;
+  lost: boolean;
+}
 
 /**
  * The per-app Lease (`baton-<app>`, the same lock the CLI takes), held by the controller for a
@@ -18,7 +23,10 @@ export class AppLocks {
   /** The engine's default holder format, so a dead holder on this host is recognised at once. */
   readonly holder = `baton pid ${process.pid} on ${hostname()}`;
 
-  constructor(kube: KubeClient, private readonly options: { leaseDurationSeconds?: number; renewMs?: number } = {}) {
+  constructor(
+    kube: KubeClient,
+    private readonly options: { leaseDurationSeconds?: number; renewMs?: number } = {},
+  ) {
     this.lease = new LeaseLock(kube, { leaseDurationSeconds: options.leaseDurationSeconds ?? 15 });
   }
 
@@ -30,8 +38,14 @@ export class AppLocks {
     if (current !== undefined) this.drop(key);
     const handle = await this.lease.acquire(target, this.holder);
     const entry: Held = {
-      handle, owner, lost: false,
-      timer: setInterval(() => { handle.renew().catch(() => { entry.lost = true; }); }, this.options.renewMs ?? 5000),
+      handle,
+      owner,
+      lost: false,
+      timer: setInterval(() => {
+        handle.renew().catch(() => {
+          entry.lost = true;
+        });
+      }, this.options.renewMs ?? 5000),
     };
     entry.timer.unref();
     this.held.set(key, entry);

@@ -40,10 +40,20 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'baton-controller-e2e-'));
     const app = demoAppDir();
-    const demoImage = (version: string) => ({ entrypoint: ['node', join(app, 'dist/server.js')], env: { APP_VERSION: version }, path: [join(app, 'bin')], workingDir: app });
+    const demoImage = (version: string) => ({
+      entrypoint: ['node', join(app, 'dist/server.js')],
+      env: { APP_VERSION: version },
+      path: [join(app, 'bin')],
+      workingDir: app,
+    });
     cluster = await startCluster({
       propagationDelayMs: 500,
-      images: { 'demo/app:v1': demoImage('v1'), 'demo/app:v2': demoImage('v2'), 'demo/app:v3': demoImage('v3'), 'baton/controller:0.1.0': { entrypoint: ['node', bin], workingDir: repo } },
+      images: {
+        'demo/app:v1': demoImage('v1'),
+        'demo/app:v2': demoImage('v2'),
+        'demo/app:v3': demoImage('v3'),
+        'baton/controller:0.1.0': { entrypoint: ['node', bin], workingDir: repo },
+      },
     });
     kubeconfig = join(dir, 'kubeconfig');
     await writeFile(kubeconfig, cluster.kubeconfig);
@@ -52,28 +62,62 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
     await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-k', join(repo, 'config')]);
     await until('a controller leads', async () => (await lease())?.spec?.holderIdentity ?? undefined, 60_000);
   });
-  after(async () => { await cluster?.stop(); await rm(dir, { recursive: true, force: true }); });
+  after(async () => {
+    await cluster?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
 
-  const lease = () => kube.get<KubeObject & { spec?: { holderIdentity?: string | null } }>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: 'baton-controller', namespace: 'baton-system' });
+  const lease = () =>
+    kube.get<KubeObject & { spec?: { holderIdentity?: string | null } }>({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      name: 'baton-controller',
+      namespace: 'baton-system',
+    });
   const release = (name: string) => kube.get<Release>({ apiVersion: releaseApiVersion, kind: 'Release', name, namespace: 'default' });
   /** What a timeout prints: the Release's status and the controller pods with their last log lines. */
   const explainRelease = (name: string) => async (): Promise<string> => {
     const r = await release(name);
-    const { items: pods } = await kube.list<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'v1', kind: 'Pod', namespace: 'baton-system' });
-    const logs = await Promise.all(pods.map(async (p) => {
-      const out = await run('kubectl', ['--kubeconfig', kubeconfig, 'logs', '-n', 'baton-system', p.metadata.name, '--tail', '30']).then((x) => x.stdout, (e: Error) => e.message);
-      return `--- pod ${p.metadata.name} (${p.status?.phase ?? '?'}):\n${out}`;
-    }));
+    const { items: pods } = await kube.list<KubeObject & { status?: { phase?: string } }>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace: 'baton-system',
+    });
+    const logs = await Promise.all(
+      pods.map(async (p) => {
+        const out = await run('kubectl', ['--kubeconfig', kubeconfig, 'logs', '-n', 'baton-system', p.metadata.name, '--tail', '30']).then(
+          (x) => x.stdout,
+          (e: Error) => e.message,
+        );
+        return `--- pod ${p.metadata.name} (${p.status?.phase ?? '?'}):\n${out}`;
+      }),
+    );
     return `Release ${name} status: ${JSON.stringify(r?.status ?? null).slice(0, 3000)}\n${logs.join('\n')}`;
   };
-  const image = async () => (await kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec.template.spec.containers[0]!.image;
+  const image = async () =>
+    (await kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec.template.spec
+      .containers[0]!.image;
 
-  test('an invalid spec: condition Invalid with the CLI\'s message, nothing applied', async () => {
-    const path = await writeSpec(dir, 'invalid', demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:latest' }, probe: { enabled: false } });
+  test("an invalid spec: condition Invalid with the CLI's message, nothing applied", async () => {
+    const path = await writeSpec(dir, 'invalid', demoManifests({ image: 'demo/app:v1' }), {
+      image: { ref: 'demo/app:latest' },
+      probe: { enabled: false },
+    });
     const created = await createRelease(kube, { ...parseSpecLenient(await readFile(path, 'utf8'), path) }, { name: 'demo-invalid' });
-    const invalid = await until('Invalid', async () => { const r = await release(created.metadata.name); return r?.status?.phase === 'Invalid' ? r : undefined; }, 60_000);
+    const invalid = await until(
+      'Invalid',
+      async () => {
+        const r = await release(created.metadata.name);
+        return r?.status?.phase === 'Invalid' ? r : undefined;
+      },
+      60_000,
+    );
     let cli = '';
-    try { parseSpec(await readFile(path, 'utf8'), path); } catch (error) { cli = cliMessage((error as Error).message, path); }
+    try {
+      parseSpec(await readFile(path, 'utf8'), path);
+    } catch (error) {
+      cli = cliMessage((error as Error).message, path);
+    }
     const condition = invalid.status!.conditions!.find((c) => c.type === 'Invalid')!;
     assert.equal(condition.status, 'True');
     assert.match(cli, /image\.ref: .*latest/);
@@ -82,91 +126,170 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
   });
 
   test('rolling v1 -> v2: CLI killed after create, leader killed mid-rollout, a second Release waits', async () => {
-    const path = await writeSpec(dir, 'v2', demoManifests({ image: 'demo/app:v1', preStopSeconds: 4 }), { image: { ref: 'demo/app:v2' }, probe: { rps: 20 } });
-    const child = spawn(process.execPath, [bin, 'upgrade', '--in-cluster', '--name', 'demo-v2', '--spec', path, '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const path = await writeSpec(dir, 'v2', demoManifests({ image: 'demo/app:v1', preStopSeconds: 4 }), {
+      image: { ref: 'demo/app:v2' },
+      probe: { rps: 20 },
+    });
+    const child = spawn(
+      process.execPath,
+      [bin, 'upgrade', '--in-cluster', '--name', 'demo-v2', '--spec', path, '--kubeconfig', kubeconfig],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
-    child.stderr.on('data', (c: Buffer) => { out += c.toString(); if (out.includes('created Release')) child.kill('SIGKILL'); });
-    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('created Release')) child.kill('SIGKILL');
+    });
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     const [, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('exit', (c, s) => r([c, s])));
     assert.equal(signal, 'SIGKILL', out);
 
-    const second = await writeSpec(dir, 'v3', demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:v3' }, probe: { enabled: false } });
+    const second = await writeSpec(dir, 'v3', demoManifests({ image: 'demo/app:v1' }), {
+      image: { ref: 'demo/app:v3' },
+      probe: { enabled: false },
+    });
     await createRelease(kube, await loadSpec(second), { name: 'demo-v3' });
-    const waiting = await until('the second Release waits', async () => {
-      const r = await release('demo-v3');
-      return r?.status?.phase === 'Waiting' ? r : undefined;
-    }, 60_000);
+    const waiting = await until(
+      'the second Release waits',
+      async () => {
+        const r = await release('demo-v3');
+        return r?.status?.phase === 'Waiting' ? r : undefined;
+      },
+      60_000,
+    );
     assert.match(waiting.status!.conditions!.find((c) => c.type === 'Waiting')!.message, /waits for Release default\/demo-v2/);
 
-    await until('rollout step started', async () => (await release('demo-v2'))?.status?.currentStep?.id === 'rollout:demo' || undefined, 120_000, explainRelease('demo-v2'));
+    await until(
+      'rollout step started',
+      async () => (await release('demo-v2'))?.status?.currentStep?.id === 'rollout:demo' || undefined,
+      120_000,
+      explainRelease('demo-v2'),
+    );
     const leader = (await lease())!.spec!.holderIdentity!;
     await kube.delete({ apiVersion: 'v1', kind: 'Pod', name: leader, namespace: 'baton-system' }, { gracePeriodSeconds: 0 });
-    const done = await until('Succeeded', async () => {
-      const r = await release('demo-v2');
-      if (r?.status?.phase === 'RolledBack' || r?.status?.phase === 'Halted') throw new Error(`ended ${r.status.phase}: ${r.status.message}`);
-      return r?.status?.phase === 'Succeeded' ? r : undefined;
-    }, 180_000);
+    const done = await until(
+      'Succeeded',
+      async () => {
+        const r = await release('demo-v2');
+        if (r?.status?.phase === 'RolledBack' || r?.status?.phase === 'Halted')
+          throw new Error(`ended ${r.status.phase}: ${r.status.message}`);
+        return r?.status?.phase === 'Succeeded' ? r : undefined;
+      },
+      180_000,
+    );
     const status = done.status!;
     assert.notEqual(status.holder, leader, 'another replica finished the run');
     assert.equal(await image(), 'demo/app:v2');
     assert.ok(status.probe!.requests > 0, 'the probe ran in the controller');
     assert.ok(status.probe!.segments.length >= 2, `a segment per leader: ${JSON.stringify(status.probe!.segments)}`);
     if (status.probe!.failed > 0) {
-      const record = await kube.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', name: 'baton-probe-demo-v2', namespace: 'default' });
-      const failures = Object.values(record?.data ?? {}).map((text) => (JSON.parse(text) as { failures: unknown; requests: unknown; startedAt: number }));
-      assert.fail(`failed requests: ${JSON.stringify(status.probe)}\nsteps: ${JSON.stringify(status.steps)}\nrecords: ${JSON.stringify(failures).slice(0, 4000)}`);
+      const record = await kube.get<KubeObject & { data?: Record<string, string> }>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        name: 'baton-probe-demo-v2',
+        namespace: 'default',
+      });
+      const failures = Object.values(record?.data ?? {}).map(
+        (text) => JSON.parse(text) as { failures: unknown; requests: unknown; startedAt: number },
+      );
+      assert.fail(
+        `failed requests: ${JSON.stringify(status.probe)}\nsteps: ${JSON.stringify(status.steps)}\nrecords: ${JSON.stringify(failures).slice(0, 4000)}`,
+      );
     }
-    assert.deepEqual(status.steps!.map((s) => s.state), status.steps!.map(() => 'done'));
+    assert.deepEqual(
+      status.steps!.map((s) => s.state),
+      status.steps!.map(() => 'done'),
+    );
 
     // The waiting Release may now start; abort it through a status patch.
     await requestControl(kube, 'default', 'demo-v3', { abort: true, reason: 'e2e: not this one' });
-    const aborted = await until('second aborted or rolled back', async () => {
-      const r = await release('demo-v3');
-      return r?.status?.phase === 'Aborted' || r?.status?.phase === 'RolledBack' ? r : undefined;
-    }, 120_000);
+    const aborted = await until(
+      'second aborted or rolled back',
+      async () => {
+        const r = await release('demo-v3');
+        return r?.status?.phase === 'Aborted' || r?.status?.phase === 'RolledBack' ? r : undefined;
+      },
+      120_000,
+    );
     assert.equal(await image(), 'demo/app:v2', `the aborted Release left v2 running (${aborted.status?.phase})`);
   });
 
   test('canary paused: promote as a status patch survives kubectl apply of the same spec; a spec change is refused', async () => {
     const from = await image();
     const path = await writeSpec(dir, 'canary', demoManifests({ image: 'demo/app:v1', preStopSeconds: 4 }), {
-      image: { ref: 'demo/app:v3' }, probe: { rps: 20 },
-      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }] } }, traffic: { router: 'replica-ratio' },
+      image: { ref: 'demo/app:v3' },
+      probe: { rps: 20 },
+      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
+      traffic: { router: 'replica-ratio' },
     });
     await createRelease(kube, await loadSpec(path), { name: 'demo-canary' });
     await until('Paused', async () => (await release('demo-canary'))?.status?.phase === 'Paused' || undefined, 180_000);
     const live = (await release('demo-canary'))!;
     const manifest = join(dir, 'release.json');
-    const gitops = { apiVersion: releaseApiVersion, kind: 'Release', metadata: { name: 'demo-canary', namespace: 'default' }, spec: live.spec };
+    const gitops = {
+      apiVersion: releaseApiVersion,
+      kind: 'Release',
+      metadata: { name: 'demo-canary', namespace: 'default' },
+      spec: live.spec,
+    };
     await writeFile(manifest, JSON.stringify(gitops));
     const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...args]);
     // A change to the spec while the run is under way is refused, with a condition.
-    await writeFile(join(dir, 'changed.json'), JSON.stringify({ ...gitops, spec: { ...live.spec, upgrade: { ...live.spec.upgrade, version: 'other' } } }));
+    await writeFile(
+      join(dir, 'changed.json'),
+      JSON.stringify({ ...gitops, spec: { ...live.spec, upgrade: { ...live.spec.upgrade, version: 'other' } } }),
+    );
     await kubectl('apply', '-f', join(dir, 'changed.json'));
-    const refused = await until('SpecChangeRefused', async () => (await release('demo-canary'))?.status?.conditions?.find((c) => c.type === 'SpecChangeRefused' && c.status === 'True'), 30_000);
+    const refused = await until(
+      'SpecChangeRefused',
+      async () => (await release('demo-canary'))?.status?.conditions?.find((c) => c.type === 'SpecChangeRefused' && c.status === 'True'),
+      30_000,
+    );
     assert.match(refused.message, /keeps the spec it started with/);
     await kubectl('apply', '-f', manifest); // back to the original: the GitOps sync
-    await kubectl('patch', 'release', 'demo-canary', '--subresource=status', '--type=merge', '-p', '{"status":{"control":{"promote":true}}}');
+    await kubectl(
+      'patch',
+      'release',
+      'demo-canary',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"control":{"promote":true}}}',
+    );
     await kubectl('apply', '-f', manifest); // a sync right after the promote must not undo it
-    const done = await until('Succeeded', async () => {
-      const r = await release('demo-canary');
-      if (r?.status?.phase === 'RolledBack' || r?.status?.phase === 'Halted') throw new Error(`ended ${r.status.phase}: ${r.status.message}`);
-      return r?.status?.phase === 'Succeeded' ? r : undefined;
-    }, 180_000);
+    const done = await until(
+      'Succeeded',
+      async () => {
+        const r = await release('demo-canary');
+        if (r?.status?.phase === 'RolledBack' || r?.status?.phase === 'Halted')
+          throw new Error(`ended ${r.status.phase}: ${r.status.message}`);
+        return r?.status?.phase === 'Succeeded' ? r : undefined;
+      },
+      180_000,
+    );
     assert.equal(done.status!.control?.promote ?? null, null, 'the controller cleared the request it acted on');
     assert.equal(await image(), 'demo/app:v3', `from ${from}`);
     assert.equal(done.status!.probe!.failed, 0, JSON.stringify(done.status!.probe));
   });
 
-  test('a manifest the controller\'s RBAC does not cover: the API\'s 403 in a condition, nothing applied', async () => {
-    const manifests = [...demoManifests({ image: 'demo/app:v1' }), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'demo-extra' } } as KubeObject];
+  test("a manifest the controller's RBAC does not cover: the API's 403 in a condition, nothing applied", async () => {
+    const manifests = [
+      ...demoManifests({ image: 'demo/app:v1' }),
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'demo-extra' } } as KubeObject,
+    ];
     const path = await writeSpec(dir, 'forbidden', manifests, { image: { ref: 'demo/app:v2' }, probe: { enabled: false } });
     await createRelease(kube, await loadSpec(path), { name: 'demo-forbidden' });
-    const text = await until('403 reported', async () => {
-      const s = (await release('demo-forbidden'))?.status;
-      const all = [...(s?.conditions ?? []).map((c) => c.message), ...(s?.steps ?? []).map((x) => x.message ?? '')].join('\n');
-      return /403|forbidden/i.test(all) ? all : undefined;
-    }, 120_000);
+    const text = await until(
+      '403 reported',
+      async () => {
+        const s = (await release('demo-forbidden'))?.status;
+        const all = [...(s?.conditions ?? []).map((c) => c.message), ...(s?.steps ?? []).map((x) => x.message ?? '')].join('\n');
+        return /403|forbidden/i.test(all) ? all : undefined;
+      },
+      120_000,
+    );
     assert.match(text, /serviceaccounts/i);
     assert.match(text, /system:serviceaccount:baton-system:baton-controller/);
     assert.equal(await image(), 'demo/app:v3');
@@ -177,7 +300,21 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
   const baton = async (...args: string[]) => {
     let stdout = '';
     let stderr = '';
-    const io = { cwd: dir, env: { ...process.env, KUBECONFIG: kubeconfig }, stdout: { write: (c: string) => { stdout += c; } }, stderr: { write: (c: string) => { stderr += c; } }, signal: new AbortController().signal };
+    const io = {
+      cwd: dir,
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+      stdout: {
+        write: (c: string) => {
+          stdout += c;
+        },
+      },
+      stderr: {
+        write: (c: string) => {
+          stderr += c;
+        },
+      },
+      signal: new AbortController().signal,
+    };
     const code = await runCli(args, io);
     return { code, stdout, stderr, json: () => JSON.parse(stdout) as Release['status'] & { traffic?: { weight: number } } };
   };
@@ -185,27 +322,44 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
   const allFinal = async () => {
     let open: string[] = [];
     try {
-      await until('earlier Releases of demo finished', async () => {
-        const { items } = await kube.list<Release>({ apiVersion: releaseApiVersion, kind: 'Release', namespace: 'default' });
-        open = items.filter((r) => !['Succeeded', 'RolledBack', 'Aborted', 'Invalid', 'Failed'].includes(r.status?.phase ?? '')).map((r) => `${r.metadata.name}: ${JSON.stringify(r.status)}`);
-        return open.length === 0 || undefined;
-      }, 60_000);
+      await until(
+        'earlier Releases of demo finished',
+        async () => {
+          const { items } = await kube.list<Release>({ apiVersion: releaseApiVersion, kind: 'Release', namespace: 'default' });
+          open = items
+            .filter((r) => !['Succeeded', 'RolledBack', 'Aborted', 'Invalid', 'Failed'].includes(r.status?.phase ?? ''))
+            .map((r) => `${r.metadata.name}: ${JSON.stringify(r.status)}`);
+          return open.length === 0 || undefined;
+        },
+        60_000,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}; still open:\n${open.join('\n')}`);
     }
   };
   const succeeded = async (name: string) => {
     try {
-      return await until(`${name} Succeeded`, async () => {
-        const r = await release(name);
-        // None of these Releases pauses by design: a pause (an inconclusive analysis) is a failure here.
-        if (['RolledBack', 'Halted', 'Failed', 'Paused', 'Aborted'].includes(r?.status?.phase ?? '')) throw new Error(`ended ${r?.status?.phase}: ${r?.status?.message}`);
-        return r?.status?.phase === 'Succeeded' ? r : undefined;
-      }, 100_000);
+      return await until(
+        `${name} Succeeded`,
+        async () => {
+          const r = await release(name);
+          // None of these Releases pauses by design: a pause (an inconclusive analysis) is a failure here.
+          if (['RolledBack', 'Halted', 'Failed', 'Paused', 'Aborted'].includes(r?.status?.phase ?? ''))
+            throw new Error(`ended ${r?.status?.phase}: ${r?.status?.message}`);
+          return r?.status?.phase === 'Succeeded' ? r : undefined;
+        },
+        100_000,
+      );
     } catch (error) {
-      const deployments = (await kube.list<DeploymentLike & { status?: unknown }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default' })).items
-        .map((d) => `${d.metadata.name}: replicas ${d.spec.replicas} paused ${String((d.spec as { paused?: boolean }).paused)} status ${JSON.stringify(d.status)}`);
-      throw new Error(`${(error as Error).message}\nstatus: ${JSON.stringify((await release(name))?.status)}\ndeployments:\n${deployments.join('\n')}`);
+      const deployments = (
+        await kube.list<DeploymentLike & { status?: unknown }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default' })
+      ).items.map(
+        (d) =>
+          `${d.metadata.name}: replicas ${d.spec.replicas} paused ${String((d.spec as { paused?: boolean }).paused)} status ${JSON.stringify(d.status)}`,
+      );
+      throw new Error(
+        `${(error as Error).message}\nstatus: ${JSON.stringify((await release(name))?.status)}\ndeployments:\n${deployments.join('\n')}`,
+      );
     }
   };
   const cleanProbe = (r: Release) => {
@@ -215,11 +369,13 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
     assert.equal(r.status!.conditions!.find((c) => c.type === 'ProbeClean')?.status, 'True');
   };
 
-  test('canary without a pause runs to the end by itself: 0 failed requests in the Release\'s probe figures', async () => {
+  test("canary without a pause runs to the end by itself: 0 failed requests in the Release's probe figures", async () => {
     await allFinal();
     const path = await writeSpec(dir, 'canary-auto', demoManifests({ image: 'demo/app:v3', replicas: 2, preStopSeconds: 4 }), {
-      image: { ref: 'demo/app:v2' }, probe: { rps: 20 },
-      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { analysis: { seconds: 3, minRequests: 10 } }] } }, traffic: { router: 'replica-ratio' },
+      image: { ref: 'demo/app:v2' },
+      probe: { rps: 20 },
+      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { analysis: { seconds: 3, minRequests: 10 } }] } },
+      traffic: { router: 'replica-ratio' },
     });
     await createRelease(kube, await loadSpec(path), { name: 'demo-canary-auto' });
     const done = await succeeded('demo-canary-auto');
@@ -233,14 +389,19 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
     assert.equal(report.code, 0, report.stderr);
     const record = JSON.parse(report.stdout) as { kind: string; probe: { requests: { total: number; failed: number } } | null };
     assert.equal(record.kind, 'RunReport');
-    assert.ok(record.probe && record.probe.requests.total > 0 && record.probe.requests.failed === 0, `the report carries the controller's probe record: ${JSON.stringify(record.probe?.requests)}`);
+    assert.ok(
+      record.probe && record.probe.requests.total > 0 && record.probe.requests.failed === 0,
+      `the report carries the controller's probe record: ${JSON.stringify(record.probe?.requests)}`,
+    );
   });
 
   test('abort of a paused canary through `baton abort release/NAME` (a status patch) rolls it back', async () => {
     await allFinal();
     const path = await writeSpec(dir, 'canary-abort', demoManifests({ image: 'demo/app:v2', replicas: 2, preStopSeconds: 4 }), {
-      image: { ref: 'demo/app:v3' }, probe: { rps: 20 },
-      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }] } }, traffic: { router: 'replica-ratio' },
+      image: { ref: 'demo/app:v3' },
+      probe: { rps: 20 },
+      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
+      traffic: { router: 'replica-ratio' },
     });
     await createRelease(kube, await loadSpec(path), { name: 'demo-canary-abort' });
     await until('Paused', async () => (await release('demo-canary-abort'))?.status?.phase === 'Paused' || undefined, 120_000);
@@ -270,21 +431,29 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
   test('retry through `baton resume release/NAME`: a check failing after the point of no return halts; once it passes, the retry finishes', async () => {
     await allFinal();
     let healthy = false;
-    const check: Server = createServer((_req, res) => { res.writeHead(healthy ? 200 : 503).end(healthy ? 'ok' : 'not yet'); });
+    const check: Server = createServer((_req, res) => {
+      res.writeHead(healthy ? 200 : 503).end(healthy ? 'ok' : 'not yet');
+    });
     await new Promise<void>((r) => check.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(check.address() as AddressInfo).port}/ready`;
       const path = await writeSpec(dir, 'halt', demoManifests({ image: 'demo/app:v2', replicas: 1, preStopSeconds: null }), {
-        image: { ref: 'demo/app:v1' }, probe: { enabled: false },
+        image: { ref: 'demo/app:v1' },
+        probe: { enabled: false },
         strategy: { kind: 'maintenance', maintenance: { migrate: { exec: { command: [process.execPath, '-e', '0'] } } } },
         verify: [{ name: 'ready', http: { url }, timeoutSeconds: 5 }],
       });
       await createRelease(kube, await loadSpec(path), { name: 'demo-halt' });
-      const halted = await until('Halted', async () => {
-        const x = await release('demo-halt');
-        if (x?.status?.phase === 'RolledBack' || x?.status?.phase === 'Failed') throw new Error(`ended ${x.status.phase}: ${x.status.message}`);
-        return x?.status?.phase === 'Halted' ? x : undefined;
-      }, 180_000);
+      const halted = await until(
+        'Halted',
+        async () => {
+          const x = await release('demo-halt');
+          if (x?.status?.phase === 'RolledBack' || x?.status?.phase === 'Failed')
+            throw new Error(`ended ${x.status.phase}: ${x.status.message}`);
+          return x?.status?.phase === 'Halted' ? x : undefined;
+        },
+        180_000,
+      );
       assert.match(halted.status!.message ?? '', /after the point of no return/);
       const status = await baton('status', 'release/demo-halt');
       assert.equal(status.code, 3, `a Halted Release exits 3\n${status.stdout}${status.stderr}`);
@@ -304,7 +473,9 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
   test('blue-green under the controller: 0 failed requests; `baton rollback release/NAME` goes back through a new Release', async () => {
     await allFinal();
     const path = await writeSpec(dir, 'blue-green', demoManifests({ image: 'demo/app:v2', replicas: 1, preStopSeconds: 4 }), {
-      image: { ref: 'demo/app:v3' }, probe: { rps: 20 }, strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 2 } },
+      image: { ref: 'demo/app:v3' },
+      probe: { rps: 20 },
+      strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 2 } },
     });
     await createRelease(kube, await loadSpec(path), { name: 'demo-bg' });
     const done = await succeeded('demo-bg');
@@ -326,7 +497,13 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
 /** The invalid spec cannot pass loadSpec; give createRelease the loaded shape it needs. */
 function parseSpecLenient(_text: string, path: string) {
   const folder = dirname(path);
-  return { spec: { app: 'demo', namespace: 'default' } as never, file: path, dir: folder, manifestPaths: [join(folder, 'k8s')], migrationsDir: undefined };
+  return {
+    spec: { app: 'demo', namespace: 'default' } as never,
+    file: path,
+    dir: folder,
+    manifestPaths: [join(folder, 'k8s')],
+    migrationsDir: undefined,
+  };
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, explain?: () => Promise<string>): Promise<T> {

@@ -58,7 +58,10 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
   // requests, which the leader acts on.
   const dashboard = await o.sidecar?.(log);
   const elector = new LeaderElector({
-    kube: o.kube, namespace: o.leaseNamespace, identity: o.identity, log,
+    kube: o.kube,
+    namespace: o.leaseNamespace,
+    identity: o.identity,
+    log,
     ...(o.leaseDurationMs !== undefined ? { leaseDurationMs: o.leaseDurationMs } : {}),
     ...(o.renewDeadlineMs !== undefined ? { renewDeadlineMs: o.renewDeadlineMs } : {}),
     ...(o.retryPeriodMs !== undefined ? { retryPeriodMs: o.retryPeriodMs } : {}),
@@ -72,7 +75,13 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
       const probes = new ProbeSessions(o.kube, o.identity);
       const events = new ReleaseEvents(o.kube, o.identity, (e) => log(`event not written: ${(e as Error).message}`));
       const reconciler = new Reconciler({
-        kube: o.kube, identity: o.identity, locks, probes, events, metrics, log,
+        kube: o.kube,
+        identity: o.identity,
+        locks,
+        probes,
+        events,
+        metrics,
+        log,
         ...(o.registry ? { registry: o.registry } : {}),
         ...(o.warmupMs !== undefined ? { warmupMs: o.warmupMs } : {}),
         ...(o.tailMs !== undefined ? { tailMs: o.tailMs } : {}),
@@ -88,31 +97,39 @@ export async function runController(o: ControllerOptions): Promise<ControllerRes
         signal,
         onEvent: ({ type, object }) => {
           const key = keyOf(object);
-          if (type === 'DELETED') known.delete(key); else known.set(key, object);
+          if (type === 'DELETED') known.delete(key);
+          else known.set(key, object);
           countPhases();
           reconciler.observe(object);
           if (type !== 'DELETED') queue.add(key);
         },
-        onRelist: (error) => { if (error) log(`watch of Releases ended (${(error as Error).message ?? error}); listing again`); },
+        onRelist: (error) => {
+          if (error) log(`watch of Releases ended (${(error as Error).message ?? error}); listing again`);
+        },
       });
-      const resync = setInterval(() => { for (const key of known.keys()) queue.add(key); }, o.resyncMs ?? 30_000);
+      const resync = setInterval(() => {
+        for (const key of known.keys()) queue.add(key);
+      }, o.resyncMs ?? 30_000);
       try {
-        await queue.run(async (key, stop) => {
-          const [namespace, name] = key.split('/') as [string, string];
-          const began = performance.now();
-          let result: ReconcileResult = { requeue: 'after', ms: 5000 };
-          try {
-            result = await reconciler.reconcile(namespace, name, stop);
-            metrics.reconcileDuration.observe({ result: 'ok' }, (performance.now() - began) / 1000);
-          } catch (error) {
-            metrics.reconcileErrors.inc({ reason: (error as { reason?: string }).reason ?? 'Error' });
-            metrics.reconcileDuration.observe({ result: 'error' }, (performance.now() - began) / 1000);
-            log(`reconcile ${key} failed: ${(error as Error).message}`);
-          }
-          if (stop.aborted) return;
-          if (result.requeue === 'now') queue.add(key);
-          else if (result.requeue === 'after') queue.addAfter(key, result.ms);
-        }, { concurrency: o.concurrency ?? 8, signal });
+        await queue.run(
+          async (key, stop) => {
+            const [namespace, name] = key.split('/') as [string, string];
+            const began = performance.now();
+            let result: ReconcileResult = { requeue: 'after', ms: 5000 };
+            try {
+              result = await reconciler.reconcile(namespace, name, stop);
+              metrics.reconcileDuration.observe({ result: 'ok' }, (performance.now() - began) / 1000);
+            } catch (error) {
+              metrics.reconcileErrors.inc({ reason: (error as { reason?: string }).reason ?? 'Error' });
+              metrics.reconcileDuration.observe({ result: 'error' }, (performance.now() - began) / 1000);
+              log(`reconcile ${key} failed: ${(error as Error).message}`);
+            }
+            if (stop.aborted) return;
+            if (result.requeue === 'now') queue.add(key);
+            else if (result.requeue === 'after') queue.addAfter(key, result.ms);
+          },
+          { concurrency: o.concurrency ?? 8, signal },
+        );
       } finally {
         clearInterval(resync);
         await watching.catch(() => undefined);
@@ -136,13 +153,19 @@ async function serve(address: string, metrics: ControllerMetrics, isLeader: () =
   const port = Number(address.slice(at + 1));
   const server = createServer((req, res) => {
     if (req.url === '/metrics') {
-      void metrics.registry.metrics().then((text) => { res.writeHead(200, { 'content-type': metrics.registry.contentType }); res.end(text); });
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
     } else if (req.url === '/healthz') {
       res.writeHead(200).end('ok');
     } else if (req.url === '/readyz') {
       res.writeHead(200).end(isLeader() ? 'leader' : 'standby');
     } else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, host, () => resolve()); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
   return server;
 }

@@ -7,7 +7,9 @@ import type { KubeObject } from '../kube/kube-object.js';
 export const dashboardTokenSecret = 'baton-dashboard';
 export const dashboardTokenKey = 'token';
 
-interface TokenSecret extends KubeObject { data?: Record<string, string> }
+interface TokenSecret extends KubeObject {
+  data?: Record<string, string>;
+}
 
 /**
  * The token the controller's dashboard asks for, kept in a Secret so every replica serves the
@@ -24,8 +26,14 @@ export async function ensureDashboardToken(kube: KubeClient, namespace: string):
     const token = randomBytes(32).toString('hex');
     try {
       await kube.create({
-        apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
-        metadata: { name: dashboardTokenSecret, namespace, labels: { 'app.kubernetes.io/name': 'baton', 'app.kubernetes.io/component': 'dashboard' } },
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'Opaque',
+        metadata: {
+          name: dashboardTokenSecret,
+          namespace,
+          labels: { 'app.kubernetes.io/name': 'baton', 'app.kubernetes.io/component': 'dashboard' },
+        },
         data: { [dashboardTokenKey]: Buffer.from(token).toString('base64') },
       });
       return token;
@@ -47,7 +55,10 @@ export async function readDashboardToken(kube: KubeClient, namespace: string): P
   if (encoded === undefined) return undefined;
   const token = Buffer.from(encoded, 'base64').toString('utf8').trim();
   // The page takes the token from the URL fragment: only these characters survive it.
-  if (!/^[A-Za-z0-9_-]{16,}$/.test(token)) throw new BatonError('DASHBOARD_TOKEN_INVALID', `Secret ${namespace}/${dashboardTokenSecret} holds a token the page cannot use`, { hint: 'it must be 16 or more of A-Z a-z 0-9 _ -; delete the Secret and restart the controller to get a new one' });
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(token))
+    throw new BatonError('DASHBOARD_TOKEN_INVALID', `Secret ${namespace}/${dashboardTokenSecret} holds a token the page cannot use`, {
+      hint: 'it must be 16 or more of A-Z a-z 0-9 _ -; delete the Secret and restart the controller to get a new one',
+    });
   return token;
 }
 

@@ -30,7 +30,9 @@ const read = ['get', 'list', 'watch'];
  */
 export function controllerClusterRole(): KubeObject {
   return {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'baton-controller', labels },
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'baton-controller', labels },
     rules: [
       { apiGroups: ['baton.dev'], resources: ['releases'], verbs: read },
       { apiGroups: ['baton.dev'], resources: ['releases/status'], verbs: ['get', 'update', 'patch'] },
@@ -57,7 +59,9 @@ export function controllerClusterRole(): KubeObject {
  */
 export function dashboardUserRole(namespace: string): KubeObject {
   return {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'baton-dashboard-user', namespace, labels },
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'baton-dashboard-user', namespace, labels },
     rules: [
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
       { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] },
@@ -76,13 +80,17 @@ export function installManifests(o: InstallOptions = {}): KubeObject[] {
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('baton-controller') },
     controllerClusterRole(),
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'baton-controller', labels },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'baton-controller', labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'baton-controller' },
       subjects: [{ kind: 'ServiceAccount', name: 'baton-controller', namespace }],
     },
     dashboardUserRole(namespace),
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('baton-controller'),
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('baton-controller'),
       spec: {
         replicas: o.replicas ?? 2,
         selector: { matchLabels: labels },
@@ -92,29 +100,38 @@ export function installManifests(o: InstallOptions = {}): KubeObject[] {
           spec: {
             serviceAccountName: 'baton-controller',
             terminationGracePeriodSeconds: 30,
-            containers: [{
-              name: 'controller',
-              image: o.image ?? 'baton/controller:0.1.0',
-              args: ['controller', '--metrics-address', '$(POD_IP):9090'],
-              env: [
-                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-                // On by default, on the pod's loopback, behind the token in Secret baton-dashboard.
-                { name: 'BATON_DASHBOARD_ADDRESS', value: o.dashboardAddress ?? `127.0.0.1:${dashboardPort}` },
-              ],
-              ports: [{ name: 'metrics', containerPort: 9090 }],
-              readinessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 2 },
-              livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 10 },
-              resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-              securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-            }],
+            containers: [
+              {
+                name: 'controller',
+                image: o.image ?? 'baton/controller:0.1.0',
+                args: ['controller', '--metrics-address', '$(POD_IP):9090'],
+                env: [
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+                  // On by default, on the pod's loopback, behind the token in Secret baton-dashboard.
+                  { name: 'BATON_DASHBOARD_ADDRESS', value: o.dashboardAddress ?? `127.0.0.1:${dashboardPort}` },
+                ],
+                ports: [{ name: 'metrics', containerPort: 9090 }],
+                readinessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 2 },
+                livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 10 },
+                resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+                securityContext: {
+                  runAsNonRoot: true,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+              },
+            ],
           },
         },
       },
     },
     {
-      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('baton-controller'),
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta('baton-controller'),
       spec: { minAvailable: 1, selector: { matchLabels: labels } },
     },
   ];
@@ -136,6 +153,7 @@ export function kustomizeFiles(stringify: (o: KubeObject) => string, o: InstallO
     const file = fileOf(obj);
     files[file] = `${files[file] ?? header}---\n${stringify(obj)}`;
   }
-  files['kustomization.yaml'] = `${header}apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${['namespace.yaml', 'crd/releases.baton.dev.yaml', 'rbac.yaml', 'deployment.yaml', 'pdb.yaml'].map((f) => `  - ${f}`).join('\n')}\n`;
+  files['kustomization.yaml'] =
+    `${header}apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${['namespace.yaml', 'crd/releases.baton.dev.yaml', 'rbac.yaml', 'deployment.yaml', 'pdb.yaml'].map((f) => `  - ${f}`).join('\n')}\n`;
   return files;
 }

@@ -3,7 +3,13 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { microTime } from './micro-time.js';
 
 interface Lease extends KubeObject {
-  spec?: { holderIdentity?: string | null; leaseDurationSeconds?: number; acquireTime?: string | null; renewTime?: string | null; leaseTransitions?: number };
+  spec?: {
+    holderIdentity?: string | null;
+    leaseDurationSeconds?: number;
+    acquireTime?: string | null;
+    renewTime?: string | null;
+    leaseTransitions?: number;
+  };
 }
 
 export interface LeaderElectionOptions {
@@ -88,7 +94,11 @@ export class LeaderElector {
     const mine = { holderIdentity: this.o.identity, leaseDurationSeconds: Math.ceil(this.leaseMs / 1000), renewTime: microTime(now) };
     if (live === undefined) {
       try {
-        await this.o.kube.create({ ...ref, metadata: { name: this.name, namespace: this.o.namespace }, spec: { ...mine, acquireTime: microTime(now), leaseTransitions: 0 } });
+        await this.o.kube.create({
+          ...ref,
+          metadata: { name: this.name, namespace: this.o.namespace },
+          spec: { ...mine, acquireTime: microTime(now), leaseTransitions: 0 },
+        });
         return true;
       } catch (error) {
         if (isConflict(error)) return false;
@@ -119,7 +129,10 @@ export class LeaderElector {
     const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: this.name, namespace: this.o.namespace };
     const live = await this.o.kube.get<Lease>(ref);
     if (live?.spec?.holderIdentity !== this.o.identity) return;
-    await this.o.kube.replace({ ...live, spec: { ...live.spec, holderIdentity: null, leaseDurationSeconds: 1, renewTime: microTime(this.now()) } });
+    await this.o.kube.replace({
+      ...live,
+      spec: { ...live.spec, holderIdentity: null, leaseDurationSeconds: 1, renewTime: microTime(this.now()) },
+    });
     this.o.log?.('released the leader Lease');
   }
 }
@@ -130,9 +143,18 @@ function isConflict(error: unknown): boolean {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) { resolve(); return; }
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); resolve(); };
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -5,8 +5,14 @@ import type { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { ProbeSegment, ProbeStatus, Release } from './release.js';
 
-interface Session { probe: Probe; segment: ProbeSegment; target: string }
-interface RecordConfigMap extends KubeObject { data?: Record<string, string> }
+interface Session {
+  probe: Probe;
+  segment: ProbeSegment;
+  target: string;
+}
+interface RecordConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
 
 /**
  * The traffic probe of each running Release, in this controller process (so ClusterIPs,
@@ -17,23 +23,41 @@ interface RecordConfigMap extends KubeObject { data?: Record<string, string> }
 export class ProbeSessions {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly kube: KubeClient, private readonly holder: string) {}
+  constructor(
+    private readonly kube: KubeClient,
+    private readonly holder: string,
+  ) {}
 
-  has(uid: string): boolean { return this.sessions.has(uid); }
+  has(uid: string): boolean {
+    return this.sessions.has(uid);
+  }
 
-  get(uid: string): Probe | undefined { return this.sessions.get(uid)?.probe; }
+  get(uid: string): Probe | undefined {
+    return this.sessions.get(uid)?.probe;
+  }
 
   async start(uid: string, target: string, spec: ProbeSpec): Promise<Probe> {
     const existing = this.sessions.get(uid);
     if (existing !== undefined) return existing.probe;
     const probe = await startProbe({
-      url: target, path: spec.path, rps: spec.rps, versionHeader: spec.versionHeader,
+      url: target,
+      path: spec.path,
+      rps: spec.rps,
+      versionHeader: spec.versionHeader,
       ...(spec.streams ? { streams: spec.streams } : {}),
       ...(spec.sse ? { sse: spec.sse } : {}),
       ...(spec.websockets ? { websockets: spec.websockets } : {}),
       ...(spec.writes ? { writes: spec.writes } : {}),
     });
-    const segment: ProbeSegment = { holder: this.holder, startedAt: new Date().toISOString(), requests: 0, failed: 0, streamsStarted: 0, streamsCut: 0, byVersion: {} };
+    const segment: ProbeSegment = {
+      holder: this.holder,
+      startedAt: new Date().toISOString(),
+      requests: 0,
+      failed: 0,
+      streamsStarted: 0,
+      streamsCut: 0,
+      byVersion: {},
+    };
     this.sessions.set(uid, { probe, segment, target });
     return probe;
   }
@@ -44,7 +68,14 @@ export class ProbeSessions {
     const segments = [...(previous?.segments ?? [])];
     if (session !== undefined) {
       const s = session.probe.stats();
-      const live: ProbeSegment = { ...session.segment, requests: s.requests, failed: s.failed, streamsStarted: s.streamsStarted, streamsCut: s.streamsCut, byVersion: s.byVersion };
+      const live: ProbeSegment = {
+        ...session.segment,
+        requests: s.requests,
+        failed: s.failed,
+        streamsStarted: s.streamsStarted,
+        streamsCut: s.streamsCut,
+        byVersion: s.byVersion,
+      };
       const at = segments.findIndex((x) => x.holder === live.holder && x.startedAt === live.startedAt);
       if (at >= 0) segments[at] = { ...segments[at], ...live };
       else segments.push(live);
@@ -55,10 +86,14 @@ export class ProbeSessions {
     for (const x of segments) for (const [v, n] of Object.entries(x.byVersion)) byVersion[v] = (byVersion[v] ?? 0) + n;
     const out: ProbeStatus = {
       target: session?.target ?? target ?? previous?.target ?? '',
-      requests: sum((x) => x.requests), failed: sum((x) => x.failed),
-      streamsStarted: sum((x) => x.streamsStarted), streamsCut: sum((x) => x.streamsCut),
-      writes: sum((x) => x.writes ?? 0), lostWrites: sum((x) => x.lostWrites ?? 0),
-      byVersion, segments,
+      requests: sum((x) => x.requests),
+      failed: sum((x) => x.failed),
+      streamsStarted: sum((x) => x.streamsStarted),
+      streamsCut: sum((x) => x.streamsCut),
+      writes: sum((x) => x.writes ?? 0),
+      lostWrites: sum((x) => x.lostWrites ?? 0),
+      byVersion,
+      segments,
     };
     if (previous?.recordRef !== undefined) out.recordRef = previous.recordRef;
     return out;
@@ -72,7 +107,9 @@ export class ProbeSessions {
     const before = this.status(uid, previous, undefined);
     this.sessions.delete(uid);
     const record = await session.probe.stop();
-    const segments = (before?.segments ?? []).map((x) => (x.holder === session.segment.holder && x.startedAt === session.segment.startedAt ? finalSegment(x, record) : x));
+    const segments = (before?.segments ?? []).map((x) =>
+      x.holder === session.segment.holder && x.startedAt === session.segment.startedAt ? finalSegment(x, record) : x,
+    );
     const name = await this.saveRecord(release, session.segment, record);
     const totals = this.status('', { ...(before ?? emptyStatus(session.target)), segments }, session.target);
     return totals === undefined ? undefined : { ...totals, recordRef: { configMap: name } };
@@ -94,7 +131,17 @@ export class ProbeSessions {
       const data = { ...(live?.data ?? {}), [key]: JSON.stringify(record) };
       try {
         if (live === undefined) {
-          await this.kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/release': release.metadata.name }, ownerReferences: owner(release) }, data });
+          await this.kube.create({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: {
+              name,
+              namespace,
+              labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/release': release.metadata.name },
+              ownerReferences: owner(release),
+            },
+            data,
+          });
         } else await this.kube.replace({ ...live, data });
         return name;
       } catch (error) {
@@ -107,8 +154,17 @@ export class ProbeSessions {
 }
 
 function finalSegment(segment: ProbeSegment, record: ProbeRecord): ProbeSegment {
-  const out: ProbeSegment = { ...segment, requests: record.requests.total, failed: record.requests.failed, streamsStarted: record.streams?.started ?? segment.streamsStarted, streamsCut: record.streams?.cut ?? segment.streamsCut };
-  if (record.writes !== null) { out.writes = record.writes.attempted; out.lostWrites = record.writes.lost; }
+  const out: ProbeSegment = {
+    ...segment,
+    requests: record.requests.total,
+    failed: record.requests.failed,
+    streamsStarted: record.streams?.started ?? segment.streamsStarted,
+    streamsCut: record.streams?.cut ?? segment.streamsCut,
+  };
+  if (record.writes !== null) {
+    out.writes = record.writes.attempted;
+    out.lostWrites = record.writes.lost;
+  }
   return out;
 }
 
@@ -117,5 +173,7 @@ function emptyStatus(target: string): ProbeStatus {
 }
 
 export function owner(release: Release): Array<{ apiVersion: string; kind: string; name: string; uid: string }> {
-  return release.metadata.uid === undefined ? [] : [{ apiVersion: release.apiVersion, kind: 'Release', name: release.metadata.name, uid: release.metadata.uid }];
+  return release.metadata.uid === undefined
+    ? []
+    : [{ apiVersion: release.apiVersion, kind: 'Release', name: release.metadata.name, uid: release.metadata.uid }];
 }

@@ -83,7 +83,9 @@ export class Reconciler {
     const running = this.inFlight.get(key);
     if (running === undefined || running.abortSent || release.status?.control?.abort !== true) return;
     running.abortSent = true;
-    void requestAbort({ journal: running.journal, runId: running.runId, reason: abortReason(release), by: this.o.identity }).catch(() => { running.abortSent = false; });
+    void requestAbort({ journal: running.journal, runId: running.runId, reason: abortReason(release), by: this.o.identity }).catch(() => {
+      running.abortSent = false;
+    });
   }
 
   async reconcile(namespace: string, name: string, leading: AbortSignal): Promise<ReconcileResult> {
@@ -116,11 +118,17 @@ export class Reconciler {
         return this.invalid(release, error, specPath);
       }
       const ahead = await this.releaseAhead(release, app);
-      if (ahead !== undefined) return this.wait(release, 'ReleaseAhead', `waits for Release ${namespace}/${ahead}, an earlier Release of app ${app} that has not finished`);
+      if (ahead !== undefined)
+        return this.wait(
+          release,
+          'ReleaseAhead',
+          `waits for Release ${namespace}/${ahead}, an earlier Release of app ${app} that has not finished`,
+        );
       try {
         await this.o.locks.acquire({ app, namespace }, keyOf(release));
       } catch (error) {
-        if (error instanceof RunLockedError) return this.wait(release, 'AppLocked', `waits for ${error.holder}, which holds the Lease of app ${app}`);
+        if (error instanceof RunLockedError)
+          return this.wait(release, 'AppLocked', `waits for ${error.holder}, which holds the Lease of app ${app}`);
         throw error;
       }
       const { inputs } = await loadRelease(specPath);
@@ -134,11 +142,22 @@ export class Reconciler {
           await this.o.probes.start(uidOf(release), target, spec.probe);
           await delay(this.o.warmupMs ?? 1000);
         }
-        await this.o.events.emit(release, 'Normal', 'RunStarted', `${prepared.plan.strategy} ${prepared.plan.from?.version ?? '(none)'} -> ${prepared.plan.to.version}: ${prepared.plan.steps.length} steps`);
-        const meta: JsonObject = { plan: prepared.plan as unknown as JsonObject, probe: spec.probe as unknown as JsonObject, release: { namespace, name: release.metadata.name, uid: uidOf(release) }, inputs: recordInputs(inputs) };
+        await this.o.events.emit(
+          release,
+          'Normal',
+          'RunStarted',
+          `${prepared.plan.strategy} ${prepared.plan.from?.version ?? '(none)'} -> ${prepared.plan.to.version}: ${prepared.plan.steps.length} steps`,
+        );
+        const meta: JsonObject = {
+          plan: prepared.plan as unknown as JsonObject,
+          probe: spec.probe as unknown as JsonObject,
+          release: { namespace, name: release.metadata.name, uid: uidOf(release) },
+          inputs: recordInputs(inputs),
+        };
         if (target !== undefined) meta.probeTarget = target;
         await this.withProgress(release, runId, journal, () =>
-          startRun({ ...this.engine(release, journal, leading), runId, app, namespace, steps: prepared.plan.steps, meta }));
+          startRun({ ...this.engine(release, journal, leading), runId, app, namespace, steps: prepared.plan.steps, meta }),
+        );
       }
       return this.afterStep(release, runId, journal, { specHash: hashOf(release.spec) });
     } catch (error) {
@@ -155,7 +174,8 @@ export class Reconciler {
     const journal = new ConfigMapJournal(this.o.kube, namespace);
     try {
       const entries = await journal.read(runId);
-      if (entries.length === 0) throw new BatonError('JOURNAL_MISSING', `the journal of run ${runId} (ConfigMap ${configMapName(runId)}) is gone`);
+      if (entries.length === 0)
+        throw new BatonError('JOURNAL_MISSING', `the journal of run ${runId} (ConfigMap ${configMapName(runId)}) is gone`);
       const state = deriveRunState(entries);
       const control = release.status?.control ?? {};
       const handled: Ctl[] = [];
@@ -163,7 +183,12 @@ export class Reconciler {
         try {
           await this.o.locks.acquire({ app, namespace }, keyOf(release));
         } catch (error) {
-          if (error instanceof RunLockedError) return this.wait(release, 'AppLocked', `waits for ${error.holder}, which holds the Lease of app ${app} (a previous leader's Lease expires within 15 s)`);
+          if (error instanceof RunLockedError)
+            return this.wait(
+              release,
+              'AppLocked',
+              `waits for ${error.holder}, which holds the Lease of app ${app} (a previous leader's Lease expires within 15 s)`,
+            );
           throw error;
         }
         await this.ensureProbe(release, state);
@@ -172,7 +197,11 @@ export class Reconciler {
       const drive = (call: () => Promise<unknown>) => this.withProgress(release, runId, journal, call);
       // A request is acknowledged (cleared in status) before it is acted on: acting is journaled
       // and idempotent, so a crash in between loses nothing, and no later write can revive it.
-      const acknowledge = (request: Ctl) => writeStatus(this.o.kube, release, (fresh) => ({ ...(fresh.status ?? {}), control: clearHandled(fresh.status?.control, [request]) }));
+      const acknowledge = (request: Ctl) =>
+        writeStatus(this.o.kube, release, (fresh) => ({
+          ...(fresh.status ?? {}),
+          control: clearHandled(fresh.status?.control, [request]),
+        }));
       if (control.abort === true && !isFinal(state)) {
         handled.push('abort');
         await acknowledge('abort');
@@ -194,7 +223,8 @@ export class Reconciler {
       }
       // A request that does not apply to the run's state (promote while running) is cleared too,
       // with a condition-free message in status, so it cannot fire much later by surprise.
-      for (const request of ['promote', 'retry'] as const) if (control[request] === true && !handled.includes(request) && state.status !== 'running') handled.push(request);
+      for (const request of ['promote', 'retry'] as const)
+        if (control[request] === true && !handled.includes(request) && state.status !== 'running') handled.push(request);
       return this.afterStep(release, runId, journal, { handled });
     } catch (error) {
       return this.reconcileError(release, error);
@@ -202,7 +232,12 @@ export class Reconciler {
   }
 
   /** Writes status from the journal after a step; stops the probe and frees the app once final. */
-  private async afterStep(release: Release, runId: string, journal: Journal, o: { handled?: Ctl[]; specHash?: string; pausedByHuman?: boolean }): Promise<ReconcileResult> {
+  private async afterStep(
+    release: Release,
+    runId: string,
+    journal: Journal,
+    o: { handled?: Ctl[]; specHash?: string; pausedByHuman?: boolean },
+  ): Promise<ReconcileResult> {
     const entries = await journal.read(runId);
     const state = deriveRunState(entries);
     const fromJournal = statusFromJournal(entries);
@@ -216,33 +251,76 @@ export class Reconciler {
     if (final) this.counted.delete(uidOf(release));
     const written = await writeStatus(this.o.kube, release, (fresh) => {
       const previous = fresh.status ?? {};
-      const status: ReleaseStatus = { ...previous, ...fromJournal, app: state.app, holder: this.o.identity, journalRef: { configMap: configMapName(runId) } };
+      const status: ReleaseStatus = {
+        ...previous,
+        ...fromJournal,
+        app: state.app,
+        holder: this.o.identity,
+        journalRef: { configMap: configMapName(runId) },
+      };
       if (fromJournal.currentStep === undefined) delete status.currentStep;
       status.specHash = previous.specHash ?? o.specHash ?? hashOf(fresh.spec);
       if (probe !== undefined) status.probe = probe;
       // Once the run is over no request applies any more: clear them all.
-      status.control = clearHandled(previous.control, final ? ['promote', 'abort', 'pause', 'retry'] : o.handled ?? []);
+      status.control = clearHandled(previous.control, final ? ['promote', 'abort', 'pause', 'retry'] : (o.handled ?? []));
       let conditions = removeCondition(previous.conditions, conditionTypes.waiting);
       conditions = removeCondition(conditions, conditionTypes.reconcileError);
       const generation = fresh.metadata.generation ?? 1;
       if (hashOf(fresh.spec) !== status.specHash) {
-        conditions = setCondition(conditions, { type: conditionTypes.specChangeRefused, status: 'True', reason: 'RunInProgress', message: `spec changed at generation ${generation} while run ${runId} was under way; the run keeps the spec it started with. To change it, let this Release finish (or abort it) and create a new one`, observedGeneration: generation }, this.now());
+        conditions = setCondition(
+          conditions,
+          {
+            type: conditionTypes.specChangeRefused,
+            status: 'True',
+            reason: 'RunInProgress',
+            message: `spec changed at generation ${generation} while run ${runId} was under way; the run keeps the spec it started with. To change it, let this Release finish (or abort it) and create a new one`,
+            observedGeneration: generation,
+          },
+          this.now(),
+        );
       } else conditions = removeCondition(conditions, conditionTypes.specChangeRefused);
       if (o.pausedByHuman === true && !final) {
         status.phase = 'Paused';
         status.message = `paused by a human (status.control.pause) before the next step; clear it to continue`;
-        conditions = setCondition(conditions, { type: conditionTypes.paused, status: 'True', reason: 'PausedByHuman', message: status.message }, this.now());
+        conditions = setCondition(
+          conditions,
+          { type: conditionTypes.paused, status: 'True', reason: 'PausedByHuman', message: status.message },
+          this.now(),
+        );
       } else if (state.status === 'paused') {
-        conditions = setCondition(conditions, { type: conditionTypes.paused, status: 'True', reason: 'StepPaused', message: state.reason ?? 'a step waits for promote or abort' }, this.now());
+        conditions = setCondition(
+          conditions,
+          {
+            type: conditionTypes.paused,
+            status: 'True',
+            reason: 'StepPaused',
+            message: state.reason ?? 'a step waits for promote or abort',
+          },
+          this.now(),
+        );
       } else conditions = removeCondition(conditions, conditionTypes.paused);
-      conditions = setCondition(conditions, { type: conditionTypes.progressing, status: final ? 'False' : 'True', reason: status.phase ?? 'Running', message: status.message ?? `step ${status.currentStep?.id ?? '-'}` }, this.now());
+      conditions = setCondition(
+        conditions,
+        {
+          type: conditionTypes.progressing,
+          status: final ? 'False' : 'True',
+          reason: status.phase ?? 'Running',
+          message: status.message ?? `step ${status.currentStep?.id ?? '-'}`,
+        },
+        this.now(),
+      );
       status.conditions = conditions;
       status.observedGeneration = generation;
       return status.probe === undefined ? status : withProbeFigures(status, status.probe, this.now());
     });
     if (final) {
       await this.o.locks.release({ app: state.app, namespace: state.namespace });
-      await this.o.events.emit(written, state.status === 'succeeded' ? 'Normal' : 'Warning', `Run${fromJournal.phase}`, fromJournal.message ?? `run ${runId} ${state.status}`);
+      await this.o.events.emit(
+        written,
+        state.status === 'succeeded' ? 'Normal' : 'Warning',
+        `Run${fromJournal.phase}`,
+        fromJournal.message ?? `run ${runId} ${state.status}`,
+      );
       return { requeue: 'no' };
     }
     if (o.pausedByHuman === true || state.status === 'paused' || state.status === 'halted') return { requeue: 'no' };
@@ -254,15 +332,23 @@ export class Reconciler {
     const probe = this.o.probes.get(uidOf(release));
     const stepStarted = new Map<string, number>();
     return {
-      journal, registry: this.registry, lock: this.o.locks.runLock({ app: appOf(release), namespace }, leading),
-      holder: this.o.identity, lockRenewMs: 1000, abortPollMs: 500, maxSteps: 1,
+      journal,
+      registry: this.registry,
+      lock: this.o.locks.runLock({ app: appOf(release), namespace }, leading),
+      holder: this.o.identity,
+      lockRenewMs: 1000,
+      abortPollMs: 500,
+      maxSteps: 1,
       ...(probe !== undefined ? { probe } : {}),
       onEvent: (event: EngineEvent) => this.onEngineEvent(release, event, stepStarted),
     };
   }
 
   private onEngineEvent(release: Release, event: EngineEvent, started: Map<string, number>): void {
-    if (event.type === 'step-progress') { this.stepProgress.set(keyOf(release), { stepId: event.stepId, message: event.message }); return; }
+    if (event.type === 'step-progress') {
+      this.stepProgress.set(keyOf(release), { stepId: event.stepId, message: event.message });
+      return;
+    }
     const uid = uidOf(release);
     if (event.type === 'step-started') {
       started.set(event.stepId, event.at);
@@ -274,10 +360,26 @@ export class Reconciler {
       const result = event.type === 'step-error' ? 'error' : event.result.kind;
       const kind = stepKindOf(release, event.stepId);
       if (began !== undefined) this.o.metrics.stepDuration.observe({ kind, result }, (event.at - began) / 1000);
-      const message = event.type === 'step-error' ? event.error : event.result.kind === 'done' ? (event.result.summary ?? 'done') : event.result.reason;
+      const message =
+        event.type === 'step-error' ? event.error : event.result.kind === 'done' ? (event.result.summary ?? 'done') : event.result.reason;
       const isGate = kind === 'gate' || event.stepId.startsWith('gate');
-      const reason = isGate ? (result === 'done' ? 'GatePassed' : result === 'paused' ? 'GateWaiting' : 'GateFailed') : (result === 'done' ? 'StepSucceeded' : result === 'paused' ? 'StepPaused' : 'StepFailed');
-      void this.o.events.emit(release, result === 'done' || result === 'paused' ? 'Normal' : 'Warning', reason, `step ${event.stepId}: ${message}`);
+      const reason = isGate
+        ? result === 'done'
+          ? 'GatePassed'
+          : result === 'paused'
+            ? 'GateWaiting'
+            : 'GateFailed'
+        : result === 'done'
+          ? 'StepSucceeded'
+          : result === 'paused'
+            ? 'StepPaused'
+            : 'StepFailed';
+      void this.o.events.emit(
+        release,
+        result === 'done' || result === 'paused' ? 'Normal' : 'Warning',
+        reason,
+        `step ${event.stepId}: ${message}`,
+      );
     } else if (event.type === 'undo-started') {
       void this.o.events.emit(release, 'Warning', 'RollingBack', `undoing step ${event.stepId}`);
     }
@@ -291,7 +393,9 @@ export class Reconciler {
     const timer = setInterval(() => {
       if (writing) return;
       writing = true;
-      void this.refresh(release, runId, journal).finally(() => { writing = false; });
+      void this.refresh(release, runId, journal).finally(() => {
+        writing = false;
+      });
     }, this.o.progressMs ?? 2000);
     try {
       await call();
@@ -309,13 +413,24 @@ export class Reconciler {
       // The final phase is written by afterStep only, once the probe's tail is measured and its
       // record stored: a reader that sees Succeeded then finds the whole record.
       if (isFinalPhase(fromJournal.phase)) return;
-      const fresh = await this.o.kube.get<Release>({ apiVersion: releaseApiVersion, kind: 'Release', name: release.metadata.name, namespace: release.metadata.namespace ?? 'default' });
+      const fresh = await this.o.kube.get<Release>({
+        apiVersion: releaseApiVersion,
+        kind: 'Release',
+        name: release.metadata.name,
+        namespace: release.metadata.namespace ?? 'default',
+      });
       if (fresh === undefined) return;
       await writeStatus(this.o.kube, fresh, (current) => {
-        const status: ReleaseStatus = { ...(current.status ?? {}), ...fromJournal, holder: this.o.identity, journalRef: { configMap: configMapName(runId) } };
+        const status: ReleaseStatus = {
+          ...(current.status ?? {}),
+          ...fromJournal,
+          holder: this.o.identity,
+          journalRef: { configMap: configMapName(runId) },
+        };
         status.specHash ??= hashOf(current.spec);
         const progress = this.stepProgress.get(keyOf(release));
-        if (progress !== undefined && status.currentStep?.id === progress.stepId) status.currentStep = { ...status.currentStep, progress: progress.message };
+        if (progress !== undefined && status.currentStep?.id === progress.stepId)
+          status.currentStep = { ...status.currentStep, progress: progress.message };
         const probe = this.o.probes.status(uidOf(release), current.status?.probe, metaString(deriveRunState(entries), 'probeTarget'));
         this.countProbe(release, probe);
         return probe === undefined ? status : withProbeFigures(status, probe, this.now());
@@ -350,7 +465,10 @@ export class Reconciler {
     const { items } = await this.o.kube.list<Release>({ apiVersion: releaseApiVersion, kind: 'Release', namespace });
     const mine = orderOf(release);
     const ahead = items
-      .filter((r) => r.metadata.name !== release.metadata.name && appOf(r) === app && !isFinalPhase(r.status?.phase) && r.status?.phase !== 'Invalid')
+      .filter(
+        (r) =>
+          r.metadata.name !== release.metadata.name && appOf(r) === app && !isFinalPhase(r.status?.phase) && r.status?.phase !== 'Invalid',
+      )
       .filter((r) => r.status?.runId !== undefined || orderOf(r) < mine)
       .sort((a, b) => orderOf(a).localeCompare(orderOf(b)));
     return ahead[0]?.metadata.name;
@@ -362,7 +480,17 @@ export class Reconciler {
     await writeStatus(this.o.kube, release, (fresh) => {
       const generation = fresh.metadata.generation ?? 1;
       const status: ReleaseStatus = { ...(fresh.status ?? {}), phase: 'Invalid', message, observedGeneration: generation };
-      status.conditions = setCondition(fresh.status?.conditions, { type: conditionTypes.invalid, status: 'True', reason: error.code, message: error.hint ? `${message}\n${error.hint}` : message, observedGeneration: generation }, this.now());
+      status.conditions = setCondition(
+        fresh.status?.conditions,
+        {
+          type: conditionTypes.invalid,
+          status: 'True',
+          reason: error.code,
+          message: error.hint ? `${message}\n${error.hint}` : message,
+          observedGeneration: generation,
+        },
+        this.now(),
+      );
       return status;
     });
     await this.o.events.emit(release, 'Warning', 'Invalid', message);
@@ -373,7 +501,10 @@ export class Reconciler {
   private async abortUnstarted(release: Release): Promise<ReconcileResult> {
     const message = `aborted before its run started (${abortReason(release)}); nothing was changed`;
     await writeStatus(this.o.kube, release, (fresh) => ({
-      ...(fresh.status ?? {}), phase: 'Aborted', message, finishedAt: new Date(this.now()).toISOString(),
+      ...(fresh.status ?? {}),
+      phase: 'Aborted',
+      message,
+      finishedAt: new Date(this.now()).toISOString(),
       control: clearHandled(fresh.status?.control, ['abort']),
       conditions: removeCondition(fresh.status?.conditions, conditionTypes.waiting),
     }));
@@ -384,7 +515,9 @@ export class Reconciler {
   private async wait(release: Release, reason: string, message: string): Promise<ReconcileResult> {
     if (release.status?.phase !== 'Waiting' || release.status.message !== message) {
       await writeStatus(this.o.kube, release, (fresh) => ({
-        ...(fresh.status ?? {}), phase: fresh.status?.runId === undefined ? 'Waiting' : fresh.status.phase ?? 'Waiting', message,
+        ...(fresh.status ?? {}),
+        phase: fresh.status?.runId === undefined ? 'Waiting' : (fresh.status.phase ?? 'Waiting'),
+        message,
         observedGeneration: fresh.metadata.generation ?? 1,
         conditions: setCondition(fresh.status?.conditions, { type: conditionTypes.waiting, status: 'True', reason, message }, this.now()),
       }));
@@ -399,8 +532,13 @@ export class Reconciler {
     this.o.metrics.reconcileErrors.inc({ reason: String(reason) });
     this.o.log?.(`reconcile ${keyOf(release)}: ${message}`);
     await writeStatus(this.o.kube, release, (fresh) => ({
-      ...(fresh.status ?? {}), phase: fresh.status?.phase ?? 'Pending',
-      conditions: setCondition(fresh.status?.conditions, { type: conditionTypes.reconcileError, status: 'True', reason: String(reason), message }, this.now()),
+      ...(fresh.status ?? {}),
+      phase: fresh.status?.phase ?? 'Pending',
+      conditions: setCondition(
+        fresh.status?.conditions,
+        { type: conditionTypes.reconcileError, status: 'True', reason: String(reason), message },
+        this.now(),
+      ),
     })).catch(() => undefined);
     return { requeue: 'after', ms: 5000 };
   }
@@ -438,7 +576,10 @@ export function hashOf(value: unknown): string {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -483,4 +624,3 @@ function stepKindOf(release: Release, stepId: string): string {
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

@@ -13,7 +13,9 @@ import { appLabel, type InputsRef } from './release.js';
 /** Files keyed by their path relative to the spec's folder (POSIX separators). */
 export type InputFiles = Record<string, string>;
 
-interface InputsConfigMap extends KubeObject { data?: { 'files.json'?: string } }
+interface InputsConfigMap extends KubeObject {
+  data?: { 'files.json'?: string };
+}
 
 /** Stays well under the 1 MiB object limit once the ConfigMap's envelope is added. */
 const chunkBytes = 900 * 1024;
@@ -26,7 +28,10 @@ export async function collectInputs(loaded: LoadedSpec): Promise<InputFiles> {
     if (info === undefined) {
       throw new BatonError('MANIFEST_PATH', `${path} (named in ${loaded.file}) does not exist`, { hint: 'correct the path in baton.yaml' });
     }
-    if (!info.isDirectory()) { files[relative(loaded.dir, path).split(sep).join('/')] = await readFile(path, 'utf8'); return; }
+    if (!info.isDirectory()) {
+      files[relative(loaded.dir, path).split(sep).join('/')] = await readFile(path, 'utf8');
+      return;
+    }
     for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = join(path, entry.name);
       if (entry.isDirectory() || filter(entry.name)) await add(full, filter);
@@ -48,8 +53,15 @@ export function inputConfigMaps(app: string, namespace: string, files: InputFile
   let size = 0;
   for (const [path, text] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     const bytes = Buffer.byteLength(text) + Buffer.byteLength(path) + 8;
-    if (bytes > chunkBytes) throw new BatonError('INPUT_TOO_LARGE', `${path} is ${bytes} bytes: too large for a ConfigMap`, { hint: 'split the file, or run the upgrade from the CLI (without --in-cluster)' });
-    if (size + bytes > chunkBytes && size > 0) { chunks.push(current); current = {}; size = 0; }
+    if (bytes > chunkBytes)
+      throw new BatonError('INPUT_TOO_LARGE', `${path} is ${bytes} bytes: too large for a ConfigMap`, {
+        hint: 'split the file, or run the upgrade from the CLI (without --in-cluster)',
+      });
+    if (size + bytes > chunkBytes && size > 0) {
+      chunks.push(current);
+      current = {};
+      size = 0;
+    }
     current[path] = text;
     size += bytes;
   }
@@ -61,8 +73,11 @@ export function inputConfigMaps(app: string, namespace: string, files: InputFile
     const sha256 = createHash('sha256').update(body).digest('hex');
     const name = `baton-inputs-${app}-${sha256.slice(0, 16)}`.slice(0, 253);
     objects.push({
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { [appLabel]: app, 'app.kubernetes.io/managed-by': 'baton' } },
-      immutable: true, data: { 'files.json': body },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace, labels: { [appLabel]: app, 'app.kubernetes.io/managed-by': 'baton' } },
+      immutable: true,
+      data: { 'files.json': body },
     });
     refs.push({ configMap: name, sha256 });
   }
@@ -74,14 +89,27 @@ export function inputConfigMaps(app: string, namespace: string, files: InputFile
  * the controller loads and plans exactly as the CLI does (same loader, same messages). Every
  * ConfigMap's content is checked against the hash the Release names before it is used.
  */
-export async function materializeInputs(kube: KubeClient, namespace: string, upgrade: JsonObject, refs: readonly InputsRef[]): Promise<string> {
+export async function materializeInputs(
+  kube: KubeClient,
+  namespace: string,
+  upgrade: JsonObject,
+  refs: readonly InputsRef[],
+): Promise<string> {
   const files: InputFiles = {};
   for (const ref of refs) {
     const cm = await kube.get<InputsConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', name: ref.configMap, namespace });
-    if (cm === undefined) throw new BatonError('INPUTS_MISSING', `ConfigMap ${namespace}/${ref.configMap} named in spec.inputs does not exist`, { hint: 'create the Release with baton upgrade --in-cluster, which writes its inputs first' });
+    if (cm === undefined)
+      throw new BatonError('INPUTS_MISSING', `ConfigMap ${namespace}/${ref.configMap} named in spec.inputs does not exist`, {
+        hint: 'create the Release with baton upgrade --in-cluster, which writes its inputs first',
+      });
     const body = cm.data?.['files.json'] ?? '';
     const actual = createHash('sha256').update(body).digest('hex');
-    if (actual !== ref.sha256) throw new BatonError('INPUTS_CHANGED', `ConfigMap ${namespace}/${ref.configMap} does not match its sha256 in spec.inputs (${actual.slice(0, 12)} != ${ref.sha256.slice(0, 12)})`, { hint: 'inputs are immutable: pack them again with baton upgrade --in-cluster' });
+    if (actual !== ref.sha256)
+      throw new BatonError(
+        'INPUTS_CHANGED',
+        `ConfigMap ${namespace}/${ref.configMap} does not match its sha256 in spec.inputs (${actual.slice(0, 12)} != ${ref.sha256.slice(0, 12)})`,
+        { hint: 'inputs are immutable: pack them again with baton upgrade --in-cluster' },
+      );
     Object.assign(files, JSON.parse(body) as InputFiles);
   }
   const root = await mkdtemp(join(tmpdir(), 'baton-release-'));

@@ -11,7 +11,12 @@ import type { Release } from './release.js';
 export async function releaseProbeRecord(kube: KubeClient, release: Release): Promise<ProbeRecord | undefined> {
   const name = release.status?.probe?.recordRef?.configMap;
   if (name === undefined) return undefined;
-  const cm = await kube.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: release.metadata.namespace ?? kube.defaultNamespace });
+  const cm = await kube.get<KubeObject & { data?: Record<string, string> }>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    name,
+    namespace: release.metadata.namespace ?? kube.defaultNamespace,
+  });
   const data = cm?.data ?? {};
   const last = Object.keys(data).sort().at(-1);
   if (last === undefined) return undefined;

@@ -25,8 +25,17 @@ export interface ReleaseSpec {
  * Release of the app goes first. Paused / Halted: a human acts (status.control).
  */
 export type ReleasePhase =
-  | 'Pending' | 'Waiting' | 'Running' | 'Paused' | 'Halted' | 'RollingBack'
-  | 'Succeeded' | 'RolledBack' | 'Aborted' | 'Invalid' | 'Failed';
+  | 'Pending'
+  | 'Waiting'
+  | 'Running'
+  | 'Paused'
+  | 'Halted'
+  | 'RollingBack'
+  | 'Succeeded'
+  | 'RolledBack'
+  | 'Aborted'
+  | 'Invalid'
+  | 'Failed';
 
 export const finalPhases: readonly ReleasePhase[] = ['Succeeded', 'RolledBack', 'Aborted', 'Invalid', 'Failed'];
 

@@ -8,13 +8,20 @@ export const maxStatusSteps = 64;
 /** The phase a run's state stands for. */
 export function phaseOf(state: RunState): ReleasePhase {
   switch (state.status) {
-    case 'running': return isRollingBack(state) ? 'RollingBack' : 'Running';
-    case 'paused': return 'Paused';
-    case 'halted': return 'Halted';
-    case 'succeeded': return 'Succeeded';
-    case 'rolled-back': return 'RolledBack';
-    case 'aborted': return 'Aborted';
-    case 'failed': return 'Failed';
+    case 'running':
+      return isRollingBack(state) ? 'RollingBack' : 'Running';
+    case 'paused':
+      return 'Paused';
+    case 'halted':
+      return 'Halted';
+    case 'succeeded':
+      return 'Succeeded';
+    case 'rolled-back':
+      return 'RolledBack';
+    case 'aborted':
+      return 'Aborted';
+    case 'failed':
+      return 'Failed';
   }
 }
 
@@ -23,8 +30,24 @@ export function phaseOf(state: RunState): ReleasePhase {
  * point of no return, gate verdicts, versions. Pure: the same journal gives the same status, so a
  * new leader writes what the old one would have.
  */
-export function statusFromJournal(entries: readonly JournalEntry[]): Pick<ReleaseStatus,
-  'runId' | 'phase' | 'message' | 'steps' | 'stepsOmitted' | 'currentStep' | 'pointOfNoReturn' | 'gates' | 'fromVersion' | 'toVersion' | 'strategy' | 'startedAt' | 'finishedAt'> {
+export function statusFromJournal(
+  entries: readonly JournalEntry[],
+): Pick<
+  ReleaseStatus,
+  | 'runId'
+  | 'phase'
+  | 'message'
+  | 'steps'
+  | 'stepsOmitted'
+  | 'currentStep'
+  | 'pointOfNoReturn'
+  | 'gates'
+  | 'fromVersion'
+  | 'toVersion'
+  | 'strategy'
+  | 'startedAt'
+  | 'finishedAt'
+> {
   const state = deriveRunState(entries);
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
   const startedAt = new Map<string, number>();
@@ -41,7 +64,11 @@ export function statusFromJournal(entries: readonly JournalEntry[]): Pick<Releas
       if (message !== undefined) messages.set(entry.stepId, message);
       const step = state.steps.find((s) => s.id === entry.stepId);
       if (step?.kind === 'gate') {
-        const verdict: GateVerdictStatus = { step: entry.stepId, verdict: r.kind === 'done' ? 'pass' : r.kind === 'failed' ? 'fail' : 'wait', at: new Date(entry.at).toISOString() };
+        const verdict: GateVerdictStatus = {
+          step: entry.stepId,
+          verdict: r.kind === 'done' ? 'pass' : r.kind === 'failed' ? 'fail' : 'wait',
+          at: new Date(entry.at).toISOString(),
+        };
         if (message !== undefined) verdict.reason = message;
         gates.push(verdict);
       }

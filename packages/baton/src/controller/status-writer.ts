@@ -12,10 +12,17 @@ export async function writeStatus(kube: KubeClient, release: Release, compute: (
   for (let attempt = 0; ; attempt++) {
     const status = compute(current);
     try {
-      return await kube.customResources().replaceStatus<Release>(releaseKind, { ...current, apiVersion: releaseApiVersion, kind: 'Release', status });
+      return await kube
+        .customResources()
+        .replaceStatus<Release>(releaseKind, { ...current, apiVersion: releaseApiVersion, kind: 'Release', status });
     } catch (error) {
       if (!(error as { conflict?: boolean }).conflict || attempt >= 8) throw error;
-      const fresh = await kube.get<Release>({ apiVersion: releaseApiVersion, kind: 'Release', name: current.metadata.name, namespace: current.metadata.namespace ?? 'default' });
+      const fresh = await kube.get<Release>({
+        apiVersion: releaseApiVersion,
+        kind: 'Release',
+        name: current.metadata.name,
+        namespace: current.metadata.namespace ?? 'default',
+      });
       if (fresh === undefined) return current;
       current = fresh;
     }

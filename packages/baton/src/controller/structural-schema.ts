@@ -32,8 +32,14 @@ export function toStructural(node: JsonSchemaNode): StructuralSchema {
     if (keyword === 'format') continue; // JSON Schema formats (uri) are checked by zod, not re-implemented here
     if (typeof node[keyword] === 'number') out[keyword] = node[keyword];
   }
-  if (typeof node.exclusiveMinimum === 'number') { out.minimum = node.exclusiveMinimum; out.exclusiveMinimum = true; }
-  if (typeof node.exclusiveMaximum === 'number') { out.maximum = node.exclusiveMaximum; out.exclusiveMaximum = true; }
+  if (typeof node.exclusiveMinimum === 'number') {
+    out.minimum = node.exclusiveMinimum;
+    out.exclusiveMinimum = true;
+  }
+  if (typeof node.exclusiveMaximum === 'number') {
+    out.maximum = node.exclusiveMaximum;
+    out.exclusiveMaximum = true;
+  }
   if (typeof node.pattern === 'string' && re2Compatible(node.pattern)) out.pattern = node.pattern;
   if (type === 'array' && isNode(node.items)) out.items = toStructural(node.items);
   if (type === 'array' && !isNode(node.items)) out.items = { 'x-kubernetes-preserve-unknown-fields': true };

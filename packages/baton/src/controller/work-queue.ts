@@ -12,7 +12,10 @@ export class WorkQueue {
   private wake: (() => void) | undefined;
 
   add(key: string): void {
-    if (this.processing.has(key)) { this.dirty.add(key); return; }
+    if (this.processing.has(key)) {
+      this.dirty.add(key);
+      return;
+    }
     if (this.queued.has(key)) return;
     this.queued.add(key);
     this.queue.push(key);
@@ -22,15 +25,23 @@ export class WorkQueue {
   /** Adds `key` after `ms`, unless an earlier timer for it is already pending. */
   addAfter(key: string, ms: number): void {
     if (this.timers.has(key)) return;
-    const timer = setTimeout(() => { this.timers.delete(key); this.add(key); }, ms);
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.add(key);
+    }, ms);
     timer.unref();
     this.timers.set(key, timer);
   }
 
-  get length(): number { return this.queue.length; }
+  get length(): number {
+    return this.queue.length;
+  }
 
   /** Runs up to `concurrency` workers until `signal` aborts; resolves when they have finished. */
-  async run(worker: (key: string, signal: AbortSignal) => Promise<void>, options: { concurrency: number; signal: AbortSignal }): Promise<void> {
+  async run(
+    worker: (key: string, signal: AbortSignal) => Promise<void>,
+    options: { concurrency: number; signal: AbortSignal },
+  ): Promise<void> {
     const active = new Set<Promise<void>>();
     const onAbort = () => this.wake?.();
     options.signal.addEventListener('abort', onAbort, { once: true });
@@ -38,18 +49,23 @@ export class WorkQueue {
       while (!options.signal.aborted) {
         const key = active.size < options.concurrency ? this.queue.shift() : undefined;
         if (key === undefined) {
-          await new Promise<void>((resolve) => { this.wake = resolve; if (active.size === 0 && this.queue.length > 0) resolve(); });
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            if (active.size === 0 && this.queue.length > 0) resolve();
+          });
           this.wake = undefined;
           continue;
         }
         this.queued.delete(key);
         this.processing.add(key);
-        const job = worker(key, options.signal).catch(() => undefined).finally(() => {
-          this.processing.delete(key);
-          active.delete(job);
-          if (this.dirty.delete(key)) this.add(key);
-          this.wake?.();
-        });
+        const job = worker(key, options.signal)
+          .catch(() => undefined)
+          .finally(() => {
+            this.processing.delete(key);
+            active.delete(job);
+            if (this.dirty.delete(key)) this.add(key);
+            this.wake?.();
+          });
         active.add(job);
       }
       await Promise.all(active);

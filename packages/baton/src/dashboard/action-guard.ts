@@ -13,5 +13,7 @@ export function assertActionAllowed(state: RunState, kind: ActionKind): void {
   const action = runActions(state, false).find((a) => a.kind === kind);
   if (action?.allowed) return;
   const code = isFinalStatus(state.status) ? 'RUN_FINISHED' : kind === 'promote' ? 'NOT_PAUSED' : 'ACTION_NOT_POSSIBLE';
-  throw new BatonError(code, `cannot ${kind} run ${state.runId}: ${action?.consequence ?? 'not possible now'}`, { hint: 'the page was out of date; it now shows the run as it is' });
+  throw new BatonError(code, `cannot ${kind} run ${state.runId}: ${action?.consequence ?? 'not possible now'}`, {
+    hint: 'the page was out of date; it now shows the run as it is',
+  });
 }

@@ -13,7 +13,8 @@ const done = (id: string, at: number): JournalEntry[] => [
   { at: at + 1, runId: 'r', type: 'step-finished', stepId: id, result: { kind: 'done' } },
 ];
 const paused: JournalEntry[] = [
-  started, ...done('weight', 2),
+  started,
+  ...done('weight', 2),
   { at: 4, runId: 'r', type: 'step-started', stepId: 'pause' },
   { at: 5, runId: 'r', type: 'step-finished', stepId: 'pause', result: { kind: 'paused', reason: 'waiting' } },
   { at: 6, runId: 'r', type: 'run-finished', status: 'paused', reason: 'waiting' },
@@ -24,7 +25,10 @@ test('paused before an irreversible step: promote names the point of no return, 
   const a = byKind(paused);
   assert.equal(a.promote?.allowed, true);
   assert.match(a.promote?.consequence ?? '', /Approves “Step pause” and runs the 2 remaining steps: “Step contract”, “Step record”.$/);
-  assert.match(a.promote?.pointOfNoReturn ?? '', /“Step contract” is the point of no return: once it completes, baton can no longer roll back on its own/);
+  assert.match(
+    a.promote?.pointOfNoReturn ?? '',
+    /“Step contract” is the point of no return: once it completes, baton can no longer roll back on its own/,
+  );
   assert.equal(a.abort?.allowed, true);
   assert.match(a.abort?.consequence ?? '', /Rolls back: undoes the 1 completed step in reverse \(“Step weight”\)/);
   assert.equal(a.abort?.pointOfNoReturn, undefined);
@@ -33,7 +37,10 @@ test('paused before an irreversible step: promote names the point of no return, 
 
 test('halted after the point of no return: abort undoes nothing, retry says it cannot roll back', () => {
   const halted: JournalEntry[] = [
-    started, ...done('weight', 2), ...done('pause', 4), ...done('contract', 6),
+    started,
+    ...done('weight', 2),
+    ...done('pause', 4),
+    ...done('contract', 6),
     { at: 8, runId: 'r', type: 'step-started', stepId: 'record' },
     { at: 9, runId: 'r', type: 'step-finished', stepId: 'record', result: { kind: 'failed', reason: 'boom' } },
     { at: 10, runId: 'r', type: 'run-finished', status: 'halted', reason: 'boom' },
@@ -48,7 +55,11 @@ test('halted after the point of no return: abort undoes nothing, retry says it c
 });
 
 test('a finished run allows nothing, and says why', () => {
-  const a = byKind([...paused, { at: 7, runId: 'r', type: 'abort-requested', reason: 'no' }, { at: 8, runId: 'r', type: 'run-finished', status: 'rolled-back' }]);
+  const a = byKind([
+    ...paused,
+    { at: 7, runId: 'r', type: 'abort-requested', reason: 'no' },
+    { at: 8, runId: 'r', type: 'run-finished', status: 'rolled-back' },
+  ]);
   for (const kind of ['promote', 'abort', 'retry']) {
     assert.equal(a[kind]?.allowed, false, kind);
   }

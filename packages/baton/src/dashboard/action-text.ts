@@ -24,7 +24,11 @@ function remainingAfter(state: RunState, stepId: string | undefined): PlannedSte
 
 function promoteAction(state: RunState, live: boolean): ActionView {
   if (state.paused === undefined || isFinalStatus(state.status) || live) {
-    return { kind: 'promote', allowed: false, consequence: isFinalStatus(state.status) ? `the run already ended ${state.status}` : 'nothing is waiting for approval' };
+    return {
+      kind: 'promote',
+      allowed: false,
+      consequence: isFinalStatus(state.status) ? `the run already ended ${state.status}` : 'nothing is waiting for approval',
+    };
   }
   const paused = state.steps.find((s) => s.id === state.paused?.stepId);
   const rest = remainingAfter(state, state.paused.stepId);
@@ -32,8 +36,10 @@ function promoteAction(state: RunState, live: boolean): ActionView {
   const view: ActionView = {
     kind: 'promote',
     allowed: true,
-    consequence: (`Approves ${paused ? titleOf(paused) : state.paused.stepId} and runs the ${rest.length} remaining step${rest.length === 1 ? '' : 's'}${rest.length ? `: ${list(rest)}` : ''}. `
-      + (irreversible ? '' : 'Every one of them can still be undone: a failed gate after this rolls back automatically.')).trim(),
+    consequence: (
+      `Approves ${paused ? titleOf(paused) : state.paused.stepId} and runs the ${rest.length} remaining step${rest.length === 1 ? '' : 's'}${rest.length ? `: ${list(rest)}` : ''}. ` +
+      (irreversible ? '' : 'Every one of them can still be undone: a failed gate after this rolls back automatically.')
+    ).trim(),
   };
   if (irreversible) {
     view.pointOfNoReturn = `${titleOf(irreversible)} is the point of no return: once it completes, baton can no longer roll back on its own. A failure or an abort after it stops the run and undoes nothing.`;
@@ -43,34 +49,48 @@ function promoteAction(state: RunState, live: boolean): ActionView {
 
 function abortAction(state: RunState, live: boolean): ActionView {
   if (isFinalStatus(state.status)) return { kind: 'abort', allowed: false, consequence: `the run already ended ${state.status}` };
-  const done = state.completedOrder.map((id) => state.steps.find((s) => s.id === id)).filter((s): s is PlannedStep => s !== undefined && !state.undone.includes(s.id));
-  const how = live ? 'The run is live in another process: it is asked to stop, and does so at its next check (within about a second). ' : '';
+  const done = state.completedOrder
+    .map((id) => state.steps.find((s) => s.id === id))
+    .filter((s): s is PlannedStep => s !== undefined && !state.undone.includes(s.id));
+  const how = live
+    ? 'The run is live in another process: it is asked to stop, and does so at its next check (within about a second). '
+    : '';
   if (state.pointOfNoReturn !== undefined) {
     const ponr = state.steps.find((s) => s.id === state.pointOfNoReturn);
     return {
-      kind: 'abort', allowed: true,
+      kind: 'abort',
+      allowed: true,
       consequence: `${how}The run stops where it is and ends “aborted”. Nothing is undone; what is left must be finished by hand or by a new run.`,
       pointOfNoReturn: `The point of no return (${ponr ? titleOf(ponr) : state.pointOfNoReturn}) has already passed: abort cannot roll back.`,
     };
   }
   return {
-    kind: 'abort', allowed: true,
+    kind: 'abort',
+    allowed: true,
     consequence: `${how}Rolls back: ${done.length ? `undoes the ${done.length} completed step${done.length === 1 ? '' : 's'} in reverse (${list([...done].reverse())})` : 'nothing was changed yet'}, so all traffic returns to the version that served before. The run ends “rolled-back”.`,
   };
 }
 
 function retryAction(state: RunState, live: boolean): ActionView {
   if (live || state.status !== 'halted') {
-    return { kind: 'retry', allowed: false, consequence: state.status === 'paused' ? 'the run is paused: promote or abort it' : `the run is ${state.status}: there is nothing to retry` };
+    return {
+      kind: 'retry',
+      allowed: false,
+      consequence:
+        state.status === 'paused' ? 'the run is paused: promote or abort it' : `the run is ${state.status}: there is nothing to retry`,
+    };
   }
   const again = state.failure?.stepId ?? state.inFlight ?? state.undoInFlight ?? state.undoFailure?.stepId;
   const step = state.steps.find((s) => s.id === again);
   const view: ActionView = {
-    kind: 'retry', allowed: true,
-    consequence: state.undoFailure || state.undoInFlight
-      ? `Continues the rollback: undoes ${step ? titleOf(step) : 'the interrupted step'} again, then the rest in reverse.`
-      : `Runs ${step ? titleOf(step) : 'the interrupted step'} again and continues the run from there.`,
+    kind: 'retry',
+    allowed: true,
+    consequence:
+      state.undoFailure || state.undoInFlight
+        ? `Continues the rollback: undoes ${step ? titleOf(step) : 'the interrupted step'} again, then the rest in reverse.`
+        : `Runs ${step ? titleOf(step) : 'the interrupted step'} again and continues the run from there.`,
   };
-  if (state.pointOfNoReturn !== undefined) view.pointOfNoReturn = 'The point of no return has passed: if this fails again, the run halts again; nothing is rolled back.';
+  if (state.pointOfNoReturn !== undefined)
+    view.pointOfNoReturn = 'The point of no return has passed: if this fails again, the run halts again; nothing is rolled back.';
   return view;
 }

@@ -25,7 +25,9 @@ export function watchStateDir(dir: string, emit: (change: DashboardChange) => vo
   return () => watcher.close();
 }
 
-interface BatonConfigMap extends KubeObject { data?: Record<string, string> }
+interface BatonConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
 
 /**
  * Changes to baton's ConfigMaps in the cluster (release history, ConfigMap journals) from a
@@ -33,7 +35,12 @@ interface BatonConfigMap extends KubeObject { data?: Record<string, string> }
  * watch). `onError` hears why the cluster cannot be watched; the watch is retried with backoff.
  * `namespace` narrows it to one namespace (a controller that watches only one); default all.
  */
-export function watchBatonConfigMaps(kube: KubeClient, emit: (change: DashboardChange) => void, onError: (message: string | undefined) => void, options: { namespace?: string } = {}): () => void {
+export function watchBatonConfigMaps(
+  kube: KubeClient,
+  emit: (change: DashboardChange) => void,
+  onError: (message: string | undefined) => void,
+  options: { namespace?: string } = {},
+): () => void {
   const stop = new AbortController();
   let known = new Map<string, string>();
   let backoff = 1000;
@@ -41,7 +48,12 @@ export function watchBatonConfigMaps(kube: KubeClient, emit: (change: DashboardC
     while (!stop.signal.aborted) {
       try {
         await kube.watchUntil<BatonConfigMap, never>(
-          { apiVersion: 'v1', kind: 'ConfigMap', labelSelector: 'app.kubernetes.io/managed-by=baton', ...(options.namespace ? { namespace: options.namespace } : {}) },
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            labelSelector: 'app.kubernetes.io/managed-by=baton',
+            ...(options.namespace ? { namespace: options.namespace } : {}),
+          },
           (objects) => {
             onError(undefined);
             backoff = 1000;
@@ -54,7 +66,9 @@ export function watchBatonConfigMaps(kube: KubeClient, emit: (change: DashboardC
                 try {
                   const runId = (JSON.parse(summary) as { runId?: unknown }).runId;
                   if (typeof runId === 'string') emit({ kind: 'run', runId });
-                } catch { /* a torn summary: the next write fixes it */ }
+                } catch {
+                  /* a torn summary: the next write fixes it */
+                }
               }
             }
             for (const key of known.keys()) if (!next.has(key)) emit({ kind: 'run', runId: runIdOfConfigMapKey(key) });

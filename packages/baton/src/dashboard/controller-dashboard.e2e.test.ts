@@ -42,11 +42,23 @@ describe("the controller's dashboard through kubectl port-forward, in Chromium",
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'baton-controller-dashboard-'));
     const app = demoAppDir();
-    const demoImage = (version: string) => ({ entrypoint: ['node', join(app, 'dist/server.js')], env: { APP_VERSION: version }, path: [join(app, 'bin')], workingDir: app });
-    [browser, cluster] = await Promise.all([launchChromium(), startCluster({
-      propagationDelayMs: 200,
-      images: { 'demo/app:v1': demoImage('v1'), 'demo/app:v2': demoImage('v2'), 'baton/controller:0.1.0': { entrypoint: ['node', bin], workingDir: repo } },
-    })]);
+    const demoImage = (version: string) => ({
+      entrypoint: ['node', join(app, 'dist/server.js')],
+      env: { APP_VERSION: version },
+      path: [join(app, 'bin')],
+      workingDir: app,
+    });
+    [browser, cluster] = await Promise.all([
+      launchChromium(),
+      startCluster({
+        propagationDelayMs: 200,
+        images: {
+          'demo/app:v1': demoImage('v1'),
+          'demo/app:v2': demoImage('v2'),
+          'baton/controller:0.1.0': { entrypoint: ['node', bin], workingDir: repo },
+        },
+      }),
+    ]);
     kubeconfig = join(dir, 'kubeconfig');
     await writeFile(kubeconfig, cluster.kubeconfig, { mode: 0o600 });
     kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
@@ -56,7 +68,9 @@ describe("the controller's dashboard through kubectl port-forward, in Chromium",
     const objects = installManifests({ replicas: 1, dashboardAddress: '$(POD_IP):8080' });
     await Promise.all([
       applyAndWait(kube, demoManifests({ image: 'demo/app:v1', preStopSeconds: 4 })),
-      (async () => { for (const o of objects) await kube.apply<KubeObject>(o, { force: true }); })(),
+      (async () => {
+        for (const o of objects) await kube.apply<KubeObject>(o, { force: true });
+      })(),
     ]);
   });
   after(async () => {
@@ -68,22 +82,45 @@ describe("the controller's dashboard through kubectl port-forward, in Chromium",
 
   test('a paused canary Release is promoted from the page; a wrong token is refused', async () => {
     const path = await writeSpec(dir, 'canary', demoManifests({ image: 'demo/app:v1', preStopSeconds: 4 }), {
-      image: { ref: 'demo/app:v2' }, probe: { rps: 20 },
-      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }] } }, traffic: { router: 'replica-ratio' },
+      image: { ref: 'demo/app:v2' },
+      probe: { rps: 20 },
+      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
+      traffic: { router: 'replica-ratio' },
     });
     await createRelease(kube, await loadSpec(path), { name: 'demo-canary' });
-    const paused = await until('Paused', async () => {
-      const r = await release();
-      if (['Succeeded', 'RolledBack', 'Aborted', 'Invalid', 'Failed', 'Halted'].includes(r?.status?.phase ?? '')) throw new Ended(`ended ${r?.status?.phase}: ${r?.status?.message}`);
-      return r?.status?.phase === 'Paused' ? r : undefined;
-    }, 180_000);
+    const paused = await until(
+      'Paused',
+      async () => {
+        const r = await release();
+        if (['Succeeded', 'RolledBack', 'Aborted', 'Invalid', 'Failed', 'Halted'].includes(r?.status?.phase ?? ''))
+          throw new Ended(`ended ${r?.status?.phase}: ${r?.status?.message}`);
+        return r?.status?.phase === 'Paused' ? r : undefined;
+      },
+      180_000,
+    );
     const runId = paused.status!.runId!;
 
     // The documented way in: the pod, the token from its Secret, a port-forward.
-    const pod = (await kubectl('-n', 'baton-system', 'get', 'pods', '-l', 'app.kubernetes.io/component=controller', '-o', 'jsonpath={.items[0].metadata.name}')).stdout.trim();
-    const token = Buffer.from((await kubectl('-n', 'baton-system', 'get', 'secret', 'baton-dashboard', '-o', 'jsonpath={.data.token}')).stdout.trim(), 'base64').toString();
+    const pod = (
+      await kubectl(
+        '-n',
+        'baton-system',
+        'get',
+        'pods',
+        '-l',
+        'app.kubernetes.io/component=controller',
+        '-o',
+        'jsonpath={.items[0].metadata.name}',
+      )
+    ).stdout.trim();
+    const token = Buffer.from(
+      (await kubectl('-n', 'baton-system', 'get', 'secret', 'baton-dashboard', '-o', 'jsonpath={.data.token}')).stdout.trim(),
+      'base64',
+    ).toString();
     // `baton dashboard --in-cluster` prints the same way in: the port-forward and the URL with that token.
-    const printed = JSON.parse((await run(process.execPath, [bin, 'dashboard', '--in-cluster', '-o', 'json', '--kubeconfig', kubeconfig])).stdout) as { kind: string; portForward: string[]; pageUrl: string };
+    const printed = JSON.parse(
+      (await run(process.execPath, [bin, 'dashboard', '--in-cluster', '-o', 'json', '--kubeconfig', kubeconfig])).stdout,
+    ) as { kind: string; portForward: string[]; pageUrl: string };
     assert.equal(printed.kind, 'InClusterDashboard');
     assert.deepEqual(printed.portForward, ['kubectl', '-n', 'baton-system', 'port-forward', 'deployment/baton-controller', '8080:8080']);
     assert.equal(new URL(printed.pageUrl).hash, `#token=${token}`);
@@ -94,7 +131,11 @@ describe("the controller's dashboard through kubectl port-forward, in Chromium",
     await stranger.goto(`${base}#token=not-the-token`);
     await stranger.locator('.banner.bad', { hasText: 'wrong dashboard token' }).waitFor();
     const refused = await stranger.evaluate(async (id) => {
-      const res = await fetch(`api/runs/${id}/promote`, { method: 'POST', headers: { authorization: 'Bearer not-the-token', 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(`api/runs/${id}/promote`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer not-the-token', 'content-type': 'application/json' },
+        body: '{}',
+      });
       return [res.status, ((await res.json()) as { error: { message: string } }).error.message] as const;
     }, runId);
     assert.equal(refused[0], 401);
@@ -107,24 +148,40 @@ describe("the controller's dashboard through kubectl port-forward, in Chromium",
     await page.locator('.app[data-app="demo"] a.run-link', { hasText: runId }).click();
     await page.locator('[data-testid="run-status"]', { hasText: 'paused' }).waitFor();
     // The probe runs in the controller: its totals (status.probe) are the live figures.
-    assert.match(await page.locator('[data-testid="split-live"]').innerText(), /Live: the controller's probe[\s\S]*\d+ requests, 0 failed since the run began/i);
+    assert.match(
+      await page.locator('[data-testid="split-live"]').innerText(),
+      /Live: the controller's probe[\s\S]*\d+ requests, 0 failed since the run began/i,
+    );
     await page.locator('button[data-action="promote"]').click();
     assert.match(await page.locator('[data-testid="consequence"]').innerText(), /Approves .* and runs the \d+ remaining step/);
     await page.locator('[data-testid="confirm"]').click();
     await page.locator('[data-testid="run-status"]', { hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
     // The journal (what the page shows) ends first; the controller writes the Release's status after its probe's tail.
-    await until('Release Succeeded', async () => {
-      const r = await release();
-      if (['RolledBack', 'Aborted', 'Failed', 'Halted'].includes(r?.status?.phase ?? '')) throw new Ended(`ended ${r?.status?.phase}: ${r?.status?.message}`);
-      return r?.status?.phase === 'Succeeded' ? r : undefined;
-    }, 30_000);
-    const image = (await kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec.template.spec.containers[0]!.image;
+    await until(
+      'Release Succeeded',
+      async () => {
+        const r = await release();
+        if (['RolledBack', 'Aborted', 'Failed', 'Halted'].includes(r?.status?.phase ?? ''))
+          throw new Ended(`ended ${r?.status?.phase}: ${r?.status?.message}`);
+        return r?.status?.phase === 'Succeeded' ? r : undefined;
+      },
+      30_000,
+    );
+    const image = (await kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec
+      .template.spec.containers[0]!.image;
     assert.equal(image, 'demo/app:v2');
     // A page that missed the end and presses Promote again is told the run ended.
-    const again = await page.evaluate(async ([id, t]) => {
-      const res = await fetch(`api/runs/${id}/promote`, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: '{}' });
-      return [res.status, ((await res.json()) as { error: { code: string } }).error.code] as const;
-    }, [runId, token] as const);
+    const again = await page.evaluate(
+      async ([id, t]) => {
+        const res = await fetch(`api/runs/${id}/promote`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        return [res.status, ((await res.json()) as { error: { code: string } }).error.code] as const;
+      },
+      [runId, token] as const,
+    );
     assert.deepEqual(again, [409, 'RUN_FINISHED']);
     await page.close();
     const logs = (await kubectl('-n', 'baton-system', 'logs', pod)).stdout;
@@ -142,11 +199,17 @@ describe("the controller's dashboard through kubectl port-forward, in Chromium",
       const onData = (d: Buffer): void => {
         out += d.toString();
         const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) { clearTimeout(timer); resolvePort(Number(m[1])); }
+        if (m) {
+          clearTimeout(timer);
+          resolvePort(Number(m[1]));
+        }
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
-      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`kubectl port-forward exited ${code}: ${out}`)); });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`kubectl port-forward exited ${code}: ${out}`));
+      });
     });
   }
 });

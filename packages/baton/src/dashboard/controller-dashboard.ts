@@ -25,7 +25,10 @@ export interface ControllerDashboardOptions {
  * The dashboard over the cluster (ReleaseBackend), behind the token kept in a Secret. A failure
  * to start it is logged and the controller runs on without it: reconciling matters more.
  */
-export async function serveControllerDashboard(o: ControllerDashboardOptions, log: (message: string) => void): Promise<{ close(): Promise<void> } | undefined> {
+export async function serveControllerDashboard(
+  o: ControllerDashboardOptions,
+  log: (message: string) => void,
+): Promise<{ close(): Promise<void> } | undefined> {
   const env = o.env ?? process.env;
   const address = (o.dashboardAddress ?? env.BATON_DASHBOARD_ADDRESS ?? 'off').replace('$(POD_IP)', env.POD_IP ?? '127.0.0.1');
   if (address === 'off' || address === '') return undefined;
@@ -38,15 +41,30 @@ export async function serveControllerDashboard(o: ControllerDashboardOptions, lo
     const token = await ensureDashboardToken(o.kube, o.leaseNamespace);
     backend = new ReleaseBackend({ kube: o.kube, ...(o.watchNamespace ? { namespace: o.watchNamespace } : {}) });
     // Reached through `kubectl port-forward`: the browser names the local end, on a port the user picks.
-    server = await startDashboardServer({ backend, address: host, port, token, tokenWhere: dashboardTokenWhere(o.leaseNamespace), hosts: 'loopback' });
+    server = await startDashboardServer({
+      backend,
+      address: host,
+      port,
+      token,
+      tokenWhere: dashboardTokenWhere(o.leaseNamespace),
+      hosts: 'loopback',
+    });
   } catch (error) {
     await backend?.close();
     log(`dashboard not started: ${(error as Error).message}`);
     return undefined;
   }
-  log(`dashboard on http://${host}:${port}/ (reach it with: kubectl -n ${o.leaseNamespace} port-forward pod/${o.identity} ${port}; the token is in Secret ${o.leaseNamespace}/${dashboardTokenSecret})`);
-  if (!isLoopback(host)) log(`dashboard listens on ${host}, beyond the pod's loopback: anyone on the pod network who has the token can act`);
+  log(
+    `dashboard on http://${host}:${port}/ (reach it with: kubectl -n ${o.leaseNamespace} port-forward pod/${o.identity} ${port}; the token is in Secret ${o.leaseNamespace}/${dashboardTokenSecret})`,
+  );
+  if (!isLoopback(host))
+    log(`dashboard listens on ${host}, beyond the pod's loopback: anyone on the pod network who has the token can act`);
   const started = server;
   const ended = backend;
-  return { close: async () => { await started.close(); await ended.close(); } };
+  return {
+    close: async () => {
+      await started.close();
+      await ended.close();
+    },
+  };
 }

@@ -42,7 +42,8 @@ function hostsFor(address: string, port: number): Set<string> {
   if (!isLoopback(address)) {
     if (address === '0.0.0.0' || address === '::') {
       names.add(hostname().toLowerCase());
-      for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) names.add(i.family === 'IPv6' ? `[${i.address}]` : i.address);
+      for (const list of Object.values(networkInterfaces()))
+        for (const i of list ?? []) names.add(i.family === 'IPv6' ? `[${i.address}]` : i.address);
     } else names.add(address.includes(':') ? `[${address}]` : address.toLowerCase());
   }
   return new Set([...names].map((n) => `${n}:${port}`));
@@ -55,18 +56,23 @@ export async function startDashboardServer(o: DashboardServerOptions): Promise<D
   const address = o.address ?? '127.0.0.1';
   const allowed = new Set<string>();
   const handler = createDashboardHandler({
-    backend: o.backend, assets,
+    backend: o.backend,
+    assets,
     auth: { kind: 'token', token, ...(o.tokenWhere ? { where: o.tokenWhere } : {}) },
     allowedHosts: o.hosts === 'loopback' ? 'loopback' : allowed,
   });
   const server: Server = createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port ?? 0, address, () => { server.off('error', reject); resolve(); });
+    server.listen(o.port ?? 0, address, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const port = (server.address() as AddressInfo).port;
   for (const h of hostsFor(address, port)) allowed.add(h);
-  const shown = isLoopback(address) || address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
+  const shown =
+    isLoopback(address) || address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
   const url = `http://${shown}:${port}/`;
   return {
     url,

@@ -20,18 +20,24 @@ import { startDashboardServer, type DashboardServer } from './dashboard-server.j
 import { LocalBackend } from './local-backend.js';
 
 const ingress: KubeObject = {
-  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'demo' },
-  spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'demo', port: { number: 8080 } } } }] } }] },
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name: 'demo' },
+  spec: {
+    rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'demo', port: { number: 8080 } } } }] } }],
+  },
 };
 /** Screenshots go here (never into the repository): CI can keep the folder as an artifact. */
 const shots = process.env.BATON_ARTIFACTS_DIR ?? join(tmpdir(), 'baton-dashboard-screenshots');
 
 /** The step labels of a timeline as the browser laid them out, and every pair that overlaps. */
 async function overlappingLabels(page: Page, scope: string): Promise<{ count: number; overlaps: string[] }> {
-  const boxes = await page.$$eval(`${scope} svg.timeline .marks text`, (texts) => texts.map((t) => {
-    const r = t.getBoundingClientRect();
-    return { text: t.textContent ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-  }));
+  const boxes = await page.$$eval(`${scope} svg.timeline .marks text`, (texts) =>
+    texts.map((t) => {
+      const r = t.getBoundingClientRect();
+      return { text: t.textContent ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }),
+  );
   const overlaps: string[] = [];
   for (const [i, a] of boxes.entries()) {
     for (const b of boxes.slice(i + 1)) {
@@ -41,24 +47,45 @@ async function overlappingLabels(page: Page, scope: string): Promise<{ count: nu
   return { count: boxes.length, overlaps };
 }
 
-describe('baton dashboard in Chromium over a paused canary on kubesim', { timeout: 300_000, ...kubesimOnly("kubesim's ingress proxy stands in for ingress-nginx") }, () => {
+describe('baton dashboard in Chromium over a paused canary on kubesim', {
+  timeout: 300_000,
+  ...kubesimOnly("kubesim's ingress proxy stands in for ingress-nginx"),
+}, () => {
   let t: TestCluster;
   let browser: Browser;
   let server: DashboardServer;
   let backend: LocalBackend;
   const state = (): string => join(t.dir, 'state');
   const journal = (): FileJournal => new FileJournal({ dir: state() });
-  const nginx = () => createRouter(t.kube, { kind: 'nginx-ingress', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, ingress: 'demo' });
-  const image = async (name: string): Promise<string | undefined> => (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' }))?.spec.template.spec.containers[0]?.image;
+  const nginx = () =>
+    createRouter(t.kube, {
+      kind: 'nginx-ingress',
+      namespace: 'default',
+      stableService: 'demo',
+      canaryService: 'demo-canary',
+      port: 8080,
+      ingress: 'demo',
+    });
+  const image = async (name: string): Promise<string | undefined> =>
+    (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' }))?.spec.template.spec
+      .containers[0]?.image;
 
   /** A canary of `to` that sets 50% and waits for a human: the run ends `paused`, its record saved. */
   async function pausedCanary(name: string, to: string, from: string): Promise<string> {
     const path = await writeSpec(t.dir, name, [...demoManifests({ image: from, replicas: 1 }), ingress], {
-      image: { ref: to }, strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }, { analysis: { seconds: 3, maxErrorRate: 0 } }] } },
-      traffic: { router: 'nginx-ingress', ingress: 'demo' }, probe: { url: t.cluster.ingressUrl, rps: 40 },
+      image: { ref: to },
+      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }, { analysis: { seconds: 3, maxErrorRate: 0 } }] } },
+      traffic: { router: 'nginx-ingress', ingress: 'demo' },
+      probe: { url: t.cluster.ingressUrl, rps: 40 },
     });
     const prepared = await prepareFile(path, t.kube);
-    const result = await runPrepared({ kube: t.kube, prepared, stateDir: state(), tailMs: 2500, engine: { journal: journal(), lock: new LeaseLock(t.kube), registry: stepRegistry(t.kube) } });
+    const result = await runPrepared({
+      kube: t.kube,
+      prepared,
+      stateDir: state(),
+      tailMs: 2500,
+      engine: { journal: journal(), lock: new LeaseLock(t.kube), registry: stepRegistry(t.kube) },
+    });
     assert.equal(result.outcome.status, 'paused', result.outcome.reason);
     return result.outcome.runId;
   }
@@ -68,7 +95,13 @@ describe('baton dashboard in Chromium over a paused canary on kubesim', { timeou
     browser = await launchChromium();
     t = await startTestCluster();
     await applyAndWait(t.kube, [...demoManifests({ image: 'demo/app:v1', replicas: 1 }), ingress]);
-    backend = new LocalBackend({ journal: journal(), kube: t.kube, lock: new LeaseLock(t.kube), registry: stepRegistry(t.kube), stateDir: state() });
+    backend = new LocalBackend({
+      journal: journal(),
+      kube: t.kube,
+      lock: new LeaseLock(t.kube),
+      registry: stepRegistry(t.kube),
+      stateDir: state(),
+    });
     server = await startDashboardServer({ backend });
   });
   after(async () => {
@@ -92,7 +125,12 @@ describe('baton dashboard in Chromium over a paused canary on kubesim', { timeou
     assert.match(set, /stable side: v1 50%/);
     assert.match(set, /canary side: v2 50%/);
     const measured = await page.locator('[data-testid="split-measured"] [data-version]').allInnerTexts();
-    const share = Object.fromEntries(measured.map((s) => { const m = /^(\S+) ([\d.]+)%$/.exec(s.trim()); return [m?.[1], Number(m?.[2])]; }));
+    const share = Object.fromEntries(
+      measured.map((s) => {
+        const m = /^(\S+) ([\d.]+)%$/.exec(s.trim());
+        return [m?.[1], Number(m?.[2])];
+      }),
+    );
     assert.ok((share.v1 ?? 0) > 20 && (share.v2 ?? 0) > 20, `measured split ${JSON.stringify(share)}`);
     assert.equal(await page.locator('[data-testid="chart-versions"] canvas').count(), 1, 'the requests/s chart is drawn');
     await page.locator('[data-testid="timeline"] svg.timeline').waitFor();
@@ -121,9 +159,29 @@ describe('baton dashboard in Chromium over a paused canary on kubesim', { timeou
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}#token=not-the-token`);
     await page.locator('.banner.bad', { hasText: 'wrong dashboard token' }).waitFor();
-    const status = await page.evaluate(async (id) => (await fetch(`api/runs/${id}/promote`, { method: 'POST', headers: { authorization: 'Bearer not-the-token', 'content-type': 'application/json' }, body: '{}' })).status, runB);
+    const status = await page.evaluate(
+      async (id) =>
+        (
+          await fetch(`api/runs/${id}/promote`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer not-the-token', 'content-type': 'application/json' },
+            body: '{}',
+          })
+        ).status,
+      runB,
+    );
     assert.equal(status, 401);
-    const noType = await page.evaluate(async ([id, token]) => (await fetch(`api/runs/${id}/promote`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: '{}' })).status, [runB, server.token] as const);
+    const noType = await page.evaluate(
+      async ([id, token]) =>
+        (
+          await fetch(`api/runs/${id}/promote`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
+            body: '{}',
+          })
+        ).status,
+      [runB, server.token] as const,
+    );
     assert.equal(noType, 415, 'a form-like post is refused even with the token');
     assert.equal((await journal().read(runB)).length, before);
     await page.close();
@@ -178,7 +236,10 @@ describe('baton dashboard in Chromium over a paused canary on kubesim', { timeou
 
   test('the html report at 1400 px: step labels never overlap, rollback marked', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    for (const [runId, name] of [[runA, 'report-promoted'], [runB, 'report-rolled-back']] as const) {
+    for (const [runId, name] of [
+      [runA, 'report-promoted'],
+      [runB, 'report-rolled-back'],
+    ] as const) {
       const record = JSON.parse(await readFile(join(state(), 'reports', `${runId}.json`), 'utf8')) as RunRecord;
       const file = join(shots, `${name}.html`);
       await writeFile(file, renderHtml(record));

@@ -21,14 +21,21 @@ contexts: [{ name: none, context: { cluster: none, user: none } }]
 current-context: none
 `;
 
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 function call(server: DashboardServer, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
   const url = new URL(path, server.url);
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      res
+        .setEncoding('utf8')
+        .on('data', (c: string) => (text += c))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
     req.on('error', reject);
     req.end(body);
@@ -52,10 +59,29 @@ describe('dashboard HTTP handler: token, CSRF, bad input', () => {
     journal = new FileJournal({ dir: join(dir, 'state') });
     const engine = { journal, lock, registry: { test: rec.kind } };
     rec.script.wait = { run: 'paused' };
-    const secretStep = { ...testStep('apply'), params: { objects: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { url: 'postgres://app:hunter2@db/app' } }], dsn: 'postgres://app:hunter2@db/app' } };
-    await startRun({ ...engine, runId: 'paused-run', app: 'web', namespace: 'prod', steps: [secretStep, testStep('wait'), testStep('after')] });
+    const secretStep = {
+      ...testStep('apply'),
+      params: {
+        objects: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { url: 'postgres://app:hunter2@db/app' } }],
+        dsn: 'postgres://app:hunter2@db/app',
+      },
+    };
+    await startRun({
+      ...engine,
+      runId: 'paused-run',
+      app: 'web',
+      namespace: 'prod',
+      steps: [secretStep, testStep('wait'), testStep('after')],
+    });
     await startRun({ ...engine, runId: 'done-run', app: 'api', namespace: 'prod', steps: [testStep('only')] });
-    backend = new LocalBackend({ journal, kube: new ClientNodeKubeClient({ kubeconfigText: noCluster }), lock, registry: { test: rec.kind }, stateDir: join(dir, 'state'), watchCluster: false });
+    backend = new LocalBackend({
+      journal,
+      kube: new ClientNodeKubeClient({ kubeconfigText: noCluster }),
+      lock,
+      registry: { test: rec.kind },
+      stateDir: join(dir, 'state'),
+      watchCluster: false,
+    });
     server = await startDashboardServer({ backend, assetsDir: dir });
   });
   after(async () => {
@@ -93,7 +119,12 @@ describe('dashboard HTTP handler: token, CSRF, bad input', () => {
     assert.equal(origin.status, 403);
     const ok = await call(server, 'GET', '/api/apps', auth());
     assert.equal(ok.status, 200);
-    assert.deepEqual(JSON.parse(ok.body).apps.map((a: { app: string }) => a.app).sort(), ['api', 'web']);
+    assert.deepEqual(
+      JSON.parse(ok.body)
+        .apps.map((a: { app: string }) => a.app)
+        .sort(),
+      ['api', 'web'],
+    );
   });
 
   test('a state-changing call must be JSON, even with the token (a cross-site form cannot be)', async () => {
@@ -149,10 +180,15 @@ describe('dashboard HTTP handler: token, CSRF, bad input', () => {
           buffer += chunk;
           for (const m of buffer.matchAll(/event: run\ndata: (.*)\n\n/g)) events.push(JSON.parse(m[1]!).status as string);
           buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
-          if (events.includes('succeeded')) { req.destroy(); resolve(); }
+          if (events.includes('succeeded')) {
+            req.destroy();
+            resolve();
+          }
         });
       });
-      req.on('error', (e) => { if (!events.includes('succeeded')) reject(e); });
+      req.on('error', (e) => {
+        if (!events.includes('succeeded')) reject(e);
+      });
       req.end();
     });
     await new Promise((r) => setTimeout(r, 300)); // the stream's first push

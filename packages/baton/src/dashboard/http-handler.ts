@@ -22,14 +22,23 @@ export interface DashboardHandler {
 }
 
 const securityHeaders = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
   'cache-control': 'no-store',
 };
 
-const conflictCodes = new Set(['RUN_FINISHED', 'NOT_PAUSED', 'ACTION_NOT_POSSIBLE', 'RUN_BUSY', 'ROLLBACK_NOT_POSSIBLE', 'LOCKED', 'RUN_EXISTS']);
+const conflictCodes = new Set([
+  'RUN_FINISHED',
+  'NOT_PAUSED',
+  'ACTION_NOT_POSSIBLE',
+  'RUN_BUSY',
+  'ROLLBACK_NOT_POSSIBLE',
+  'LOCKED',
+  'RUN_EXISTS',
+]);
 const maxBodyBytes = 16 * 1024;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -52,8 +61,13 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return {};
   let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch { throw new BatonError('BAD_JSON', 'the request body is not JSON'); }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BatonError('BAD_JSON', 'the request body must be a JSON object');
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BatonError('BAD_JSON', 'the request body is not JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new BatonError('BAD_JSON', 'the request body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -69,18 +83,24 @@ export function createDashboardHandler(o: DashboardHandlerOptions): DashboardHan
 
   const handler = ((req: IncomingMessage, res: ServerResponse): void => {
     void route(req, res).catch((error: unknown) => {
-      if (res.headersSent) { res.end(); return; }
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
       if (isBatonError(error)) {
-        const status = error.code === 'RUN_NOT_FOUND' ? 404 : conflictCodes.has(error.code) ? 409 : error.code === 'BODY_TOO_LARGE' ? 413 : 400;
+        const status =
+          error.code === 'RUN_NOT_FOUND' ? 404 : conflictCodes.has(error.code) ? 409 : error.code === 'BODY_TOO_LARGE' ? 413 : 400;
         sendError(res, status, error.code, error.message, error.hint);
       } else {
         // Unexpected: say so without a stack trace (the terminal running the dashboard has it).
-        process.stderr.write(`dashboard: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        process.stderr.write(`dashboard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         sendError(res, 500, 'INTERNAL', 'the dashboard hit an unexpected error; see the terminal running it');
       }
     });
   }) as DashboardHandler;
-  handler.close = () => { for (const s of streams) s.close(); };
+  handler.close = () => {
+    for (const s of streams) s.close();
+  };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
@@ -99,33 +119,61 @@ export function createDashboardHandler(o: DashboardHandlerOptions): DashboardHan
       res.end(js ? o.assets.js : o.assets.css);
       return;
     }
-    if (!path.startsWith('/api/')) { sendError(res, 404, 'NOT_FOUND', `no page ${path}`); return; }
+    if (!path.startsWith('/api/')) {
+      sendError(res, 404, 'NOT_FOUND', `no page ${path}`);
+      return;
+    }
 
     const changesState = method === 'POST';
-    if (method !== 'GET' && method !== 'POST') { sendError(res, 405, 'METHOD', `${method} is not allowed`); return; }
+    if (method !== 'GET' && method !== 'POST') {
+      sendError(res, 405, 'METHOD', `${method} is not allowed`);
+      return;
+    }
     const verdict = await guardRequest(req, { auth: o.auth, allowedHosts: o.allowedHosts, changesState });
-    if (!verdict.ok) { sendError(res, verdict.status, verdict.code, verdict.message); return; }
+    if (!verdict.ok) {
+      sendError(res, verdict.status, verdict.code, verdict.message);
+      return;
+    }
 
-    const parts = path.split('/').slice(2).map((p) => decodeURIComponent(p));
-    if (method === 'GET' && parts[0] === 'apps' && parts.length === 1) { send(res, 200, { apps: await o.backend.listApps() }); return; }
+    const parts = path
+      .split('/')
+      .slice(2)
+      .map((p) => decodeURIComponent(p));
+    if (method === 'GET' && parts[0] === 'apps' && parts.length === 1) {
+      send(res, 200, { apps: await o.backend.listApps() });
+      return;
+    }
     if (method === 'GET' && parts[0] === 'runs' && parts.length === 2) {
       const run = await o.backend.getRun(parts[1]!);
-      if (!run) { sendError(res, 404, 'RUN_NOT_FOUND', `there is no run ${parts[1]!}`, 'it never existed here, or its journal was deleted'); return; }
+      if (!run) {
+        sendError(res, 404, 'RUN_NOT_FOUND', `there is no run ${parts[1]!}`, 'it never existed here, or its journal was deleted');
+        return;
+      }
       send(res, 200, { run });
       return;
     }
-    if (method === 'GET' && parts[0] === 'events' && parts.length === 1) { openStream(req, res, url.searchParams.get('run') ?? undefined); return; }
+    if (method === 'GET' && parts[0] === 'events' && parts.length === 1) {
+      openStream(req, res, url.searchParams.get('run') ?? undefined);
+      return;
+    }
     if (method === 'POST' && parts[0] === 'runs' && parts.length === 3) {
       const body = await readJson(req);
       const runId = parts[1]!;
       const action = parts[2];
-      if (action === 'promote') { send(res, 202, { accepted: await o.backend.promote(runId) }); return; }
+      if (action === 'promote') {
+        send(res, 202, { accepted: await o.backend.promote(runId) });
+        return;
+      }
       if (action === 'abort') {
-        const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim().slice(0, 500) : 'aborted from the dashboard';
+        const reason =
+          typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim().slice(0, 500) : 'aborted from the dashboard';
         send(res, 202, { accepted: await o.backend.abort(runId, reason) });
         return;
       }
-      if (action === 'retry') { send(res, 202, { accepted: await o.backend.retry(runId) }); return; }
+      if (action === 'retry') {
+        send(res, 202, { accepted: await o.backend.retry(runId) });
+        return;
+      }
     }
     if (method === 'POST' && parts[0] === 'apps' && parts.length === 4 && parts[3] === 'rollback') {
       await readJson(req);
@@ -143,15 +191,25 @@ export function createDashboardHandler(o: DashboardHandlerOptions): DashboardHan
     let sending = false;
     const push = async (): Promise<void> => {
       timer = undefined;
-      if (sending) { schedule(); return; }
+      if (sending) {
+        schedule();
+        return;
+      }
       sending = true;
       try {
-        if (wantApps) { wantApps = false; stream.send('apps', await o.backend.listApps()); }
+        if (wantApps) {
+          wantApps = false;
+          stream.send('apps', await o.backend.listApps());
+        }
         if (wantRun && runId !== undefined) {
           wantRun = false;
           const run = await o.backend.getRun(runId);
           if (run) stream.send('run', run);
-          else stream.send('run-missing', { runId, message: `run ${runId} no longer exists: its journal was deleted (or it never existed). Nothing was changed.` });
+          else
+            stream.send('run-missing', {
+              runId,
+              message: `run ${runId} no longer exists: its journal was deleted (or it never existed). Nothing was changed.`,
+            });
         }
       } catch (error) {
         stream.send('problem', { message: error instanceof Error ? error.message : String(error) });
@@ -160,14 +218,20 @@ export function createDashboardHandler(o: DashboardHandlerOptions): DashboardHan
       }
     };
     // Changes come in bursts (a journal append touches three files): send one refresh per burst.
-    const schedule = (): void => { if (!timer && !stream.closed) timer = setTimeout(() => void push(), 120); };
+    const schedule = (): void => {
+      if (!timer && !stream.closed) timer = setTimeout(() => void push(), 120);
+    };
     const onChange = (change: DashboardChange): void => {
       if (change.kind === 'apps') wantApps = true;
       else if (change.runId === runId) wantRun = true;
       else return;
       schedule();
     };
-    const stream = new SseStream(res, () => { unwatch(); if (timer) clearTimeout(timer); streams.delete(stream); });
+    const stream = new SseStream(res, () => {
+      unwatch();
+      if (timer) clearTimeout(timer);
+      streams.delete(stream);
+    });
     streams.add(stream);
     const unwatch = o.backend.watch(onChange);
     void push();

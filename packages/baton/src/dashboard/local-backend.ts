@@ -60,7 +60,12 @@ export class LocalBackend implements DashboardBackend {
     this.traffic = new TrafficReader(o.kube);
     this.artifacts = o.stateDir ? new FileArtifactStore(join(o.stateDir, 'reports')) : undefined;
     if (o.stateDir) this.stops.push(watchStateDir(o.stateDir, emit));
-    if (o.watchCluster !== false) this.stops.push(watchBatonConfigMaps(o.kube, emit, (message) => { this.clusterError = message; }));
+    if (o.watchCluster !== false)
+      this.stops.push(
+        watchBatonConfigMaps(o.kube, emit, (message) => {
+          this.clusterError = message;
+        }),
+      );
   }
 
   async listApps(): Promise<AppView[]> {
@@ -73,10 +78,25 @@ export class LocalBackend implements DashboardBackend {
     const apps: AppView[] = [];
     for (const [key, appRuns] of byApp) {
       const [namespace = '', app = ''] = key.split('/');
-      const view: AppView = { app, namespace, releases: [], runs: appRuns, rollback: { kind: 'rollback', allowed: false, consequence: '' } };
+      const view: AppView = {
+        app,
+        namespace,
+        releases: [],
+        runs: appRuns,
+        rollback: { kind: 'rollback', allowed: false, consequence: '' },
+      };
       try {
         const history = await readHistory(this.o.kube, namespace, app);
-        view.releases = history.map((h) => ({ version: h.version, image: h.image, strategy: h.strategy, at: h.at, runId: h.runId, ...(h.rollbackOf ? { rollbackOf: h.rollbackOf } : {}) })).reverse();
+        view.releases = history
+          .map((h) => ({
+            version: h.version,
+            image: h.image,
+            strategy: h.strategy,
+            at: h.at,
+            runId: h.runId,
+            ...(h.rollbackOf ? { rollbackOf: h.rollbackOf } : {}),
+          }))
+          .reverse();
         view.rollback = rollbackPreview(history, appRuns, this.driving);
       } catch (error) {
         view.releasesError = this.clusterError ?? (error instanceof Error ? error.message : String(error));
@@ -95,22 +115,29 @@ export class LocalBackend implements DashboardBackend {
     const activity = this.activities.get(runId);
     const live = this.liveProbes.get(runId);
     return buildRunView({
-      entries, state, probe: record?.probe, traffic: await this.traffic.read(state),
+      entries,
+      state,
+      probe: record?.probe,
+      traffic: await this.traffic.read(state),
       ...(live ? { liveProbe: live.stats() } : {}),
-      live: this.driving.has(runId), ...(activity ? { activity } : {}),
+      live: this.driving.has(runId),
+      ...(activity ? { activity } : {}),
     });
   }
 
   watch(listener: (change: DashboardChange) => void): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   async promote(runId: string): Promise<ActionAccepted> {
     const state = await this.stateOf(runId);
     this.assertAllowed(state, 'promote');
     return this.drive(runId, 'promote', `promoting ${state.paused?.stepId ?? ''}`, (ports) =>
-      promote({ runId }, { ...ports, onNotice: (line) => this.note(runId, 'promote', line) }));
+      promote({ runId }, { ...ports, onNotice: (line) => this.note(runId, 'promote', line) }),
+    );
   }
 
   async abort(runId: string, reason: string): Promise<ActionAccepted> {
@@ -133,17 +160,28 @@ export class LocalBackend implements DashboardBackend {
   async rollback(target: { namespace: string; app: string }): Promise<ActionAccepted> {
     const runs = await this.o.journal.listRuns({ app: target.app });
     const history = await readHistory(this.o.kube, target.namespace, target.app);
-    const preview = rollbackPreview(history, runs.filter((r) => r.namespace === target.namespace), this.driving);
-    if (!preview.allowed) throw new BatonError('ROLLBACK_NOT_POSSIBLE', `cannot roll ${target.namespace}/${target.app} back: ${preview.consequence}`);
+    const preview = rollbackPreview(
+      history,
+      runs.filter((r) => r.namespace === target.namespace),
+      this.driving,
+    );
+    if (!preview.allowed)
+      throw new BatonError('ROLLBACK_NOT_POSSIBLE', `cannot roll ${target.namespace}/${target.app} back: ${preview.consequence}`);
     const latest = runs.find((r) => r.namespace === target.namespace);
     if (!latest) throw new BatonError('RUN_NOT_FOUND', `no run of ${target.namespace}/${target.app} in the journal`);
     const state = await this.stateOf(latest.runId);
     const key = `rollback:${target.namespace}/${target.app}`;
     this.driving.add(key);
-    const job = rollbackApp({ state, ports: this.portsFor(undefined) }).then(
-      () => this.emit({ kind: 'apps' }),
-      (error: unknown) => this.note(latest.runId, 'rollback', `rollback failed: ${error instanceof Error ? error.message : String(error)}`, 'failed'),
-    ).finally(() => { this.driving.delete(key); this.emit({ kind: 'apps' }); });
+    const job = rollbackApp({ state, ports: this.portsFor(undefined) })
+      .then(
+        () => this.emit({ kind: 'apps' }),
+        (error: unknown) =>
+          this.note(latest.runId, 'rollback', `rollback failed: ${error instanceof Error ? error.message : String(error)}`, 'failed'),
+      )
+      .finally(() => {
+        this.driving.delete(key);
+        this.emit({ kind: 'apps' });
+      });
     this.track(job);
     this.emit({ kind: 'apps' });
     return { kind: 'rollback', runId: latest.runId, message: `rolling ${target.app} back: a new run starts (follow it in the app's runs)` };
@@ -157,7 +195,11 @@ export class LocalBackend implements DashboardBackend {
 
   private emit(change: DashboardChange): void {
     for (const l of this.listeners) {
-      try { l(change); } catch { /* a broken subscriber must not stop the others */ }
+      try {
+        l(change);
+      } catch {
+        /* a broken subscriber must not stop the others */
+      }
     }
   }
 
@@ -173,20 +215,30 @@ export class LocalBackend implements DashboardBackend {
 
   private async stateOf(runId: string): Promise<RunState> {
     const entries = await this.readEntries(runId);
-    if (entries.length === 0) throw new BatonError('RUN_NOT_FOUND', `there is no run ${runId}`, { hint: 'it never existed here, or its journal was deleted; go back to the list of apps' });
+    if (entries.length === 0)
+      throw new BatonError('RUN_NOT_FOUND', `there is no run ${runId}`, {
+        hint: 'it never existed here, or its journal was deleted; go back to the list of apps',
+      });
     return deriveRunState(entries);
   }
 
   /** Checks the action against the run's current state, so a stale page cannot act on a finished run. */
   private assertAllowed(state: RunState, kind: ActionKind): void {
-    if (this.driving.has(state.runId)) throw new BatonError('RUN_BUSY', `run ${state.runId} is already being acted on by this dashboard`, { hint: 'wait for that action to finish' });
+    if (this.driving.has(state.runId))
+      throw new BatonError('RUN_BUSY', `run ${state.runId} is already being acted on by this dashboard`, {
+        hint: 'wait for that action to finish',
+      });
     assertActionAllowed(state, kind);
   }
 
   /** The ports the use cases act through: this backend's journal, lock and step kinds. */
   private portsFor(runId: string | undefined): OperationPorts {
     return {
-      kube: this.o.kube, journal: this.o.journal, lock: this.o.lock, registry: this.o.registry, env: this.o.env ?? {},
+      kube: this.o.kube,
+      journal: this.o.journal,
+      lock: this.o.lock,
+      registry: this.o.registry,
+      env: this.o.env ?? {},
       ...(this.artifacts ? { artifacts: this.artifacts } : {}),
       ...(this.o.holder ? { holder: this.o.holder } : {}),
       ...(this.o.signal ? { signal: this.o.signal } : {}),
@@ -201,16 +253,33 @@ export class LocalBackend implements DashboardBackend {
   }
 
   /** Runs a use case in the background; undefined means it was asked of the process driving the run. */
-  private drive(runId: string, kind: ActionKind, doing: string, act: (ports: OperationPorts) => Promise<RunResult | undefined>): ActionAccepted {
+  private drive(
+    runId: string,
+    kind: ActionKind,
+    doing: string,
+    act: (ports: OperationPorts) => Promise<RunResult | undefined>,
+  ): ActionAccepted {
     this.driving.add(runId);
     this.activities.set(runId, { kind, state: 'running', message: doing, at: Date.now() });
     this.emit({ kind: 'run', runId });
     const job = (async () => {
       try {
         const outcome = (await act(this.portsFor(runId)))?.outcome;
-        this.activities.set(runId, { kind, state: 'finished', message: outcome ? `${kind}: run ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}` : `${kind} requested from the process driving the run`, at: Date.now() });
+        this.activities.set(runId, {
+          kind,
+          state: 'finished',
+          message: outcome
+            ? `${kind}: run ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}`
+            : `${kind} requested from the process driving the run`,
+          at: Date.now(),
+        });
       } catch (error) {
-        this.activities.set(runId, { kind, state: 'failed', message: `${kind} failed: ${error instanceof Error ? error.message : String(error)}`, at: Date.now() });
+        this.activities.set(runId, {
+          kind,
+          state: 'failed',
+          message: `${kind} failed: ${error instanceof Error ? error.message : String(error)}`,
+          at: Date.now(),
+        });
       } finally {
         this.liveProbes.delete(runId);
         this.driving.delete(runId);

@@ -27,7 +27,15 @@ describe('ReleaseBackend: Releases and ConfigMap journals in, status.control req
   const release = (name: string) => kube.get<Release>({ apiVersion: releaseApiVersion, kind: 'Release', name, namespace: 'default' });
 
   async function releaseWithRun(name: string, status: ReleaseStatus): Promise<void> {
-    await kube.create({ apiVersion: releaseApiVersion, kind: 'Release', metadata: { name, namespace: 'default', labels: { [appLabel]: 'web' } }, spec: { upgrade: { apiVersion: 'baton.dev/v1alpha1', kind: 'Upgrade', app: 'web', image: { ref: 'web:v2' }, manifests: ['k8s/'] }, inputs: [] } });
+    await kube.create({
+      apiVersion: releaseApiVersion,
+      kind: 'Release',
+      metadata: { name, namespace: 'default', labels: { [appLabel]: 'web' } },
+      spec: {
+        upgrade: { apiVersion: 'baton.dev/v1alpha1', kind: 'Upgrade', app: 'web', image: { ref: 'web:v2' }, manifests: ['k8s/'] },
+        inputs: [],
+      },
+    });
     await kube.customResources().mergePatchStatus(releaseKind, 'default', name, { status });
   }
 
@@ -37,11 +45,22 @@ describe('ReleaseBackend: Releases and ConfigMap journals in, status.control req
     await kube.apply(releaseCrd(), { force: true });
     // A controller leads (the one serving this page): requests are refused when none does.
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'baton-system' } });
-    await kube.apply({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'baton-controller', namespace: 'baton-system' }, spec: { holderIdentity: 'controller-0', leaseDurationSeconds: 3600, renewTime: microTime(Date.now()) } });
+    await kube.apply({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'baton-controller', namespace: 'baton-system' },
+      spec: { holderIdentity: 'controller-0', leaseDurationSeconds: 3600, renewTime: microTime(Date.now()) },
+    });
     const engine = { journal: new ConfigMapJournal(kube, 'default'), lock: new MemoryLock(), registry: { test: rec.kind } };
     rec.script.wait = { run: 'paused' };
     await startRun({ ...engine, runId: 'web-done', app: 'web', namespace: 'default', steps: [testStep('only')] });
-    await startRun({ ...engine, runId: 'web-paused', app: 'web', namespace: 'default', steps: [testStep('first'), testStep('wait'), testStep('after')] });
+    await startRun({
+      ...engine,
+      runId: 'web-paused',
+      app: 'web',
+      namespace: 'default',
+      steps: [testStep('first'), testStep('wait'), testStep('after')],
+    });
     // A run journaled by the CLI (`--journal configmap`), which no Release drives.
     await startRun({ ...engine, runId: 'cli-paused', app: 'web', namespace: 'default', steps: [testStep('wait')] });
     await releaseWithRun('web-1', { phase: 'Succeeded', runId: 'web-done' });
@@ -58,7 +77,11 @@ describe('ReleaseBackend: Releases and ConfigMap journals in, status.control req
     const [web, ...rest] = await backend.listApps();
     assert.equal(rest.length, 0);
     assert.equal(web?.app, 'web');
-    assert.deepEqual(web.runs.map((r) => [r.runId, r.status]).sort(), [['cli-paused', 'paused'], ['web-done', 'succeeded'], ['web-paused', 'paused']]);
+    assert.deepEqual(web.runs.map((r) => [r.runId, r.status]).sort(), [
+      ['cli-paused', 'paused'],
+      ['web-done', 'succeeded'],
+      ['web-paused', 'paused'],
+    ]);
     assert.deepEqual(web.unstarted, [{ name: 'web-3', phase: 'Waiting', message: 'waits for Release default/web-2' }]);
     assert.equal(web.rollback.allowed, false);
     assert.match(web.rollback.consequence, /create a Release of the earlier version/);
@@ -68,8 +91,11 @@ describe('ReleaseBackend: Releases and ConfigMap journals in, status.control req
     assert.equal(await backend.getRun('no-such-run'), undefined);
   });
 
-  test('a finished run refuses with the local dashboard\'s codes and words; nothing is patched', async () => {
-    await assert.rejects(backend.promote('web-done'), { code: 'RUN_FINISHED', message: /cannot promote run web-done: the run already ended succeeded/ });
+  test("a finished run refuses with the local dashboard's codes and words; nothing is patched", async () => {
+    await assert.rejects(backend.promote('web-done'), {
+      code: 'RUN_FINISHED',
+      message: /cannot promote run web-done: the run already ended succeeded/,
+    });
     await assert.rejects(backend.abort('web-done', 'x'), { code: 'RUN_FINISHED' });
     await assert.rejects(backend.retry('web-paused'), { code: 'ACTION_NOT_POSSIBLE', message: /paused: promote or abort it/ });
     await assert.rejects(backend.promote('nope'), { code: 'RUN_NOT_FOUND' });
@@ -78,9 +104,14 @@ describe('ReleaseBackend: Releases and ConfigMap journals in, status.control req
     assert.equal((await release('web-1'))?.status?.control, undefined);
   });
 
-  test('promote is the CLI\'s status patch, asked once; a journal append is pushed by the watch', async () => {
+  test("promote is the CLI's status patch, asked once; a journal append is pushed by the watch", async () => {
     const changes: DashboardChange[] = [];
-    const seen = new Promise<void>((resolve) => backend.watch((c) => { changes.push(c); if (c.kind === 'run' && c.runId === 'web-paused') resolve(); }));
+    const seen = new Promise<void>((resolve) =>
+      backend.watch((c) => {
+        changes.push(c);
+        if (c.kind === 'run' && c.runId === 'web-paused') resolve();
+      }),
+    );
     const accepted = await backend.promote('web-paused');
     assert.match(accepted.message, /asked the controller to promote Release default\/web-2/);
     assert.equal((await release('web-2'))?.status?.control?.promote, true);
@@ -89,8 +120,17 @@ describe('ReleaseBackend: Releases and ConfigMap journals in, status.control req
     await seen;
     // A journal write by the controller reaches listeners through the ConfigMap watch (no polling).
     changes.length = 0;
-    const appended = new Promise<void>((resolve) => backend.watch((c) => { if (c.kind === 'run' && c.runId === 'cli-paused') resolve(); }));
-    await new ConfigMapJournal(kube, 'default').append({ type: 'abort-requested', runId: 'cli-paused', at: Date.now(), reason: 'e2e: a journal write' });
+    const appended = new Promise<void>((resolve) =>
+      backend.watch((c) => {
+        if (c.kind === 'run' && c.runId === 'cli-paused') resolve();
+      }),
+    );
+    await new ConfigMapJournal(kube, 'default').append({
+      type: 'abort-requested',
+      runId: 'cli-paused',
+      at: Date.now(),
+      reason: 'e2e: a journal write',
+    });
     await appended;
   });
 
@@ -101,7 +141,10 @@ describe('ReleaseBackend: Releases and ConfigMap journals in, status.control req
     assert.match(a, /^[0-9a-f]{64}$/);
     assert.equal(await ensureDashboardToken(kube, 'default'), a);
     assert.equal(await readDashboardToken(kube, 'default'), a);
-    await kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'baton-dashboard', namespace: 'default' }, stringData: { token: 'short' } }, { force: true });
+    await kube.apply(
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'baton-dashboard', namespace: 'default' }, stringData: { token: 'short' } },
+      { force: true },
+    );
     await assert.rejects(ensureDashboardToken(kube, 'default'), { code: 'DASHBOARD_TOKEN_INVALID' });
   });
 });

@@ -46,7 +46,10 @@ function hostAllowed(host: string, allowed: AllowedHosts): boolean {
  * - the token comes in a header a cross-site form or image cannot set (no cookie auth at all);
  * - a request that changes state must be JSON (a form post is `text/plain` or urlencoded).
  */
-export async function guardRequest(req: IncomingMessage, o: { auth: DashboardAuth; allowedHosts: AllowedHosts; changesState: boolean }): Promise<GuardVerdict> {
+export async function guardRequest(
+  req: IncomingMessage,
+  o: { auth: DashboardAuth; allowedHosts: AllowedHosts; changesState: boolean },
+): Promise<GuardVerdict> {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!hostAllowed(host, o.allowedHosts)) {
     return { ok: false, status: 421, code: 'BAD_HOST', message: `this dashboard does not answer as ${JSON.stringify(host)}` };
@@ -54,21 +57,44 @@ export async function guardRequest(req: IncomingMessage, o: { auth: DashboardAut
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== 'null') {
     let originHost: string;
-    try { originHost = new URL(origin).host.toLowerCase(); } catch { originHost = ''; }
-    if (originHost !== host) return { ok: false, status: 403, code: 'BAD_ORIGIN', message: `requests from ${origin} are refused: only this dashboard's own page may call it` };
+    try {
+      originHost = new URL(origin).host.toLowerCase();
+    } catch {
+      originHost = '';
+    }
+    if (originHost !== host)
+      return {
+        ok: false,
+        status: 403,
+        code: 'BAD_ORIGIN',
+        message: `requests from ${origin} are refused: only this dashboard's own page may call it`,
+      };
   } else if (origin === 'null') {
     return { ok: false, status: 403, code: 'BAD_ORIGIN', message: 'requests from an opaque origin are refused' };
   }
   if (o.auth.kind === 'token') {
     const given = bearer(req);
-    if (given === undefined) return { ok: false, status: 401, code: 'TOKEN_MISSING', message: `this call needs the dashboard token: ${o.auth.where ?? 'open the URL `baton dashboard` printed (it carries the token after #)'}` };
-    if (!tokenMatches(given, o.auth.token)) return { ok: false, status: 401, code: 'TOKEN_WRONG', message: `wrong dashboard token: ${o.auth.where ?? 'open the URL `baton dashboard` printed when it started'}` };
+    if (given === undefined)
+      return {
+        ok: false,
+        status: 401,
+        code: 'TOKEN_MISSING',
+        message: `this call needs the dashboard token: ${o.auth.where ?? 'open the URL `baton dashboard` printed (it carries the token after #)'}`,
+      };
+    if (!tokenMatches(given, o.auth.token))
+      return {
+        ok: false,
+        status: 401,
+        code: 'TOKEN_WRONG',
+        message: `wrong dashboard token: ${o.auth.where ?? 'open the URL `baton dashboard` printed when it started'}`,
+      };
   } else if (!(await o.auth.authorize(req))) {
     return { ok: false, status: 401, code: 'UNAUTHORIZED', message: 'not authorized' };
   }
   if (o.changesState) {
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/json') return { ok: false, status: 415, code: 'NOT_JSON', message: 'state-changing calls must send Content-Type: application/json' };
+    if (type !== 'application/json')
+      return { ok: false, status: 415, code: 'NOT_JSON', message: 'state-changing calls must send Content-Type: application/json' };
   }
   return { ok: true };
 }

@@ -87,7 +87,11 @@ export interface RunView {
  * The measured split: answers per version since `sinceMs` (when the last weight was set), or in
  * the last `windowMs` of buckets that had answers when no weight was set during the probe.
  */
-export function measuredSplit(probe: ProbeRecord | undefined, since?: { at: number; weight: number; stepId: string }, windowMs = 3000): TrafficView['measured'] {
+export function measuredSplit(
+  probe: ProbeRecord | undefined,
+  since?: { at: number; weight: number; stepId: string },
+  windowMs = 3000,
+): TrafficView['measured'] {
   if (!probe) return null;
   const answered = probe.buckets.filter((b) => b.requests > 0);
   const last = answered.at(-1);
@@ -102,7 +106,9 @@ export function measuredSplit(probe: ProbeRecord | undefined, since?: { at: numb
     for (const [v, count] of Object.entries(b.byVersion)) byVersion[v] = (byVersion[v] ?? 0) + count;
   }
   return {
-    byVersion, fromMs: probe.startedAt + Math.max(0, from), toMs: probe.startedAt + end,
+    byVersion,
+    fromMs: probe.startedAt + Math.max(0, from),
+    toMs: probe.startedAt + end,
     basis: useSince ? { kind: 'since-weight', weight: since.weight, stepId: since.stepId } : { kind: 'last-seconds' },
   };
 }
@@ -134,36 +140,60 @@ export function buildRunView(i: RunViewInput): RunView {
     const status: StepView['status'] = state.undoInFlight === s.id ? 'undoing' : final && s.status === 'paused' ? 'skipped' : s.status;
     const view: StepView = { id: s.id, title: s.title, kind: s.kind, reversible: planned?.reversible ?? true, status };
     if (s.finishedAt !== undefined && s.startedAt > 0) view.durationMs = s.finishedAt - s.startedAt;
-    const detail = status === 'skipped' ? `not approved: the run ended ${state.status}` : s.reason ?? s.summary ?? (state.paused?.stepId === s.id ? state.paused.reason : undefined);
+    const detail =
+      status === 'skipped'
+        ? `not approved: the run ended ${state.status}`
+        : (s.reason ?? s.summary ?? (state.paused?.stepId === s.id ? state.paused.reason : undefined));
     if (detail) view.detail = detail;
     const weight = planned?.params.weight;
     if (planned?.kind === 'set-weight' && typeof weight === 'number') view.weight = weight;
     return view;
   });
-  const gates: GateView[] = state.steps.filter((s) => s.kind === 'gate').map((s) => {
-    const done = state.completed[s.id] as { passes?: number; evaluations?: number; failures?: number } | undefined;
-    const step = record.steps.find((r) => r.id === s.id);
-    if (done) return { stepId: s.id, title: s.title, verdict: 'pass', detail: `passed ${done.passes ?? '?'} of ${done.evaluations ?? '?'} evaluations${done.failures ? `, ${done.failures} failed` : ''}` };
-    if (state.failure?.stepId === s.id || step?.status === 'failed' || step?.status === 'undone' && step.reason) return { stepId: s.id, title: s.title, verdict: 'fail', detail: step?.reason ?? state.failure?.reason ?? 'failed' };
-    if (state.paused?.stepId === s.id) return { stepId: s.id, title: s.title, verdict: 'inconclusive', detail: state.paused.reason };
-    if (state.inFlight === s.id) return { stepId: s.id, title: s.title, verdict: 'evaluating', detail: 'judging live traffic' };
-    return { stepId: s.id, title: s.title, verdict: 'pending', detail: 'not evaluated yet' };
-  });
+  const gates: GateView[] = state.steps
+    .filter((s) => s.kind === 'gate')
+    .map((s) => {
+      const done = state.completed[s.id] as { passes?: number; evaluations?: number; failures?: number } | undefined;
+      const step = record.steps.find((r) => r.id === s.id);
+      if (done)
+        return {
+          stepId: s.id,
+          title: s.title,
+          verdict: 'pass',
+          detail: `passed ${done.passes ?? '?'} of ${done.evaluations ?? '?'} evaluations${done.failures ? `, ${done.failures} failed` : ''}`,
+        };
+      if (state.failure?.stepId === s.id || step?.status === 'failed' || (step?.status === 'undone' && step.reason))
+        return { stepId: s.id, title: s.title, verdict: 'fail', detail: step?.reason ?? state.failure?.reason ?? 'failed' };
+      if (state.paused?.stepId === s.id) return { stepId: s.id, title: s.title, verdict: 'inconclusive', detail: state.paused.reason };
+      if (state.inFlight === s.id) return { stepId: s.id, title: s.title, verdict: 'evaluating', detail: 'judging live traffic' };
+      return { stepId: s.id, title: s.title, verdict: 'pending', detail: 'not evaluated yet' };
+    });
   const currentId = state.undoInFlight ?? state.inFlight ?? state.paused?.stepId;
   const currentStep = state.steps.find((s) => s.id === currentId);
   const ponrStep = state.steps.find((s) => s.id === state.pointOfNoReturn) ?? state.steps.find((s) => !s.reversible);
   const view: RunView = {
-    runId: state.runId, app: state.app, namespace: state.namespace, status: state.status,
-    strategy: record.strategy, fromVersion: record.fromVersion, toVersion: record.toVersion,
-    startedAt: state.startedAt, updatedAt: state.updatedAt,
-    steps, gates,
+    runId: state.runId,
+    app: state.app,
+    namespace: state.namespace,
+    status: state.status,
+    strategy: record.strategy,
+    fromVersion: record.fromVersion,
+    toVersion: record.toVersion,
+    startedAt: state.startedAt,
+    updatedAt: state.updatedAt,
+    steps,
+    gates,
     traffic: { set: i.traffic, measured: measuredSplit(i.probe, lastWeightSet(record, state)) },
     pointOfNoReturn: ponrStep ? { stepId: ponrStep.id, title: ponrStep.title, passed: state.pointOfNoReturn !== undefined } : null,
     actions: runActions(state, i.live),
     record: redact(record as unknown as JsonValue) as unknown as RunRecord,
   };
   if (state.reason) view.reason = state.reason;
-  if (currentStep && !isFinalStatus(state.status)) view.current = { stepId: currentStep.id, title: currentStep.title, doing: state.undoInFlight ? 'undoing' : state.paused && !state.inFlight ? 'paused' : 'running' };
+  if (currentStep && !isFinalStatus(state.status))
+    view.current = {
+      stepId: currentStep.id,
+      title: currentStep.title,
+      doing: state.undoInFlight ? 'undoing' : state.paused && !state.inFlight ? 'paused' : 'running',
+    };
   if (i.activity) view.activity = i.activity;
   if (i.liveProbe) {
     view.liveProbe = i.liveProbe;
@@ -174,7 +204,9 @@ export function buildRunView(i: RunViewInput): RunView {
 
 /** The last set-weight step the run completed (undone later or not): when, and which weight. */
 function lastWeightSet(record: RunRecord, state: RunState): { at: number; weight: number; stepId: string } | undefined {
-  const done = record.steps.filter((s) => s.kind === 'set-weight' && (s.status === 'done' || s.status === 'undone') && s.finishedAt !== undefined);
+  const done = record.steps.filter(
+    (s) => s.kind === 'set-weight' && (s.status === 'done' || s.status === 'undone') && s.finishedAt !== undefined,
+  );
   const last = done.at(-1);
   const weight = state.steps.find((s) => s.id === last?.id)?.params.weight;
   return last?.finishedAt !== undefined && typeof weight === 'number' ? { at: last.finishedAt, weight, stepId: last.id } : undefined;
@@ -184,5 +216,14 @@ function lastWeightSet(record: RunRecord, state: RunState): { at: number; weight
 function planOf(state: RunState): Plan {
   const meta = state.meta.plan as unknown as Plan | undefined;
   if (meta && Array.isArray(meta.steps) && meta.to) return meta;
-  return { app: state.app, namespace: state.namespace, strategy: 'unknown', from: null, to: { version: '?', image: '?' }, steps: state.steps, drift: [], warnings: [] };
+  return {
+    app: state.app,
+    namespace: state.namespace,
+    strategy: 'unknown',
+    from: null,
+    to: { version: '?', image: '?' },
+    steps: state.steps,
+    drift: [],
+    warnings: [],
+  };
 }

@@ -5,8 +5,16 @@ export class SseStream {
   private readonly heartbeat: NodeJS.Timeout;
   closed = false;
 
-  constructor(private readonly res: ServerResponse, onClose: () => void) {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  constructor(
+    private readonly res: ServerResponse,
+    onClose: () => void,
+  ) {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write(': baton dashboard\n\n');
     // A comment now and then keeps proxies (kubectl port-forward included) from closing an idle stream.
     this.heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);

@@ -17,7 +17,10 @@ export async function loadWebAssets(dir = defaultAssetsDir): Promise<WebAssets> 
     const [js, css] = await Promise.all([readFile(join(dir, 'app.js')), readFile(join(dir, 'app.css'))]);
     return { js, css };
   } catch (cause) {
-    throw new BatonError('DASHBOARD_NOT_BUILT', `the dashboard's page is not built (${join(dir, 'app.js')} is missing)`, { cause, hint: 'run `npm run build` (or `npm ci`) at the repository root' });
+    throw new BatonError('DASHBOARD_NOT_BUILT', `the dashboard's page is not built (${join(dir, 'app.js')} is missing)`, {
+      cause,
+      hint: 'run `npm run build` (or `npm ci`) at the repository root',
+    });
   }
 }
 

@@ -12,7 +12,12 @@ export type KeyComparisonOp = '>' | '<=';
  * The row-value comparison `(a, b) > ($1, $2)`: PostgreSQL plans it as one index range.
  * Quoted columns and placeholders come from the dialect.
  */
-export function rowValueComparison(columns: readonly string[], op: KeyComparisonOp, param: (n: number) => string, firstParam: number): KeyComparison {
+export function rowValueComparison(
+  columns: readonly string[],
+  op: KeyComparisonOp,
+  param: (n: number) => string,
+  firstParam: number,
+): KeyComparison {
   const valueIndexes = columns.map((_, i) => i);
   const params = valueIndexes.map((i) => param(firstParam + i));
   if (columns.length === 1) return { sql: `${columns[0]} ${op} ${params[0]}`, valueIndexes };
@@ -24,7 +29,12 @@ export function rowValueComparison(columns: readonly string[], op: KeyComparison
  * turns this into index ranges but scans the whole index for a row-value comparison (measured on
  * 10.11 with EXPLAIN: type ALL for `(a,b) > (?,?)`, type range for this form).
  */
-export function expandedComparison(columns: readonly string[], op: KeyComparisonOp, param: (n: number) => string, firstParam: number): KeyComparison {
+export function expandedComparison(
+  columns: readonly string[],
+  op: KeyComparisonOp,
+  param: (n: number) => string,
+  firstParam: number,
+): KeyComparison {
   const strict = op === '>' ? '>' : '<';
   const valueIndexes: number[] = [];
   let n = firstParam;

@@ -135,7 +135,12 @@ test('crash safety: a second SIGKILL during the recovery itself, then resume, st
         const again = await runChild({ ...config, mode: 'resume', crashAt: second });
         assert.ok(again.signal === 'SIGKILL' || again.code === 0, `${first} then ${second}: ${again.stderr}`);
         const journal = new FileJournal({ dir });
-        const outcome = await resumeRun({ journal, lock: new FileLock({ dir }), registry: { 'file-step': createFileStepKind() }, runId: 'run' });
+        const outcome = await resumeRun({
+          journal,
+          lock: new FileLock({ dir }),
+          registry: { 'file-step': createFileStepKind() },
+          runId: 'run',
+        });
         await journal.close();
         assert.deepEqual(await endState(dir, stateFile, outcome), reference, `killed at ${first}, then at ${second}`);
       } finally {

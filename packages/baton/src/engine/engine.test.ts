@@ -16,9 +16,12 @@ test('a run executes every step in order and succeeds, journaling before and aft
   assert.deepEqual(t.rec.calls, ['run:a', 'run:b', 'run:c']);
   assert.deepEqual(await t.types(), [
     'run-started',
-    'step-started:a', 'step-finished:a',
-    'step-started:b', 'step-finished:b',
-    'step-started:c', 'step-finished:c',
+    'step-started:a',
+    'step-finished:a',
+    'step-started:b',
+    'step-finished:b',
+    'step-started:c',
+    'step-finished:c',
     'run-finished',
   ]);
   assert.equal(t.lock.holderOf(target), undefined, 'lock released');
@@ -82,7 +85,15 @@ test('abort of a run halted mid-rollback continues the rollback', { timeout: 500
 test('abort of a run left running by a crash rolls back its started steps, the in-flight one included', { timeout: 5000 }, async () => {
   const t = setup();
   const now = () => 1;
-  await t.journal.append({ at: 0, runId: 'r1', type: 'run-started', app: 'web', namespace: 'prod', steps: ['a', 'b', 'c'].map((id) => testStep(id)), meta: {} });
+  await t.journal.append({
+    at: 0,
+    runId: 'r1',
+    type: 'run-started',
+    app: 'web',
+    namespace: 'prod',
+    steps: ['a', 'b', 'c'].map((id) => testStep(id)),
+    meta: {},
+  });
   await t.journal.append({ at: 1, runId: 'r1', type: 'step-started', stepId: 'a' });
   await t.journal.append({ at: 2, runId: 'r1', type: 'step-finished', stepId: 'a', result: { kind: 'done' } });
   await t.journal.append({ at: 3, runId: 'r1', type: 'step-started', stepId: 'b' });
@@ -202,7 +213,7 @@ test('the abort signal after the point of no return halts without undoing anythi
   assert.equal((await resumeRun({ ...t.base, runId: 'r1' })).status, 'succeeded');
 });
 
-test('an abort requested by another process cancels the live run\'s step and rolls back', { timeout: 5000 }, async () => {
+test("an abort requested by another process cancels the live run's step and rolls back", { timeout: 5000 }, async () => {
   const t = setup();
   t.rec.script.b = { run: 'hang' };
   const running = t.start(undefined, { abortPollMs: 10 });
@@ -213,8 +224,14 @@ test('an abort requested by another process cancels the live run\'s step and rol
   assert.equal(outcome.status, 'rolled-back');
   assert.equal(outcome.reason, 'aborted: canary looks bad');
   assert.deepEqual(t.rec.calls, ['run:a', 'run:b', 'undo:b', 'undo:a']);
-  assert.ok(t.events.some((e) => e.type === 'abort-requested' && e.by === 'dashboard'), 'listeners see the request');
-  await assert.rejects(requestAbort({ journal: t.journal, runId: 'r1', reason: 'again' }), (e) => isBatonError(e) && e.code === 'RUN_FINISHED');
+  assert.ok(
+    t.events.some((e) => e.type === 'abort-requested' && e.by === 'dashboard'),
+    'listeners see the request',
+  );
+  await assert.rejects(
+    requestAbort({ journal: t.journal, runId: 'r1', reason: 'again' }),
+    (e) => isBatonError(e) && e.code === 'RUN_FINISHED',
+  );
 });
 
 test('an abort requested after the point of no return ends the live run aborted, nothing undone', { timeout: 5000 }, async () => {
@@ -263,7 +280,12 @@ test('RunContext: checkpoints are journaled and given to undo; results carry ear
 
 test('RunContext: probe, clock and delay are the injected ones; identity fields are the run', { timeout: 5000 }, async () => {
   const t = setup();
-  const probe = { stats: () => ({ requests: 1, failed: 0, streamsStarted: 0, streamsCut: 0, p50Ms: 1, p99Ms: 1, byVersion: {} }), window: () => { throw new Error('not used by this test'); } };
+  const probe = {
+    stats: () => ({ requests: 1, failed: 0, streamsStarted: 0, streamsCut: 0, p50Ms: 1, p99Ms: 1, byVersion: {} }),
+    window: () => {
+      throw new Error('not used by this test');
+    },
+  };
   const delays: number[] = [];
   const seen: unknown[] = [];
   const looking = {
@@ -287,7 +309,10 @@ test('RunContext: probe, clock and delay are the injected ones; identity fields 
   assert.equal(outcome.status, 'succeeded');
   assert.deepEqual(delays, [1234]);
   assert.deepEqual(seen, [true, 42, 'r1', 'web', 'prod', false]);
-  assert.ok((await t.journal.read('r1')).every((e) => e.at === 42), 'journal times come from the injected clock');
+  assert.ok(
+    (await t.journal.read('r1')).every((e) => e.at === 42),
+    'journal times come from the injected clock',
+  );
 });
 
 test('a step run again after a halt sees its earlier checkpoints', { timeout: 5000 }, async () => {
@@ -297,7 +322,10 @@ test('a step run again after a halt sees its earlier checkpoints', { timeout: 50
   t.rec.script.b = {};
   await resumeRun({ ...t.base, runId: 'r1' });
   const runs = t.rec.observed.filter((o) => o.call === 'run:b');
-  assert.deepEqual(runs.map((r) => r.checkpoints), [{}, { before: 'v1' }]);
+  assert.deepEqual(
+    runs.map((r) => r.checkpoints),
+    [{}, { before: 'v1' }],
+  );
 });
 
 test('invalid plans are refused before anything is written', { timeout: 5000 }, async () => {
@@ -321,7 +349,11 @@ test('a stopped run is not continued by a registry that lacks one of its kinds',
 
 test('a listener that throws does not break the run', { timeout: 5000 }, async () => {
   const t = setup();
-  const outcome = await t.start(undefined, { onEvent: () => { throw new Error('ui broke'); } });
+  const outcome = await t.start(undefined, {
+    onEvent: () => {
+      throw new Error('ui broke');
+    },
+  });
   assert.equal(outcome.status, 'succeeded');
 });
 

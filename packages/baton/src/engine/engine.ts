@@ -158,17 +158,27 @@ export async function requestAbort(o: HumanRequest): Promise<void> {
  */
 export async function requestPause(o: HumanRequest): Promise<void> {
   assertPausable(await readState(o, o.runId));
-  await o.journal.append({ at: (o.now ?? Date.now)(), runId: o.runId, type: 'pause-requested', reason: o.reason, by: o.by ?? defaultHolder() });
+  await o.journal.append({
+    at: (o.now ?? Date.now)(),
+    runId: o.runId,
+    type: 'pause-requested',
+    reason: o.reason,
+    by: o.by ?? defaultHolder(),
+  });
 }
 
 /** Throws (RUN_FINISHED, NOT_RUNNING) unless the run is running forward: what `requestPause` demands. */
 export function assertPausable(state: RunState): void {
   assertNotFinal(state, 'pause');
   if (state.status !== 'running') {
-    throw new BatonError('NOT_RUNNING', `run ${state.runId} is ${state.status}, not running: there is nothing to pause`, { hint: nextCommands[state.status === 'paused' ? 'paused' : 'halted'](state.runId).join(' or ') });
+    throw new BatonError('NOT_RUNNING', `run ${state.runId} is ${state.status}, not running: there is nothing to pause`, {
+      hint: nextCommands[state.status === 'paused' ? 'paused' : 'halted'](state.runId).join(' or '),
+    });
   }
   if (isRollingBack(state)) {
-    throw new BatonError('NOT_RUNNING', `run ${state.runId} is rolling back: a rollback is never paused half way`, { hint: `follow it with: baton status ${state.runId} --watch` });
+    throw new BatonError('NOT_RUNNING', `run ${state.runId} is rolling back: a rollback is never paused half way`, {
+      hint: `follow it with: baton status ${state.runId} --watch`,
+    });
   }
 }
 

@@ -109,11 +109,27 @@ test('listRuns reads the atomically written index, newest first, filtered by app
     await journal.append({ ...started, runId: 'r2', at: 2000, app: 'api' });
     await journal.append({ at: 3000, runId: 'r1', type: 'run-finished', status: 'halted', reason: 'x', failedStep: 'a' });
     const all = await journal.listRuns();
-    assert.deepEqual(all.map((r) => [r.runId, r.status]), [['r2', 'running'], ['r1', 'halted']]);
+    assert.deepEqual(
+      all.map((r) => [r.runId, r.status]),
+      [
+        ['r2', 'running'],
+        ['r1', 'halted'],
+      ],
+    );
     assert.deepEqual(all[1], {
-      runId: 'r1', app: 'web', namespace: 'prod', status: 'halted', startedAt: 1000, updatedAt: 3000, reason: 'x', failedStep: 'a',
+      runId: 'r1',
+      app: 'web',
+      namespace: 'prod',
+      status: 'halted',
+      startedAt: 1000,
+      updatedAt: 3000,
+      reason: 'x',
+      failedStep: 'a',
     });
-    assert.deepEqual((await journal.listRuns({ app: 'api' })).map((r) => r.runId), ['r2']);
+    assert.deepEqual(
+      (await journal.listRuns({ app: 'api' })).map((r) => r.runId),
+      ['r2'],
+    );
     const index = JSON.parse(await readFile(join(dir, 'index', 'r1.json'), 'utf8')) as { summary: { status: string } };
     assert.equal(index.summary.status, 'halted');
     await journal.close();
@@ -143,7 +159,10 @@ test('run ids that cannot be file names are refused', { timeout: 5000 }, async (
   });
 });
 
-test('a finished run\'s file is closed at once, and a later append (a resume) opens it again', { timeout: 10_000, skip: existsSync('/proc/self/fd') ? false : 'needs /proc/self/fd' }, async () => {
+test("a finished run's file is closed at once, and a later append (a resume) opens it again", {
+  timeout: 10_000,
+  skip: existsSync('/proc/self/fd') ? false : 'needs /proc/self/fd',
+}, async () => {
   await withDir(async (dir) => {
     const journal = new FileJournal({ dir });
     const openFds = (): number => readdirSync('/proc/self/fd').length;
@@ -155,7 +174,10 @@ test('a finished run\'s file is closed at once, and a later append (a resume) op
     }
     assert.ok(openFds() - before < 5, `40 finished runs hold ${openFds() - before} descriptors`);
     await journal.append({ at: 1004, runId: 'run-0', type: 'run-resumed' });
-    assert.deepEqual((await journal.read('run-0')).map((e) => e.type), ['run-started', 'run-finished', 'run-resumed']);
+    assert.deepEqual(
+      (await journal.read('run-0')).map((e) => e.type),
+      ['run-started', 'run-finished', 'run-resumed'],
+    );
     await journal.close();
   });
 });

@@ -30,7 +30,10 @@ test('a pause requested while a step runs stops the run after that step; promote
   assert.deepEqual(paused.next, ['baton promote r1', 'baton abort r1', 'baton resume r1']);
   assert.deepEqual(t.rec.calls, ['run:a', 'run:b'], 'b finished, c did not start');
   assert.equal(t.lock.holderOf(target), undefined, 'a paused run holds no lock');
-  assert.ok(t.events.some((e) => e.type === 'pause-requested' && e.by === 'second terminal'), 'the live run tells its listeners');
+  assert.ok(
+    t.events.some((e) => e.type === 'pause-requested' && e.by === 'second terminal'),
+    'the live run tells its listeners',
+  );
 
   const promoted = await promoteRun({ ...t.base, runId: 'r1' });
   assert.equal(promoted.status, 'succeeded');
@@ -63,13 +66,22 @@ test('a run that is not running cannot be asked to pause: paused, halted and fin
   t.finishB();
   t.rec.script.b = { run: 'paused' };
   await t.start();
-  await assert.rejects(requestPause({ journal: t.journal, runId: 'r1', reason: 'x' }), (e) => isBatonError(e) && e.code === 'NOT_RUNNING' && /is paused, not running/.test(e.message) && /baton promote r1/.test(e.hint ?? ''));
+  await assert.rejects(
+    requestPause({ journal: t.journal, runId: 'r1', reason: 'x' }),
+    (e) => isBatonError(e) && e.code === 'NOT_RUNNING' && /is paused, not running/.test(e.message) && /baton promote r1/.test(e.hint ?? ''),
+  );
   t.rec.script.c = { run: 'failed' };
   await startRun({ ...t.base, runId: 'r2', ...target, steps: [testStep('a', { reversible: false }), testStep('c')] });
-  await assert.rejects(requestPause({ journal: t.journal, runId: 'r2', reason: 'x' }), (e) => isBatonError(e) && e.code === 'NOT_RUNNING' && /is halted/.test(e.message));
+  await assert.rejects(
+    requestPause({ journal: t.journal, runId: 'r2', reason: 'x' }),
+    (e) => isBatonError(e) && e.code === 'NOT_RUNNING' && /is halted/.test(e.message),
+  );
   await promoteRun({ ...t.base, runId: 'r1' });
   await assert.rejects(requestPause({ journal: t.journal, runId: 'r1', reason: 'x' }), (e) => isBatonError(e) && e.code === 'RUN_FINISHED');
-  await assert.rejects(requestPause({ journal: t.journal, runId: 'nope', reason: 'x' }), (e) => isBatonError(e) && e.code === 'RUN_NOT_FOUND');
+  await assert.rejects(
+    requestPause({ journal: t.journal, runId: 'nope', reason: 'x' }),
+    (e) => isBatonError(e) && e.code === 'RUN_NOT_FOUND',
+  );
 });
 
 test('a pause requested before a crash is still owed: the resumed run pauses at its first boundary', { timeout: 5000 }, async () => {

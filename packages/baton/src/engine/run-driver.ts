@@ -186,9 +186,7 @@ export class RunDriver {
     const { failure, abortRequested } = this.state;
     // An abort explains a failure that follows it (a cancelled step fails), so it comes first.
     const reason =
-      abortRequested !== undefined
-        ? reasons.aborted(abortRequested)
-        : reasons.stepFailed(failure?.stepId ?? '?', failure?.reason ?? '?');
+      abortRequested !== undefined ? reasons.aborted(abortRequested) : reasons.stepFailed(failure?.stepId ?? '?', failure?.reason ?? '?');
     return this.finish('rolled-back', reason, failure?.stepId);
   }
 

@@ -41,11 +41,9 @@ export class RunLockedError extends BatonError {
   readonly since: number;
 
   constructor(target: LockTarget, holder: string, since: number) {
-    super(
-      'LOCKED',
-      `${target.namespace}/${target.app} is locked by ${holder} since ${new Date(since).toISOString()}`,
-      { hint: 'another baton run of this app is live; wait for it, or stop that process (its run can then be resumed)' },
-    );
+    super('LOCKED', `${target.namespace}/${target.app} is locked by ${holder} since ${new Date(since).toISOString()}`, {
+      hint: 'another baton run of this app is live; wait for it, or stop that process (its run can then be resumed)',
+    });
     this.holder = holder;
     this.since = since;
   }

@@ -17,7 +17,9 @@ export interface StepKindDefinition<K extends string, P extends z.ZodType, D> {
   undo?(ctx: RunContext, params: z.output<P>, checkpoint: JsonObject, deps: D): Promise<void>;
 }
 
-export function defineStepKind<K extends string, P extends z.ZodType, D>(definition: StepKindDefinition<K, P, D>): StepKindDefinition<K, P, D> {
+export function defineStepKind<K extends string, P extends z.ZodType, D>(
+  definition: StepKindDefinition<K, P, D>,
+): StepKindDefinition<K, P, D> {
   return definition;
 }
 

@@ -84,4 +84,3 @@ export interface StepKind {
 }
 
 export type StepRegistry = Readonly<Record<string, StepKind>>;
-

@@ -25,10 +25,15 @@ const before = async (): Promise<void> => {
     // /api/v1/query?query=series_N: N series each worth 1.
     const n = Number(/series_(\d+)/.exec(url.searchParams.get('query') ?? '')?.[1] ?? 0);
     const result = Array.from({ length: n }, (_, i) => ({ metric: { pod: `p${i}` }, value: [Date.now() / 1000, '1'] }));
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
   });
   silent = createServer(() => undefined);
-  silent.on('connection', (s) => { held.add(s); s.on('close', () => held.delete(s)); });
+  silent.on('connection', (s) => {
+    held.add(s);
+    s.on('close', () => held.delete(s));
+  });
   apiUrl = await listen(api);
   silentUrl = await listen(silent);
   dead = `http://127.0.0.1:${await deadPort()}`;
@@ -41,7 +46,8 @@ const after = async (): Promise<void> => {
 describeGateContract({
   name: 'http',
   factory: gateFactories.http,
-  before, after,
+  before,
+  after,
   passing: () => ({ config: { kind: 'http', url: `${apiUrl}/health`, json: { path: 'status', equals: 'ok' } } }),
   unreachable: () => ({ config: { kind: 'http', url: `${dead}/health` } }),
   hanging: () => ({ config: { kind: 'http', url: `${silentUrl}/health`, requestTimeoutMs: 30_000 } }),
@@ -51,7 +57,8 @@ describeGateContract({
 describeGateContract({
   name: 'prometheus',
   factory: gateFactories.prometheus,
-  before, after,
+  before,
+  after,
   passing: () => ({ config: { kind: 'prometheus', url: apiUrl, query: 'series_3', thresholds: { max: 1 }, minSamples: 3 } }),
   unreachable: () => ({ config: { kind: 'prometheus', url: dead, query: 'series_3', thresholds: { max: 1 } } }),
   hanging: () => ({ config: { kind: 'prometheus', url: silentUrl, query: 'series_3', thresholds: { max: 1 }, requestTimeoutMs: 30_000 } }),
@@ -75,9 +82,22 @@ function probeOf(samples: RequestSample[]) {
 }
 const now = Date.now();
 const answers = (n: number, version: (i: number) => string): RequestSample[] =>
-  Array.from({ length: n }, (_, i) => ({ sentAt: now - 50_000 + i * 5, doneAt: now - 50_000 + i * 5 + 2, status: 200, version: version(i), fresh: false }));
+  Array.from({ length: n }, (_, i) => ({
+    sentAt: now - 50_000 + i * 5,
+    doneAt: now - 50_000 + i * 5 + 2,
+    status: 200,
+    version: version(i),
+    fresh: false,
+  }));
 const refused = (n: number): RequestSample[] =>
-  Array.from({ length: n }, (_, i) => ({ sentAt: now - 50_000 + i * 5, doneAt: now - 50_000 + i * 5 + 1, status: null, version: null, fresh: false, failure: { reason: 'refused' as const, message: 'ECONNREFUSED' } }));
+  Array.from({ length: n }, (_, i) => ({
+    sentAt: now - 50_000 + i * 5,
+    doneAt: now - 50_000 + i * 5 + 1,
+    status: null,
+    version: null,
+    fresh: false,
+    failure: { reason: 'refused' as const, message: 'ECONNREFUSED' },
+  }));
 const probeConfig = { kind: 'probe', version: 'v2', previousVersions: ['v1'], expectedShare: 50 };
 
 describeGateContract({
@@ -86,5 +106,8 @@ describeGateContract({
   passing: () => ({ config: probeConfig, context: probeOf(answers(1000, (i) => (i % 2 === 0 ? 'v2' : 'v1'))) }),
   unreachable: () => ({ config: probeConfig, context: probeOf(refused(1000)) }),
   hanging: { skip: 'the probe gate reads measurements already taken: it never waits' },
-  tooFewSamples: () => ({ config: { ...probeConfig, expectedShare: 1 }, context: probeOf(answers(1000, (i) => (i % 100 === 0 ? 'v2' : 'v1'))) }),
+  tooFewSamples: () => ({
+    config: { ...probeConfig, expectedShare: 1 },
+    context: probeOf(answers(1000, (i) => (i % 100 === 0 ? 'v2' : 'v1'))),
+  }),
 });

@@ -60,7 +60,10 @@ test('fails once failures exceed failureLimit', { timeout: 5000 }, async () => {
 test('inconclusive until the timeout pauses for a human by default, never passes', { timeout: 5000 }, async () => {
   const { result, s } = await runGate([unsure], { intervalMs: 1000, timeoutMs: 5000 });
   assert.equal(result.kind, 'paused');
-  assert.match((result as { reason: string }).reason, /not settled within 5000 ms \(0\/1 passes, 0 failures; last unsettled verdict: inconclusive: too few requests\)/);
+  assert.match(
+    (result as { reason: string }).reason,
+    /not settled within 5000 ms \(0\/1 passes, 0 failures; last unsettled verdict: inconclusive: too few requests\)/,
+  );
   assert.equal(s.evaluations(), 6, 'at 0, 1, 2, 3, 4 and 5 s');
   const failing = await runGate([unsure], { intervalMs: 1000, timeoutMs: 5000, inconclusive: 'fail' });
   assert.equal(failing.result.kind, 'failed');
@@ -106,7 +109,13 @@ test('in a run: an inconclusive gate pauses, promote continues past it', { timeo
     now: () => now,
     delay: async (ms: number) => void (now += ms),
   };
-  const outcome = await startRun({ ...base, runId: 'r', app: 'web', namespace: 'test', steps: [gateStep({ intervalMs: 100, timeoutMs: 1000 })] });
+  const outcome = await startRun({
+    ...base,
+    runId: 'r',
+    app: 'web',
+    namespace: 'test',
+    steps: [gateStep({ intervalMs: 100, timeoutMs: 1000 })],
+  });
   assert.equal(outcome.status, 'paused');
   assert.equal(outcome.pausedStep, 'gate:1');
   assert.equal((await promoteRun({ ...base, runId: 'r' })).status, 'succeeded');

@@ -63,7 +63,11 @@ export function createGateStepKind(options: { factories: Readonly<Record<string,
         if (verdict.kind === 'skip') {
           // Nothing this gate could judge by design: say so, in the step and in the report.
           ctx.progress(`${gate.name}: skipped: ${verdict.reason}`);
-          return { kind: 'done', summary: `skipped: ${verdict.reason}`, data: { gate: gate.name, skipped: verdict.reason, passes, failures, evaluations } };
+          return {
+            kind: 'done',
+            summary: `skipped: ${verdict.reason}`,
+            data: { gate: gate.name, skipped: verdict.reason, passes, failures, evaluations },
+          };
         }
         if (verdict.kind !== 'wait' && verdict.traffic) {
           traffic = verdict.traffic;
@@ -79,13 +83,21 @@ export function createGateStepKind(options: { factories: Readonly<Record<string,
           passes += 1;
           ctx.progress(`${gate.name}: pass ${passes}/${p.count}${verdict.detail ? ` (${verdict.detail})` : ''}`, passes / p.count);
           if (passes >= p.count) {
-            return { kind: 'done', ...(verdict.detail ? { summary: verdict.detail } : {}), data: withTraffic({ gate: gate.name, passes, failures, evaluations }) };
+            return {
+              kind: 'done',
+              ...(verdict.detail ? { summary: verdict.detail } : {}),
+              data: withTraffic({ gate: gate.name, passes, failures, evaluations }),
+            };
           }
         } else if (verdict.kind === 'fail') {
           failures += 1;
           ctx.progress(`${gate.name}: fail ${failures}/${p.failureLimit + 1}: ${verdict.reason}`);
           if (failures > p.failureLimit) {
-            return { kind: 'failed', reason: `gate ${gate.name} failed: ${verdict.reason}`, data: withTraffic({ passes, failures, evaluations }) };
+            return {
+              kind: 'failed',
+              reason: `gate ${gate.name} failed: ${verdict.reason}`,
+              data: withTraffic({ passes, failures, evaluations }),
+            };
           }
         } else if (verdict.kind === 'inconclusive') {
           lastUnsettled = `inconclusive: ${verdict.reason}`;

@@ -91,6 +91,12 @@ test('http gate: cancelling the run cancels the request (no verdict)', { timeout
 });
 
 test('http gate: invalid config is GATE_INVALID', () => {
-  assert.throws(() => createHttpGate({ kind: 'http', url: 'ftp://x' }, env), (e) => isBatonError(e) && e.code === 'GATE_INVALID');
-  assert.throws(() => createHttpGate({ kind: 'http' }, env), (e) => isBatonError(e) && /url/.test(e.message));
+  assert.throws(
+    () => createHttpGate({ kind: 'http', url: 'ftp://x' }, env),
+    (e) => isBatonError(e) && e.code === 'GATE_INVALID',
+  );
+  assert.throws(
+    () => createHttpGate({ kind: 'http' }, env),
+    (e) => isBatonError(e) && /url/.test(e.message),
+  );
 });

@@ -17,7 +17,10 @@ const httpGateConfig = z
     /** Accepted statuses; default: any 2xx. */
     expectStatus: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
     /** A field of the JSON body that must equal a value, e.g. {path: "status", equals: "ok"}. */
-    json: z.object({ path: z.string().min(1), equals: jsonValue }).strict().optional(),
+    json: z
+      .object({ path: z.string().min(1), equals: jsonValue })
+      .strict()
+      .optional(),
     headers: z.record(z.string(), z.string()).optional(),
     requestTimeoutMs: z.number().int().positive().default(5000),
   })

@@ -77,7 +77,12 @@ export function createProbeGate(config: JsonObject, env: GateEnv): Gate {
   };
 }
 
-function measure(c: ProbeGateConfig, probe: ProbeReader, results: RunContext['results'], env: GateEnv): { window: VersionWindow; weightSet: number | null; routeText: string | null } {
+function measure(
+  c: ProbeGateConfig,
+  probe: ProbeReader,
+  results: RunContext['results'],
+  env: GateEnv,
+): { window: VersionWindow; weightSet: number | null; routeText: string | null } {
   const moved = c.trafficStep === undefined ? undefined : results[c.trafficStep];
   const weightSet = typeof moved?.weight === 'number' ? moved.weight : null;
   const at = typeof moved?.at === 'number' ? moved.at : typeof moved?.switchedAt === 'number' ? moved.switchedAt : undefined;
@@ -92,22 +97,36 @@ function measure(c: ProbeGateConfig, probe: ProbeReader, results: RunContext['re
     settleAnswers: c.settleAnswers,
     segment,
   });
-  const routeText = c.route === undefined ? null : c.route.kind === 'header' ? `${c.route.name}: ${c.route.value}` : `cookie ${c.route.name}=always`;
+  const routeText =
+    c.route === undefined ? null : c.route.kind === 'header' ? `${c.route.name}: ${c.route.value}` : `cookie ${c.route.name}=always`;
   return { window, weightSet, routeText };
 }
 
 function trafficOf(m: { window: VersionWindow; weightSet: number | null; routeText: string | null }): StepTraffic {
   const w = m.window;
   return {
-    weightSet: m.weightSet, route: m.routeText, segment: w.segment, expectedShare: w.expectedShare, measuredShare: w.measuredShare,
-    newVersions: w.newVersions, answersJudged: w.newVersion.answers, failedJudged: w.newVersion.failed,
-    errorRate: w.newVersion.errorRate === null ? null : Math.round(w.newVersion.errorRate * 1e6) / 1e6, p99Ms: w.newVersion.p99Ms,
-    requests: w.requests, byVersion: Object.fromEntries(Object.entries(w.byVersion).map(([v, f]) => [v, { answers: f.answers, failed: f.failed }])),
-    changedAt: w.changedAt, settledAt: w.settledAt, settle: w.settle,
+    weightSet: m.weightSet,
+    route: m.routeText,
+    segment: w.segment,
+    expectedShare: w.expectedShare,
+    measuredShare: w.measuredShare,
+    newVersions: w.newVersions,
+    answersJudged: w.newVersion.answers,
+    failedJudged: w.newVersion.failed,
+    errorRate: w.newVersion.errorRate === null ? null : Math.round(w.newVersion.errorRate * 1e6) / 1e6,
+    p99Ms: w.newVersion.p99Ms,
+    requests: w.requests,
+    byVersion: Object.fromEntries(Object.entries(w.byVersion).map(([v, f]) => [v, { answers: f.answers, failed: f.failed }])),
+    changedAt: w.changedAt,
+    settledAt: w.settledAt,
+    settle: w.settle,
   };
 }
 
-function judgeNewVersion(c: ProbeGateConfig, m: { window: VersionWindow; weightSet: number | null; routeText: string | null }): GateVerdict {
+function judgeNewVersion(
+  c: ProbeGateConfig,
+  m: { window: VersionWindow; weightSet: number | null; routeText: string | null },
+): GateVerdict {
   const verdict = judgeWindow(c, m);
   const note = versionNameNote(c.version, m.window.newVersions);
   if (note === undefined) return verdict;
@@ -135,14 +154,25 @@ function judgeWindow(c: ProbeGateConfig, m: { window: VersionWindow; weightSet: 
   }
   const n = w.newVersion;
   if (n.answers < c.minRequests) {
-    const hint = w.newVersions.length === 0 && w.requests > 0 ? ' (no answer carries a new version label: does the app send the probe\'s version header?)' : '';
-    return { kind: 'inconclusive', reason: `only ${n.answers} answers from ${who} since the change took effect (need ${c.minRequests})${hint}`, traffic };
+    const hint =
+      w.newVersions.length === 0 && w.requests > 0
+        ? " (no answer carries a new version label: does the app send the probe's version header?)"
+        : '';
+    return {
+      kind: 'inconclusive',
+      reason: `only ${n.answers} answers from ${who} since the change took effect (need ${c.minRequests})${hint}`,
+      traffic,
+    };
   }
   const rate = n.errorRate ?? 0;
   const share = `${w.measuredShare ?? 0}% of ${w.segment === 'routed' ? 'routed ' : ''}answers`;
   if (rate > c.maxErrorRate) {
     const apart = w.unattributedFailures > 0 ? `, ${w.unattributedFailures} of them with no version` : '';
-    return { kind: 'fail', reason: `${who}: ${n.failed} of ${n.answers + w.unattributedFailures} of its requests failed (${percent(rate)}${apart}; budget ${percent(c.maxErrorRate)}; its share ${share})`, traffic };
+    return {
+      kind: 'fail',
+      reason: `${who}: ${n.failed} of ${n.answers + w.unattributedFailures} of its requests failed (${percent(rate)}${apart}; budget ${percent(c.maxErrorRate)}; its share ${share})`,
+      traffic,
+    };
   }
   const cut = w.streamsCut?.newVersion ?? 0;
   if (cut > c.maxStreamsCut) return { kind: 'fail', reason: `${who}: ${cut} downloads cut (budget ${c.maxStreamsCut})`, traffic };
@@ -150,7 +180,11 @@ function judgeWindow(c: ProbeGateConfig, m: { window: VersionWindow; weightSet: 
     if (n.p99Ms === null) return { kind: 'inconclusive', reason: `no latency measured for ${who} yet`, traffic };
     if (n.p99Ms > c.maxP99Ms) return { kind: 'fail', reason: `${who}: p99 ${n.p99Ms} ms over budget ${c.maxP99Ms} ms`, traffic };
   }
-  return { kind: 'pass', detail: `${who}: ${n.answers} answers judged, ${n.failed} failed, p99 ${n.p99Ms ?? '-'} ms, share ${share}`, traffic };
+  return {
+    kind: 'pass',
+    detail: `${who}: ${n.answers} answers judged, ${n.failed} failed, p99 ${n.p99Ms ?? '-'} ms, share ${share}`,
+    traffic,
+  };
 }
 
 /** The SSE/WebSocket reconnect budgets (lost messages, longest gap), or undefined within them. */
@@ -170,7 +204,10 @@ function judgeAll(c: ProbeGateConfig, s: ProbeStats): GateVerdict {
   }
   const errorRate = s.failed / s.requests;
   if (errorRate > c.maxErrorRate) {
-    return { kind: 'fail', reason: `${s.failed} of ${s.requests} requests failed (${percent(errorRate)}, budget ${percent(c.maxErrorRate)})` };
+    return {
+      kind: 'fail',
+      reason: `${s.failed} of ${s.requests} requests failed (${percent(errorRate)}, budget ${percent(c.maxErrorRate)})`,
+    };
   }
   if (s.streamsCut > c.maxStreamsCut) return { kind: 'fail', reason: `${s.streamsCut} streams cut (budget ${c.maxStreamsCut})` };
   const reconnects = longLivedBudget(c, s);

@@ -24,7 +24,9 @@ export interface PrometheusProcess {
  * removes. Not used by baton itself (baton only queries a Prometheus it is given). A missing
  * binary throws, naming the package: tests must fail, not skip, when it is absent.
  */
-export async function startPrometheus(options: { scrapeIntervalSeconds?: number; binary?: string; readyTimeoutMs?: number } = {}): Promise<PrometheusProcess> {
+export async function startPrometheus(
+  options: { scrapeIntervalSeconds?: number; binary?: string; readyTimeoutMs?: number } = {},
+): Promise<PrometheusProcess> {
   const binary = options.binary ?? 'prometheus';
   const dir = await mkdtemp(join(tmpdir(), 'baton-prometheus-'));
   const interval = `${options.scrapeIntervalSeconds ?? 1}s`;
@@ -35,19 +37,37 @@ export async function startPrometheus(options: { scrapeIntervalSeconds?: number;
     await rename(`${targetsFile}.tmp`, targetsFile); // atomic: Prometheus never reads half a file
   };
   await setTargets([]);
-  await writeFile(join(dir, 'prometheus.yml'), [
-    'global:', `  scrape_interval: ${interval}`, `  evaluation_interval: ${interval}`,
-    'scrape_configs:', '  - job_name: baton-test', `    scrape_timeout: ${interval}`,
-    '    file_sd_configs:', `      - files: [${JSON.stringify(targetsFile)}]`, '        refresh_interval: 1s', '',
-  ].join('\n'));
+  await writeFile(
+    join(dir, 'prometheus.yml'),
+    [
+      'global:',
+      `  scrape_interval: ${interval}`,
+      `  evaluation_interval: ${interval}`,
+      'scrape_configs:',
+      '  - job_name: baton-test',
+      `    scrape_timeout: ${interval}`,
+      '    file_sd_configs:',
+      `      - files: [${JSON.stringify(targetsFile)}]`,
+      '        refresh_interval: 1s',
+      '',
+    ].join('\n'),
+  );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(binary, [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    binary,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
   const exited = new Promise<NodeJS.ErrnoException | number | null>((resolve) => {
     child.once('error', (error) => resolve(error));
     child.once('exit', (code) => resolve(code));
@@ -62,9 +82,13 @@ export async function startPrometheus(options: { scrapeIntervalSeconds?: number;
     if (early !== 'running') {
       await rm(dir, { recursive: true, force: true });
       if (typeof early === 'object' && early?.code === 'ENOENT') {
-        throw new Error(`the prometheus binary (${binary}) is not installed: apt-get install -y prometheus (Debian package \`prometheus\`)`);
+        throw new Error(
+          `the prometheus binary (${binary}) is not installed: apt-get install -y prometheus (Debian package \`prometheus\`)`,
+        );
       }
-      throw new Error(`prometheus exited (${String(typeof early === 'object' ? early?.message : early)}) before it was ready: ${stderr.trim()}`);
+      throw new Error(
+        `prometheus exited (${String(typeof early === 'object' ? early?.message : early)}) before it was ready: ${stderr.trim()}`,
+      );
     }
     if (await isReady(url)) return { url, setTargets, stop };
     if (Date.now() > deadline) {

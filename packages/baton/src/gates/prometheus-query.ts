@@ -46,7 +46,10 @@ export async function queryPrometheus(o: PromQueryOptions): Promise<PromQueryRes
     text = await response.body.text();
   } catch (error) {
     if (o.signal?.aborted) throw error;
-    return { kind: 'unreachable', reason: `Prometheus at ${o.url} is unreachable: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      kind: 'unreachable',
+      reason: `Prometheus at ${o.url} is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   let body: ApiBody;
   try {
@@ -55,14 +58,18 @@ export async function queryPrometheus(o: PromQueryOptions): Promise<PromQueryRes
     return { kind: 'unreachable', reason: `${o.url} answered ${status} with something that is not the Prometheus API` };
   }
   if (body.status !== 'success') {
-    return { kind: 'error', reason: `query ${JSON.stringify(o.query)} failed (${body.errorType ?? `status ${status}`}): ${body.error ?? 'no detail'}` };
+    return {
+      kind: 'error',
+      reason: `query ${JSON.stringify(o.query)} failed (${body.errorType ?? `status ${status}`}): ${body.error ?? 'no detail'}`,
+    };
   }
   const resultType = body.data?.resultType ?? 'unknown';
   const result = body.data?.result;
   const samples: PromSample[] = [];
   if (resultType === 'scalar') samples.push({ labels: {}, value: toNumber((result as Point)[1]) });
   else if (resultType === 'vector') {
-    for (const s of result as Array<{ metric: Record<string, string>; value: Point }>) samples.push({ labels: s.metric, value: toNumber(s.value[1]) });
+    for (const s of result as Array<{ metric: Record<string, string>; value: Point }>)
+      samples.push({ labels: s.metric, value: toNumber(s.value[1]) });
   } else if (resultType === 'matrix') {
     for (const s of result as Array<{ metric: Record<string, string>; values: Point[] }>) {
       for (const p of s.values) samples.push({ labels: s.metric, value: toNumber(p[1]) });
@@ -82,6 +89,8 @@ function toNumber(text: string): number {
 
 /** `{release="v1"}`-style rendering of a sample's labels, for reasons. */
 export function describeSample(s: PromSample): string {
-  const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',');
+  const labels = Object.entries(s.labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',');
   return `${labels ? `{${labels}} ` : ''}${s.value}`;
 }

@@ -15,7 +15,14 @@ export interface ReleaseScope {
 }
 
 /** Template variables a Prometheus gate's query may use, as `{{ name }}` (spaces optional). */
-export const PROMETHEUS_TEMPLATE_VARIABLES = ['release.version', 'release.newSelector', 'release.previousSelector', 'release.label', 'app', 'namespace'] as const;
+export const PROMETHEUS_TEMPLATE_VARIABLES = [
+  'release.version',
+  'release.newSelector',
+  'release.previousSelector',
+  'release.label',
+  'app',
+  'namespace',
+] as const;
 
 const placeholder = /\{\{\s*([A-Za-z][\w.]*)\s*\}\}/g;
 
@@ -34,10 +41,14 @@ export function checkTemplate(query: string, hasRelease: boolean): void {
   for (const m of query.matchAll(placeholder)) {
     const name = m[1] ?? '';
     if (!(PROMETHEUS_TEMPLATE_VARIABLES as readonly string[]).includes(name)) {
-      throw new BatonError('GATE_INVALID', `prometheus gate: unknown template variable {{ ${name} }}`, { hint: `known: ${PROMETHEUS_TEMPLATE_VARIABLES.map((v) => `{{ ${v} }}`).join(', ')}` });
+      throw new BatonError('GATE_INVALID', `prometheus gate: unknown template variable {{ ${name} }}`, {
+        hint: `known: ${PROMETHEUS_TEMPLATE_VARIABLES.map((v) => `{{ ${v} }}`).join(', ')}`,
+      });
     }
     if (name.startsWith('release.') && !hasRelease) {
-      throw new BatonError('GATE_INVALID', `prometheus gate: {{ ${name} }} needs the release under test, and this gate has none`, { hint: 'use it in a canary or A/B step of baton.yaml, where baton knows the new release' });
+      throw new BatonError('GATE_INVALID', `prometheus gate: {{ ${name} }} needs the release under test, and this gate has none`, {
+        hint: 'use it in a canary or A/B step of baton.yaml, where baton knows the new release',
+      });
     }
   }
 }
@@ -48,7 +59,10 @@ export function checkTemplate(query: string, hasRelease: boolean): void {
  * `{{ release.previousSelector }}` `baton_dev_release=~"v1"`, `{{ release.version }}` `v2`.
  * A release variable without a scope, or an unknown variable, is GATE_INVALID.
  */
-export function renderPrometheusQuery(query: string, values: { release?: ReleaseScope | undefined; app: string; namespace: string }): string {
+export function renderPrometheusQuery(
+  query: string,
+  values: { release?: ReleaseScope | undefined; app: string; namespace: string },
+): string {
   return query.replace(placeholder, (_whole, name: string) => {
     const r = values.release;
     if (name === 'app') return values.app;

@@ -15,16 +15,46 @@ const ctx = () => createTestRunContext();
 test('judgeSamples: NaN, empty and too few samples are inconclusive, never a pass', () => {
   const c = { query: 'q', thresholds: { max: 1 }, minSamples: 2 };
   assert.equal(judgeSamples(c, []).kind, 'inconclusive');
-  assert.equal(judgeSamples(c, [{ labels: {}, value: NaN }, { labels: {}, value: 0 }]).kind, 'inconclusive');
+  assert.equal(
+    judgeSamples(c, [
+      { labels: {}, value: NaN },
+      { labels: {}, value: 0 },
+    ]).kind,
+    'inconclusive',
+  );
   assert.equal(judgeSamples(c, [{ labels: {}, value: 0 }]).kind, 'inconclusive');
-  assert.equal(judgeSamples(c, [{ labels: {}, value: 0 }, { labels: {}, value: 1 }]).kind, 'pass');
-  assert.equal(judgeSamples(c, [{ labels: {}, value: 0 }, { labels: { a: 'b' }, value: Infinity }]).kind, 'fail');
-  assert.equal(judgeSamples({ ...c, thresholds: { min: 5 } }, [{ labels: {}, value: 4 }, { labels: {}, value: 6 }]).kind, 'fail');
+  assert.equal(
+    judgeSamples(c, [
+      { labels: {}, value: 0 },
+      { labels: {}, value: 1 },
+    ]).kind,
+    'pass',
+  );
+  assert.equal(
+    judgeSamples(c, [
+      { labels: {}, value: 0 },
+      { labels: { a: 'b' }, value: Infinity },
+    ]).kind,
+    'fail',
+  );
+  assert.equal(
+    judgeSamples({ ...c, thresholds: { min: 5 } }, [
+      { labels: {}, value: 4 },
+      { labels: {}, value: 6 },
+    ]).kind,
+    'fail',
+  );
 });
 
 test('prometheus gate config: thresholds need a bound; a bad config is GATE_INVALID', () => {
-  assert.throws(() => createPrometheusGate({ kind: 'prometheus', url: 'http://x', query: 'up', thresholds: {} }, env), (e) => isBatonError(e) && e.code === 'GATE_INVALID');
-  assert.throws(() => createPrometheusGate({ kind: 'prometheus', url: 'ftp://x', query: 'up', thresholds: { max: 1 } }, env), (e) => isBatonError(e) && e.code === 'GATE_INVALID');
+  assert.throws(
+    () => createPrometheusGate({ kind: 'prometheus', url: 'http://x', query: 'up', thresholds: {} }, env),
+    (e) => isBatonError(e) && e.code === 'GATE_INVALID',
+  );
+  assert.throws(
+    () => createPrometheusGate({ kind: 'prometheus', url: 'ftp://x', query: 'up', thresholds: { max: 1 } }, env),
+    (e) => isBatonError(e) && e.code === 'GATE_INVALID',
+  );
 });
 
 describe('prometheus gate against a real Prometheus scraping a real /metrics', { timeout: 90_000 }, () => {
@@ -36,7 +66,9 @@ describe('prometheus gate against a real Prometheus scraping a real /metrics', {
   errors.set({ release: 'b' }, 7);
 
   before(async () => {
-    server = createServer((_req, res) => { void registry.metrics().then((m) => res.writeHead(200, { 'content-type': registry.contentType }).end(m)); });
+    server = createServer((_req, res) => {
+      void registry.metrics().then((m) => res.writeHead(200, { 'content-type': registry.contentType }).end(m));
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     prom = await startPrometheus();
     await prom.setTargets([{ target: `127.0.0.1:${(server.address() as AddressInfo).port}` }]);
@@ -87,7 +119,7 @@ describe('prometheus gate against a real Prometheus scraping a real /metrics', {
     assert.equal(v.kind, 'inconclusive');
     assert.match(v.kind === 'inconclusive' ? v.reason : '', /no data/);
   });
-  test('inconclusive: bad PromQL, with Prometheus\'s own error', async () => {
+  test("inconclusive: bad PromQL, with Prometheus's own error", async () => {
     const v = await verdict({ query: 'sum(gate_test_errors', thresholds: { max: 1 } });
     assert.equal(v.kind, 'inconclusive');
     assert.match(v.kind === 'inconclusive' ? v.reason : '', /bad_data/);
@@ -97,7 +129,10 @@ describe('prometheus gate against a real Prometheus scraping a real /metrics', {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const v = await createPrometheusGate({ kind: 'prometheus', url: `http://127.0.0.1:${port}`, query: 'up', thresholds: { max: 1 } }, env).evaluate(ctx());
+    const v = await createPrometheusGate(
+      { kind: 'prometheus', url: `http://127.0.0.1:${port}`, query: 'up', thresholds: { max: 1 } },
+      env,
+    ).evaluate(ctx());
     assert.equal(v.kind, 'inconclusive');
     assert.match(v.kind === 'inconclusive' ? v.reason : '', /unreachable/);
   });

@@ -13,17 +13,25 @@ const prometheusGateConfig = z
     /** PromQL; every value of the result is judged (a vector's series, a matrix's points). */
     query: z.string().min(1),
     /** Every value must lie within [min, max]; at least one bound. */
-    thresholds: z.object({ min: z.number().optional(), max: z.number().optional() }).strict()
+    thresholds: z
+      .object({ min: z.number().optional(), max: z.number().optional() })
+      .strict()
       .refine((t) => t.min !== undefined || t.max !== undefined, 'give min, max or both'),
     /** Fewer numeric values than this is inconclusive, never a pass. */
     minSamples: z.number().int().min(1).default(1),
     requestTimeoutMs: z.number().int().positive().default(5000),
     /** The release under test, for `{{ release.newSelector }}` and friends in the query (see prometheus-template). */
-    release: z.object({
-      version: z.string().min(1),
-      previousVersions: z.array(z.string()).default([]),
-      label: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name').default('baton_dev_release'),
-    }).strict().optional(),
+    release: z
+      .object({
+        version: z.string().min(1),
+        previousVersions: z.array(z.string()).default([]),
+        label: z
+          .string()
+          .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name')
+          .default('baton_dev_release'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -57,7 +65,11 @@ export function createPrometheusGate(config: JsonObject, _env?: GateEnv): Gate {
 export function judgeSamples(c: Pick<PrometheusGateConfig, 'thresholds' | 'minSamples' | 'query'>, samples: PromSample[]): GateVerdict {
   if (samples.length === 0) return { kind: 'inconclusive', reason: `no data for ${c.query}` };
   const nan = samples.filter((s) => Number.isNaN(s.value));
-  if (nan.length > 0) return { kind: 'inconclusive', reason: `${nan.length} of ${samples.length} value(s) of ${c.query} are NaN (e.g. ${describeSample(nan[0]!)})` };
+  if (nan.length > 0)
+    return {
+      kind: 'inconclusive',
+      reason: `${nan.length} of ${samples.length} value(s) of ${c.query} are NaN (e.g. ${describeSample(nan[0]!)})`,
+    };
   if (samples.length < c.minSamples) {
     return { kind: 'inconclusive', reason: `only ${samples.length} sample(s) of ${c.query} (need ${c.minSamples})` };
   }
@@ -65,7 +77,10 @@ export function judgeSamples(c: Pick<PrometheusGateConfig, 'thresholds' | 'minSa
   const out = samples.filter((s) => (max !== undefined && s.value > max) || (min !== undefined && s.value < min));
   if (out.length > 0) {
     const bounds = [min !== undefined ? `>= ${min}` : '', max !== undefined ? `<= ${max}` : ''].filter(Boolean).join(' and ');
-    return { kind: 'fail', reason: `${out.length} of ${samples.length} value(s) of ${c.query} not ${bounds}: ${out.slice(0, 3).map(describeSample).join('; ')}` };
+    return {
+      kind: 'fail',
+      reason: `${out.length} of ${samples.length} value(s) of ${c.query} not ${bounds}: ${out.slice(0, 3).map(describeSample).join('; ')}`,
+    };
   }
   return { kind: 'pass', detail: `${samples.length} sample(s) within bounds (${samples.slice(0, 3).map(describeSample).join('; ')})` };
 }

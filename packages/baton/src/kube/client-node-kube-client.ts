@@ -50,9 +50,13 @@ export class ClientNodeKubeClient implements KubeClient {
     if (options.context !== undefined) {
       if (!kc.getContextObject(options.context)) {
         const known = kc.getContexts().map((c) => c.name);
-        throw new BatonError('USAGE', `--context ${options.context}: the kubeconfig has no such context (it has: ${known.join(', ') || 'none'})`, {
-          hint: 'pick one of them (kubectl config get-contexts lists them), or drop --context to use the current one',
-        });
+        throw new BatonError(
+          'USAGE',
+          `--context ${options.context}: the kubeconfig has no such context (it has: ${known.join(', ') || 'none'})`,
+          {
+            hint: 'pick one of them (kubectl config get-contexts lists them), or drop --context to use the current one',
+          },
+        );
       }
       kc.setCurrentContext(options.context);
     }
@@ -69,10 +73,14 @@ export class ClientNodeKubeClient implements KubeClient {
   }
 
   /** Status subresource writes and long-lived watches of custom resources (the controller's needs). */
-  customResources(): CustomResourceClient { return new CustomResourceClient(this.kc, this.fieldManager); }
+  customResources(): CustomResourceClient {
+    return new CustomResourceClient(this.kc, this.fieldManager);
+  }
 
   /** The API server's URL, for messages. */
-  get server(): string { return this.kc.getCurrentCluster()?.server ?? '(unknown)'; }
+  get server(): string {
+    return this.kc.getCurrentCluster()?.server ?? '(unknown)';
+  }
 
   /** Fails with KUBE_UNREACHABLE / 401 / 403 before anything changes. */
   async version(): Promise<string> {
@@ -86,7 +94,11 @@ export class ClientNodeKubeClient implements KubeClient {
 
   async get<T extends KubeObject>(ref: ObjectRef): Promise<T | undefined> {
     try {
-      const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace ?? this.defaultNamespace } };
+      const header = {
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace ?? this.defaultNamespace },
+      };
       return toWireJson(await this.objects.read(header)) as unknown as T;
     } catch (error) {
       const e = toKubeApiError(error, `get ${describeRef(ref)}`);
@@ -97,8 +109,16 @@ export class ClientNodeKubeClient implements KubeClient {
 
   async list<T extends KubeObject>(query: ListQuery): Promise<{ items: T[]; resourceVersion: string }> {
     try {
-      const list = await this.objects.list(query.apiVersion, query.kind, query.namespace, undefined, undefined, undefined,
-        query.fieldSelector, query.labelSelector);
+      const list = await this.objects.list(
+        query.apiVersion,
+        query.kind,
+        query.namespace,
+        undefined,
+        undefined,
+        undefined,
+        query.fieldSelector,
+        query.labelSelector,
+      );
       const items = (toWireJson(list.items) as unknown as T[]).map((item) => ({ ...item, apiVersion: query.apiVersion, kind: query.kind }));
       return { items, resourceVersion: list.metadata?.resourceVersion ?? '' };
     } catch (error) {
@@ -112,8 +132,16 @@ export class ClientNodeKubeClient implements KubeClient {
     delete (body.metadata as { resourceVersion?: string }).resourceVersion;
     delete (body.metadata as { managedFields?: unknown }).managedFields;
     try {
-      return toWireJson(await this.objects.patch(body as k8s.KubernetesObject, undefined, options.dryRun ? 'All' : undefined,
-        this.fieldManager, options.force ?? false, k8s.PatchStrategy.ServerSideApply)) as unknown as T;
+      return toWireJson(
+        await this.objects.patch(
+          body as k8s.KubernetesObject,
+          undefined,
+          options.dryRun ? 'All' : undefined,
+          this.fieldManager,
+          options.force ?? false,
+          k8s.PatchStrategy.ServerSideApply,
+        ),
+      ) as unknown as T;
     } catch (error) {
       throw toKubeApiError(error, `apply ${describeRef({ ...object.metadata, apiVersion: object.apiVersion, kind: object.kind })}`);
     }
@@ -121,10 +149,23 @@ export class ClientNodeKubeClient implements KubeClient {
 
   /** JSON merge patch (RFC 7386): for small targeted changes like a Service selector. */
   async mergePatch<T extends KubeObject>(ref: ObjectRef, patch: Record<string, unknown>): Promise<T> {
-    const body = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace ?? this.defaultNamespace }, ...patch };
+    const body = {
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: { name: ref.name, namespace: ref.namespace ?? this.defaultNamespace },
+      ...patch,
+    };
     try {
-      return toWireJson(await this.objects.patch(body as k8s.KubernetesObject, undefined, undefined, this.fieldManager, undefined,
-        k8s.PatchStrategy.MergePatch)) as unknown as T;
+      return toWireJson(
+        await this.objects.patch(
+          body as k8s.KubernetesObject,
+          undefined,
+          undefined,
+          this.fieldManager,
+          undefined,
+          k8s.PatchStrategy.MergePatch,
+        ),
+      ) as unknown as T;
     } catch (error) {
       throw toKubeApiError(error, `patch ${describeRef(ref)}`);
     }
@@ -141,17 +182,33 @@ export class ClientNodeKubeClient implements KubeClient {
   /** PUT with the object's resourceVersion: fails with 409 when someone changed it meanwhile. */
   async replace<T extends KubeObject>(object: KubeObject): Promise<T> {
     try {
-      return toWireJson(await this.objects.replace(object as k8s.KubernetesObject, undefined, undefined, this.fieldManager)) as unknown as T;
+      return toWireJson(
+        await this.objects.replace(object as k8s.KubernetesObject, undefined, undefined, this.fieldManager),
+      ) as unknown as T;
     } catch (error) {
       throw toKubeApiError(error, `replace ${object.kind} ${object.metadata.name}`);
     }
   }
 
   /** Deletes; false when it was already gone. */
-  async delete(ref: ObjectRef, options: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; gracePeriodSeconds?: number } = {}): Promise<boolean> {
+  async delete(
+    ref: ObjectRef,
+    options: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; gracePeriodSeconds?: number } = {},
+  ): Promise<boolean> {
     try {
-      const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace ?? this.defaultNamespace } };
-      await this.objects.delete(header, undefined, undefined, options.gracePeriodSeconds, undefined, options.propagationPolicy ?? 'Background');
+      const header = {
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace ?? this.defaultNamespace },
+      };
+      await this.objects.delete(
+        header,
+        undefined,
+        undefined,
+        options.gracePeriodSeconds,
+        undefined,
+        options.propagationPolicy ?? 'Background',
+      );
       return true;
     } catch (error) {
       const e = toKubeApiError(error, `delete ${describeRef(ref)}`);
@@ -160,7 +217,11 @@ export class ClientNodeKubeClient implements KubeClient {
     }
   }
 
-  async watchUntil<T extends KubeObject, R>(query: ListQuery, decide: (objects: ReadonlyMap<string, T>) => R | undefined, options: WatchUntilOptions): Promise<R> {
+  async watchUntil<T extends KubeObject, R>(
+    query: ListQuery,
+    decide: (objects: ReadonlyMap<string, T>) => R | undefined,
+    options: WatchUntilOptions,
+  ): Promise<R> {
     const path = await this.collectionPath(query);
     const watch = new k8s.Watch(this.kc);
     const params: Record<string, string | boolean> = { allowWatchBookmarks: true };
@@ -227,36 +288,93 @@ export class ClientNodeKubeClient implements KubeClient {
     const exec = new k8s.Exec(this.kc);
     let stdout = '';
     let stderr = '';
-    const sink = (onChunk: ((s: string) => void) | undefined, append: (s: string) => void): Writable => new Writable({
-      write(chunk: Buffer, _enc, done) { const s = chunk.toString('utf8'); append(s); onChunk?.(s); done(); },
+    const sink = (onChunk: ((s: string) => void) | undefined, append: (s: string) => void): Writable =>
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          const s = chunk.toString('utf8');
+          append(s);
+          onChunk?.(s);
+          done();
+        },
+      });
+    const out = sink(options.onStdout, (s) => {
+      stdout += s;
     });
-    const out = sink(options.onStdout, (s) => { stdout += s; });
-    const err = sink(options.onStderr, (s) => { stderr += s; });
+    const err = sink(options.onStderr, (s) => {
+      stderr += s;
+    });
     return await new Promise<ExecResult>((resolvePromise, rejectPromise) => {
       let socket: { close(): void } | undefined;
       let settled = false;
-      const done = (fn: () => void): void => { if (!settled) { settled = true; clearTimeout(timer); fn(); } };
+      const done = (fn: () => void): void => {
+        if (!settled) {
+          settled = true;
+          clearTimeout(timer);
+          fn();
+        }
+      };
       const timer = setTimeout(() => {
         socket?.close();
-        done(() => rejectPromise(new BatonError('EXEC_TIMEOUT', `command ${JSON.stringify(command)} in ${namespace}/${pod} did not finish within ${options.timeoutMs}ms; stopped it`)));
+        done(() =>
+          rejectPromise(
+            new BatonError(
+              'EXEC_TIMEOUT',
+              `command ${JSON.stringify(command)} in ${namespace}/${pod} did not finish within ${options.timeoutMs}ms; stopped it`,
+            ),
+          ),
+        );
       }, options.timeoutMs ?? 60_000);
-      options.signal?.addEventListener('abort', () => { socket?.close(); done(() => rejectPromise(new BatonError('ABORTED', 'exec cancelled'))); }, { once: true });
-      exec.exec(namespace, pod, container, command, out, err, null, false, (status) => {
-        const exitCode = exitCodeOf(status);
-        if (exitCode === undefined) {
-          done(() => rejectPromise(new KubeApiError(500, status.reason ?? 'ExecFailed', `exec in ${namespace}/${pod}: ${status.message ?? 'failed'}`)));
-          return;
-        }
-        // Let the last stdout/stderr frames drain before resolving.
-        setTimeout(() => done(() => resolvePromise({ exitCode, stdout, stderr })), 20);
-      }).then((ws) => { socket = ws; ws.on('close', () => setTimeout(() => done(() => rejectPromise(new BatonError('EXEC_FAILED', `exec in ${namespace}/${pod} closed without an exit status`))), 200)); },
-        (error: unknown) => done(() => rejectPromise(toKubeApiError(error, `exec in ${namespace}/${pod}`))));
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          socket?.close();
+          done(() => rejectPromise(new BatonError('ABORTED', 'exec cancelled')));
+        },
+        { once: true },
+      );
+      exec
+        .exec(namespace, pod, container, command, out, err, null, false, (status) => {
+          const exitCode = exitCodeOf(status);
+          if (exitCode === undefined) {
+            done(() =>
+              rejectPromise(
+                new KubeApiError(500, status.reason ?? 'ExecFailed', `exec in ${namespace}/${pod}: ${status.message ?? 'failed'}`),
+              ),
+            );
+            return;
+          }
+          // Let the last stdout/stderr frames drain before resolving.
+          setTimeout(() => done(() => resolvePromise({ exitCode, stdout, stderr })), 20);
+        })
+        .then(
+          (ws) => {
+            socket = ws;
+            ws.on('close', () =>
+              setTimeout(
+                () => done(() => rejectPromise(new BatonError('EXEC_FAILED', `exec in ${namespace}/${pod} closed without an exit status`))),
+                200,
+              ),
+            );
+          },
+          (error: unknown) => done(() => rejectPromise(toKubeApiError(error, `exec in ${namespace}/${pod}`))),
+        );
     });
   }
 
   private namespaceFor(object: KubeObject): string | undefined {
     // Cluster-scoped kinds baton touches; everything else is namespaced.
-    return ['Namespace', 'Node', 'CustomResourceDefinition', 'IngressClass', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass'].includes(object.kind) ? undefined : this.defaultNamespace;
+    return [
+      'Namespace',
+      'Node',
+      'CustomResourceDefinition',
+      'IngressClass',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'PriorityClass',
+      'StorageClass',
+    ].includes(object.kind)
+      ? undefined
+      : this.defaultNamespace;
   }
 
   private async collectionPath(query: ListQuery): Promise<string> {
@@ -270,7 +388,11 @@ function keyOf(object: KubeObject): string {
   return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
 
-function exitCodeOf(status: { status?: string; reason?: string; details?: { causes?: Array<{ reason?: string; message?: string }> } }): number | undefined {
+function exitCodeOf(status: {
+  status?: string;
+  reason?: string;
+  details?: { causes?: Array<{ reason?: string; message?: string }> };
+}): number | undefined {
   if (status.status === 'Success') return 0;
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
   if (cause?.message !== undefined) return Number(cause.message);

@@ -13,12 +13,19 @@ describe('ConfigMapJournal on kubesim', { timeout: 120_000 }, () => {
     cluster = await startCluster({ images: {} });
     kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
   });
-  after(async () => { await cluster?.stop(); });
+  after(async () => {
+    await cluster?.stop();
+  });
 
   // Each case gets its own namespace: a fresh, empty journal, as the contract asks.
   journalContract('ConfigMapJournal', async () => {
     const namespace = `journal-${randomBytes(3).toString('hex')}`;
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    return { journal: new ConfigMapJournal(kube, namespace), cleanup: async () => { await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace }); } };
+    return {
+      journal: new ConfigMapJournal(kube, namespace),
+      cleanup: async () => {
+        await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+      },
+    };
   });
 });

@@ -12,7 +12,6 @@ export interface CustomKind {
   plural: string;
 }
 
-
 /**
  * The parts of the API a controller needs beyond CRUD: the status subresource (replace with the
  * object's resourceVersion, so a stale write is a 409; merge patch, for humans' control fields)
@@ -21,7 +20,10 @@ export interface CustomKind {
 export class CustomResourceClient {
   private readonly api: k8s.CustomObjectsApi;
 
-  constructor(private readonly kc: k8s.KubeConfig, private readonly fieldManager: string) {
+  constructor(
+    private readonly kc: k8s.KubeConfig,
+    private readonly fieldManager: string,
+  ) {
     this.api = kc.makeApiClient(k8s.CustomObjectsApi);
   }
 
@@ -30,8 +32,13 @@ export class CustomResourceClient {
     const namespace = object.metadata.namespace ?? 'default';
     try {
       return (await this.api.replaceNamespacedCustomObjectStatus({
-        group: kind.group, version: kind.version, plural: kind.plural, namespace, name: object.metadata.name,
-        body: object, fieldManager: this.fieldManager,
+        group: kind.group,
+        version: kind.version,
+        plural: kind.plural,
+        namespace,
+        name: object.metadata.name,
+        body: object,
+        fieldManager: this.fieldManager,
       })) as T;
     } catch (error) {
       throw toKubeApiError(error, `update status of ${kind.plural}/${object.metadata.name} in ${namespace}`);
@@ -39,7 +46,12 @@ export class CustomResourceClient {
   }
 
   /** JSON merge patch of …/status (RFC 7386): the way promote/abort/pause/retry are asked for. */
-  async mergePatchStatus<T extends KubeObject>(kind: CustomKind, namespace: string, name: string, patch: Record<string, unknown>): Promise<T> {
+  async mergePatchStatus<T extends KubeObject>(
+    kind: CustomKind,
+    namespace: string,
+    name: string,
+    patch: Record<string, unknown>,
+  ): Promise<T> {
     try {
       return (await this.api.patchNamespacedCustomObjectStatus(
         { group: kind.group, version: kind.version, plural: kind.plural, namespace, name, body: patch, fieldManager: this.fieldManager },
@@ -70,18 +82,27 @@ export class CustomResourceClient {
       source: {
         list: async () => {
           try {
-            const listed = (options.namespace
-              ? await this.api.listNamespacedCustomObject({ group, version, plural, namespace: options.namespace })
-              : await this.api.listClusterCustomObject({ group, version, plural })) as { items: T[]; metadata?: { resourceVersion?: string } };
+            const listed = (
+              options.namespace
+                ? await this.api.listNamespacedCustomObject({ group, version, plural, namespace: options.namespace })
+                : await this.api.listClusterCustomObject({ group, version, plural })
+            ) as { items: T[]; metadata?: { resourceVersion?: string } };
             return { items: listed.items, resourceVersion: listed.metadata?.resourceVersion ?? '' };
           } catch (error) {
             throw toKubeApiError(error, `list ${plural}`);
           }
         },
         watch: async (resourceVersion, onEvent, onClose) =>
-          await watcher.watch(path, { resourceVersion, allowWatchBookmarks: true }, (type: string, object: unknown) => onEvent({ type, object }), onClose),
+          await watcher.watch(
+            path,
+            { resourceVersion, allowWatchBookmarks: true },
+            (type: string, object: unknown) => onEvent({ type, object }),
+            onClose,
+          ),
       },
-      onSync: (items) => { for (const item of items) options.onEvent({ type: 'ADDED', object: { ...item, apiVersion } }); },
+      onSync: (items) => {
+        for (const item of items) options.onEvent({ type: 'ADDED', object: { ...item, apiVersion } });
+      },
       onEvent: (event) => options.onEvent({ type: event.type, object: { ...event.object, apiVersion } }),
       onRestart: (restart) => options.onRelist?.(restart.error),
     });

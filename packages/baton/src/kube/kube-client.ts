@@ -19,7 +19,11 @@ export interface ListQuery {
   fieldSelector?: string;
 }
 
-export interface ExecResult { exitCode: number; stdout: string; stderr: string }
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
 
 export interface ExecOptions {
   timeoutMs?: number;
@@ -60,13 +64,20 @@ export interface KubeClient {
   /** PUT with the object's resourceVersion: fails with 409 when someone changed it meanwhile. */
   replace<T extends KubeObject>(object: KubeObject): Promise<T>;
   /** Deletes; false when it was already gone. */
-  delete(ref: ObjectRef, options?: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; gracePeriodSeconds?: number }): Promise<boolean>;
+  delete(
+    ref: ObjectRef,
+    options?: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; gracePeriodSeconds?: number },
+  ): Promise<boolean>;
   /**
    * Lists, then watches, calling `decide` with the current set of matching objects after the list
    * and after every change, until it returns a value. No polling; watches resume (see
    * resumable-watch.ts).
    */
-  watchUntil<T extends KubeObject, R>(query: ListQuery, decide: (objects: ReadonlyMap<string, T>) => R | undefined, options: WatchUntilOptions): Promise<R>;
+  watchUntil<T extends KubeObject, R>(
+    query: ListQuery,
+    decide: (objects: ReadonlyMap<string, T>) => R | undefined,
+    options: WatchUntilOptions,
+  ): Promise<R>;
   /** Runs argv in a container, like `kubectl exec`; output is captured and optionally streamed. */
   exec(namespace: string, pod: string, container: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
 }

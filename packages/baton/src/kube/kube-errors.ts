@@ -15,11 +15,18 @@ export class KubeApiError extends BatonError {
     this.reason = reason;
   }
 
-  get notFound(): boolean { return this.status === 404; }
-  get conflict(): boolean { return this.status === 409; }
+  get notFound(): boolean {
+    return this.status === 404;
+  }
+  get conflict(): boolean {
+    return this.status === 409;
+  }
 }
 
-interface StatusBody { reason?: string; message?: string }
+interface StatusBody {
+  reason?: string;
+  message?: string;
+}
 
 /** Turns whatever the client library threw into a KubeApiError with a useful message and hint. */
 export function toKubeApiError(error: unknown, what: string): KubeApiError {
@@ -41,7 +48,11 @@ export function toKubeApiError(error: unknown, what: string): KubeApiError {
 function parseBody(body: unknown): StatusBody {
   if (typeof body === 'object' && body !== null) return body as StatusBody;
   if (typeof body === 'string') {
-    try { return JSON.parse(body) as StatusBody; } catch { return { message: body.slice(0, 300) }; }
+    try {
+      return JSON.parse(body) as StatusBody;
+    } catch {
+      return { message: body.slice(0, 300) };
+    }
   }
   return {};
 }

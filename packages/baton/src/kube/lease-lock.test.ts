@@ -15,11 +15,19 @@ describe('LeaseLock on kubesim', { timeout: 120_000 }, () => {
     kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
     for (const name of ['prod', 'staging']) await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   });
-  after(async () => { await cluster?.stop(); });
+  after(async () => {
+    await cluster?.stop();
+  });
 
-  runLockContract('LeaseLock', async () => ({ a: new LeaseLock(kube), b: new LeaseLock(kube), cleanup: async () => {
-    for (const app of ['web', 'api']) for (const ns of ['prod', 'staging']) await kube.delete({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: `baton-${app}`, namespace: ns });
-  } }));
+  runLockContract('LeaseLock', async () => ({
+    a: new LeaseLock(kube),
+    b: new LeaseLock(kube),
+    cleanup: async () => {
+      for (const app of ['web', 'api'])
+        for (const ns of ['prod', 'staging'])
+          await kube.delete({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: `baton-${app}`, namespace: ns });
+    },
+  }));
 
   test('a holder whose process died on this host is taken over at once (resume after a crash)', async () => {
     const target = { app: 'crashed', namespace: 'prod' };

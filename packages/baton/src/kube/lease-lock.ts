@@ -5,7 +5,13 @@ import type { KubeObject } from './kube-object.js';
 import { microTime } from './kube-time.js';
 
 interface Lease extends KubeObject {
-  spec?: { holderIdentity?: string | null; leaseDurationSeconds?: number; acquireTime?: string | null; renewTime?: string | null; leaseTransitions?: number };
+  spec?: {
+    holderIdentity?: string | null;
+    leaseDurationSeconds?: number;
+    acquireTime?: string | null;
+    renewTime?: string | null;
+    leaseTransitions?: number;
+  };
 }
 
 export interface LeaseLockOptions {
@@ -23,7 +29,10 @@ export class LeaseLock implements RunLock {
   private readonly duration: number;
   private readonly now: () => number;
 
-  constructor(private readonly kube: KubeClient, options: LeaseLockOptions = {}) {
+  constructor(
+    private readonly kube: KubeClient,
+    options: LeaseLockOptions = {},
+  ) {
     this.duration = options.leaseDurationSeconds ?? 60;
     this.now = options.now ?? Date.now;
   }
@@ -35,7 +44,16 @@ export class LeaseLock implements RunLock {
     const spec = { holderIdentity: holder, leaseDurationSeconds: this.duration, acquireTime: nowIso, renewTime: nowIso };
     if (!live) {
       try {
-        await this.kube.create({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace, labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/app': target.app } }, spec });
+        await this.kube.create({
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: {
+            name: ref.name,
+            namespace: ref.namespace,
+            labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/app': target.app },
+          },
+          spec,
+        });
       } catch (error) {
         if ((error as { conflict?: boolean }).conflict) throw await this.lockedBy(target, ref);
         throw error;
@@ -43,8 +61,11 @@ export class LeaseLock implements RunLock {
     } else {
       const s = live.spec ?? {};
       const renewed = Date.parse(s.renewTime ?? s.acquireTime ?? '') || 0;
-      const alive = s.holderIdentity && s.holderIdentity !== holder && renewed + (s.leaseDurationSeconds ?? this.duration) * 1000 > this.now()
-        && !deadOnThisHost(s.holderIdentity);
+      const alive =
+        s.holderIdentity &&
+        s.holderIdentity !== holder &&
+        renewed + (s.leaseDurationSeconds ?? this.duration) * 1000 > this.now() &&
+        !deadOnThisHost(s.holderIdentity);
       if (alive) throw new RunLockedError(target, s.holderIdentity!, Date.parse(s.acquireTime ?? '') || renewed);
       try {
         await this.kube.replace({ ...live, spec: { ...spec, leaseTransitions: (s.leaseTransitions ?? 0) + 1 } });
@@ -77,7 +98,12 @@ export class LeaseLock implements RunLock {
   }
 
   async inspect(target: LockTarget): Promise<LockHolder | undefined> {
-    const live = await this.kube.get<Lease>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: leaseName(target.app), namespace: target.namespace });
+    const live = await this.kube.get<Lease>({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      name: leaseName(target.app),
+      namespace: target.namespace,
+    });
     const s = live?.spec ?? {};
     if (!s.holderIdentity) return undefined;
     const renewed = Date.parse(s.renewTime ?? s.acquireTime ?? '') || 0;
@@ -85,7 +111,10 @@ export class LeaseLock implements RunLock {
     return { holder: s.holderIdentity, since: Date.parse(s.acquireTime ?? '') || renewed, alive };
   }
 
-  private async lockedBy(target: LockTarget, ref: { apiVersion: string; kind: string; name: string; namespace: string }): Promise<RunLockedError> {
+  private async lockedBy(
+    target: LockTarget,
+    ref: { apiVersion: string; kind: string; name: string; namespace: string },
+  ): Promise<RunLockedError> {
     const live = await this.kube.get<Lease>(ref);
     const s = live?.spec ?? {};
     return new RunLockedError(target, s.holderIdentity ?? 'another baton', Date.parse(s.acquireTime ?? '') || this.now());

@@ -1,9 +1,20 @@
 import type { KubeObject } from './kube-object.js';
 
 /** Container waiting reasons that will not fix themselves by waiting longer. */
-const hopeless = new Set(['CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'RunContainerError', 'CreateContainerError']);
+const hopeless = new Set([
+  'CrashLoopBackOff',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'RunContainerError',
+  'CreateContainerError',
+]);
 
-interface WaitingState { reason?: string; message?: string }
+interface WaitingState {
+  reason?: string;
+  message?: string;
+}
 
 export interface PodLike extends KubeObject {
   spec: { containers: Array<{ name: string; image: string }> };

@@ -28,7 +28,8 @@ export class PooledKubeConfig extends k8s.KubeConfig {
     if (!(made instanceof HttpsAgent) || made.constructor !== HttpsAgent) return;
     const options = made.options;
     const identity = createHash('sha256');
-    for (const part of [options.ca, options.cert, options.key, options.pfx, options.servername, options.rejectUnauthorized]) identity.update(`${String(part)}\0`);
+    for (const part of [options.ca, options.cert, options.key, options.pfx, options.servername, options.rejectUnauthorized])
+      identity.update(`${String(part)}\0`);
     const key = identity.digest('hex');
     let pooled = this.agents.get(key);
     if (pooled === undefined) {

@@ -34,7 +34,9 @@ export type ReleaseEntry = z.output<typeof releaseEntrySchema>;
 /** An entry as `readHistory` returns it: always with its revision. */
 export type RecordedRelease = ReleaseEntry & { revision: number };
 
-interface HistoryConfigMap extends KubeObject { data?: { 'history.json'?: string } }
+interface HistoryConfigMap extends KubeObject {
+  data?: { 'history.json'?: string };
+}
 
 /** History lives in the cluster (a ConfigMap), so every operator and CI job sees the same one. */
 export function historyName(app: string): string {
@@ -51,17 +53,27 @@ export async function readHistory(kube: KubeClient, namespace: string, app: stri
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new BatonError('HISTORY_INVALID', `${where} is not JSON: ${error instanceof Error ? error.message : String(error)}`, { hint: historyHint(namespace, app) });
+    throw new BatonError('HISTORY_INVALID', `${where} is not JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: historyHint(namespace, app),
+    });
   }
   const parsed = z.array(releaseEntrySchema).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new BatonError('HISTORY_INVALID', `${where} is not a release history: ${issue ? `[${issue.path.join('.')}] ${issue.message}` : 'unreadable'}`, { hint: historyHint(namespace, app) });
+    throw new BatonError(
+      'HISTORY_INVALID',
+      `${where} is not a release history: ${issue ? `[${issue.path.join('.')}] ${issue.message}` : 'unreadable'}`,
+      { hint: historyHint(namespace, app) },
+    );
   }
   const numbered = withRevisions(parsed.data);
   const misordered = numbered.findIndex((entry, i) => i > 0 && entry.revision <= numbered[i - 1]!.revision);
   if (misordered > 0) {
-    throw new BatonError('HISTORY_INVALID', `${where} is not a release history: [${misordered}.revision] revision ${numbered[misordered]!.revision} does not come after ${numbered[misordered - 1]!.revision}`, { hint: historyHint(namespace, app) });
+    throw new BatonError(
+      'HISTORY_INVALID',
+      `${where} is not a release history: [${misordered}.revision] revision ${numbered[misordered]!.revision} does not come after ${numbered[misordered - 1]!.revision}`,
+      { hint: historyHint(namespace, app) },
+    );
   }
   return numbered;
 }
@@ -83,11 +95,15 @@ export function nextRevision(history: readonly RecordedRelease[]): number {
 
 /** Writes the history, keeping the newest 50 entries (their revisions go with them). */
 export async function writeHistory(kube: KubeClient, namespace: string, app: string, entries: ReleaseEntry[]): Promise<void> {
-  await kube.apply({
-    apiVersion: 'v1', kind: 'ConfigMap',
-    metadata: { name: historyName(app), namespace, labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/app': app } },
-    data: { 'history.json': JSON.stringify(entries.slice(-50), null, 1) },
-  }, { force: true });
+  await kube.apply(
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: historyName(app), namespace, labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/app': app } },
+      data: { 'history.json': JSON.stringify(entries.slice(-50), null, 1) },
+    },
+    { force: true },
+  );
 }
 
 function historyHint(namespace: string, app: string): string {

@@ -4,10 +4,17 @@ import { KubeApiError } from './kube-errors.js';
 import type { KubeObject } from './kube-object.js';
 import { isPermanentKubeError, runResumableWatch, type RawWatchEvent, type WatchRestart, type WatchSource } from './resumable-watch.js';
 
-const pod = (name: string, rv: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', resourceVersion: rv } });
+const pod = (name: string, rv: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'default', resourceVersion: rv },
+});
 
 /** One scripted watch: the events it delivers, then how it ends (no error: the server closed it). */
-interface Session { events: RawWatchEvent[]; error?: unknown }
+interface Session {
+  events: RawWatchEvent[];
+  error?: unknown;
+}
 
 /** A source that plays scripted lists and watches and records every call; the last session aborts. */
 function scripted(lists: Array<KubeObject[] | Error>, sessions: Session[], stop: AbortController) {
@@ -27,7 +34,10 @@ function scripted(lists: Array<KubeObject[] | Error>, sessions: Session[], stop:
       calls.push(`watch@${from}`);
       const session = sessions.shift();
       setImmediate(() => {
-        if (!session) { stop.abort(); return; }
+        if (!session) {
+          stop.abort();
+          return;
+        }
         for (const e of session.events) onEvent(e);
         onClose(session.error);
       });
@@ -45,12 +55,15 @@ async function run(lists: Array<KubeObject[] | Error>, sessions: Session[], extr
   const synced: string[][] = [];
   const events: string[] = [];
   const done = runResumableWatch({
-    source, signal: stop.signal,
+    source,
+    signal: stop.signal,
     onSync: (items) => synced.push(items.map((i) => i.metadata.name)),
     onEvent: (e) => events.push(`${e.type} ${e.object.metadata.name}`),
     onRestart: (r) => restarts.push(r),
     random: () => 0.5,
-    sleep: async (ms) => { delays.push(ms); },
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
     ...extra,
   });
   return { done, calls, delays, restarts, synced, events };
@@ -58,23 +71,37 @@ async function run(lists: Array<KubeObject[] | Error>, sessions: Session[], extr
 
 describe('runResumableWatch', () => {
   it('resumes a closed watch from the last resourceVersion seen (events and bookmarks), without listing again', async () => {
-    const r = await run([[pod('a', '150')]], [
-      { events: [{ type: 'MODIFIED', object: pod('a', '210') }, { type: 'BOOKMARK', object: { metadata: { resourceVersion: '250' } } }] },
-      { events: [{ type: 'ADDED', object: pod('b', '260') }] },
-    ]);
+    const r = await run(
+      [[pod('a', '150')]],
+      [
+        {
+          events: [
+            { type: 'MODIFIED', object: pod('a', '210') },
+            { type: 'BOOKMARK', object: { metadata: { resourceVersion: '250' } } },
+          ],
+        },
+        { events: [{ type: 'ADDED', object: pod('b', '260') }] },
+      ],
+    );
     await r.done;
     assert.deepEqual(r.calls, ['list', 'watch@200', 'watch@250', 'watch@260']);
     assert.deepEqual(r.synced, [['a']]);
     assert.deepEqual(r.events, ['MODIFIED a', 'ADDED b']);
-    assert.deepEqual(r.restarts.map((x) => x.kind), ['resume', 'resume']);
+    assert.deepEqual(
+      r.restarts.map((x) => x.kind),
+      ['resume', 'resume'],
+    );
     assert.deepEqual(r.delays, [0, 0], 'a healthy watch that closed is resumed at once');
   });
 
   it('lists again only after 410 Gone, and the caller gets the fresh set', async () => {
-    const r = await run([[pod('a', '150')], [pod('a', '300'), pod('c', '310')]], [
-      { events: [{ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } }] },
-      { events: [{ type: 'DELETED', object: pod('c', '400') }] },
-    ]);
+    const r = await run(
+      [[pod('a', '150')], [pod('a', '300'), pod('c', '310')]],
+      [
+        { events: [{ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } }] },
+        { events: [{ type: 'DELETED', object: pod('c', '400') }] },
+      ],
+    );
     await r.done;
     assert.deepEqual(r.calls, ['list', 'watch@200', 'list', 'watch@300', 'watch@400']);
     assert.deepEqual(r.synced, [['a'], ['a', 'c']]);
@@ -100,10 +127,23 @@ describe('runResumableWatch', () => {
   it('caps the back-off and applies jitter of +/-20%', async () => {
     const broken = { events: [], error: new Error('socket hang up') };
     const stop = new AbortController();
-    const { source } = scripted([[]], Array.from({ length: 12 }, () => broken), stop);
+    const { source } = scripted(
+      [[]],
+      Array.from({ length: 12 }, () => broken),
+      stop,
+    );
     const delays: number[] = [];
     let n = 0;
-    await runResumableWatch({ source, signal: stop.signal, onSync() {}, onEvent() {}, random: () => (n++ % 2 === 0 ? 0 : 1), sleep: async (ms) => { delays.push(ms); } });
+    await runResumableWatch({
+      source,
+      signal: stop.signal,
+      onSync() {},
+      onEvent() {},
+      random: () => (n++ % 2 === 0 ? 0 : 1),
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+    });
     assert.equal(Math.max(...delays), 36_000, 'never more than maxMs (30 s) +20%');
     assert.equal(delays[0], 160, '200 ms -20%');
     assert.equal(delays[1], 480, '400 ms +20%');
@@ -143,4 +183,3 @@ describe('runResumableWatch', () => {
     assert.equal(opened, 1);
   });
 });
-

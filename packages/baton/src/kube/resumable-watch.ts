@@ -84,7 +84,9 @@ export async function runResumableWatch<T extends KubeObject>(options: Resumable
         continue;
       }
     }
-    const closed = await watchOnce(options, resourceVersion, (rv) => { resourceVersion = rv; });
+    const closed = await watchOnce(options, resourceVersion, (rv) => {
+      resourceVersion = rv;
+    });
     if (options.signal.aborted) return;
     if (closed.gone) resourceVersion = undefined;
     if (closed.error !== undefined) {
@@ -95,7 +97,11 @@ export async function runResumableWatch<T extends KubeObject>(options: Resumable
     // event (bookmarks count) backs off, so a server that closes every watch at once is not spun on.
     failures = closed.error === undefined && closed.sawEvent ? 0 : failures + 1;
     const delayMs = delayFor();
-    options.onRestart?.({ kind: resourceVersion === undefined ? 'relist' : 'resume', delayMs, ...(closed.error !== undefined ? { error: closed.error } : {}) });
+    options.onRestart?.({
+      kind: resourceVersion === undefined ? 'relist' : 'resume',
+      delayMs,
+      ...(closed.error !== undefined ? { error: closed.error } : {}),
+    });
     await sleep(delayMs, options.signal);
   }
 }
@@ -107,7 +113,11 @@ interface Closed {
   error?: unknown;
 }
 
-async function watchOnce<T extends KubeObject>(options: ResumableWatchOptions<T>, from: string, seen: (rv: string) => void): Promise<Closed> {
+async function watchOnce<T extends KubeObject>(
+  options: ResumableWatchOptions<T>,
+  from: string,
+  seen: (rv: string) => void,
+): Promise<Closed> {
   return await new Promise<Closed>((resolve) => {
     let done = false;
     let sawEvent = false;
@@ -120,13 +130,19 @@ async function watchOnce<T extends KubeObject>(options: ResumableWatchOptions<T>
       resolve({ ...closed, sawEvent });
     };
     const onAbort = (): void => close({ gone: false });
-    if (options.signal.aborted) { resolve({ gone: false, sawEvent }); return; }
+    if (options.signal.aborted) {
+      resolve({ gone: false, sawEvent });
+      return;
+    }
     options.signal.addEventListener('abort', onAbort, { once: true });
     const onEvent = (event: RawWatchEvent): void => {
       if (done) return;
       if (event.type === 'ERROR') {
         const status = statusOf(event.object);
-        close({ gone: status.code === 410, error: new KubeApiError(status.code ?? 500, status.reason ?? 'WatchError', `watch: ${status.message ?? 'error event'}`) });
+        close({
+          gone: status.code === 410,
+          error: new KubeApiError(status.code ?? 500, status.reason ?? 'WatchError', `watch: ${status.message ?? 'error event'}`),
+        });
         return;
       }
       const object = event.object as T;
@@ -135,13 +151,19 @@ async function watchOnce<T extends KubeObject>(options: ResumableWatchOptions<T>
       sawEvent = true;
       if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') options.onEvent({ type: event.type, object });
     };
-    options.source.watch(from, onEvent, (error) => {
-      const code = (error as { statusCode?: unknown; code?: unknown } | undefined)?.statusCode ?? (error as { code?: unknown } | undefined)?.code;
-      close({ gone: code === 410, ...(error ? { error } : {}) });
-    }).then((h) => {
-      handle = h;
-      if (done) h.abort();
-    }, (error: unknown) => close({ gone: false, error }));
+    options.source
+      .watch(from, onEvent, (error) => {
+        const code =
+          (error as { statusCode?: unknown; code?: unknown } | undefined)?.statusCode ?? (error as { code?: unknown } | undefined)?.code;
+        close({ gone: code === 410, ...(error ? { error } : {}) });
+      })
+      .then(
+        (h) => {
+          handle = h;
+          if (done) h.abort();
+        },
+        (error: unknown) => close({ gone: false, error }),
+      );
   });
 }
 
@@ -158,8 +180,14 @@ function statusOf(object: unknown): { code?: number; reason?: string; message?: 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = (): void => { clearTimeout(timer); resolve(); };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -7,7 +7,12 @@ import type { KubeClient } from './kube-client.js';
  */
 export function kubeSecretResolver(kube: KubeClient): (ref: { namespace: string; name: string; key: string }) => Promise<string> {
   return async (ref) => {
-    const secret = await kube.get<{ apiVersion: string; kind: string; metadata: { name: string }; data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', name: ref.name, namespace: ref.namespace });
+    const secret = await kube.get<{ apiVersion: string; kind: string; metadata: { name: string }; data?: Record<string, string> }>({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: ref.name,
+      namespace: ref.namespace,
+    });
     if (!secret) throw new Error(`Secret ${ref.namespace}/${ref.name} does not exist`);
     const value = secret.data?.[ref.key];
     if (value === undefined) throw new Error(`Secret ${ref.namespace}/${ref.name} has no key ${ref.key}`);

@@ -18,12 +18,24 @@ interface NewField {
 }
 
 const newFields: readonly NewField[] = [
-  { where: 'container', path: 'lifecycle.preStop.sleep', since: 30,
-    fix: 'use `preStop: { exec: { command: ["sleep", "N"] } }` (the image needs a sleep binary)' },
-  { where: 'container', path: 'lifecycle.postStart.sleep', since: 30,
-    fix: 'use `postStart: { exec: { command: ["sleep", "N"] } }` (the image needs a sleep binary)' },
-  { where: 'container', path: 'restartPolicy', since: 28,
-    fix: 'run the sidecar as an ordinary container, or drop restartPolicy from the init container' },
+  {
+    where: 'container',
+    path: 'lifecycle.preStop.sleep',
+    since: 30,
+    fix: 'use `preStop: { exec: { command: ["sleep", "N"] } }` (the image needs a sleep binary)',
+  },
+  {
+    where: 'container',
+    path: 'lifecycle.postStart.sleep',
+    since: 30,
+    fix: 'use `postStart: { exec: { command: ["sleep", "N"] } }` (the image needs a sleep binary)',
+  },
+  {
+    where: 'container',
+    path: 'restartPolicy',
+    since: 28,
+    fix: 'run the sidecar as an ordinary container, or drop restartPolicy from the init container',
+  },
   { where: 'container', path: 'resizePolicy', since: 27, fix: 'remove resizePolicy' },
   { where: 'volumeMount', path: 'recursiveReadOnly', since: 30, fix: 'remove recursiveReadOnly (readOnly alone is not recursive)' },
   { where: 'podSpec', path: 'resources', since: 32, fix: 'set resources per container instead of on the pod' },
@@ -67,15 +79,23 @@ function jobSpecs(o: KubeObject): Array<[string, unknown]> {
 /** Every place of each kind of owner in one object, as [path, value]. */
 function places(o: KubeObject): Record<NewField['where'], Array<[string, unknown]>> {
   const pods = podSpecs(o);
-  const containers = pods.flatMap(([p, spec]) => ['initContainers', 'containers', 'ephemeralContainers'].flatMap((k) => {
-    const list = isObj(spec) ? spec[k] : undefined;
-    return Array.isArray(list) ? list.map((c, i): [string, unknown] => [`${p}.${k}[${i}]`, c]) : [];
-  }));
+  const containers = pods.flatMap(([p, spec]) =>
+    ['initContainers', 'containers', 'ephemeralContainers'].flatMap((k) => {
+      const list = isObj(spec) ? spec[k] : undefined;
+      return Array.isArray(list) ? list.map((c, i): [string, unknown] => [`${p}.${k}[${i}]`, c]) : [];
+    }),
+  );
   const mounts = containers.flatMap(([p, c]) => {
     const list = isObj(c) ? c['volumeMounts'] : undefined;
     return Array.isArray(list) ? list.map((m, i): [string, unknown] => [`${p}.volumeMounts[${i}]`, m]) : [];
   });
-  return { podSpec: pods, container: containers, volumeMount: mounts, jobSpec: jobSpecs(o), serviceSpec: o.kind === 'Service' ? [['spec', o['spec']]] : [] };
+  return {
+    podSpec: pods,
+    container: containers,
+    volumeMount: mounts,
+    jobSpec: jobSpecs(o),
+    serviceSpec: o.kind === 'Service' ? [['spec', o['spec']]] : [],
+  };
 }
 
 /** The fields of `manifests` that a server of Kubernetes 1.`minor` does not know. Pure. */
@@ -110,7 +130,9 @@ export function assertServerAccepts(manifests: readonly KubeObject[], gitVersion
   const problems = unsupportedFields(manifests, minor);
   if (problems.length === 0) return;
   const lines = problems.map((p) => `  ${p.object}: ${p.field} exists from Kubernetes 1.${p.since}; ${p.fix}`);
-  throw new BatonError('MANIFEST_UNSUPPORTED_BY_SERVER',
+  throw new BatonError(
+    'MANIFEST_UNSUPPORTED_BY_SERVER',
     `${server} runs Kubernetes ${gitVersion}, which would refuse ${problems.length === 1 ? 'a field' : `${problems.length} fields`} of the manifests:\n${lines.join('\n')}`,
-    { hint: 'change the manifests as said above (or upgrade the cluster), then run baton plan again; nothing was changed' });
+    { hint: 'change the manifests as said above (or upgrade the cluster), then run baton plan again; nothing was changed' },
+  );
 }

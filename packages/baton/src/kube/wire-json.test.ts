@@ -9,8 +9,19 @@ test('Dates from the typed client go back to the strings the API server writes',
     spec: { renewTime: new Date(at), acquireTime: new Date(at), replicas: 2, paused: false, list: [1, 'two', null] },
   };
   assert.deepEqual(toWireJson(object), {
-    metadata: { name: 'x', creationTimestamp: '2026-12-02T13:58:30Z', managedFields: [{ time: '2026-12-02T13:58:30Z' }], labels: { a: 'b' } },
-    spec: { renewTime: '2026-12-02T13:58:30.601000Z', acquireTime: '2026-12-02T13:58:30.601000Z', replicas: 2, paused: false, list: [1, 'two', null] },
+    metadata: {
+      name: 'x',
+      creationTimestamp: '2026-12-02T13:58:30Z',
+      managedFields: [{ time: '2026-12-02T13:58:30Z' }],
+      labels: { a: 'b' },
+    },
+    spec: {
+      renewTime: '2026-12-02T13:58:30.601000Z',
+      acquireTime: '2026-12-02T13:58:30.601000Z',
+      replicas: 2,
+      paused: false,
+      list: [1, 'two', null],
+    },
   });
 });
 

@@ -16,7 +16,8 @@ export function toWireJson<T>(value: T): T {
 }
 
 function convert(value: unknown, key: string): unknown {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : microTimeFields.has(key) ? microTime(value.getTime()) : kubeTime(value.getTime());
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? null : microTimeFields.has(key) ? microTime(value.getTime()) : kubeTime(value.getTime());
   if (Array.isArray(value)) return value.map((item) => convert(item, key));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -9,7 +9,9 @@ function isDeploymentLike(value: unknown): value is DeploymentLike {
 }
 
 /** A Deployment as step params carry it: checked for the fields baton reads (name, containers). */
-export const deploymentSchema = z.custom<DeploymentLike>(isDeploymentLike, { message: 'expected a Deployment with metadata.name and spec.template.spec.containers' });
+export const deploymentSchema = z.custom<DeploymentLike>(isDeploymentLike, {
+  message: 'expected a Deployment with metadata.name and spec.template.spec.containers',
+});
 
 function isKubeObject(value: unknown): value is KubeObject {
   if (typeof value !== 'object' || value === null) return false;
@@ -18,7 +20,9 @@ function isKubeObject(value: unknown): value is KubeObject {
 }
 
 /** Any Kubernetes object as step params carry it: apiVersion, kind and metadata.name checked. */
-export const kubeObjectSchema = z.custom<KubeObject>(isKubeObject, { message: 'expected a Kubernetes object with apiVersion, kind and metadata.name' });
+export const kubeObjectSchema = z.custom<KubeObject>(isKubeObject, {
+  message: 'expected a Kubernetes object with apiVersion, kind and metadata.name',
+});
 
 /** An object reference as checkpoints record it. */
 export const objectRefSchema = z.object({ apiVersion: z.string(), kind: z.string(), name: z.string(), namespace: z.string().optional() });

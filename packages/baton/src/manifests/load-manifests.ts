@@ -30,7 +30,10 @@ async function manifestFiles(path: string): Promise<string[]> {
   try {
     info = await stat(path);
   } catch (cause) {
-    throw new BatonError('MANIFEST_PATH', `manifest path ${path} does not exist`, { cause, hint: 'Check the manifests paths in baton.yaml or on the command line.' });
+    throw new BatonError('MANIFEST_PATH', `manifest path ${path} does not exist`, {
+      cause,
+      hint: 'Check the manifests paths in baton.yaml or on the command line.',
+    });
   }
   if (!info.isDirectory()) return [path];
   const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
@@ -66,7 +69,11 @@ export function parseManifestText(text: string, file: string): LoadedManifest[] 
   return loaded;
 }
 
-function flatten(value: unknown, file: string, lineOf: (path: readonly (string | number)[]) => number): { object: KubeObject; prefix: (string | number)[] }[] {
+function flatten(
+  value: unknown,
+  file: string,
+  lineOf: (path: readonly (string | number)[]) => number,
+): { object: KubeObject; prefix: (string | number)[] }[] {
   const object = asKubeObject(value, file, lineOf([]));
   const items = object['items'];
   if (object.kind.endsWith('List') && Array.isArray(items)) {
@@ -76,7 +83,8 @@ function flatten(value: unknown, file: string, lineOf: (path: readonly (string |
 }
 
 function asKubeObject(value: unknown, file: string, line: number): KubeObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ManifestInvalidError(file, line, 'document is not a mapping');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ManifestInvalidError(file, line, 'document is not a mapping');
   const record = value as Record<string, unknown>;
   const missing = ['apiVersion', 'kind'].filter((key) => typeof record[key] !== 'string' || record[key] === '');
   if (missing.length > 0) throw new ManifestInvalidError(file, line, `document has no ${missing.join(' or ')}`);

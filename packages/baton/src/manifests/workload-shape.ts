@@ -5,7 +5,7 @@ const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Replic
 
 type Fields = Record<string, unknown>;
 const fieldsOf = (value: unknown): Fields | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Fields : undefined;
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : undefined;
 
 /**
  * The workload fields the API server refuses (422) or that make an upgrade meaningless: replicas
@@ -17,9 +17,14 @@ export function workloadShapeProblems(manifests: readonly LoadedManifest[]): str
   const problems: string[] = [];
   for (const m of manifests) {
     if (!workloadKinds.has(m.object.kind)) continue;
-    const at = (path: (string | number)[], what: string): void => { problems.push(`${m.file}:${m.pathLine(path)}: ${m.object.kind} ${m.object.metadata.name}: ${what}`); };
+    const at = (path: (string | number)[], what: string): void => {
+      problems.push(`${m.file}:${m.pathLine(path)}: ${m.object.kind} ${m.object.metadata.name}: ${what}`);
+    };
     const spec = fieldsOf(m.object['spec']);
-    if (!spec) { at([], 'has no spec'); continue; }
+    if (!spec) {
+      at([], 'has no spec');
+      continue;
+    }
     const replicas = spec['replicas'];
     if (replicas !== undefined && !(typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0)) {
       at(['spec', 'replicas'], `spec.replicas ${JSON.stringify(replicas)} is not a whole number of 0 or more (write e.g. replicas: 3)`);
@@ -33,7 +38,10 @@ export function workloadShapeProblems(manifests: readonly LoadedManifest[]): str
     const labels = fieldsOf(fieldsOf(template?.['metadata'])?.['labels']) ?? {};
     const unmatched = Object.entries(matchLabels ?? {}).filter(([key, value]) => labels[key] !== value);
     if (unmatched.length > 0) {
-      at(['spec', 'selector'], `spec.selector.matchLabels ${unmatched.map(([k, v]) => `${k}=${String(v)}`).join(', ')} not in spec.template.metadata.labels: the Deployment would select none of its own pods (make them agree)`);
+      at(
+        ['spec', 'selector'],
+        `spec.selector.matchLabels ${unmatched.map(([k, v]) => `${k}=${String(v)}`).join(', ')} not in spec.template.metadata.labels: the Deployment would select none of its own pods (make them agree)`,
+      );
     }
     const containers = fieldsOf(template?.['spec'])?.['containers'];
     if (!Array.isArray(containers) || containers.length === 0) at(['spec', 'template'], 'has no spec.template.spec.containers');
@@ -45,7 +53,11 @@ export function workloadShapeProblems(manifests: readonly LoadedManifest[]): str
 export function refuseMalformedWorkloads(manifests: readonly LoadedManifest[]): void {
   const problems = workloadShapeProblems(manifests);
   if (problems.length === 0) return;
-  throw new BatonError('MANIFEST_INVALID', `the manifests have ${problems.length} invalid workload field${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`, {
-    hint: 'fix each field above; the API server would refuse them (`baton check` lists more)',
-  });
+  throw new BatonError(
+    'MANIFEST_INVALID',
+    `the manifests have ${problems.length} invalid workload field${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    {
+      hint: 'fix each field above; the API server would refuse them (`baton check` lists more)',
+    },
+  );
 }

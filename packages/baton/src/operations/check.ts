@@ -14,13 +14,19 @@ export interface CheckResult {
  * zero-downtime checklist). Findings point at file:line, so migrations are named by their folder
  * (check/ reads it) and manifests come loaded with their lines.
  */
-export async function check(request: { migrations?: { dir: string; dialect: SqlDialect }; manifests?: readonly LoadedManifest[]; /** What the spec says beyond the manifests (its drain). */ context?: ManifestContext }): Promise<CheckResult> {
+export async function check(request: {
+  migrations?: { dir: string; dialect: SqlDialect };
+  manifests?: readonly LoadedManifest[] /** What the spec says beyond the manifests (its drain). */;
+  context?: ManifestContext;
+}): Promise<CheckResult> {
   // Loaded on use: the SQL parsers are heavy, and every other verb imports this module's barrel.
   const [{ lintManifests }, { checkMigrations }, { exitCodeFor }] = await Promise.all([
-    import('../check/check-manifests.js'), import('../check/check-migrations.js'), import('../check/exit-code-for.js'),
+    import('../check/check-manifests.js'),
+    import('../check/check-migrations.js'),
+    import('../check/exit-code-for.js'),
   ]);
   const findings: Finding[] = [];
-  if (request.migrations) findings.push(...await checkMigrations(request.migrations));
+  if (request.migrations) findings.push(...(await checkMigrations(request.migrations)));
   if (request.manifests && request.manifests.length > 0) findings.push(...lintManifests(request.manifests, request.context));
   return { findings, ok: exitCodeFor(findings) === 0 };
 }

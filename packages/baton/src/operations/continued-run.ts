@@ -31,20 +31,34 @@ export async function probeForGatesFrom(run: RecordedRun, from: number, ports: O
   const { spec } = inputs;
   if (!spec.probe.enabled) return undefined;
   const routed = state.steps.find((s) => s.kind === 'set-weight' || s.kind === 'set-header-route')?.params.router;
-  const stableService = routed && typeof routed === 'object' && !Array.isArray(routed) && typeof routed.stableService === 'string' ? routed.stableService : undefined;
+  const stableService =
+    routed && typeof routed === 'object' && !Array.isArray(routed) && typeof routed.stableService === 'string'
+      ? routed.stableService
+      : undefined;
   const serviceName = spec.service ?? stableService;
-  const service = serviceName ? await ports.kube.get({ apiVersion: 'v1', kind: 'Service', name: serviceName, namespace: spec.namespace }) : undefined;
+  const service = serviceName
+    ? await ports.kube.get({ apiVersion: 'v1', kind: 'Service', name: serviceName, namespace: spec.namespace })
+    : undefined;
   return startProbeFor(spec.probe, service, { ...ports, why, routed: probeRouting(spec).routed });
 }
 
 /** Stops the probe (if any), joins what it measured (or what an earlier call measured) and keeps the record. */
-export async function finishContinued(run: RecordedRun, outcome: RunOutcome, ports: OperationPorts, probe: Probe | undefined): Promise<RunResult> {
+export async function finishContinued(
+  run: RecordedRun,
+  outcome: RunOutcome,
+  ports: OperationPorts,
+  probe: Probe | undefined,
+): Promise<RunResult> {
   const measured = probe ? await probe.stop() : undefined;
   // A later call keeps what the first one measured: the upgrade's probe record stays in the report.
   const earlier = measured ? undefined : (await ports.artifacts?.load(run.state.runId))?.probe;
   return finishRun({
-    journal: ports.journal, ...(ports.artifacts ? { artifacts: ports.artifacts } : {}), outcome, plan: run.plan,
-    probe: measured ?? earlier, budget: measured && run.inputs ? run.inputs.spec.probe.budget : undefined,
+    journal: ports.journal,
+    ...(ports.artifacts ? { artifacts: ports.artifacts } : {}),
+    outcome,
+    plan: run.plan,
+    probe: measured ?? earlier,
+    budget: measured && run.inputs ? run.inputs.spec.probe.budget : undefined,
   });
 }
 
@@ -52,7 +66,12 @@ export async function finishContinued(run: RecordedRun, outcome: RunOutcome, por
  * Drives the run through `act` (promoteRun, resumeRun…) with the probe as the gates' reader, then
  * finishes the result. A probe is never left sending traffic when `act` throws (LOCKED, NOT_PAUSED).
  */
-export async function continueUnderProbe(run: RecordedRun, probe: Probe | undefined, ports: OperationPorts, act: (options: EngineOptions) => Promise<RunOutcome>): Promise<RunResult> {
+export async function continueUnderProbe(
+  run: RecordedRun,
+  probe: Probe | undefined,
+  ports: OperationPorts,
+  act: (options: EngineOptions) => Promise<RunOutcome>,
+): Promise<RunResult> {
   let outcome: RunOutcome;
   try {
     outcome = await act(engineOptions(ports, probe ? { probe } : {}));

@@ -46,9 +46,13 @@ export async function refuseWhatTheServerRefuses(plan: Plan, kube: KubeClient, n
   const refusals = await dryRunPlan(plan, kube, namespace);
   if (refusals.length === 0) return;
   const lines = refusals.map((r) => `  - ${r.object} (step ${r.step}): ${r.message}`).join('\n');
-  throw new BatonError('PLAN_REFUSED_BY_SERVER', `the API server refuses ${refusals.length === 1 ? 'an object' : `${refusals.length} objects`} of this plan (server-side dry run); nothing was changed:\n${lines}`, {
-    hint: 'fix the manifests as the message says, then run baton plan again',
-  });
+  throw new BatonError(
+    'PLAN_REFUSED_BY_SERVER',
+    `the API server refuses ${refusals.length === 1 ? 'an object' : `${refusals.length} objects`} of this plan (server-side dry run); nothing was changed:\n${lines}`,
+    {
+      hint: 'fix the manifests as the message says, then run baton plan again',
+    },
+  );
 }
 
 /** Kubernetes objects among a step's params: top-level values and arrays of them. */

@@ -4,7 +4,10 @@ import { stepRegistry } from '../upgrade/step-registry.js';
 import type { OperationPorts } from './ports.js';
 
 /** The engine's options from the ports: the same journal, lock and step kinds for every verb. */
-export function engineOptions(ports: OperationPorts, extra: { probe?: ProbeReader; onEvent?: EngineOptions['onEvent'] } = {}): EngineOptions {
+export function engineOptions(
+  ports: OperationPorts,
+  extra: { probe?: ProbeReader; onEvent?: EngineOptions['onEvent'] } = {},
+): EngineOptions {
   const { clock } = ports;
   const onEvent = extra.onEvent ?? ports.onEvent;
   return {

@@ -12,7 +12,10 @@ export type { GcReport } from '../upgrade/gc.js';
 export async function gc(request: { spec: BatonSpec; dryRun?: boolean; minAgeMs?: number }, ports: OperationPorts): Promise<GcReport> {
   await ports.kube.version();
   return collectGarbage({
-    kube: ports.kube, spec: request.spec, engine: engineOptions(ports), dryRun: request.dryRun === true,
+    kube: ports.kube,
+    spec: request.spec,
+    engine: engineOptions(ports),
+    dryRun: request.dryRun === true,
     ...(request.minAgeMs !== undefined ? { minAgeMs: request.minAgeMs } : {}),
     ...(ports.clock ? { now: () => ports.clock?.now() ?? Date.now() } : {}),
   });

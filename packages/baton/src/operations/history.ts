@@ -33,15 +33,24 @@ export interface HistoryView {
  * twice (an upgrade, then a rollback to it) is two revisions, each saying what made it. Revisions
  * are stored in the cluster's history, so they never change when old entries are trimmed.
  */
-export async function history(request: { app: string; namespace: string }, ports: { kube: KubeClient; journal: Journal }): Promise<HistoryView> {
+export async function history(
+  request: { app: string; namespace: string },
+  ports: { kube: KubeClient; journal: Journal },
+): Promise<HistoryView> {
   const entries = await readHistory(ports.kube, request.namespace, request.app);
   const runs = new Map((await ports.journal.listRuns({ app: request.app })).map((r) => [r.runId, r.status]));
   const revisions = entries.map((entry, i): Revision => {
     const runId = entry.runId.replace(/:adopted$/, '');
     const runStatus = runs.get(runId);
     return {
-      revision: entry.revision, version: entry.version, image: entry.image, strategy: entry.strategy, at: entry.at,
-      status: i === entries.length - 1 ? 'deployed' : 'superseded', runId, ...(runStatus ? { runStatus } : {}),
+      revision: entry.revision,
+      version: entry.version,
+      image: entry.image,
+      strategy: entry.strategy,
+      at: entry.at,
+      status: i === entries.length - 1 ? 'deployed' : 'superseded',
+      runId,
+      ...(runStatus ? { runStatus } : {}),
       description: describe(entry),
     };
   });
@@ -49,7 +58,8 @@ export async function history(request: { app: string; namespace: string }, ports
 }
 
 function describe(entry: RecordedRelease): string {
-  if (entry.runId.endsWith(':adopted')) return 'running before baton\'s first upgrade (adopted)';
-  if (entry.rollbackOf !== undefined) return `rollback from ${entry.rollbackOf}${entry.rollbackTo !== undefined ? ` to revision ${entry.rollbackTo}` : ''}`;
+  if (entry.runId.endsWith(':adopted')) return "running before baton's first upgrade (adopted)";
+  if (entry.rollbackOf !== undefined)
+    return `rollback from ${entry.rollbackOf}${entry.rollbackTo !== undefined ? ` to revision ${entry.rollbackTo}` : ''}`;
   return `upgrade (${entry.strategy})`;
 }

@@ -10,30 +10,58 @@ import { loadRelease } from '../spec/load-release.js';
 import { startProbe, type ProbeOptions } from '../probe/probe.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { applyAndWait, demoManifests, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
-import { abort, history, pause, promote, readRecordedRun, releases, report, resume, rollback, rollbackTargetOf, status, upgrade, type OperationPorts } from './index.js';
+import {
+  abort,
+  history,
+  pause,
+  promote,
+  readRecordedRun,
+  releases,
+  report,
+  resume,
+  rollback,
+  rollbackTargetOf,
+  status,
+  upgrade,
+  type OperationPorts,
+} from './index.js';
 
 /** Appends normally until `crashAt` matches; that entry becomes durable, then the "process dies". */
 class CrashingJournal implements Journal {
-  constructor(private readonly inner: Journal, private readonly crashAt: (e: JournalEntry) => boolean) {}
+  constructor(
+    private readonly inner: Journal,
+    private readonly crashAt: (e: JournalEntry) => boolean,
+  ) {}
   async append(entry: JournalEntry): Promise<void> {
     await this.inner.append(entry);
     if (this.crashAt(entry)) throw new Error('simulated crash');
   }
-  read(runId: string): Promise<JournalEntry[]> { return this.inner.read(runId); }
-  listRuns(filter?: { app?: string }) { return this.inner.listRuns(filter); }
+  read(runId: string): Promise<JournalEntry[]> {
+    return this.inner.read(runId);
+  }
+  listRuns(filter?: { app?: string }) {
+    return this.inner.listRuns(filter);
+  }
 }
 
 /** Holds the first `step-finished` until `release()`: a step stays in flight as long as a test needs. */
 class HoldingJournal implements Journal {
   private held: Promise<void> | undefined;
-  constructor(private readonly inner: Journal, private readonly onFirstStep: () => Promise<void>) {}
+  constructor(
+    private readonly inner: Journal,
+    private readonly onFirstStep: () => Promise<void>,
+  ) {}
   async append(entry: JournalEntry): Promise<void> {
     if (entry.type === 'step-finished') await this.held;
     await this.inner.append(entry);
     if (entry.type === 'step-started' && this.held === undefined) this.held = this.onFirstStep();
   }
-  read(runId: string): Promise<JournalEntry[]> { return this.inner.read(runId); }
-  listRuns(filter?: { app?: string }) { return this.inner.listRuns(filter); }
+  read(runId: string): Promise<JournalEntry[]> {
+    return this.inner.read(runId);
+  }
+  listRuns(filter?: { app?: string }) {
+    return this.inner.listRuns(filter);
+  }
 }
 
 /**
@@ -46,38 +74,66 @@ describe('operations from the journal alone (kubesim, in-memory journal)', { tim
   const journal = new MemoryJournal();
   const probeStarts: ProbeOptions[] = [];
   const ports = (j: Journal = journal): OperationPorts => ({
-    kube: t.kube, journal: j, lock: new MemoryLock(), env: {},
+    kube: t.kube,
+    journal: j,
+    lock: new MemoryLock(),
+    env: {},
     // demo-app has no database here: the write checks are asked for (asserted) but not sent.
-    probes: (options) => { probeStarts.push(options); const { writes: _writes, ...rest } = options; return startProbe(rest); },
+    probes: (options) => {
+      probeStarts.push(options);
+      const { writes: _writes, ...rest } = options;
+      return startProbe(rest);
+    },
   });
-  const image = async () => (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))?.spec.template.spec.containers[0]?.image;
+  const image = async () =>
+    (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))?.spec.template
+      .spec.containers[0]?.image;
   /** Loads the spec as the CLI would, then deletes its folder: later verbs cannot read it. */
   const inputsThenDelete = async (name: string, img: string, strategy: Record<string, unknown>) => {
     const path = await writeSpec(t.dir, name, demoManifests({ image: 'demo/app:v1' }), {
-      image: { ref: img }, strategy, traffic: { router: 'replica-ratio' },
+      image: { ref: img },
+      strategy,
+      traffic: { router: 'replica-ratio' },
       probe: { rps: 50, writes: { path: '/users', rps: 2 }, analysis: undefined },
     });
     const { inputs } = await loadRelease(path);
     return { inputs, forget: () => rm(dirname(path), { recursive: true, force: true }) };
   };
-  const pausedCanary = { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }, { analysis: { seconds: 1, maxErrorRate: 0, minRequests: 1 } }], progressDeadlineSeconds: 60 } };
+  const pausedCanary = {
+    kind: 'canary',
+    canary: {
+      steps: [{ setWeight: 50 }, { pause: {} }, { analysis: { seconds: 1, maxErrorRate: 0, minRequests: 1 } }],
+      progressDeadlineSeconds: 60,
+    },
+  };
 
   before(async () => {
     t = await startTestCluster();
     await applyAndWait(t.kube, demoManifests({ image: 'demo/app:v1' }));
   });
-  after(async () => { await t?.stop(); });
+  after(async () => {
+    await t?.stop();
+  });
 
   test('a probe target this machine cannot reach is refused before any change, with the fixes', async () => {
     const closed = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => { const address = server.address(); server.close(() => resolve(typeof address === 'object' && address ? address.port : 0)); });
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
     });
-    const path = await writeSpec(t.dir, 'unreachable', demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:v2' }, probe: { url: `http://127.0.0.1:${closed}`, rps: 10 } });
+    const path = await writeSpec(t.dir, 'unreachable', demoManifests({ image: 'demo/app:v1' }), {
+      image: { ref: 'demo/app:v2' },
+      probe: { url: `http://127.0.0.1:${closed}`, rps: 10 },
+    });
     const { inputs } = await loadRelease(path);
     const runs = (await journal.listRuns()).length;
     await assert.rejects(upgrade(inputs, ports(), { warmupMs: 0, tailMs: 0 }), (error: Error & { code?: string; hint?: string }) => {
       assert.equal(error.code, 'PROBE_UNREACHABLE');
-      assert.match(error.message, /nothing accepts connections at the probe's target http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\).*nothing was changed/);
+      assert.match(
+        error.message,
+        /nothing accepts connections at the probe's target http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\).*nothing was changed/,
+      );
       assert.match(error.hint ?? '', /fix probe\.url .*--no-probe/);
       return true;
     });
@@ -91,7 +147,11 @@ describe('operations from the journal alone (kubesim, in-memory journal)', { tim
     const paused = await upgrade(inputs, ports(), { warmupMs: 200, tailMs: 200 });
     await forget();
     assert.equal(paused.outcome.status, 'paused', paused.outcome.reason);
-    assert.deepEqual(paused.next, [`baton promote ${paused.outcome.runId}`, `baton abort ${paused.outcome.runId}`, `baton resume ${paused.outcome.runId}`]);
+    assert.deepEqual(paused.next, [
+      `baton promote ${paused.outcome.runId}`,
+      `baton abort ${paused.outcome.runId}`,
+      `baton resume ${paused.outcome.runId}`,
+    ]);
     assert.ok(paused.budget, 'the probe ran, so the budget was judged');
 
     const recorded = await readRecordedRun(journal, paused.outcome.runId);
@@ -106,7 +166,14 @@ describe('operations from the journal alone (kubesim, in-memory journal)', { tim
     assert.equal(done.outcome.status, 'succeeded', done.outcome.reason);
     assert.equal(await image(), 'demo/app:v2');
     assert.equal(probeStarts.length, 2, 'one probe for the upgrade, one for the analysis after the pause');
-    assert.deepEqual(probeStarts.map((o) => o.writes), [{ path: '/users', rps: 2 }, { path: '/users', rps: 2 }], 'promote starts the probe as the upgrade did, writes included');
+    assert.deepEqual(
+      probeStarts.map((o) => o.writes),
+      [
+        { path: '/users', rps: 2 },
+        { path: '/users', rps: 2 },
+      ],
+      'promote starts the probe as the upgrade did, writes included',
+    );
     promotedRun = paused.outcome.runId;
   });
 
@@ -164,7 +231,10 @@ describe('operations from the journal alone (kubesim, in-memory journal)', { tim
     assert.equal(paused.outcome.status, 'paused', paused.outcome.reason);
     const state = (await readRecordedRun(journal, paused.outcome.runId)).state;
     assert.equal(state.completedOrder.length, 1, `only the step in flight finished: ${state.completedOrder.join(', ')}`);
-    assert.match(paused.outcome.reason ?? '', new RegExp(`paused before step ${state.steps[1]!.id} at the request of second terminal: test: hold on`));
+    assert.match(
+      paused.outcome.reason ?? '',
+      new RegExp(`paused before step ${state.steps[1]!.id} at the request of second terminal: test: hold on`),
+    );
     assert.equal(await image(), 'demo/app:v3', 'the rollout did not start');
 
     const done = await promote({ runId: paused.outcome.runId }, { ...ports(), lock });
@@ -174,7 +244,16 @@ describe('operations from the journal alone (kubesim, in-memory journal)', { tim
 
   test('history numbers every release (a version recorded twice is two revisions); rollback to a revision puts its image back', async () => {
     const before = await history({ app: 'demo', namespace: 'default' }, { kube: t.kube, journal });
-    assert.deepEqual(before.revisions.map((r) => [r.revision, r.version, r.status]), [[1, 'v1', 'superseded'], [2, 'v2', 'superseded'], [3, 'v1', 'superseded'], [4, 'v3', 'superseded'], [5, 'v2', 'deployed']]);
+    assert.deepEqual(
+      before.revisions.map((r) => [r.revision, r.version, r.status]),
+      [
+        [1, 'v1', 'superseded'],
+        [2, 'v2', 'superseded'],
+        [3, 'v1', 'superseded'],
+        [4, 'v3', 'superseded'],
+        [5, 'v2', 'deployed'],
+      ],
+    );
     assert.match(before.revisions[0]!.description, /running before baton's first upgrade/);
     assert.equal(before.revisions[2]!.description, 'rollback from v2 to revision 1');
     assert.equal(before.revisions[4]!.runStatus, 'succeeded');
@@ -186,11 +265,19 @@ describe('operations from the journal alone (kubesim, in-memory journal)', { tim
 
     const recorded = await readRecordedRun(journal, promotedRun);
     assert.ok(recorded.inputs);
-    const back = await rollback({ spec: recorded.inputs.spec, manifests: recorded.inputs.manifests, toRevision: 4 }, ports(), { probe: false });
+    const back = await rollback({ spec: recorded.inputs.spec, manifests: recorded.inputs.manifests, toRevision: 4 }, ports(), {
+      probe: false,
+    });
     assert.equal(back.outcome.status, 'succeeded', back.outcome.reason);
     assert.equal(await image(), 'demo/app:v3');
     const after = await history({ app: 'demo', namespace: 'default' }, { kube: t.kube, journal });
-    assert.deepEqual(after.revisions.map((r) => r.revision), [1, 2, 3, 4, 5, 6]);
-    assert.deepEqual([after.revisions[5]!.version, after.revisions[5]!.description, after.revisions[5]!.status], ['v3', 'rollback from v2 to revision 4', 'deployed']);
+    assert.deepEqual(
+      after.revisions.map((r) => r.revision),
+      [1, 2, 3, 4, 5, 6],
+    );
+    assert.deepEqual(
+      [after.revisions[5]!.version, after.revisions[5]!.description, after.revisions[5]!.status],
+      ['v3', 'rollback from v2 to revision 4', 'deployed'],
+    );
   });
 });

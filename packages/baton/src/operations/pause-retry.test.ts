@@ -25,7 +25,11 @@ describe('pause and retry (in-memory journal)', { timeout: 60_000 }, () => {
     const gate = createRecordingKind('gate');
     const notices: string[] = [];
     const ports = (): OperationPorts => ({
-      kube: kube(), journal, lock, registry: { test: rec.kind, gate: gate.kind }, holder: 'operator',
+      kube: kube(),
+      journal,
+      lock,
+      registry: { test: rec.kind, gate: gate.kind },
+      holder: 'operator',
       onNotice: (m) => notices.push(m),
     });
     const start = (runId: string, steps = ['a', 'b', 'c'].map((id) => testStep(id)), extra: { maxSteps?: number } = {}) =>
@@ -39,15 +43,28 @@ describe('pause and retry (in-memory journal)', { timeout: 60_000 }, () => {
     const running = t.start('r1');
     await b.started;
 
-    assert.deepEqual(await pause({ runId: 'r1', reason: 'look first' }, t.ports()), { kind: 'requested', runId: 'r1', holder: 'the upgrade', inFlight: 'b' });
-    assert.deepEqual(await pause({ runId: 'r1', reason: 'again' }, t.ports()), { kind: 'already-requested', runId: 'r1', holder: 'the upgrade', requestedBy: 'operator' });
+    assert.deepEqual(await pause({ runId: 'r1', reason: 'look first' }, t.ports()), {
+      kind: 'requested',
+      runId: 'r1',
+      holder: 'the upgrade',
+      inFlight: 'b',
+    });
+    assert.deepEqual(await pause({ runId: 'r1', reason: 'again' }, t.ports()), {
+      kind: 'already-requested',
+      runId: 'r1',
+      holder: 'the upgrade',
+      requestedBy: 'operator',
+    });
     b.finish();
     const paused = await running;
     assert.equal(paused.status, 'paused');
     assert.deepEqual(t.rec.calls, ['run:a', 'run:b']);
     const again = await pause({ runId: 'r1', reason: 'x' }, t.ports());
     assert.equal(again.kind, 'already-paused');
-    assert.match(again.kind === 'already-paused' ? again.reason ?? '' : '', /paused before step c at the request of operator: look first/);
+    assert.match(
+      again.kind === 'already-paused' ? (again.reason ?? '') : '',
+      /paused before step c at the request of operator: look first/,
+    );
 
     const done = await promote({ runId: 'r1' }, t.ports());
     assert.equal(done.outcome.status, 'succeeded');
@@ -57,7 +74,10 @@ describe('pause and retry (in-memory journal)', { timeout: 60_000 }, () => {
   test('pause of a run no process runs is refused with what to run instead', async () => {
     const t = setup();
     await t.start('r1', undefined, { maxSteps: 1 }); // stops "running", the lock released: a crash
-    await assert.rejects(pause({ runId: 'r1', reason: 'x' }, t.ports()), (e) => isBatonError(e) && e.code === 'NOT_RUNNING' && /is not live/.test(e.message) && /baton resume r1/.test(e.hint ?? ''));
+    await assert.rejects(
+      pause({ runId: 'r1', reason: 'x' }, t.ports()),
+      (e) => isBatonError(e) && e.code === 'NOT_RUNNING' && /is not live/.test(e.message) && /baton resume r1/.test(e.hint ?? ''),
+    );
     assert.ok(!(await t.journal.read('r1')).some((e) => e.type === 'pause-requested'), 'nothing was written');
     await assert.rejects(pause({ runId: 'missing', reason: 'x' }, t.ports()), (e) => isBatonError(e) && e.code === 'RUN_NOT_FOUND');
   });
@@ -103,7 +123,10 @@ describe('pause and retry (in-memory journal)', { timeout: 60_000 }, () => {
   test('retry refuses what it cannot retry and names the verb that fits; nothing is run', async () => {
     const t = setup();
     const refused = async (runId: string, code: string, message: RegExp, hint: RegExp) =>
-      assert.rejects(retry({ runId }, t.ports()), (e) => isBatonError(e) && e.code === code && message.test(e.message) && hint.test(e.hint ?? ''));
+      assert.rejects(
+        retry({ runId }, t.ports()),
+        (e) => isBatonError(e) && e.code === code && message.test(e.message) && hint.test(e.hint ?? ''),
+      );
     await t.start('ok');
     await refused('ok', 'RUN_FINISHED', /run ok succeeded: there is nothing to retry/, /baton rollback/);
     t.rec.script.b = { run: 'failed' };

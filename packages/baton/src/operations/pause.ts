@@ -17,18 +17,32 @@ export type PauseResult =
  * flight is never cut short. A run that is not live (finished, halted, interrupted by a crash, or
  * rolling back) is refused with what to do instead; an already paused one is reported, not touched.
  */
-export async function pause(request: { runId: string; reason: string }, ports: Pick<OperationPorts, 'journal' | 'lock' | 'holder' | 'clock'>): Promise<PauseResult> {
+export async function pause(
+  request: { runId: string; reason: string },
+  ports: Pick<OperationPorts, 'journal' | 'lock' | 'holder' | 'clock'>,
+): Promise<PauseResult> {
   const { state } = await readRecordedRun(ports.journal, request.runId);
   const { runId } = state;
-  if (state.status === 'paused') return { kind: 'already-paused', runId, reason: state.reason, next: [`baton promote ${runId}`, `baton abort ${runId}`] };
+  if (state.status === 'paused')
+    return { kind: 'already-paused', runId, reason: state.reason, next: [`baton promote ${runId}`, `baton abort ${runId}`] };
   assertPausable(state); // finished, halted or rolling back: refused with the verbs that apply
   const live = await ports.lock.inspect({ app: state.app, namespace: state.namespace });
   if (live?.alive !== true) {
-    throw new BatonError('NOT_RUNNING', `run ${runId} is not live: its journal says running, but ${live ? `the app's lock holder ${live.holder} is no longer alive` : 'no process holds the app\'s lock'} (it was interrupted); there is nothing to pause`, {
-      hint: `continue it with \`baton resume ${runId}\` or give it up with \`baton abort ${runId}\``,
-    });
+    throw new BatonError(
+      'NOT_RUNNING',
+      `run ${runId} is not live: its journal says running, but ${live ? `the app's lock holder ${live.holder} is no longer alive` : "no process holds the app's lock"} (it was interrupted); there is nothing to pause`,
+      {
+        hint: `continue it with \`baton resume ${runId}\` or give it up with \`baton abort ${runId}\``,
+      },
+    );
   }
   if (state.pauseRequested) return { kind: 'already-requested', runId, holder: live.holder, requestedBy: state.pauseRequested.by };
-  await requestPause({ journal: ports.journal, runId, reason: request.reason, ...(ports.holder ? { by: ports.holder } : {}), ...(ports.clock ? { now: () => ports.clock?.now() ?? Date.now() } : {}) });
+  await requestPause({
+    journal: ports.journal,
+    runId,
+    reason: request.reason,
+    ...(ports.holder ? { by: ports.holder } : {}),
+    ...(ports.clock ? { now: () => ports.clock?.now() ?? Date.now() } : {}),
+  });
   return { kind: 'requested', runId, holder: live.holder, inFlight: state.inFlight };
 }

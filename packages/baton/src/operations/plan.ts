@@ -59,7 +59,11 @@ async function refuseMissingObjects(inputs: ReleaseInputs, kube: KubeClient): Pr
   });
   if (missing.length === 0) return;
   const lines = missing.map((m) => `  - ${m.object} (needed by ${m.neededBy}): ${m.fix}`).join('\n');
-  throw new BatonError('PLAN_MISSING_OBJECTS', `the run needs ${missing.length === 1 ? 'an object' : `${missing.length} objects`} that neither the cluster nor the manifests have; nothing was changed:\n${lines}`, {
-    hint: 'create them (or fix baton.yaml), then run baton plan again',
-  });
+  throw new BatonError(
+    'PLAN_MISSING_OBJECTS',
+    `the run needs ${missing.length === 1 ? 'an object' : `${missing.length} objects`} that neither the cluster nor the manifests have; nothing was changed:\n${lines}`,
+    {
+      hint: 'create them (or fix baton.yaml), then run baton plan again',
+    },
+  );
 }

@@ -12,7 +12,11 @@ import type { RoutedShare } from '../probe/http-load.js';
  * settings, every kind of traffic it names (writes included), aimed at the spec's URL or the live
  * Service. Undefined, with the reason told, when there is nowhere to send traffic.
  */
-export async function startProbeFor(probe: ProbeSpec, service: KubeObject | undefined, o: { probes?: ProbeFactory; onNotice?: (message: string) => void; why?: string; routed?: RoutedShare | undefined }): Promise<Probe | undefined> {
+export async function startProbeFor(
+  probe: ProbeSpec,
+  service: KubeObject | undefined,
+  o: { probes?: ProbeFactory; onNotice?: (message: string) => void; why?: string; routed?: RoutedShare | undefined },
+): Promise<Probe | undefined> {
   const url = probeUrl(probe, service);
   if (url === undefined) {
     o.onNotice?.(`probe: no probe.url and no live Service ClusterIP; ${o.why ?? 'traffic is not measured this run'}`);
@@ -20,7 +24,10 @@ export async function startProbeFor(probe: ProbeSpec, service: KubeObject | unde
   }
   await refuseUnreachable(probe, service, url);
   return (o.probes ?? startProbe)({
-    url, path: probe.path, rps: probe.rps, versionHeader: probe.versionHeader,
+    url,
+    path: probe.path,
+    rps: probe.rps,
+    versionHeader: probe.versionHeader,
     ...(probe.streams ? { streams: probe.streams } : {}),
     ...(probe.sse ? { sse: probe.sse } : {}),
     ...(probe.websockets ? { websockets: probe.websockets } : {}),
@@ -39,18 +46,28 @@ async function refuseUnreachable(probe: ProbeSpec, service: KubeObject | undefin
   const s = service as (KubeObject & { spec?: { ports?: Array<{ port?: number }> } }) | undefined;
   const port = s?.spec?.ports?.[0]?.port;
   const verdict = await checkReachable({
-    url, path: probe.path, fromClusterIp: probe.url === undefined,
+    url,
+    path: probe.path,
+    fromClusterIp: probe.url === undefined,
     ...(s && port !== undefined ? { service: { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name, port } } : {}),
   });
   if (verdict.kind === 'reachable') return;
   if (verdict.code === 'ECONNREFUSED') {
     // The address answers, but nothing accepts connections there: not a routing problem.
-    throw new BatonError('PROBE_UNREACHABLE', `nothing accepts connections at the probe's target ${url} (ECONNREFUSED): no ready pod behind it, or the wrong address; every probe request would fail and count against the new version, so nothing was changed`, {
-      hint: 'fix probe.url (or the Service), or run without traffic proof: --no-probe (the upgrade is then not measured)',
-    });
+    throw new BatonError(
+      'PROBE_UNREACHABLE',
+      `nothing accepts connections at the probe's target ${url} (ECONNREFUSED): no ready pod behind it, or the wrong address; every probe request would fail and count against the new version, so nothing was changed`,
+      {
+        hint: 'fix probe.url (or the Service), or run without traffic proof: --no-probe (the upgrade is then not measured)',
+      },
+    );
   }
   const whose = probe.url === undefined ? `Service ${s?.metadata.name ?? ''}'s ClusterIP (no probe.url is set)` : 'probe.url';
-  throw new BatonError('PROBE_UNREACHABLE', `the probe cannot reach ${whose} from where baton runs: ${verdict.reason}; nothing was changed`, {
-    hint: verdict.fixes.map((f, i) => `(${i + 1}) ${f}`).join('; '),
-  });
+  throw new BatonError(
+    'PROBE_UNREACHABLE',
+    `the probe cannot reach ${whose} from where baton runs: ${verdict.reason}; nothing was changed`,
+    {
+      hint: verdict.fixes.map((f, i) => `(${i + 1}) ${f}`).join('; '),
+    },
+  );
 }

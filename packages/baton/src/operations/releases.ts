@@ -10,7 +10,10 @@ export interface ReleasesView {
 }
 
 /** `releases`: the app history recorded in the cluster and the runs the journal knows. */
-export async function releases(request: { app: string; namespace: string }, ports: { kube: KubeClient; journal: Journal }): Promise<ReleasesView> {
+export async function releases(
+  request: { app: string; namespace: string },
+  ports: { kube: KubeClient; journal: Journal },
+): Promise<ReleasesView> {
   const history = await readHistory(ports.kube, request.namespace, request.app);
   const runs = (await ports.journal.listRuns({ app: request.app })).sort((a, b) => a.startedAt - b.startedAt);
   return { releases: history, runs };

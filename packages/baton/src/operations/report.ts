@@ -26,8 +26,11 @@ export interface ProbeRecordSource {
  * artifact store has one (it carries the probe's numbers); else rebuilt from the journal, joined
  * with the probe record `probes` has for the run, the probe otherwise "not measured".
  */
-export async function report(request: { runId?: string; app?: string }, ports: { journal: Journal; artifacts?: ArtifactStore; probes?: ProbeRecordSource }): Promise<RunReport> {
-  const runId = request.runId ?? await latestRunId(ports.journal, request.app ? { app: request.app } : {});
+export async function report(
+  request: { runId?: string; app?: string },
+  ports: { journal: Journal; artifacts?: ArtifactStore; probes?: ProbeRecordSource },
+): Promise<RunReport> {
+  const runId = request.runId ?? (await latestRunId(ports.journal, request.app ? { app: request.app } : {}));
   const stored = await ports.artifacts?.load(runId);
   if (stored) return { record: stored, summary: summarize(stored), source: 'artifacts' };
   const run = await readRecordedRun(ports.journal, runId);

@@ -26,7 +26,8 @@ export async function promote(request: { runId: string }, ports: OperationPorts)
   // for has no step waiting: the gates from the next step on do.
   const { paused, pauseRequested } = run.state;
   const from = firstPendingStep(run.state) + (paused ? 1 : 0);
-  const probe = paused || pauseRequested ? await probeForGatesFrom(run, from, ports, 'the analyses after the pause see no traffic') : undefined;
+  const probe =
+    paused || pauseRequested ? await probeForGatesFrom(run, from, ports, 'the analyses after the pause see no traffic') : undefined;
   return continueUnderProbe(run, probe, ports, (options) => promoteRun({ ...options, runId: request.runId }));
 }
 
@@ -48,7 +49,13 @@ export async function abort(request: { runId: string; reason: string }, ports: O
     return { kind: 'aborted', ...(await finishContinued(run, outcome, ports, undefined)) };
   } catch (error) {
     if (!(error instanceof RunLockedError)) throw error;
-    await requestAbort({ journal: ports.journal, runId: request.runId, reason: request.reason, ...(ports.holder ? { by: ports.holder } : {}), ...(ports.clock ? { now: () => ports.clock?.now() ?? Date.now() } : {}) });
+    await requestAbort({
+      journal: ports.journal,
+      runId: request.runId,
+      reason: request.reason,
+      ...(ports.holder ? { by: ports.holder } : {}),
+      ...(ports.clock ? { now: () => ports.clock?.now() ?? Date.now() } : {}),
+    });
     return { kind: 'requested', runId: request.runId, holder: error.holder };
   }
 }

@@ -28,26 +28,36 @@ export type RetryResult = RunResult & { retried: RetriedStep };
  */
 export async function retry(request: { runId: string }, ports: OperationPorts): Promise<RetryResult> {
   const run = await readRecordedRun(ports.journal, request.runId);
-  const live = run.state.status === 'running' ? await ports.lock.inspect({ app: run.state.app, namespace: run.state.namespace }) : undefined;
+  const live =
+    run.state.status === 'running' ? await ports.lock.inspect({ app: run.state.app, namespace: run.state.namespace }) : undefined;
   const retried = retriedStep(run.state, live);
   ports.onNotice?.(describeRetried(retried));
-  const probe = retried.kind === 'undo' ? undefined : await probeForGatesFrom(run, firstPendingStep(run.state), ports, 'the gates retried see no traffic');
+  const probe =
+    retried.kind === 'undo'
+      ? undefined
+      : await probeForGatesFrom(run, firstPendingStep(run.state), ports, 'the gates retried see no traffic');
   const result = await continueUnderProbe(run, probe, ports, (options) => resumeRun({ ...options, runId: request.runId }));
   return { ...result, retried };
 }
 
 /** "retrying step X (title), then the rest", for the person who asked. */
 export function describeRetried(retried: RetriedStep): string {
-  const what = retried.kind === 'undo' ? `the undo of step ${retried.stepId} (${retried.title}), then the rest of the rollback`
-    : `${retried.kind} ${retried.stepId} (${retried.title}), then the steps after it`;
+  const what =
+    retried.kind === 'undo'
+      ? `the undo of step ${retried.stepId} (${retried.title}), then the rest of the rollback`
+      : `${retried.kind} ${retried.stepId} (${retried.title}), then the steps after it`;
   return `retrying ${what}${retried.reason ? `; it stopped with: ${retried.reason}` : ''}`;
 }
 
 /** The step a retry runs again, or the error that says what to do instead (exit 2). Pure. */
 export function retriedStep(state: RunState, live: LockHolder | undefined): RetriedStep {
   const { runId } = state;
-  const titled = (kind: RetriedStep['kind'], stepId: string, reason: string | undefined): RetriedStep =>
-    ({ kind, stepId, title: state.steps.find((s) => s.id === stepId)?.title ?? stepId, reason });
+  const titled = (kind: RetriedStep['kind'], stepId: string, reason: string | undefined): RetriedStep => ({
+    kind,
+    stepId,
+    title: state.steps.find((s) => s.id === stepId)?.title ?? stepId,
+    reason,
+  });
   switch (state.status) {
     case 'halted': {
       if (state.undoFailure) return titled('undo', state.undoFailure.stepId, state.undoFailure.error);
@@ -58,20 +68,36 @@ export function retriedStep(state: RunState, live: LockHolder | undefined): Retr
     case 'paused': {
       const step = state.steps.find((s) => s.id === state.paused?.stepId);
       if (step?.kind === 'gate') return titled('gate', step.id, state.paused?.reason);
-      throw new BatonError('NOT_HALTED', `run ${runId} is paused${step ? ` at step ${step.id}` : ''} waiting for a human, and nothing failed: there is nothing to retry`, {
-        hint: `continue it with \`baton promote ${runId}\`, or give it up with \`baton abort ${runId}\``,
-      });
+      throw new BatonError(
+        'NOT_HALTED',
+        `run ${runId} is paused${step ? ` at step ${step.id}` : ''} waiting for a human, and nothing failed: there is nothing to retry`,
+        {
+          hint: `continue it with \`baton promote ${runId}\`, or give it up with \`baton abort ${runId}\``,
+        },
+      );
     }
     case 'running':
       throw live?.alive === true
-        ? new BatonError('NOT_HALTED', `run ${runId} is running (${live.holder}): nothing failed to retry`, { hint: `follow it with \`baton status ${runId} --watch\`; stop it before its next step with \`baton pause ${runId}\`` })
-        : new BatonError('NOT_HALTED', `run ${runId} was interrupted (no live process holds the app's lock), not halted by a failure`, { hint: `continue it with \`baton resume ${runId}\`` });
+        ? new BatonError('NOT_HALTED', `run ${runId} is running (${live.holder}): nothing failed to retry`, {
+            hint: `follow it with \`baton status ${runId} --watch\`; stop it before its next step with \`baton pause ${runId}\``,
+          })
+        : new BatonError('NOT_HALTED', `run ${runId} was interrupted (no live process holds the app's lock), not halted by a failure`, {
+            hint: `continue it with \`baton resume ${runId}\``,
+          });
     case 'succeeded':
-      throw new BatonError('RUN_FINISHED', `run ${runId} succeeded: there is nothing to retry`, { hint: 'go back with `baton rollback` (see `baton history`), or deploy again with `baton upgrade`' });
+      throw new BatonError('RUN_FINISHED', `run ${runId} succeeded: there is nothing to retry`, {
+        hint: 'go back with `baton rollback` (see `baton history`), or deploy again with `baton upgrade`',
+      });
     case 'rolled-back':
     case 'aborted':
     case 'failed':
-      throw new BatonError('RUN_FINISHED', `run ${runId} ended ${state.status}${state.reason ? ` (${state.reason})` : ''}: it is over and cannot be retried`, { hint: 'fix the cause, then start a new run with `baton upgrade`' });
+      throw new BatonError(
+        'RUN_FINISHED',
+        `run ${runId} ended ${state.status}${state.reason ? ` (${state.reason})` : ''}: it is over and cannot be retried`,
+        { hint: 'fix the cause, then start a new run with `baton upgrade`' },
+      );
   }
-  throw new BatonError('NOT_HALTED', `run ${runId} is ${state.status} with no failed step to retry`, { hint: `continue it with \`baton resume ${runId}\`` });
+  throw new BatonError('NOT_HALTED', `run ${runId} is ${state.status} with no failed step to retry`, {
+    hint: `continue it with \`baton resume ${runId}\``,
+  });
 }

@@ -29,21 +29,42 @@ export async function planRollbackFor(request: RollbackRequest, ports: Pick<Oper
   for (const name of new Set(history.map((h) => h.deployment))) {
     live[name] = await ports.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: spec.namespace });
   }
-  const to = { ...(request.to !== undefined ? { to: request.to } : {}), ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}) };
+  const to = {
+    ...(request.to !== undefined ? { to: request.to } : {}),
+    ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}),
+  };
   // Where traffic goes now: the rollback moves it and checks that it moved.
   const serviceName = spec.service ?? request.manifests?.find((m) => m.kind === 'Service')?.metadata.name;
-  const svc = serviceName ? await ports.kube.get<KubeObject & { spec?: { selector?: Record<string, string> } }>({ apiVersion: 'v1', kind: 'Service', name: serviceName, namespace: spec.namespace }) : undefined;
+  const svc = serviceName
+    ? await ports.kube.get<KubeObject & { spec?: { selector?: Record<string, string> } }>({
+        apiVersion: 'v1',
+        kind: 'Service',
+        name: serviceName,
+        namespace: spec.namespace,
+      })
+    : undefined;
   const service = svc ? { service: { name: svc.metadata.name, selector: svc.spec?.selector ?? {} } } : {};
   // Rainbow: the release rolled back from keeps running (its tasks finish there); only the switch moves.
   if (spec.strategy.kind === 'rainbow') return planRainbowRollback({ app: spec.app, namespace: spec.namespace, history, live, ...to });
-  return planRollback({ app: spec.app, namespace: spec.namespace, history, live, ...to, ...service, scaleDownDelaySeconds: spec.strategy.blueGreen.scaleDownDelaySeconds });
+  return planRollback({
+    app: spec.app,
+    namespace: spec.namespace,
+    history,
+    live,
+    ...to,
+    ...service,
+    scaleDownDelaySeconds: spec.strategy.blueGreen.scaleDownDelaySeconds,
+  });
 }
 
 /**
  * Where a revision stands before a rollback to it: one to go back to, the one running now
  * (nothing to do), or unknown (REVISION_UNKNOWN, naming the revisions there are). Reads only.
  */
-export async function rollbackTargetOf(request: { app: string; namespace: string; revision: number }, ports: Pick<OperationPorts, 'kube'>): Promise<Exclude<RevisionStanding, { kind: 'unknown' }>> {
+export async function rollbackTargetOf(
+  request: { app: string; namespace: string; revision: number },
+  ports: Pick<OperationPorts, 'kube'>,
+): Promise<Exclude<RevisionStanding, { kind: 'unknown' }>> {
   const standing = revisionStanding(await readHistory(ports.kube, request.namespace, request.app), request.revision);
   if (standing.kind === 'unknown') throw unknownRevisionError(request.app, request.revision, standing.revisions);
   return standing;
@@ -54,11 +75,20 @@ export async function rollbackTargetOf(request: { app: string; namespace: string
  * upgrade. Blue-green switches back while the old colour lives; rolling re-applies the recorded
  * Deployment with its config; rainbow re-activates the release that still runs.
  */
-export async function rollback(request: RollbackRequest, ports: OperationPorts, options: UpgradeOptions & { plan?: Plan } = {}): Promise<UpgradeResult> {
-  const plan = options.plan ?? await planRollbackFor(request, ports);
+export async function rollback(
+  request: RollbackRequest,
+  ports: OperationPorts,
+  options: UpgradeOptions & { plan?: Plan } = {},
+): Promise<UpgradeResult> {
+  const plan = options.plan ?? (await planRollbackFor(request, ports));
   const { spec } = request;
-  const serviceName = spec.service ?? request.manifests?.find((m) => m.kind === 'Service')?.metadata.name ?? plan.steps.map((s) => s.params.service).find((s): s is string => typeof s === 'string');
-  const service = serviceName ? await ports.kube.get({ apiVersion: 'v1', kind: 'Service', name: serviceName, namespace: spec.namespace }) : undefined;
+  const serviceName =
+    spec.service ??
+    request.manifests?.find((m) => m.kind === 'Service')?.metadata.name ??
+    plan.steps.map((s) => s.params.service).find((s): s is string => typeof s === 'string');
+  const service = serviceName
+    ? await ports.kube.get({ apiVersion: 'v1', kind: 'Service', name: serviceName, namespace: spec.namespace })
+    : undefined;
   const result = await runPlanned({ inputs: { spec, manifests: request.manifests ?? [] }, plan, service, ports, options });
   return { ...result, plan };
 }

@@ -28,13 +28,24 @@ export interface RunResult {
 }
 
 /** Reads the run's journal, joins the probe record, judges the budget, keeps the artifacts. */
-export async function finishRun(o: { journal: Journal; artifacts?: ArtifactStore; outcome: RunOutcome; plan: Plan; probe: ProbeRecord | undefined; budget: ProbeSpec['budget'] | undefined }): Promise<RunResult> {
+export async function finishRun(o: {
+  journal: Journal;
+  artifacts?: ArtifactStore;
+  outcome: RunOutcome;
+  plan: Plan;
+  probe: ProbeRecord | undefined;
+  budget: ProbeSpec['budget'] | undefined;
+}): Promise<RunResult> {
   const record = runRecordFrom(await o.journal.read(o.outcome.runId), o.plan, o.probe);
   const budget = o.budget ? budgetVerdict(o.budget, o.probe) : undefined;
   const artifacts = o.artifacts ? await o.artifacts.save(record) : undefined;
   return {
-    outcome: o.outcome, record, summary: summarize(record), probe: o.probe,
-    ...(budget ? { budget } : {}), ...(artifacts ? { artifacts } : {}),
+    outcome: o.outcome,
+    record,
+    summary: summarize(record),
+    probe: o.probe,
+    ...(budget ? { budget } : {}),
+    ...(artifacts ? { artifacts } : {}),
     ok: o.outcome.status === 'succeeded' && !budget?.exceeded,
     next: o.outcome.next ?? [],
   };

@@ -26,8 +26,11 @@ export interface RunStatusView {
  * `status`: the state of a run (default: the newest) from its journal, and, when its steps drive a
  * traffic router, the split that router reports now. Reads only; never touches the run.
  */
-export async function status(request: { runId?: string; app?: string }, ports: { journal: Journal; kube?: KubeClient | (() => KubeClient); lock?: Pick<RunLock, 'inspect'> }): Promise<RunStatusView> {
-  const runId = request.runId ?? await latestRunId(ports.journal, request.app ? { app: request.app } : {});
+export async function status(
+  request: { runId?: string; app?: string },
+  ports: { journal: Journal; kube?: KubeClient | (() => KubeClient); lock?: Pick<RunLock, 'inspect'> },
+): Promise<RunStatusView> {
+  const runId = request.runId ?? (await latestRunId(ports.journal, request.app ? { app: request.app } : {}));
   const { state } = await readRecordedRun(ports.journal, runId);
   const traffic = ports.kube ? await readSplit(state, ports.kube) : undefined;
   const interrupted = ports.lock ? await interruption(state, ports.lock) : undefined;
@@ -39,9 +42,10 @@ async function interruption(state: RunState, lock: Pick<RunLock, 'inspect'>): Pr
   if (state.status !== 'running') return undefined;
   const holder = await lock.inspect({ app: state.app, namespace: state.namespace }).catch(() => 'unknown' as const);
   if (holder === 'unknown' || holder?.alive === true) return undefined;
-  const reason = holder === undefined
-    ? 'no process holds the app\'s lock: the one that ran it stopped (killed, or its machine went away)'
-    : `the app's lock is held by ${holder.holder}, which is no longer alive`;
+  const reason =
+    holder === undefined
+      ? "no process holds the app's lock: the one that ran it stopped (killed, or its machine went away)"
+      : `the app's lock is held by ${holder.holder}, which is no longer alive`;
   return { reason, next: `baton resume ${state.runId}` };
 }
 

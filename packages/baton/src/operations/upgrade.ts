@@ -37,13 +37,19 @@ export interface UpgradeResult extends RunResult {
  * inputs (spec, manifests, migrations; no secrets), so every later verb needs only the journal.
  */
 export async function upgrade(inputs: ReleaseInputs, ports: OperationPorts, options: UpgradeOptions = {}): Promise<UpgradeResult> {
-  const planned = options.planned ?? await planRelease(inputs, ports);
+  const planned = options.planned ?? (await planRelease(inputs, ports));
   const result = await runPlanned({ inputs, plan: planned.plan, service: planned.live.service, ports, options });
   return { ...result, plan: planned.plan };
 }
 
 /** Runs a plan (an upgrade's, a rollback's) under the probe and the engine; shared by both verbs. */
-export async function runPlanned(o: { inputs: ReleaseInputs; plan: Plan; service: KubeObject | undefined; ports: OperationPorts; options: UpgradeOptions }): Promise<RunResult> {
+export async function runPlanned(o: {
+  inputs: ReleaseInputs;
+  plan: Plan;
+  service: KubeObject | undefined;
+  ports: OperationPorts;
+  options: UpgradeOptions;
+}): Promise<RunResult> {
   const { inputs, plan, ports, options } = o;
   const { spec } = inputs;
   const clock = ports.clock ?? systemClock;
@@ -62,7 +68,9 @@ export async function runPlanned(o: { inputs: ReleaseInputs; plan: Plan; service
     outcome = await startRun({
       ...engineOptions(ports, { ...(probe ? { probe } : {}), onEvent }),
       ...(options.runId ? { runId: options.runId } : {}),
-      app: spec.app, namespace: spec.namespace, steps: plan.steps,
+      app: spec.app,
+      namespace: spec.namespace,
+      steps: plan.steps,
       meta: { plan: toJson(plan), inputs: recordInputs(inputs) },
     });
   } catch (error) {
@@ -71,5 +79,12 @@ export async function runPlanned(o: { inputs: ReleaseInputs; plan: Plan; service
   }
   if (probe) await clock.sleep(options.tailMs ?? 2000);
   const record = probe ? await probe.stop() : undefined;
-  return finishRun({ journal: ports.journal, ...(ports.artifacts ? { artifacts: ports.artifacts } : {}), outcome, plan, probe: record, budget: probe ? probeSpec.budget : undefined });
+  return finishRun({
+    journal: ports.journal,
+    ...(ports.artifacts ? { artifacts: ports.artifacts } : {}),
+    outcome,
+    plan,
+    probe: record,
+    budget: probe ? probeSpec.budget : undefined,
+  });
 }

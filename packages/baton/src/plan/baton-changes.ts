@@ -28,7 +28,8 @@ export function batonChanges(o: { steps: readonly PlannedStep[]; history: readon
   return (d) => {
     if (d.field === '(object)') return false;
     if (d.field === 'spec.replicas' && d.cluster === 0 && retired.has(d.resource)) return true;
-    if (/\.image$/.test(d.field) && typeof d.cluster === 'string' && images.has(d.cluster) && d.resource.startsWith('Deployment/')) return true;
+    if (/\.image$/.test(d.field) && typeof d.cluster === 'string' && images.has(d.cluster) && d.resource.startsWith('Deployment/'))
+      return true;
     if (isHashedCopy(d)) return true;
     const planned = applied.get(d.resource);
     return planned !== undefined && policyField.test(d.field) && d.cluster !== undefined && sameValue(valueAt(planned, d.field), d.cluster);
@@ -41,7 +42,12 @@ export function batonChanges(o: { steps: readonly PlannedStep[]; history: readon
  */
 export function retiredDeployments(history: readonly ReleaseEntry[]): Set<string> {
   const serving = history.at(-1)?.deployment;
-  return new Set(history.map((h) => h.deployment).filter((name) => name !== serving).map((name) => `Deployment/${name}`));
+  return new Set(
+    history
+      .map((h) => h.deployment)
+      .filter((name) => name !== serving)
+      .map((name) => `Deployment/${name}`),
+  );
 }
 
 /**
@@ -55,7 +61,11 @@ const configRefField = /(configMapRef|secretRef|configMapKeyRef|secretKeyRef|con
 
 function isHashedCopy(d: Drift): boolean {
   if (!configRefField.test(d.field) || typeof d.manifest !== 'string' || typeof d.cluster !== 'string') return false;
-  return d.cluster.length === Math.min(d.manifest.length, 52) + 11 && d.cluster.startsWith(`${d.manifest.slice(0, 52)}-`) && /-[0-9a-f]{10}$/.test(d.cluster);
+  return (
+    d.cluster.length === Math.min(d.manifest.length, 52) + 11 &&
+    d.cluster.startsWith(`${d.manifest.slice(0, 52)}-`) &&
+    /-[0-9a-f]{10}$/.test(d.cluster)
+  );
 }
 
 /** Splits a drift field ("spec.template.spec.containers.[app].image") into its segments; names may hold dots. */
@@ -66,7 +76,11 @@ export function fieldSegments(field: string): string[] {
   for (const ch of field) {
     if (ch === '[') depth++;
     if (ch === ']') depth--;
-    if (ch === '.' && depth === 0) { out.push(current); current = ''; continue; }
+    if (ch === '.' && depth === 0) {
+      out.push(current);
+      current = '';
+      continue;
+    }
     current += ch;
   }
   out.push(current);

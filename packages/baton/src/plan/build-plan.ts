@@ -36,9 +36,16 @@ export function releaseVersion(spec: BatonSpec): string {
 export function currentRelease(input: Pick<PlanInput, 'spec' | 'manifests' | 'live'>): ReleaseRef | null {
   const last = input.live.history.at(-1);
   if (last) return { version: last.version, image: last.image };
-  const manifest = pickOne(input.manifests.map((m) => ({ ...m })), 'Deployment', input.spec.deployment, 'deployment') as DeploymentLike;
+  const manifest = pickOne(
+    input.manifests.map((m) => ({ ...m })),
+    'Deployment',
+    input.spec.deployment,
+    'deployment',
+  ) as DeploymentLike;
   const container = containerOf(manifest, input.spec.image.container);
-  const image = input.live.deployments.find((d) => d.metadata.name === manifest.metadata.name)?.spec.template.spec.containers.find((c) => c.name === container.name)?.image;
+  const image = input.live.deployments
+    .find((d) => d.metadata.name === manifest.metadata.name)
+    ?.spec.template.spec.containers.find((c) => c.name === container.name)?.image;
   return image ? { version: parseImageRef(image).tag ?? image, image } : null;
 }
 
@@ -57,13 +64,22 @@ export function buildPlan(input: PlanInput): Plan {
 
   const config = configSnapshotPhase(spec, deployment, manifests);
   warnings.push(...config.warnings);
-  const strategyInput: StrategyInput = { spec, deployment, service: serviceManifest, live: input.live, version, configFrom: config.configFrom };
+  const strategyInput: StrategyInput = {
+    spec,
+    deployment,
+    service: serviceManifest,
+    live: input.live,
+    version,
+    configFrom: config.configFrom,
+  };
   const strategy = strategies[spec.strategy.kind];
   let planned: ReturnType<typeof strategy.plan>;
   try {
     planned = strategy.plan(strategyInput);
   } catch (error) {
-    throw new BatonError('PLAN_STRATEGY', `strategy ${spec.strategy.kind}: ${(error as Error).message}`, { hint: 'fix the manifests or choose another strategy' });
+    throw new BatonError('PLAN_STRATEGY', `strategy ${spec.strategy.kind}: ${(error as Error).message}`, {
+      hint: 'fix the manifests or choose another strategy',
+    });
   }
   warnings.push(...planned.warnings);
   const timing = podTiming(deployment.spec.template);
@@ -75,7 +91,16 @@ export function buildPlan(input: PlanInput): Plan {
   const steps: PlannedStep[] = [
     ...database.before,
     ...config.steps,
-    ...(toApply.length > 0 ? [plannedStep(applyObjectsStep, { id: 'apply:objects', reversible: true, title: `Apply ${toApply.map(objectKey).join(', ')}`, params: { objects: toApply } })] : []),
+    ...(toApply.length > 0
+      ? [
+          plannedStep(applyObjectsStep, {
+            id: 'apply:objects',
+            reversible: true,
+            title: `Apply ${toApply.map(objectKey).join(', ')}`,
+            params: { objects: toApply },
+          }),
+        ]
+      : []),
     ...planned.beforeVerify,
     ...verifyPhase(spec, planned),
     ...planned.afterVerify,
@@ -87,5 +112,14 @@ export function buildPlan(input: PlanInput): Plan {
   const from = currentRelease(input);
   if (from?.image === spec.image.ref) warnings.push(`the cluster already runs ${spec.image.ref}; the upgrade will re-apply it`);
   const ownChange = batonChanges({ steps, history: input.live.history, image: spec.image.ref });
-  return { app: spec.app, namespace: spec.namespace, strategy: spec.strategy.kind, from, to: { version, image: spec.image.ref }, steps, drift: workload.drift.filter((d) => !ownChange(d)), warnings };
+  return {
+    app: spec.app,
+    namespace: spec.namespace,
+    strategy: spec.strategy.kind,
+    from,
+    to: { version, image: spec.image.ref },
+    steps,
+    drift: workload.drift.filter((d) => !ownChange(d)),
+    warnings,
+  };
 }

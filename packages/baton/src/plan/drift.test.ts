@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { findDrift } from './drift.js';
 
 const manifest = {
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'app' },
   spec: { replicas: 1, template: { spec: { containers: [{ name: 'app', image: 'castopod/castopod:1.13.7' }] } } },
 };
 
@@ -36,11 +38,16 @@ test('a missing object is drift', () => {
 
 test('quantities the server stored canonical are not drift; a changed value is', () => {
   const sized = structuredClone(manifest) as Record<string, any>;
-  sized.spec.template.spec.containers[0].resources = { requests: { cpu: 0.5, memory: '1024Mi' }, limits: { cpu: '1000m', memory: '1.5Gi' } };
+  sized.spec.template.spec.containers[0].resources = {
+    requests: { cpu: 0.5, memory: '1024Mi' },
+    limits: { cpu: '1000m', memory: '1.5Gi' },
+  };
   const live = structuredClone(sized);
   live.spec.template.spec.containers[0].resources = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1536Mi' } };
   assert.deepEqual(findDrift(sized as typeof manifest, live as typeof manifest), []);
   live.spec.template.spec.containers[0].resources.limits.memory = '1Gi';
-  assert.deepEqual(findDrift(sized as typeof manifest, live as typeof manifest).map((d) => [d.field, d.manifest, d.cluster]),
-    [['spec.template.spec.containers.[app].resources.limits.memory', '1.5Gi', '1Gi']]);
+  assert.deepEqual(
+    findDrift(sized as typeof manifest, live as typeof manifest).map((d) => [d.field, d.manifest, d.cluster]),
+    [['spec.template.spec.containers.[app].resources.limits.memory', '1.5Gi', '1Gi']],
+  );
 });

@@ -29,16 +29,29 @@ function compare(want: unknown, have: unknown, path: string[], resource: string,
   if (path.length === 1 && ignoredTopLevel.has(path[0]!)) return;
   if (path.length === 2 && path[0] === 'metadata' && ignoredMetadata.has(path[1]!)) return;
   if (isPlainObject(want)) {
-    if (!isPlainObject(have)) { out.push({ resource, field: path.join('.'), manifest: want, cluster: have }); return; }
+    if (!isPlainObject(have)) {
+      out.push({ resource, field: path.join('.'), manifest: want, cluster: have });
+      return;
+    }
     for (const [key, value] of Object.entries(want)) compare(value, have[key], [...path, key], resource, out);
     return;
   }
   if (Array.isArray(want)) {
-    if (!Array.isArray(have)) { out.push({ resource, field: path.join('.'), manifest: want, cluster: have }); return; }
+    if (!Array.isArray(have)) {
+      out.push({ resource, field: path.join('.'), manifest: want, cluster: have });
+      return;
+    }
     if (want.every(isNamed) && have.every(isNamed)) {
       // Lists keyed by name (containers, env, ports, volumes) compare item by item, as the API
       // server merges them; what baton injects itself (BATON_RELEASE) is not drift.
-      for (const item of want) compare(item, have.find((h) => h.name === item.name), [...path, `[${item.name}]`], resource, out);
+      for (const item of want)
+        compare(
+          item,
+          have.find((h) => h.name === item.name),
+          [...path, `[${item.name}]`],
+          resource,
+          out,
+        );
       for (const extra of have.filter((h) => !want.some((w) => w.name === h.name) && !injected.has(h.name))) {
         out.push({ resource, field: `${path.join('.')}.[${extra.name}]`, manifest: undefined, cluster: extra });
       }
@@ -79,7 +92,14 @@ function sameScalar(a: unknown, b: unknown, path: string[]): boolean {
 /** resources.requests/limits (containers, pod overhead) and sizes (emptyDir, PVC): resource.Quantity fields. */
 function isQuantityField(path: string[]): boolean {
   const parent = path.at(-2);
-  return parent === 'requests' || parent === 'limits' || parent === 'overhead' || path.at(-1) === 'sizeLimit' || parent === 'capacity' || parent === 'hard';
+  return (
+    parent === 'requests' ||
+    parent === 'limits' ||
+    parent === 'overhead' ||
+    path.at(-1) === 'sizeLimit' ||
+    parent === 'capacity' ||
+    parent === 'hard'
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

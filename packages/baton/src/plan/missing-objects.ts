@@ -21,7 +21,9 @@ interface PodTemplateLike {
   };
 }
 interface ContainerLike {
-  env?: Array<{ valueFrom?: { secretKeyRef?: { name?: string; optional?: boolean }; configMapKeyRef?: { name?: string; optional?: boolean } } }>;
+  env?: Array<{
+    valueFrom?: { secretKeyRef?: { name?: string; optional?: boolean }; configMapKeyRef?: { name?: string; optional?: boolean } };
+  }>;
   envFrom?: Array<{ secretRef?: { name?: string; optional?: boolean }; configMapRef?: { name?: string; optional?: boolean } }>;
 }
 
@@ -53,9 +55,14 @@ export async function findMissingObjects(options: {
     else if (!seen.neededBy.split(', ').includes(m.neededBy)) seen.neededBy = `${seen.neededBy}, ${m.neededBy}`;
   };
 
-  const namespaceLive = inManifests('Namespace', namespace) || (await options.live({ apiVersion: 'v1', kind: 'Namespace', name: namespace })) !== undefined;
+  const namespaceLive =
+    inManifests('Namespace', namespace) || (await options.live({ apiVersion: 'v1', kind: 'Namespace', name: namespace })) !== undefined;
   if (!namespaceLive) {
-    add({ object: `Namespace/${namespace}`, neededBy: 'every object of the app (baton.yaml namespace)', fix: `kubectl create namespace ${namespace}, or fix namespace: in baton.yaml` });
+    add({
+      object: `Namespace/${namespace}`,
+      neededBy: 'every object of the app (baton.yaml namespace)',
+      fix: `kubectl create namespace ${namespace}, or fix namespace: in baton.yaml`,
+    });
   }
   // Nothing exists inside a namespace that does not: no need to ask the cluster about its objects.
   const live: LiveLookup = namespaceLive ? options.live : async () => undefined;
@@ -65,7 +72,8 @@ export async function findMissingObjects(options: {
     if (!match?.[2]) return; // pod/NAME and release new/old are resolved when the step runs
     const name = match[2];
     if (createdInTime && inManifests('Deployment', name)) return;
-    if (!missing.has(`Deployment/${name}`) && (await live({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace })) !== undefined) return;
+    if (!missing.has(`Deployment/${name}`) && (await live({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace })) !== undefined)
+      return;
     const fix = inManifests('Deployment', name)
       ? `it is in the manifests but the backup runs before they are applied: install it first (kubectl apply -n ${namespace} -f the file that defines it)`
       : `deploy it in namespace ${namespace} first, or change the target in baton.yaml`;
@@ -73,7 +81,8 @@ export async function findMissingObjects(options: {
   };
 
   const backupExec = spec.database?.backup?.method === 'exec' ? spec.database.backup.exec : undefined;
-  if (backupExec?.target) await requireWorkload(backupExec.target, `the backup (\`${backupExec.command.join(' ')}\`)`, !options.backupRunsBeforeApply);
+  if (backupExec?.target)
+    await requireWorkload(backupExec.target, `the backup (\`${backupExec.command.join(' ')}\`)`, !options.backupRunsBeforeApply);
   for (const hook of spec.verify) {
     if (hook.exec?.target) await requireWorkload(hook.exec.target, `verify hook ${hook.name}`, true);
   }
@@ -86,8 +95,15 @@ export async function findMissingObjects(options: {
     for (const ref of configReferences(template)) {
       const [kind, name] = ref.split('/') as [string, string];
       if (present.has(ref) || inManifests(kind, name)) continue;
-      if (!missing.has(ref) && (await live({ apiVersion: 'v1', kind, name, namespace })) !== undefined) { present.add(ref); continue; }
-      add({ object: ref, neededBy, fix: `create ${kind} ${name} in namespace ${namespace} (or add it to the manifests), or mark the reference optional` });
+      if (!missing.has(ref) && (await live({ apiVersion: 'v1', kind, name, namespace })) !== undefined) {
+        present.add(ref);
+        continue;
+      }
+      add({
+        object: ref,
+        neededBy,
+        fix: `create ${kind} ${name} in namespace ${namespace} (or add it to the manifests), or mark the reference optional`,
+      });
     }
   }
   return [...missing.values()];

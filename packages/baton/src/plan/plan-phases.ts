@@ -20,11 +20,17 @@ import { labelValue } from './release-workload.js';
  */
 
 /** Config that travels with the release: hashed copies of what the pod template reads. */
-export function configSnapshotPhase(spec: BatonSpec, deployment: DeploymentLike, manifests: KubeObject[]): { steps: PlannedStep[]; configFrom: string | undefined; warnings: string[] } {
+export function configSnapshotPhase(
+  spec: BatonSpec,
+  deployment: DeploymentLike,
+  manifests: KubeObject[],
+): { steps: PlannedStep[]; configFrom: string | undefined; warnings: string[] } {
   const warnings: string[] = [];
   const secretsInManifests = manifests.filter((m) => m.kind === 'Secret');
   if (secretsInManifests.length > 0) {
-    warnings.push(`baton does not apply Secrets from manifests (their values would be written to the plan and journal): ${secretsInManifests.map((s) => s.metadata.name).join(', ')}; create them beforehand (kubectl, sealed-secrets, external-secrets)`);
+    warnings.push(
+      `baton does not apply Secrets from manifests (their values would be written to the plan and journal): ${secretsInManifests.map((s) => s.metadata.name).join(', ')}; create them beforehand (kubectl, sealed-secrets, external-secrets)`,
+    );
   }
   if (!spec.config.travelsWithRelease) return { steps: [], configFrom: undefined, warnings };
   const refs = configReferences(deployment.spec.template.spec);
@@ -33,8 +39,12 @@ export function configSnapshotPhase(spec: BatonSpec, deployment: DeploymentLike,
   const liveConfigMaps = [...refs.configMaps].filter((n) => !inManifests.some((m) => m.metadata.name === n));
   const configFrom = 'config:snapshot';
   const step = plannedStep(configSnapshotStep, {
-    id: configFrom, reversible: true,
-    title: `Pin config to this release: ${[...refs.configMaps].map((n) => `ConfigMap ${n}`).concat([...refs.secrets].map((n) => `Secret ${n}`)).join(', ')} -> immutable hashed copies`,
+    id: configFrom,
+    reversible: true,
+    title: `Pin config to this release: ${[...refs.configMaps]
+      .map((n) => `ConfigMap ${n}`)
+      .concat([...refs.secrets].map((n) => `Secret ${n}`))
+      .join(', ')} -> immutable hashed copies`,
     params: { app: spec.app, configMaps: inManifests.map(configMapData), liveConfigMaps, secrets: [...refs.secrets] },
   });
   return { steps: [step], configFrom, warnings };
@@ -45,11 +55,15 @@ export function configSnapshotPhase(spec: BatonSpec, deployment: DeploymentLike,
  * maintenance mode, all inside it, where no old code runs and the migrations are the point of no
  * return. Mutates `planned.beforeVerify` in that case.
  */
-export function placeDatabaseSteps(planned: StrategySteps, database: { before: PlannedStep[]; after: PlannedStep[] } | undefined): { before: PlannedStep[]; after: PlannedStep[] } {
+export function placeDatabaseSteps(
+  planned: StrategySteps,
+  database: { before: PlannedStep[]; after: PlannedStep[] } | undefined,
+): { before: PlannedStep[]; after: PlannedStep[] } {
   const before = database?.before ?? [];
   const after = database?.after ?? [];
   if (planned.migrationsInsideAt === undefined || before.length + after.length === 0) return { before, after };
-  const inside = [...before, ...after].filter((s) => s.kind !== 'await-old-sessions-gone')
+  const inside = [...before, ...after]
+    .filter((s) => s.kind !== 'await-old-sessions-gone')
     .map((s) => (s.kind === 'migrate' || s.kind === 'backfill' ? { ...s, reversible: false } : s));
   planned.beforeVerify.splice(planned.migrationsInsideAt, 0, ...inside);
   return { before: [], after: [] };
@@ -57,11 +71,14 @@ export function placeDatabaseSteps(planned: StrategySteps, database: { before: P
 
 /** The spec's verification hooks, run against the release under test. */
 export function verifyPhase(spec: BatonSpec, planned: StrategySteps): PlannedStep[] {
-  return spec.verify.map((hook) => plannedStep(verifyStep, {
-    id: `verify:${hook.name}`, reversible: true,
-    title: `Verify ${hook.name}: ${hook.exec ? `exec ${hook.exec.command.join(' ')}` : `GET ${hook.http?.url ?? hook.http?.path}`}`,
-    params: { hook, ...planned.verifyTarget },
-  }));
+  return spec.verify.map((hook) =>
+    plannedStep(verifyStep, {
+      id: `verify:${hook.name}`,
+      reversible: true,
+      title: `Verify ${hook.name}: ${hook.exec ? `exec ${hook.exec.command.join(' ')}` : `GET ${hook.http?.url ?? hook.http?.path}`}`,
+      params: { hook, ...planned.verifyTarget },
+    }),
+  );
 }
 
 /**
@@ -76,14 +93,29 @@ export function insertAnalysis(steps: PlannedStep[], spec: BatonSpec, planned: S
   const at = switched >= 0 ? switched : steps.length - 1;
   const scope = analysisScope(scopeInput, switched >= 0 ? { trafficStep: steps[at]!.id } : {});
   steps.splice(at + 1, 0, {
-    id: 'analysis:probe', kind: 'gate', reversible: true,
+    id: 'analysis:probe',
+    kind: 'gate',
+    reversible: true,
     title: `Analysis: ${analysis.seconds}s of the new version's own answers within budget (error rate <= ${analysis.maxErrorRate}, streams cut <= ${analysis.maxStreamsCut}${analysis.maxP99Ms ? `, p99 <= ${analysis.maxP99Ms} ms` : ''}, at least ${analysis.minRequests} answers)`,
     params: {
       gate: {
-        kind: 'probe', maxErrorRate: analysis.maxErrorRate, maxStreamsCut: analysis.maxStreamsCut, maxMessagesLost: analysis.maxMessagesLost, ...(analysis.maxResumeGapMs ? { maxResumeGapMs: analysis.maxResumeGapMs } : {}), minRequests: analysis.minRequests, ...(analysis.maxP99Ms ? { maxP99Ms: analysis.maxP99Ms } : {}),
-        version: scope.version, previousVersions: scope.previousVersions, expectedShare: 100, ...(scope.trafficStep ? { trafficStep: scope.trafficStep } : {}),
+        kind: 'probe',
+        maxErrorRate: analysis.maxErrorRate,
+        maxStreamsCut: analysis.maxStreamsCut,
+        maxMessagesLost: analysis.maxMessagesLost,
+        ...(analysis.maxResumeGapMs ? { maxResumeGapMs: analysis.maxResumeGapMs } : {}),
+        minRequests: analysis.minRequests,
+        ...(analysis.maxP99Ms ? { maxP99Ms: analysis.maxP99Ms } : {}),
+        version: scope.version,
+        previousVersions: scope.previousVersions,
+        expectedShare: 100,
+        ...(scope.trafficStep ? { trafficStep: scope.trafficStep } : {}),
       },
-      intervalMs: 1000, count: analysis.seconds, failureLimit: 0, timeoutMs: analysis.seconds * 1000 + 30_000, inconclusive: 'pause',
+      intervalMs: 1000,
+      count: analysis.seconds,
+      failureLimit: 0,
+      timeoutMs: analysis.seconds * 1000 + 30_000,
+      inconclusive: 'pause',
     },
   });
 }
@@ -91,27 +123,57 @@ export function insertAnalysis(steps: PlannedStep[], spec: BatonSpec, planned: S
 /** Backfill and contract migrations wait until no pod of an older release is left, then run. */
 export function afterRolloutPhase(after: PlannedStep[], deployment: DeploymentLike, version: string): PlannedStep[] {
   if (after.length === 0) return [];
-  return [plannedStep(awaitOldPodsStep, {
-    id: 'await:old-pods', reversible: true, title: `Wait until no pod of an older release is left (terminating ones included)`,
-    params: { selector: deployment.spec.selector.matchLabels ?? {}, release: labelValue(version), timeoutSeconds: 600 },
-  }), ...after];
+  return [
+    plannedStep(awaitOldPodsStep, {
+      id: 'await:old-pods',
+      reversible: true,
+      title: `Wait until no pod of an older release is left (terminating ones included)`,
+      params: { selector: deployment.spec.selector.matchLabels ?? {}, release: labelValue(version), timeoutSeconds: 600 },
+    }),
+    ...after,
+  ];
 }
 
 /**
  * Records the release in the app history. The first time baton upgrades an app, what runs today
  * becomes the first entry, so `baton rollback` has somewhere to go back to.
  */
-export function recordPhase(o: { spec: BatonSpec; version: string; live: LiveState; liveSame: DeploymentLike | undefined; planned: StrategySteps; service: KubeObject | undefined }): PlannedStep {
+export function recordPhase(o: {
+  spec: BatonSpec;
+  version: string;
+  live: LiveState;
+  liveSame: DeploymentLike | undefined;
+  planned: StrategySteps;
+  service: KubeObject | undefined;
+}): PlannedStep {
   const { spec, version, planned, service } = o;
   const adoptFrom = o.live.history.length === 0 ? (o.liveSame ?? o.live.deployments[0]) : undefined;
-  const adopt = adoptFrom ? {
-    version: parseImageRef(adoptFrom.spec.template.spec.containers[0]?.image ?? '').tag ?? 'unknown', image: adoptFrom.spec.template.spec.containers[0]?.image ?? '',
-    strategy: 'adopted', deployment: adoptFrom.metadata.name, template: forReapply(adoptFrom),
-    ...(planned.previousSelector ? { selector: planned.previousSelector } : {}), ...(service ? { service: service.metadata.name } : {}),
-  } : undefined;
+  const adopt = adoptFrom
+    ? {
+        version: parseImageRef(adoptFrom.spec.template.spec.containers[0]?.image ?? '').tag ?? 'unknown',
+        image: adoptFrom.spec.template.spec.containers[0]?.image ?? '',
+        strategy: 'adopted',
+        deployment: adoptFrom.metadata.name,
+        template: forReapply(adoptFrom),
+        ...(planned.previousSelector ? { selector: planned.previousSelector } : {}),
+        ...(service ? { service: service.metadata.name } : {}),
+      }
+    : undefined;
   return plannedStep(recordReleaseStep, {
-    id: 'release:record', reversible: true, title: `Record release ${version} in the app history`,
-    params: { entry: { version, image: spec.image.ref, strategy: spec.strategy.kind, deployment: planned.serving.deployment, ...(planned.serving.selector ? { selector: planned.serving.selector } : {}), ...(service ? { service: service.metadata.name } : {}) }, ...(adopt ? { adopt } : {}) },
+    id: 'release:record',
+    reversible: true,
+    title: `Record release ${version} in the app history`,
+    params: {
+      entry: {
+        version,
+        image: spec.image.ref,
+        strategy: spec.strategy.kind,
+        deployment: planned.serving.deployment,
+        ...(planned.serving.selector ? { selector: planned.serving.selector } : {}),
+        ...(service ? { service: service.metadata.name } : {}),
+      },
+      ...(adopt ? { adopt } : {}),
+    },
   });
 }
 

@@ -49,7 +49,12 @@ export class ConnectionTally {
   readonly lossTimes: { at: number; count: number }[] = [];
   readonly gapTimes: { at: number; gapMs: number }[] = [];
 
-  constructor(private readonly path: string, private readonly target: number, cap: number, private readonly now: () => number) {
+  constructor(
+    private readonly path: string,
+    private readonly target: number,
+    cap: number,
+    private readonly now: () => number,
+  ) {
     this.cuts = new CappedList(cap);
     this.resumes = new CappedList(cap);
   }
@@ -121,7 +126,10 @@ export class ConnectionTally {
   }
 
   /** Classifies how a connection ended: the probe's own stop is never a cut. */
-  ended(slot: number, options: { began: boolean; openedAt: number; version: string | null; stopped: boolean; end: ConnectionEnd; message: string }): ExchangeOutcome {
+  ended(
+    slot: number,
+    options: { began: boolean; openedAt: number; version: string | null; stopped: boolean; end: ConnectionEnd; message: string },
+  ): ExchangeOutcome {
     if (!options.began) {
       if (options.stopped) return { kind: 'stopped' };
       this.openFailed += 1;
@@ -172,5 +180,10 @@ export class ConnectionTally {
 export function gapSummary(gaps: readonly number[]): GapSummary | null {
   if (gaps.length === 0) return null;
   const sorted = [...gaps].sort((a, b) => a - b);
-  return { count: sorted.length, p50Ms: percentileOfSorted(sorted, 0.5) ?? 0, p99Ms: percentileOfSorted(sorted, 0.99) ?? 0, maxMs: sorted.at(-1) ?? 0 };
+  return {
+    count: sorted.length,
+    p50Ms: percentileOfSorted(sorted, 0.5) ?? 0,
+    p99Ms: percentileOfSorted(sorted, 0.99) ?? 0,
+    maxMs: sorted.at(-1) ?? 0,
+  };
 }

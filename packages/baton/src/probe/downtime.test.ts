@@ -39,12 +39,18 @@ describe('computeDowntime', () => {
 
   it('keeps an outage open until the probe stopped when nothing succeeded after it', () => {
     const samples = [ok(0), bad(100), bad(200)];
-    assert.deepEqual(computeDowntime(samples, { noSuccessThresholdMs: 100, stoppedAt: 500 }), [{ start: 100, end: 500, failed: 2, kind: 'failures' }]);
+    assert.deepEqual(computeDowntime(samples, { noSuccessThresholdMs: 100, stoppedAt: 500 }), [
+      { start: 100, end: 500, failed: 2, kind: 'failures' },
+    ]);
   });
 
   it('does not count the probe warming up before its first answer as downtime', () => {
     // The first answers take 300 ms (cold connections), then everything is quick.
-    const samples = [{ sentAt: 0, doneAt: 300, ok: true }, { sentAt: 5, doneAt: 301, ok: true }, ...Array.from({ length: 50 }, (_, i) => ok(310 + i * 5))];
+    const samples = [
+      { sentAt: 0, doneAt: 300, ok: true },
+      { sentAt: 5, doneAt: 301, ok: true },
+      ...Array.from({ length: 50 }, (_, i) => ok(310 + i * 5)),
+    ];
     assert.deepEqual(computeDowntime(samples, opts), []);
   });
 

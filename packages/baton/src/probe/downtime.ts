@@ -24,7 +24,12 @@ export interface DowntimeOptions {
  */
 export function computeDowntime(samples: readonly DowntimeSample[], options: DowntimeOptions): DowntimeWindow[] {
   return computeDowntimeOf(
-    { length: samples.length, sentAt: (i) => samples[i]?.sentAt ?? 0, doneAt: (i) => samples[i]?.doneAt ?? 0, ok: (i) => samples[i]?.ok ?? false },
+    {
+      length: samples.length,
+      sentAt: (i) => samples[i]?.sentAt ?? 0,
+      doneAt: (i) => samples[i]?.doneAt ?? 0,
+      ok: (i) => samples[i]?.ok ?? false,
+    },
     options,
   );
 }

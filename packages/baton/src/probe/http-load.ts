@@ -91,7 +91,11 @@ export class HttpLoad {
   }
 
   private newSlot(now: number): Slot {
-    return { client: new Pool(this.options.origin, { connections: this.keepAlive.connectionsPerClient, keepAliveTimeout: 4_000 }), openedAt: now, sent: 0 };
+    return {
+      client: new Pool(this.options.origin, { connections: this.keepAlive.connectionsPerClient, keepAliveTimeout: 4_000 }),
+      openedAt: now,
+      sent: 0,
+    };
   }
 
   private tick(): void {
@@ -121,7 +125,10 @@ export class HttpLoad {
     if (slot !== undefined && (slot.sent >= this.keepAlive.maxRequests || now - slot.openedAt >= this.keepAlive.maxAgeMs)) {
       // close() lets requests already queued on it finish, as a client that goes away does;
       // only new requests go to the new one.
-      const closing = slot.client.close().catch(() => undefined).finally(() => this.retired.delete(closing));
+      const closing = slot.client
+        .close()
+        .catch(() => undefined)
+        .finally(() => this.retired.delete(closing));
       this.retired.add(closing);
       slot = undefined;
     }

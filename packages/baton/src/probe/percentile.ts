@@ -7,7 +7,10 @@ export function percentileOfSorted(sorted: readonly number[], q: number): number
 
 /** Percentile of unsorted values (copies, then sorts). */
 export function percentile(values: readonly number[], q: number): number | null {
-  return percentileOfSorted([...values].sort((a, b) => a - b), q);
+  return percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
 }
 
 /** Latencies are reported to 0.01 ms: finer digits would be noise in a JSON record. */

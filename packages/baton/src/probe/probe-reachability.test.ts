@@ -10,7 +10,11 @@ test('any HTTP answer is reachable; a refused connection is not, with fixes nami
   const port = (server.address() as AddressInfo).port;
   assert.deepEqual(await checkReachable({ url: `http://127.0.0.1:${port}` }), { kind: 'reachable', status: 503 });
   await new Promise<void>((r) => server.close(() => r()));
-  const verdict = await checkReachable({ url: `http://127.0.0.1:${port}`, fromClusterIp: true, service: { namespace: 'shop', name: 'web', port: 80 } });
+  const verdict = await checkReachable({
+    url: `http://127.0.0.1:${port}`,
+    fromClusterIp: true,
+    service: { namespace: 'shop', name: 'web', port: 80 },
+  });
   assert.equal(verdict.kind, 'unreachable');
   if (verdict.kind !== 'unreachable') return;
   assert.match(verdict.reason, /ECONNREFUSED/);

@@ -3,7 +3,12 @@ import { request as requestTls } from 'node:https';
 
 export type Reachability =
   | { kind: 'reachable'; status: number }
-  | { kind: 'unreachable'; reason: string; fixes: string[]; /** The socket error (ECONNREFUSED, ETIMEDOUT...), when there was one. */ code?: string };
+  | {
+      kind: 'unreachable';
+      reason: string;
+      fixes: string[] /** The socket error (ECONNREFUSED, ETIMEDOUT...), when there was one. */;
+      code?: string;
+    };
 
 export interface ReachabilityOptions {
   /** The probe's base URL (a ClusterIP URL when the spec gives none). */
@@ -32,18 +37,25 @@ export async function checkReachable(o: ReachabilityOptions): Promise<Reachabili
       resolve({ kind: 'reachable', status: res.statusCode ?? 0 });
     });
     const fail = (reason: string, code?: string) => resolve({ kind: 'unreachable', reason, fixes: fixesFor(o), ...(code ? { code } : {}) });
-    req.on('timeout', () => { req.destroy(); fail(`no connection to ${target.origin} within ${o.timeoutMs ?? 2000} ms`, 'ETIMEDOUT'); });
+    req.on('timeout', () => {
+      req.destroy();
+      fail(`no connection to ${target.origin} within ${o.timeoutMs ?? 2000} ms`, 'ETIMEDOUT');
+    });
     req.on('error', (error: NodeJS.ErrnoException) => fail(`${target.origin}: ${error.code ?? error.message}`, error.code));
     req.end();
   });
 }
 
 function fixesFor(o: ReachabilityOptions): string[] {
-  const fixes = ['run the upgrade in the cluster, where ClusterIPs answer: baton upgrade --in-cluster (needs the controller: kubectl apply -k config/)'];
+  const fixes = [
+    'run the upgrade in the cluster, where ClusterIPs answer: baton upgrade --in-cluster (needs the controller: kubectl apply -k config/)',
+  ];
   fixes.push('give probe.url in baton.yaml: an address of the app this machine can reach (its Ingress or load balancer)');
   if (o.service !== undefined) {
     const { namespace, name, port } = o.service;
-    fixes.push(`reach it through the API server: run \`kubectl proxy --port 8001\` and set probe.url to http://127.0.0.1:8001/api/v1/namespaces/${namespace}/services/${name}:${port}/proxy (slower; counts the proxy's own errors too)`);
+    fixes.push(
+      `reach it through the API server: run \`kubectl proxy --port 8001\` and set probe.url to http://127.0.0.1:8001/api/v1/namespaces/${namespace}/services/${name}:${port}/proxy (slower; counts the proxy's own errors too)`,
+    );
   }
   if (o.fromClusterIp !== true) fixes.shift();
   return fixes;

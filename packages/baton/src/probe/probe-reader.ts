@@ -17,7 +17,8 @@ export interface StreamTimes {
  */
 export function createProbeReader(o: { log: RequestLog; streams?: StreamTimes | undefined }): ProbeReader & { windows(): VersionWindow[] } {
   const windows = new Map<string, VersionWindow>();
-  const countSince = (times: readonly number[], since: number | undefined): number => (since === undefined ? times.length : times.filter((t) => t >= since).length);
+  const countSince = (times: readonly number[], since: number | undefined): number =>
+    since === undefined ? times.length : times.filter((t) => t >= since).length;
   return {
     stats(sinceMs?: number): ProbeStats {
       return {

@@ -28,4 +28,3 @@ export interface ProbeStats {
   /** Requests answered per version label, e.g. { v1: 900, v2: 100 }. */
   byVersion: Record<string, number>;
 }
-

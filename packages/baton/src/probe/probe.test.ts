@@ -90,7 +90,10 @@ describe('probe against real local servers', () => {
       assert.equal(probe.stats().streamsCut, 6, 'downloads, SSE and WebSockets: all cut abruptly');
       const killAt = record.marks[0]?.at ?? 0;
       assert.equal(record.marks[0]?.label, 'kill');
-      assert.ok(record.downtime.windows.some((w) => w.end > killAt + 500 && w.start < killAt + 100), JSON.stringify(record.downtime));
+      assert.ok(
+        record.downtime.windows.some((w) => w.end > killAt + 500 && w.start < killAt + 100),
+        JSON.stringify(record.downtime),
+      );
     } finally {
       await app.kill();
     }
@@ -208,10 +211,13 @@ describe('probe against real local servers', () => {
       assert.equal(w.lost, 2);
       assert.equal(w.verified, writes - 2);
       assert.equal(w.writeFailed, 0);
-      assert.deepEqual(w.losses.kept.map((l) => [l.id, l.got.startsWith('HTTP 404'), l.writtenBy, l.readBy]), [
-        ['3', true, 'v2', 'v3'],
-        ['5', false, 'v2', 'v3'],
-      ]);
+      assert.deepEqual(
+        w.losses.kept.map((l) => [l.id, l.got.startsWith('HTTP 404'), l.writtenBy, l.readBy]),
+        [
+          ['3', true, 'v2', 'v3'],
+          ['5', false, 'v2', 'v3'],
+        ],
+      );
     } finally {
       await server.close();
     }

@@ -53,10 +53,16 @@ export interface Probe extends ProbeReader {
   stop(): Promise<ProbeRecord>;
 }
 
-const countSince = (times: readonly number[], since: number | undefined): number => (since === undefined ? times.length : times.filter((t) => t >= since).length);
+const countSince = (times: readonly number[], since: number | undefined): number =>
+  since === undefined ? times.length : times.filter((t) => t >= since).length;
 
 /** The long-lived part of ProbeStats, since `sinceMs`. */
-function longLivedStats(started: (readonly number[] | undefined)[], cut: (readonly number[] | undefined)[], tallies: (ConnectionTally | undefined)[], sinceMs: number | undefined) {
+function longLivedStats(
+  started: (readonly number[] | undefined)[],
+  cut: (readonly number[] | undefined)[],
+  tallies: (ConnectionTally | undefined)[],
+  sinceMs: number | undefined,
+) {
   const sum = (lists: (readonly number[] | undefined)[]): number => lists.reduce((n, l) => n + countSince(l ?? [], sinceMs), 0);
   const live = tallies.filter((t): t is ConnectionTally => t !== undefined);
   const after = (at: number): boolean => sinceMs === undefined || at >= sinceMs;
@@ -82,10 +88,15 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
   try {
     base = new URL(options.url);
   } catch (cause) {
-    throw new BatonError('PROBE_URL_INVALID', `probe URL ${JSON.stringify(options.url)} is not a URL`, { cause, hint: 'use e.g. http://127.0.0.1:8080' });
+    throw new BatonError('PROBE_URL_INVALID', `probe URL ${JSON.stringify(options.url)} is not a URL`, {
+      cause,
+      hint: 'use e.g. http://127.0.0.1:8080',
+    });
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-    throw new BatonError('PROBE_URL_INVALID', `probe URL ${JSON.stringify(options.url)} is not http:// or https://`, { hint: 'the probe sends HTTP requests: use e.g. http://127.0.0.1:8080' });
+    throw new BatonError('PROBE_URL_INVALID', `probe URL ${JSON.stringify(options.url)} is not http:// or https://`, {
+      hint: 'the probe sends HTTP requests: use e.g. http://127.0.0.1:8080',
+    });
   }
   const rps = options.rps ?? 200;
   const share = options.freshConnectionShare ?? 0.2;
@@ -98,7 +109,10 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
   }
   const ka = options.keepAlive ?? {};
   if ([ka.clients, ka.connectionsPerClient, ka.maxRequests, ka.maxAgeMs].some((n) => n !== undefined && !(n >= 1))) {
-    throw new BatonError('PROBE_OPTIONS_INVALID', `probe keepAlive clients, connectionsPerClient, maxRequests and maxAgeMs must be >= 1 (got ${JSON.stringify(ka)})`);
+    throw new BatonError(
+      'PROBE_OPTIONS_INVALID',
+      `probe keepAlive clients, connectionsPerClient, maxRequests and maxAgeMs must be >= 1 (got ${JSON.stringify(ka)})`,
+    );
   }
   const origin = base.origin;
   const path = options.path ?? '/';
@@ -111,15 +125,40 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
   const common = { timeoutMs, versionHeader, now, cap };
 
   const log = new RequestLog({ failureCap: cap });
-  const load = new HttpLoad({ origin, path, rps, freshConnectionShare: share, keepAlive: ka, ...(routed ? { routed } : {}), timeoutMs, versionHeader, now, log });
-  const streams = options.streams && options.streams.count > 0 ? new StreamWatch({ origin, path: options.streams.path, target: options.streams.count, ...common }) : undefined;
-  const sse = options.sse && options.sse.count > 0 ? new SseWatch({ origin, path: options.sse.path, target: options.sse.count, ...common }) : undefined;
+  const load = new HttpLoad({
+    origin,
+    path,
+    rps,
+    freshConnectionShare: share,
+    keepAlive: ka,
+    ...(routed ? { routed } : {}),
+    timeoutMs,
+    versionHeader,
+    now,
+    log,
+  });
+  const streams =
+    options.streams && options.streams.count > 0
+      ? new StreamWatch({ origin, path: options.streams.path, target: options.streams.count, ...common })
+      : undefined;
+  const sse =
+    options.sse && options.sse.count > 0
+      ? new SseWatch({ origin, path: options.sse.path, target: options.sse.count, ...common })
+      : undefined;
   const wsUrl = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}`;
   const websockets =
     options.websockets && options.websockets.count > 0
-      ? new WebSocketWatch({ url: `${wsUrl}${options.websockets.path}`, path: options.websockets.path, target: options.websockets.count, ...common })
+      ? new WebSocketWatch({
+          url: `${wsUrl}${options.websockets.path}`,
+          path: options.websockets.path,
+          target: options.websockets.count,
+          ...common,
+        })
       : undefined;
-  const writes = options.writes && options.writes.rps > 0 ? new WriteCheck({ origin, path: options.writes.path, rps: options.writes.rps, ...common }) : undefined;
+  const writes =
+    options.writes && options.writes.rps > 0
+      ? new WriteCheck({ origin, path: options.writes.path, rps: options.writes.rps, ...common })
+      : undefined;
 
   const marks: { at: number; label: string }[] = [];
   const longLived = new AbortController();
@@ -142,7 +181,12 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
         // Streams are the downloads (the seed's listeners), which a good drain lets finish, plus
         // SSE and WebSocket connections. Those may be closed gracefully (the client resumes:
         // judged by the gap and lost-message budgets), so only their abrupt cuts count as cut.
-        ...longLivedStats([streams?.startTimes, sse?.tally.openTimes, websockets?.tally.openTimes], [streams?.cutTimes, sse?.tally.cutTimes, websockets?.tally.cutTimes], [sse?.tally, websockets?.tally], sinceMs),
+        ...longLivedStats(
+          [streams?.startTimes, sse?.tally.openTimes, websockets?.tally.openTimes],
+          [streams?.cutTimes, sse?.tally.cutTimes, websockets?.tally.cutTimes],
+          [sse?.tally, websockets?.tally],
+          sinceMs,
+        ),
       };
     },
     window: (query: VersionWindowQuery): VersionWindow => reader.window(query),
@@ -162,7 +206,13 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
           startedAt,
           stoppedAt,
           config: {
-            rps, freshConnectionShare: share, timeoutMs, versionHeader, bucketMs, noSuccessThresholdMs, keepAlive: load.mix,
+            rps,
+            freshConnectionShare: share,
+            timeoutMs,
+            versionHeader,
+            bucketMs,
+            noSuccessThresholdMs,
+            keepAlive: load.mix,
             ...(routed ? { routed: { share: routed.share, headers: Object.keys(routed.headers) } } : {}),
           },
           requests: log.totals(),

@@ -89,7 +89,12 @@ export class RequestLog {
   buckets(startedAt: number, stoppedAt: number, bucketMs: number): TimeBucket[] {
     const c = this.samples;
     const count = Math.max(1, Math.ceil((stoppedAt - startedAt) / bucketMs));
-    const acc = Array.from({ length: count }, () => ({ requests: 0, failed: 0, byVersion: {} as Record<string, number>, lat: [] as number[] }));
+    const acc = Array.from({ length: count }, () => ({
+      requests: 0,
+      failed: 0,
+      byVersion: {} as Record<string, number>,
+      lat: [] as number[],
+    }));
     for (let i = 0; i < c.length; i++) {
       const b = acc[Math.min(count - 1, Math.max(0, Math.floor((c.sentAt(i) - startedAt) / bucketMs)))];
       if (b === undefined) continue;
@@ -106,7 +111,10 @@ export class RequestLog {
       requests: b.requests,
       failed: b.failed,
       byVersion: b.byVersion,
-      p99Ms: percentileOfSorted(b.lat.sort((x, y) => x - y), 0.99),
+      p99Ms: percentileOfSorted(
+        b.lat.sort((x, y) => x - y),
+        0.99,
+      ),
     }));
   }
 

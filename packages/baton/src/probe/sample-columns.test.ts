@@ -15,7 +15,9 @@ describe('SampleColumns', () => {
         status: i % 11 === 0 ? null : failed ? 503 : 200,
         version: i % 17 === 0 ? null : `v${i % 3}`,
         fresh: i % 5 === 0,
-        ...(failed ? { failure: { reason: (['status', 'refused', 'reset', 'timeout', 'error'] as const)[i % 5] ?? 'error', message: null } } : {}),
+        ...(failed
+          ? { failure: { reason: (['status', 'refused', 'reset', 'timeout', 'error'] as const)[i % 5] ?? 'error', message: null } }
+          : {}),
       });
     }
     for (const r of rows) c.push(r);

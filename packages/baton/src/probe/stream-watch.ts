@@ -36,7 +36,13 @@ export class StreamWatch {
     let received = 0;
     let version: string | null = null;
     try {
-      const res = await client.request({ path: this.options.path, method: 'GET', signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const res = await client.request({
+        path: this.options.path,
+        method: 'GET',
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
       if (res.statusCode < 200 || res.statusCode >= 300) {
         await res.body.dump();
         return this.startFailed(`HTTP ${res.statusCode}`);
@@ -88,6 +94,12 @@ export class StreamWatch {
   }
 
   record(): StreamTotals {
-    return { path: this.options.path, target: this.options.target, ...this.totals, cuts: this.cuts.toJSON(), byVersion: structuredClone(this.byVersion) };
+    return {
+      path: this.options.path,
+      target: this.options.target,
+      ...this.totals,
+      cuts: this.cuts.toJSON(),
+      byVersion: structuredClone(this.byVersion),
+    };
   }
 }

@@ -114,10 +114,13 @@ export async function startForwarder(initialPort: number): Promise<Forwarder> {
   return {
     url: `http://127.0.0.1:${own}`,
     port: own,
-    target: (p) => { port = p; },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    }),
+    target: (p) => {
+      port = p;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
   };
 }

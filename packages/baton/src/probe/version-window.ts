@@ -93,7 +93,13 @@ export function measureVersionWindow(samples: SampleColumns, q: VersionWindowQue
     if (segment === 'unrouted' && samples.routed(i)) continue;
     const status = samples.status(i);
     const version = status === null ? null : samples.version(i);
-    rows.push({ sentAt, latency: samples.doneAt(i) - sentAt, version, answered: status !== null && version !== null, failed: !samples.ok(i) });
+    rows.push({
+      sentAt,
+      latency: samples.doneAt(i) - sentAt,
+      version,
+      answered: status !== null && version !== null,
+      failed: !samples.ok(i),
+    });
   }
   rows.sort((a, b) => a.sentAt - b.sentAt);
   const newVersions = identify(rows, q.newVersion);
@@ -151,7 +157,11 @@ export function measureVersionWindow(samples: SampleColumns, q: VersionWindowQue
     if (r.failed) f.failed += 1;
     (latencies[v] ??= []).push(r.latency);
   }
-  for (const [v, l] of Object.entries(latencies)) byVersion[v]!.p99Ms = percentileOfSorted(l.sort((a, b) => a - b), 0.99);
+  for (const [v, l] of Object.entries(latencies))
+    byVersion[v]!.p99Ms = percentileOfSorted(
+      l.sort((a, b) => a - b),
+      0.99,
+    );
   const answers = Object.values(byVersion).reduce((s, f) => s + f.answers, 0);
   const newAnswers = newVersions.reduce((s, v) => s + (byVersion[v]?.answers ?? 0), 0);
   const newFailed = newVersions.reduce((s, v) => s + (byVersion[v]?.failed ?? 0), 0) + unattributedFailures;

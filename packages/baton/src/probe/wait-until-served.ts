@@ -3,7 +3,10 @@
  * Ready pods are not yet a reachable Service: proxies learn endpoints a moment later, as
  * kube-proxy does. Measuring starts from a clean baseline this way.
  */
-export async function waitUntilServed(url: string, options: { inARow?: number; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<boolean> {
+export async function waitUntilServed(
+  url: string,
+  options: { inARow?: number; timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<boolean> {
   const want = options.inARow ?? 5;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let streak = 0;

@@ -63,7 +63,9 @@ export class WebSocketWatch {
         ws.terminate();
         finish(false, error.message);
       });
-      ws.on('close', (code, reason) => finish(GRACEFUL_CODES.has(code), `closed by server: ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`));
+      ws.on('close', (code, reason) =>
+        finish(GRACEFUL_CODES.has(code), `closed by server: ${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`),
+      );
     });
 }
 
@@ -71,7 +73,8 @@ export class WebSocketWatch {
 function messageId(data: WebSocket.RawData): number | undefined {
   try {
     const parsed: unknown = JSON.parse(String(data));
-    if (parsed !== null && typeof parsed === 'object' && 'id' in parsed && typeof parsed.id === 'number' && Number.isInteger(parsed.id)) return parsed.id;
+    if (parsed !== null && typeof parsed === 'object' && 'id' in parsed && typeof parsed.id === 'number' && Number.isInteger(parsed.id))
+      return parsed.id;
   } catch {
     // Not JSON: a message without an id.
   }

@@ -16,7 +16,10 @@ export interface WriteCheckOptions {
   readAttempts?: number;
 }
 
-type Read = { kind: 'row'; fullName: string; version: string | null } | { kind: 'missing'; version: string | null } | { kind: 'error'; message: string };
+type Read =
+  | { kind: 'row'; fullName: string; version: string | null }
+  | { kind: 'missing'; version: string | null }
+  | { kind: 'error'; message: string };
 
 /**
  * Write-then-read checks: each acknowledged write must read back, through the same URL (so
@@ -100,7 +103,11 @@ export class WriteCheck {
 
   private async read(id: string): Promise<Read> {
     try {
-      const res = await this.pool.request({ path: `${this.options.path}/${encodeURIComponent(id)}`, method: 'GET', signal: AbortSignal.timeout(this.options.timeoutMs) });
+      const res = await this.pool.request({
+        path: `${this.options.path}/${encodeURIComponent(id)}`,
+        method: 'GET',
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
       const text = await res.body.text();
       const version = headerOf(res.headers[this.options.versionHeader]);
       if (res.statusCode === 404) return { kind: 'missing', version };

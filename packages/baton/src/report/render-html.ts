@@ -13,8 +13,17 @@ function streamTables(r: RunRecord): string {
   const rows = r.probe ? streamRows(r.probe) : [];
   const drains = drainCells(drainsOf(r));
   let html = '';
-  if (rows.length > 0) html += `<h2>Streams by version</h2>\n<table class="streams">\n${row(STREAM_HEAD, 'th')}\n${rows.map((s) => `<tr data-kind="${s.kind}" data-version="${e(s.version)}">${streamCells(s).map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('\n')}\n</table>\n`;
-  if (drains.length > 0) html += `<h2>Drain by evidence</h2>\n<table class="drains">\n${row(DRAIN_HEAD, 'th')}\n${drains.map((d) => row(d.map(e))).join('\n')}\n</table>\n`;
+  if (rows.length > 0)
+    html += `<h2>Streams by version</h2>\n<table class="streams">\n${row(STREAM_HEAD, 'th')}\n${rows
+      .map(
+        (s) =>
+          `<tr data-kind="${s.kind}" data-version="${e(s.version)}">${streamCells(s)
+            .map((c) => `<td>${e(c)}</td>`)
+            .join('')}</tr>`,
+      )
+      .join('\n')}\n</table>\n`;
+  if (drains.length > 0)
+    html += `<h2>Drain by evidence</h2>\n<table class="drains">\n${row(DRAIN_HEAD, 'th')}\n${drains.map((d) => row(d.map(e))).join('\n')}\n</table>\n`;
   return html;
 }
 
@@ -47,15 +56,25 @@ export function renderHtml(r: RunRecord): string {
   );
   const judged = trafficRows(r);
   const skipped = skippedGates(r);
-  const traffic = judged.length + skipped.length === 0 ? '' : `<h2>Traffic judged per step</h2>
-${judged.length === 0 ? '' : `<table class="traffic">
+  const traffic =
+    judged.length + skipped.length === 0
+      ? ''
+      : `<h2>Traffic judged per step</h2>
+${
+  judged.length === 0
+    ? ''
+    : `<table class="traffic">
 ${row(TRAFFIC_HEAD, 'th')}
 ${judged.map((t) => row([t.step, t.weightSet, t.shareMeasured, t.answersJudged, t.p99, t.windowStart].map(e))).join('\n')}
-</table>`}
+</table>`
+}
 ${skipped.map((g) => `<p class="notice">Notice: gate <code>${e(g.step)}</code> was ${e(g.reason)}.</p>`).join('\n')}
 `;
   // The timeline's coloured marks, in words: a gate failing, the rollback it started, pauses.
-  const events = (r.events ?? []).map((ev) => `<tr data-event="${e(ev.kind)}"><td>+${e(formatSeconds(ev.at - (r.probe?.startedAt ?? r.startedAt)))}</td><td>${e(ev.label)}</td></tr>`);
+  const events = (r.events ?? []).map(
+    (ev) =>
+      `<tr data-event="${e(ev.kind)}"><td>+${e(formatSeconds(ev.at - (r.probe?.startedAt ?? r.startedAt)))}</td><td>${e(ev.label)}</td></tr>`,
+  );
   return `<!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
 <head>

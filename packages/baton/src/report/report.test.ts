@@ -39,7 +39,13 @@ async function realProbeRun(): Promise<ProbeRecord> {
     });
   });
   try {
-    const probe = await startProbe({ url: server.url, rps: 100, bucketMs: 100, streams: { count: 1, path: '/stream' }, writes: { path: '/users', rps: 10 } });
+    const probe = await startProbe({
+      url: server.url,
+      rps: 100,
+      bucketMs: 100,
+      streams: { count: 1, path: '/stream' },
+      writes: { path: '/users', rps: 10 },
+    });
     probe.mark('rollout:web');
     await sleep(400);
     version = 'v2';
@@ -54,14 +60,38 @@ async function realProbeRun(): Promise<ProbeRecord> {
 function runRecord(probe: ProbeRecord | undefined): RunRecord {
   const t = probe?.startedAt ?? 1_700_000_000_000;
   return {
-    runId: 'run-1', app: 'demo', namespace: 'default', strategy: 'rolling', fromVersion: 'v1', toVersion: 'v2', status: 'succeeded',
-    startedAt: t - 2_000, finishedAt: t + 1_500,
+    runId: 'run-1',
+    app: 'demo',
+    namespace: 'default',
+    strategy: 'rolling',
+    fromVersion: 'v1',
+    toVersion: 'v2',
+    status: 'succeeded',
+    startedAt: t - 2_000,
+    finishedAt: t + 1_500,
     steps: [
-      { id: 'backup', title: 'Back up the database', kind: 'backup', startedAt: t - 2_000, finishedAt: t - 1_000, status: 'done', summary: 'pg_dump 1.2 MiB' },
+      {
+        id: 'backup',
+        title: 'Back up the database',
+        kind: 'backup',
+        startedAt: t - 2_000,
+        finishedAt: t - 1_000,
+        status: 'done',
+        summary: 'pg_dump 1.2 MiB',
+      },
       { id: 'rollout:web', title: 'Roll out web', kind: 'rollout', movesTraffic: true, startedAt: t, finishedAt: t + 750, status: 'done' },
     ],
     ...(probe ? { probe } : {}),
-    backups: [{ method: 'pg_dump', path: '/tmp/b.dump', sizeBytes: 456_130_560, compressedBytes: 208_666_624, verified: true, detail: 'restored into scratch db, 3 tables match' }],
+    backups: [
+      {
+        method: 'pg_dump',
+        path: '/tmp/b.dump',
+        sizeBytes: 456_130_560,
+        compressedBytes: 208_666_624,
+        verified: true,
+        detail: 'restored into scratch db, 3 tables match',
+      },
+    ],
     migrations: [{ version: '0002', phase: 'expand', status: 'applied', durationMs: 41 }],
     drift: [{ resource: 'Deployment/web', field: 'spec.replicas', manifest: '1', cluster: '2' }],
   };
@@ -92,7 +122,14 @@ describe('report from a real probe run', () => {
     assert.match(md, new RegExp(`\\| Failed requests \\| ${failed} \\|`));
     assert.match(md, /\| Backup size \| 199\.0 MiB/);
     assert.match(md, /\| Deployment\/web \| spec\.replicas \| 1 \| 2 \|/);
-    assert.ok(md.includes(`Answered by version: ${Object.entries(probe.requests.byVersion).map(([v, n]) => `${v} ${n}`).join(', ')}.`), md);
+    assert.ok(
+      md.includes(
+        `Answered by version: ${Object.entries(probe.requests.byVersion)
+          .map(([v, n]) => `${v} ${n}`)
+          .join(', ')}.`,
+      ),
+      md,
+    );
 
     const json = JSON.parse(renderJson(r)) as RunRecord & { summary: { metric: string; value: string }[] };
     assert.equal(json.probe?.requests.total, probe.requests.total);
@@ -104,7 +141,10 @@ describe('report from a real probe run', () => {
     const svg = elements.filter((e) => e.name === 'svg');
     assert.equal(svg.length, 1);
     const areas = elements.filter((e) => e.name === 'path' && e.attrs.class === 'area');
-    assert.deepEqual(areas.map((a) => a.attrs['data-version']), ['v1', 'v2']);
+    assert.deepEqual(
+      areas.map((a) => a.attrs['data-version']),
+      ['v1', 'v2'],
+    );
     const failureMarks = elements.filter((e) => e.attrs.class === 'failure');
     assert.equal(failureMarks.length, probe.buckets.filter((b) => b.failed > 0).length);
     assert.ok(failureMarks.length > 0);
@@ -147,17 +187,47 @@ describe('traffic judged per step', () => {
     const t0 = r.startedAt;
     r.steps.push(
       {
-        id: 'canary:1:analysis', title: 'Analysis', kind: 'gate', startedAt: t0, finishedAt: t0 + 5000, status: 'failed', reason: 'gate probe budget failed',
+        id: 'canary:1:analysis',
+        title: 'Analysis',
+        kind: 'gate',
+        startedAt: t0,
+        finishedAt: t0 + 5000,
+        status: 'failed',
+        reason: 'gate probe budget failed',
         traffic: {
-          weightSet: 10, route: null, segment: 'all', expectedShare: 10, measuredShare: 9.8, newVersions: ['v2'], answersJudged: 196, failedJudged: 10, errorRate: 0.05102,
-          p99Ms: 4.2, requests: 2000, byVersion: { v1: { answers: 1804, failed: 0 }, v2: { answers: 196, failed: 10 } }, changedAt: t0, settledAt: t0 + 1250, settle: 'measured share 9% within 9 points of 10% over 100 answers',
+          weightSet: 10,
+          route: null,
+          segment: 'all',
+          expectedShare: 10,
+          measuredShare: 9.8,
+          newVersions: ['v2'],
+          answersJudged: 196,
+          failedJudged: 10,
+          errorRate: 0.05102,
+          p99Ms: 4.2,
+          requests: 2000,
+          byVersion: { v1: { answers: 1804, failed: 0 }, v2: { answers: 196, failed: 10 } },
+          changedAt: t0,
+          settledAt: t0 + 1250,
+          settle: 'measured share 9% within 9 points of 10% over 100 answers',
         },
       },
-      { id: 'analysis:probe', title: 'Analysis', kind: 'gate', startedAt: t0, finishedAt: t0, status: 'skipped', summary: 'skipped: no traffic probe is running (probe disabled, or nothing to probe yet)' },
+      {
+        id: 'analysis:probe',
+        title: 'Analysis',
+        kind: 'gate',
+        startedAt: t0,
+        finishedAt: t0,
+        status: 'skipped',
+        summary: 'skipped: no traffic probe is running (probe disabled, or nothing to probe yet)',
+      },
     );
     const md = renderMarkdown(r);
     assert.match(md, /## Traffic judged per step/);
-    assert.match(md, /\| canary:1:analysis \| 10% \| 9\.8% v2 of 2000 requests \| 196 \(10 failed, 5\.10%\) \| 4\.2 ms \| \+1\.25 s \(measured share 9% within 9 points of 10% over 100 answers\) \|/);
+    assert.match(
+      md,
+      /\| canary:1:analysis \| 10% \| 9\.8% v2 of 2000 requests \| 196 \(10 failed, 5\.10%\) \| 4\.2 ms \| \+1\.25 s \(measured share 9% within 9 points of 10% over 100 answers\) \|/,
+    );
     assert.match(md, /\*\*Notice:\*\* gate `analysis:probe` was skipped: no traffic probe is running/);
     const html = renderHtml(r);
     parseWellFormed(html);

@@ -16,7 +16,13 @@ describe('report stream section', () => {
     const proxy = await startForwarder(a.port);
     let record: Awaited<ReturnType<Awaited<ReturnType<typeof startProbe>>['stop']>>;
     try {
-      const probe = await startProbe({ url: proxy.url, rps: 10, streams: { count: 1, path: '/stream?seconds=0.4&kbps=64' }, sse: { count: 2, path: '/events' }, websockets: { count: 1, path: '/ws' } });
+      const probe = await startProbe({
+        url: proxy.url,
+        rps: 10,
+        streams: { count: 1, path: '/stream?seconds=0.4&kbps=64' },
+        sse: { count: 2, path: '/events' },
+        websockets: { count: 1, path: '/ws' },
+      });
       await sleep(600);
       proxy.target(b.port);
       await a.kill('SIGTERM');
@@ -38,16 +44,41 @@ describe('report stream section', () => {
     assert.ok((rows.find((r) => r.kind === 'download' && r.version === 'v1')?.completed ?? 0) >= 1);
 
     const run: RunRecord = {
-      runId: 'r', app: 'demo', namespace: 'default', strategy: 'rolling', fromVersion: 'v1', toVersion: 'v2', status: 'succeeded',
-      startedAt: record.startedAt, finishedAt: record.stoppedAt, steps: [], probe: record, backups: [], migrations: [], drift: [],
-      drains: [{ stepId: 'drain:demo', deadlineSeconds: 60, source: 'metric', deadlineReached: true, pods: [
-        { pod: 'demo-1', version: 'v1', connectionsAtStart: 3, drainedAfterMs: 4200, cutAtDeadline: null },
-        { pod: 'demo-2', version: 'v1', connectionsAtStart: 2, drainedAfterMs: null, cutAtDeadline: 1 },
-      ] }],
+      runId: 'r',
+      app: 'demo',
+      namespace: 'default',
+      strategy: 'rolling',
+      fromVersion: 'v1',
+      toVersion: 'v2',
+      status: 'succeeded',
+      startedAt: record.startedAt,
+      finishedAt: record.stoppedAt,
+      steps: [],
+      probe: record,
+      backups: [],
+      migrations: [],
+      drift: [],
+      drains: [
+        {
+          stepId: 'drain:demo',
+          deadlineSeconds: 60,
+          source: 'metric',
+          deadlineReached: true,
+          pods: [
+            { pod: 'demo-1', version: 'v1', connectionsAtStart: 3, drainedAfterMs: 4200, cutAtDeadline: null },
+            { pod: 'demo-2', version: 'v1', connectionsAtStart: 2, drainedAfterMs: null, cutAtDeadline: 1 },
+          ],
+        },
+      ],
     };
     const md = renderMarkdown(run);
     assert.match(md, /### Streams by version/);
-    assert.match(md, new RegExp(`\\| SSE \\| v1 \\| — \\| 2 \\| ${Math.round(sseV1.gapP50Ms)} ms / ${Math.round(sseV1.gapP99Ms ?? 0)} ms / ${Math.round(sseV1.gapMaxMs)} ms \\| 0 \\| 0 / 0 \\|`));
+    assert.match(
+      md,
+      new RegExp(
+        `\\| SSE \\| v1 \\| — \\| 2 \\| ${Math.round(sseV1.gapP50Ms)} ms / ${Math.round(sseV1.gapP99Ms ?? 0)} ms / ${Math.round(sseV1.gapMaxMs)} ms \\| 0 \\| 0 / 0 \\|`,
+      ),
+    );
     assert.match(md, /\| drain:demo \(deadline 60 s, metric\) \| demo-2 \| v1 \| 2 \| deadline \| 1 \|/);
     assert.match(md, /\| drain:demo \(deadline 60 s, metric\) \| demo-1 \| v1 \| 3 \| 4\.2 s \| 0 \|/);
     const html = renderHtml(run);

@@ -22,13 +22,35 @@ export interface StreamRow {
 export function streamRows(p: ProbeRecord): StreamRow[] {
   const rows: StreamRow[] = [];
   for (const [version, v] of Object.entries(p.streams?.byVersion ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    rows.push({ kind: 'download', version, completed: v.completed, resumed: 0, gapP50Ms: null, gapP99Ms: null, gapMaxMs: null, cut: v.cut, lost: 0, duplicated: 0 });
+    rows.push({
+      kind: 'download',
+      version,
+      completed: v.completed,
+      resumed: 0,
+      gapP50Ms: null,
+      gapP99Ms: null,
+      gapMaxMs: null,
+      cut: v.cut,
+      lost: 0,
+      duplicated: 0,
+    });
   }
-  for (const [kind, c] of [['sse', p.sse], ['websocket', p.websockets]] as const) {
+  for (const [kind, c] of [
+    ['sse', p.sse],
+    ['websocket', p.websockets],
+  ] as const) {
     for (const [version, v] of Object.entries(c?.byVersion ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
       rows.push({
-        kind, version, completed: 0, resumed: v.resumed, gapP50Ms: v.resumeGapMs?.p50Ms ?? null, gapP99Ms: v.resumeGapMs?.p99Ms ?? null,
-        gapMaxMs: v.resumeGapMs?.maxMs ?? null, cut: v.cut, lost: v.messagesLost, duplicated: v.messagesDuplicated,
+        kind,
+        version,
+        completed: 0,
+        resumed: v.resumed,
+        gapP50Ms: v.resumeGapMs?.p50Ms ?? null,
+        gapP99Ms: v.resumeGapMs?.p99Ms ?? null,
+        gapMaxMs: v.resumeGapMs?.maxMs ?? null,
+        cut: v.cut,
+        lost: v.messagesLost,
+        duplicated: v.messagesDuplicated,
       });
     }
   }
@@ -42,7 +64,8 @@ export function streamCells(row: StreamRow): string[] {
   const ms = (v: number | null): string => (v === null ? '—' : `${Math.round(v)} ms`);
   const live = row.kind !== 'download';
   return [
-    KIND_LABEL[row.kind], row.version,
+    KIND_LABEL[row.kind],
+    row.version,
     live ? '—' : String(row.completed),
     live ? String(row.resumed) : '—',
     live ? `${ms(row.gapP50Ms)} / ${ms(row.gapP99Ms)} / ${ms(row.gapMaxMs)}` : '—',
@@ -65,7 +88,8 @@ export function drainCells(drains: readonly RunRecordDrain[]): string[][] {
       pod.connectionsAtStart === null ? 'not measured' : String(pod.connectionsAtStart),
       pod.drainedAfterMs === null ? 'deadline' : `${(pod.drainedAfterMs / 1000).toFixed(1)} s`,
       pod.cutAtDeadline === null ? (d.source === 'deadline-only' ? 'not measured' : '0') : String(pod.cutAtDeadline),
-    ]));
+    ]),
+  );
 }
 
 /** The record's drains (empty when none ran). */

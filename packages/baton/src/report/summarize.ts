@@ -4,8 +4,15 @@ import type { RunRecord } from './run-record.js';
 /** What every report prints when a number was not measured: never a made-up zero. */
 export const NOT_MEASURED = 'not measured';
 
-
-export type SummaryMetric = 'downtime' | 'rollout-time' | 'run-time' | 'failed-requests' | 'streams-cut' | 'connections-cut' | 'data-loss' | 'backup-size';
+export type SummaryMetric =
+  | 'downtime'
+  | 'rollout-time'
+  | 'run-time'
+  | 'failed-requests'
+  | 'streams-cut'
+  | 'connections-cut'
+  | 'data-loss'
+  | 'backup-size';
 
 export interface SummaryRow {
   metric: SummaryMetric;
@@ -35,7 +42,13 @@ export function summarize(r: RunRecord): RunSummary {
 
   rows.push(
     p
-      ? { metric: 'downtime', label: 'Downtime', value: `${formatSeconds(p.downtime.totalMs)} (${p.downtime.count} window${p.downtime.count === 1 ? '' : 's'})`, measured: true, raw: p.downtime.totalMs }
+      ? {
+          metric: 'downtime',
+          label: 'Downtime',
+          value: `${formatSeconds(p.downtime.totalMs)} (${p.downtime.count} window${p.downtime.count === 1 ? '' : 's'})`,
+          measured: true,
+          raw: p.downtime.totalMs,
+        }
       : notMeasured('downtime', 'Downtime'),
   );
 
@@ -52,13 +65,27 @@ export function summarize(r: RunRecord): RunSummary {
 
   rows.push(
     p
-      ? { metric: 'failed-requests', label: 'Failed requests', value: `${p.requests.failed} / ${p.requests.total}`, measured: true, raw: p.requests.failed, of: p.requests.total }
+      ? {
+          metric: 'failed-requests',
+          label: 'Failed requests',
+          value: `${p.requests.failed} / ${p.requests.total}`,
+          measured: true,
+          raw: p.requests.failed,
+          of: p.requests.total,
+        }
       : notMeasured('failed-requests', 'Failed requests'),
   );
 
   rows.push(
     p?.streams
-      ? { metric: 'streams-cut', label: 'Streams cut', value: `${p.streams.cut} / ${p.streams.started}`, measured: true, raw: p.streams.cut, of: p.streams.started }
+      ? {
+          metric: 'streams-cut',
+          label: 'Streams cut',
+          value: `${p.streams.cut} / ${p.streams.started}`,
+          measured: true,
+          raw: p.streams.cut,
+          of: p.streams.started,
+        }
       : notMeasured('streams-cut', 'Streams cut'),
   );
 
@@ -68,21 +95,41 @@ export function summarize(r: RunRecord): RunSummary {
     const opened = live.reduce((s, c) => s + c.opened, 0);
     const resumed = live.reduce((s, c) => s + c.resumed, 0);
     const lost = live.reduce((s, c) => s + c.messagesLost, 0);
-    rows.push({ metric: 'connections-cut', label: 'SSE/WebSocket connections cut', value: `${cut} / ${opened} (${resumed} closed gracefully and resumed, ${lost} messages lost)`, measured: true, raw: cut, of: opened });
+    rows.push({
+      metric: 'connections-cut',
+      label: 'SSE/WebSocket connections cut',
+      value: `${cut} / ${opened} (${resumed} closed gracefully and resumed, ${lost} messages lost)`,
+      measured: true,
+      raw: cut,
+      of: opened,
+    });
   } else rows.push(notMeasured('connections-cut', 'SSE/WebSocket connections cut'));
 
   const w = p?.writes;
   if (w) {
     const acknowledged = w.attempted - w.writeFailed;
     const inconclusive = w.readFailed > 0 ? `, ${w.readFailed} unreadable` : '';
-    rows.push({ metric: 'data-loss', label: 'Data loss', value: `${w.lost} lost / ${acknowledged} writes${inconclusive}`, measured: true, raw: w.lost, of: acknowledged });
+    rows.push({
+      metric: 'data-loss',
+      label: 'Data loss',
+      value: `${w.lost} lost / ${acknowledged} writes${inconclusive}`,
+      measured: true,
+      raw: w.lost,
+      of: acknowledged,
+    });
   } else rows.push(notMeasured('data-loss', 'Data loss'));
 
   const backup = r.backups[0];
   if (backup) {
     const bytes = backup.compressedBytes ?? backup.sizeBytes;
     const how = backup.compressedBytes !== undefined ? `compressed, ${formatBytes(backup.sizeBytes)} raw` : 'uncompressed';
-    rows.push({ metric: 'backup-size', label: 'Backup size', value: `${formatBytes(bytes)} (${how}${backup.verified ? ', restore verified' : ', NOT verified'})`, measured: true, raw: bytes });
+    rows.push({
+      metric: 'backup-size',
+      label: 'Backup size',
+      value: `${formatBytes(bytes)} (${how}${backup.verified ? ', restore verified' : ', NOT verified'})`,
+      measured: true,
+      raw: bytes,
+    });
   } else rows.push(notMeasured('backup-size', 'Backup size'));
 
   return { rows };

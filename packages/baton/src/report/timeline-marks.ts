@@ -26,9 +26,10 @@ export const MARK_COLORS: Record<TimelineMark['kind'], string> = {
  */
 export function timelineMarks(r: RunRecord): TimelineMark[] {
   const p = r.probe;
-  const steps = p && p.marks.length > 0
-    ? p.marks.map((m) => ({ at: m.at, label: m.label }))
-    : r.steps.filter((s) => s.startedAt > 0).map((s) => ({ at: s.startedAt, label: s.id }));
+  const steps =
+    p && p.marks.length > 0
+      ? p.marks.map((m) => ({ at: m.at, label: m.label }))
+      : r.steps.filter((s) => s.startedAt > 0).map((s) => ({ at: s.startedAt, label: s.id }));
   return [
     ...steps.map((s): TimelineMark => ({ ...s, kind: 'step' })),
     ...(r.events ?? []).map((e): TimelineMark => ({ at: e.at, label: e.label, kind: e.kind })),

@@ -52,22 +52,33 @@ export function renderTimelineSvg(r: RunRecord, options: { now?: number } = {}):
   const xOf = (t: number): number => M.left + ((Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0)) * pw;
 
   const marks = timelineMarks(r).filter((m) => m.at >= t0 && m.at <= t1);
-  const labels = layoutLabels(marks.map((m) => ({ x: xOf(m.at), text: m.label, item: m })), {
-    minX: 2, maxX: W - 2, charWidth: CHAR_W, pad: 3, maxChars: 34,
-  });
+  const labels = layoutLabels(
+    marks.map((m) => ({ x: xOf(m.at), text: m.label, item: m })),
+    {
+      minX: 2,
+      maxX: W - 2,
+      charWidth: CHAR_W,
+      pad: 3,
+      maxChars: 34,
+    },
+  );
   const lanes = Math.max(1, ...labels.map((l) => l.lane + 1));
   const top = LABEL_TOP + lanes * LANE_H + 8;
   const ph = PLOT_H;
   const H = top + ph + M.bottom;
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Run timeline">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Run timeline">`,
+  );
   parts.push(`<rect class="plot" x="${M.left}" y="${top}" width="${pw}" height="${ph}" fill="#fafafa" stroke="#ddd"/>`);
 
   parts.push('<g class="rollback">');
   for (const w of rollbackWindows(r, t1)) {
     const xa = xOf(w.start);
-    parts.push(`<rect class="rollback-window" x="${n(xa)}" y="${top}" width="${n(Math.max(1, xOf(w.end) - xa))}" height="${ph}" fill="${MARK_COLORS['rollback-started']}" fill-opacity="0.08"><title>rolling back${w.finished ? '' : ' (not finished)'}</title></rect>`);
+    parts.push(
+      `<rect class="rollback-window" x="${n(xa)}" y="${top}" width="${n(Math.max(1, xOf(w.end) - xa))}" height="${ph}" fill="${MARK_COLORS['rollback-started']}" fill-opacity="0.08"><title>rolling back${w.finished ? '' : ' (not finished)'}</title></rect>`,
+    );
   }
   parts.push('</g>');
 
@@ -95,13 +106,17 @@ export function renderTimelineSvg(r: RunRecord, options: { now?: number } = {}):
         below[i] = hi;
       });
       const color = VERSION_PALETTE[k % VERSION_PALETTE.length] ?? '#888';
-      parts.push(`<path class="area" data-version="${escapeXml(v)}" d="M${upper.join(' L')} L${lower.join(' L')} Z" fill="${color}" fill-opacity="0.75"><title>${escapeXml(v)}</title></path>`);
+      parts.push(
+        `<path class="area" data-version="${escapeXml(v)}" d="M${upper.join(' L')} L${lower.join(' L')} Z" fill="${color}" fill-opacity="0.75"><title>${escapeXml(v)}</title></path>`,
+      );
     });
     parts.push('</g>');
 
     parts.push('<g class="downtime">');
     for (const w of p.downtime.windows) {
-      parts.push(`<rect class="downtime-window" x="${n(xOf(w.start))}" y="${top}" width="${n(Math.max(1, xOf(w.end) - xOf(w.start)))}" height="${ph}" fill="#e15759" fill-opacity="0.18"><title>downtime ${Math.round(w.end - w.start)} ms, ${w.failed} failed</title></rect>`);
+      parts.push(
+        `<rect class="downtime-window" x="${n(xOf(w.start))}" y="${top}" width="${n(Math.max(1, xOf(w.end) - xOf(w.start)))}" height="${ph}" fill="#e15759" fill-opacity="0.18"><title>downtime ${Math.round(w.end - w.start)} ms, ${w.failed} failed</title></rect>`,
+      );
     }
     parts.push('</g>');
 
@@ -109,7 +124,9 @@ export function renderTimelineSvg(r: RunRecord, options: { now?: number } = {}):
     for (const b of buckets) {
       if (b.failed === 0) continue;
       const xa = xOf(t0 + b.t);
-      parts.push(`<rect class="failure" x="${n(xa)}" y="${n(y(b.failed))}" width="${n(Math.max(1.5, xOf(t0 + b.t + bucketMs) - xa))}" height="${n(top + ph - y(b.failed))}" fill="#e15759"><title>${b.failed} failed</title></rect>`);
+      parts.push(
+        `<rect class="failure" x="${n(xa)}" y="${n(y(b.failed))}" width="${n(Math.max(1.5, xOf(t0 + b.t + bucketMs) - xa))}" height="${n(top + ph - y(b.failed))}" fill="#e15759"><title>${b.failed} failed</title></rect>`,
+      );
     }
     parts.push('</g>');
 
@@ -132,9 +149,13 @@ export function renderTimelineSvg(r: RunRecord, options: { now?: number } = {}):
     parts.push('</g>');
     parts.push(`<text class="axis-label" x="${M.left - 6}" y="${top + 10}" font-size="10" text-anchor="end">${yMax}</text>`);
     parts.push(`<text class="axis-label" x="${M.left - 6}" y="${top + ph}" font-size="10" text-anchor="end">0</text>`);
-    parts.push(`<text class="axis-label" x="12" y="${top + ph / 2}" font-size="10" transform="rotate(-90 12 ${top + ph / 2})" text-anchor="middle">requests per ${bucketMs} ms</text>`);
+    parts.push(
+      `<text class="axis-label" x="12" y="${top + ph / 2}" font-size="10" transform="rotate(-90 12 ${top + ph / 2})" text-anchor="middle">requests per ${bucketMs} ms</text>`,
+    );
   } else {
-    parts.push(`<text class="not-measured" x="${M.left + pw / 2}" y="${top + ph / 2}" text-anchor="middle" font-size="14" fill="#666">traffic not measured: the probe did not run</text>`);
+    parts.push(
+      `<text class="not-measured" x="${M.left + pw / 2}" y="${top + ph / 2}" text-anchor="middle" font-size="14" fill="#666">traffic not measured: the probe did not run</text>`,
+    );
   }
 
   // Time axis
@@ -142,7 +163,9 @@ export function renderTimelineSvg(r: RunRecord, options: { now?: number } = {}):
   const tick = niceStep(span / 1000, 8) * 1000;
   parts.push('<g class="time-axis">');
   for (let t = 0; t <= span + 1; t += tick) {
-    parts.push(`<line x1="${n(xOf(t0 + t))}" y1="${top + ph}" x2="${n(xOf(t0 + t))}" y2="${top + ph + 4}" stroke="#666"/><text x="${n(xOf(t0 + t))}" y="${top + ph + 16}" font-size="10" text-anchor="middle">${Math.round(t / 100) / 10}s</text>`);
+    parts.push(
+      `<line x1="${n(xOf(t0 + t))}" y1="${top + ph}" x2="${n(xOf(t0 + t))}" y2="${top + ph + 4}" stroke="#666"/><text x="${n(xOf(t0 + t))}" y="${top + ph + 16}" font-size="10" text-anchor="middle">${Math.round(t / 100) / 10}s</text>`,
+    );
   }
   parts.push('</g>');
 
@@ -155,24 +178,35 @@ export function renderTimelineSvg(r: RunRecord, options: { now?: number } = {}):
     const cls = m.kind === 'step' ? 'mark' : `mark-event event-${m.kind}`;
     const dash = m.kind === 'step' ? ' stroke-dasharray="3,3"' : ' stroke-width="1.5"';
     const tx = l.anchor === 'start' ? l.left : l.right;
-    parts.push(`<g class="${cls}" data-kind="${m.kind}"><title>${escapeXml(m.label)} at +${((m.at - t0) / 1000).toFixed(2)}s</title><line x1="${n(l.x)}" y1="${laneY + 2}" x2="${n(l.x)}" y2="${top + ph}" stroke="${color}"${dash}/><text class="mark-label" x="${n(tx)}" y="${laneY + LABEL_FONT}" font-size="${LABEL_FONT}" font-family="${LABEL_FAMILY}" text-anchor="${l.anchor}" fill="${m.kind === 'step' ? '#333' : color}">${escapeXml(l.text)}</text></g>`);
+    parts.push(
+      `<g class="${cls}" data-kind="${m.kind}"><title>${escapeXml(m.label)} at +${((m.at - t0) / 1000).toFixed(2)}s</title><line x1="${n(l.x)}" y1="${laneY + 2}" x2="${n(l.x)}" y2="${top + ph}" stroke="${color}"${dash}/><text class="mark-label" x="${n(tx)}" y="${laneY + LABEL_FONT}" font-size="${LABEL_FONT}" font-family="${LABEL_FAMILY}" text-anchor="${l.anchor}" fill="${m.kind === 'step' ? '#333' : color}">${escapeXml(l.text)}</text></g>`,
+    );
   }
   parts.push('</g>');
 
   // Legend
   parts.push('<g class="legend">');
-  const legend: Array<[string, string]> = [...versions.map((v, k): [string, string] => [v, VERSION_PALETTE[k % VERSION_PALETTE.length] ?? '#888'])];
+  const legend: Array<[string, string]> = [
+    ...versions.map((v, k): [string, string] => [v, VERSION_PALETTE[k % VERSION_PALETTE.length] ?? '#888']),
+  ];
   if (p) legend.push(['failed', '#e15759']);
   let lx = M.left;
   for (const [label, color] of legend) {
-    parts.push(`<rect x="${lx}" y="${H - 18}" width="10" height="10" fill="${color}"/><text x="${lx + 14}" y="${H - 9}" font-size="11">${escapeXml(label)}</text>`);
+    parts.push(
+      `<rect x="${lx}" y="${H - 18}" width="10" height="10" fill="${color}"/><text x="${lx + 14}" y="${H - 9}" font-size="11">${escapeXml(label)}</text>`,
+    );
     lx += 24 + label.length * 7;
   }
   if (p) {
-    parts.push(`<line x1="${lx}" y1="${H - 13}" x2="${lx + 16}" y2="${H - 13}" stroke="#222" stroke-width="1.5"/><text x="${lx + 20}" y="${H - 9}" font-size="11">p99 latency</text>`);
+    parts.push(
+      `<line x1="${lx}" y1="${H - 13}" x2="${lx + 16}" y2="${H - 13}" stroke="#222" stroke-width="1.5"/><text x="${lx + 20}" y="${H - 9}" font-size="11">p99 latency</text>`,
+    );
     lx += 110;
   }
-  if (rollbackWindows(r, t1).length > 0) parts.push(`<rect x="${lx}" y="${H - 18}" width="10" height="10" fill="${MARK_COLORS['rollback-started']}" fill-opacity="0.3"/><text x="${lx + 14}" y="${H - 9}" font-size="11">rolling back</text>`);
+  if (rollbackWindows(r, t1).length > 0)
+    parts.push(
+      `<rect x="${lx}" y="${H - 18}" width="10" height="10" fill="${MARK_COLORS['rollback-started']}" fill-opacity="0.3"/><text x="${lx + 14}" y="${H - 9}" font-size="11">rolling back</text>`,
+    );
   parts.push('</g>');
   parts.push('</svg>');
   return parts.join('\n');

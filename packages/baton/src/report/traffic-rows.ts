@@ -23,15 +23,24 @@ export function trafficRows(r: RunRecord): TrafficRow[] {
   for (const s of r.steps) {
     const t = s.traffic;
     if (!t) continue;
-    const set = t.route !== null ? `route ${t.route} (${t.expectedShare ?? 100}% expected)` : t.weightSet !== null ? `${t.weightSet}%` : `switch (${t.expectedShare ?? 100}% expected)`;
+    const set =
+      t.route !== null
+        ? `route ${t.route} (${t.expectedShare ?? 100}% expected)`
+        : t.weightSet !== null
+          ? `${t.weightSet}%`
+          : `switch (${t.expectedShare ?? 100}% expected)`;
     const versions = t.newVersions.length > 0 ? t.newVersions.join('+') : 'new version';
     rows.push({
       step: s.id,
       weightSet: set,
-      shareMeasured: t.measuredShare === null ? '—' : `${t.measuredShare}% ${versions} of ${t.requests} requests${t.segment === 'routed' ? ' (routed)' : ''}`,
+      shareMeasured:
+        t.measuredShare === null
+          ? '—'
+          : `${t.measuredShare}% ${versions} of ${t.requests} requests${t.segment === 'routed' ? ' (routed)' : ''}`,
       answersJudged: `${t.answersJudged} (${t.failedJudged} failed${t.errorRate === null ? '' : `, ${(t.errorRate * 100).toFixed(2)}%`})`,
       p99: t.p99Ms === null ? '—' : `${t.p99Ms} ms`,
-      windowStart: t.settledAt === null ? `not reached: ${t.settle}` : `+${((t.settledAt - t.changedAt) / 1000).toFixed(2)} s (${t.settle})`,
+      windowStart:
+        t.settledAt === null ? `not reached: ${t.settle}` : `+${((t.settledAt - t.changedAt) / 1000).toFixed(2)} s (${t.settle})`,
     });
   }
   return rows;
@@ -44,7 +53,8 @@ export function skippedGates(r: RunRecord): Array<{ step: string; reason: string
 
 /** One line for `baton status`: "weight 34% / measured 33.2% v2 / 412 answers judged (0 failed)". */
 export function describeStepTraffic(t: StepTraffic): string {
-  const set = t.route !== null ? `route ${t.route}` : t.weightSet !== null ? `weight ${t.weightSet}%` : `expected ${t.expectedShare ?? 100}%`;
+  const set =
+    t.route !== null ? `route ${t.route}` : t.weightSet !== null ? `weight ${t.weightSet}%` : `expected ${t.expectedShare ?? 100}%`;
   const measured = t.measuredShare === null ? 'measured —' : `measured ${t.measuredShare}% ${t.newVersions.join('+') || 'new version'}`;
   const start = t.settledAt === null ? `; waiting: ${t.settle}` : '';
   return `${set} / ${measured} / ${t.answersJudged} answers judged (${t.failedJudged} failed)${start}`;

@@ -30,7 +30,12 @@ export async function loadRelease(specPath: string): Promise<{ loaded: LoadedSpe
   const backupDir = loaded.spec.database?.backup?.dir ?? '.baton/backups';
   return {
     loaded,
-    inputs: { spec: loaded.spec, manifests, ...(migrations ? { migrations } : {}), backupDir: isAbsolute(backupDir) ? backupDir : resolve(loaded.dir, backupDir) },
+    inputs: {
+      spec: loaded.spec,
+      manifests,
+      ...(migrations ? { migrations } : {}),
+      backupDir: isAbsolute(backupDir) ? backupDir : resolve(loaded.dir, backupDir),
+    },
   };
 }
 
@@ -40,7 +45,10 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.sql')).sort();
   } catch (cause) {
-    throw new BatonError('MIGRATIONS_DIR', `cannot read the migrations directory ${dir}`, { cause, hint: 'fix database.migrations.dir in baton.yaml (relative to the spec file)' });
+    throw new BatonError('MIGRATIONS_DIR', `cannot read the migrations directory ${dir}`, {
+      cause,
+      hint: 'fix database.migrations.dir in baton.yaml (relative to the spec file)',
+    });
   }
   return Promise.all(names.map(async (name) => ({ name, text: await readMigrationText(join(dir, name)) })));
 }

@@ -52,7 +52,9 @@ export function parseSpec(text: string, file: string): LoadedSpec {
     });
   }
   if (doc.contents === null) {
-    throw new BatonError('SPEC_INVALID', `${file} is empty`, { hint: 'write apiVersion, kind, app, manifests and image in it (see examples/ or `baton schema`)' });
+    throw new BatonError('SPEC_INVALID', `${file} is empty`, {
+      hint: 'write apiVersion, kind, app, manifests and image in it (see examples/ or `baton schema`)',
+    });
   }
   const result = specSchema.safeParse(yamlData(doc, file, 'SPEC_INVALID'));
   const problems: SpecProblem[] = [];
@@ -63,23 +65,51 @@ export function parseSpec(text: string, file: string): LoadedSpec {
     // ../../secrets) could make baton read, print or apply files nobody meant to hand it.
     const dir = dirname(file);
     result.data.manifests.forEach((path, index) => {
-      if (!insideFolder(dir, path)) problems.push(locate(doc.contents, lineCounter, file, ['manifests', index], `${JSON.stringify(path)} is outside the folder of baton.yaml; keep manifests beside it (or move baton.yaml up to a folder that contains them)`));
+      if (!insideFolder(dir, path))
+        problems.push(
+          locate(
+            doc.contents,
+            lineCounter,
+            file,
+            ['manifests', index],
+            `${JSON.stringify(path)} is outside the folder of baton.yaml; keep manifests beside it (or move baton.yaml up to a folder that contains them)`,
+          ),
+        );
     });
     const migrations = result.data.database?.migrations?.dir;
     if (migrations !== undefined && !insideFolder(dir, migrations)) {
-      problems.push(locate(doc.contents, lineCounter, file, ['database', 'migrations', 'dir'], `${JSON.stringify(migrations)} is outside the folder of baton.yaml; keep migrations beside it`));
+      problems.push(
+        locate(
+          doc.contents,
+          lineCounter,
+          file,
+          ['database', 'migrations', 'dir'],
+          `${JSON.stringify(migrations)} is outside the folder of baton.yaml; keep migrations beside it`,
+        ),
+      );
     }
     const reason = unpinnedReason(result.data.image.ref);
     if (reason !== undefined && !result.data.image.allowUnpinned) {
-      problems.push(locate(doc.contents, lineCounter, file, ['image', 'ref'],
-        `${reason}; pin a version (e.g. myapp:1.13.8) or set image.allowUnpinned: true`));
+      problems.push(
+        locate(
+          doc.contents,
+          lineCounter,
+          file,
+          ['image', 'ref'],
+          `${reason}; pin a version (e.g. myapp:1.13.8) or set image.allowUnpinned: true`,
+        ),
+      );
     }
   }
   if (problems.length > 0) {
     const lines = problems.map((p) => `  ${p.file}:${p.line}:${p.column} ${p.path || '(root)'}: ${p.message}`);
-    throw new BatonError('SPEC_INVALID', `baton.yaml is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, {
-      hint: 'fix each field above; `baton schema` prints the JSON Schema for your editor',
-    });
+    throw new BatonError(
+      'SPEC_INVALID',
+      `baton.yaml is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+      {
+        hint: 'fix each field above; `baton schema` prints the JSON Schema for your editor',
+      },
+    );
   }
   const spec = result.data!;
   const dir = dirname(file);
@@ -97,7 +127,11 @@ function problemAt(root: unknown, lc: LineCounter, file: string, issue: z.core.$
   if (issue.code === 'unrecognized_keys') {
     // Point at the first unknown key itself, not at the object that holds it.
     const where = locate(root, lc, file, [...issue.path, issue.keys[0]!], '');
-    return { ...where, path: issue.path.map(String).join('.'), message: `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove or correct the spelling` };
+    return {
+      ...where,
+      path: issue.path.map(String).join('.'),
+      message: `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove or correct the spelling`,
+    };
   }
   if (issue.code === 'invalid_type' && message.includes('received undefined')) message = `required field is missing (${issue.expected})`;
   return locate(root, lc, file, issue.path, message);

@@ -7,7 +7,10 @@ import { imageRefPattern } from './image-ref.js';
  * the exported JSON Schema carries to editors. Paths are relative to the baton.yaml file.
  */
 /** URLs baton sends HTTP requests to: file:, data: and the like would read where no request goes. */
-const httpUrl = z.string().url().regex(/^https?:\/\//i, 'must be an http:// or https:// URL');
+const httpUrl = z
+  .string()
+  .url()
+  .regex(/^https?:\/\//i, 'must be an http:// or https:// URL');
 
 const name = z
   .string()
@@ -17,9 +20,14 @@ const name = z
 const secretRef = z
   .union([
     z.object({ env: z.string().min(1).describe('name of an environment variable holding the value') }).strict(),
-    z.object({
-      secret: z.object({ name, key: z.string().min(1) }).strict().describe('a Kubernetes Secret key in the app namespace'),
-    }).strict(),
+    z
+      .object({
+        secret: z
+          .object({ name, key: z.string().min(1) })
+          .strict()
+          .describe('a Kubernetes Secret key in the app namespace'),
+      })
+      .strict(),
     z.object({ value: z.string().min(1).describe('the value itself; avoid for passwords') }).strict(),
   ])
   .describe('where a sensitive value comes from: {env}, {secret: {name, key}} or {value}');
@@ -77,23 +85,32 @@ const blueGreen = z
 
 const maintenance = z
   .object({
-    env: z.record(z.string(), z.string()).default({ MAINTENANCE_MODE: '1' })
+    env: z
+      .record(z.string(), z.string())
+      .default({ MAINTENANCE_MODE: '1' })
       .describe('environment that puts the app in maintenance mode (merged into every container)'),
     progressDeadlineSeconds: z.number().int().positive().default(300),
     migrate: z
       .object({ exec: execHookSchema, timeoutSeconds: z.number().positive().default(1800) })
       .strict()
       .optional()
-      .describe('the app\'s own migration command, run in a new pod while in maintenance mode (e.g. ./console core:update --yes)'),
+      .describe("the app's own migration command, run in a new pod while in maintenance mode (e.g. ./console core:update --yes)"),
   })
   .strict();
 
 const rainbowTests = z
   .object({
-    job: z.record(z.string(), z.unknown()).optional()
-      .describe('a Kubernetes Job spec (template, backoffLimit...) run in the namespace; env BATON_RELEASE and BATON_RELEASE_URL are added to its containers'),
-    command: z.array(z.string()).min(1).optional()
-      .describe('argv run where baton runs, with env BATON_RELEASE and BATON_RELEASE_URL (the new release\'s own Service)'),
+    job: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'a Kubernetes Job spec (template, backoffLimit...) run in the namespace; env BATON_RELEASE and BATON_RELEASE_URL are added to its containers',
+      ),
+    command: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe("argv run where baton runs, with env BATON_RELEASE and BATON_RELEASE_URL (the new release's own Service)"),
     env: z.record(z.string(), z.string()).optional(),
     timeoutSeconds: z.number().positive().default(300),
   })
@@ -106,11 +123,20 @@ const rainbow = z
     tests: rainbowTests.optional().describe('integration tests run against the new release before it is activated; a failure rolls back'),
     gc: z
       .object({
-        prometheusUrl: httpUrl.optional()
+        prometheusUrl: httpUrl
+          .optional()
           .describe('the Prometheus HTTP API baton gc queries (with activeTasksQuery); optional when drain.connections is set'),
-        activeTasksQuery: z.string().min(1).optional()
-          .describe('PromQL giving the active tasks of one release; $release is replaced by its id, e.g. sum(demo_active_tasks{release="$release"})'),
-        minAge: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 90s, 30m, 1h, 2d').default('1h')
+        activeTasksQuery: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'PromQL giving the active tasks of one release; $release is replaced by its id, e.g. sum(demo_active_tasks{release="$release"})',
+          ),
+        minAge: z
+          .string()
+          .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 90s, 30m, 1h, 2d')
+          .default('1h')
           .describe('keep an old release at least this long after it stopped being active (for an instant rollback)'),
       })
       .strict()
@@ -118,7 +144,9 @@ const rainbow = z
         message: 'prometheusUrl and activeTasksQuery go together: set both (gc by a Prometheus query) or neither (gc by drain.connections)',
       })
       .optional()
-      .describe('when `baton gc` deletes an old release: older than minAge, and every configured evidence reads 0 (the Prometheus active-task query, and drain.connections read from every pod of the release)'),
+      .describe(
+        'when `baton gc` deletes an old release: older than minAge, and every configured evidence reads 0 (the Prometheus active-task query, and drain.connections read from every pod of the release)',
+      ),
   })
   .strict();
 
@@ -134,38 +162,62 @@ const analysisStep = z
 const prometheusStep = z
   .object({
     url: httpUrl.describe('the Prometheus HTTP API'),
-    query: z.string().min(1)
-      .describe('PromQL; {{ release.newSelector }} scopes it to the new version\'s pods (e.g. rate(http_requests_total{code=~"5..",{{ release.newSelector }}}[1m])), also {{ release.previousSelector }}, {{ release.version }}, {{ app }}, {{ namespace }}'),
+    query: z
+      .string()
+      .min(1)
+      .describe(
+        'PromQL; {{ release.newSelector }} scopes it to the new version\'s pods (e.g. rate(http_requests_total{code=~"5..",{{ release.newSelector }}}[1m])), also {{ release.previousSelector }}, {{ release.version }}, {{ app }}, {{ namespace }}',
+      ),
     thresholds: z.object({ min: z.number().optional(), max: z.number().optional() }).strict(),
     minSamples: z.number().int().min(1).default(1),
     times: z.number().int().min(1).default(3).describe('passing evaluations needed, one per intervalSeconds'),
     intervalSeconds: z.number().int().positive().default(10),
-    releaseLabel: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/).default('baton_dev_release')
+    releaseLabel: z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+      .default('baton_dev_release')
       .describe('the label your metrics carry the pod label baton.dev/release under'),
   })
   .strict();
 
 const canaryStep = z.union([
   z.object({ setWeight: z.number().int().min(0).max(100).describe('percent of traffic to the new version') }).strict(),
-  z.object({ pause: z.object({ seconds: z.number().int().positive().optional() }).strict().describe('{} waits for `baton promote`') }).strict(),
+  z
+    .object({ pause: z.object({ seconds: z.number().int().positive().optional() }).strict().describe('{} waits for `baton promote`') })
+    .strict(),
   z.object({ analysis: analysisStep.describe('a probe gate: a failure rolls back, all traffic to stable') }).strict(),
   z.object({ prometheus: prometheusStep.describe('a Prometheus gate: a failure rolls back; no data is inconclusive (pause)') }).strict(),
 ]);
 
 const canary = z
   .object({
-    steps: z.array(canaryStep).min(1).default([{ setWeight: 10 }, { analysis: { seconds: 20, maxErrorRate: 0, minRequests: 20 } }, { setWeight: 50 }, { analysis: { seconds: 20, maxErrorRate: 0, minRequests: 20 } }]),
-    replicas: z.number().int().min(1).default(1).describe('replicas of the <deployment>-canary Deployment (replica-ratio: derived from the weight)'),
+    steps: z
+      .array(canaryStep)
+      .min(1)
+      .default([
+        { setWeight: 10 },
+        { analysis: { seconds: 20, maxErrorRate: 0, minRequests: 20 } },
+        { setWeight: 50 },
+        { analysis: { seconds: 20, maxErrorRate: 0, minRequests: 20 } },
+      ]),
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('replicas of the <deployment>-canary Deployment (replica-ratio: derived from the weight)'),
     progressDeadlineSeconds: z.number().int().positive().default(300),
   })
   .strict();
 
 const ab = z
   .object({
-    match: z.union([
-      z.object({ header: z.string().min(1), value: z.string().min(1) }).strict(),
-      z.object({ cookie: z.string().min(1).describe('requests with cookie NAME=always') }).strict(),
-    ]).default({ header: 'x-baton-canary', value: 'always' }),
+    match: z
+      .union([
+        z.object({ header: z.string().min(1), value: z.string().min(1) }).strict(),
+        z.object({ cookie: z.string().min(1).describe('requests with cookie NAME=always') }).strict(),
+      ])
+      .default({ header: 'x-baton-canary', value: 'always' }),
     pause: z.object({ seconds: z.number().int().positive().optional() }).strict().default({}).describe('{} waits for `baton promote`'),
     analysis: analysisStep.optional(),
     replicas: z.number().int().min(1).default(1),
@@ -191,9 +243,15 @@ export const strategySchema = z
     kind: z.enum(['rolling', 'blue-green', 'maintenance', 'rainbow', 'canary', 'ab']).default('rolling'),
     rolling: rolling.prefault({}),
     blueGreen: blueGreen.prefault({}),
-    maintenance: maintenance.prefault({}).describe('the Matomo seed: old version in maintenance mode, new version in maintenance mode, migrate, new version live'),
-    rainbow: rainbow.prefault({}).describe('the Spawn seed: every release its own Deployment, tested, then activated; old ones drain and `baton gc` deletes them'),
-    canary: canary.prefault({}).describe('a <deployment>-canary Deployment takes a growing share of traffic through spec.traffic, judged by probe analysis'),
+    maintenance: maintenance
+      .prefault({})
+      .describe('the Matomo seed: old version in maintenance mode, new version in maintenance mode, migrate, new version live'),
+    rainbow: rainbow
+      .prefault({})
+      .describe('the Spawn seed: every release its own Deployment, tested, then activated; old ones drain and `baton gc` deletes them'),
+    canary: canary
+      .prefault({})
+      .describe('a <deployment>-canary Deployment takes a growing share of traffic through spec.traffic, judged by probe analysis'),
     ab: ab.prefault({}).describe('requests matching a header or cookie go to the new version only, until `baton promote`'),
   })
   .strict();
@@ -204,20 +262,45 @@ export const probeSchema = z
     url: httpUrl.optional().describe('default: the Service ClusterIP (reachable on kubesim)'),
     path: z.string().startsWith('/').default('/'),
     rps: z.number().positive().max(5000).default(200),
-    streams: z.object({ count: z.number().int().min(0), path: z.string().startsWith('/') }).strict().optional(),
-    sse: z.object({ count: z.number().int().min(0), path: z.string().startsWith('/') }).strict().optional(),
-    websockets: z.object({ count: z.number().int().min(0), path: z.string().startsWith('/') }).strict().optional(),
-    writes: z.object({ path: z.string().startsWith('/'), rps: z.number().positive() }).strict().optional(),
+    streams: z
+      .object({ count: z.number().int().min(0), path: z.string().startsWith('/') })
+      .strict()
+      .optional(),
+    sse: z
+      .object({ count: z.number().int().min(0), path: z.string().startsWith('/') })
+      .strict()
+      .optional(),
+    websockets: z
+      .object({ count: z.number().int().min(0), path: z.string().startsWith('/') })
+      .strict()
+      .optional(),
+    writes: z
+      .object({ path: z.string().startsWith('/'), rps: z.number().positive() })
+      .strict()
+      .optional(),
     versionHeader: z.string().default('x-app-version'),
-    routedShare: z.number().gt(0).max(1).default(0.2)
-      .describe('A/B: share of probe requests sent with the route\'s header or cookie; the A/B analysis judges their answers'),
+    routedShare: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.2)
+      .describe("A/B: share of probe requests sent with the route's header or cookie; the A/B analysis judges their answers"),
     analysis: z
       .object({
         seconds: z.number().int().positive().describe('judge live traffic for this long once the new version takes traffic'),
         maxErrorRate: z.number().min(0).max(1).default(0),
         maxP99Ms: z.number().positive().optional(),
-        maxStreamsCut: z.number().int().min(0).default(0).describe('abrupt cuts of downloads, SSE and WebSocket connections (a graceful close that the client resumes is not a cut)'),
-        maxResumeGapMs: z.number().positive().optional().describe('longest SSE/WebSocket reconnect gap after a graceful close; unset: not judged'),
+        maxStreamsCut: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('abrupt cuts of downloads, SSE and WebSocket connections (a graceful close that the client resumes is not a cut)'),
+        maxResumeGapMs: z
+          .number()
+          .positive()
+          .optional()
+          .describe('longest SSE/WebSocket reconnect gap after a graceful close; unset: not judged'),
         maxMessagesLost: z.number().int().min(0).default(0).describe('SSE/WebSocket messages (by id) clients may miss across reconnects'),
         minRequests: z.number().int().min(1).default(20),
       })
@@ -227,8 +310,17 @@ export const probeSchema = z
     budget: z
       .object({
         maxFailedRequests: z.number().int().min(0).default(0),
-        maxCutStreams: z.number().int().min(0).default(0).describe('abrupt cuts (RST, EOF mid-body, no close frame) of downloads, SSE and WebSocket connections'),
-        maxResumeGapMs: z.number().positive().optional().describe('longest SSE/WebSocket reconnect gap after a graceful close; unset: not judged'),
+        maxCutStreams: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('abrupt cuts (RST, EOF mid-body, no close frame) of downloads, SSE and WebSocket connections'),
+        maxResumeGapMs: z
+          .number()
+          .positive()
+          .optional()
+          .describe('longest SSE/WebSocket reconnect gap after a graceful close; unset: not judged'),
         maxMessagesLost: z.number().int().min(0).default(0).describe('SSE/WebSocket messages (by id) clients may miss across reconnects'),
       })
       .strict()
@@ -239,15 +331,40 @@ export const probeSchema = z
 
 export const drainSchema = z
   .object({
-    deadlineSeconds: z.number().int().positive().default(300)
-      .describe('hard cap: an old pod still holding connections this long after its drain began is taken away anyway (what it held is reported as cut at the deadline)'),
-    settleSeconds: z.number().min(0).default(3).describe('after a pod leaves the Service, wait this long for proxies to stop sending it new connections before nudging it'),
-    maxStreamSeconds: z.number().positive().optional()
-      .describe('the longest stream (download, SSE/WebSocket session) the app serves; `baton check` warns when the grace period, preStop and deadline cannot hold it'),
-    connections: connectionMetricSchema.optional()
-      .describe('the app\'s own metric of open connections per pod (Prometheus text); without it baton waits for the deadline'),
-    nudge: z.object({ path: z.string().startsWith('/'), method: z.enum(['POST', 'GET', 'PUT']).default('POST'), port: z.union([z.number().int().min(1).max(65535), z.string().min(1)]).optional() })
-      .strict().optional().describe('an HTTP request to each drained pod asking it to close resumable streams (WebSocket 1001, SSE end) now, e.g. POST /admin/drain'),
+    deadlineSeconds: z
+      .number()
+      .int()
+      .positive()
+      .default(300)
+      .describe(
+        'hard cap: an old pod still holding connections this long after its drain began is taken away anyway (what it held is reported as cut at the deadline)',
+      ),
+    settleSeconds: z
+      .number()
+      .min(0)
+      .default(3)
+      .describe('after a pod leaves the Service, wait this long for proxies to stop sending it new connections before nudging it'),
+    maxStreamSeconds: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        'the longest stream (download, SSE/WebSocket session) the app serves; `baton check` warns when the grace period, preStop and deadline cannot hold it',
+      ),
+    connections: connectionMetricSchema
+      .optional()
+      .describe("the app's own metric of open connections per pod (Prometheus text); without it baton waits for the deadline"),
+    nudge: z
+      .object({
+        path: z.string().startsWith('/'),
+        method: z.enum(['POST', 'GET', 'PUT']).default('POST'),
+        port: z.union([z.number().int().min(1).max(65535), z.string().min(1)]).optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'an HTTP request to each drained pod asking it to close resumable streams (WebSocket 1001, SSE end) now, e.g. POST /admin/drain',
+      ),
   })
   .strict();
 
@@ -269,7 +386,10 @@ export const databaseSchema = z
         command: z.array(z.string()).min(1).optional(),
         exec: execHookSchema.optional().describe('method exec: a command run inside a pod, e.g. borgmatic --stats'),
         timeoutSeconds: z.number().positive().default(600),
-        sizePattern: z.string().optional().describe('method exec: a regex whose first group is the backup size in the output, e.g. "Compressed size\\s+([\\d.]+ [kMG]?B)"'),
+        sizePattern: z
+          .string()
+          .optional()
+          .describe('method exec: a regex whose first group is the backup size in the output, e.g. "Compressed size\\s+([\\d.]+ [kMG]?B)"'),
         verify: z.boolean().default(true),
       })
       .strict()
@@ -289,7 +409,14 @@ export const specSchema = z
     image: z
       .object({
         container: z.string().optional().describe('default: the first container'),
-        ref: z.string().min(1).regex(imageRefPattern, 'is not an image reference (registry/repository:tag or @sha256:digest: lowercase repository, no spaces or shell characters)').describe('the image to upgrade to; pinned (no :latest)'),
+        ref: z
+          .string()
+          .min(1)
+          .regex(
+            imageRefPattern,
+            'is not an image reference (registry/repository:tag or @sha256:digest: lowercase repository, no spaces or shell characters)',
+          )
+          .describe('the image to upgrade to; pinned (no :latest)'),
         allowUnpinned: z.boolean().default(false),
       })
       .strict(),
@@ -303,8 +430,11 @@ export const specSchema = z
     probe: probeSchema.prefault({}),
     verify: z.array(hookSchema).default([]).describe('checks after the rollout; a failure rolls back'),
     database: databaseSchema.optional(),
-    drain: drainSchema.optional()
-      .describe('drain by evidence: old pods leave only when their long-lived connections read 0 or the deadline passes, even past terminationGracePeriodSeconds (rolling and canary hold old pods out of the Deployment controller; blue-green waits before scaling the old colour down)'),
+    drain: drainSchema
+      .optional()
+      .describe(
+        'drain by evidence: old pods leave only when their long-lived connections read 0 or the deadline passes, even past terminationGracePeriodSeconds (rolling and canary hold old pods out of the Deployment controller; blue-green waits before scaling the old colour down)',
+      ),
     traffic: trafficSchema.prefault({}).describe('canary / ab: which router splits traffic between stable and new'),
   })
   .strict()
@@ -316,8 +446,10 @@ export const specSchema = z
     const gc = spec.strategy.rainbow.gc;
     if (spec.strategy.kind === 'rainbow' && gc && gc.prometheusUrl === undefined && spec.drain?.connections === undefined) {
       ctx.addIssue({
-        code: 'custom', path: ['strategy', 'rainbow', 'gc'],
-        message: 'baton gc needs evidence that an old release is idle: set drain.connections (your app\'s per-pod connection metric, read from each pod) or strategy.rainbow.gc.prometheusUrl with activeTasksQuery',
+        code: 'custom',
+        path: ['strategy', 'rainbow', 'gc'],
+        message:
+          "baton gc needs evidence that an old release is idle: set drain.connections (your app's per-pod connection metric, read from each pod) or strategy.rainbow.gc.prometheusUrl with activeTasksQuery",
       });
     }
   });

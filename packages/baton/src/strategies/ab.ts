@@ -19,26 +19,55 @@ export const abStrategy: Strategy = {
   plan(input: StrategyInput): StrategySteps {
     const options = input.spec.strategy.ab;
     if (!routerTraits[input.spec.traffic.router].headerRoutes) {
-      throw new Error(`A/B routes by header or cookie; traffic.router ${input.spec.traffic.router} cannot (use ${headerRouters().join(', ')})`);
+      throw new Error(
+        `A/B routes by header or cookie; traffic.router ${input.spec.traffic.router} cannot (use ${headerRouters().join(', ')})`,
+      );
     }
     const release = planCanaryRelease(input, options);
-    const route: HeaderRoute = 'header' in options.match ? { kind: 'header', name: options.match.header, value: options.match.value } : { kind: 'cookie', name: options.match.cookie };
+    const route: HeaderRoute =
+      'header' in options.match
+        ? { kind: 'header', name: options.match.header, value: options.match.value }
+        : { kind: 'cookie', name: options.match.cookie };
     const describe = route.kind === 'header' ? `${route.name}: ${route.value}` : `cookie ${route.name}=always`;
     const { router } = release;
     const steps: PlannedStep[] = [
-      plannedStep(setWeightStep, { id: 'ab:weight-0', reversible: true, title: `${release.router.kind}: no unmatched traffic to the new version`, params: { router, weight: 0, restoreOnUndo: true } }),
-      plannedStep(setHeaderRouteStep, { id: 'ab:route', reversible: true, title: `${release.router.kind}: requests with ${describe} -> new version only`, params: { router, route } }),
-      plannedStep(pauseStep, { id: 'ab:pause', reversible: true, title: options.pause.seconds === undefined ? 'A/B: pause until `baton promote`' : `A/B: pause ${options.pause.seconds}s`, params: options.pause.seconds === undefined ? {} : { seconds: options.pause.seconds } }),
+      plannedStep(setWeightStep, {
+        id: 'ab:weight-0',
+        reversible: true,
+        title: `${release.router.kind}: no unmatched traffic to the new version`,
+        params: { router, weight: 0, restoreOnUndo: true },
+      }),
+      plannedStep(setHeaderRouteStep, {
+        id: 'ab:route',
+        reversible: true,
+        title: `${release.router.kind}: requests with ${describe} -> new version only`,
+        params: { router, route },
+      }),
+      plannedStep(pauseStep, {
+        id: 'ab:pause',
+        reversible: true,
+        title: options.pause.seconds === undefined ? 'A/B: pause until `baton promote`' : `A/B: pause ${options.pause.seconds}s`,
+        params: options.pause.seconds === undefined ? {} : { seconds: options.pause.seconds },
+      }),
     ];
     if (options.analysis) steps.push(analysisStep('ab:analysis', options.analysis, analysisScope(input, { route })));
     const final: PlannedStep[] = [
-      plannedStep(setHeaderRouteStep, { id: 'promote:route-off', reversible: true, title: `${release.router.kind}: remove the A/B route (everyone on the promoted version)`, params: { router: promotedRouter(release), route: null } }),
+      plannedStep(setHeaderRouteStep, {
+        id: 'promote:route-off',
+        reversible: true,
+        title: `${release.router.kind}: remove the A/B route (everyone on the promoted version)`,
+        params: { router: promotedRouter(release), route: null },
+      }),
     ];
     return {
       serviceObjects: release.serviceObjects,
       beforeVerify: [...release.setup, ...steps],
       afterVerify: release.promote(final),
-      verifyTarget: { newDeployment: release.canaryName, oldDeployment: input.deployment.metadata.name, service: release.router.canaryService },
+      verifyTarget: {
+        newDeployment: release.canaryName,
+        oldDeployment: input.deployment.metadata.name,
+        service: release.router.canaryService,
+      },
       trafficSwitch: release.trafficSwitch,
       serving: release.serving,
       ...(release.previousSelector ? { previousSelector: release.previousSelector } : {}),

@@ -12,7 +12,9 @@ import { switchSelectorStep } from './steps/switch-selector-step.js';
 export const colorLabel = 'baton.dev/color';
 type Color = 'blue' | 'green';
 
-interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string>; [f: string]: unknown } }
+interface ServiceLike extends KubeObject {
+  spec?: { selector?: Record<string, string>; [f: string]: unknown };
+}
 
 /**
  * Blue-green: the new release gets its own Deployment (`<name>-<colour>`) and a preview Service;
@@ -43,7 +45,13 @@ export const blueGreenStrategy: Strategy = {
     // What the live Service must keep selecting until the switch.
     let holdSelector: Record<string, string> | undefined = activeColor ? liveSelector : undefined;
     if (!activeColor && active) {
-      const pin = pinToLivePods({ id: 'bluegreen:adopt', service: service.metadata.name, deployment: active, hash: input.live.currentHash[active], baseSelector });
+      const pin = pinToLivePods({
+        id: 'bluegreen:adopt',
+        service: service.metadata.name,
+        deployment: active,
+        hash: input.live.currentHash[active],
+        baseSelector,
+      });
       if (pin) {
         holdSelector = pin.selector;
         before.push(pin.step);
@@ -55,7 +63,10 @@ export const blueGreenStrategy: Strategy = {
     const deployment: DeploymentLike = structuredClone(input.deployment);
     deployment.metadata = { ...deployment.metadata, name, labels: { ...(deployment.metadata.labels ?? {}), [colorLabel]: color } };
     deployment.spec.selector = { matchLabels: { ...(deployment.spec.selector.matchLabels ?? {}), [colorLabel]: color } };
-    deployment.spec.template.metadata = { ...(deployment.spec.template.metadata ?? {}), labels: { ...(deployment.spec.template.metadata?.labels ?? {}), [colorLabel]: color } };
+    deployment.spec.template.metadata = {
+      ...(deployment.spec.template.metadata ?? {}),
+      labels: { ...(deployment.spec.template.metadata?.labels ?? {}), [colorLabel]: color },
+    };
     deployment.spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
     const activeLive = input.live.deployments.find((d) => d.metadata.name === active);
     if (activeLive?.spec.replicas !== undefined) deployment.spec.replicas = activeLive.spec.replicas;
@@ -63,22 +74,51 @@ export const blueGreenStrategy: Strategy = {
 
     const previewName = options.previewService ?? `${service.metadata.name}-preview`.slice(0, 63);
     const newSelector = { ...baseSelector, [colorLabel]: color };
-    const liveServiceObject: ServiceLike = { ...structuredClone(service), spec: { ...(service.spec ?? {}), selector: holdSelector ?? baseSelector } };
-    const preview: ServiceLike = { ...structuredClone(service), metadata: { name: previewName, labels: { ...(service.metadata.labels ?? {}), 'baton.dev/preview-of': service.metadata.name } }, spec: { ...(service.spec ?? {}), selector: newSelector } };
+    const liveServiceObject: ServiceLike = {
+      ...structuredClone(service),
+      spec: { ...(service.spec ?? {}), selector: holdSelector ?? baseSelector },
+    };
+    const preview: ServiceLike = {
+      ...structuredClone(service),
+      metadata: { name: previewName, labels: { ...(service.metadata.labels ?? {}), 'baton.dev/preview-of': service.metadata.name } },
+      spec: { ...(service.spec ?? {}), selector: newSelector },
+    };
     delete (preview.spec as Record<string, unknown>).clusterIP;
     delete (preview.spec as Record<string, unknown>).clusterIPs;
 
-    before.push(plannedStep(rolloutStep, {
-      id: `rollout:${name}`, title: `Start ${name} (${color}) with ${image}, ${deployment.spec.replicas ?? 1} replica(s), no traffic yet`, reversible: true,
-      params: { deployment: deployment, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
-    }));
+    before.push(
+      plannedStep(rolloutStep, {
+        id: `rollout:${name}`,
+        title: `Start ${name} (${color}) with ${image}, ${deployment.spec.replicas ?? 1} replica(s), no traffic yet`,
+        reversible: true,
+        params: {
+          deployment: deployment,
+          image,
+          timeoutSeconds: options.progressDeadlineSeconds + 60,
+          ...(input.configFrom ? { configFrom: input.configFrom } : {}),
+        },
+      }),
+    );
     const after: PlannedStep[] = [
-      plannedStep(switchSelectorStep, { id: 'bluegreen:switch', title: `Switch Service ${service.metadata.name} to ${color}`, reversible: true, params: { service: service.metadata.name, selector: newSelector } }),
+      plannedStep(switchSelectorStep, {
+        id: 'bluegreen:switch',
+        title: `Switch Service ${service.metadata.name} to ${color}`,
+        reversible: true,
+        params: { service: service.metadata.name, selector: newSelector },
+      }),
     ];
     if (active) {
       const drained = drainThenScale(input.spec, `bluegreen:scale-down:${active}`, active, options.scaleDownDelaySeconds);
       if (drained) after.push(drained);
-      else after.push(plannedStep(scaleStep, { id: `bluegreen:scale-down:${active}`, title: `Keep ${active} warm ${options.scaleDownDelaySeconds}s for instant switch-back, then scale it to 0`, reversible: true, params: { deployment: active, replicas: 0, afterSeconds: options.scaleDownDelaySeconds } }));
+      else
+        after.push(
+          plannedStep(scaleStep, {
+            id: `bluegreen:scale-down:${active}`,
+            title: `Keep ${active} warm ${options.scaleDownDelaySeconds}s for instant switch-back, then scale it to 0`,
+            reversible: true,
+            params: { deployment: active, replicas: 0, afterSeconds: options.scaleDownDelaySeconds },
+          }),
+        );
     }
     return {
       serviceObjects: [liveServiceObject, preview],

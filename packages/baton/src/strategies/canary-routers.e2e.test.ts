@@ -14,9 +14,20 @@ import { prepareFile, runPrepared } from '../testing/operations-harness.js';
 import { stepRegistry } from '../upgrade/step-registry.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 
-const istio: RouterConfig = { kind: 'istio', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, virtualService: 'demo', canaryPodLabels: { 'baton.dev/track': 'canary' } };
+const istio: RouterConfig = {
+  kind: 'istio',
+  namespace: 'default',
+  stableService: 'demo',
+  canaryService: 'demo-canary',
+  port: 8080,
+  virtualService: 'demo',
+  canaryPodLabels: { 'baton.dev/track': 'canary' },
+};
 
-describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', { timeout: 240_000, ...kubesimOnly("kubesim's ingress proxy stands in for Istio") }, () => {
+describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
+  timeout: 240_000,
+  ...kubesimOnly("kubesim's ingress proxy stands in for Istio"),
+}, () => {
   let t: TestCluster;
   before(async () => {
     t = await startTestCluster();
@@ -29,21 +40,46 @@ describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
       await new Promise((r) => setTimeout(r, 200));
     }
   });
-  after(async () => { await t?.stop(); });
+  after(async () => {
+    await t?.stop();
+  });
   const state = () => join(t.dir, 'state');
   const engine = () => ({ journal: new FileJournal({ dir: state() }), lock: new MemoryLock(), registry: stepRegistry(t.kube) });
-  const deployment = (name: string) => t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' });
-  const selector = async () => (await t.kube.get<KubeObject & { spec: { selector: Record<string, string> } }>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' }))!.spec.selector;
+  const deployment = (name: string) =>
+    t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' });
+  const selector = async () =>
+    (await t.kube.get<KubeObject & { spec: { selector: Record<string, string> } }>({
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: 'demo',
+      namespace: 'default',
+    }))!.spec.selector;
 
   test('istio A/B by cookie, paused for a human, then `abort`: route gone, canary gone, Service unpinned', async () => {
     const path = await writeSpec(t.dir, 'ab', demoManifests({ image: 'demo/app:v1' }), {
-      image: { ref: 'demo/app:v2' }, strategy: { kind: 'ab', ab: { match: { cookie: 'beta' } } }, traffic: { router: 'istio' }, probe: { url: t.cluster.ingressUrl, rps: 50 },
+      image: { ref: 'demo/app:v2' },
+      strategy: { kind: 'ab', ab: { match: { cookie: 'beta' } } },
+      traffic: { router: 'istio' },
+      probe: { url: t.cluster.ingressUrl, rps: 50 },
     });
-    const first = await runPrepared({ kube: t.kube, prepared: await prepareFile(path, t.kube), stateDir: state(), tailMs: 500, engine: engine() });
+    const first = await runPrepared({
+      kube: t.kube,
+      prepared: await prepareFile(path, t.kube),
+      stateDir: state(),
+      tailMs: 500,
+      engine: engine(),
+    });
     assert.equal(first.outcome.status, 'paused', first.outcome.reason);
     assert.equal(first.probe!.requests.failed, 0, JSON.stringify(first.probe!.failures.kept.slice(0, 3)));
-    assert.deepEqual(await createRouter(t.kube, istio).current(), { weight: 0, route: { kind: 'cookie', name: 'beta' }, precision: 'exact' });
-    assert.deepEqual((await sampleSplit({ url: t.cluster.ingressUrl, host: 'any.test', count: 200, headers: { cookie: 'beta=always' } })).byVersion, { v2: 200 });
+    assert.deepEqual(await createRouter(t.kube, istio).current(), {
+      weight: 0,
+      route: { kind: 'cookie', name: 'beta' },
+      precision: 'exact',
+    });
+    assert.deepEqual(
+      (await sampleSplit({ url: t.cluster.ingressUrl, host: 'any.test', count: 200, headers: { cookie: 'beta=always' } })).byVersion,
+      { v2: 200 },
+    );
     assert.deepEqual((await sampleSplit({ url: t.cluster.ingressUrl, host: 'any.test', count: 200 })).byVersion, { v1: 200 });
     const aborted = await abortRun({ ...engine(), runId: first.outcome.runId, reason: 'test: abort' });
     assert.equal(aborted.status, 'rolled-back', aborted.reason);
@@ -54,10 +90,21 @@ describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
 
   test('istio canary 25% -> 75% with analyses, promoted with no failed request', async () => {
     const path = await writeSpec(t.dir, 'good', demoManifests({ image: 'demo/app:v1' }), {
-      image: { ref: 'demo/app:v2' }, traffic: { router: 'istio' }, probe: { url: t.cluster.ingressUrl, rps: 100 },
-      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 25 }, { analysis: { seconds: 3 } }, { setWeight: 75 }, { analysis: { seconds: 3 } }] } },
+      image: { ref: 'demo/app:v2' },
+      traffic: { router: 'istio' },
+      probe: { url: t.cluster.ingressUrl, rps: 100 },
+      strategy: {
+        kind: 'canary',
+        canary: { steps: [{ setWeight: 25 }, { analysis: { seconds: 3 } }, { setWeight: 75 }, { analysis: { seconds: 3 } }] },
+      },
     });
-    const result = await runPrepared({ kube: t.kube, prepared: await prepareFile(path, t.kube), stateDir: state(), tailMs: 1500, engine: engine() });
+    const result = await runPrepared({
+      kube: t.kube,
+      prepared: await prepareFile(path, t.kube),
+      stateDir: state(),
+      tailMs: 1500,
+      engine: engine(),
+    });
     assert.equal(result.outcome.status, 'succeeded', result.outcome.reason);
     assert.equal(result.probe!.requests.failed, 0, JSON.stringify(result.probe!.failures.kept.slice(0, 5)));
     assert.deepEqual(Object.keys(result.probe!.buckets.filter((b) => b.requests > 0).at(-1)!.byVersion), ['v2']);
@@ -71,7 +118,10 @@ describe('canary and A/B through Istio, and a replica-ratio canary (no mesh)', {
     const path = await writeSpec(t.dir, 'ratio', demoManifests({ image: 'demo/app:v1', replicas: 4 }), {
       // Stable runs v2 (the istio test promoted it), so the bad canary must answer as another
       // version: the gate judges the canary by the version its answers carry.
-      image: { ref: 'demo/app:v3-bad' }, version: 'v3', traffic: { router: 'replica-ratio' }, probe: { rps: 100, budget: { maxFailedRequests: 40 } },
+      image: { ref: 'demo/app:v3-bad' },
+      version: 'v3',
+      traffic: { router: 'replica-ratio' },
+      probe: { rps: 100, budget: { maxFailedRequests: 40 } },
       strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { analysis: { seconds: 30 } }] } },
     });
     const prepared = await prepareFile(path, t.kube);

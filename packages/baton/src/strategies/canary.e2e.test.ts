@@ -17,33 +17,61 @@ import { stepRegistry } from '../upgrade/step-registry.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 
 const ingress: KubeObject = {
-  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'demo' },
-  spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'demo', port: { number: 8080 } } } }] } }] },
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name: 'demo' },
+  spec: {
+    rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'demo', port: { number: 8080 } } } }] } }],
+  },
 };
 const maxFailedRequests = 40;
 
-describe('canary and A/B on kubesim through the nginx ingress', { timeout: 240_000, ...kubesimOnly("kubesim's ingress proxy stands in for ingress-nginx") }, () => {
+describe('canary and A/B on kubesim through the nginx ingress', {
+  timeout: 240_000,
+  ...kubesimOnly("kubesim's ingress proxy stands in for ingress-nginx"),
+}, () => {
   let t: TestCluster;
   before(async () => {
     t = await startTestCluster();
     await applyAndWait(t.kube, [...demoManifests({ image: 'demo/app:v1' }), ingress]);
   });
-  after(async () => { await t?.stop(); });
+  after(async () => {
+    await t?.stop();
+  });
   const state = () => join(t.dir, 'state');
   const engine = (events: Array<EngineEvent & { seenAt: number }> = []) => ({
-    journal: new FileJournal({ dir: state() }), lock: new MemoryLock(), registry: stepRegistry(t.kube),
-    onEvent: (e: EngineEvent) => { events.push({ ...e, seenAt: Date.now() }); },
+    journal: new FileJournal({ dir: state() }),
+    lock: new MemoryLock(),
+    registry: stepRegistry(t.kube),
+    onEvent: (e: EngineEvent) => {
+      events.push({ ...e, seenAt: Date.now() });
+    },
   });
-  const spec = (name: string, image: string, strategy: Record<string, unknown>) => writeSpec(t.dir, name, [...demoManifests({ image: 'demo/app:v1' }), ingress], {
-    image: { ref: image }, strategy, traffic: { router: 'nginx-ingress', ingress: 'demo' },
-    probe: { url: t.cluster.ingressUrl, rps: 100, budget: { maxFailedRequests } },
-  });
-  const nginx = () => createRouter(t.kube, { kind: 'nginx-ingress', namespace: 'default', stableService: 'demo', canaryService: 'demo-canary', port: 8080, ingress: 'demo' });
-  const deployment = (name: string) => t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' });
+  const spec = (name: string, image: string, strategy: Record<string, unknown>) =>
+    writeSpec(t.dir, name, [...demoManifests({ image: 'demo/app:v1' }), ingress], {
+      image: { ref: image },
+      strategy,
+      traffic: { router: 'nginx-ingress', ingress: 'demo' },
+      probe: { url: t.cluster.ingressUrl, rps: 100, budget: { maxFailedRequests } },
+    });
+  const nginx = () =>
+    createRouter(t.kube, {
+      kind: 'nginx-ingress',
+      namespace: 'default',
+      stableService: 'demo',
+      canaryService: 'demo-canary',
+      port: 8080,
+      ingress: 'demo',
+    });
+  const deployment = (name: string) =>
+    t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'default' });
 
   test('a canary of demo/app:v2-bad fails the probe analysis and rolls back: all traffic on v1 in one step', async () => {
     const events: Array<EngineEvent & { seenAt: number }> = [];
-    const path = await spec('bad', 'demo/app:v2-bad', { kind: 'canary', canary: { steps: [{ setWeight: 30 }, { analysis: { seconds: 30, maxErrorRate: 0 } }, { setWeight: 60 }] } });
+    const path = await spec('bad', 'demo/app:v2-bad', {
+      kind: 'canary',
+      canary: { steps: [{ setWeight: 30 }, { analysis: { seconds: 30, maxErrorRate: 0 } }, { setWeight: 60 }] },
+    });
     const prepared = await prepareFile(path, t.kube);
     const result = await runPrepared({ kube: t.kube, prepared, stateDir: state(), tailMs: 1500, engine: engine(events) });
     assert.equal(result.outcome.status, 'rolled-back', result.outcome.reason);
@@ -61,7 +89,9 @@ describe('canary and A/B on kubesim through the nginx ingress', { timeout: 240_0
     const restored = events.find((e) => e.type === 'undo-finished' && e.stepId === 'canary:0:weight-30')!;
     const undone = events.filter((e) => e.type === 'undo-finished').map((e) => (e as { stepId: string }).stepId);
     assert.equal(undone[0], 'canary:0:weight-30');
-    console.log(`canary rollback: gate failed -> all traffic on stable in ${restored.seenAt - gateFailed.seenAt} ms (plus the proxies' propagation delay); ${failed} of ${result.probe!.requests.total} requests failed`);
+    console.log(
+      `canary rollback: gate failed -> all traffic on stable in ${restored.seenAt - gateFailed.seenAt} ms (plus the proxies' propagation delay); ${failed} of ${result.probe!.requests.total} requests failed`,
+    );
   });
 
   test('A/B: only requests with the header reach v2, paused until promote, then promoted', async () => {
@@ -85,7 +115,18 @@ describe('canary and A/B on kubesim through the nginx ingress', { timeout: 240_0
   });
 
   test('a healthy canary v2 -> v3 passes its analyses and is promoted with no failed request', async () => {
-    const path = await spec('good', 'demo/app:v3', { kind: 'canary', canary: { steps: [{ setWeight: 20 }, { analysis: { seconds: 4, maxErrorRate: 0 } }, { setWeight: 60 }, { pause: { seconds: 2 } }, { analysis: { seconds: 4, maxErrorRate: 0 } }] } });
+    const path = await spec('good', 'demo/app:v3', {
+      kind: 'canary',
+      canary: {
+        steps: [
+          { setWeight: 20 },
+          { analysis: { seconds: 4, maxErrorRate: 0 } },
+          { setWeight: 60 },
+          { pause: { seconds: 2 } },
+          { analysis: { seconds: 4, maxErrorRate: 0 } },
+        ],
+      },
+    });
     const prepared = await prepareFile(path, t.kube);
     const result = await runPrepared({ kube: t.kube, prepared, stateDir: state(), tailMs: 1500, engine: engine() });
     assert.equal(result.outcome.status, 'succeeded', result.outcome.reason);
@@ -100,7 +141,10 @@ describe('canary and A/B on kubesim through the nginx ingress', { timeout: 240_0
   });
 
   test('a canary paused for a human: status shows the split, `baton promote` continues with a probe for the analysis after it', async () => {
-    const path = await spec('manual', 'demo/app:v2', { kind: 'canary', canary: { steps: [{ setWeight: 50 }, { pause: {} }, { analysis: { seconds: 3, maxErrorRate: 0 } }] } });
+    const path = await spec('manual', 'demo/app:v2', {
+      kind: 'canary',
+      canary: { steps: [{ setWeight: 50 }, { pause: {} }, { analysis: { seconds: 3, maxErrorRate: 0 } }] },
+    });
     const prepared = await prepareFile(path, t.kube);
     const first = await runPrepared({ kube: t.kube, prepared, stateDir: state(), tailMs: 500, engine: engine() });
     assert.equal(first.outcome.status, 'paused', first.outcome.reason);
@@ -109,7 +153,13 @@ describe('canary and A/B on kubesim through the nginx ingress', { timeout: 240_0
     const cli = async (args: string[]) => {
       let out = '';
       let err = '';
-      const code = await runCli([...args, '--state-dir', state(), '--kubeconfig', kubeconfig], { cwd: t.dir, env: {}, stdout: { write: (x: string) => (out += x) }, stderr: { write: (x: string) => (err += x) }, signal: new AbortController().signal });
+      const code = await runCli([...args, '--state-dir', state(), '--kubeconfig', kubeconfig], {
+        cwd: t.dir,
+        env: {},
+        stdout: { write: (x: string) => (out += x) },
+        stderr: { write: (x: string) => (err += x) },
+        signal: new AbortController().signal,
+      });
       return { code, out, err };
     };
     const status = await cli(['status', first.outcome.runId]);

@@ -19,7 +19,9 @@ import { switchSelectorStep } from './steps/switch-selector-step.js';
 export const trackLabel = 'baton.dev/track';
 const releaseLabel = 'baton.dev/release';
 
-interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string>; ports?: Array<{ port: number }>; [f: string]: unknown } }
+interface ServiceLike extends KubeObject {
+  spec?: { selector?: Record<string, string>; ports?: Array<{ port: number }>; [f: string]: unknown };
+}
 type Analysis = { seconds: number; maxErrorRate: number; maxP99Ms?: number | undefined; minRequests: number };
 
 /** What a probe analysis judges: the new version's answers, found by label, after a traffic step. */
@@ -90,7 +92,15 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const warnings: string[] = [];
   const setup: PlannedStep[] = [];
   const liveStable = input.live.deployments.find((d) => d.metadata.name === base);
-  const pin = liveStable ? pinToLivePods({ id: 'canary:pin', service: service.metadata.name, deployment: base, hash: input.live.currentHash[base], baseSelector }) : undefined;
+  const pin = liveStable
+    ? pinToLivePods({
+        id: 'canary:pin',
+        service: service.metadata.name,
+        deployment: base,
+        hash: input.live.currentHash[base],
+        baseSelector,
+      })
+    : undefined;
   let holdSelector: Record<string, string> | undefined;
   if (!ratio && pin) {
     holdSelector = pin.selector;
@@ -98,9 +108,18 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   } else if (ratio) {
     // One Service over both Deployments: exactly the manifest's selector, whatever an earlier
     // release pinned it to (an apply does not remove selector keys set by patch).
-    setup.push(plannedStep(switchSelectorStep, { id: 'canary:select-both', title: `Service ${service.metadata.name} selects ${base} and ${canaryName} (${JSON.stringify(baseSelector)})`, reversible: true, params: { service: service.metadata.name, selector: baseSelector } }));
+    setup.push(
+      plannedStep(switchSelectorStep, {
+        id: 'canary:select-both',
+        title: `Service ${service.metadata.name} selects ${base} and ${canaryName} (${JSON.stringify(baseSelector)})`,
+        reversible: true,
+        params: { service: service.metadata.name, selector: baseSelector },
+      }),
+    );
   } else {
-    warnings.push(`no live ReplicaSet of ${base} found; Service ${service.metadata.name} is not pinned and will also select the canary's pods`);
+    warnings.push(
+      `no live ReplicaSet of ${base} found; Service ${service.metadata.name} is not pinned and will also select the canary's pods`,
+    );
   }
   const stableReplicas = liveStable?.spec.replicas ?? input.deployment.spec.replicas ?? 1;
   const newRelease = input.deployment.spec.template.metadata?.labels?.[releaseLabel];
@@ -109,35 +128,61 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const canary: DeploymentLike = structuredClone(input.deployment);
   canary.metadata = { ...canary.metadata, name: canaryName, labels: { ...(canary.metadata.labels ?? {}), [trackLabel]: 'canary' } };
   canary.spec.selector = { matchLabels: { ...(canary.spec.selector.matchLabels ?? {}), [trackLabel]: 'canary' } };
-  canary.spec.template.metadata = { ...(canary.spec.template.metadata ?? {}), labels: { ...(canary.spec.template.metadata?.labels ?? {}), [trackLabel]: 'canary' } };
+  canary.spec.template.metadata = {
+    ...(canary.spec.template.metadata ?? {}),
+    labels: { ...(canary.spec.template.metadata?.labels ?? {}), [trackLabel]: 'canary' },
+  };
   // replica-ratio: the canary's first pod would take traffic the moment it is ready; set-weight starts it.
   canary.spec.replicas = ratio ? 0 : options.replicas;
   canary.spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
   const image = spec.image.ref;
-  setup.push(plannedStep(rolloutStep, {
-    id: `rollout:${canaryName}`, reversible: true,
-    title: `Start ${canaryName} with ${image}, ${canary.spec.replicas} replica(s), no traffic yet`,
-    params: { deployment: canary, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
-  }));
+  setup.push(
+    plannedStep(rolloutStep, {
+      id: `rollout:${canaryName}`,
+      reversible: true,
+      title: `Start ${canaryName} with ${image}, ${canary.spec.replicas} replica(s), no traffic yet`,
+      params: {
+        deployment: canary,
+        image,
+        timeoutSeconds: options.progressDeadlineSeconds + 60,
+        ...(input.configFrom ? { configFrom: input.configFrom } : {}),
+      },
+    }),
+  );
 
   const canaryServiceName = `${service.metadata.name}-canary`.slice(0, 63);
   const canarySelector = { ...baseSelector, [trackLabel]: 'canary' };
-  const canaryService: ServiceLike = { ...structuredClone(service), metadata: { name: canaryServiceName, labels: { ...(service.metadata.labels ?? {}), 'app.kubernetes.io/managed-by': 'baton' } }, spec: { ...(service.spec ?? {}), selector: canarySelector } };
+  const canaryService: ServiceLike = {
+    ...structuredClone(service),
+    metadata: { name: canaryServiceName, labels: { ...(service.metadata.labels ?? {}), 'app.kubernetes.io/managed-by': 'baton' } },
+    spec: { ...(service.spec ?? {}), selector: canarySelector },
+  };
   delete (canaryService.spec as Record<string, unknown>).clusterIP;
   delete (canaryService.spec as Record<string, unknown>).clusterIPs;
-  const stableService: ServiceLike = { ...structuredClone(service), spec: { ...(service.spec ?? {}), selector: holdSelector ?? baseSelector } };
+  const stableService: ServiceLike = {
+    ...structuredClone(service),
+    spec: { ...(service.spec ?? {}), selector: holdSelector ?? baseSelector },
+  };
 
   const router: RouterConfig = {
-    kind: traffic.router, namespace: spec.namespace,
-    stableService: service.metadata.name, canaryService: ratio ? service.metadata.name : canaryServiceName,
+    kind: traffic.router,
+    namespace: spec.namespace,
+    stableService: service.metadata.name,
+    canaryService: ratio ? service.metadata.name : canaryServiceName,
     port: service.spec?.ports?.[0]?.port ?? 80,
-    ...(traffic.host ? { host: traffic.host } : {}), ...(traffic.path ? { path: traffic.path } : {}),
-    ...(traffic.ingress ? { ingress: traffic.ingress } : {}), ...(traffic.httpRoute ? { httpRoute: traffic.httpRoute } : {}),
+    ...(traffic.host ? { host: traffic.host } : {}),
+    ...(traffic.path ? { path: traffic.path } : {}),
+    ...(traffic.ingress ? { ingress: traffic.ingress } : {}),
+    ...(traffic.httpRoute ? { httpRoute: traffic.httpRoute } : {}),
     ...(traffic.gateway ? { gateway: traffic.gateway } : {}),
     virtualService: traffic.virtualService ?? service.metadata.name,
     canaryPodLabels: { [trackLabel]: 'canary' },
-    stableDeployment: base, canaryDeployment: canaryName, totalReplicas: stableReplicas,
-    stableSelector: holdSelector ?? baseSelector, canarySelector, adopt: traffic.adopt,
+    stableDeployment: base,
+    canaryDeployment: canaryName,
+    totalReplicas: stableReplicas,
+    stableSelector: holdSelector ?? baseSelector,
+    canarySelector,
+    adopt: traffic.adopt,
   };
 
   const deployment = structuredClone(input.deployment);
@@ -151,20 +196,46 @@ export function planCanaryRelease(input: StrategyInput, options: { replicas: num
   const promote = (finalTraffic: PlannedStep[]): PlannedStep[] => [
     // The stable Service now selects every new-version pod (the canary's first), so rolling the
     // stable Deployment never leaves it without endpoints and never sends traffic to old pods again.
-    ...(ratio ? [] : [plannedStep(switchSelectorStep, { id: 'promote:select-new', reversible: true, title: `Promote: Service ${service.metadata.name} selects the new release's pods (${JSON.stringify(newSelector)})`, params: { service: service.metadata.name, selector: newSelector } })]),
+    ...(ratio
+      ? []
+      : [
+          plannedStep(switchSelectorStep, {
+            id: 'promote:select-new',
+            reversible: true,
+            title: `Promote: Service ${service.metadata.name} selects the new release's pods (${JSON.stringify(newSelector)})`,
+            params: { service: service.metadata.name, selector: newSelector },
+          }),
+        ]),
     ...(stableDrain ? [stableDrain.hold] : []),
     plannedStep(rolloutStep, {
-      id: `rollout:${base}`, reversible: true, title: `Promote: roll ${base} to ${image} (maxSurge 1, maxUnavailable 0)`,
-      params: { deployment: deployment, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
+      id: `rollout:${base}`,
+      reversible: true,
+      title: `Promote: roll ${base} to ${image} (maxSurge 1, maxUnavailable 0)`,
+      params: {
+        deployment: deployment,
+        image,
+        timeoutSeconds: options.progressDeadlineSeconds + 60,
+        ...(input.configFrom ? { configFrom: input.configFrom } : {}),
+      },
     }),
     ...finalTraffic,
     ...(canaryDrain ? [canaryDrain.hold] : []),
-    plannedStep(scaleStep, { id: `scale:${canaryName}`, reversible: true, title: `Scale ${canaryName} to 0 (its pods drain first)`, params: { deployment: canaryName, replicas: 0 } }),
+    plannedStep(scaleStep, {
+      id: `scale:${canaryName}`,
+      reversible: true,
+      title: `Scale ${canaryName} to 0 (its pods drain first)`,
+      params: { deployment: canaryName, replicas: 0 },
+    }),
     ...(stableDrain ? [stableDrain.release] : []),
     ...(canaryDrain ? [canaryDrain.release] : []),
   ];
   return {
-    router, canaryName, serviceObjects: [stableService, ...(ratio ? [] : [canaryService])], setup, promote, trafficSwitch: `rollout:${base}`,
+    router,
+    canaryName,
+    serviceObjects: [stableService, ...(ratio ? [] : [canaryService])],
+    setup,
+    promote,
+    trafficSwitch: `rollout:${base}`,
     serving: { deployment: base, ...(ratio ? {} : { selector: newSelector }) },
     ...(holdSelector ? { previousSelector: holdSelector } : {}),
     warnings,
@@ -184,16 +255,26 @@ export function promotedRouter(release: CanaryRelease): RouterConfig {
 export function analysisStep(id: string, a: Analysis, scope: AnalysisScope): PlannedStep {
   const who = scope.route ? `the new version's answers to routed requests` : `the new version's own answers`;
   return {
-    id, kind: 'gate', reversible: true,
+    id,
+    kind: 'gate',
+    reversible: true,
     title: `Analysis: ${a.seconds}s of ${who} (error rate <= ${a.maxErrorRate}${a.maxP99Ms ? `, p99 <= ${a.maxP99Ms} ms` : ''}, at least ${a.minRequests} answers)`,
     params: {
       gate: {
-        kind: 'probe', maxErrorRate: a.maxErrorRate, minRequests: a.minRequests, ...(a.maxP99Ms ? { maxP99Ms: a.maxP99Ms } : {}),
-        version: scope.version, previousVersions: scope.previousVersions,
+        kind: 'probe',
+        maxErrorRate: a.maxErrorRate,
+        minRequests: a.minRequests,
+        ...(a.maxP99Ms ? { maxP99Ms: a.maxP99Ms } : {}),
+        version: scope.version,
+        previousVersions: scope.previousVersions,
         ...(scope.trafficStep ? { trafficStep: scope.trafficStep } : {}),
         ...(scope.route ? { route: { ...scope.route } } : {}),
       },
-      intervalMs: 1000, count: a.seconds, failureLimit: 0, timeoutMs: a.seconds * 1000 + 30_000, inconclusive: 'pause',
+      intervalMs: 1000,
+      count: a.seconds,
+      failureLimit: 0,
+      timeoutMs: a.seconds * 1000 + 30_000,
+      inconclusive: 'pause',
     },
   };
 }
@@ -203,20 +284,35 @@ type PrometheusAnalysis = Extract<BatonSpec['strategy']['canary']['steps'][numbe
 /** A Prometheus-gate step, its query scoped to the release under test by template variables. */
 function prometheusStep(id: string, p: PrometheusAnalysis, scope: AnalysisScope): PlannedStep {
   return {
-    id, kind: 'gate', reversible: true,
+    id,
+    kind: 'gate',
+    reversible: true,
     title: `Analysis: Prometheus ${p.query} within ${JSON.stringify(p.thresholds)}, ${p.times} time(s)`,
     params: {
       gate: {
-        kind: 'prometheus', url: p.url, query: p.query, thresholds: { ...p.thresholds }, minSamples: p.minSamples,
+        kind: 'prometheus',
+        url: p.url,
+        query: p.query,
+        thresholds: { ...p.thresholds },
+        minSamples: p.minSamples,
         release: { version: scope.version, previousVersions: scope.previousVersions, label: p.releaseLabel },
       },
-      intervalMs: p.intervalSeconds * 1000, count: p.times, failureLimit: 0, timeoutMs: (p.times + 3) * p.intervalSeconds * 1000, inconclusive: 'pause',
+      intervalMs: p.intervalSeconds * 1000,
+      count: p.times,
+      failureLimit: 0,
+      timeoutMs: (p.times + 3) * p.intervalSeconds * 1000,
+      inconclusive: 'pause',
     },
   };
 }
 
 function planPause(id: string, seconds: number | undefined): PlannedStep {
-  return plannedStep(pauseStep, { id, reversible: true, title: seconds === undefined ? 'Pause until `baton promote`' : `Pause ${seconds}s`, params: seconds === undefined ? {} : { seconds } });
+  return plannedStep(pauseStep, {
+    id,
+    reversible: true,
+    title: seconds === undefined ? 'Pause until `baton promote`' : `Pause ${seconds}s`,
+    params: seconds === undefined ? {} : { seconds },
+  });
 }
 
 /**
@@ -237,7 +333,14 @@ export const canaryStrategy: Strategy = {
     options.steps.forEach((s, i) => {
       if ('setWeight' in s) {
         trafficStep = `canary:${i}:weight-${s.setWeight}`;
-        steps.push(plannedStep(setWeightStep, { id: trafficStep, reversible: true, title: `${release.router.kind}: ${s.setWeight}% of traffic to the new version`, params: { router: release.router, weight: s.setWeight, restoreOnUndo: weights === 0 } }));
+        steps.push(
+          plannedStep(setWeightStep, {
+            id: trafficStep,
+            reversible: true,
+            title: `${release.router.kind}: ${s.setWeight}% of traffic to the new version`,
+            params: { router: release.router, weight: s.setWeight, restoreOnUndo: weights === 0 },
+          }),
+        );
         weights += 1;
       } else if ('pause' in s) {
         steps.push(planPause(`canary:${i}:pause`, s.pause.seconds));
@@ -247,12 +350,21 @@ export const canaryStrategy: Strategy = {
         steps.push(prometheusStep(`canary:${i}:prometheus`, s.prometheus, analysisScope(input)));
       }
     });
-    const final = plannedStep(setWeightStep, { id: 'promote:weight-0', reversible: true, title: `${release.router.kind}: traffic back to the (now promoted) stable side`, params: { router: promotedRouter(release), weight: 0, restoreOnUndo: true } });
+    const final = plannedStep(setWeightStep, {
+      id: 'promote:weight-0',
+      reversible: true,
+      title: `${release.router.kind}: traffic back to the (now promoted) stable side`,
+      params: { router: promotedRouter(release), weight: 0, restoreOnUndo: true },
+    });
     return {
       serviceObjects: release.serviceObjects,
       beforeVerify: [...release.setup, ...steps],
       afterVerify: release.promote([final]),
-      verifyTarget: { newDeployment: release.canaryName, oldDeployment: input.deployment.metadata.name, ...(release.router.canaryService ? { service: release.router.canaryService } : {}) },
+      verifyTarget: {
+        newDeployment: release.canaryName,
+        oldDeployment: input.deployment.metadata.name,
+        ...(release.router.canaryService ? { service: release.router.canaryService } : {}),
+      },
       trafficSwitch: release.trafficSwitch,
       serving: release.serving,
       ...(release.previousSelector ? { previousSelector: release.previousSelector } : {}),
@@ -264,5 +376,8 @@ export const canaryStrategy: Strategy = {
 function checkWeights(spec: BatonSpec, steps: BatonSpec['strategy']['canary']['steps']): void {
   if (spec.traffic.router !== 'service-selector') return;
   const bad = steps.find((s) => 'setWeight' in s && s.setWeight !== 0 && s.setWeight !== 100);
-  if (bad) throw new Error(`traffic.router service-selector switches all or nothing; setWeight ${(bad as { setWeight: number }).setWeight} cannot be expressed (use 0 or 100, or a router with weights)`);
+  if (bad)
+    throw new Error(
+      `traffic.router service-selector switches all or nothing; setWeight ${(bad as { setWeight: number }).setWeight} cannot be expressed (use 0 or 100, or a router with weights)`,
+    );
 }

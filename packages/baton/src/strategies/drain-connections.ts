@@ -25,7 +25,10 @@ export function sumMetric(text: string, metric: string, labels: Readonly<Record<
 }
 
 /** The pod's port number for a port given by number or by container port name. */
-export function resolvePort(port: number | string, containers: ReadonlyArray<{ ports?: ReadonlyArray<{ name?: string; containerPort: number }> }>): number | undefined {
+export function resolvePort(
+  port: number | string,
+  containers: ReadonlyArray<{ ports?: ReadonlyArray<{ name?: string; containerPort: number }> }>,
+): number | undefined {
   if (typeof port === 'number') return port;
   for (const c of containers) for (const p of c.ports ?? []) if (p.name === port) return p.containerPort;
   return undefined;
@@ -36,7 +39,12 @@ export function resolvePort(port: number | string, containers: ReadonlyArray<{ p
  * on kubesim and from inside a cluster (baton as a controller or Job). Undefined when the pod does
  * not answer or the metric is missing.
  */
-export async function readPodConnections(podIp: string, port: number, metric: ConnectionMetric, timeoutMs = 2000): Promise<number | undefined> {
+export async function readPodConnections(
+  podIp: string,
+  port: number,
+  metric: ConnectionMetric,
+  timeoutMs = 2000,
+): Promise<number | undefined> {
   try {
     const res = await fetch(`http://${podIp}:${port}${metric.path}`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) {

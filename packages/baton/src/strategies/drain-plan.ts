@@ -11,7 +11,8 @@ export const unserveStepId = (deployment: string): string => `drain:unserve:${de
 
 function drainParams(d: DrainSpec) {
   return {
-    deadlineSeconds: d.deadlineSeconds, settleSeconds: d.settleSeconds,
+    deadlineSeconds: d.deadlineSeconds,
+    settleSeconds: d.settleSeconds,
     ...(d.connections ? { connections: d.connections } : {}),
     ...(d.nudge ? { nudge: d.nudge } : {}),
   };
@@ -25,18 +26,29 @@ function evidence(d: DrainSpec): string {
  * Around a Deployment's rolling update: hold its old pods out of the controller's hands before,
  * drain them by evidence after. Undefined when the spec asks for no drain.
  */
-export function holdAndRelease(spec: BatonSpec, deployment: string, serviceSelector: Record<string, string>): { hold: PlannedStep; unserve: PlannedStep; release: PlannedStep } | undefined {
+export function holdAndRelease(
+  spec: BatonSpec,
+  deployment: string,
+  serviceSelector: Record<string, string>,
+): { hold: PlannedStep; unserve: PlannedStep; release: PlannedStep } | undefined {
   const d = spec.drain;
   if (!d) return undefined;
   return {
     unserve: plannedStep(drainByEvidenceStep, {
-      id: unserveStepId(deployment), reversible: true,
+      id: unserveStepId(deployment),
+      reversible: true,
       title: `Take the held pods of ${deployment} out of the Service: new connections go to the new pods, open ones stay until the drain`,
       params: { phase: 'unserve', deployment, serviceSelector },
     }),
-    hold: plannedStep(drainByEvidenceStep, { id: holdStepId(deployment), reversible: true, title: `Hold the old pods of ${deployment} out of its ReplicaSets (paused, orphaned) so the rollout cannot cut their streams`, params: { phase: 'hold', deployment } }),
+    hold: plannedStep(drainByEvidenceStep, {
+      id: holdStepId(deployment),
+      reversible: true,
+      title: `Hold the old pods of ${deployment} out of its ReplicaSets (paused, orphaned) so the rollout cannot cut their streams`,
+      params: { phase: 'hold', deployment },
+    }),
     release: plannedStep(drainByEvidenceStep, {
-      id: releaseStepId(deployment), reversible: true,
+      id: releaseStepId(deployment),
+      reversible: true,
       title: `Drain the held pods of ${deployment}: out of the Service, then each goes when ${evidence(d)} or after ${d.deadlineSeconds}s`,
       params: { phase: 'release', deployment, serviceSelector, drain: drainParams(d) },
     }),
@@ -48,7 +60,8 @@ export function drainThenScale(spec: BatonSpec, id: string, deployment: string, 
   const d = spec.drain;
   if (!d) return undefined;
   return plannedStep(drainByEvidenceStep, {
-    id, reversible: true,
+    id,
+    reversible: true,
     title: `Keep ${deployment} ${afterSeconds}s for an instant switch back, then scale it to 0 when ${evidence(d)} on every pod (deadline ${d.deadlineSeconds}s)`,
     params: { phase: 'scale', deployment, afterSeconds, drain: drainParams(d) },
   });
@@ -64,16 +77,24 @@ export function drainWarnings(spec: BatonSpec, graceSeconds: number, preStopSeco
   if (!d) return warnings;
   const longest = d.maxStreamSeconds;
   if (d.deadlineSeconds < graceSeconds) {
-    warnings.push(`drain.deadlineSeconds (${d.deadlineSeconds}) is shorter than terminationGracePeriodSeconds (${graceSeconds}): the pod's own drain after SIGTERM would outlast baton's deadline; set the deadline to at least the grace period`);
+    warnings.push(
+      `drain.deadlineSeconds (${d.deadlineSeconds}) is shorter than terminationGracePeriodSeconds (${graceSeconds}): the pod's own drain after SIGTERM would outlast baton's deadline; set the deadline to at least the grace period`,
+    );
   }
   if (longest !== undefined && d.deadlineSeconds < longest) {
-    warnings.push(`drain.deadlineSeconds (${d.deadlineSeconds}) is shorter than drain.maxStreamSeconds (${longest}): streams that started just before the upgrade are cut at the deadline`);
+    warnings.push(
+      `drain.deadlineSeconds (${d.deadlineSeconds}) is shorter than drain.maxStreamSeconds (${longest}): streams that started just before the upgrade are cut at the deadline`,
+    );
   }
   if (!d.connections) {
-    warnings.push(`drain.connections is not set: baton cannot see how many streams an old pod still holds (neither the Kubernetes API nor kube-proxy exposes per-pod connection counts), so every drain waits the full ${d.deadlineSeconds}s deadline`);
+    warnings.push(
+      `drain.connections is not set: baton cannot see how many streams an old pod still holds (neither the Kubernetes API nor kube-proxy exposes per-pod connection counts), so every drain waits the full ${d.deadlineSeconds}s deadline`,
+    );
   }
   if (preStopSeconds !== undefined && preStopSeconds >= graceSeconds) {
-    warnings.push(`the preStop sleep (${preStopSeconds}s) is not shorter than the grace period (${graceSeconds}s): a drained pod is killed before it can close its streams cleanly`);
+    warnings.push(
+      `the preStop sleep (${preStopSeconds}s) is not shorter than the grace period (${graceSeconds}s): a drained pod is killed before it can close its streams cleanly`,
+    );
   }
   return warnings;
 }

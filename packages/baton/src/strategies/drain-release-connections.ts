@@ -7,9 +7,7 @@ import type { ConnectionMetric } from '../spec/connection-metric.js';
 import { readPodConnections, resolvePort } from './drain-connections.js';
 
 /** A release's open connections: a trustworthy sum, or why there is none. */
-export type ReleaseConnections =
-  | { kind: 'value'; value: number; pods: number }
-  | { kind: 'unknown'; reason: string };
+export type ReleaseConnections = { kind: 'value'; value: number; pods: number } | { kind: 'unknown'; reason: string };
 
 interface PodLike extends KubeObject {
   spec?: { containers?: Array<{ ports?: Array<{ name?: string; containerPort: number }> }> };
@@ -38,7 +36,9 @@ export async function readReleaseConnections(o: ReadReleaseConnectionsOptions): 
   const { kube, namespace, deployment: d, metric } = o;
   const selector = selectorString(d.spec.selector.matchLabels);
   const { items: sets } = await kube.list<KubeObject>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace, labelSelector: selector });
-  const owned = new Set(sets.filter((rs) => rs.metadata.ownerReferences?.some((ref) => ref.uid === d.metadata.uid)).map((rs) => rs.metadata.uid));
+  const owned = new Set(
+    sets.filter((rs) => rs.metadata.ownerReferences?.some((ref) => ref.uid === d.metadata.uid)).map((rs) => rs.metadata.uid),
+  );
   const { items } = await kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: selector });
   // A terminating pod still holds its streams until it exits: it counts like any other.
   const pods = items.filter((p) => p.metadata.ownerReferences?.some((ref) => owned.has(ref.uid)));
@@ -46,11 +46,20 @@ export async function readReleaseConnections(o: ReadReleaseConnectionsOptions): 
   for (const p of pods) {
     const name = p.metadata.name;
     const ip = p.status?.podIP;
-    if (!ip) return { kind: 'unknown', reason: `pod ${name} has no IP yet (phase ${p.status?.phase ?? 'unknown'}), so its connections cannot be read` };
+    if (!ip)
+      return {
+        kind: 'unknown',
+        reason: `pod ${name} has no IP yet (phase ${p.status?.phase ?? 'unknown'}), so its connections cannot be read`,
+      };
     const port = resolvePort(metric.port, p.spec?.containers ?? []);
-    if (port === undefined) return { kind: 'unknown', reason: `pod ${name} has no container port ${JSON.stringify(metric.port)} (drain.connections.port)` };
+    if (port === undefined)
+      return { kind: 'unknown', reason: `pod ${name} has no container port ${JSON.stringify(metric.port)} (drain.connections.port)` };
     const n = await readPodConnections(ip, port, metric, o.timeoutMs);
-    if (n === undefined) return { kind: 'unknown', reason: `pod ${name} did not answer with ${metric.metric} at http://${ip}:${port}${metric.path} (no data is never 0)` };
+    if (n === undefined)
+      return {
+        kind: 'unknown',
+        reason: `pod ${name} did not answer with ${metric.metric} at http://${ip}:${port}${metric.path} (no data is never 0)`,
+      };
     sum += n;
   }
   return { kind: 'value', value: sum, pods: pods.length };

@@ -10,11 +10,17 @@ import { switchSelectorStep } from './steps/switch-selector-step.js';
 
 export const releaseLabel = 'baton.dev/release';
 
-interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string>; [f: string]: unknown } }
+interface ServiceLike extends KubeObject {
+  spec?: { selector?: Record<string, string>; [f: string]: unknown };
+}
 
 /** A version as an RFC 1123 name part: "v2.1.0_RC" -> "v2-1-0-rc"; at most `max` characters. */
 export function releaseId(version: string, max = 40): string {
-  const id = version.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, max).replace(/^-+|-+$/g, '');
+  const id = version
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, max)
+    .replace(/^-+|-+$/g, '');
   return id || 'release';
 }
 
@@ -57,7 +63,13 @@ export const rainbowStrategy: Strategy = {
     let holdSelector: Record<string, string> | undefined = liveSelector[releaseLabel] !== undefined ? liveSelector : undefined;
     const plain = input.live.deployments.find((d) => d.metadata.name === base);
     if (!holdSelector && plain) {
-      const pin = pinToLivePods({ id: 'rainbow:adopt', service: service.metadata.name, deployment: base, hash: input.live.currentHash[base], baseSelector });
+      const pin = pinToLivePods({
+        id: 'rainbow:adopt',
+        service: service.metadata.name,
+        deployment: base,
+        hash: input.live.currentHash[base],
+        baseSelector,
+      });
       if (pin) {
         holdSelector = pin.selector;
         before.push(pin.step);
@@ -65,49 +77,93 @@ export const rainbowStrategy: Strategy = {
     }
 
     const deployment: DeploymentLike = structuredClone(input.deployment);
-    deployment.metadata = { ...deployment.metadata, name, labels: { ...(deployment.metadata.labels ?? {}), [releaseLabel]: label, 'baton.dev/strategy': 'rainbow' } };
+    deployment.metadata = {
+      ...deployment.metadata,
+      name,
+      labels: { ...(deployment.metadata.labels ?? {}), [releaseLabel]: label, 'baton.dev/strategy': 'rainbow' },
+    };
     // Each release's selector includes its release label, so no two Deployments claim the same pods.
     deployment.spec.selector = { matchLabels: { ...(deployment.spec.selector.matchLabels ?? {}), [releaseLabel]: label } };
     deployment.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
     deployment.spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
     const image = input.spec.image.ref;
-    const liveService: ServiceLike = { ...structuredClone(service), spec: { ...(service.spec ?? {}), selector: holdSelector ?? newSelector } };
+    const liveService: ServiceLike = {
+      ...structuredClone(service),
+      spec: { ...(service.spec ?? {}), selector: holdSelector ?? newSelector },
+    };
     const ownService: ServiceLike = {
       ...structuredClone(service),
-      metadata: { name: releaseService, labels: { ...(service.metadata.labels ?? {}), 'baton.dev/app': input.spec.app, [releaseLabel]: label, 'baton.dev/release-of': service.metadata.name } },
+      metadata: {
+        name: releaseService,
+        labels: {
+          ...(service.metadata.labels ?? {}),
+          'baton.dev/app': input.spec.app,
+          [releaseLabel]: label,
+          'baton.dev/release-of': service.metadata.name,
+        },
+      },
       spec: { ...(service.spec ?? {}), selector: newSelector },
     };
     delete (ownService.spec as Record<string, unknown>).clusterIP;
     delete (ownService.spec as Record<string, unknown>).clusterIPs;
 
-    before.push(plannedStep(rolloutStep, {
-      id: `rollout:${name}`, reversible: true,
-      title: `Start release ${input.version} as Deployment ${name} (${image}, ${deployment.spec.replicas ?? 1} replica(s)), no traffic yet`,
-      params: { deployment: deployment, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
-    }));
+    before.push(
+      plannedStep(rolloutStep, {
+        id: `rollout:${name}`,
+        reversible: true,
+        title: `Start release ${input.version} as Deployment ${name} (${image}, ${deployment.spec.replicas ?? 1} replica(s)), no traffic yet`,
+        params: {
+          deployment: deployment,
+          image,
+          timeoutSeconds: options.progressDeadlineSeconds + 60,
+          ...(input.configFrom ? { configFrom: input.configFrom } : {}),
+        },
+      }),
+    );
     if (options.tests) {
       const t = options.tests;
       before.push({
-        id: 'rainbow:tests', kind: 'gate', reversible: true,
+        id: 'rainbow:tests',
+        kind: 'gate',
+        reversible: true,
         title: `Integration tests against release ${input.version} (Service ${releaseService}): ${t.command ? `\`${t.command.join(' ')}\`` : 'Kubernetes Job'}`,
         params: {
-          gate: toJsonObject({ kind: 'job', app: input.spec.app, release: label, service: releaseService, timeoutSeconds: t.timeoutSeconds, ...(t.command ? { command: t.command } : {}), ...(t.job ? { job: t.job } : {}), ...(t.env ? { env: t.env } : {}) }),
-          intervalMs: 0, count: 1, failureLimit: 0, timeoutMs: (t.timeoutSeconds + 60) * 1000, inconclusive: 'fail',
+          gate: toJsonObject({
+            kind: 'job',
+            app: input.spec.app,
+            release: label,
+            service: releaseService,
+            timeoutSeconds: t.timeoutSeconds,
+            ...(t.command ? { command: t.command } : {}),
+            ...(t.job ? { job: t.job } : {}),
+            ...(t.env ? { env: t.env } : {}),
+          }),
+          intervalMs: 0,
+          count: 1,
+          failureLimit: 0,
+          timeoutMs: (t.timeoutSeconds + 60) * 1000,
+          inconclusive: 'fail',
         },
       });
     }
     const active = liveSelector[releaseLabel];
-    const after: PlannedStep[] = [plannedStep(switchSelectorStep, {
-      id: 'rainbow:activate', reversible: true,
-      title: `Activate release ${input.version}: Service ${service.metadata.name} -> ${releaseLabel}=${label}${active ? ` (was ${active}, which keeps running)` : ''}`,
-      params: { service: service.metadata.name, selector: newSelector },
-    })];
+    const after: PlannedStep[] = [
+      plannedStep(switchSelectorStep, {
+        id: 'rainbow:activate',
+        reversible: true,
+        title: `Activate release ${input.version}: Service ${service.metadata.name} -> ${releaseLabel}=${label}${active ? ` (was ${active}, which keeps running)` : ''}`,
+        params: { service: service.metadata.name, selector: newSelector },
+      }),
+    ];
     if (input.spec.database?.migrations) {
       // Backfill and contract wait until no pod of an older release is left; in a rainbow that is
       // when `baton gc` has collected them all, which may be hours: the run would wait that long.
-      warnings.push('rainbow keeps older releases running: backfill/contract migrations wait until `baton gc` has collected every older release; ship them in a later release (migrations.target) so this run does not wait for the drain');
+      warnings.push(
+        'rainbow keeps older releases running: backfill/contract migrations wait until `baton gc` has collected every older release; ship them in a later release (migrations.target) so this run does not wait for the drain',
+      );
     }
-    if (!options.gc) warnings.push('strategy.rainbow.gc is not set: older releases keep running until you delete them (`baton gc` needs it)');
+    if (!options.gc)
+      warnings.push('strategy.rainbow.gc is not set: older releases keep running until you delete them (`baton gc` needs it)');
     return {
       serviceObjects: [liveService, ownService],
       beforeVerify: before,

@@ -12,14 +12,19 @@ export const rollingStrategy: Strategy = {
   plan(input: StrategyInput): StrategySteps {
     const options = input.spec.strategy.rolling;
     const deployment = structuredClone(input.deployment);
-    deployment.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: options.maxSurge, maxUnavailable: options.maxUnavailable } };
+    deployment.spec.strategy = {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: options.maxSurge, maxUnavailable: options.maxUnavailable },
+    };
     deployment.spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
     const warnings: string[] = [];
     if (options.maxUnavailable !== 0 && options.maxUnavailable !== '0%') {
-      warnings.push(`strategy.rolling.maxUnavailable is ${options.maxUnavailable}: capacity drops during the rollout; 0 keeps every old pod until its replacement is ready`);
+      warnings.push(
+        `strategy.rolling.maxUnavailable is ${options.maxUnavailable}: capacity drops during the rollout; 0 keeps every old pod until its replacement is ready`,
+      );
     }
     const image = deployment.spec.template.spec.containers.find((c) => c.image === input.spec.image.ref)?.image ?? input.spec.image.ref;
-    const selector = ((input.service?.spec as { selector?: Record<string, string> } | undefined)?.selector) ?? {};
+    const selector = (input.service?.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
     const live = input.live.deployments.some((d) => d.metadata.name === deployment.metadata.name);
     // Drain by evidence: old pods are held out of the controller before the rollout (so it brings up
     // a full new ReplicaSet and deletes none of them), then drained; the apply unpauses.
@@ -29,13 +34,22 @@ export const rollingStrategy: Strategy = {
       serviceObjects: input.service ? [input.service] : [],
       // With a drain, the held old pods leave the Service right after the rollout (the traffic
       // switch a gate judges from); their open connections stay until the release at the end.
-      beforeVerify: [...(drain ? [drain.hold] : []), plannedStep(rolloutStep, {
-        id: `rollout:${deployment.metadata.name}`,
-        
-        title: `Roll Deployment ${deployment.metadata.name} to ${image} (maxSurge ${String(options.maxSurge)}, maxUnavailable ${String(options.maxUnavailable)})`,
-        reversible: true,
-        params: { deployment: deployment, image, timeoutSeconds: options.progressDeadlineSeconds + 60, ...(input.configFrom ? { configFrom: input.configFrom } : {}) },
-      }), ...(drain ? [drain.unserve] : [])],
+      beforeVerify: [
+        ...(drain ? [drain.hold] : []),
+        plannedStep(rolloutStep, {
+          id: `rollout:${deployment.metadata.name}`,
+
+          title: `Roll Deployment ${deployment.metadata.name} to ${image} (maxSurge ${String(options.maxSurge)}, maxUnavailable ${String(options.maxUnavailable)})`,
+          reversible: true,
+          params: {
+            deployment: deployment,
+            image,
+            timeoutSeconds: options.progressDeadlineSeconds + 60,
+            ...(input.configFrom ? { configFrom: input.configFrom } : {}),
+          },
+        }),
+        ...(drain ? [drain.unserve] : []),
+      ],
       afterVerify: drain ? [drain.release] : [],
       verifyTarget: { newDeployment: deployment.metadata.name, ...(input.service ? { service: input.service.metadata.name } : {}) },
       trafficSwitch: drain ? drain.unserve.id : `rollout:${deployment.metadata.name}`,

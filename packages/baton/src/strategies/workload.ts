@@ -1,7 +1,6 @@
 import type { KubeObject } from '../kube/kube-object.js';
 import type { Container, DeploymentLike, PodSpec } from '../kube/workload-objects.js';
 
-
 export function containerOf(deployment: DeploymentLike, name: string | undefined): Container {
   const containers = deployment.spec.template.spec.containers;
   const container = name === undefined ? containers[0] : containers.find((c) => c.name === name);
@@ -58,7 +57,8 @@ export function renameConfigReferences(spec: PodSpec, configMaps: Record<string,
 export function forReapply<T extends KubeObject>(object: T): T {
   const copy = structuredClone(object);
   const m = copy.metadata as Record<string, unknown>;
-  for (const key of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp']) delete m[key];
+  for (const key of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp'])
+    delete m[key];
   const annotations = m.annotations as Record<string, string> | undefined;
   if (annotations) {
     delete annotations['deployment.kubernetes.io/revision'];

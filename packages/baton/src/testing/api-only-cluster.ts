@@ -15,7 +15,9 @@ export function useApiOnlyCluster(setUp?: (kube: KubeClient) => Promise<void>): 
     kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
     await setUp?.(kube);
   });
-  after(async () => { await cluster?.stop(); });
+  after(async () => {
+    await cluster?.stop();
+  });
   return () => {
     if (!kube) throw new Error('useApiOnlyCluster: the cluster is not started yet (call the getter inside a test or hook)');
     return kube;

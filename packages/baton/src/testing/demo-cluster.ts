@@ -43,25 +43,63 @@ export async function startTestCluster(options: { propagationDelayMs?: number; k
     // A real cluster: its own version and timing; nothing to start or stop but the work folder.
     const kubeconfig = await readFile(realClusterKubeconfig, 'utf8');
     const kube = new ClientNodeKubeClient({ kubeconfigText: kubeconfig });
-    const cluster: Omit<Cluster, 'fetch'> = { apiUrl: kube.server, kubeconfig, ingressUrl: process.env['BATON_E2E_INGRESS_URL'] ?? '', stop: async () => undefined };
-    return { cluster, kube, dir, stop: async () => { await rm(dir, { recursive: true, force: true }); } };
+    const cluster: Omit<Cluster, 'fetch'> = {
+      apiUrl: kube.server,
+      kubeconfig,
+      ingressUrl: process.env['BATON_E2E_INGRESS_URL'] ?? '',
+      stop: async () => undefined,
+    };
+    return {
+      cluster,
+      kube,
+      dir,
+      stop: async () => {
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   }
   const images = join(demoAppDir(), 'images.yaml');
   const propagationDelayMs = options.propagationDelayMs ?? 500;
   // kubesim runs as its own process, as a cluster does: a probe sharing the test's event loop with
   // the whole cluster times out every request in flight when that loop stalls on a loaded machine
   // (seen in CI: 1,994 "failed" requests at once). BATON_E2E_KUBESIM=in-process keeps it here.
-  const cluster: Omit<Cluster, 'fetch'> = process.env['BATON_E2E_KUBESIM'] === 'in-process'
-    ? await startCluster({ images, propagationDelayMs, ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}) })
-    : await startKubesimProcess({ images, kubeconfigPath: join(dir, 'kubeconfig'), propagationDelayMs, ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}) });
+  const cluster: Omit<Cluster, 'fetch'> =
+    process.env['BATON_E2E_KUBESIM'] === 'in-process'
+      ? await startCluster({
+          images,
+          propagationDelayMs,
+          ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+        })
+      : await startKubesimProcess({
+          images,
+          kubeconfigPath: join(dir, 'kubeconfig'),
+          propagationDelayMs,
+          ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+        });
   const kube = new ClientNodeKubeClient({ kubeconfigText: cluster.kubeconfig });
-  return { cluster, kube, dir, stop: async () => { await cluster.stop(); await rm(dir, { recursive: true, force: true }); } };
+  return {
+    cluster,
+    kube,
+    dir,
+    stop: async () => {
+      await cluster.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** demo-app manifests as objects; `env` is added to the container (e.g. to make a version crash). */
-export function demoManifests(o: { image: string; replicas?: number; env?: Record<string, string>; preStopSeconds?: number | null; preStopExec?: boolean }): KubeObject[] {
+export function demoManifests(o: {
+  image: string;
+  replicas?: number;
+  env?: Record<string, string>;
+  preStopSeconds?: number | null;
+  preStopExec?: boolean;
+}): KubeObject[] {
   const container: Record<string, unknown> = {
-    name: 'app', image: o.image, ports: [{ name: 'http', containerPort: 8080 }],
+    name: 'app',
+    image: o.image,
+    ports: [{ name: 'http', containerPort: 8080 }],
     env: Object.entries(o.env ?? {}).map(([name, value]) => ({ name, value })),
     envFrom: [{ configMapRef: { name: 'demo-config' } }],
     readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 2 },
@@ -69,15 +107,27 @@ export function demoManifests(o: { image: string; replicas?: number; env?: Recor
   };
   // preStopExec: `exec sleep`, which every minor takes (the sleep action needs 1.30+).
   if (o.preStopSeconds !== null) {
-    container.lifecycle = { preStop: o.preStopExec ? { exec: { command: ['sleep', String(o.preStopSeconds ?? 2)] } } : { sleep: { seconds: o.preStopSeconds ?? 2 } } };
+    container.lifecycle = {
+      preStop: o.preStopExec
+        ? { exec: { command: ['sleep', String(o.preStopSeconds ?? 2)] } }
+        : { sleep: { seconds: o.preStopSeconds ?? 2 } },
+    };
   }
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'demo-config' }, data: { DRAIN_TIMEOUT_MS: '10000' } },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo' }, spec: { selector: { app: 'demo' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'demo', labels: { app: 'demo' } },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'demo' },
+      spec: { selector: { app: 'demo' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'demo', labels: { app: 'demo' } },
       spec: {
-        replicas: o.replicas ?? 2, selector: { matchLabels: { app: 'demo' } },
+        replicas: o.replicas ?? 2,
+        selector: { matchLabels: { app: 'demo' } },
         template: { metadata: { labels: { app: 'demo' } }, spec: { terminationGracePeriodSeconds: 15, containers: [container] } },
       },
     },
@@ -93,14 +143,23 @@ export async function applyAndWait(kube: KubeClient, objects: KubeObject[]): Pro
   for (const object of objects) {
     const applied = await kube.apply<KubeObject>({ ...object, metadata: { ...object.metadata, namespace: 'default' } }, { force: true });
     if (object.kind === 'Deployment') {
-      const image = ((object.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!).image;
-      const verdict = await waitForRollout(kube, applied as DeploymentLike, image, { timeoutMs: 60_000, signal: new AbortController().signal });
+      const image = (object.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image;
+      const verdict = await waitForRollout(kube, applied as DeploymentLike, image, {
+        timeoutMs: 60_000,
+        signal: new AbortController().signal,
+      });
       if (verdict.kind === 'failed') throw new Error(verdict.reason);
     }
   }
   for (const object of objects.filter((o) => o.kind === 'Service')) {
-    const svc = await kube.get<KubeObject & { spec: { clusterIP: string; ports: Array<{ port: number }> } }>({ apiVersion: 'v1', kind: 'Service', name: object.metadata.name, namespace: 'default' });
-    if (!(await waitUntilServed(`http://${svc!.spec.clusterIP}:${svc!.spec.ports[0]!.port}/ready`))) throw new Error(`Service ${object.metadata.name} never answered`);
+    const svc = await kube.get<KubeObject & { spec: { clusterIP: string; ports: Array<{ port: number }> } }>({
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: object.metadata.name,
+      namespace: 'default',
+    });
+    if (!(await waitUntilServed(`http://${svc!.spec.clusterIP}:${svc!.spec.ports[0]!.port}/ready`)))
+      throw new Error(`Service ${object.metadata.name} never answered`);
   }
 }
 
@@ -109,6 +168,9 @@ export async function writeSpec(dir: string, name: string, manifests: KubeObject
   const folder = join(dir, name);
   await mkdir(join(folder, 'k8s'), { recursive: true });
   await writeFile(join(folder, 'k8s', 'app.yaml'), manifests.map((m) => stringify(m)).join('---\n'));
-  await writeFile(join(folder, 'baton.yaml'), stringify({ apiVersion: 'baton.dev/v1alpha1', kind: 'Upgrade', app: 'demo', namespace: 'default', manifests: ['k8s'], ...spec }));
+  await writeFile(
+    join(folder, 'baton.yaml'),
+    stringify({ apiVersion: 'baton.dev/v1alpha1', kind: 'Upgrade', app: 'demo', namespace: 'default', manifests: ['k8s'], ...spec }),
+  );
   return join(folder, 'baton.yaml');
 }

@@ -9,7 +9,8 @@ export function headerRouteToJson(route: HeaderRoute | null): JsonObject | null 
 export function headerRouteFromJson(value: unknown): HeaderRoute | null {
   if (value === null || value === undefined || typeof value !== 'object') return null;
   const v = value as Record<string, unknown>;
-  if (v.kind === 'header' && typeof v.name === 'string' && typeof v.value === 'string') return { kind: 'header', name: v.name, value: v.value };
+  if (v.kind === 'header' && typeof v.name === 'string' && typeof v.value === 'string')
+    return { kind: 'header', name: v.name, value: v.value };
   if (v.kind === 'cookie' && typeof v.name === 'string') return { kind: 'cookie', name: v.name };
   return null;
 }

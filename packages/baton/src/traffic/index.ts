@@ -28,10 +28,22 @@ export interface RouterTraits {
 /** Routers by kind: adding one is a file and an entry here. */
 export const routerTraits = {
   'service-selector': { create: createServiceSelectorRouter, precision: 'exact', headerRoutes: false, sharedService: false, requires: [] },
-  'nginx-ingress': { create: createNginxIngressRouter, precision: 'exact', headerRoutes: true, sharedService: false, requires: [{ field: 'ingress', what: 'your main Ingress' }] },
+  'nginx-ingress': {
+    create: createNginxIngressRouter,
+    precision: 'exact',
+    headerRoutes: true,
+    sharedService: false,
+    requires: [{ field: 'ingress', what: 'your main Ingress' }],
+  },
   'gateway-api': {
-    create: createGatewayApiRouter, precision: 'exact', headerRoutes: true, sharedService: false,
-    requires: [{ field: 'httpRoute', what: 'the HTTPRoute baton writes' }, { field: 'gateway', what: 'the Gateway it attaches to' }],
+    create: createGatewayApiRouter,
+    precision: 'exact',
+    headerRoutes: true,
+    sharedService: false,
+    requires: [
+      { field: 'httpRoute', what: 'the HTTPRoute baton writes' },
+      { field: 'gateway', what: 'the Gateway it attaches to' },
+    ],
   },
   istio: { create: createIstioRouter, precision: 'exact', headerRoutes: true, sharedService: false, requires: [] },
   'replica-ratio': { create: createReplicaRatioRouter, precision: 'approximate', headerRoutes: false, sharedService: true, requires: [] },
@@ -43,6 +55,9 @@ export function createRouter(kube: KubeClient, config: RouterConfig): TrafficRou
 }
 
 /** The routers that can do A/B, for messages. */
-export const headerRouters = (): string[] => Object.entries(routerTraits).filter(([, t]) => t.headerRoutes).map(([kind]) => kind);
+export const headerRouters = (): string[] =>
+  Object.entries(routerTraits)
+    .filter(([, t]) => t.headerRoutes)
+    .map(([kind]) => kind);
 
 export type { HeaderRoute, Precision, RouterConfig, RouterFactory, RouterKind, TrafficRouter, TrafficSplit } from './traffic-router.js';

@@ -7,9 +7,18 @@ import type { HeaderRoute, RouterConfig, TrafficRouter, TrafficSplit } from './t
 
 const group = 'networking.istio.io/v1';
 type StringMatch = { exact?: string; regex?: string };
-interface Destination { host: string; subset?: string; port?: { number: number } }
-interface HttpRoute { match?: Array<{ uri?: { prefix: string }; headers?: Record<string, StringMatch> }>; route?: Array<{ destination: Destination; weight?: number }> }
-interface VirtualServiceLike extends KubeObject { spec?: { http?: HttpRoute[] } }
+interface Destination {
+  host: string;
+  subset?: string;
+  port?: { number: number };
+}
+interface HttpRoute {
+  match?: Array<{ uri?: { prefix: string }; headers?: Record<string, StringMatch> }>;
+  route?: Array<{ destination: Destination; weight?: number }>;
+}
+interface VirtualServiceLike extends KubeObject {
+  spec?: { http?: HttpRoute[] };
+}
 
 /**
  * Istio: a VirtualService baton owns whose last http route splits by weight between the stable
@@ -18,9 +27,17 @@ interface VirtualServiceLike extends KubeObject { spec?: { http?: HttpRoute[] } 
  * a first http entry matching the header (or the Cookie header by regex) to the canary only.
  */
 export function createIstioRouter(kube: KubeClient, config: RouterConfig): TrafficRouter {
-  if (!config.virtualService || !config.canaryPodLabels) throw new BatonError('TRAFFIC_CONFIG', 'the istio router needs traffic.virtualService and the canary pod labels', { hint: 'name the VirtualService baton manages' });
+  if (!config.virtualService || !config.canaryPodLabels)
+    throw new BatonError('TRAFFIC_CONFIG', 'the istio router needs traffic.virtualService and the canary pod labels', {
+      hint: 'name the VirtualService baton manages',
+    });
   const vsRef = { apiVersion: group, kind: 'VirtualService', name: config.virtualService, namespace: config.namespace };
-  const drRef = { apiVersion: group, kind: 'DestinationRule', name: `${config.virtualService}-canary`.slice(0, 63), namespace: config.namespace };
+  const drRef = {
+    apiVersion: group,
+    kind: 'DestinationRule',
+    name: `${config.virtualService}-canary`.slice(0, 63),
+    namespace: config.namespace,
+  };
   const port = { number: config.port };
   const stable: Destination = { host: config.stableService, port };
   const canary: Destination = { host: config.canaryService, subset: 'canary', port };
@@ -30,22 +47,39 @@ export function createIstioRouter(kube: KubeClient, config: RouterConfig): Traff
     checkWeight(split.weight);
     checkOwnership(await kube.get(vsRef), { adopt: config.adopt, fieldManager: kube.fieldManager, trafficFields: ['f:http'] });
     checkOwnership(await kube.get(drRef), { adopt: config.adopt, fieldManager: kube.fieldManager, trafficFields: ['f:subsets'] });
-    await kube.apply({
-      apiVersion: group, kind: 'DestinationRule', metadata: { name: drRef.name, namespace: config.namespace, labels: routerLabels() },
-      spec: { host: config.canaryService, subsets: [{ name: 'canary', labels: config.canaryPodLabels }] },
-    }, { force: true });
+    await kube.apply(
+      {
+        apiVersion: group,
+        kind: 'DestinationRule',
+        metadata: { name: drRef.name, namespace: config.namespace, labels: routerLabels() },
+        spec: { host: config.canaryService, subsets: [{ name: 'canary', labels: config.canaryPodLabels }] },
+      },
+      { force: true },
+    );
     const http: HttpRoute[] = [];
     if (split.route) {
-      const headers: Record<string, StringMatch> = split.route.kind === 'header'
-        ? { [split.route.name.toLowerCase()]: { exact: split.route.value } }
-        : { cookie: { regex: cookieRegex(split.route.name) } };
+      const headers: Record<string, StringMatch> =
+        split.route.kind === 'header'
+          ? { [split.route.name.toLowerCase()]: { exact: split.route.value } }
+          : { cookie: { regex: cookieRegex(split.route.name) } };
       http.push({ match: [{ ...uri, headers }], route: [{ destination: canary, weight: 100 }] });
     }
-    http.push({ ...(config.path && config.path !== '/' ? { match: [uri] } : {}), route: [{ destination: stable, weight: 100 - split.weight }, { destination: canary, weight: split.weight }] });
-    await kube.apply({
-      apiVersion: group, kind: 'VirtualService', metadata: { name: vsRef.name, namespace: config.namespace, labels: routerLabels() },
-      spec: { hosts: [config.host ?? '*'], http },
-    }, { force: true });
+    http.push({
+      ...(config.path && config.path !== '/' ? { match: [uri] } : {}),
+      route: [
+        { destination: stable, weight: 100 - split.weight },
+        { destination: canary, weight: split.weight },
+      ],
+    });
+    await kube.apply(
+      {
+        apiVersion: group,
+        kind: 'VirtualService',
+        metadata: { name: vsRef.name, namespace: config.namespace, labels: routerLabels() },
+        spec: { hosts: [config.host ?? '*'], http },
+      },
+      { force: true },
+    );
   };
 
   const current = async (): Promise<TrafficSplit> => {
@@ -71,8 +105,13 @@ export function createIstioRouter(kube: KubeClient, config: RouterConfig): Traff
   return {
     kind: 'istio',
     precision: 'exact',
-    async setWeight(weight) { checkWeight(weight); await write({ weight, route: (await current()).route }); },
-    async setHeaderRoute(route) { await write({ weight: (await current()).weight, route }); },
+    async setWeight(weight) {
+      checkWeight(weight);
+      await write({ weight, route: (await current()).route });
+    },
+    async setHeaderRoute(route) {
+      await write({ weight: (await current()).weight, route });
+    },
     current,
   };
 }

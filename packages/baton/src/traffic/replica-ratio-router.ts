@@ -46,17 +46,31 @@ export function createReplicaRatioRouter(kube: KubeClient, config: RouterConfig)
       if (settled(d, want)) return;
       const ready = d.status?.readyReplicas ?? 0;
       const selector = selectorString(d.spec.selector.matchLabels);
-      const { items: selected } = await kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace: config.namespace, labelSelector: selector });
+      const { items: selected } = await kube.list<PodLike>({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        namespace: config.namespace,
+        labelSelector: selector,
+      });
       // The stable selector may also match the canary's pods: judge this Deployment's own.
       const images = d.spec.template.spec.containers.map((c) => c.image);
       const pods = selected.filter((p) => p.spec.containers.some((c) => images.includes(c.image)));
       const broken = images.map((image) => hopelessPod(pods, image)).find((x) => x !== undefined);
       if (broken !== undefined) {
-        throw new BatonError('TRAFFIC_PODS_FAILING', `Deployment ${name} cannot reach ${want} ready replica(s): ${broken}`, { hint: `read why in its logs: kubectl logs -n ${config.namespace} -l ${selector} --previous` });
+        throw new BatonError('TRAFFIC_PODS_FAILING', `Deployment ${name} cannot reach ${want} ready replica(s): ${broken}`, {
+          hint: `read why in its logs: kubectl logs -n ${config.namespace} -l ${selector} --previous`,
+        });
       }
       const line = [`Deployment ${name}: ${ready} ready, wants ${want}`, ...waitingReasons(pods)].join('; ');
-      if (line !== said) { said = line; options.onProgress?.(line, want === 0 ? 1 : Math.min(1, ready / want)); }
-      if (Date.now() > deadline) throw new BatonError('TRAFFIC_TIMEOUT', `Deployment ${name} did not reach ${want} ready replica(s) in ${settleTimeoutMs / 1000} s (${line})`);
+      if (line !== said) {
+        said = line;
+        options.onProgress?.(line, want === 0 ? 1 : Math.min(1, ready / want));
+      }
+      if (Date.now() > deadline)
+        throw new BatonError(
+          'TRAFFIC_TIMEOUT',
+          `Deployment ${name} did not reach ${want} ready replica(s) in ${settleTimeoutMs / 1000} s (${line})`,
+        );
       await sleep(250, undefined, options.signal === undefined ? {} : { signal: options.signal });
     }
   };
@@ -70,14 +84,27 @@ export function createReplicaRatioRouter(kube: KubeClient, config: RouterConfig)
       const stable = totalReplicas - canary;
       const before = await read(canaryDeployment);
       const grows = canary >= (before.spec.replicas ?? 0);
-      const order: Array<[string, number]> = grows ? [[canaryDeployment, canary], [stableDeployment, stable]] : [[stableDeployment, stable], [canaryDeployment, canary]];
+      const order: Array<[string, number]> = grows
+        ? [
+            [canaryDeployment, canary],
+            [stableDeployment, stable],
+          ]
+        : [
+            [stableDeployment, stable],
+            [canaryDeployment, canary],
+          ];
       for (const [name, replicas] of order) {
         await kube.mergePatch(ref(name), { spec: { replicas } });
         await untilSettled(name, replicas, options);
       }
     },
     async setHeaderRoute(route) {
-      if (route !== null) throw new BatonError('TRAFFIC_UNSUPPORTED', 'the replica-ratio router cannot route by header or cookie (no proxy sees the request)', { hint: 'use nginx-ingress, gateway-api or istio for A/B routes' });
+      if (route !== null)
+        throw new BatonError(
+          'TRAFFIC_UNSUPPORTED',
+          'the replica-ratio router cannot route by header or cookie (no proxy sees the request)',
+          { hint: 'use nginx-ingress, gateway-api or istio for A/B routes' },
+        );
     },
     async current(): Promise<TrafficSplit> {
       const stable = (await read(stableDeployment)).spec.replicas ?? 1;

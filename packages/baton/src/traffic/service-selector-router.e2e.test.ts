@@ -5,8 +5,13 @@ import { mainIngress, trackLabel } from './testing/router-fixture.js';
 describeRouterContract({
   host: 'sel.test',
   config: {
-    kind: 'service-selector', namespace: 'default', stableService: 'web-sel', canaryService: 'web-sel', port: 8080,
-    stableSelector: { app: 'web', [trackLabel]: 'stable' }, canarySelector: { app: 'web', [trackLabel]: 'canary' },
+    kind: 'service-selector',
+    namespace: 'default',
+    stableService: 'web-sel',
+    canaryService: 'web-sel',
+    port: 8080,
+    stableSelector: { app: 'web', [trackLabel]: 'stable' },
+    canarySelector: { app: 'web', [trackLabel]: 'canary' },
   },
   userObjects: [mainIngress('web-sel', 'sel.test', 'web-sel')],
   weights: [100, 0],

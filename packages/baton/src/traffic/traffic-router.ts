@@ -10,9 +10,7 @@ export type RouterKind = 'service-selector' | 'nginx-ingress' | 'gateway-api' | 
 export type Precision = 'exact' | 'approximate';
 
 /** Requests matching this go to the new version only; everyone else follows the weight. */
-export type HeaderRoute =
-  | { kind: 'header'; name: string; value: string }
-  | { kind: 'cookie'; name: string };
+export type HeaderRoute = { kind: 'header'; name: string; value: string } | { kind: 'cookie'; name: string };
 
 /** What a router reads back from the cluster. */
 export interface TrafficSplit {

@@ -23,16 +23,30 @@ describe('SIGKILL baton mid-upgrade, then baton resume (kubesim, real processes)
     await writeFile(kubeconfig, t.cluster.kubeconfig);
     await applyAndWait(t.kube, demoManifests({ image: 'demo/app:v1' }));
   });
-  after(async () => { await t?.stop(); });
+  after(async () => {
+    await t?.stop();
+  });
 
-  const image = async () => (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec.template.spec.containers[0]!.image;
+  const image = async () =>
+    (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec.template
+      .spec.containers[0]!.image;
 
   /** Runs baton; kills it (SIGKILL) once `killWhen` matches the journal text, after `delayMs`. */
-  async function baton(args: string[], stateDir: string, kill?: { when: RegExp; delayMs: number }): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
-    const child = spawn(process.execPath, [bin, ...args, '--kubeconfig', kubeconfig, '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  async function baton(
+    args: string[],
+    stateDir: string,
+    kill?: { when: RegExp; delayMs: number },
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+    const child = spawn(process.execPath, [bin, ...args, '--kubeconfig', kubeconfig, '--state-dir', stateDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     let timer: NodeJS.Timeout | undefined;
     if (kill) {
       timer = setInterval(async () => {
@@ -52,7 +66,9 @@ describe('SIGKILL baton mid-upgrade, then baton resume (kubesim, real processes)
     try {
       const files = await readdir(join(stateDir, 'runs'));
       return (await Promise.all(files.map((f) => readFile(join(stateDir, 'runs', f), 'utf8')))).join('');
-    } catch { return ''; }
+    } catch {
+      return '';
+    }
   }
 
   async function runId(stateDir: string): Promise<string> {
@@ -72,8 +88,11 @@ describe('SIGKILL baton mid-upgrade, then baton resume (kubesim, real processes)
       version = version === 1 ? 2 : 1;
       const to = `demo/app:v${version}`;
       assert.equal(await image(), from);
-      const spec = await writeSpec(t.dir, `crash-${version}-${c.delayMs}-${Date.now()}`, demoManifests({ image: 'demo/app:v1' }),
-        { image: { ref: to }, probe: { enabled: false }, verify: [{ name: 'ready', http: { path: '/ready' } }] });
+      const spec = await writeSpec(t.dir, `crash-${version}-${c.delayMs}-${Date.now()}`, demoManifests({ image: 'demo/app:v1' }), {
+        image: { ref: to },
+        probe: { enabled: false },
+        verify: [{ name: 'ready', http: { path: '/ready' } }],
+      });
       const stateDir = join(dirname(spec), 'state');
       const killed = await baton(['upgrade', '--spec', spec], stateDir, { when: c.when, delayMs: c.delayMs });
       assert.equal(killed.signal, 'SIGKILL', `baton was killed (it ended with ${killed.code}): ${killed.out.slice(-500)}`);
@@ -94,8 +113,11 @@ describe('SIGKILL baton mid-upgrade, then baton resume (kubesim, real processes)
 
   test('killed while undoing a failed upgrade: resume finishes the rollback', async () => {
     const before = await image();
-    const spec = await writeSpec(t.dir, `crash-undo-${Date.now()}`, demoManifests({ image: 'demo/app:v1' }),
-      { image: { ref: 'demo/app:v3' }, probe: { enabled: false }, verify: [{ name: 'fails', http: { path: '/nope' } }] });
+    const spec = await writeSpec(t.dir, `crash-undo-${Date.now()}`, demoManifests({ image: 'demo/app:v1' }), {
+      image: { ref: 'demo/app:v3' },
+      probe: { enabled: false },
+      verify: [{ name: 'fails', http: { path: '/nope' } }],
+    });
     const stateDir = join(dirname(spec), 'state');
     const killed = await baton(['upgrade', '--spec', spec], stateDir, { when: /"undo-started","stepId":"rollout:demo"/, delayMs: 300 });
     assert.equal(killed.signal, 'SIGKILL', killed.out.slice(-500));

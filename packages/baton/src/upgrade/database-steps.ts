@@ -37,7 +37,10 @@ export interface DatabasePlanOptions {
  * point of no return. Pending migrations are read from the folder and the ledger now, so the plan
  * names every migration it will run, and a bad folder or an unreachable database fails here.
  */
-export async function databaseSteps(inputs: DatabaseInputs, options: DatabasePlanOptions): Promise<{ before: PlannedStep[]; after: PlannedStep[]; warnings: string[] } | undefined> {
+export async function databaseSteps(
+  inputs: DatabaseInputs,
+  options: DatabasePlanOptions,
+): Promise<{ before: PlannedStep[]; after: PlannedStep[]; warnings: string[] } | undefined> {
   const database = inputs.spec.database;
   if (!database) return undefined;
   const before: PlannedStep[] = [];
@@ -49,16 +52,38 @@ export async function databaseSteps(inputs: DatabaseInputs, options: DatabasePla
     if (method === 'none') return undefined;
     if (method === 'exec') {
       const exec = database.backup?.exec;
-      if (!exec) throw new BatonError('SPEC_INVALID', 'database.backup.method is exec but database.backup.exec is missing', { hint: 'add exec: {target: deploy/NAME, command: [...]}' });
-      return plannedStep(execBackupStep, { id, reversible: true, title: `Back up with \`${exec.command.join(' ')}\` in ${exec.target ?? 'the app'} — ${why}`, params: { exec, timeoutSeconds: database.backup?.timeoutSeconds ?? 600, ...(database.backup?.sizePattern ? { sizePattern: database.backup.sizePattern } : {}) } });
+      if (!exec)
+        throw new BatonError('SPEC_INVALID', 'database.backup.method is exec but database.backup.exec is missing', {
+          hint: 'add exec: {target: deploy/NAME, command: [...]}',
+        });
+      return plannedStep(execBackupStep, {
+        id,
+        reversible: true,
+        title: `Back up with \`${exec.command.join(' ')}\` in ${exec.target ?? 'the app'} — ${why}`,
+        params: {
+          exec,
+          timeoutSeconds: database.backup?.timeoutSeconds ?? 600,
+          ...(database.backup?.sizePattern ? { sizePattern: database.backup.sizePattern } : {}),
+        },
+      });
     }
-    if (!db) throw new BatonError('SPEC_INVALID', `database.backup.method ${method} needs database.url`, { hint: 'add database.url: {env: NAME} or {secret: {name, key}}' });
+    if (!db)
+      throw new BatonError('SPEC_INVALID', `database.backup.method ${method} needs database.url`, {
+        hint: 'add database.url: {env: NAME} or {secret: {name, key}}',
+      });
     const params: JsonObject = {
-      db: db as JsonObject, dir: backupDir,
+      db: db as JsonObject,
+      dir: backupDir,
       method: method === 'command' ? { kind: 'command', argv: database.backup?.command ?? [], format: 'sql' } : { kind: 'native' },
       verify: database.backup?.verify ?? true,
     };
-    return { id, kind: 'backup', title: `Back up the database (${method}) and prove it by restoring into a scratch database — ${why}`, reversible: true, params };
+    return {
+      id,
+      kind: 'backup',
+      title: `Back up the database (${method}) and prove it by restoring into a scratch database — ${why}`,
+      reversible: true,
+      params,
+    };
   };
   const db = database.url as DbRef | undefined;
   const files = inputs.migrations;
@@ -67,8 +92,14 @@ export async function databaseSteps(inputs: DatabaseInputs, options: DatabasePla
     if (b) before.push(b);
     return { before, after, warnings };
   }
-  if (!db) throw new BatonError('SPEC_INVALID', 'database.migrations needs database.url', { hint: 'add database.url: {env: NAME} or {secret: {name, key}}' });
-  const url = await resolveDbUrl(db, inputs.spec.namespace, { env: options.env, ...(options.resolveSecret ? { resolveSecret: options.resolveSecret } : {}) });
+  if (!db)
+    throw new BatonError('SPEC_INVALID', 'database.migrations needs database.url', {
+      hint: 'add database.url: {env: NAME} or {secret: {name, key}}',
+    });
+  const url = await resolveDbUrl(db, inputs.spec.namespace, {
+    env: options.env,
+    ...(options.resolveSecret ? { resolveSecret: options.resolveSecret } : {}),
+  });
   const dialect = dialectForUrl(url);
   const { migrations } = await withMigrationFolder(files, (dir) => discoverMigrations(dir, { dialect: dialect.name }));
   const applied = await appliedVersions(dialect, url);
@@ -93,20 +124,49 @@ export async function databaseSteps(inputs: DatabaseInputs, options: DatabasePla
     if (b) before.push(b);
   }
   if (byPhase.expand.length > 0) {
-    before.push({ id: 'migrate:expand', kind: 'migrate', reversible: true, title: `Expand the schema: ${names(byPhase.expand)} (old code keeps working; short lock timeouts, retried)`, params: { ...common, phase: 'expand', versions: byPhase.expand.map((m) => m.version) } });
+    before.push({
+      id: 'migrate:expand',
+      kind: 'migrate',
+      reversible: true,
+      title: `Expand the schema: ${names(byPhase.expand)} (old code keeps working; short lock timeouts, retried)`,
+      params: { ...common, phase: 'expand', versions: byPhase.expand.map((m) => m.version) },
+    });
   }
   if (byPhase.backfill.length > 0) {
     // After the rollout: until every old pod is gone, old code keeps writing rows the backfill
     // would have to visit again.
-    after.push({ id: 'migrate:backfill', kind: 'backfill', reversible: true, title: `Backfill in batches: ${names(byPhase.backfill)} (resumable, throttled on the app's p99 and error rate)`, params: { ...common, phase: 'backfill', versions: byPhase.backfill.map((m) => m.version), throttle: { maxP99Ms: 500, maxErrorRate: 0.01 } } });
+    after.push({
+      id: 'migrate:backfill',
+      kind: 'backfill',
+      reversible: true,
+      title: `Backfill in batches: ${names(byPhase.backfill)} (resumable, throttled on the app's p99 and error rate)`,
+      params: {
+        ...common,
+        phase: 'backfill',
+        versions: byPhase.backfill.map((m) => m.version),
+        throttle: { maxP99Ms: 500, maxErrorRate: 0.01 },
+      },
+    });
   }
   if (byPhase.contract.length > 0) {
     if (options.fromVersion) {
-      after.push({ id: 'db:old-sessions-gone', kind: 'await-old-sessions-gone', reversible: true, title: `Wait until no database session of release ${options.fromVersion} is open (evidence, not time)`, params: { db: db as JsonObject, releases: [options.fromVersion], deadlineMs: 300_000 } });
+      after.push({
+        id: 'db:old-sessions-gone',
+        kind: 'await-old-sessions-gone',
+        reversible: true,
+        title: `Wait until no database session of release ${options.fromVersion} is open (evidence, not time)`,
+        params: { db: db as JsonObject, releases: [options.fromVersion], deadlineMs: 300_000 },
+      });
     }
     const b = backup('backup:pre-contract', 'just before the point of no return');
     if (b) after.push(b);
-    after.push({ id: 'migrate:contract', kind: 'migrate', reversible: false, title: `Contract the schema: ${names(byPhase.contract)} — the point of no return`, params: { ...common, phase: 'contract', versions: byPhase.contract.map((m) => m.version) } });
+    after.push({
+      id: 'migrate:contract',
+      kind: 'migrate',
+      reversible: false,
+      title: `Contract the schema: ${names(byPhase.contract)} — the point of no return`,
+      params: { ...common, phase: 'contract', versions: byPhase.contract.map((m) => m.version) },
+    });
   }
   return { before, after, warnings };
 }
@@ -116,7 +176,9 @@ async function appliedVersions(dialect: ReturnType<typeof dialectForUrl>, url: s
   try {
     session = await dialect.connect(url, { applicationName: 'baton-plan' });
   } catch (error) {
-    throw error instanceof BatonError ? error : new BatonError('DB_CONNECT', `cannot reach the database: ${(error as Error).message}`, { cause: error });
+    throw error instanceof BatonError
+      ? error
+      : new BatonError('DB_CONNECT', `cannot reach the database: ${(error as Error).message}`, { cause: error });
   }
   try {
     return new Set((await readLedger(dialect, session)).map((a) => a.version));

@@ -15,20 +15,39 @@ describe('exec hooks and exec backups on kubesim (the Castopod seed: kubectl exe
     t = await startTestCluster();
     await applyAndWait(t.kube, demoManifests({ image: 'demo/app:v1' }));
   });
-  after(async () => { await t?.stop(); });
-  const engine = () => ({ journal: new FileJournal({ dir: join(t.dir, 'state') }), lock: new MemoryLock(), registry: stepRegistry(t.kube) });
+  after(async () => {
+    await t?.stop();
+  });
+  const engine = () => ({
+    journal: new FileJournal({ dir: join(t.dir, 'state') }),
+    lock: new MemoryLock(),
+    registry: stepRegistry(t.kube),
+  });
   const run = async (name: string, extra: Record<string, unknown>) => {
-    const spec = await writeSpec(t.dir, name, demoManifests({ image: 'demo/app:v1' }), { image: { ref: 'demo/app:v2' }, probe: { enabled: false }, ...extra });
+    const spec = await writeSpec(t.dir, name, demoManifests({ image: 'demo/app:v1' }), {
+      image: { ref: 'demo/app:v2' },
+      probe: { enabled: false },
+      ...extra,
+    });
     const prepared = await prepareFile(spec, t.kube);
     const result = await runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), engine: engine() });
     const record = runRecordFrom(await engine().journal.read(result.outcome.runId), prepared.plan, undefined);
     return { result, record };
   };
-  const image = async () => (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec.template.spec.containers[0]!.image;
+  const image = async () =>
+    (await t.kube.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo', namespace: 'default' }))!.spec.template
+      .spec.containers[0]!.image;
 
   test('an exec backup runs in the pod; its output and the size it prints reach the report', async () => {
     const { result, record } = await run('backup', {
-      database: { dialect: 'postgres', backup: { method: 'exec', exec: { target: 'deploy/demo', command: ['sh', '-c', 'echo "Archive: demo"; echo "Compressed size: 199 MB"'] }, sizePattern: 'Compressed size: ([\\d.]+ [kMG]?B)' } },
+      database: {
+        dialect: 'postgres',
+        backup: {
+          method: 'exec',
+          exec: { target: 'deploy/demo', command: ['sh', '-c', 'echo "Archive: demo"; echo "Compressed size: 199 MB"'] },
+          sizePattern: 'Compressed size: ([\\d.]+ [kMG]?B)',
+        },
+      },
     });
     assert.equal(result.outcome.status, 'succeeded', result.outcome.reason);
     assert.equal(record.backups.length, 1);
@@ -41,7 +60,12 @@ describe('exec hooks and exec backups on kubesim (the Castopod seed: kubectl exe
     const before = await image();
     const { result, record } = await run('verify-fails', {
       image: { ref: before === 'demo/app:v2' ? 'demo/app:v3' : 'demo/app:v2' },
-      verify: [{ name: 'migrate-status', exec: { release: 'new', command: ['sh', '-c', 'echo checking; echo "table users missing" >&2; exit 3'] } }],
+      verify: [
+        {
+          name: 'migrate-status',
+          exec: { release: 'new', command: ['sh', '-c', 'echo checking; echo "table users missing" >&2; exit 3'] },
+        },
+      ],
     });
     assert.equal(result.outcome.status, 'rolled-back');
     assert.match(result.outcome.reason ?? '', /exited 3: table users missing/);

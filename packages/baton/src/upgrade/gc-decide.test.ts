@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { decideGc, parseDuration, type GcCandidate } from './gc-decide.js';
 
 const now = 10_000_000;
-const base: GcCandidate = { deployment: 'w-v1', release: 'v1', version: 'v1', inactiveSince: now - 7_200_000, selected: false, activeTasks: { kind: 'value', value: 0 } };
+const base: GcCandidate = {
+  deployment: 'w-v1',
+  release: 'v1',
+  version: 'v1',
+  inactiveSince: now - 7_200_000,
+  selected: false,
+  activeTasks: { kind: 'value', value: 0 },
+};
 const decide = (c: Partial<GcCandidate>) => decideGc([{ ...base, ...c }], { minAgeMs: 3_600_000, now })[0]!;
 
 test('gc deletes only an idle release past its minimum age', () => {
@@ -34,7 +41,20 @@ test('parseDuration', () => {
 });
 
 test('gc by connections alone (no Prometheus): 0 on every pod deletes; open or unknown connections keep', () => {
-  const byConnections = (connections: GcCandidate['connections']) => decideGc([{ deployment: 'w-v1', release: 'v1', version: 'v1', inactiveSince: now - 7_200_000, selected: false, ...(connections ? { connections } : {}) }], { minAgeMs: 3_600_000, now })[0]!;
+  const byConnections = (connections: GcCandidate['connections']) =>
+    decideGc(
+      [
+        {
+          deployment: 'w-v1',
+          release: 'v1',
+          version: 'v1',
+          inactiveSince: now - 7_200_000,
+          selected: false,
+          ...(connections ? { connections } : {}),
+        },
+      ],
+      { minAgeMs: 3_600_000, now },
+    )[0]!;
   const idle = byConnections({ kind: 'value', value: 0 });
   assert.equal(idle.action, 'delete');
   assert.equal(idle.activeTasks, null, 'no task query configured');

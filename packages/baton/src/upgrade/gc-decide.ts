@@ -56,15 +56,21 @@ export function decideGc(candidates: GcCandidate[], o: { minAgeMs: number; now: 
     else if (o.now - c.inactiveSince < o.minAgeMs) {
       reasons.push(`inactive for ${inactiveSeconds}s, minimum age ${Math.round(o.minAgeMs / 1000)}s (kept for an instant rollback)`);
     }
-    if (c.activeTasks === undefined && c.connections === undefined) reasons.push('no evidence configured (strategy.rainbow.gc.activeTasksQuery or drain.connections)');
+    if (c.activeTasks === undefined && c.connections === undefined)
+      reasons.push('no evidence configured (strategy.rainbow.gc.activeTasksQuery or drain.connections)');
     if (c.activeTasks?.kind === 'unknown') reasons.push(`active tasks unknown: ${c.activeTasks.reason}`);
     else if (c.activeTasks && c.activeTasks.value !== 0) reasons.push(`${c.activeTasks.value} active task(s) still running`);
     if (c.connections?.kind === 'unknown') reasons.push(`connections unknown: ${c.connections.reason}`);
     else if (c.connections && c.connections.value !== 0) reasons.push(`${c.connections.value} open connection(s)`);
     return {
-      deployment: c.deployment, release: c.release, version: c.version,
-      action: reasons.length === 0 ? 'delete' : 'keep', reasons, inactiveSeconds,
-      activeTasks: readingValue(c.activeTasks), connections: readingValue(c.connections),
+      deployment: c.deployment,
+      release: c.release,
+      version: c.version,
+      action: reasons.length === 0 ? 'delete' : 'keep',
+      reasons,
+      inactiveSeconds,
+      activeTasks: readingValue(c.activeTasks),
+      connections: readingValue(c.connections),
     };
   });
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { specSchema } from '../spec/schema.js';
 
 const base = { apiVersion: 'baton.dev/v1alpha1', kind: 'Upgrade', app: 'work', manifests: ['k8s/'], image: { ref: 'demo/worker:v2' } };
-const rainbow = (gc: Record<string, unknown>, extra: Record<string, unknown> = {}) => specSchema.safeParse({ ...base, strategy: { kind: 'rainbow', rainbow: { gc } }, ...extra });
+const rainbow = (gc: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  specSchema.safeParse({ ...base, strategy: { kind: 'rainbow', rainbow: { gc } }, ...extra });
 const connections = { drain: { connections: { port: 'http', metric: 'demo_open_streams' } } };
 const messages = (r: ReturnType<typeof rainbow>) => (r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
 
@@ -21,7 +22,10 @@ test('gc with a Prometheus query alone, or with both sources, is valid', () => {
 test('gc with no evidence at all is refused when the spec is read, saying how to fix it', () => {
   const r = rainbow({ minAge: '1h' });
   assert.equal(r.success, false);
-  assert.match(messages(r).join('\n'), /^strategy\.rainbow\.gc: baton gc needs evidence .*set drain\.connections .* or strategy\.rainbow\.gc\.prometheusUrl with activeTasksQuery/m);
+  assert.match(
+    messages(r).join('\n'),
+    /^strategy\.rainbow\.gc: baton gc needs evidence .*set drain\.connections .* or strategy\.rainbow\.gc\.prometheusUrl with activeTasksQuery/m,
+  );
   // drain without its metric is no evidence either
   assert.equal(rainbow({}, { drain: { deadlineSeconds: 60 } }).success, false);
 });

@@ -2,7 +2,9 @@ import type { KubeObject } from '../kube/kube-object.js';
 import type { RoutedShare } from '../probe/http-load.js';
 import type { BatonSpec, ProbeSpec } from '../spec/schema.js';
 
-interface ServiceLike extends KubeObject { spec?: { clusterIP?: string; ports?: Array<{ port: number }> } }
+interface ServiceLike extends KubeObject {
+  spec?: { clusterIP?: string; ports?: Array<{ port: number }> };
+}
 
 /**
  * Where the probe sends traffic: the spec's URL, else the live Service's ClusterIP (reachable from

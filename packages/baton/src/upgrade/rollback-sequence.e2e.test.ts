@@ -3,9 +3,18 @@ import assert from 'node:assert/strict';
 import { runCli } from '../cli/main.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { readHistory } from '../kube/release-history.js';
-import { applyAndWait, demoManifests, realClusterKubeconfig, startTestCluster, writeSpec, type TestCluster } from '../testing/demo-cluster.js';
+import {
+  applyAndWait,
+  demoManifests,
+  realClusterKubeconfig,
+  startTestCluster,
+  writeSpec,
+  type TestCluster,
+} from '../testing/demo-cluster.js';
 
-interface ServiceLike extends KubeObject { spec: { clusterIP: string; ports: Array<{ port: number }>; selector: Record<string, string> } }
+interface ServiceLike extends KubeObject {
+  spec: { clusterIP: string; ports: Array<{ port: number }>; selector: Record<string, string> };
+}
 
 /**
  * The sequence a real 1.26 cluster caught: rolling upgrade -> rollback -> blue-green upgrade ->
@@ -16,14 +25,22 @@ interface ServiceLike extends KubeObject { spec: { clusterIP: string; ports: Arr
 for (const kubernetesVersion of realClusterKubeconfig ? ['the real cluster'] : ['1.26', '1.32']) {
   describe(`rollback from any history on ${realClusterKubeconfig ? '' : 'kubesim '}${kubernetesVersion}`, { timeout: 300_000 }, () => {
     let t: TestCluster;
-    before(async () => { t = await startTestCluster(realClusterKubeconfig ? {} : { kubernetesVersion }); });
-    after(async () => { await t?.stop(); });
+    before(async () => {
+      t = await startTestCluster(realClusterKubeconfig ? {} : { kubernetesVersion });
+    });
+    after(async () => {
+      await t?.stop();
+    });
 
     const baton = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
       let out = '';
       let err = '';
       const code = await runCli([...args, '--state-dir', `${t.dir}/state`, '--kubeconfig', `${t.dir}/kubeconfig`], {
-        cwd: t.dir, env: {}, stdout: { write: (x: string) => (out += x) }, stderr: { write: (x: string) => (err += x) }, signal: new AbortController().signal,
+        cwd: t.dir,
+        env: {},
+        stdout: { write: (x: string) => (out += x) },
+        stderr: { write: (x: string) => (err += x) },
+        signal: new AbortController().signal,
       });
       return { code, out, err };
     };
@@ -49,18 +66,35 @@ for (const kubernetesVersion of realClusterKubeconfig ? ['the real cluster'] : [
       // drops requests during the blue-green switch where the sleep action drops none.
       const probe = { rps: 40, budget: { maxFailedRequests: 1000 } };
       const rolling = await writeSpec(t.dir, 'rolling', v1, { image: { ref: 'demo/app:v2' }, strategy: { kind: 'rolling' }, probe });
-      const blueGreen = await writeSpec(t.dir, 'bg', v1, { image: { ref: 'demo/app:v2' }, strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 1 } }, probe });
+      const blueGreen = await writeSpec(t.dir, 'bg', v1, {
+        image: { ref: 'demo/app:v2' },
+        strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 1 } },
+        probe,
+      });
 
-      for (const [args, version] of [[['upgrade', '--spec', rolling], 'v2'], [['rollback', '--spec', rolling], 'v1'],
-        [['upgrade', '--spec', blueGreen], 'v2'], [['rollback', '--spec', blueGreen], 'v1']] as const) {
+      for (const [args, version] of [
+        [['upgrade', '--spec', rolling], 'v2'],
+        [['rollback', '--spec', rolling], 'v1'],
+        [['upgrade', '--spec', blueGreen], 'v2'],
+        [['rollback', '--spec', blueGreen], 'v1'],
+      ] as const) {
         const r = await baton([...args]);
         assert.equal(r.code, 0, `${args.join(' ')}: ${r.err.slice(-2000)}`);
         assert.deepEqual(await versionsServed(20), { [version]: 20 }, `after ${args.join(' ')}`);
       }
       const history = await readHistory(t.kube, 'default', 'demo');
-      assert.deepEqual(history.map((h) => [h.version, h.rollbackOf ?? '']), [['v1', ''], ['v2', ''], ['v1', 'v2'], ['v2', ''], ['v1', 'v2']]);
+      assert.deepEqual(
+        history.map((h) => [h.version, h.rollbackOf ?? '']),
+        [
+          ['v1', ''],
+          ['v2', ''],
+          ['v1', 'v2'],
+          ['v2', ''],
+          ['v1', 'v2'],
+        ],
+      );
       const svc = (await t.kube.get<ServiceLike>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' }))!;
-      assert.equal(svc.spec.selector['pod-template-hash'] !== undefined, true, 'the Service is pinned to the plain Deployment\'s v1 pods');
+      assert.equal(svc.spec.selector['pod-template-hash'] !== undefined, true, "the Service is pinned to the plain Deployment's v1 pods");
     });
   });
 }

@@ -37,20 +37,35 @@ export function unknownRevisionError(app: string, revision: number, revisions: r
  * newest release before the current one with another version. Throws ROLLBACK_NO_HISTORY,
  * ROLLBACK_NO_TARGET, REVISION_UNKNOWN. Pure.
  */
-export function pickRollbackTarget(input: { app: string; namespace: string; history: readonly ReleaseEntry[] } & RollbackChoice): { target: RecordedRelease; current: RecordedRelease } {
+export function pickRollbackTarget(input: { app: string; namespace: string; history: readonly ReleaseEntry[] } & RollbackChoice): {
+  target: RecordedRelease;
+  current: RecordedRelease;
+} {
   const history = withRevisions(input.history);
   const current = history.at(-1);
-  if (!current) throw new BatonError('ROLLBACK_NO_HISTORY', `no release of ${input.namespace}/${input.app} is recorded`, { hint: 'baton records releases it deploys; nothing to roll back to yet' });
+  if (!current)
+    throw new BatonError('ROLLBACK_NO_HISTORY', `no release of ${input.namespace}/${input.app} is recorded`, {
+      hint: 'baton records releases it deploys; nothing to roll back to yet',
+    });
   if (input.toRevision !== undefined) {
     const standing = revisionStanding(history, input.toRevision);
     if (standing.kind === 'unknown') throw unknownRevisionError(input.app, input.toRevision, standing.revisions);
-    if (standing.kind === 'current') throw new BatonError('ROLLBACK_NO_TARGET', `revision ${input.toRevision} (${standing.entry.version}) is what runs now (revision ${current.revision}): nothing to roll back`, { hint: 'see `baton history`' });
+    if (standing.kind === 'current')
+      throw new BatonError(
+        'ROLLBACK_NO_TARGET',
+        `revision ${input.toRevision} (${standing.entry.version}) is what runs now (revision ${current.revision}): nothing to roll back`,
+        { hint: 'see `baton history`' },
+      );
     return { target: standing.entry, current };
   }
   const candidates = history.slice(0, -1).filter((e) => e.version !== current.version);
   const target = input.to === undefined ? candidates.at(-1) : candidates.findLast((e) => e.version === input.to);
   if (!target) {
-    throw new BatonError('ROLLBACK_NO_TARGET', input.to ? `release ${input.to} is not in the history of ${input.app}` : `${input.app} has no release before ${current.version}`, { hint: 'see `baton history`' });
+    throw new BatonError(
+      'ROLLBACK_NO_TARGET',
+      input.to ? `release ${input.to} is not in the history of ${input.app}` : `${input.app} has no release before ${current.version}`,
+      { hint: 'see `baton history`' },
+    );
   }
   return { target, current };
 }

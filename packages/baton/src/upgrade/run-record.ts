@@ -53,18 +53,35 @@ export function runRecordFrom(entries: readonly JournalEntry[], plan: Plan, prob
     if (s.kind === 'backup' || s.kind === 'exec-backup') backups.push(backupOf(data, s.params, entries, s.id));
     if (s.kind === 'migrate' || s.kind === 'backfill') {
       for (const m of (data.applied ?? []) as JsonObject[]) {
-        migrations.push({ version: String(m.version), phase: String(m.phase ?? s.params.phase ?? ''), status: state.undone.includes(s.id) ? 'reverted' : 'applied', durationMs: Number(m.durationMs ?? 0) });
+        migrations.push({
+          version: String(m.version),
+          phase: String(m.phase ?? s.params.phase ?? ''),
+          status: state.undone.includes(s.id) ? 'reverted' : 'applied',
+          durationMs: Number(m.durationMs ?? 0),
+        });
       }
     }
   }
   const finished = [...entries].reverse().find((e) => e.type === 'run-finished');
   const record: RunRecord = {
-    runId: state.runId, app: state.app, namespace: state.namespace, strategy: plan.strategy,
-    fromVersion: plan.from?.version ?? '(none)', toVersion: plan.to.version,
+    runId: state.runId,
+    app: state.app,
+    namespace: state.namespace,
+    strategy: plan.strategy,
+    fromVersion: plan.from?.version ?? '(none)',
+    toVersion: plan.to.version,
     status: state.status === 'running' ? 'running' : state.status,
-    startedAt: state.startedAt, finishedAt: finished?.at ?? state.updatedAt,
-    steps, backups, migrations,
-    drift: plan.drift.map((d) => ({ resource: d.resource, field: d.field, manifest: JSON.stringify(d.manifest) ?? '(unset)', cluster: JSON.stringify(d.cluster) ?? '(unset)' })),
+    startedAt: state.startedAt,
+    finishedAt: finished?.at ?? state.updatedAt,
+    steps,
+    backups,
+    migrations,
+    drift: plan.drift.map((d) => ({
+      resource: d.resource,
+      field: d.field,
+      manifest: JSON.stringify(d.manifest) ?? '(unset)',
+      cluster: JSON.stringify(d.cluster) ?? '(unset)',
+    })),
     events: runEventsFrom(entries),
   };
   if (state.reason) record.reason = state.reason;
@@ -75,9 +92,9 @@ export function runRecordFrom(entries: readonly JournalEntry[], plan: Plan, prob
 
 /** The backup step's data: fileBytes on disk (compressed), sourceBytes uncompressed. */
 function backupOf(data: JsonObject, params: JsonObject, entries: readonly JournalEntry[], stepId: string): RunRecordBackup {
-  const method = (params.method as { kind?: string; argv?: string[] } | undefined);
+  const method = params.method as { kind?: string; argv?: string[] } | undefined;
   const finished = entries.find((e) => e.type === 'step-finished' && e.stepId === stepId);
-  const summary = finished?.type === 'step-finished' && finished.result.kind === 'done' ? finished.result.summary ?? '' : '';
+  const summary = finished?.type === 'step-finished' && finished.result.kind === 'done' ? (finished.result.summary ?? '') : '';
   const backup: RunRecordBackup = {
     method: method?.kind === 'command' ? `command: ${(method.argv ?? []).join(' ')}` : String(data.format ?? 'native'),
     sizeBytes: Number(data.sourceBytes ?? data.fileBytes ?? 0),

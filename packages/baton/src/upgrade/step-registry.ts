@@ -11,5 +11,9 @@ import { createGateStepKind, createJobGateFactory, gateFactories } from '../gate
  */
 export function stepRegistry(kube: KubeClient, options: { env?: NodeJS.ProcessEnv } = {}): StepRegistry {
   const resolveSecret = kubeSecretResolver(kube);
-  return { ...kubeStepKinds(kube), ...createDbStepKinds({ resolveSecret, ...(options.env ? { env: options.env } : {}) }), gate: createGateStepKind({ factories: { ...gateFactories, job: createJobGateFactory(kube) } }) };
+  return {
+    ...kubeStepKinds(kube),
+    ...createDbStepKinds({ resolveSecret, ...(options.env ? { env: options.env } : {}) }),
+    gate: createGateStepKind({ factories: { ...gateFactories, job: createJobGateFactory(kube) } }),
+  };
 }

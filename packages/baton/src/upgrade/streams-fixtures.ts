@@ -15,15 +15,19 @@ export const GRACE_SECONDS = 10;
 export function streamManifests(image: string): KubeObject[] {
   const objects = demoManifests({ image, replicas: 2 });
   for (const o of objects) {
-    if (o.kind === 'ConfigMap') (o as KubeObject & { data: Record<string, string> }).data = { DRAIN_TIMEOUT_MS: String((GRACE_SECONDS - 3) * 1000) };
-    if (o.kind === 'Deployment') (o.spec as { template: { spec: Record<string, unknown> } }).template.spec.terminationGracePeriodSeconds = GRACE_SECONDS;
+    if (o.kind === 'ConfigMap')
+      (o as KubeObject & { data: Record<string, string> }).data = { DRAIN_TIMEOUT_MS: String((GRACE_SECONDS - 3) * 1000) };
+    if (o.kind === 'Deployment')
+      (o.spec as { template: { spec: Record<string, unknown> } }).template.spec.terminationGracePeriodSeconds = GRACE_SECONDS;
   }
   return objects;
 }
 
 /** A sound drain by evidence for streams up to `maxStreamSeconds`, on demo-app's own metric. */
 export const streamDrain = (maxStreamSeconds: number) => ({
-  deadlineSeconds: maxStreamSeconds + 40, settleSeconds: 2, maxStreamSeconds,
+  deadlineSeconds: maxStreamSeconds + 40,
+  settleSeconds: 2,
+  maxStreamSeconds,
   connections: { port: 'http', path: '/metrics', metric: 'demo_open_streams' },
   nudge: { path: '/admin/drain' },
 });

@@ -19,11 +19,21 @@ assert.ok(STREAM_SECONDS > GRACE_SECONDS + 5, 'the download must outlast the gra
 
 describe('long-lived connections through every upgrade (kubesim, drain by evidence)', { timeout: 600_000 }, () => {
   let t: TestCluster;
-  before(async () => { t = await startTestCluster(); });
-  after(async () => { await t?.stop(); });
+  before(async () => {
+    t = await startTestCluster();
+  });
+  after(async () => {
+    await t?.stop();
+  });
   const upgrade = async (specPath: string) => {
     const prepared = await prepareFile(specPath, t.kube);
-    const result = await runPrepared({ kube: t.kube, prepared, stateDir: join(t.dir, 'state'), tailMs: 1500, engine: { journal: new FileJournal({ dir: join(t.dir, 'state') }), lock: new MemoryLock(), registry: stepRegistry(t.kube) } });
+    const result = await runPrepared({
+      kube: t.kube,
+      prepared,
+      stateDir: join(t.dir, 'state'),
+      tailMs: 1500,
+      engine: { journal: new FileJournal({ dir: join(t.dir, 'state') }), lock: new MemoryLock(), registry: stepRegistry(t.kube) },
+    });
     return { result, record: result.record, plan: result.plan };
   };
 
@@ -31,11 +41,20 @@ describe('long-lived connections through every upgrade (kubesim, drain by eviden
     await applyAndWait(t.kube, manifests('demo/app:v1'));
     const spec = await writeSpec(t.dir, 'rolling', manifests('demo/app:v1'), {
       image: { ref: 'demo/app:v2' },
-      probe: { rps: 50, streams: { count: 2, path: `/stream?seconds=${STREAM_SECONDS}&kbps=16` }, sse: { count: 2, path: '/events' }, websockets: { count: 1, path: '/ws' } },
+      probe: {
+        rps: 50,
+        streams: { count: 2, path: `/stream?seconds=${STREAM_SECONDS}&kbps=16` },
+        sse: { count: 2, path: '/events' },
+        websockets: { count: 1, path: '/ws' },
+      },
       drain: drain(STREAM_SECONDS),
     });
     const { result, record, plan } = await upgrade(spec);
-    assert.deepEqual(plan.warnings.filter((w) => w.includes('drain')), [], 'a sound drain has no warning');
+    assert.deepEqual(
+      plan.warnings.filter((w) => w.includes('drain')),
+      [],
+      'a sound drain has no warning',
+    );
     assert.equal(result.outcome.status, 'succeeded', result.outcome.reason);
     const p = result.probe;
     assertNoListenerDropped(p);
@@ -63,8 +82,14 @@ describe('long-lived connections through every upgrade (kubesim, drain by eviden
   test('canary: promotion holds the stable and canary pods, drains both', async () => {
     const seconds = 8;
     const spec = await writeSpec(t.dir, 'canary', manifests('demo/app:v2'), {
-      image: { ref: 'demo/app:v3' }, strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }] } },
-      probe: { rps: 50, streams: { count: 2, path: `/stream?seconds=${seconds}&kbps=16` }, sse: { count: 2, path: '/events' }, websockets: { count: 1, path: '/ws' } },
+      image: { ref: 'demo/app:v3' },
+      strategy: { kind: 'canary', canary: { steps: [{ setWeight: 50 }] } },
+      probe: {
+        rps: 50,
+        streams: { count: 2, path: `/stream?seconds=${seconds}&kbps=16` },
+        sse: { count: 2, path: '/events' },
+        websockets: { count: 1, path: '/ws' },
+      },
       drain: drain(seconds),
     });
     const { result, record } = await upgrade(spec);
@@ -75,8 +100,14 @@ describe('long-lived connections through every upgrade (kubesim, drain by eviden
   test('blue-green: the old colour is scaled down only when its streams read 0', async () => {
     const seconds = 8;
     const spec = await writeSpec(t.dir, 'bg', manifests('demo/app:v3'), {
-      image: { ref: 'demo/app:v1' }, strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 0 } },
-      probe: { rps: 50, streams: { count: 2, path: `/stream?seconds=${seconds}&kbps=16` }, sse: { count: 2, path: '/events' }, websockets: { count: 1, path: '/ws' } },
+      image: { ref: 'demo/app:v1' },
+      strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 0 } },
+      probe: {
+        rps: 50,
+        streams: { count: 2, path: `/stream?seconds=${seconds}&kbps=16` },
+        sse: { count: 2, path: '/events' },
+        websockets: { count: 1, path: '/ws' },
+      },
       drain: drain(seconds),
     });
     const { result, record } = await upgrade(spec);
@@ -84,5 +115,4 @@ describe('long-lived connections through every upgrade (kubesim, drain by eviden
     assertNoListenerDropped(result.probe);
     assert.equal(record.drains?.[0]?.deadlineReached, false);
   });
-
 });

@@ -3,7 +3,11 @@
 import type { AppView, RunView } from '../../src/dashboard/index.js';
 
 export type { AppView, RunView };
-export interface ApiError { code: string; message: string; hint?: string }
+export interface ApiError {
+  code: string;
+  message: string;
+  hint?: string;
+}
 
 const tokenKey = 'baton-dashboard-token';
 
@@ -25,7 +29,9 @@ async function errorOf(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as { error?: ApiError };
     if (body.error) return body.error;
-  } catch { /* not JSON */ }
+  } catch {
+    /* not JSON */
+  }
   return { code: `HTTP_${res.status}`, message: `the dashboard answered ${res.status} ${res.statusText}` };
 }
 

@@ -24,22 +24,28 @@ function App({ token }: { token: string | null }) {
   return (
     <div class="shell">
       <header class="topbar">
-        <a class="brand" href="#/"><span class="logo" aria-hidden="true" /> baton</a>
+        <a class="brand" href="#/">
+          <span class="logo" aria-hidden="true" /> baton
+        </a>
         <nav class="crumbs">
           <a href="#/">apps</a>
-          {route.page === 'run' && <><span class="sep">/</span><span class="crumb-run">{route.runId}</span></>}
+          {route.page === 'run' && (
+            <>
+              <span class="sep">/</span>
+              <span class="crumb-run">{route.runId}</span>
+            </>
+          )}
         </nav>
         <span class="spacer" />
         <span class={`token-state ${token ? 'ok' : 'missing'}`}>{token ? 'token set' : 'no token'}</span>
       </header>
       {!token && (
         <div class="banner bad" role="alert">
-          This page has no token: open the URL that <code>baton dashboard</code> printed (it ends in <code>#token=…</code>), or, for the controller's dashboard, add <code>#token=</code> and the token from its Secret (see docs/dashboard.md).
+          This page has no token: open the URL that <code>baton dashboard</code> printed (it ends in <code>#token=…</code>), or, for the
+          controller's dashboard, add <code>#token=</code> and the token from its Secret (see docs/dashboard.md).
         </div>
       )}
-      <main>
-        {route.page === 'apps' ? <AppsPage token={token} /> : <RunPage key={route.runId} token={token} runId={route.runId} />}
-      </main>
+      <main>{route.page === 'apps' ? <AppsPage token={token} /> : <RunPage key={route.runId} token={token} runId={route.runId} />}</main>
     </div>
   );
 }

@@ -38,11 +38,16 @@ export function useAction(token: string | null) {
     <>
       {error && (
         <div class="banner bad" role="alert" data-testid="action-error">
-          <strong>Refused:</strong> {error.message}{error.hint ? <span class="hint"> — {error.hint}</span> : null}
+          <strong>Refused:</strong> {error.message}
+          {error.hint ? <span class="hint"> — {error.hint}</span> : null}
           <span class="note">Nothing was changed.</span>
         </div>
       )}
-      {notice && <div class="banner info" data-testid="action-notice">{notice}</div>}
+      {notice && (
+        <div class="banner info" data-testid="action-notice">
+          {notice}
+        </div>
+      )}
     </>
   );
   return { ask, dialog, messages };

@@ -94,7 +94,11 @@ const bootNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-leas
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   const host = options.host ?? '127.0.0.1';
   const version = kubernetesVersion(options.kubernetesVersion);
-  const identity = await loadOrCreateIdentity({ host, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.token ? { token: options.token } : {}) });
+  const identity = await loadOrCreateIdentity({
+    host,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.token ? { token: options.token } : {}),
+  });
   const token = identity.token;
   const store = new ObjectStore({ historySize: options.watchHistorySize ?? 10_000 });
   const registry = new ResourceRegistry();
@@ -107,22 +111,34 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   }
   const ips = new ClusterIPAllocator(store);
   const nodePorts = new NodePortAllocator(store);
-  const storage = new ResourceStorage(store, registry, {
-    allocateClusterIP: () => ips.allocate(), clusterIPProblem: (ip) => ips.problem(ip), randomSuffix,
-    allocateNodePort: (taken) => nodePorts.allocate(taken), nodePortProblem: (port, self) => nodePorts.problem(port, self),
-  }, {
-    onCrdChange(crd, removed) {
-      if (!removed) { registry.setCrd(crd); return; }
-      // Deleting a CRD deletes every instance, then stops serving the kind.
-      const group = (crd['spec'] as { group?: string } | undefined)?.group ?? '';
-      const plural = (crd['spec'] as { names?: { plural?: string } } | undefined)?.names?.plural ?? '';
-      for (const o of store.list(`${group}/${plural}`)) store.remove(`${group}/${plural}`, o);
-      registry.removeCrd(crd.metadata.name ?? '');
+  const storage = new ResourceStorage(
+    store,
+    registry,
+    {
+      allocateClusterIP: () => ips.allocate(),
+      clusterIPProblem: (ip) => ips.problem(ip),
+      randomSuffix,
+      allocateNodePort: (taken) => nodePorts.allocate(taken),
+      nodePortProblem: (port, self) => nodePorts.problem(port, self),
     },
-  });
+    {
+      onCrdChange(crd, removed) {
+        if (!removed) {
+          registry.setCrd(crd);
+          return;
+        }
+        // Deleting a CRD deletes every instance, then stops serving the kind.
+        const group = (crd['spec'] as { group?: string } | undefined)?.group ?? '';
+        const plural = (crd['spec'] as { names?: { plural?: string } } | undefined)?.names?.plural ?? '';
+        for (const o of store.list(`${group}/${plural}`)) store.remove(`${group}/${plural}`, o);
+        registry.removeCrd(crd.metadata.name ?? '');
+      },
+    },
+  );
   const nsDesc = registry.byKey('/namespaces')!;
   for (const ns of bootNamespaces) {
-    if (!store.get('/namespaces', undefined, ns)) storage.create(nsDesc, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    if (!store.get('/namespaces', undefined, ns))
+      storage.create(nsDesc, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   }
   for (const o of [...bootstrapClusterRoles, ...bootstrapClusterRoleBindings]) {
     const key = o['kind'] === 'ClusterRole' ? 'rbac.authorization.k8s.io/clusterroles' : 'rbac.authorization.k8s.io/clusterrolebindings';
@@ -150,7 +166,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   let serverAddress = '';
   const ctx: HandlerContext = {
-    storage, store, registry, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000, now: () => new Date(), minor: version.minor,
+    storage,
+    store,
+    registry,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000,
+    now: () => new Date(),
+    minor: version.minor,
     snapshots: new ListSnapshots(),
     async proxyToKubelet(_req, res, pod, sub, query) {
       if (sub !== 'log') throw errors.badRequest('Upgrade request required');
@@ -187,7 +208,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
         await handleResource(req, res, url, t, ctx);
         return;
       }
-      if (['/healthz', '/livez', '/readyz'].includes(t.path)) { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); return; }
+      if (['/healthz', '/livez', '/readyz'].includes(t.path)) {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+        return;
+      }
       if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '');
       if (t.path === '/openapi/v2') {
         const pb = openApiV2Protobuf(version);
@@ -195,7 +220,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
         res.end(pb);
         return;
       }
-      const body = t.path.startsWith('/openapi/v3') ? openApiV3(registry, t.path, version) : discovery(registry, t.path, serverAddress, version);
+      const body = t.path.startsWith('/openapi/v3')
+        ? openApiV3(registry, t.path, version)
+        : discovery(registry, t.path, serverAddress, version);
       if (body === undefined) throw errors.notFoundPath();
       sendJson(res, 200, body);
     } catch (e) {
@@ -208,10 +235,23 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       const url = new URL(req.url ?? '/', 'http://kubesim');
       const t = parseTarget(url.pathname, isNamespaced);
       admit(req, url, t);
-      if (t.type !== 'resource' || t.group !== '' || t.resource !== 'pods' || (t.subresource !== 'exec' && t.subresource !== 'portforward') || !t.name) throw errors.notFoundPath();
+      if (
+        t.type !== 'resource' ||
+        t.group !== '' ||
+        t.resource !== 'pods' ||
+        (t.subresource !== 'exec' && t.subresource !== 'portforward') ||
+        !t.name
+      )
+        throw errors.notFoundPath();
       const pod = store.get('/pods', t.namespace, t.name);
       if (!pod) throw errors.notFound('pods', '', t.name);
-      proxyUpgrade(req, socket, head, t.subresource === 'exec' ? kubeletPath(store, pod, 'exec', url.searchParams) : portForwardPath(store, pod, url.searchParams), kubeletToken);
+      proxyUpgrade(
+        req,
+        socket,
+        head,
+        t.subresource === 'exec' ? kubeletPath(store, pod, 'exec', url.searchParams) : portForwardPath(store, pod, url.searchParams),
+        kubeletToken,
+      );
     } catch (e) {
       writeRawError(socket, e instanceof ApiError ? e : errors.internal(String(e)));
     }
@@ -221,7 +261,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   // plain HTTP, which gets Go's net/http answer (what kube-apiserver sends) and is closed: a
   // token sent in clear text is never read.
   const cert = identity.cert;
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => { void handle(req, res); };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    void handle(req, res);
+  };
   const https = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, onRequest);
   https.on('upgrade', upgrade);
   const sockets = new Set<Socket>();
@@ -236,9 +278,16 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       }
       // TLS sockets read through their native handle, so unshifted bytes would be lost: relay
       // the connection to the internal TLS listener instead.
-      const relay = connectTcp(httpsPort, host, () => { relay.write(first); socket.pipe(relay); relay.pipe(socket); });
+      const relay = connectTcp(httpsPort, host, () => {
+        relay.write(first);
+        socket.pipe(relay);
+        relay.pipe(socket);
+      });
       sockets.add(relay);
-      relay.on('close', () => { sockets.delete(relay); socket.destroy(); });
+      relay.on('close', () => {
+        sockets.delete(relay);
+        socket.destroy();
+      });
       relay.on('error', () => socket.destroy());
       socket.on('close', () => relay.destroy());
     });
@@ -262,8 +311,13 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const kubeconfig = (): string => renderKubeconfig(httpsUrl, token, cert.certPem);
   let stopped = false;
   return {
-    httpsUrl, caPem: cert.certPem,
-    fetch: (path, init) => tlsFetch(httpsUrl + path, { ...init, dispatcher: trusting }), token, kubeconfig, serviceIP: identity.serviceIP, version,
+    httpsUrl,
+    caPem: cert.certPem,
+    fetch: (path, init) => tlsFetch(httpsUrl + path, { ...init, dispatcher: trusting }),
+    token,
+    kubeconfig,
+    serviceIP: identity.serviceIP,
+    version,
     writeKubeconfig: (path) => writeFile(path, kubeconfig(), { mode: 0o600 }),
     async stop() {
       if (stopped) return;

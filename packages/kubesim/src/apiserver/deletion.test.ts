@@ -6,20 +6,52 @@ const MERGE = 'application/merge-patch+json';
 
 describe('apiserver deletion and garbage collection', { timeout: 30_000 }, () => {
   let c: TestCluster;
-  before(async () => { c = await startTestCluster(); });
-  after(async () => { await c.stop(); });
+  before(async () => {
+    c = await startTestCluster();
+  });
+  after(async () => {
+    await c.stop();
+  });
 
   /** A Deployment owning a ReplicaSet owning a Pod (as the controllers would build it). */
   async function tree(name: string): Promise<void> {
     const d = await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment(name) });
-    const rs = await c.apps.createNamespacedReplicaSet({ namespace: 'default', body: {
-      metadata: { name: `${name}-rs`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: d.metadata!.uid!, controller: true, blockOwnerDeletion: true }] },
-      spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'a', image: 'b' }] } } },
-    } });
-    await c.core.createNamespacedPod({ namespace: 'default', body: {
-      metadata: { name: `${name}-pod`, labels: { app: name }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-rs`, uid: rs.metadata!.uid!, controller: true, blockOwnerDeletion: true }] },
-      spec: { containers: [{ name: 'a', image: 'b' }] },
-    } });
+    const rs = await c.apps.createNamespacedReplicaSet({
+      namespace: 'default',
+      body: {
+        metadata: {
+          name: `${name}-rs`,
+          ownerReferences: [
+            { apiVersion: 'apps/v1', kind: 'Deployment', name, uid: d.metadata!.uid!, controller: true, blockOwnerDeletion: true },
+          ],
+        },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: name } },
+          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'a', image: 'b' }] } },
+        },
+      },
+    });
+    await c.core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: {
+          name: `${name}-pod`,
+          labels: { app: name },
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'ReplicaSet',
+              name: `${name}-rs`,
+              uid: rs.metadata!.uid!,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: { containers: [{ name: 'a', image: 'b' }] },
+      },
+    });
   }
   const exists = async (p: string): Promise<boolean> => (await c.req('GET', p)).status === 200;
   const rsPath = (n: string): string => `/apis/apps/v1/namespaces/default/replicasets/${n}-rs`;
@@ -40,7 +72,7 @@ describe('apiserver deletion and garbage collection', { timeout: 30_000 }, () =>
     assert.equal(r.status, 200);
     assert.ok(r.body.metadata.deletionTimestamp);
     assert.deepEqual(r.body.metadata.finalizers, ['foregroundDeletion']);
-    await eventually(async () => (!(await exists(depPath('fg')))) || undefined);
+    await eventually(async () => !(await exists(depPath('fg'))) || undefined);
     assert.equal(await exists(rsPath('fg')), false);
     assert.equal(await exists(podPath('fg')), false);
   });
@@ -48,7 +80,7 @@ describe('apiserver deletion and garbage collection', { timeout: 30_000 }, () =>
   it('Orphan: dependents stay with the ownerReference removed', async () => {
     await tree('or');
     await c.req('DELETE', depPath('or'), { propagationPolicy: 'Orphan' });
-    await eventually(async () => (!(await exists(depPath('or')))) || undefined);
+    await eventually(async () => !(await exists(depPath('or'))) || undefined);
     const rs = await c.req('GET', rsPath('or'));
     assert.equal(rs.status, 200);
     assert.equal(rs.body.metadata.ownerReferences, undefined);
@@ -56,10 +88,22 @@ describe('apiserver deletion and garbage collection', { timeout: 30_000 }, () =>
   });
 
   it('Jobs orphan their pods by default (batch/v1 behaviour)', async () => {
-    const job = await c.batch.createNamespacedJob({ namespace: 'default', body: { metadata: { name: 'jo' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'a', image: 'b' }] } } } } });
-    await c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'jo-pod', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'jo', uid: job.metadata!.uid!, controller: true }] }, spec: { containers: [{ name: 'a', image: 'b' }] } } });
+    const job = await c.batch.createNamespacedJob({
+      namespace: 'default',
+      body: { metadata: { name: 'jo' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'a', image: 'b' }] } } } },
+    });
+    await c.core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: {
+          name: 'jo-pod',
+          ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'jo', uid: job.metadata!.uid!, controller: true }],
+        },
+        spec: { containers: [{ name: 'a', image: 'b' }] },
+      },
+    });
     await c.req('DELETE', '/apis/batch/v1/namespaces/default/jobs/jo');
-    await eventually(async () => (!(await exists('/apis/batch/v1/namespaces/default/jobs/jo'))) || undefined);
+    await eventually(async () => !(await exists('/apis/batch/v1/namespaces/default/jobs/jo')) || undefined);
     const pod = await c.req('GET', '/api/v1/namespaces/default/pods/jo-pod');
     assert.equal(pod.status, 200);
     assert.equal(pod.body.metadata.ownerReferences, undefined);
@@ -71,7 +115,12 @@ describe('apiserver deletion and garbage collection', { timeout: 30_000 }, () =>
     assert.equal(r.status, 200);
     assert.ok(r.body.metadata.deletionTimestamp);
     assert.equal(r.body.metadata.deletionGracePeriodSeconds, 0);
-    const add = await c.req('PATCH', '/api/v1/namespaces/default/configmaps/fin', { metadata: { finalizers: ['example.com/hold', 'example.com/more'] } }, MERGE);
+    const add = await c.req(
+      'PATCH',
+      '/api/v1/namespaces/default/configmaps/fin',
+      { metadata: { finalizers: ['example.com/hold', 'example.com/more'] } },
+      MERGE,
+    );
     assert.equal(add.status, 422, 'no new finalizers while deleting');
     assert.equal(await exists('/api/v1/namespaces/default/configmaps/fin'), true);
     const done = await c.req('PATCH', '/api/v1/namespaces/default/configmaps/fin', { metadata: { finalizers: null } }, MERGE);
@@ -80,13 +129,29 @@ describe('apiserver deletion and garbage collection', { timeout: 30_000 }, () =>
   });
 
   it('bound pods are deleted gracefully and go when the kubelet deletes them with grace 0; unbound go at once', async () => {
-    await c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'unbound' }, spec: { containers: [{ name: 'a', image: 'b' }] } } });
+    await c.core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'unbound' }, spec: { containers: [{ name: 'a', image: 'b' }] } },
+    });
     await c.req('DELETE', '/api/v1/namespaces/default/pods/unbound');
     assert.equal(await exists('/api/v1/namespaces/default/pods/unbound'), false);
-    await c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'bound' }, spec: { terminationGracePeriodSeconds: 20, containers: [{ name: 'a', image: 'b' }] } } });
-    const b = await c.req('POST', '/api/v1/namespaces/default/pods/bound/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bound' }, target: { apiVersion: 'v1', kind: 'Node', name: 'n1' } });
+    await c.core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'bound' }, spec: { terminationGracePeriodSeconds: 20, containers: [{ name: 'a', image: 'b' }] } },
+    });
+    const b = await c.req('POST', '/api/v1/namespaces/default/pods/bound/binding', {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'bound' },
+      target: { apiVersion: 'v1', kind: 'Node', name: 'n1' },
+    });
     assert.equal(b.status, 201);
-    const again = await c.req('POST', '/api/v1/namespaces/default/pods/bound/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bound' }, target: { kind: 'Node', name: 'n2' } });
+    const again = await c.req('POST', '/api/v1/namespaces/default/pods/bound/binding', {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'bound' },
+      target: { kind: 'Node', name: 'n2' },
+    });
     assert.equal(again.status, 409);
     const bound = await c.core.readNamespacedPod({ namespace: 'default', name: 'bound' });
     assert.equal(bound.spec?.nodeName, 'n1');
@@ -110,17 +175,24 @@ describe('apiserver deletion and garbage collection', { timeout: 30_000 }, () =>
     assert.equal(r.body.status.phase, 'Terminating');
     const create = await c.req('POST', '/api/v1/namespaces/doomed/configmaps', { metadata: { name: 'late' } });
     assert.equal(create.status, 403);
-    await eventually(async () => (!(await exists('/api/v1/namespaces/doomed/configmaps/a'))) || undefined);
+    await eventually(async () => !(await exists('/api/v1/namespaces/doomed/configmaps/a')) || undefined);
     assert.equal(await exists('/api/v1/namespaces/doomed'), true, 'held by the finalizer of its content');
     await c.req('PATCH', '/api/v1/namespaces/doomed/configmaps/held', { metadata: { finalizers: null } }, MERGE);
-    await eventually(async () => (!(await exists('/api/v1/namespaces/doomed'))) || undefined);
+    await eventually(async () => !(await exists('/api/v1/namespaces/doomed')) || undefined);
   });
 
   it('deletecollection deletes what the selector matches', async () => {
-    for (const n of ['dc1', 'dc2', 'dc3']) await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: n, labels: { dc: n === 'dc3' ? 'no' : 'yes' } } } });
+    for (const n of ['dc1', 'dc2', 'dc3'])
+      await c.core.createNamespacedConfigMap({
+        namespace: 'default',
+        body: { metadata: { name: n, labels: { dc: n === 'dc3' ? 'no' : 'yes' } } },
+      });
     const r = await c.req('DELETE', '/api/v1/namespaces/default/configmaps?labelSelector=dc%3Dyes');
     assert.equal(r.status, 200);
-    assert.deepEqual([await exists('/api/v1/namespaces/default/configmaps/dc1'), await exists('/api/v1/namespaces/default/configmaps/dc3')], [false, true]);
+    assert.deepEqual(
+      [await exists('/api/v1/namespaces/default/configmaps/dc1'), await exists('/api/v1/namespaces/default/configmaps/dc3')],
+      [false, true],
+    );
   });
 
   it('preconditions on delete answer 409', async () => {

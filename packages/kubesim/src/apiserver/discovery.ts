@@ -5,13 +5,28 @@ import type { KubernetesVersion } from '../kubernetes-version.js';
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** Go release each Kubernetes minor was built with (what a real /version says in goVersion). */
-const goVersions: Record<number, string> = { 26: 'go1.21.9', 27: 'go1.21.13', 28: 'go1.22.5', 29: 'go1.22.8', 30: 'go1.22.12', 31: 'go1.23.6', 32: 'go1.23.6' };
+const goVersions: Record<number, string> = {
+  26: 'go1.21.9',
+  27: 'go1.21.13',
+  28: 'go1.22.5',
+  29: 'go1.22.8',
+  30: 'go1.22.12',
+  31: 'go1.23.6',
+  32: 'go1.23.6',
+};
 
 /** The server version kubectl and clients see (GET /version), for the minor kubesim serves. */
 export function versionInfo(v: KubernetesVersion): Record<string, string> {
   return {
-    major: String(v.major), minor: String(v.minor), gitVersion: v.gitVersion, gitCommit: '0000000000000000000000000000000000000000',
-    gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: goVersions[v.minor] ?? 'go1.23.6', compiler: 'gc', platform: 'linux/amd64',
+    major: String(v.major),
+    minor: String(v.minor),
+    gitVersion: v.gitVersion,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: goVersions[v.minor] ?? 'go1.23.6',
+    compiler: 'gc',
+    platform: 'linux/amd64',
   };
 }
 
@@ -20,13 +35,20 @@ function subresourceEntries(d: ResourceDescriptor): Record<string, unknown>[] {
   return d.subresources.map((s) => {
     const name = `${d.resource}/${s}`;
     switch (s) {
-      case 'status': return { name, ...base, kind: d.kind, verbs: ['get', 'patch', 'update'] };
-      case 'scale': return { name, ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
-      case 'log': return { name, ...base, kind: 'Pod', verbs: ['get'] };
-      case 'exec': return { name, ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
-      case 'binding': return { name, ...base, kind: 'Binding', verbs: ['create'] };
-      case 'eviction': return { name, ...base, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] };
-      case 'finalize': return { name, ...base, kind: d.kind, verbs: ['update'] };
+      case 'status':
+        return { name, ...base, kind: d.kind, verbs: ['get', 'patch', 'update'] };
+      case 'scale':
+        return { name, ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+      case 'log':
+        return { name, ...base, kind: 'Pod', verbs: ['get'] };
+      case 'exec':
+        return { name, ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
+      case 'binding':
+        return { name, ...base, kind: 'Binding', verbs: ['create'] };
+      case 'eviction':
+        return { name, ...base, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] };
+      case 'finalize':
+        return { name, ...base, kind: d.kind, verbs: ['update'] };
     }
     return { name, ...base, kind: d.kind, verbs: [] };
   });
@@ -39,7 +61,11 @@ export function resourceList(registry: ResourceRegistry, group: string, version:
   const resources: Record<string, unknown>[] = [];
   for (const d of ds) {
     resources.push({
-      name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: d.createOnly ? ['create'] : allVerbs,
+      name: d.resource,
+      singularName: d.singular,
+      namespaced: d.namespaced,
+      kind: d.kind,
+      verbs: d.createOnly ? ['create'] : allVerbs,
       ...(d.shortNames?.length ? { shortNames: d.shortNames } : {}),
       ...(d.categories?.length ? { categories: d.categories } : {}),
     });

@@ -22,7 +22,11 @@ export class GarbageCollector {
   private stopped = false;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: ObjectStore, private readonly storage: ResourceStorage, private readonly registry: ResourceRegistry) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly storage: ResourceStorage,
+    private readonly registry: ResourceRegistry,
+  ) {
     for (const key of store.keys()) {
       for (const o of store.list(key)) {
         this.index(key, undefined, o);
@@ -34,14 +38,20 @@ export class GarbageCollector {
     this.schedule();
   }
 
-  stop(): void { this.stopped = true; this.unsubscribe(); }
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe();
+  }
 
   private index(key: string, old: KubeObject | undefined, now: KubeObject | undefined): void {
     const r = ref(key, (now ?? old)!);
     for (const o of old?.metadata.ownerReferences ?? []) this.dependents.get(o.uid)?.delete(r);
     for (const o of now?.metadata.ownerReferences ?? []) {
       let s = this.dependents.get(o.uid);
-      if (!s) { s = new Set(); this.dependents.set(o.uid, s); }
+      if (!s) {
+        s = new Set();
+        this.dependents.set(o.uid, s);
+      }
       s.add(r);
     }
   }
@@ -59,26 +69,34 @@ export class GarbageCollector {
       if (e.object.metadata.deletionTimestamp && uid) this.pendingOwners.add(uid);
     }
     // A dependent changing may complete a foreground deletion of its owners.
-    for (const o of [...(e.object.metadata.ownerReferences ?? []), ...(e.old?.metadata.ownerReferences ?? [])]) this.pendingOwners.add(o.uid);
+    for (const o of [...(e.object.metadata.ownerReferences ?? []), ...(e.old?.metadata.ownerReferences ?? [])])
+      this.pendingOwners.add(o.uid);
     this.schedule();
   }
 
   private schedule(): void {
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
-    setImmediate(() => { this.scheduled = false; this.drain(); });
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drain();
+    });
   }
 
   private drain(): void {
     if (this.stopped) return;
-    const deps = [...this.pendingDeps]; this.pendingDeps.clear();
-    const owners = [...this.pendingOwners]; this.pendingOwners.clear();
+    const deps = [...this.pendingDeps];
+    this.pendingDeps.clear();
+    const owners = [...this.pendingOwners];
+    this.pendingOwners.clear();
     for (const d of deps) this.quietly(() => this.processDependent(d));
     for (const u of owners) this.quietly(() => this.processOwner(u));
   }
 
   private quietly(f: () => void): void {
-    try { f(); } catch (e) {
+    try {
+      f();
+    } catch (e) {
       // Races with other writers (already gone, changed meanwhile) resolve on the next event.
       if (!(e instanceof ApiError)) throw e;
     }
@@ -103,7 +121,8 @@ export class GarbageCollector {
       return owner !== undefined && (!owner.metadata.namespace || owner.metadata.namespace === obj.metadata.namespace);
     });
     if (live.length === 0) {
-      if (!obj.metadata.deletionTimestamp) this.storage.delete(d, obj.metadata.namespace, obj.metadata.name ?? '', { propagationPolicy: 'Background' });
+      if (!obj.metadata.deletionTimestamp)
+        this.storage.delete(d, obj.metadata.namespace, obj.metadata.name ?? '', { propagationPolicy: 'Background' });
       return;
     }
     const foregroundOwner = live.some((o) => this.store.byUid(o.uid)?.object.metadata.finalizers?.includes('foregroundDeletion'));

@@ -22,7 +22,10 @@ export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
 
 /** The media type without parameters, lower-cased. */
 export function mediaType(req: IncomingMessage): string {
-  return String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
 }
 
 /** Parses a JSON or YAML body; malformed input is a 400 as upstream. */
@@ -37,7 +40,11 @@ export function parseBody(text: string, yaml: boolean): unknown {
 
 export function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
   res.end(text);
 }
 
@@ -45,6 +52,9 @@ export function sendError(res: ServerResponse, e: unknown): void {
   const err = e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e));
   // Unexpected failures are bugs of the simulator: make them findable.
   if (!(e instanceof ApiError) && process.env['KUBESIM_DEBUG']) console.error(e);
-  if (res.headersSent) { res.destroy(); return; }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   sendJson(res, err.code, err.toStatus());
 }

@@ -5,7 +5,8 @@ export function renderKubeconfig(url: string, token: string, caPem?: string): st
   const cluster: Record<string, string> = { server: url };
   if (caPem) cluster['certificate-authority-data'] = Buffer.from(caPem).toString('base64');
   return stringify({
-    apiVersion: 'v1', kind: 'Config',
+    apiVersion: 'v1',
+    kind: 'Config',
     clusters: [{ name: 'kubesim', cluster }],
     users: [{ name: 'kubesim', user: { token } }],
     contexts: [{ name: 'kubesim', context: { cluster: 'kubesim', user: 'kubesim', namespace: 'default' } }],

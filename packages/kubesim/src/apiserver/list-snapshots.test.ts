@@ -20,6 +20,9 @@ describe('list snapshots', () => {
     const t2 = s.save([], '2');
     const t3 = s.save([], '3');
     assert.equal(s.take(t1), undefined);
-    assert.deepEqual([s.take(t2), s.take(t3)].map((x) => (x && x !== 'invalid' ? x.rv : x)), ['2', '3']);
+    assert.deepEqual(
+      [s.take(t2), s.take(t3)].map((x) => (x && x !== 'invalid' ? x.rv : x)),
+      ['2', '3'],
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from './types.js';
 
-interface Snapshot { items: KubeObject[]; rv: string; expires: number }
+interface Snapshot {
+  items: KubeObject[];
+  rv: string;
+  expires: number;
+}
 
 /**
  * The rest of paginated lists (limit/continue): each page after the first comes from the state
@@ -12,7 +16,11 @@ interface Snapshot { items: KubeObject[]; rv: string; expires: number }
 export class ListSnapshots {
   private readonly snaps = new Map<string, Snapshot>();
 
-  constructor(private readonly ttlMs = 5 * 60_000, private readonly max = 200, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs = 5 * 60_000,
+    private readonly max = 200,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Saves the remaining items and returns the continue token for them. */
   save(items: KubeObject[], rv: string): string {
@@ -33,10 +41,15 @@ export class ListSnapshots {
     let id: string;
     try {
       id = String((JSON.parse(Buffer.from(token, 'base64url').toString()) as { id?: unknown }).id ?? '');
-    } catch { return 'invalid'; }
+    } catch {
+      return 'invalid';
+    }
     if (!id) return 'invalid';
     const s = this.snaps.get(id);
-    if (!s || s.expires < this.now()) { this.snaps.delete(id); return undefined; }
+    if (!s || s.expires < this.now()) {
+      this.snaps.delete(id);
+      return undefined;
+    }
     // Tokens stay valid until they expire, so a client may retry a page.
     return { items: s.items, rv: s.rv };
   }

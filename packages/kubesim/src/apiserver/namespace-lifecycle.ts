@@ -16,19 +16,28 @@ export class NamespaceLifecycle {
   private stopped = false;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: ObjectStore, private readonly storage: ResourceStorage, private readonly registry: ResourceRegistry) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly storage: ResourceStorage,
+    private readonly registry: ResourceRegistry,
+  ) {
     for (const ns of store.list('/namespaces')) this.pending.add(ns.metadata.name ?? '');
     this.unsubscribe = store.subscribe((e) => this.onEvent(e));
     this.schedule();
   }
 
-  stop(): void { this.stopped = true; this.unsubscribe(); }
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe();
+  }
 
   private onEvent(e: StoreEvent): void {
-    if (e.key === '/namespaces') { if (e.type !== 'DELETED') this.pending.add(e.object.metadata.name ?? ''); }
-    else if (e.object.metadata.namespace) {
+    if (e.key === '/namespaces') {
+      if (e.type !== 'DELETED') this.pending.add(e.object.metadata.name ?? '');
+    } else if (e.object.metadata.namespace) {
       const ns = this.store.get('/namespaces', undefined, e.object.metadata.namespace);
-      if (ns?.metadata.deletionTimestamp || (e.key === '/serviceaccounts' && e.type === 'DELETED')) this.pending.add(e.object.metadata.namespace);
+      if (ns?.metadata.deletionTimestamp || (e.key === '/serviceaccounts' && e.type === 'DELETED'))
+        this.pending.add(e.object.metadata.namespace);
     }
     if (this.pending.size) this.schedule();
   }
@@ -39,9 +48,14 @@ export class NamespaceLifecycle {
     setImmediate(() => {
       this.scheduled = false;
       if (this.stopped) return;
-      const names = [...this.pending]; this.pending.clear();
+      const names = [...this.pending];
+      this.pending.clear();
       for (const n of names) {
-        try { this.sync(n); } catch (e) { if (!(e instanceof ApiError)) throw e; }
+        try {
+          this.sync(n);
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+        }
       }
     });
   }
@@ -49,7 +63,10 @@ export class NamespaceLifecycle {
   private sync(name: string): void {
     const ns = this.store.get('/namespaces', undefined, name);
     if (!ns) return;
-    if (!ns.metadata.deletionTimestamp) { this.ensureServiceAccount(name); return; }
+    if (!ns.metadata.deletionTimestamp) {
+      this.ensureServiceAccount(name);
+      return;
+    }
     let remaining = 0;
     const keys = new Set<string>();
     for (const d of this.registry.all()) {
@@ -58,7 +75,11 @@ export class NamespaceLifecycle {
       for (const o of this.store.list(storageKey(d), name)) {
         remaining++;
         if (!o.metadata.deletionTimestamp) {
-          try { this.storage.delete(d, name, o.metadata.name ?? '', { propagationPolicy: 'Background' }); } catch (e) { if (!(e instanceof ApiError)) throw e; }
+          try {
+            this.storage.delete(d, name, o.metadata.name ?? '', { propagationPolicy: 'Background' });
+          } catch (e) {
+            if (!(e instanceof ApiError)) throw e;
+          }
         }
       }
     }

@@ -1,7 +1,8 @@
 import type { ObjectStore } from './store/object-store.js';
 import { isObject } from './types.js';
 
-const min = 30000, max = 32767;
+const min = 30000,
+  max = 32767;
 
 /**
  * NodePorts for NodePort/LoadBalancer Services from 30000-32767, as upstream's default range.

@@ -6,10 +6,16 @@ import { fakeKubelet, startTestCluster, type TestCluster } from './test-support.
 
 /** Opens an exec WebSocket that sends `hello` on stdin: the echoed stdout, or the refusal's HTTP status. */
 function execHello(url: string, token: string | undefined, ca: string): Promise<{ echoed: string } | { status: number }> {
-  const ws = new WebSocket(url, ['v5.channel.k8s.io'], { ca, ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }) });
+  const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
+    ca,
+    ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
+  });
   return new Promise((resolve, reject) => {
     ws.on('open', () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello')])));
-    ws.on('message', (d: Buffer) => { resolve({ echoed: `${d[0]}:${d.subarray(1).toString()}` }); ws.close(); });
+    ws.on('message', (d: Buffer) => {
+      resolve({ echoed: `${d[0]}:${d.subarray(1).toString()}` });
+      ws.close();
+    });
     ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
     ws.on('error', reject);
   });
@@ -22,18 +28,53 @@ describe('apiserver pods/log and pods/exec proxying', { timeout: 30_000 }, () =>
   before(async () => {
     c = await startTestCluster();
     kubelet = await fakeKubelet(seen, c.server.token);
-    await c.core.createNode({ body: { metadata: { name: 'n1' }, status: {
-      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } } } } });
-    await c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'p', annotations: { 'kubectl.kubernetes.io/default-container': 'main' } },
-      spec: { nodeName: 'n1', containers: [{ name: 'side', image: 'x' }, { name: 'main', image: 'x' }] } } });
-    await c.req('PATCH', '/api/v1/namespaces/default/pods/p/status', { status: { phase: 'Running', containerStatuses: [
-      { name: 'side', ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } },
-      { name: 'main', ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } }] } }, 'application/merge-patch+json');
-    await c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'pending' }, spec: { containers: [{ name: 'a', image: 'x' }] } } });
+    await c.core.createNode({
+      body: {
+        metadata: { name: 'n1' },
+        status: {
+          addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
+          daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } },
+        },
+      },
+    });
+    await c.core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'p', annotations: { 'kubectl.kubernetes.io/default-container': 'main' } },
+        spec: {
+          nodeName: 'n1',
+          containers: [
+            { name: 'side', image: 'x' },
+            { name: 'main', image: 'x' },
+          ],
+        },
+      },
+    });
+    await c.req(
+      'PATCH',
+      '/api/v1/namespaces/default/pods/p/status',
+      {
+        status: {
+          phase: 'Running',
+          containerStatuses: [
+            { name: 'side', ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } },
+            { name: 'main', ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } },
+          ],
+        },
+      },
+      'application/merge-patch+json',
+    );
+    await c.core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'pending' }, spec: { containers: [{ name: 'a', image: 'x' }] } },
+    });
   });
-  after(async () => { await c.stop(); await new Promise((r) => kubelet.server.close(r)); });
+  after(async () => {
+    await c.stop();
+    await new Promise((r) => kubelet.server.close(r));
+  });
 
-  it('proxies logs to the kubelet of the pod\'s node with the container defaulted, presenting the server\'s own token', async () => {
+  it("proxies logs to the kubelet of the pod's node with the container defaulted, presenting the server's own token", async () => {
     const r = await c.req('GET', '/api/v1/namespaces/default/pods/p/log?tailLines=5&follow=false');
     assert.equal(r.status, 200);
     assert.equal(r.body, 'line 1\nline 2\n');
@@ -68,25 +109,45 @@ describe('apiserver pods/log and pods/exec proxying', { timeout: 30_000 }, () =>
   });
 
   describe('with service-account tokens', () => {
-    const execUrl = (): string => `${c.server.httpsUrl.replace('https', 'wss')}/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=true&stdout=true`;
+    const execUrl = (): string =>
+      `${c.server.httpsUrl.replace('https', 'wss')}/api/v1/namespaces/default/pods/p/exec?command=cat&stdin=true&stdout=true`;
     const tokenOf = async (sa: string): Promise<string> => {
-      const r = await c.req('POST', `/api/v1/namespaces/default/serviceaccounts/${sa}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
+      const r = await c.req('POST', `/api/v1/namespaces/default/serviceaccounts/${sa}/token`, {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: {},
+      });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       return String(r.body.status.token);
     };
-    let execer = '', stranger = '';
+    let execer = '',
+      stranger = '';
     before(async () => {
-      for (const sa of ['execer', 'stranger']) await c.req('POST', '/api/v1/namespaces/default/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa } });
+      for (const sa of ['execer', 'stranger'])
+        await c.req('POST', '/api/v1/namespaces/default/serviceaccounts', {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: sa },
+        });
       // A WebSocket exec is a GET, so up to Kubernetes 1.34 RBAC asks for `get` on pods/exec.
-      await c.req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'exec' },
-        rules: [{ apiGroups: [''], resources: ['pods/exec', 'pods/log'], verbs: ['get'] }] });
-      await c.req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'execer-exec' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'exec' }, subjects: [{ kind: 'ServiceAccount', name: 'execer', namespace: 'default' }] });
+      await c.req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'exec' },
+        rules: [{ apiGroups: [''], resources: ['pods/exec', 'pods/log'], verbs: ['get'] }],
+      });
+      await c.req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'execer-exec' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'exec' },
+        subjects: [{ kind: 'ServiceAccount', name: 'execer', namespace: 'default' }],
+      });
       execer = await tokenOf('execer');
       stranger = await tokenOf('stranger');
     });
 
-    it('admits an exec by a service account RBAC allows, and presents the server\'s own token to the kubelet', async () => {
+    it("admits an exec by a service account RBAC allows, and presents the server's own token to the kubelet", async () => {
       assert.deepEqual(await execHello(execUrl(), execer, c.server.caPem), { echoed: '1:hello' });
       assert.equal(seen.at(-1)?.auth, `Bearer ${c.server.token}`);
     });

@@ -14,9 +14,10 @@ function kubeletAddress(store: ObjectStore, pod: KubeObject): { host: string; po
   const node = store.get('/nodes', undefined, nodeName);
   if (!node) throw errors.notFound('nodes', '', nodeName);
   const st = isObject(node['status']) ? node['status'] : {};
-  const addrs = Array.isArray(st['addresses']) ? st['addresses'] as Obj[] : [];
+  const addrs = Array.isArray(st['addresses']) ? (st['addresses'] as Obj[]) : [];
   const host = String(addrs.find((a) => a['type'] === 'InternalIP')?.['address'] ?? '127.0.0.1');
-  const de = isObject(st['daemonEndpoints']) && isObject(st['daemonEndpoints']['kubeletEndpoint']) ? st['daemonEndpoints']['kubeletEndpoint'] : {};
+  const de =
+    isObject(st['daemonEndpoints']) && isObject(st['daemonEndpoints']['kubeletEndpoint']) ? st['daemonEndpoints']['kubeletEndpoint'] : {};
   const port = Number(de['Port'] ?? 0);
   if (!port) throw errors.badRequest(`node ${nodeName} does not report a kubelet endpoint`);
   return { host, port };
@@ -25,8 +26,10 @@ function kubeletAddress(store: ObjectStore, pod: KubeObject): { host: string; po
 /** The addressed container: ?container=, else the default-container annotation, else the first. */
 function containerOf(pod: KubeObject, q: URLSearchParams): string {
   const spec = isObject(pod['spec']) ? pod['spec'] : {};
-  const names = [...(Array.isArray(spec['initContainers']) ? spec['initContainers'] : []), ...(Array.isArray(spec['containers']) ? spec['containers'] : [])]
-    .map((c) => (isObject(c) ? String(c['name']) : ''));
+  const names = [
+    ...(Array.isArray(spec['initContainers']) ? spec['initContainers'] : []),
+    ...(Array.isArray(spec['containers']) ? spec['containers'] : []),
+  ].map((c) => (isObject(c) ? String(c['name']) : ''));
   const main = (Array.isArray(spec['containers']) ? spec['containers'] : []).map((c) => (isObject(c) ? String(c['name']) : ''));
   const wanted = q.get('container') || pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] || main[0] || '';
   if (!names.includes(wanted)) throw errors.badRequest(`container ${wanted} is not valid for pod ${pod.metadata.name}`);
@@ -35,7 +38,10 @@ function containerOf(pod: KubeObject, q: URLSearchParams): string {
 
 function waitingReason(pod: KubeObject, container: string): string | undefined {
   const st = isObject(pod['status']) ? pod['status'] : {};
-  const all = [...(Array.isArray(st['initContainerStatuses']) ? st['initContainerStatuses'] : []), ...(Array.isArray(st['containerStatuses']) ? st['containerStatuses'] : [])] as Obj[];
+  const all = [
+    ...(Array.isArray(st['initContainerStatuses']) ? st['initContainerStatuses'] : []),
+    ...(Array.isArray(st['containerStatuses']) ? st['containerStatuses'] : []),
+  ] as Obj[];
   const cs = all.find((c) => c['name'] === container);
   if (!cs) return 'ContainerCreating';
   const w = isObject(cs['state']) && isObject(cs['state']['waiting']) ? cs['state']['waiting'] : undefined;
@@ -49,17 +55,27 @@ const logParams = ['follow', 'tailLines', 'previous', 'timestamps', 'sinceSecond
 /** Where the kubelet serves a pod's port-forward stream (the whole pod: ports are per pod). */
 export function portForwardPath(store: ObjectStore, pod: KubeObject, q: URLSearchParams): { host: string; port: number; path: string } {
   const phase = isObject(pod['status']) ? pod['status']['phase'] : undefined;
-  if (phase === 'Succeeded' || phase === 'Failed') throw errors.badRequest(`cannot port-forward to a completed pod; current phase is ${String(phase)}`);
+  if (phase === 'Succeeded' || phase === 'Failed')
+    throw errors.badRequest(`cannot port-forward to a completed pod; current phase is ${String(phase)}`);
   const addr = kubeletAddress(store, pod);
   const out = new URLSearchParams();
   for (const p of q.getAll('ports')) out.append('port', p);
   const qs = out.toString();
-  return { ...addr, path: `/portForward/${encodeURIComponent(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}${qs ? '?' + qs : ''}` };
+  return {
+    ...addr,
+    path: `/portForward/${encodeURIComponent(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}${qs ? '?' + qs : ''}`,
+  };
 }
 
-export function kubeletPath(store: ObjectStore, pod: KubeObject, sub: 'log' | 'exec', q: URLSearchParams): { host: string; port: number; path: string } {
+export function kubeletPath(
+  store: ObjectStore,
+  pod: KubeObject,
+  sub: 'log' | 'exec',
+  q: URLSearchParams,
+): { host: string; port: number; path: string } {
   const container = containerOf(pod, q);
-  const ns = pod.metadata.namespace ?? '', name = pod.metadata.name ?? '';
+  const ns = pod.metadata.namespace ?? '',
+    name = pod.metadata.name ?? '';
   const phase = isObject(pod['status']) ? pod['status']['phase'] : undefined;
   if (sub === 'exec' && (phase === 'Succeeded' || phase === 'Failed')) {
     throw errors.badRequest(`cannot exec into a container in a completed pod; current phase is ${String(phase)}`);
@@ -71,7 +87,10 @@ export function kubeletPath(store: ObjectStore, pod: KubeObject, sub: 'log' | 'e
   for (const [k, v] of q) if (k !== 'container' && (sub === 'exec' || logParams.includes(k))) out.append(k, v);
   const qs = out.toString();
   const base = sub === 'log' ? 'containerLogs' : 'exec';
-  return { ...addr, path: `/${base}/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}${qs ? '?' + qs : ''}` };
+  return {
+    ...addr,
+    path: `/${base}/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}${qs ? '?' + qs : ''}`,
+  };
 }
 
 /**
@@ -86,10 +105,16 @@ export function proxyLog(res: ServerResponse, target: { host: string; port: numb
   return new Promise((resolve) => {
     const headers: Record<string, string> = { authorization: `Bearer ${kubeletToken}` };
     const up = request({ host: target.host, port: target.port, path: target.path, method: 'GET', headers }, (ur) => {
-      res.writeHead(ur.statusCode ?? 502, { 'Content-Type': String(ur.headers['content-type'] ?? 'text/plain'), 'Transfer-Encoding': 'chunked' });
+      res.writeHead(ur.statusCode ?? 502, {
+        'Content-Type': String(ur.headers['content-type'] ?? 'text/plain'),
+        'Transfer-Encoding': 'chunked',
+      });
       ur.pipe(res);
       ur.on('end', resolve);
-      ur.on('error', () => { res.destroy(); resolve(); });
+      ur.on('error', () => {
+        res.destroy();
+        resolve();
+      });
     });
     up.on('error', (e) => {
       const err = new ApiError(502, 'InternalError', `error trying to reach service: ${e.message}`).toStatus();
@@ -107,11 +132,18 @@ export function proxyLog(res: ServerResponse, target: { host: string; port: numb
  * credentials swapped for the API server's) to the kubelet on a raw TCP connection and pipes both
  * sockets, so any streaming protocol passes through.
  */
-export function proxyUpgrade(req: IncomingMessage, client: Socket, head: Buffer, target: { host: string; port: number; path: string }, kubeletToken: string): void {
+export function proxyUpgrade(
+  req: IncomingMessage,
+  client: Socket,
+  head: Buffer,
+  target: { host: string; port: number; path: string },
+  kubeletToken: string,
+): void {
   const up = connect(target.port, target.host, () => {
     const lines = [`${req.method ?? 'GET'} ${target.path} HTTP/1.1`, `Authorization: Bearer ${kubeletToken}`];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const k = req.rawHeaders[i]!, v = req.rawHeaders[i + 1]!;
+      const k = req.rawHeaders[i]!,
+        v = req.rawHeaders[i + 1]!;
       if (callerIdentityHeader.test(k)) continue;
       lines.push(k.toLowerCase() === 'host' ? `Host: ${target.host}:${target.port}` : `${k}: ${v}`);
     }
@@ -120,9 +152,13 @@ export function proxyUpgrade(req: IncomingMessage, client: Socket, head: Buffer,
     up.pipe(client);
     client.pipe(up);
   });
-  const close = (): void => { up.destroy(); client.destroy(); };
+  const close = (): void => {
+    up.destroy();
+    client.destroy();
+  };
   up.on('error', () => {
-    if (client.writable && up.bytesRead === 0) writeRawError(client, new ApiError(502, 'InternalError', 'error trying to reach the kubelet'));
+    if (client.writable && up.bytesRead === 0)
+      writeRawError(client, new ApiError(502, 'InternalError', 'error trying to reach the kubelet'));
     close();
   });
   client.on('error', close);
@@ -133,5 +169,7 @@ export function proxyUpgrade(req: IncomingMessage, client: Socket, head: Buffer,
 /** An HTTP error response on a raw (not yet upgraded) socket. */
 export function writeRawError(socket: Socket, e: ApiError): void {
   const body = JSON.stringify(e.toStatus());
-  socket.end(`HTTP/1.1 ${e.code} ${e.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${e.code} ${e.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -12,8 +12,11 @@ function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
 }
 
-const params = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty']
-  .map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true } }));
+const params = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty'].map((name) => ({
+  name,
+  in: 'query',
+  schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true },
+}));
 
 export function openApiV3(registry: ResourceRegistry, path: string, version: KubernetesVersion): unknown {
   const builtIn = registry.all().filter((d) => !d.custom);
@@ -41,7 +44,12 @@ export function openApiV3(registry: ResourceRegistry, path: string, version: Kub
       },
     };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: version.gitVersion.replace(/-kubesim$/, '') }, paths, components: { schemas: {} } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: version.gitVersion.replace(/-kubesim$/, '') },
+    paths,
+    components: { schemas: {} },
+  };
 }
 
 function pbString(field: number, s: string): Buffer {

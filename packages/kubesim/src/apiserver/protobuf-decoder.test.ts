@@ -29,10 +29,22 @@ describe('protobuf request bodies', () => {
 
   it('refuses set fields it does not model (415) and malformed input (400)', () => {
     const unknown = envelope('v1', 'ConfigMap', Buffer.concat([ld(1, ld(1, 'a')), ld(9, 'surprise')]));
-    assert.throws(() => decodeKubernetesProtobuf(unknown), (e: unknown) => e instanceof ApiError && e.code === 415);
-    assert.throws(() => decodeKubernetesProtobuf(envelope('v1', 'Frobnicator', Buffer.alloc(0))), (e: unknown) => e instanceof ApiError && e.code === 415);
+    assert.throws(
+      () => decodeKubernetesProtobuf(unknown),
+      (e: unknown) => e instanceof ApiError && e.code === 415,
+    );
+    assert.throws(
+      () => decodeKubernetesProtobuf(envelope('v1', 'Frobnicator', Buffer.alloc(0))),
+      (e: unknown) => e instanceof ApiError && e.code === 415,
+    );
     const truncated = Buffer.concat([Buffer.from('k8s\u0000', 'latin1'), Buffer.from([0x12, 0x7f, 0x01])]);
-    assert.throws(() => decodeKubernetesProtobuf(truncated), (e: unknown) => e instanceof ApiError && e.code === 400);
-    assert.throws(() => decodeKubernetesProtobuf(Buffer.from('{}')), (e: unknown) => e instanceof ApiError && e.code === 400);
+    assert.throws(
+      () => decodeKubernetesProtobuf(truncated),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+    );
+    assert.throws(
+      () => decodeKubernetesProtobuf(Buffer.from('{}')),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+    );
   });
 });

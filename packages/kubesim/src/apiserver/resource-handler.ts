@@ -31,7 +31,13 @@ export interface HandlerContext {
   /** The Kubernetes minor served (1.26-1.32): which fields the decoder knows. */
   minor: number;
   /** pods/log and pods/exec: proxied to the pod's kubelet. */
-  proxyToKubelet(req: IncomingMessage, res: ServerResponse, pod: KubeObject, subresource: 'log' | 'exec' | 'portforward', query: URLSearchParams): Promise<void>;
+  proxyToKubelet(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pod: KubeObject,
+    subresource: 'log' | 'exec' | 'portforward',
+    query: URLSearchParams,
+  ): Promise<void>;
   /** Mutating/validating admission of a create from a client (ServiceAccount admission for pods). */
   admitCreate?(d: ResourceDescriptor, namespace: string | undefined, body: KubeObject): void;
   /** The status of a review kind (access reviews, whoami, TokenReview) for the caller. */
@@ -42,7 +48,12 @@ export interface HandlerContext {
 
 type Target = Extract<RequestTarget, { type: 'resource' }>;
 
-const patchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+const patchTypes = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+];
 
 function truthy(v: string | null): boolean {
   return v === '1' || v === 'true';
@@ -65,7 +76,13 @@ function deleteOptions(body: unknown, q: URLSearchParams): DeleteOptions {
   const orphan = b['orphanDependents'] ?? (q.get('orphanDependents') !== null ? truthy(q.get('orphanDependents')) : undefined);
   if (policy !== undefined && policy !== null) {
     if (policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
-      throw errors.invalid('DeleteOptions', '', '', [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"` }]);
+      throw errors.invalid('DeleteOptions', '', '', [
+        {
+          reason: 'FieldValueNotSupported',
+          field: 'propagationPolicy',
+          message: `Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`,
+        },
+      ]);
     }
     opts.propagationPolicy = policy;
   } else if (orphan === true) opts.propagationPolicy = 'Orphan';
@@ -95,7 +112,8 @@ function asObject(v: unknown): KubeObject {
 function listObjects(ctx: HandlerContext, d: ResourceDescriptor, ns: string | undefined, q: URLSearchParams): KubeObject[] {
   const labels = parseLabelSelector(q.get('labelSelector'));
   const fields = parseFieldSelector(q.get('fieldSelector'), ['metadata.name', 'metadata.namespace', ...(d.fieldLabels ?? [])]);
-  return ctx.store.list(storageKey(d), d.namespaced ? ns : undefined)
+  return ctx.store
+    .list(storageKey(d), d.namespaced ? ns : undefined)
     .filter((o) => matchesSelector(labels, o.metadata.labels) && matchesFields(fields, o))
     .map((o) => ctx.storage.view(d, o));
 }
@@ -105,7 +123,14 @@ function listObjects(ctx: HandlerContext, d: ResourceDescriptor, ns: string | un
  * timestamp error is a 400; unknown fields are dropped and reported in Warning headers (the
  * default, "Warn"), dropped silently ("Ignore"), or a 400 ("Strict"), as the real fieldValidation.
  */
-function checkFields(d: ResourceDescriptor, obj: KubeObject, q: URLSearchParams, res: ServerResponse, minor: number, options: { keepZeros?: boolean } = {}): void {
+function checkFields(
+  d: ResourceDescriptor,
+  obj: KubeObject,
+  q: URLSearchParams,
+  res: ServerResponse,
+  minor: number,
+  options: { keepZeros?: boolean } = {},
+): void {
   if (!d.fields) return;
   const { error, unknown } = decodeBody(obj, d.fields, minor, options);
   const cannot = `${d.kind} in version "${d.version}" cannot be handled as a ${d.kind}`;
@@ -115,21 +140,37 @@ function checkFields(d: ResourceDescriptor, obj: KubeObject, q: URLSearchParams,
   if (mode === 'Strict') {
     throw errors.badRequest(`${cannot}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
   }
-  if (mode !== 'Ignore') res.setHeader('Warning', unknown.map((u) => `299 - "unknown field \\"${u}\\""`));
+  if (mode !== 'Ignore')
+    res.setHeader(
+      'Warning',
+      unknown.map((u) => `299 - "unknown field \\"${u}\\""`),
+    );
 }
 
-function listKind(d: ResourceDescriptor): string { return `${d.kind}List`; }
+function listKind(d: ResourceDescriptor): string {
+  return `${d.kind}List`;
+}
 
 /** GET of a collection: list (limit/continue pages through a snapshot) or Table. */
-function list(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext, d: ResourceDescriptor, ns: string | undefined, q: URLSearchParams): void {
+function list(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+  d: ResourceDescriptor,
+  ns: string | undefined,
+  q: URLSearchParams,
+): void {
   let items: KubeObject[];
   let rv = String(ctx.store.resourceVersion);
   const cont = q.get('continue');
   if (cont) {
     const snap = ctx.snapshots.take(cont);
-    if (snap === 'invalid') throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    if (snap === 'invalid')
+      throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
     if (!snap) {
-      throw errors.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      throw errors.gone(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
     }
     ({ items, rv } = snap);
   } else items = listObjects(ctx, d, ns, q);
@@ -140,17 +181,35 @@ function list(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext, d:
     meta['remainingItemCount'] = items.length - limit;
     items = items.slice(0, limit);
   }
-  if (wantsTable(req.headers.accept)) { sendJson(res, 200, { ...toTable(d, items, rv, q.get('includeObject')), metadata: meta }); return; }
+  if (wantsTable(req.headers.accept)) {
+    sendJson(res, 200, { ...toTable(d, items, rv, q.get('includeObject')), metadata: meta });
+    return;
+  }
   sendJson(res, 200, { apiVersion: d.group ? `${d.group}/${d.version}` : d.version, kind: listKind(d), metadata: meta, items });
 }
 
-function respond(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext, d: ResourceDescriptor, code: number, o: KubeObject, q: URLSearchParams): void {
+function respond(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+  d: ResourceDescriptor,
+  code: number,
+  o: KubeObject,
+  q: URLSearchParams,
+): void {
   const v = ctx.storage.view(d, o);
   if (wantsTable(req.headers.accept)) sendJson(res, code, toTable(d, [v], v.metadata.resourceVersion ?? '', q.get('includeObject')));
   else sendJson(res, code, v);
 }
 
-async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext, d: ResourceDescriptor, t: Target, q: URLSearchParams): Promise<void> {
+async function patch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+  d: ResourceDescriptor,
+  t: Target,
+  q: URLSearchParams,
+): Promise<void> {
   const ct = mediaType(req);
   const accepted = d.custom ? patchTypes.filter((p) => !p.includes('strategic')) : patchTypes;
   if (!accepted.includes(ct)) throw errors.unsupportedMediaType(ct, accepted);
@@ -160,11 +219,14 @@ async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerCont
   const body = parseBody(await readBody(req), ct === 'application/apply-patch+yaml');
   if (ct === 'application/apply-patch+yaml') {
     const manager = q.get('fieldManager');
-    if (!manager) throw errors.badRequest('PATCH requests with apply content type (application/apply-patch+yaml) must specify a fieldManager');
+    if (!manager)
+      throw errors.badRequest('PATCH requests with apply content type (application/apply-patch+yaml) must specify a fieldManager');
     const applied = asObject(body);
     const apiVersion = d.group ? `${d.group}/${d.version}` : d.version;
     if (applied.apiVersion !== apiVersion || applied.kind !== d.kind) {
-      throw errors.badRequest(`the ${applied.apiVersion ? 'kind' : 'apiVersion'} in the applied object (${String(applied.kind ?? applied.apiVersion)}) does not match the request (${d.kind}, ${apiVersion})`);
+      throw errors.badRequest(
+        `the ${applied.apiVersion ? 'kind' : 'apiVersion'} in the applied object (${String(applied.kind ?? applied.apiVersion)}) does not match the request (${d.kind}, ${apiVersion})`,
+      );
     }
     if (applied.metadata.name && applied.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
@@ -180,18 +242,32 @@ async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerCont
       } else delete applied['status'];
     }
     const live = ctx.store.get(storageKey(d), d.namespaced ? ns : undefined, name);
-    const result = serverSideApply({ d, live: live ? ctx.storage.view(d, live) : undefined, applied, manager, force: truthy(q.get('force')), now: ctx.now() });
+    const result = serverSideApply({
+      d,
+      live: live ? ctx.storage.view(d, live) : undefined,
+      applied,
+      manager,
+      force: truthy(q.get('force')),
+      now: ctx.now(),
+    });
     // What Go stores of the merged object: zero values of omitempty fields are not written back.
     if (d.fields) decodeBody(result, d.fields, ctx.minor);
     const mgr: FieldManager = { name: manager, operation: 'Apply' };
-    if (!live) { respond(req, res, ctx, d, 201, ctx.storage.create(d, ns, result, { dryRun, manager: mgr }), q); return; }
-    const sub = t.subresource === 'status' ? 'status' as const : '';
+    if (!live) {
+      respond(req, res, ctx, d, 201, ctx.storage.create(d, ns, result, { dryRun, manager: mgr }), q);
+      return;
+    }
+    const sub = t.subresource === 'status' ? ('status' as const) : '';
     respond(req, res, ctx, d, 200, ctx.storage.update(d, ns, name, result, { dryRun, manager: mgr, subresource: sub }), q);
     return;
   }
   const live = ctx.storage.view(d, ctx.storage.get(d, ns, name));
-  const apply = (base: unknown): unknown => ct === 'application/json-patch+json' ? applyJsonPatch(base, body)
-    : ct === 'application/merge-patch+json' ? applyMergePatch(base, body) : applyStrategicMergePatch(base, body, d.kind);
+  const apply = (base: unknown): unknown =>
+    ct === 'application/json-patch+json'
+      ? applyJsonPatch(base, body)
+      : ct === 'application/merge-patch+json'
+        ? applyMergePatch(base, body)
+        : applyStrategicMergePatch(base, body, d.kind);
   const mgr: FieldManager = { name: managerName(req, q), operation: 'Update' };
   if (t.subresource === 'scale') {
     const scale = apply(readScale(d, live));
@@ -200,7 +276,7 @@ async function patch(req: IncomingMessage, res: ServerResponse, ctx: HandlerCont
   }
   const patched = asObject(apply(live));
   checkFields(d, patched, q, res, ctx.minor);
-  const sub = t.subresource === 'status' ? 'status' as const : '';
+  const sub = t.subresource === 'status' ? ('status' as const) : '';
   if (sub) mgr.subresource = 'status';
   respond(req, res, ctx, d, 200, ctx.storage.update(d, ns, name, patched, { dryRun, manager: mgr, subresource: sub }), q);
 }
@@ -216,20 +292,36 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   if (sub !== undefined && !d.subresources.includes(sub as never)) throw errors.notFoundPath();
   if (d.namespaced && !ns && (t.name !== undefined || method !== 'GET')) throw errors.notFoundPath();
   const dryRun = q.getAll('dryRun').includes('All');
-  const mgr = (subresource?: string): FieldManager => ({ name: managerName(req, q), operation: 'Update', ...(subresource ? { subresource } : {}) });
+  const mgr = (subresource?: string): FieldManager => ({
+    name: managerName(req, q),
+    operation: 'Update',
+    ...(subresource ? { subresource } : {}),
+  });
 
   if (d.createOnly && (method !== 'POST' || t.name !== undefined)) throw errors.methodNotAllowed(method);
   const isWatch = method === 'GET' && sub === undefined && (truthy(q.get('watch')) || t.legacyWatch);
   if (isWatch) {
     const timeout = q.get('timeoutSeconds');
     const sie = q.get('sendInitialEvents');
-    serveWatch(req, res, {
-      d, namespace: ns, ...(t.name !== undefined ? { name: t.name } : {}), labels: parseLabelSelector(q.get('labelSelector')),
-      fields: parseFieldSelector(q.get('fieldSelector'), ['metadata.name', 'metadata.namespace', ...(d.fieldLabels ?? [])]),
-      resourceVersion: q.get('resourceVersion'), allowBookmarks: truthy(q.get('allowWatchBookmarks')),
-      sendInitialEvents: sie === null ? null : truthy(sie), timeoutSeconds: timeout ? Number(timeout) : null,
-      table: wantsTable(req.headers.accept), bookmarkIntervalMs: ctx.bookmarkIntervalMs,
-    }, ctx.store, ctx.storage);
+    serveWatch(
+      req,
+      res,
+      {
+        d,
+        namespace: ns,
+        ...(t.name !== undefined ? { name: t.name } : {}),
+        labels: parseLabelSelector(q.get('labelSelector')),
+        fields: parseFieldSelector(q.get('fieldSelector'), ['metadata.name', 'metadata.namespace', ...(d.fieldLabels ?? [])]),
+        resourceVersion: q.get('resourceVersion'),
+        allowBookmarks: truthy(q.get('allowWatchBookmarks')),
+        sendInitialEvents: sie === null ? null : truthy(sie),
+        timeoutSeconds: timeout ? Number(timeout) : null,
+        table: wantsTable(req.headers.accept),
+        bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+      },
+      ctx.store,
+      ctx.storage,
+    );
     return;
   }
 
@@ -251,7 +343,12 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const text = await readBody(req);
       const opts = deleteOptions(text.trim() ? parseBody(text, false) : undefined, q);
       const items = listObjects(ctx, d, ns, q).map((o) => ctx.storage.delete(d, o.metadata.namespace, o.metadata.name ?? '', opts).object);
-      sendJson(res, 200, { apiVersion: d.group ? `${d.group}/${d.version}` : d.version, kind: listKind(d), metadata: { resourceVersion: String(ctx.store.resourceVersion) }, items });
+      sendJson(res, 200, {
+        apiVersion: d.group ? `${d.group}/${d.version}` : d.version,
+        kind: listKind(d),
+        metadata: { resourceVersion: String(ctx.store.resourceVersion) },
+        items,
+      });
       return;
     }
     throw errors.methodNotAllowed(method);
@@ -259,15 +356,26 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
 
   const name = t.name;
   switch (`${method} ${sub ?? ''}`) {
-    case 'GET ': case 'GET status':
-      respond(req, res, ctx, d, 200, ctx.storage.get(d, ns, name), q); return;
+    case 'GET ':
+    case 'GET status':
+      respond(req, res, ctx, d, 200, ctx.storage.get(d, ns, name), q);
+      return;
     case 'GET scale':
-      sendJson(res, 200, readScale(d, ctx.storage.view(d, ctx.storage.get(d, ns, name)))); return;
-    case 'PUT ': case 'PUT status': {
+      sendJson(res, 200, readScale(d, ctx.storage.view(d, ctx.storage.get(d, ns, name))));
+      return;
+    case 'PUT ':
+    case 'PUT status': {
       const body = asObject(await bodyOf(req));
       checkFields(d, body, q, res, ctx.minor);
-      respond(req, res, ctx, d, 200, ctx.storage.update(d, ns, name, body,
-        { dryRun, manager: mgr(sub), subresource: sub === 'status' ? 'status' : '' }), q);
+      respond(
+        req,
+        res,
+        ctx,
+        d,
+        200,
+        ctx.storage.update(d, ns, name, body, { dryRun, manager: mgr(sub), subresource: sub === 'status' ? 'status' : '' }),
+        q,
+      );
       return;
     }
     case 'PUT scale': {
@@ -278,12 +386,18 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case 'PUT finalize': {
       const body = asObject(await bodyOf(req));
       const live = structuredClone(ctx.storage.get(d, ns, name));
-      live['spec'] = { ...(isObject(live['spec']) ? live['spec'] : {}), finalizers: isObject(body['spec']) ? body['spec']['finalizers'] ?? [] : [] };
+      live['spec'] = {
+        ...(isObject(live['spec']) ? live['spec'] : {}),
+        finalizers: isObject(body['spec']) ? (body['spec']['finalizers'] ?? []) : [],
+      };
       respond(req, res, ctx, d, 200, ctx.storage.update(d, ns, name, live, { dryRun }), q);
       return;
     }
-    case 'PATCH ': case 'PATCH status': case 'PATCH scale':
-      await patch(req, res, ctx, d, t, q); return;
+    case 'PATCH ':
+    case 'PATCH status':
+    case 'PATCH scale':
+      await patch(req, res, ctx, d, t, q);
+      return;
     case 'DELETE ': {
       const text = await readBody(req);
       const opts = deleteOptions(text.trim() ? parseBody(text, false) : undefined, q);
@@ -292,15 +406,22 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       return;
     }
     case 'POST binding':
-      sendJson(res, 201, bindPod(ctx.storage, d, ns ?? '', name, asObject(await bodyOf(req)))); return;
+      sendJson(res, 201, bindPod(ctx.storage, d, ns ?? '', name, asObject(await bodyOf(req))));
+      return;
     case 'POST eviction':
-      sendJson(res, 201, evictPod(ctx.storage, d, ns ?? '', name, await bodyOf(req))); return;
+      sendJson(res, 201, evictPod(ctx.storage, d, ns ?? '', name, await bodyOf(req)));
+      return;
     case 'GET log':
-      await ctx.proxyToKubelet(req, res, ctx.storage.get(d, ns, name), 'log', q); return;
-    case 'GET exec': case 'POST exec':
-      await ctx.proxyToKubelet(req, res, ctx.storage.get(d, ns, name), 'exec', q); return;
-    case 'GET portforward': case 'POST portforward':
-      await ctx.proxyToKubelet(req, res, ctx.storage.get(d, ns, name), 'portforward', q); return;
+      await ctx.proxyToKubelet(req, res, ctx.storage.get(d, ns, name), 'log', q);
+      return;
+    case 'GET exec':
+    case 'POST exec':
+      await ctx.proxyToKubelet(req, res, ctx.storage.get(d, ns, name), 'exec', q);
+      return;
+    case 'GET portforward':
+    case 'POST portforward':
+      await ctx.proxyToKubelet(req, res, ctx.storage.get(d, ns, name), 'portforward', q);
+      return;
     case 'POST token': {
       if (!ctx.requestToken) throw errors.notFoundPath();
       const body = await bodyOf(req);

@@ -21,7 +21,14 @@ export function storageKey(d: { group: string; resource: string }): string {
  */
 export class ResourceRegistry {
   private readonly builtIn: ResourceDescriptor[] = [
-    ...coreV1, ...appsV1, ...batchV1, ...smallGroups, ...networkingV1, ...apiextensionsV1, ...storedOnly, ...reviews,
+    ...coreV1,
+    ...appsV1,
+    ...batchV1,
+    ...smallGroups,
+    ...networkingV1,
+    ...apiextensionsV1,
+    ...storedOnly,
+    ...reviews,
   ];
   private readonly crds = new Map<string, ResourceDescriptor[]>();
 

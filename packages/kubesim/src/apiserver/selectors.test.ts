@@ -24,19 +24,34 @@ describe('label and field selectors', () => {
 
   it('rejects malformed selectors with 400 BadRequest', () => {
     for (const bad of ['app=we b', 'in (a)', 'version>x', 'Bad Key=1']) {
-      assert.throws(() => parseLabelSelector(bad), (e: unknown) => e instanceof ApiError && e.code === 400, bad);
+      assert.throws(
+        () => parseLabelSelector(bad),
+        (e: unknown) => e instanceof ApiError && e.code === 400,
+        bad,
+      );
     }
   });
 
   it('converts metav1.LabelSelector both ways', () => {
-    const sel = fromLabelSelector({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }, { key: 'x', operator: 'DoesNotExist' }] });
+    const sel = fromLabelSelector({
+      matchLabels: { app: 'web' },
+      matchExpressions: [
+        { key: 'tier', operator: 'In', values: ['front', 'back'] },
+        { key: 'x', operator: 'DoesNotExist' },
+      ],
+    });
     assert.equal(selectorToString(sel), 'app=web,tier in (back,front),!x');
     assert.equal(matchesSelector(sel, labels), true);
   });
 
   it('accepts only supported field labels', () => {
-    assert.deepEqual(parseFieldSelector('metadata.name=a,spec.nodeName!=n', ['metadata.name', 'spec.nodeName']),
-      [{ field: 'metadata.name', op: '=', value: 'a' }, { field: 'spec.nodeName', op: '!=', value: 'n' }]);
-    assert.throws(() => parseFieldSelector('spec.other=1', ['metadata.name']), (e: unknown) => e instanceof ApiError && e.message === 'field label not supported: spec.other');
+    assert.deepEqual(parseFieldSelector('metadata.name=a,spec.nodeName!=n', ['metadata.name', 'spec.nodeName']), [
+      { field: 'metadata.name', op: '=', value: 'a' },
+      { field: 'spec.nodeName', op: '!=', value: 'n' },
+    ]);
+    assert.throws(
+      () => parseFieldSelector('spec.other=1', ['metadata.name']),
+      (e: unknown) => e instanceof ApiError && e.message === 'field label not supported: spec.other',
+    );
   });
 });

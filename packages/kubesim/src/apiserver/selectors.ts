@@ -2,17 +2,25 @@ import { errors } from './api-error.js';
 import { isObject } from './types.js';
 
 type Op = 'exists' | '!' | '=' | '!=' | 'in' | 'notin' | 'gt' | 'lt';
-export interface Requirement { key: string; op: Op; values: string[] }
+export interface Requirement {
+  key: string;
+  op: Op;
+  values: string[];
+}
 export type Selector = Requirement[];
 
 /** Splits on commas outside parentheses: "a in (x,y),b" -> ["a in (x,y)", "b"]. */
 function splitTop(s: string): string[] {
   const out: string[] = [];
-  let depth = 0, cur = '';
+  let depth = 0,
+    cur = '';
   for (const ch of s) {
     if (ch === '(') depth++;
     if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) { out.push(cur); cur = ''; } else cur += ch;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   out.push(cur);
   return out.map((x) => x.trim()).filter((x) => x !== '');
@@ -58,20 +66,32 @@ export function matchesSelector(sel: Selector, labels: Record<string, string> | 
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
     const v = l[r.key];
     switch (r.op) {
-      case 'exists': return has;
-      case '!': return !has;
-      case '=': return has && v === r.values[0];
-      case '!=': return !has || v !== r.values[0];
-      case 'in': return has && r.values.includes(v ?? '');
-      case 'notin': return !has || !r.values.includes(v ?? '');
-      case 'gt': return has && Number(v) > Number(r.values[0]);
-      case 'lt': return has && Number(v) < Number(r.values[0]);
+      case 'exists':
+        return has;
+      case '!':
+        return !has;
+      case '=':
+        return has && v === r.values[0];
+      case '!=':
+        return !has || v !== r.values[0];
+      case 'in':
+        return has && r.values.includes(v ?? '');
+      case 'notin':
+        return !has || !r.values.includes(v ?? '');
+      case 'gt':
+        return has && Number(v) > Number(r.values[0]);
+      case 'lt':
+        return has && Number(v) < Number(r.values[0]);
     }
     return false;
   });
 }
 
-export interface FieldRequirement { field: string; op: '=' | '!='; value: string }
+export interface FieldRequirement {
+  field: string;
+  op: '=' | '!=';
+  value: string;
+}
 
 /** Parses a field selector; only the fields in `supported` are accepted (400 otherwise, as upstream). */
 export function parseFieldSelector(s: string | null | undefined, supported: readonly string[]): FieldRequirement[] {
@@ -81,7 +101,7 @@ export function parseFieldSelector(s: string | null | undefined, supported: read
     if (!m) throw errors.badRequest(`invalid selector: '${s}'; can't understand '${part}'`);
     const field = m[1]!.trim();
     if (!supported.includes(field)) throw errors.badRequest(`field label not supported: ${field}`);
-    return { field, op: m[2] === '!=' ? '!=' as const : '=' as const, value: m[3]!.trim() };
+    return { field, op: m[2] === '!=' ? ('!=' as const) : ('=' as const), value: m[3]!.trim() };
   });
 }
 
@@ -119,17 +139,27 @@ export function fromLabelSelector(ls: unknown): Selector {
 
 /** Requirement form back to the canonical string (Scale.status.selector, kubectl output). */
 export function selectorToString(sel: Selector): string {
-  return sel.map((r) => {
-    switch (r.op) {
-      case 'exists': return r.key;
-      case '!': return `!${r.key}`;
-      case '=': return `${r.key}=${r.values[0]}`;
-      case '!=': return `${r.key}!=${r.values[0]}`;
-      case 'in': return `${r.key} in (${[...r.values].sort().join(',')})`;
-      case 'notin': return `${r.key} notin (${[...r.values].sort().join(',')})`;
-      case 'gt': return `${r.key}>${r.values[0]}`;
-      case 'lt': return `${r.key}<${r.values[0]}`;
-    }
-    return '';
-  }).join(',');
+  return sel
+    .map((r) => {
+      switch (r.op) {
+        case 'exists':
+          return r.key;
+        case '!':
+          return `!${r.key}`;
+        case '=':
+          return `${r.key}=${r.values[0]}`;
+        case '!=':
+          return `${r.key}!=${r.values[0]}`;
+        case 'in':
+          return `${r.key} in (${[...r.values].sort().join(',')})`;
+        case 'notin':
+          return `${r.key} notin (${[...r.values].sort().join(',')})`;
+        case 'gt':
+          return `${r.key}>${r.values[0]}`;
+        case 'lt':
+          return `${r.key}<${r.values[0]}`;
+      }
+      return '';
+    })
+    .join(',');
 }

@@ -17,7 +17,10 @@ function oid(s: string): Buffer {
   for (const n of rest) {
     const parts: number[] = [];
     let x = n;
-    do { parts.unshift(x & 0x7f); x = Math.floor(x / 128); } while (x > 0);
+    do {
+      parts.unshift(x & 0x7f);
+      x = Math.floor(x / 128);
+    } while (x > 0);
     for (let i = 0; i < parts.length - 1; i++) parts[i]! |= 0x80;
     out.push(...parts);
   }
@@ -31,7 +34,10 @@ function ipBytes(ip: string): Buffer {
   return Buffer.from(ip.split('.').map(Number));
 }
 
-export interface CertificatePair { certPem: string; keyPem: string }
+export interface CertificatePair {
+  certPem: string;
+  keyPem: string;
+}
 
 /**
  * A self-signed ECDSA P-256 certificate for the API server (CA:TRUE so it is its own trust
@@ -42,27 +48,39 @@ export function createSelfSignedCertificate(hosts: string[]): CertificatePair {
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   // Positive and without a leading zero byte: DER forbids padding, and 1 in 256 random serials
   // would otherwise start with 0x00 and make the certificate unparsable.
-  const serial = randomBytes(16); serial[0] = (serial[0]! & 0x7f) | 0x40;
+  const serial = randomBytes(16);
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const alg = seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from('kubesim')))));
   const now = Date.now();
   const ips = [...new Set(['127.0.0.1', ...hosts.filter((h) => isIP(h) === 4)])];
   const names = [...new Set(['localhost', ...hosts.filter((h) => isIP(h) === 0)])];
   const san = seq(...names.map((n) => tlv(0x82, Buffer.from(n))), ...ips.map((ip) => tlv(0x87, ipBytes(ip))));
-  const extensions = tlv(0xa3, seq(
-    ext('2.5.29.19', true, seq(Buffer.from([0x01, 0x01, 0xff]))),
-    ext('2.5.29.15', true, Buffer.from([0x03, 0x02, 0x02, 0x84])),
-    ext('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'))),
-    ext('2.5.29.17', false, san),
-  ));
+  const extensions = tlv(
+    0xa3,
+    seq(
+      ext('2.5.29.19', true, seq(Buffer.from([0x01, 0x01, 0xff]))),
+      ext('2.5.29.15', true, Buffer.from([0x03, 0x02, 0x02, 0x84])),
+      ext('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'))),
+      ext('2.5.29.17', false, san),
+    ),
+  );
   const tbs = seq(
-    tlv(0xa0, tlv(0x02, Buffer.from([2]))), tlv(0x02, serial), alg, name,
+    tlv(0xa0, tlv(0x02, Buffer.from([2]))),
+    tlv(0x02, serial),
+    alg,
+    name,
     seq(utcTime(new Date(now - 3600_000)), utcTime(new Date(now + 10 * 365 * 86400_000))),
-    name, spki, extensions,
+    name,
+    spki,
+    extensions,
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = seq(tbs, alg, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const b64 = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const b64 = der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return {
     certPem: `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`,
     keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

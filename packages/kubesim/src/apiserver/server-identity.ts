@@ -8,7 +8,11 @@ import { createSelfSignedCertificate, type CertificatePair } from './self-signed
  * clusterIP of the `kubernetes` Service, which the certificate names so pods can reach the API
  * server at KUBERNETES_SERVICE_HOST over TLS. The certificate's key also signs service-account tokens.
  */
-export interface ServerIdentity { token: string; cert: CertificatePair; serviceIP: string }
+export interface ServerIdentity {
+  token: string;
+  cert: CertificatePair;
+  serviceIP: string;
+}
 
 /** The DNS names a real API server's certificate carries for its in-cluster Service. */
 const serviceNames = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'];
@@ -32,7 +36,11 @@ function pickServiceIP(): string {
 export async function loadOrCreateIdentity(options: { dataDir?: string; token?: string; host: string }): Promise<ServerIdentity> {
   const fresh = (token?: string): ServerIdentity => {
     const serviceIP = pickServiceIP();
-    return { token: token ?? options.token ?? randomBytes(24).toString('hex'), cert: createSelfSignedCertificate([options.host, serviceIP, ...serviceNames]), serviceIP };
+    return {
+      token: token ?? options.token ?? randomBytes(24).toString('hex'),
+      cert: createSelfSignedCertificate([options.host, serviceIP, ...serviceNames]),
+      serviceIP,
+    };
   };
   if (!options.dataDir) return fresh();
   const file = join(options.dataDir, 'identity.json');

@@ -13,8 +13,15 @@ export function readScale(d: ResourceDescriptor, o: KubeObject): KubeObject {
   const m = o.metadata;
   const selector = d.scale?.selector(o) ?? (p.labelSelector ? String(readPath(o, p.labelSelector) ?? '') : '');
   return {
-    kind: 'Scale', apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
     spec: { replicas: Number(readPath(o, p.specReplicas) ?? 0) },
     status: { replicas: Number(readPath(o, p.statusReplicas) ?? 0), selector },
   };
@@ -29,16 +36,28 @@ function writePath(o: Record<string, unknown>, path: string, value: unknown): vo
 }
 
 /** Writes Scale.spec.replicas back into the object (409 on a stale resourceVersion, 422 if negative). */
-export function writeScale(storage: ResourceStorage, d: ResourceDescriptor, live: KubeObject, scale: KubeObject,
-  opts: { dryRun?: boolean; manager: FieldManager }): KubeObject {
+export function writeScale(
+  storage: ResourceStorage,
+  d: ResourceDescriptor,
+  live: KubeObject,
+  scale: KubeObject,
+  opts: { dryRun?: boolean; manager: FieldManager },
+): KubeObject {
   const name = live.metadata.name ?? '';
   const rv = scale.metadata.resourceVersion;
   if (rv && rv !== live.metadata.resourceVersion) {
-    throw errors.conflict(d.resource, d.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    throw errors.conflict(
+      d.resource,
+      d.group,
+      name,
+      'the object has been modified; please apply your changes to the latest version and try again',
+    );
   }
   const replicas = isObject(scale['spec']) ? scale['spec']['replicas'] : undefined;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw errors.invalid('Scale', 'autoscaling', name, [fieldErrors.invalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0')]);
+    throw errors.invalid('Scale', 'autoscaling', name, [
+      fieldErrors.invalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0'),
+    ]);
   }
   const next = clone(live);
   writePath(next, d.scalePaths?.specReplicas ?? '.spec.replicas', replicas);
@@ -48,18 +67,28 @@ export function writeScale(storage: ResourceStorage, d: ResourceDescriptor, live
 const success = (code: number): Record<string, unknown> => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
 
 /** POST pods/NAME/binding: the scheduler's way to set spec.nodeName (once). */
-export function bindPod(storage: ResourceStorage, d: ResourceDescriptor, ns: string, name: string, binding: KubeObject): Record<string, unknown> {
+export function bindPod(
+  storage: ResourceStorage,
+  d: ResourceDescriptor,
+  ns: string,
+  name: string,
+  binding: KubeObject,
+): Record<string, unknown> {
   const pod = storage.get(d, ns, name);
   const target = isObject(binding['target']) ? binding['target'] : {};
   const node = target['name'];
   if (typeof node !== 'string' || node === '') throw errors.invalid('Binding', '', name, [fieldErrors.required('target.name')]);
   const spec = isObject(pod['spec']) ? pod['spec'] : {};
-  if (pod.metadata.deletionTimestamp) throw errors.conflict('pods/binding', '', name, `pod ${name} is being deleted, cannot be assigned to a host`);
-  if (spec['nodeName']) throw errors.conflict('pods/binding', '', name, `pod ${name} is already assigned to node "${String(spec['nodeName'])}"`);
+  if (pod.metadata.deletionTimestamp)
+    throw errors.conflict('pods/binding', '', name, `pod ${name} is being deleted, cannot be assigned to a host`);
+  if (spec['nodeName'])
+    throw errors.conflict('pods/binding', '', name, `pod ${name} is already assigned to node "${String(spec['nodeName'])}"`);
   const next = clone(pod);
   (next['spec'] as Record<string, unknown>)['nodeName'] = node;
-  const status = isObject(next['status']) ? next['status'] : (next['status'] = {}) as Record<string, unknown>;
-  const conds = (Array.isArray(status['conditions']) ? status['conditions'] : []).filter((c) => !(isObject(c) && c['type'] === 'PodScheduled'));
+  const status = isObject(next['status']) ? next['status'] : ((next['status'] = {}) as Record<string, unknown>);
+  const conds = (Array.isArray(status['conditions']) ? status['conditions'] : []).filter(
+    (c) => !(isObject(c) && c['type'] === 'PodScheduled'),
+  );
   conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(new Date()) });
   status['conditions'] = conds;
   // Binding is the one sanctioned write of spec.nodeName, so it goes to the store directly.
@@ -68,7 +97,13 @@ export function bindPod(storage: ResourceStorage, d: ResourceDescriptor, ns: str
 }
 
 /** POST pods/NAME/eviction: deletes the pod gracefully (PodDisruptionBudgets are not modelled). */
-export function evictPod(storage: ResourceStorage, d: ResourceDescriptor, ns: string, name: string, body: unknown): Record<string, unknown> {
+export function evictPod(
+  storage: ResourceStorage,
+  d: ResourceDescriptor,
+  ns: string,
+  name: string,
+  body: unknown,
+): Record<string, unknown> {
   const opts = isObject(body) && isObject(body['deleteOptions']) ? body['deleteOptions'] : {};
   const grace = typeof opts['gracePeriodSeconds'] === 'number' ? opts['gracePeriodSeconds'] : undefined;
   storage.delete(d, ns, name, grace === undefined ? {} : { gracePeriodSeconds: grace });

@@ -1,7 +1,14 @@
 import type { ResourceDescriptor } from './resource-descriptor.js';
 import { isObject, type KubeObject } from './types.js';
 
-type Column = { name: string; type: string; format?: string; description: string; priority: number; value(o: KubeObject, now: number): unknown };
+type Column = {
+  name: string;
+  type: string;
+  format?: string;
+  description: string;
+  priority: number;
+  value(o: KubeObject, now: number): unknown;
+};
 
 /** Go's duration.HumanDuration, which the real server uses for AGE. */
 export function humanDuration(seconds: number): string {
@@ -23,7 +30,13 @@ const age = (o: KubeObject, now: number): string =>
 
 const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((c, k) => (isObject(c) ? c[k] : undefined), o);
 const num = (o: unknown, path: string): number => Number(get(o, path) ?? 0);
-const col = (name: string, value: Column['value'], type = 'string', priority = 0): Column => ({ name, type, description: name, priority, value });
+const col = (name: string, value: Column['value'], type = 'string', priority = 0): Column => ({
+  name,
+  type,
+  description: name,
+  priority,
+  value,
+});
 
 function podReady(o: KubeObject): string {
   const cs = get(o, 'status.containerStatuses');
@@ -58,29 +71,73 @@ function containers(o: KubeObject): Record<string, unknown>[] {
 
 function selectorText(sel: unknown): string {
   const m = isObject(sel) && isObject(sel['matchLabels']) ? sel['matchLabels'] : {};
-  return Object.entries(m).map(([k, v]) => `${k}=${String(v)}`).join(',');
+  return Object.entries(m)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',');
 }
 
 /** Printer columns per kind between NAME and AGE, after the upstream printers. */
 const columns: Record<string, Column[]> = {
-  Pod: [col('Ready', podReady), col('Status', podStatus), col('Restarts', restarts, 'string'),
-    col('IP', (o) => String(get(o, 'status.podIP') ?? '<none>'), 'string', 1), col('Node', (o) => String(get(o, 'spec.nodeName') ?? '<none>'), 'string', 1)],
-  Deployment: [col('Ready', (o) => `${num(o, 'status.readyReplicas')}/${num(o, 'spec.replicas')}`),
-    col('Up-to-date', (o) => num(o, 'status.updatedReplicas'), 'integer'), col('Available', (o) => num(o, 'status.availableReplicas'), 'integer'),
-    col('Containers', (o) => containers(o).map((c) => c['name']).join(','), 'string', 1),
-    col('Images', (o) => containers(o).map((c) => c['image']).join(','), 'string', 1),
-    col('Selector', (o) => selectorText(get(o, 'spec.selector')), 'string', 1)],
-  ReplicaSet: [col('Desired', (o) => num(o, 'spec.replicas'), 'integer'), col('Current', (o) => num(o, 'status.replicas'), 'integer'),
-    col('Ready', (o) => num(o, 'status.readyReplicas'), 'integer')],
-  Service: [col('Type', (o) => String(get(o, 'spec.type') ?? '')), col('Cluster-IP', (o) => String(get(o, 'spec.clusterIP') ?? '<none>')),
-    col('External-IP', () => '<none>'), col('Port(s)', (o) => {
+  Pod: [
+    col('Ready', podReady),
+    col('Status', podStatus),
+    col('Restarts', restarts, 'string'),
+    col('IP', (o) => String(get(o, 'status.podIP') ?? '<none>'), 'string', 1),
+    col('Node', (o) => String(get(o, 'spec.nodeName') ?? '<none>'), 'string', 1),
+  ],
+  Deployment: [
+    col('Ready', (o) => `${num(o, 'status.readyReplicas')}/${num(o, 'spec.replicas')}`),
+    col('Up-to-date', (o) => num(o, 'status.updatedReplicas'), 'integer'),
+    col('Available', (o) => num(o, 'status.availableReplicas'), 'integer'),
+    col(
+      'Containers',
+      (o) =>
+        containers(o)
+          .map((c) => c['name'])
+          .join(','),
+      'string',
+      1,
+    ),
+    col(
+      'Images',
+      (o) =>
+        containers(o)
+          .map((c) => c['image'])
+          .join(','),
+      'string',
+      1,
+    ),
+    col('Selector', (o) => selectorText(get(o, 'spec.selector')), 'string', 1),
+  ],
+  ReplicaSet: [
+    col('Desired', (o) => num(o, 'spec.replicas'), 'integer'),
+    col('Current', (o) => num(o, 'status.replicas'), 'integer'),
+    col('Ready', (o) => num(o, 'status.readyReplicas'), 'integer'),
+  ],
+  Service: [
+    col('Type', (o) => String(get(o, 'spec.type') ?? '')),
+    col('Cluster-IP', (o) => String(get(o, 'spec.clusterIP') ?? '<none>')),
+    col('External-IP', () => '<none>'),
+    col('Port(s)', (o) => {
       const ps = get(o, 'spec.ports');
-      return Array.isArray(ps) && ps.length ? ps.map((p) => `${String(get(p, 'port'))}/${String(get(p, 'protocol') ?? 'TCP')}`).join(',') : '<none>';
-    })],
-  Job: [col('Status', (o) => (num(o, 'status.succeeded') >= num(o, 'spec.completions') && num(o, 'spec.completions') > 0 ? 'Complete' : num(o, 'status.failed') > 0 ? 'Failed' : 'Running')),
-    col('Completions', (o) => `${num(o, 'status.succeeded')}/${num(o, 'spec.completions')}`)],
+      return Array.isArray(ps) && ps.length
+        ? ps.map((p) => `${String(get(p, 'port'))}/${String(get(p, 'protocol') ?? 'TCP')}`).join(',')
+        : '<none>';
+    }),
+  ],
+  Job: [
+    col('Status', (o) =>
+      num(o, 'status.succeeded') >= num(o, 'spec.completions') && num(o, 'spec.completions') > 0
+        ? 'Complete'
+        : num(o, 'status.failed') > 0
+          ? 'Failed'
+          : 'Running',
+    ),
+    col('Completions', (o) => `${num(o, 'status.succeeded')}/${num(o, 'spec.completions')}`),
+  ],
   Namespace: [col('Status', (o) => String(get(o, 'status.phase') ?? ''))],
-  Ingress: [col('Class', (o) => String(get(o, 'spec.ingressClassName') ?? '<none>')),
+  Ingress: [
+    col('Class', (o) => String(get(o, 'spec.ingressClassName') ?? '<none>')),
     col('Hosts', (o) => {
       const rules = get(o, 'spec.rules');
       const hosts = Array.isArray(rules) ? rules.map((r) => String(get(r, 'host') ?? '*')) : [];
@@ -90,30 +147,54 @@ const columns: Record<string, Column[]> = {
       const lb = get(o, 'status.loadBalancer.ingress');
       return Array.isArray(lb) ? lb.map((x) => String(get(x, 'ip') ?? get(x, 'hostname') ?? '')).join(',') : '';
     }),
-    col('Ports', (o) => (Array.isArray(get(o, 'spec.tls')) && (get(o, 'spec.tls') as unknown[]).length ? '80, 443' : '80'))],
-  CronJob: [col('Schedule', (o) => String(get(o, 'spec.schedule') ?? '')), col('Timezone', (o) => String(get(o, 'spec.timeZone') ?? '<none>')),
-    col('Suspend', (o) => String(get(o, 'spec.suspend') ?? false)), col('Active', (o) => (Array.isArray(get(o, 'status.active')) ? (get(o, 'status.active') as unknown[]).length : 0), 'integer'),
-    col('Last Schedule', (o) => String(get(o, 'status.lastScheduleTime') ?? '<none>'))],
-  Endpoints: [col('Endpoints', (o) => {
-    const subsets = get(o, 'subsets');
-    const out: string[] = [];
-    for (const ss of Array.isArray(subsets) ? subsets : []) {
-      const addrs = get(ss, 'addresses'), ports = get(ss, 'ports');
-      for (const a of Array.isArray(addrs) ? addrs : []) for (const p of Array.isArray(ports) ? ports : [undefined]) out.push(`${String(get(a, 'ip'))}${p ? ':' + String(get(p, 'port')) : ''}`);
-    }
-    return out.length ? out.join(',') : '<none>';
-  })],
-  EndpointSlice: [col('AddressType', (o) => String(get(o, 'addressType') ?? '')),
-    col('Ports', (o) => { const ps = get(o, 'ports'); return Array.isArray(ps) && ps.length ? ps.map((p) => String(get(p, 'port') ?? '')).join(',') : '<unset>'; }),
-    col('Endpoints', (o) => { const es = get(o, 'endpoints'); const ips = Array.isArray(es) ? es.flatMap((e) => (Array.isArray(get(e, 'addresses')) ? get(e, 'addresses') as string[] : [])) : []; return ips.length ? ips.join(',') : '<unset>'; })],
+    col('Ports', (o) => (Array.isArray(get(o, 'spec.tls')) && (get(o, 'spec.tls') as unknown[]).length ? '80, 443' : '80')),
+  ],
+  CronJob: [
+    col('Schedule', (o) => String(get(o, 'spec.schedule') ?? '')),
+    col('Timezone', (o) => String(get(o, 'spec.timeZone') ?? '<none>')),
+    col('Suspend', (o) => String(get(o, 'spec.suspend') ?? false)),
+    col('Active', (o) => (Array.isArray(get(o, 'status.active')) ? (get(o, 'status.active') as unknown[]).length : 0), 'integer'),
+    col('Last Schedule', (o) => String(get(o, 'status.lastScheduleTime') ?? '<none>')),
+  ],
+  Endpoints: [
+    col('Endpoints', (o) => {
+      const subsets = get(o, 'subsets');
+      const out: string[] = [];
+      for (const ss of Array.isArray(subsets) ? subsets : []) {
+        const addrs = get(ss, 'addresses'),
+          ports = get(ss, 'ports');
+        for (const a of Array.isArray(addrs) ? addrs : [])
+          for (const p of Array.isArray(ports) ? ports : [undefined])
+            out.push(`${String(get(a, 'ip'))}${p ? ':' + String(get(p, 'port')) : ''}`);
+      }
+      return out.length ? out.join(',') : '<none>';
+    }),
+  ],
+  EndpointSlice: [
+    col('AddressType', (o) => String(get(o, 'addressType') ?? '')),
+    col('Ports', (o) => {
+      const ps = get(o, 'ports');
+      return Array.isArray(ps) && ps.length ? ps.map((p) => String(get(p, 'port') ?? '')).join(',') : '<unset>';
+    }),
+    col('Endpoints', (o) => {
+      const es = get(o, 'endpoints');
+      const ips = Array.isArray(es) ? es.flatMap((e) => (Array.isArray(get(e, 'addresses')) ? (get(e, 'addresses') as string[]) : [])) : [];
+      return ips.length ? ips.join(',') : '<unset>';
+    }),
+  ],
   Lease: [col('Holder', (o) => String(get(o, 'spec.holderIdentity') ?? ''))],
   ConfigMap: [col('Data', (o) => Object.keys((get(o, 'data') as object | undefined) ?? {}).length, 'integer')],
-  Secret: [col('Type', (o) => String(get(o, 'type') ?? '')), col('Data', (o) => Object.keys((get(o, 'data') as object | undefined) ?? {}).length, 'integer')],
-  Node: [col('Status', (o) => {
-    const c = get(o, 'status.conditions');
-    const r = Array.isArray(c) ? c.find((x) => get(x, 'type') === 'Ready') : undefined;
-    return r && get(r, 'status') === 'True' ? 'Ready' : 'NotReady';
-  })],
+  Secret: [
+    col('Type', (o) => String(get(o, 'type') ?? '')),
+    col('Data', (o) => Object.keys((get(o, 'data') as object | undefined) ?? {}).length, 'integer'),
+  ],
+  Node: [
+    col('Status', (o) => {
+      const c = get(o, 'status.conditions');
+      const r = Array.isArray(c) ? c.find((x) => get(x, 'type') === 'Ready') : undefined;
+      return r && get(r, 'status') === 'True' ? 'Ready' : 'NotReady';
+    }),
+  ],
 };
 
 const since = (t: unknown, now: number): string => (typeof t === 'string' && t ? humanDuration((now - Date.parse(t)) / 1000) : '<unknown>');
@@ -122,7 +203,8 @@ const since = (t: unknown, now: number): string => (typeof t === 'string' && t ?
 const fullColumns: Record<string, Column[]> = {
   Event: [
     col('Last Seen', (o, now) => since(get(o, 'lastTimestamp') ?? get(o, 'eventTime') ?? o.metadata.creationTimestamp, now)),
-    col('Type', (o) => String(get(o, 'type') ?? '')), col('Reason', (o) => String(get(o, 'reason') ?? '')),
+    col('Type', (o) => String(get(o, 'type') ?? '')),
+    col('Reason', (o) => String(get(o, 'reason') ?? '')),
     col('Object', (o) => `${String(get(o, 'involvedObject.kind') ?? '').toLowerCase()}/${String(get(o, 'involvedObject.name') ?? '')}`),
     col('Message', (o) => String(get(o, 'message') ?? '')),
     col('Count', (o) => Number(get(o, 'count') ?? 1), 'integer', 1),
@@ -139,23 +221,44 @@ export function wantsTable(accept: string | undefined): boolean {
 export function toTable(d: ResourceDescriptor, objects: KubeObject[], rv: string, includeObject: string | null): Record<string, unknown> {
   const now = Date.now();
   const cols: Column[] = fullColumns[d.kind] ?? [
-    { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, value: (o) => o.metadata.name ?? '' },
+    {
+      name: 'Name',
+      type: 'string',
+      format: 'name',
+      description: 'Name must be unique within a namespace.',
+      priority: 0,
+      value: (o) => o.metadata.name ?? '',
+    },
     ...(d.columns
-      ? d.columns.map((c) => ({ name: c.name, type: c.type === 'date' ? 'date' : c.type, description: c.description ?? c.name, priority: c.priority ?? 0,
-        // Like upstream's CRD table convertor, date columns print as an age.
-        value: c.type === 'date' ? (o: KubeObject, now: number) => {
-          const v = c.value(o);
-          return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? humanDuration((now - Date.parse(v)) / 1000) : v;
-        } : c.value }))
+      ? d.columns.map((c) => ({
+          name: c.name,
+          type: c.type === 'date' ? 'date' : c.type,
+          description: c.description ?? c.name,
+          priority: c.priority ?? 0,
+          // Like upstream's CRD table convertor, date columns print as an age.
+          value:
+            c.type === 'date'
+              ? (o: KubeObject, now: number) => {
+                  const v = c.value(o);
+                  return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? humanDuration((now - Date.parse(v)) / 1000) : v;
+                }
+              : c.value,
+        }))
       : [...(columns[d.kind] ?? []), { name: 'Age', type: 'string', description: 'CreationTimestamp', priority: 0, value: age }]),
   ];
   return {
-    kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: rv },
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion: rv },
     columnDefinitions: cols.map(({ value: _v, ...c }) => ({ format: '', ...c })),
     rows: objects.map((o) => ({
       cells: cols.map((c) => c.value(o, now)),
-      object: includeObject === 'None' ? undefined : includeObject === 'Object' ? o
-        : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+      object:
+        includeObject === 'None'
+          ? undefined
+          : includeObject === 'Object'
+            ? o
+            : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
     })),
   };
 }

@@ -35,10 +35,12 @@ const defaultTimeoutSeconds = 1800;
  */
 export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRequest, store: ObjectStore, storage: ResourceStorage): void {
   const key = storageKey(w.d);
-  const matches = (o: KubeObject | undefined): boolean => !!o
-    && (w.namespace === undefined || o.metadata.namespace === w.namespace)
-    && (w.name === undefined || o.metadata.name === w.name)
-    && matchesSelector(w.labels, o.metadata.labels) && matchesFields(w.fields, o);
+  const matches = (o: KubeObject | undefined): boolean =>
+    !!o &&
+    (w.namespace === undefined || o.metadata.namespace === w.namespace) &&
+    (w.name === undefined || o.metadata.name === w.name) &&
+    matchesSelector(w.labels, o.metadata.labels) &&
+    matchesFields(w.fields, o);
   const encode = (type: string, o: KubeObject): string => {
     const v = storage.view(w.d, o);
     const object = w.table && type !== 'BOOKMARK' && type !== 'ERROR' ? toTable(w.d, [v], v.metadata.resourceVersion ?? '', null) : v;
@@ -52,7 +54,8 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   let finish: () => void = () => undefined;
   const send = (e: StoreEvent): void => {
     // A selector watch sees objects entering (ADDED) and leaving (DELETED) the selection.
-    const now = matches(e.object), before = e.type === 'MODIFIED' && matches(e.old);
+    const now = matches(e.object),
+      before = e.type === 'MODIFIED' && matches(e.old);
     let type: string | undefined;
     if (e.type === 'ADDED' && now) type = 'ADDED';
     else if (e.type === 'DELETED' && (now || matches(e.old))) type = 'DELETED';
@@ -62,7 +65,10 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     res.write(encode(type, e.object));
     // A consumer that stops reading is cut off, as upstream drops watchers whose buffer fills;
     // the client re-lists and watches again instead of this process buffering without bound.
-    if (res.writableLength > maxBufferedBytes) { finish(); res.destroy(); }
+    if (res.writableLength > maxBufferedBytes) {
+      finish();
+      res.destroy();
+    }
   };
 
   const rv = w.resourceVersion;
@@ -79,8 +85,11 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   } else if (initial) {
     for (const o of store.list(key, w.d.namespaced ? w.namespace : undefined)) if (matches(o)) res.write(encode('ADDED', o));
     if (w.sendInitialEvents && w.allowBookmarks) {
-      const bm = { kind: w.d.kind, apiVersion: w.d.group ? `${w.d.group}/${w.d.version}` : w.d.version,
-        metadata: { resourceVersion: String(store.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } } };
+      const bm = {
+        kind: w.d.kind,
+        apiVersion: w.d.group ? `${w.d.group}/${w.d.version}` : w.d.version,
+        metadata: { resourceVersion: String(store.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } },
+      };
       res.write(JSON.stringify({ type: 'BOOKMARK', object: bm }) + '\n');
     }
   }
@@ -89,22 +98,44 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
   const unsubscribe = store.subscribe((e) => {
     if (e.key === key) send(e);
     // A custom resource's watches end when its CRD goes, as upstream's do.
-    else if (w.d.custom && e.type === 'DELETED' && e.key === 'apiextensions.k8s.io/customresourcedefinitions' && e.object.metadata.name === crdName) {
-      setImmediate(() => { finish(); res.end(); });
+    else if (
+      w.d.custom &&
+      e.type === 'DELETED' &&
+      e.key === 'apiextensions.k8s.io/customresourcedefinitions' &&
+      e.object.metadata.name === crdName
+    ) {
+      setImmediate(() => {
+        finish();
+        res.end();
+      });
     }
   });
   const bookmark = (): void => {
-    const bm = { kind: w.d.kind, apiVersion: w.d.group ? `${w.d.group}/${w.d.version}` : w.d.version,
-      metadata: { resourceVersion: String(Math.max(lastRv, store.resourceVersion)) } };
+    const bm = {
+      kind: w.d.kind,
+      apiVersion: w.d.group ? `${w.d.group}/${w.d.version}` : w.d.version,
+      metadata: { resourceVersion: String(Math.max(lastRv, store.resourceVersion)) },
+    };
     res.write(JSON.stringify({ type: 'BOOKMARK', object: bm }) + '\n');
   };
   const timers: NodeJS.Timeout[] = [];
   if (w.allowBookmarks) timers.push(setInterval(bookmark, w.bookmarkIntervalMs));
   finish = (): void => {
     unsubscribe();
-    for (const t of timers) { clearInterval(t); clearTimeout(t); }
+    for (const t of timers) {
+      clearInterval(t);
+      clearTimeout(t);
+    }
   };
-  timers.push(setTimeout(() => { finish(); res.end(); }, (w.timeoutSeconds ?? defaultTimeoutSeconds) * 1000));
+  timers.push(
+    setTimeout(
+      () => {
+        finish();
+        res.end();
+      },
+      (w.timeoutSeconds ?? defaultTimeoutSeconds) * 1000,
+    ),
+  );
   req.on('close', finish);
   res.on('close', finish);
 }

@@ -16,9 +16,15 @@ const ns = 'incluster';
 let cluster: Cluster;
 let token = '';
 
-async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, ok = true): Promise<{ status: number; body: T }> {
+async function call<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+  ok = true,
+): Promise<{ status: number; body: T }> {
   const res = await cluster.fetch(path, {
-    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -26,14 +32,29 @@ async function call<T = Record<string, unknown>>(method: string, path: string, b
   return { status: res.status, body: JSON.parse(text) as T };
 }
 
-interface PodJson { status?: { phase?: string }; spec?: { volumes?: { name: string }[] } }
+interface PodJson {
+  status?: { phase?: string };
+  spec?: { volumes?: { name: string }[] };
+}
 
 async function runPod(name: string, image: string, command: string[]): Promise<{ phase: string; log: string }> {
   await call('POST', `/api/v1/namespaces/${ns}/pods`, {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name },
-    spec: { serviceAccountName: 'reader', restartPolicy: 'Never', containers: [{ name: 'main', image, command,
-      // No kubeconfig: kubectl and client-node must fall back to the in-cluster configuration.
-      env: [{ name: 'KUBECONFIG', value: '/nonexistent' }] }] },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: {
+      serviceAccountName: 'reader',
+      restartPolicy: 'Never',
+      containers: [
+        {
+          name: 'main',
+          image,
+          command,
+          // No kubeconfig: kubectl and client-node must fall back to the in-cluster configuration.
+          env: [{ name: 'KUBECONFIG', value: '/nonexistent' }],
+        },
+      ],
+    },
   });
   const end = Date.now() + 30_000;
   for (;;) {
@@ -58,9 +79,15 @@ before(async () => {
   });
   token = /token: (\S+)/.exec(cluster.kubeconfig)?.[1] ?? '';
   await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  await call('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader' } });
+  await call('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'reader' },
+  });
 });
-after(async () => { await cluster?.stop(); });
+after(async () => {
+  await cluster?.stop();
+});
 
 describe('a pod as an API client (in-cluster config, RBAC)', { timeout: 120_000 }, () => {
   it('without a binding, kubectl and loadFromCluster() get the real 403', async () => {
@@ -75,11 +102,15 @@ describe('a pod as an API client (in-cluster config, RBAC)', { timeout: 120_000 
 
   it('with a Role bound to the ServiceAccount, both list the pods', async () => {
     await call('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'pod-reader' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'pod-reader' },
       rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
     });
     await call('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'reader-reads-pods' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'reader-reads-pods' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
       subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: ns }],
     });
@@ -93,8 +124,15 @@ describe('a pod as an API client (in-cluster config, RBAC)', { timeout: 120_000 
 
   it('the admission plugin added the projected kube-api-access volume; the token dies with its ServiceAccount', async () => {
     const pod = (await call<PodJson>('GET', `/api/v1/namespaces/${ns}/pods/client-allowed`)).body;
-    assert.ok(pod.spec?.volumes?.some((v) => v.name.startsWith('kube-api-access-')), JSON.stringify(pod.spec?.volumes));
-    const tr = await call<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/reader/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
+    assert.ok(
+      pod.spec?.volumes?.some((v) => v.name.startsWith('kube-api-access-')),
+      JSON.stringify(pod.spec?.volumes),
+    );
+    const tr = await call<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/reader/token`, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: {},
+    });
     const asReader = () => cluster.fetch(`/api/v1/namespaces/${ns}/pods`, { headers: { authorization: `Bearer ${tr.body.status.token}` } });
     assert.equal((await asReader()).status, 200);
     await call('DELETE', `/api/v1/namespaces/${ns}/serviceaccounts/reader`);

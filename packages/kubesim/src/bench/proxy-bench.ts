@@ -67,7 +67,11 @@ async function load(target: string, mode: { rate: number } | { concurrency: numb
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const latencies: number[] = [];
   let errors = 0;
-  const record = (p: Promise<number>): Promise<void> => p.then((ms) => void latencies.push(ms), () => void errors++);
+  const record = (p: Promise<number>): Promise<void> =>
+    p.then(
+      (ms) => void latencies.push(ms),
+      () => void errors++,
+    );
   const started = performance.now();
   const end = started + seconds * 1000;
   if ('rate' in mode) {
@@ -93,7 +97,13 @@ async function load(target: string, mode: { rate: number } | { concurrency: numb
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  return {
+    requests: latencies.length,
+    errors,
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+  };
 }
 
 function findNginx(): { path: string } | { skip: string } {
@@ -102,7 +112,11 @@ function findNginx(): { path: string } | { skip: string } {
   if (!found) {
     // Install only here, only if missing, and say so (the bench is the one place nginx is needed).
     console.log('nginx not found; trying: apt-get install -y nginx-light');
-    const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], { stdio: 'ignore', timeout: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'nginx-light'], {
+      stdio: 'ignore',
+      timeout: 300_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     found = candidates.find((p) => existsSync(p));
     if (!found) return { skip: `nginx-light could not be installed (apt-get exit ${r.status ?? r.signal ?? r.error?.message})` };
   }
@@ -165,7 +179,9 @@ async function main(): Promise<void> {
   } else {
     console.log(`nginx skipped: ${nginx.skip}`);
   }
-  console.log(`proxy bench: ${seconds}s per run, fixed ${fixedRate} req/s open loop, peak ${peakConcurrency} keep-alive connections; backend ${backend} (Node http)`);
+  console.log(
+    `proxy bench: ${seconds}s per run, fixed ${fixedRate} req/s open loop, peak ${peakConcurrency} keep-alive connections; backend ${backend} (Node http)`,
+  );
   const rows: string[] = [];
   const f = (n: number): string => n.toFixed(2).padStart(8);
   let directPeak = 0;
@@ -182,7 +198,11 @@ async function main(): Promise<void> {
   console.log(`${'path'.padEnd(28)} |  fixed req/s   p50 ms   p99 ms  err |   peak req/s   p50 ms   p99 ms  err vs direct`);
   for (const r of rows) console.log(r);
   // Shared machine: the figures only compare paths measured side by side in this one run.
-  console.log(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min)`);
+  console.log(
+    `load average during the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (1/5/15 min)`,
+  );
   await rm(dir, { recursive: true, force: true });
 }
 

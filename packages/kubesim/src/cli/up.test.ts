@@ -10,7 +10,7 @@ import { KubeConfig, CoreV1Api } from '@kubernetes/client-node';
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/kubesim.js');
 
-test('kubesim up without --images starts with the demo app\'s images and says so', { timeout: 60_000 }, async () => {
+test("kubesim up without --images starts with the demo app's images and says so", { timeout: 60_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kubesim-up-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const child = spawn(process.execPath, [bin, 'up', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,7 +38,9 @@ test('kubesim up without --images starts with the demo app\'s images and says so
 test('kubesim up --stop-when-stdin-closes stops as on SIGTERM when the process that owns it goes away', { timeout: 60_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kubesim-up-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, [bin, 'up', '--kubeconfig', kubeconfig, '--stop-when-stdin-closes'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'up', '--kubeconfig', kubeconfig, '--stop-when-stdin-closes'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   try {
     let out = '';

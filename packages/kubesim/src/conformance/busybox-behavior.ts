@@ -15,4 +15,3 @@ export function busyboxBehavior(pod: V1Pod): PodBehavior {
     terminationDelayMs: stop ? Number(stop[1]) * 1000 : 50,
   };
 }
-

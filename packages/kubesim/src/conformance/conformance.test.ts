@@ -34,7 +34,11 @@ before(async () => {
     // busybox's applets are the host's commands, plus the few the host lacks (httpd).
     const applets = await busyboxApplets();
     const path = [applets.dir, '/usr/local/bin', '/usr/bin', '/bin'];
-    const c = await startCluster({ images: { 'busybox:1.36': { path }, 'busybox:1.37': { path } }, propagationDelayMs: 100, ...(kubernetesVersion ? { kubernetesVersion } : {}) });
+    const c = await startCluster({
+      images: { 'busybox:1.36': { path }, 'busybox:1.37': { path } },
+      propagationDelayMs: 100,
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
+    });
     kubeconfig = c.kubeconfig;
     stopCluster = async () => {
       await c.stop();
@@ -49,12 +53,17 @@ before(async () => {
 });
 
 after(async () => {
-  if (kubeconfig) await connect(kubeconfig).core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  if (kubeconfig)
+    await connect(kubeconfig)
+      .core.deleteNamespace({ name: namespace })
+      .catch(() => undefined);
   await stopCluster?.();
 });
 
 for (const s of [...scenarios, ...authScenarios, ...portForwardScenarios]) {
-  const skip = (s.needsRunningContainers && !runsContainers ? 'needs containers that run (set KUBECONFIG, or CONFORMANCE_KUBESIM=full)' : undefined) ?? s.unavailable?.();
+  const skip =
+    (s.needsRunningContainers && !runsContainers ? 'needs containers that run (set KUBECONFIG, or CONFORMANCE_KUBESIM=full)' : undefined) ??
+    s.unavailable?.();
   test(s.name, { timeout: timeoutMs * 4, ...(skip ? { skip } : {}) }, async () => {
     const ctx: ConformanceContext = { kubeconfig, namespace, timeoutMs };
     await s.run(ctx);

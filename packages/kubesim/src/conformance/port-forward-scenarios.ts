@@ -24,7 +24,9 @@ interface Forward {
 }
 
 function portForward(kubeconfigPath: string, namespace: string, args: string[], children: ChildProcess[]): Promise<Forward> {
-  const child = spawn('kubectl', ['--kubeconfig', kubeconfigPath, '-n', namespace, 'port-forward', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('kubectl', ['--kubeconfig', kubeconfigPath, '-n', namespace, 'port-forward', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
@@ -71,7 +73,11 @@ async function run(ctx: ConformanceContext): Promise<void> {
               name: 'main',
               image: IMAGE_V1,
               env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
-              command: ['sh', '-c', `d=/tmp/www-$$; mkdir -p $d && echo ${answer} > $d/index.html && exec httpd -f -p "$POD_IP:8080" -h $d`],
+              command: [
+                'sh',
+                '-c',
+                `d=/tmp/www-$$; mkdir -p $d && echo ${answer} > $d/index.html && exec httpd -f -p "$POD_IP:8080" -h $d`,
+              ],
               ports: [{ name: 'http', containerPort: 8080 }],
               readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
             },
@@ -79,7 +85,10 @@ async function run(ctx: ConformanceContext): Promise<void> {
         },
       },
     });
-    await api.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'pf', namespace: ns }, spec: { selector: { app: 'pf' }, ports: [{ port: 80, targetPort: 'http' }] } } });
+    await api.core.createNamespacedService({
+      namespace: ns,
+      body: { metadata: { name: 'pf', namespace: ns }, spec: { selector: { app: 'pf' }, ports: [{ port: 80, targetPort: 'http' }] } },
+    });
     const end = Date.now() + ctx.timeoutMs;
     for (;;) {
       const pod = await api.core.readNamespacedPod({ name: 'pf', namespace: ns });

@@ -29,16 +29,33 @@ export interface Scenario {
 export const IMAGE_V1 = 'busybox:1.36';
 export const IMAGE_V2 = 'busybox:1.37';
 
-interface Api { core: CoreV1Api; apps: AppsV1Api; batch: BatchV1Api; discovery: DiscoveryV1Api; kc: KubeConfig }
+interface Api {
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  batch: BatchV1Api;
+  discovery: DiscoveryV1Api;
+  kc: KubeConfig;
+}
 
 /** API clients from kubeconfig text (plain-http servers allowed, as kubectl allows them). */
 export function connect(kubeconfig: string): Api {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
   if (kc.clusters.some((c) => c.server.startsWith('http:') && !c.skipTLSVerify)) {
-    kc.loadFromOptions({ clusters: kc.clusters.map((c) => ({ ...c, skipTLSVerify: true })), users: kc.users, contexts: kc.contexts, currentContext: kc.currentContext });
+    kc.loadFromOptions({
+      clusters: kc.clusters.map((c) => ({ ...c, skipTLSVerify: true })),
+      users: kc.users,
+      contexts: kc.contexts,
+      currentContext: kc.currentContext,
+    });
   }
-  return { kc, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), batch: kc.makeApiClient(BatchV1Api), discovery: kc.makeApiClient(DiscoveryV1Api) };
+  return {
+    kc,
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+    discovery: kc.makeApiClient(DiscoveryV1Api),
+  };
 }
 
 /** The server's Kubernetes minor (GET /version), for scenarios whose expectations changed between minors. */
@@ -70,13 +87,21 @@ async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | u
   }
 }
 
-const sleeper = (image: string, extra: Partial<V1Container> = {}): V1Container => ({ name: 'main', image, command: ['sh', '-c', 'sleep 3600'], ...extra });
+const sleeper = (image: string, extra: Partial<V1Container> = {}): V1Container => ({
+  name: 'main',
+  image,
+  command: ['sh', '-c', 'sleep 3600'],
+  ...extra,
+});
 
 function deployment(ns: string, name: string, container: V1Container, spec: Partial<NonNullable<V1Deployment['spec']>> = {}): V1Deployment {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
     spec: {
-      replicas: 3, selector: { matchLabels: { app: name } },
+      replicas: 3,
+      selector: { matchLabels: { app: name } },
       template: { metadata: { labels: { app: name } }, spec: { terminationGracePeriodSeconds: 5, containers: [container] } },
       ...spec,
     },
@@ -104,30 +129,50 @@ async function rolledOut(api: Api, ctx: ConformanceContext, name: string): Promi
     const s = d.status ?? {};
     const n = d.spec?.replicas ?? 1;
     if ((d.metadata?.generation ?? 0) > (s.observedGeneration ?? 0)) return undefined;
-    if (s.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')) fail(`${name} exceeded its progress deadline`);
+    if (s.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'))
+      fail(`${name} exceeded its progress deadline`);
     return (s.updatedReplicas ?? 0) === n && (s.replicas ?? 0) === n && (s.availableReplicas ?? 0) === n ? d : undefined;
   });
 }
 
-const ready = (p: V1Pod): boolean => !p.metadata?.deletionTimestamp && !!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+const ready = (p: V1Pod): boolean =>
+  !p.metadata?.deletionTimestamp && !!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** Watches pods by label and keeps the running set, checking an invariant after every event. */
-async function watchPods(api: Api, ns: string, selector: string, invariant: (pods: V1Pod[], ev: string) => void): Promise<{ stop(): void; errors: string[]; events: number }> {
+async function watchPods(
+  api: Api,
+  ns: string,
+  selector: string,
+  invariant: (pods: V1Pod[], ev: string) => void,
+): Promise<{ stop(): void; errors: string[]; events: number }> {
   const pods = new Map<string, V1Pod>();
   const state = { errors: [] as string[], events: 0, primed: false };
   const initial = await api.core.listNamespacedPod({ namespace: ns, labelSelector: selector });
   for (const p of initial.items) pods.set(p.metadata!.name!, p);
-  const ctl = await new Watch(api.kc).watch(`/api/v1/namespaces/${ns}/pods`, { labelSelector: selector, resourceVersion: initial.metadata?.resourceVersion }, (type: string, obj: V1Pod) => {
-    if (type === 'DELETED') pods.delete(obj.metadata!.name!);
-    else pods.set(obj.metadata!.name!, obj);
-    state.events++;
-    try {
-      invariant([...pods.values()], `${type} ${obj.metadata?.name}`);
-    } catch (err) {
-      state.errors.push((err as Error).message);
-    }
-  }, () => undefined);
-  return { stop: () => ctl.abort(), get errors() { return state.errors; }, get events() { return state.events; } };
+  const ctl = await new Watch(api.kc).watch(
+    `/api/v1/namespaces/${ns}/pods`,
+    { labelSelector: selector, resourceVersion: initial.metadata?.resourceVersion },
+    (type: string, obj: V1Pod) => {
+      if (type === 'DELETED') pods.delete(obj.metadata!.name!);
+      else pods.set(obj.metadata!.name!, obj);
+      state.events++;
+      try {
+        invariant([...pods.values()], `${type} ${obj.metadata?.name}`);
+      } catch (err) {
+        state.errors.push((err as Error).message);
+      }
+    },
+    () => undefined,
+  );
+  return {
+    stop: () => ctl.abort(),
+    get errors() {
+      return state.errors;
+    },
+    get events() {
+      return state.events;
+    },
+  };
 }
 
 /** The scenarios, in the order they run; each uses its own workload names in the shared namespace. */
@@ -140,7 +185,10 @@ export const scenarios: Scenario[] = [
       await api.apps.createNamespacedDeployment({ namespace: ns, body: deployment(ns, 'basic', sleeper(IMAGE_V1)) });
       const d = await rolledOut(api, ctx, 'basic');
       check(d.metadata?.annotations?.['deployment.kubernetes.io/revision'] === '1', 'revision annotation 1');
-      check(d.status?.conditions?.find((c) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable', 'Progressing NewReplicaSetAvailable');
+      check(
+        d.status?.conditions?.find((c) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable',
+        'Progressing NewReplicaSetAvailable',
+      );
       check(d.status?.conditions?.find((c) => c.type === 'Available')?.status === 'True', 'Available True');
       const rss = (await api.apps.listNamespacedReplicaSet({ namespace: ns, labelSelector: 'app=basic' })).items;
       check(rss.length === 1, 'one ReplicaSet');
@@ -150,7 +198,13 @@ export const scenarios: Scenario[] = [
       check(rs.metadata?.annotations?.['deployment.kubernetes.io/desired-replicas'] === '3', 'desired-replicas 3');
       check(rs.metadata?.annotations?.['deployment.kubernetes.io/max-replicas'] === '4', 'max-replicas 4 (25% surge of 3 rounds up)');
       const pods = (await api.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=basic' })).items;
-      check(pods.length === 3 && pods.every((p) => p.metadata?.ownerReferences?.[0]?.uid === rs.metadata?.uid && p.metadata?.ownerReferences?.[0]?.controller === true), 'pods owned by the ReplicaSet');
+      check(
+        pods.length === 3 &&
+          pods.every(
+            (p) => p.metadata?.ownerReferences?.[0]?.uid === rs.metadata?.uid && p.metadata?.ownerReferences?.[0]?.controller === true,
+          ),
+        'pods owned by the ReplicaSet',
+      );
     },
   },
   {
@@ -160,7 +214,9 @@ export const scenarios: Scenario[] = [
       const ns = ctx.namespace;
       await api.apps.createNamespacedDeployment({
         namespace: ns,
-        body: deployment(ns, 'surge', sleeper(IMAGE_V1), { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } }),
+        body: deployment(ns, 'surge', sleeper(IMAGE_V1), {
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        }),
       });
       await rolledOut(api, ctx, 'surge');
       const w = await watchPods(api, ns, 'app=surge', (pods, ev) => {
@@ -170,7 +226,9 @@ export const scenarios: Scenario[] = [
         if (live > 4) throw new Error(`${live} live pods after ${ev}`);
       });
       try {
-        await mutate(api, ns, 'surge', (d) => { d.spec!.template.spec!.containers[0]!.image = IMAGE_V2; });
+        await mutate(api, ns, 'surge', (d) => {
+          d.spec!.template.spec!.containers[0]!.image = IMAGE_V2;
+        });
         await rolledOut(api, ctx, 'surge');
       } finally {
         w.stop();
@@ -184,14 +242,19 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const api = connect(ctx.kubeconfig);
       const ns = ctx.namespace;
-      await api.apps.createNamespacedDeployment({ namespace: ns, body: deployment(ns, 'recreate', sleeper(IMAGE_V1), { replicas: 2, strategy: { type: 'Recreate' } }) });
+      await api.apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment(ns, 'recreate', sleeper(IMAGE_V1), { replicas: 2, strategy: { type: 'Recreate' } }),
+      });
       await rolledOut(api, ctx, 'recreate');
       const w = await watchPods(api, ns, 'app=recreate', (pods, ev) => {
         const images = new Set(pods.map((p) => p.spec?.containers?.[0]?.image));
         if (images.has(IMAGE_V1) && images.has(IMAGE_V2)) throw new Error(`old and new pods coexist after ${ev}`);
       });
       try {
-        await mutate(api, ns, 'recreate', (d) => { d.spec!.template.spec!.containers[0]!.image = IMAGE_V2; });
+        await mutate(api, ns, 'recreate', (d) => {
+          d.spec!.template.spec!.containers[0]!.image = IMAGE_V2;
+        });
         await rolledOut(api, ctx, 'recreate');
       } finally {
         w.stop();
@@ -207,11 +270,18 @@ export const scenarios: Scenario[] = [
       await api.apps.createNamespacedDeployment({ namespace: ns, body: deployment(ns, 'undo', sleeper(IMAGE_V1), { replicas: 2 }) });
       await rolledOut(api, ctx, 'undo');
       const first = (await api.apps.listNamespacedReplicaSet({ namespace: ns, labelSelector: 'app=undo' })).items[0]!;
-      await mutate(api, ns, 'undo', (d) => { d.spec!.template.spec!.containers[0]!.image = IMAGE_V2; });
+      await mutate(api, ns, 'undo', (d) => {
+        d.spec!.template.spec!.containers[0]!.image = IMAGE_V2;
+      });
       await rolledOut(api, ctx, 'undo');
-      await mutate(api, ns, 'undo', (d) => { d.spec!.template.spec!.containers[0]!.image = IMAGE_V1; });
+      await mutate(api, ns, 'undo', (d) => {
+        d.spec!.template.spec!.containers[0]!.image = IMAGE_V1;
+      });
       const d = await rolledOut(api, ctx, 'undo');
-      check(d.metadata?.annotations?.['deployment.kubernetes.io/revision'] === '3', `revision 3, got ${d.metadata?.annotations?.['deployment.kubernetes.io/revision']}`);
+      check(
+        d.metadata?.annotations?.['deployment.kubernetes.io/revision'] === '3',
+        `revision 3, got ${d.metadata?.annotations?.['deployment.kubernetes.io/revision']}`,
+      );
       const rss = (await api.apps.listNamespacedReplicaSet({ namespace: ns, labelSelector: 'app=undo' })).items;
       check(rss.length === 2, `two ReplicaSets, got ${rss.length}`);
       const again = rss.find((r) => r.metadata?.uid === first.metadata?.uid);
@@ -224,7 +294,10 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const api = connect(ctx.kubeconfig);
       const ns = ctx.namespace;
-      await api.apps.createNamespacedDeployment({ namespace: ns, body: deployment(ns, 'stuck', sleeper(IMAGE_V1), { replicas: 2, progressDeadlineSeconds: 3 }) });
+      await api.apps.createNamespacedDeployment({
+        namespace: ns,
+        body: deployment(ns, 'stuck', sleeper(IMAGE_V1), { replicas: 2, progressDeadlineSeconds: 3 }),
+      });
       await rolledOut(api, ctx, 'stuck');
       await mutate(api, ns, 'stuck', (d) => {
         d.spec!.template.spec!.containers[0]!.readinessProbe = { exec: { command: ['false'] }, periodSeconds: 1 };
@@ -243,8 +316,15 @@ export const scenarios: Scenario[] = [
       const api = connect(ctx.kubeconfig);
       const ns = ctx.namespace;
       const job = (name: string, code: number, spec: Partial<NonNullable<V1Job['spec']>>): V1Job => ({
-        apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: ns },
-        spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: IMAGE_V1, command: ['sh', '-c', `exit ${code}`] }] } }, ...spec },
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name, namespace: ns },
+        spec: {
+          template: {
+            spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: IMAGE_V1, command: ['sh', '-c', `exit ${code}`] }] },
+          },
+          ...spec,
+        },
       });
       await api.batch.createNamespacedJob({ namespace: ns, body: job('ok', 0, { completions: 2, parallelism: 2 }) });
       await api.batch.createNamespacedJob({ namespace: ns, body: job('bad', 3, { backoffLimit: 1 }) });
@@ -274,33 +354,61 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const api = connect(ctx.kubeconfig);
       const ns = ctx.namespace;
-      await api.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'drain', namespace: ns }, spec: { selector: { app: 'drain' }, ports: [{ name: 'web', port: 80, targetPort: 'http' }] } } });
+      await api.core.createNamespacedService({
+        namespace: ns,
+        body: {
+          metadata: { name: 'drain', namespace: ns },
+          spec: { selector: { app: 'drain' }, ports: [{ name: 'web', port: 80, targetPort: 'http' }] },
+        },
+      });
       await api.core.createNamespacedPod({
         namespace: ns,
         body: {
           metadata: { name: 'drain-a', namespace: ns, labels: { app: 'drain' } },
           spec: {
             terminationGracePeriodSeconds: 30,
-            containers: [sleeper(IMAGE_V1, { ports: [{ name: 'http', containerPort: 8080 }], lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5'] } } } })],
+            containers: [
+              sleeper(IMAGE_V1, {
+                ports: [{ name: 'http', containerPort: 8080 }],
+                lifecycle: { preStop: { exec: { command: ['sh', '-c', 'sleep 5'] } } },
+              }),
+            ],
           },
         },
       });
-      const slices = async () => (await api.discovery.listNamespacedEndpointSlice({ namespace: ns, labelSelector: 'kubernetes.io/service-name=drain' })).items;
-      const up = await until('ready endpoint', ctx.timeoutMs, async () => (await slices()).flatMap((s) => s.endpoints ?? []).find((e) => e.conditions?.ready === true));
+      const slices = async () =>
+        (await api.discovery.listNamespacedEndpointSlice({ namespace: ns, labelSelector: 'kubernetes.io/service-name=drain' })).items;
+      const up = await until('ready endpoint', ctx.timeoutMs, async () =>
+        (await slices()).flatMap((s) => s.endpoints ?? []).find((e) => e.conditions?.ready === true),
+      );
       check(up.conditions?.serving === true && up.conditions.terminating === false, 'ready endpoint serving, not terminating');
       check((await slices())[0]?.ports?.[0]?.port === 8080, 'named targetPort resolved to 8080');
-      check((await slices())[0]?.metadata?.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslice-controller.k8s.io', 'managed-by label');
+      check(
+        (await slices())[0]?.metadata?.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslice-controller.k8s.io',
+        'managed-by label',
+      );
       await api.core.deleteNamespacedPod({ name: 'drain-a', namespace: ns });
-      const draining = await until('terminating endpoint', ctx.timeoutMs, async () => (await slices()).flatMap((s) => s.endpoints ?? []).find((e) => e.conditions?.terminating === true));
-      check(draining.conditions?.ready === false && draining.conditions.serving === true, `draining conditions ${JSON.stringify(draining.conditions)}`);
+      const draining = await until('terminating endpoint', ctx.timeoutMs, async () =>
+        (await slices()).flatMap((s) => s.endpoints ?? []).find((e) => e.conditions?.terminating === true),
+      );
+      check(
+        draining.conditions?.ready === false && draining.conditions.serving === true,
+        `draining conditions ${JSON.stringify(draining.conditions)}`,
+      );
       const pod = await api.core.readNamespacedPod({ name: 'drain-a', namespace: ns });
-      check(pod.metadata?.deletionTimestamp && pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', 'the terminating pod is still Ready during preStop');
+      check(
+        pod.metadata?.deletionTimestamp && pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
+        'the terminating pod is still Ready during preStop',
+      );
       await until('Endpoints drop the terminating pod', ctx.timeoutMs, async () => {
         const ep = await api.core.readNamespacedEndpoints({ name: 'drain', namespace: ns });
         return !(ep.subsets ?? []).some((s) => (s.addresses ?? []).length > 0 || (s.notReadyAddresses ?? []).length > 0);
       });
       // Still draining (preStop sleeps 5 s): the slice keeps the endpoint meanwhile.
-      check((await slices()).flatMap((s) => s.endpoints ?? []).some((e) => e.conditions?.terminating === true), 'slice keeps the draining endpoint');
+      check(
+        (await slices()).flatMap((s) => s.endpoints ?? []).some((e) => e.conditions?.terminating === true),
+        'slice keeps the draining endpoint',
+      );
     },
   },
 ];

@@ -18,7 +18,12 @@ for (const kubernetesVersion of ['1.26', '1.32']) {
       cluster = await startTestCluster({ behavior: busyboxBehavior, kubernetesVersion });
       await connect(cluster.kubeconfig).core.createNamespace({ body: { metadata: { name: namespace } } });
     });
-    after(async () => { await cluster?.stop(); });
-    for (const s of versioned) test(s.name, async () => { await s.run({ kubeconfig: cluster.kubeconfig, namespace, timeoutMs: 30_000 }); });
+    after(async () => {
+      await cluster?.stop();
+    });
+    for (const s of versioned)
+      test(s.name, async () => {
+        await s.run({ kubeconfig: cluster.kubeconfig, namespace, timeoutMs: 30_000 });
+      });
   });
 }

@@ -1,7 +1,9 @@
 import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
 import { isConflict, isNotFound } from './kube-clients.js';
 
-interface Owned { metadata?: V1ObjectMeta }
+interface Owned {
+  metadata?: V1ObjectMeta;
+}
 
 /** What `claim` needs: the owner reference to add, the candidates and how to write one. */
 export interface ClaimOptions<T extends Owned> {
@@ -54,5 +56,11 @@ export async function claim<T extends Owned>(o: ClaimOptions<T>): Promise<T[]> {
  * patches are.
  */
 export function ownerPatch(obj: Owned): { metadata: { ownerReferences: V1OwnerReference[]; resourceVersion?: string; uid?: string } } {
-  return { metadata: { ownerReferences: obj.metadata?.ownerReferences ?? [], resourceVersion: obj.metadata?.resourceVersion, uid: obj.metadata?.uid } };
+  return {
+    metadata: {
+      ownerReferences: obj.metadata?.ownerReferences ?? [],
+      resourceVersion: obj.metadata?.resourceVersion,
+      uid: obj.metadata?.uid,
+    },
+  };
 }

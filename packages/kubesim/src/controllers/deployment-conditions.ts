@@ -16,7 +16,13 @@ export const DeploymentReason = {
 } as const;
 
 /** NewDeploymentCondition: both times set to now. */
-export function newCondition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, now: number): V1DeploymentCondition {
+export function newCondition(
+  type: string,
+  status: 'True' | 'False' | 'Unknown',
+  reason: string,
+  message: string,
+  now: number,
+): V1DeploymentCondition {
   const t = rfc3339(now) as unknown as Date;
   return { type, status, reason, message, lastUpdateTime: t, lastTransitionTime: t };
 }

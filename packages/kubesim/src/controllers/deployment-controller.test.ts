@@ -23,9 +23,12 @@ after(async () => {
 
 function deployment(name: string, image: string, extra: Partial<NonNullable<V1Deployment['spec']>> = {}): V1Deployment {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: NS },
     spec: {
-      replicas: 3, selector: { matchLabels: { app: name } },
+      replicas: 3,
+      selector: { matchLabels: { app: name } },
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image }] } },
       ...extra,
     },
@@ -33,7 +36,8 @@ function deployment(name: string, image: string, extra: Partial<NonNullable<V1De
 }
 
 const read = (name: string): Promise<V1Deployment> => c.clients.apps.readNamespacedDeployment({ name, namespace: NS });
-const replicaSets = async (app: string): Promise<V1ReplicaSet[]> => (await c.clients.apps.listNamespacedReplicaSet({ namespace: NS, labelSelector: `app=${app}` })).items;
+const replicaSets = async (app: string): Promise<V1ReplicaSet[]> =>
+  (await c.clients.apps.listNamespacedReplicaSet({ namespace: NS, labelSelector: `app=${app}` })).items;
 
 async function setImage(name: string, image: string): Promise<void> {
   for (;;) {
@@ -63,13 +67,21 @@ async function patchSpec(name: string, mutate: (d: V1Deployment) => void): Promi
 
 /** What `kubectl rollout status` waits for. */
 async function rolledOut(name: string, timeoutMs = 15_000): Promise<V1Deployment> {
-  return waitFor(`rollout of ${name}`, async () => {
-    const d = await read(name);
-    const s = d.status ?? {};
-    const n = d.spec?.replicas ?? 1;
-    return (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) && (s.updatedReplicas ?? 0) === n && (s.replicas ?? 0) === n
-      && (s.availableReplicas ?? 0) === n ? d : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `rollout of ${name}`,
+    async () => {
+      const d = await read(name);
+      const s = d.status ?? {};
+      const n = d.spec?.replicas ?? 1;
+      return (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) &&
+        (s.updatedReplicas ?? 0) === n &&
+        (s.replicas ?? 0) === n &&
+        (s.availableReplicas ?? 0) === n
+        ? d
+        : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 test('a Deployment rolls out: ReplicaSet with hash label, revision annotations, owned pods, status', { timeout: 30_000 }, async () => {
@@ -87,7 +99,11 @@ test('a Deployment rolls out: ReplicaSet with hash label, revision annotations, 
   assert.ok(hash && rs!.metadata?.name === `web-${hash}`);
   assert.equal(rs!.spec?.selector?.matchLabels?.['pod-template-hash'], hash);
   assert.deepEqual(
-    [rs!.metadata?.annotations?.['deployment.kubernetes.io/revision'], rs!.metadata?.annotations?.['deployment.kubernetes.io/desired-replicas'], rs!.metadata?.annotations?.['deployment.kubernetes.io/max-replicas']],
+    [
+      rs!.metadata?.annotations?.['deployment.kubernetes.io/revision'],
+      rs!.metadata?.annotations?.['deployment.kubernetes.io/desired-replicas'],
+      rs!.metadata?.annotations?.['deployment.kubernetes.io/max-replicas'],
+    ],
     ['1', '3', '4'],
   );
   const ref = rs!.metadata?.ownerReferences?.[0];
@@ -116,7 +132,10 @@ test('maxUnavailable 0 / maxSurge 1: an image change never drops below 3 ready p
     await setImage('surge', 'app:v2');
     const d = await rolledOut('surge');
     assert.equal(d.metadata?.annotations?.['deployment.kubernetes.io/revision'], '2');
-    await waitFor('old pods gone', async () => (await c.clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=surge' })).items.length === 3);
+    await waitFor(
+      'old pods gone',
+      async () => (await c.clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=surge' })).items.length === 3,
+    );
   } finally {
     w.stop();
   }
@@ -137,7 +156,10 @@ test('maxUnavailable 0 / maxSurge 1: an image change never drops below 3 ready p
 });
 
 test('Recreate: every old pod is gone before the first new pod exists', { timeout: 30_000 }, async () => {
-  await c.clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment('recreate', 'app:v1', { strategy: { type: 'Recreate' } }) });
+  await c.clients.apps.createNamespacedDeployment({
+    namespace: NS,
+    body: deployment('recreate', 'app:v1', { strategy: { type: 'Recreate' } }),
+  });
   await rolledOut('recreate');
   const w = new PodWatcher(c.kubeconfig, NS, 'app=recreate');
   await w.start();
@@ -150,11 +172,18 @@ test('Recreate: every old pod is gone before the first new pod exists', { timeou
   const firstNew = w.history.find((h) => h.type === 'ADDED' && h.pod.spec?.containers?.[0]?.image === 'app:v2');
   assert.ok(firstNew, 'a v2 pod was created');
   const oldAlive = [...firstNew.pods.values()].filter((p) => p.spec?.containers?.[0]?.image === 'app:v1');
-  assert.deepEqual(oldAlive.map((p) => p.metadata?.name), [], 'no v1 pod (not even terminating) when v2 starts');
+  assert.deepEqual(
+    oldAlive.map((p) => p.metadata?.name),
+    [],
+    'no v1 pod (not even terminating) when v2 starts',
+  );
 });
 
 test('rollback re-applies an old template: the old ReplicaSet is reused and its revision bumps', { timeout: 30_000 }, async () => {
-  await c.clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment('undo', 'app:v1', { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } } }) });
+  await c.clients.apps.createNamespacedDeployment({
+    namespace: NS,
+    body: deployment('undo', 'app:v1', { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } } }),
+  });
   await rolledOut('undo');
   const [v1rs] = await replicaSets('undo');
   await setImage('undo', 'app:v2');
@@ -174,11 +203,15 @@ test('progressDeadlineSeconds: a rollout that cannot become ready ends ProgressD
   await c.clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment('stuck', 'app:v1', { progressDeadlineSeconds: 2 }) });
   await rolledOut('stuck');
   await setImage('stuck', 'bad:v2');
-  const d = await waitFor('ProgressDeadlineExceeded', async () => {
-    const x = await read('stuck');
-    const p = x.status?.conditions?.find((k) => k.type === 'Progressing');
-    return p?.reason === 'ProgressDeadlineExceeded' ? x : undefined;
-  }, 10_000);
+  const d = await waitFor(
+    'ProgressDeadlineExceeded',
+    async () => {
+      const x = await read('stuck');
+      const p = x.status?.conditions?.find((k) => k.type === 'Progressing');
+      return p?.reason === 'ProgressDeadlineExceeded' ? x : undefined;
+    },
+    10_000,
+  );
   const p = d.status!.conditions!.find((k) => k.type === 'Progressing')!;
   assert.equal(p.status, 'False');
   assert.match(p.message ?? '', /has timed out progressing/);
@@ -189,16 +222,23 @@ test('progressDeadlineSeconds: a rollout that cannot become ready ends ProgressD
 test('paused: template changes wait; resume rolls them out', { timeout: 30_000 }, async () => {
   await c.clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment('paused', 'app:v1') });
   await rolledOut('paused');
-  await patchSpec('paused', (d) => { d.spec!.paused = true; });
+  await patchSpec('paused', (d) => {
+    d.spec!.paused = true;
+  });
   await setImage('paused', 'app:v2');
   const d = await waitFor('paused condition', async () => {
     const x = await read('paused');
-    return x.status?.conditions?.find((k) => k.type === 'Progressing')?.reason === 'DeploymentPaused' && (x.status?.observedGeneration ?? 0) >= (x.metadata?.generation ?? 0) ? x : undefined;
+    return x.status?.conditions?.find((k) => k.type === 'Progressing')?.reason === 'DeploymentPaused' &&
+      (x.status?.observedGeneration ?? 0) >= (x.metadata?.generation ?? 0)
+      ? x
+      : undefined;
   });
   assert.equal(d.status?.conditions?.find((k) => k.type === 'Progressing')?.status, 'Unknown');
   await new Promise((r) => setTimeout(r, 300));
   assert.equal((await replicaSets('paused')).length, 1, 'no new ReplicaSet while paused');
-  await patchSpec('paused', (x) => { x.spec!.paused = false; });
+  await patchSpec('paused', (x) => {
+    x.spec!.paused = false;
+  });
   const done = await rolledOut('paused');
   assert.equal(done.metadata?.annotations?.['deployment.kubernetes.io/revision'], '2');
 });
@@ -206,15 +246,24 @@ test('paused: template changes wait; resume rolls them out', { timeout: 30_000 }
 test('proportional scaling mid-rollout: 10 -> 15 adds 3 to the old and 2 to the new ReplicaSet', { timeout: 30_000 }, async () => {
   await c.clients.apps.createNamespacedDeployment({
     namespace: NS,
-    body: deployment('prop', 'app:v1', { replicas: 10, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }),
+    body: deployment('prop', 'app:v1', {
+      replicas: 10,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } },
+    }),
   });
   await rolledOut('prop');
   await setImage('prop', 'bad:v2');
-  const sizes = async (): Promise<string> => (await replicaSets('prop')).map((r) => `${r.spec?.template?.spec?.containers?.[0]?.image}=${r.spec?.replicas}`).sort().join(',');
+  const sizes = async (): Promise<string> =>
+    (await replicaSets('prop'))
+      .map((r) => `${r.spec?.template?.spec?.containers?.[0]?.image}=${r.spec?.replicas}`)
+      .sort()
+      .join(',');
   await waitFor('stuck at 8 old + 5 new', async () => (await sizes()) === 'app:v1=8,bad:v2=5');
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(await sizes(), 'app:v1=8,bad:v2=5', 'rollout holds: new pods never become available');
-  await patchSpec('prop', (d) => { d.spec!.replicas = 15; });
+  await patchSpec('prop', (d) => {
+    d.spec!.replicas = 15;
+  });
   await waitFor('proportional scale', async () => (await sizes()) === 'app:v1=11,bad:v2=7');
   const rss = await replicaSets('prop');
   for (const r of rss) {
@@ -224,7 +273,10 @@ test('proportional scaling mid-rollout: 10 -> 15 adds 3 to the old and 2 to the 
 });
 
 test('revisionHistoryLimit keeps only that many old ReplicaSets', { timeout: 30_000 }, async () => {
-  await c.clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment('hist', 'app:v1', { revisionHistoryLimit: 1, replicas: 1 }) });
+  await c.clients.apps.createNamespacedDeployment({
+    namespace: NS,
+    body: deployment('hist', 'app:v1', { revisionHistoryLimit: 1, replicas: 1 }),
+  });
   await rolledOut('hist');
   for (const v of ['v2', 'v3', 'v4']) {
     await setImage('hist', `app:${v}`);
@@ -238,7 +290,10 @@ test('revisionHistoryLimit keeps only that many old ReplicaSets', { timeout: 30_
 });
 
 test('minReadySeconds delays availability', { timeout: 30_000 }, async () => {
-  await c.clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment('minready', 'app:v1', { minReadySeconds: 2, replicas: 2 }) });
+  await c.clients.apps.createNamespacedDeployment({
+    namespace: NS,
+    body: deployment('minready', 'app:v1', { minReadySeconds: 2, replicas: 2 }),
+  });
   const ready = await waitFor('ready but not available', async () => {
     const x = await read('minready');
     return x.status?.readyReplicas === 2 ? x : undefined;

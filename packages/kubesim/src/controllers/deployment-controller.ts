@@ -73,7 +73,13 @@ export class DeploymentController implements Controller {
     const selector = d.spec?.selector;
     if (!selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)) {
       // An empty selector would adopt every pod in the namespace; Kubernetes refuses to act.
-      this.events.event(d, 'Deployment', 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
+      this.events.event(
+        d,
+        'Deployment',
+        'Warning',
+        'SelectingAll',
+        'This deployment is selecting all pods. A non-empty selector is required.',
+      );
       return;
     }
     const uid = d.metadata?.uid;

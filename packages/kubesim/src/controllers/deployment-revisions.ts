@@ -9,7 +9,14 @@ const ROLLBACK_TO = 'deprecated.deployment.rollback.to';
 /** Kubernetes keeps revision-history under this many characters. */
 const MAX_REV_HISTORY_CHARS = 2000;
 
-const SKIP_COPY = new Set([LAST_APPLIED, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION, DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, ROLLBACK_TO]);
+const SKIP_COPY = new Set([
+  LAST_APPLIED,
+  REVISION_ANNOTATION,
+  REVISION_HISTORY_ANNOTATION,
+  DESIRED_REPLICAS_ANNOTATION,
+  MAX_REPLICAS_ANNOTATION,
+  ROLLBACK_TO,
+]);
 
 /** The revision number of a ReplicaSet (0 when absent or unparseable). */
 export function revisionOf(obj: { metadata?: { annotations?: Record<string, string> } } | undefined): number {

@@ -17,9 +17,21 @@ export function calculateStatus(allRSs: V1ReplicaSet[], newRS: V1ReplicaSet | un
     conditions: [...(d.status?.conditions ?? [])],
   };
   if (available >= specReplicas(d) - maxUnavailable(d)) {
-    setCondition(status, newCondition('Available', 'True', DeploymentReason.MinimumReplicasAvailable, 'Deployment has minimum availability.', now));
+    setCondition(
+      status,
+      newCondition('Available', 'True', DeploymentReason.MinimumReplicasAvailable, 'Deployment has minimum availability.', now),
+    );
   } else {
-    setCondition(status, newCondition('Available', 'False', DeploymentReason.MinimumReplicasUnavailable, 'Deployment does not have minimum availability.', now));
+    setCondition(
+      status,
+      newCondition(
+        'Available',
+        'False',
+        DeploymentReason.MinimumReplicasUnavailable,
+        'Deployment does not have minimum availability.',
+        now,
+      ),
+    );
   }
   return status;
 }
@@ -27,8 +39,12 @@ export function calculateStatus(allRSs: V1ReplicaSet[], newRS: V1ReplicaSet | un
 /** DeploymentComplete: every desired replica updated and available, nothing old left. */
 export function deploymentComplete(d: V1Deployment, s: V1DeploymentStatus): boolean {
   const n = specReplicas(d);
-  return (s.updatedReplicas ?? 0) === n && (s.replicas ?? 0) === n && (s.availableReplicas ?? 0) === n
-    && (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
+  return (
+    (s.updatedReplicas ?? 0) === n &&
+    (s.replicas ?? 0) === n &&
+    (s.availableReplicas ?? 0) === n &&
+    (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0)
+  );
 }
 
 /** DeploymentProgressing: any sign of progress since the last recorded status. */
@@ -36,8 +52,12 @@ export function deploymentProgressing(d: V1Deployment, s: V1DeploymentStatus): b
   const old = d.status ?? {};
   const oldOld = (old.replicas ?? 0) - (old.updatedReplicas ?? 0);
   const newOld = (s.replicas ?? 0) - (s.updatedReplicas ?? 0);
-  return (s.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) || newOld < oldOld
-    || (s.readyReplicas ?? 0) > (old.readyReplicas ?? 0) || (s.availableReplicas ?? 0) > (old.availableReplicas ?? 0);
+  return (
+    (s.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) ||
+    newOld < oldOld ||
+    (s.readyReplicas ?? 0) > (old.readyReplicas ?? 0) ||
+    (s.availableReplicas ?? 0) > (old.availableReplicas ?? 0)
+  );
 }
 
 /** HasProgressDeadline: set and not MaxInt32 (which means "never"). */

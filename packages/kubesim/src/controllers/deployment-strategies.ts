@@ -4,8 +4,18 @@ import { REVISION_ANNOTATION } from './deployment-revisions.js';
 import { deploymentComplete, hasProgressDeadline } from './deployment-status.js';
 import type { DeploymentSync } from './deployment-sync.js';
 import {
-  byCreation, desiredAnnotation, isRollingUpdate, isSaturated, maxScaledDown, newRSNewReplicas,
-  planCleanupUnhealthy, planProportionalScale, planScaleDownOld, rsReplicas, specReplicas, sumActual,
+  byCreation,
+  desiredAnnotation,
+  isRollingUpdate,
+  isSaturated,
+  maxScaledDown,
+  newRSNewReplicas,
+  planCleanupUnhealthy,
+  planProportionalScale,
+  planScaleDownOld,
+  rsReplicas,
+  specReplicas,
+  sumActual,
 } from './rolling-math.js';
 
 const active = (rss: Array<V1ReplicaSet | undefined>): V1ReplicaSet[] => rss.filter((rs): rs is V1ReplicaSet => !!rs && rsReplicas(rs) > 0);

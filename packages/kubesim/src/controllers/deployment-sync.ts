@@ -1,7 +1,13 @@
 import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { ControllerContext } from './controller-context.js';
 import { DeploymentReason, getCondition, newCondition, removeCondition, setCondition } from './deployment-conditions.js';
-import { REVISION_ANNOTATION, maxRevision, replicasAnnotationsNeedUpdate, setNewReplicaSetAnnotations, setReplicasAnnotations } from './deployment-revisions.js';
+import {
+  REVISION_ANNOTATION,
+  maxRevision,
+  replicasAnnotationsNeedUpdate,
+  setNewReplicaSetAnnotations,
+  setReplicasAnnotations,
+} from './deployment-revisions.js';
 import { calculateStatus, deploymentComplete, deploymentProgressing, hasProgressDeadline } from './deployment-status.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { FreshCache } from './fresh-cache.js';
@@ -67,7 +73,11 @@ export class DeploymentSync {
       const minReady = this.d.spec?.minReadySeconds ?? 0;
       if (changed || (copy.spec!.minReadySeconds ?? 0) !== minReady) {
         copy.spec!.minReadySeconds = minReady;
-        const updated = await this.ctx.clients.apps.replaceNamespacedReplicaSet({ name: copy.metadata!.name!, namespace: this.namespace, body: copy });
+        const updated = await this.ctx.clients.apps.replaceNamespacedReplicaSet({
+          name: copy.metadata!.name!,
+          namespace: this.namespace,
+          body: copy,
+        });
         this.fresh.replicaSets.remember(copy, updated);
         this.replaceLocal(updated);
         return updated;
@@ -75,7 +85,10 @@ export class DeploymentSync {
       let needsUpdate = await this.setDeploymentRevision(copy.metadata?.annotations?.[REVISION_ANNOTATION]);
       if (hasProgressDeadline(this.d) && !getCondition(this.d.status, 'Progressing')) {
         this.d.status ??= {};
-        setCondition(this.d.status, newCondition('Progressing', 'True', DeploymentReason.FoundNewReplicaSet, `Found new replica set "${copy.metadata!.name}"`, now));
+        setCondition(
+          this.d.status,
+          newCondition('Progressing', 'True', DeploymentReason.FoundNewReplicaSet, `Found new replica set "${copy.metadata!.name}"`, now),
+        );
         needsUpdate = true;
       }
       if (needsUpdate) await this.writeStatus();
@@ -95,7 +108,16 @@ export class DeploymentSync {
         name: `${this.name}-${hash}`,
         namespace: this.namespace,
         labels: { ...template.metadata.labels },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: this.name, uid: this.d.metadata!.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: this.name,
+            uid: this.d.metadata!.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: { replicas: 0, minReadySeconds: this.d.spec?.minReadySeconds ?? 0, selector, template },
     };
@@ -132,12 +154,27 @@ export class DeploymentSync {
     }
     this.replaceLocal(created);
     if (!alreadyExists && replicas > 0) {
-      this.events.event(this.d, 'Deployment', 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata!.name} from 0 to ${replicas}`);
+      this.events.event(
+        this.d,
+        'Deployment',
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${created.metadata!.name} from 0 to ${replicas}`,
+      );
     }
     let needsUpdate = await this.setDeploymentRevision(String(newRevision));
     if (!alreadyExists && hasProgressDeadline(this.d)) {
       this.d.status ??= {};
-      setCondition(this.d.status, newCondition('Progressing', 'True', DeploymentReason.NewReplicaSetCreated, `Created new replica set "${created.metadata!.name}"`, now));
+      setCondition(
+        this.d.status,
+        newCondition(
+          'Progressing',
+          'True',
+          DeploymentReason.NewReplicaSetCreated,
+          `Created new replica set "${created.metadata!.name}"`,
+          now,
+        ),
+      );
       needsUpdate = true;
     }
     if (needsUpdate) await this.writeStatus();
@@ -154,7 +191,10 @@ export class DeploymentSync {
     if (revision === undefined || this.d.metadata?.annotations?.[REVISION_ANNOTATION] === revision) return false;
     const sent = this.d.metadata?.resourceVersion;
     const patch = { metadata: { resourceVersion: sent, annotations: { [REVISION_ANNOTATION]: revision } } };
-    const updated = await this.ctx.clients.apps.patchNamespacedDeployment({ name: this.name, namespace: this.namespace, body: patch }, MERGE_PATCH);
+    const updated = await this.ctx.clients.apps.patchNamespacedDeployment(
+      { name: this.name, namespace: this.namespace, body: patch },
+      MERGE_PATCH,
+    );
     this.fresh.deployments.remember({ metadata: { ...updated.metadata, resourceVersion: sent } }, updated);
     this.d.metadata = updated.metadata;
     return false;
@@ -174,11 +214,21 @@ export class DeploymentSync {
     const copy = structuredClone(rs);
     copy.spec!.replicas = size;
     setReplicasAnnotations(copy, desired, max);
-    const updated = await this.ctx.clients.apps.replaceNamespacedReplicaSet({ name: copy.metadata!.name!, namespace: this.namespace, body: copy });
+    const updated = await this.ctx.clients.apps.replaceNamespacedReplicaSet({
+      name: copy.metadata!.name!,
+      namespace: this.namespace,
+      body: copy,
+    });
     this.fresh.replicaSets.remember(copy, updated);
     this.replaceLocal(updated);
     if (sizeChanged) {
-      this.events.event(this.d, 'Deployment', 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${copy.metadata!.name} from ${cur} to ${size}`);
+      this.events.event(
+        this.d,
+        'Deployment',
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${op} replica set ${copy.metadata!.name} from ${cur} to ${size}`,
+      );
     }
     return sizeChanged;
   }
@@ -199,7 +249,11 @@ export class DeploymentSync {
 
   async writeStatus(): Promise<void> {
     const sent = this.d.metadata?.resourceVersion;
-    const updated = await this.ctx.clients.apps.replaceNamespacedDeploymentStatus({ name: this.name, namespace: this.namespace, body: this.d });
+    const updated = await this.ctx.clients.apps.replaceNamespacedDeploymentStatus({
+      name: this.name,
+      namespace: this.namespace,
+      body: this.d,
+    });
     this.fresh.deployments.remember({ metadata: { ...updated.metadata, resourceVersion: sent } }, updated);
     this.d.metadata = updated.metadata;
   }
@@ -229,7 +283,9 @@ export class DeploymentSync {
     if (hasProgressDeadline(this.d) && !isComplete) {
       const rsName = cur?.metadata?.name;
       if (deploymentComplete(this.d, status)) {
-        const msg = rsName ? `ReplicaSet "${rsName}" has successfully progressed.` : `Deployment "${this.name}" has successfully progressed.`;
+        const msg = rsName
+          ? `ReplicaSet "${rsName}" has successfully progressed.`
+          : `Deployment "${this.name}" has successfully progressed.`;
         setCondition(status, newCondition('Progressing', 'True', DeploymentReason.NewReplicaSetAvailable, msg, now));
       } else if (deploymentProgressing(this.d, status)) {
         const msg = rsName ? `ReplicaSet "${rsName}" is progressing.` : `Deployment "${this.name}" is progressing.`;
@@ -273,7 +329,9 @@ export class DeploymentSync {
     this.requeueAfterMs = Math.max(0, from + (this.d.spec!.progressDeadlineSeconds ?? 600) * 1000 - now) + 1000;
   }
 
-  private replicaFailure(newRS: V1ReplicaSet | undefined): { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: Date } | undefined {
+  private replicaFailure(
+    newRS: V1ReplicaSet | undefined,
+  ): { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: Date } | undefined {
     const rss = newRS ? [newRS, ...this.split().oldRSs] : this.split().oldRSs;
     for (const rs of rss) {
       const c = rs.status?.conditions?.find((x) => x.type === 'ReplicaFailure' && x.status === 'True');

@@ -12,20 +12,31 @@ before(async () => {
     namespace: NS,
     body: {
       metadata: { name: 'web' },
-      spec: { replicas: 4, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'app:v1' }] } } },
+      spec: {
+        replicas: 4,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'app:v1' }] } },
+      },
     },
   });
-  await waitFor('4 available', async () => (await c.clients.apps.readNamespacedDeployment({ name: 'web', namespace: NS })).status?.availableReplicas === 4);
+  await waitFor(
+    '4 available',
+    async () => (await c.clients.apps.readNamespacedDeployment({ name: 'web', namespace: NS })).status?.availableReplicas === 4,
+  );
 });
 after(async () => {
   await c?.stop();
 });
 
-const pdb = (name: string, spec: NonNullable<V1PodDisruptionBudget['spec']>): V1PodDisruptionBudget => ({ metadata: { name, namespace: NS }, spec: { selector: { matchLabels: { app: 'web' } }, ...spec } });
-const status = async (name: string, allowed: number): Promise<V1PodDisruptionBudget> => waitFor(`${name} disruptionsAllowed=${allowed}`, async () => {
-  const p = await c.clients.policy.readNamespacedPodDisruptionBudget({ name, namespace: NS });
-  return p.status?.disruptionsAllowed === allowed && p.status.observedGeneration === p.metadata?.generation ? p : undefined;
+const pdb = (name: string, spec: NonNullable<V1PodDisruptionBudget['spec']>): V1PodDisruptionBudget => ({
+  metadata: { name, namespace: NS },
+  spec: { selector: { matchLabels: { app: 'web' } }, ...spec },
 });
+const status = async (name: string, allowed: number): Promise<V1PodDisruptionBudget> =>
+  waitFor(`${name} disruptionsAllowed=${allowed}`, async () => {
+    const p = await c.clients.policy.readNamespacedPodDisruptionBudget({ name, namespace: NS });
+    return p.status?.disruptionsAllowed === allowed && p.status.observedGeneration === p.metadata?.generation ? p : undefined;
+  });
 
 test('minAvailable (int and %) and maxUnavailable give the real numbers and condition', { timeout: 30_000 }, async () => {
   await c.clients.policy.createNamespacedPodDisruptionBudget({ namespace: NS, body: pdb('min3', { minAvailable: 3 }) });

@@ -21,15 +21,19 @@ function pod(name: string, labels: Record<string, string>): V1Pod {
   };
 }
 function service(name: string, selector: Record<string, string>, extra: Partial<NonNullable<V1Service['spec']>> = {}): V1Service {
-  return { metadata: { name, namespace: NS, labels: { tier: 'web' } }, spec: { selector, ports: [{ name: 'web', port: 80, targetPort: 'http' }], ...extra } };
+  return {
+    metadata: { name, namespace: NS, labels: { tier: 'web' } },
+    spec: { selector, ports: [{ name: 'web', port: 80, targetPort: 'http' }], ...extra },
+  };
 }
 const slices = async (svc: string): Promise<V1EndpointSlice[]> =>
   (await c.clients.discovery.listNamespacedEndpointSlice({ namespace: NS, labelSelector: `kubernetes.io/service-name=${svc}` })).items;
 const endpoints = (svc: string): Promise<V1Endpoints> => c.clients.core.readNamespacedEndpoints({ name: svc, namespace: NS });
-const running = (name: string): Promise<V1Pod> => waitFor(`${name} running`, async () => {
-  const p = await c.clients.core.readNamespacedPod({ name, namespace: NS });
-  return p.status?.podIP && p.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ? p : undefined;
-});
+const running = (name: string): Promise<V1Pod> =>
+  waitFor(`${name} running`, async () => {
+    const p = await c.clients.core.readNamespacedPod({ name, namespace: NS });
+    return p.status?.podIP && p.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ? p : undefined;
+  });
 
 test('slices and Endpoints follow pods: named targetPort, labels, owner, terminating conditions', { timeout: 30_000 }, async () => {
   await c.clients.core.createNamespacedService({ namespace: NS, body: service('web', { app: 'web' }) });
@@ -49,7 +53,10 @@ test('slices and Endpoints follow pods: named targetPort, labels, owner, termina
   assert.match(slice.metadata?.name ?? '', /^web-[a-z0-9]{5}$/);
   const owner = slice.metadata?.ownerReferences?.[0];
   assert.deepEqual([owner?.kind, owner?.name, owner?.controller], ['Service', 'web', true]);
-  assert.deepEqual(slice.ports?.map((p) => [p.name, p.port, p.protocol]), [['web', 8080, 'TCP']]);
+  assert.deepEqual(
+    slice.ports?.map((p) => [p.name, p.port, p.protocol]),
+    [['web', 8080, 'TCP']],
+  );
   const ea = slice.endpoints!.find((e) => e.targetRef?.name === 'web-a')!;
   assert.deepEqual(ea.addresses, [a.status!.podIP]);
   assert.equal(ea.nodeName, 'fake-node');
@@ -58,7 +65,10 @@ test('slices and Endpoints follow pods: named targetPort, labels, owner, termina
     const e = await endpoints('web');
     return e.subsets?.[0]?.addresses?.length === 2 ? e : undefined;
   });
-  assert.deepEqual(ep.subsets![0]!.ports?.map((p) => [p.name, p.port]), [['web', 8080]]);
+  assert.deepEqual(
+    ep.subsets![0]!.ports?.map((p) => [p.name, p.port]),
+    [['web', 8080]],
+  );
 
   // Deleting web-a: while it drains, the slice keeps it as terminating (ready=false, serving=true)
   // and Endpoints drop it.
@@ -76,9 +86,14 @@ test('slices and Endpoints follow pods: named targetPort, labels, owner, termina
   await waitFor('web-a removed from the slice', async () => (await slices('web'))[0]?.endpoints?.length === 1);
 });
 
-test('not-ready pods: notReadyAddresses in Endpoints, ready=false serving=false in slices; publishNotReadyAddresses', { timeout: 30_000 }, async () => {
+test('not-ready pods: notReadyAddresses in Endpoints, ready=false serving=false in slices; publishNotReadyAddresses', {
+  timeout: 30_000,
+}, async () => {
   await c.clients.core.createNamespacedService({ namespace: NS, body: service('nr', { app: 'nr' }) });
-  await c.clients.core.createNamespacedService({ namespace: NS, body: service('nr-pub', { app: 'nr' }, { publishNotReadyAddresses: true }) });
+  await c.clients.core.createNamespacedService({
+    namespace: NS,
+    body: service('nr-pub', { app: 'nr' }, { publishNotReadyAddresses: true }),
+  });
   await c.clients.core.createNamespacedPod({ namespace: NS, body: pod('nr-a', { app: 'nr' }) });
   await running('nr-a');
   await c.node!.setReady(NS, 'nr-a', false);
@@ -117,7 +132,13 @@ test('a pod whose named port does not resolve is left out', { timeout: 30_000 },
     return s.some((x) => x.endpoints?.some((e) => e.targetRef?.name === 'np-b')) ? s : undefined;
   });
   const withPorts = all.find((x) => x.endpoints?.some((e) => e.targetRef?.name === 'np-b'))!;
-  assert.deepEqual(withPorts.ports?.map((q) => q.port), [8080]);
+  assert.deepEqual(
+    withPorts.ports?.map((q) => q.port),
+    [8080],
+  );
   const ep = await endpoints('np');
-  assert.deepEqual(ep.subsets?.flatMap((s) => s.addresses ?? []).map((a) => a.targetRef?.name), ['np-b']);
+  assert.deepEqual(
+    ep.subsets?.flatMap((s) => s.addresses ?? []).map((a) => a.targetRef?.name),
+    ['np-b'],
+  );
 });

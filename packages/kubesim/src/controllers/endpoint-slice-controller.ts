@@ -66,9 +66,14 @@ export class EndpointSliceController implements Controller {
   }
 
   private owned(svc: V1Service): V1EndpointSlice[] {
-    return this.ctx.informers.endpointSlices.list(svc.metadata?.namespace).filter((s) =>
-      s.metadata?.labels?.[SERVICE_NAME_LABEL] === svc.metadata?.name && s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY
-      && (!controllerRefOf(s) || controllerRefOf(s)?.uid === svc.metadata?.uid));
+    return this.ctx.informers.endpointSlices
+      .list(svc.metadata?.namespace)
+      .filter(
+        (s) =>
+          s.metadata?.labels?.[SERVICE_NAME_LABEL] === svc.metadata?.name &&
+          s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY &&
+          (!controllerRefOf(s) || controllerRefOf(s)?.uid === svc.metadata?.uid),
+      );
   }
 
   private async sync(key: string): Promise<void> {
@@ -89,10 +94,17 @@ export class EndpointSliceController implements Controller {
       keep.add(sliceName);
       const cur = existing.get(sliceName) ?? this.fresh.get(namespace, sliceName);
       const body: V1EndpointSlice = {
-        apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        addressType: 'IPv4',
         metadata: {
-          ...(cur?.metadata ?? {}), name: sliceName, namespace, labels,
-          ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata!.uid!, controller: true, blockOwnerDeletion: true }],
+          ...(cur?.metadata ?? {}),
+          name: sliceName,
+          namespace,
+          labels,
+          ownerReferences: [
+            { apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata!.uid!, controller: true, blockOwnerDeletion: true },
+          ],
         },
         endpoints: want.endpoints,
         ports: want.ports,
@@ -115,7 +127,9 @@ export class EndpointSliceController implements Controller {
     for (const [sliceName] of existing) {
       if (keep.has(sliceName)) continue;
       this.fresh.forget({ metadata: { name: sliceName, namespace } });
-      await this.ctx.clients.discovery.deleteNamespacedEndpointSlice({ name: sliceName, namespace }).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
+      await this.ctx.clients.discovery.deleteNamespacedEndpointSlice({ name: sliceName, namespace }).catch((e: unknown) => {
+        if (!isNotFound(e)) throw e;
+      });
     }
   }
 
@@ -131,7 +145,9 @@ export class EndpointSliceController implements Controller {
         if (port === undefined) continue;
         ports.push({ name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP', appProtocol: sp.appProtocol });
       }
-      const zone = pod.spec?.nodeName ? this.ctx.informers.nodes.get(pod.spec.nodeName)?.metadata?.labels?.['topology.kubernetes.io/zone'] : undefined;
+      const zone = pod.spec?.nodeName
+        ? this.ctx.informers.nodes.get(pod.spec.nodeName)?.metadata?.labels?.['topology.kubernetes.io/zone']
+        : undefined;
       const k = JSON.stringify(ports);
       const g = groups.get(k) ?? { ports: ports.length ? ports : undefined, endpoints: [] };
       groups.set(k, g);

@@ -7,7 +7,12 @@ import { findPort, hostnameFor, isManagedService, selectedPods, shouldPodBeInEnd
 import { ServiceQueue } from './service-queue.js';
 import { canonical } from './template-hash.js';
 
-interface PortOut { name?: string; port: number; protocol: string; appProtocol?: string }
+interface PortOut {
+  name?: string;
+  port: number;
+  protocol: string;
+  appProtocol?: string;
+}
 
 /**
  * The (legacy) Endpoints controller: one Endpoints object per selector Service. Ready pods go to
@@ -40,7 +45,10 @@ export class EndpointsController implements Controller {
       this.sq.lastPods.delete(key);
       this.fresh.forget({ metadata: { name, namespace } });
       // The Service is gone: its Endpoints go too (they carry no ownerReference to collect them).
-      if (existing) await this.ctx.clients.core.deleteNamespacedEndpoints({ name, namespace }).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
+      if (existing)
+        await this.ctx.clients.core.deleteNamespacedEndpoints({ name, namespace }).catch((e: unknown) => {
+          if (!isNotFound(e)) throw e;
+        });
       return;
     }
     if (!isManagedService(svc)) return;
@@ -51,7 +59,8 @@ export class EndpointsController implements Controller {
     if (svc.spec?.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
     if (existing && same(existing.subsets, subsets) && same(existing.metadata?.labels, labels)) return;
     const body: V1Endpoints = {
-      apiVersion: 'v1', kind: 'Endpoints',
+      apiVersion: 'v1',
+      kind: 'Endpoints',
       metadata: { ...(existing?.metadata ?? {}), name, namespace, labels },
       subsets: subsets.length > 0 ? subsets : undefined,
     };
@@ -100,7 +109,8 @@ export class EndpointsController implements Controller {
       if (tolerate || isPodReady(pod)) g.ready.push(addr);
       else g.notReady.push(addr);
     }
-    const byIp = (a: V1EndpointAddress, b: V1EndpointAddress): number => a.ip.localeCompare(b.ip) || (a.targetRef?.uid ?? '').localeCompare(b.targetRef?.uid ?? '');
+    const byIp = (a: V1EndpointAddress, b: V1EndpointAddress): number =>
+      a.ip.localeCompare(b.ip) || (a.targetRef?.uid ?? '').localeCompare(b.targetRef?.uid ?? '');
     return [...groups.values()].map((g) => ({
       addresses: g.ready.length ? g.ready.sort(byIp) : undefined,
       notReadyAddresses: g.notReady.length ? g.notReady.sort(byIp) : undefined,

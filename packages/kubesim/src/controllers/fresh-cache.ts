@@ -1,4 +1,6 @@
-interface Versioned { metadata?: { resourceVersion?: string; uid?: string; namespace?: string; name?: string } }
+interface Versioned {
+  metadata?: { resourceVersion?: string; uid?: string; namespace?: string; name?: string };
+}
 
 /**
  * Read-your-writes over an informer cache. After a controller writes an object, its informer

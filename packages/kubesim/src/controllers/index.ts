@@ -43,8 +43,17 @@ export async function startControllers(options: ControllerManagerOptions): Promi
   const log = options.log ?? (() => undefined);
   const clients = makeClients(options.kubeconfig);
   const informers = makeInformers(clients, log);
-  const version = options.kubernetesVersion ? kubernetesVersion(options.kubernetesVersion)
-    : versionOfServer(await clients.kc.makeApiClient(VersionApi).getCode().then((v) => v.gitVersion, () => undefined));
+  const version = options.kubernetesVersion
+    ? kubernetesVersion(options.kubernetesVersion)
+    : versionOfServer(
+        await clients.kc
+          .makeApiClient(VersionApi)
+          .getCode()
+          .then(
+            (v) => v.gitVersion,
+            () => undefined,
+          ),
+      );
   const ctx: ControllerContext = { clients, informers, now: options.now ?? Date.now, log, features: featuresOf(version.minor) };
   const controllers: Controller[] = [
     new Scheduler(ctx),

@@ -1,5 +1,14 @@
 import type {
-  KubernetesObject, V1Deployment, V1PodDisruptionBudget, V1EndpointSlice, V1Endpoints, V1Job, V1Node, V1Pod, V1ReplicaSet, V1Service,
+  KubernetesObject,
+  V1Deployment,
+  V1PodDisruptionBudget,
+  V1EndpointSlice,
+  V1Endpoints,
+  V1Job,
+  V1Node,
+  V1Pod,
+  V1ReplicaSet,
+  V1Service,
 } from '@kubernetes/client-node';
 import type { KubeClients } from './kube-clients.js';
 import { SharedInformer } from './shared-informer.js';

@@ -21,25 +21,36 @@ after(async () => {
 
 function job(name: string, image: string, spec: Partial<NonNullable<V1Job['spec']>> = {}, restartPolicy = 'Never'): V1Job {
   return {
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: NS },
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: NS },
     spec: { template: { spec: { restartPolicy, containers: [{ name: 'main', image }] } }, ...spec },
   };
 }
 const readJob = (name: string): Promise<V1Job> => c.clients.batch.readNamespacedJob({ name, namespace: NS });
-const condition = (j: V1Job, type: string): { status: string; reason?: string } | undefined => j.status?.conditions?.find((x) => x.type === type);
+const condition = (j: V1Job, type: string): { status: string; reason?: string } | undefined =>
+  j.status?.conditions?.find((x) => x.type === type);
 async function finished(name: string, timeoutMs = 15_000): Promise<V1Job> {
-  return waitFor(`job ${name} finished`, async () => {
-    const j = await readJob(name);
-    return condition(j, 'Complete')?.status === 'True' || condition(j, 'Failed')?.status === 'True' ? j : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `job ${name} finished`,
+    async () => {
+      const j = await readJob(name);
+      return condition(j, 'Complete')?.status === 'True' || condition(j, 'Failed')?.status === 'True' ? j : undefined;
+    },
+    timeoutMs,
+  );
 }
-const jobPods = async (name: string): Promise<V1Pod[]> => (await c.clients.core.listNamespacedPod({ namespace: NS })).items.filter((p) => p.metadata?.ownerReferences?.[0]?.name === name);
+const jobPods = async (name: string): Promise<V1Pod[]> =>
+  (await c.clients.core.listNamespacedPod({ namespace: NS })).items.filter((p) => p.metadata?.ownerReferences?.[0]?.name === name);
 
 test('completions 3 / parallelism 2: Complete after SuccessCriteriaMet, with times and counts', { timeout: 30_000 }, async () => {
   const w: number[] = [];
   await c.clients.batch.createNamespacedJob({ namespace: NS, body: job('ok', 'exit-0', { completions: 3, parallelism: 2 }) });
   const seen = setInterval(() => {
-    void readJob('ok').then((j) => w.push(j.status?.active ?? 0), () => undefined);
+    void readJob('ok').then(
+      (j) => w.push(j.status?.active ?? 0),
+      () => undefined,
+    );
   }, 20);
   const j = await finished('ok').finally(() => clearInterval(seen));
   assert.ok(Math.max(...w) <= 2, 'never more than parallelism active');
@@ -47,13 +58,20 @@ test('completions 3 / parallelism 2: Complete after SuccessCriteriaMet, with tim
   assert.equal(j.status?.failed ?? 0, 0);
   assert.equal(j.status?.active ?? 0, 0);
   assert.ok(j.status?.startTime && j.status.completionTime);
-  assert.deepEqual(j.status?.conditions?.map((x) => [x.type, x.status, x.reason]), [
-    ['SuccessCriteriaMet', 'True', 'CompletionsReached'],
-    ['Complete', 'True', 'CompletionsReached'],
-  ]);
+  assert.deepEqual(
+    j.status?.conditions?.map((x) => [x.type, x.status, x.reason]),
+    [
+      ['SuccessCriteriaMet', 'True', 'CompletionsReached'],
+      ['Complete', 'True', 'CompletionsReached'],
+    ],
+  );
   const pods = await jobPods('ok');
   assert.equal(pods.length, 3);
-  assert.ok(pods.every((p) => p.metadata?.labels?.['batch.kubernetes.io/job-name'] === 'ok' && p.metadata.ownerReferences?.[0]?.controller === true));
+  assert.ok(
+    pods.every(
+      (p) => p.metadata?.labels?.['batch.kubernetes.io/job-name'] === 'ok' && p.metadata.ownerReferences?.[0]?.controller === true,
+    ),
+  );
   const events = (await c.clients.core.listNamespacedEvent({ namespace: NS })).items.filter((e) => e.involvedObject?.name === 'ok');
   assert.ok(events.some((e) => e.reason === 'Completed' && e.message === 'Job completed'));
 });
@@ -63,11 +81,20 @@ test('restartPolicy Never + backoffLimit 1: two failed pods, then Failed Backoff
   const j = await finished('bad');
   assert.equal(j.status?.failed, 2);
   assert.equal(j.status?.succeeded ?? 0, 0);
-  assert.deepEqual(j.status?.conditions?.map((x) => [x.type, x.reason]), [['FailureTarget', 'BackoffLimitExceeded'], ['Failed', 'BackoffLimitExceeded']]);
+  assert.deepEqual(
+    j.status?.conditions?.map((x) => [x.type, x.reason]),
+    [
+      ['FailureTarget', 'BackoffLimitExceeded'],
+      ['Failed', 'BackoffLimitExceeded'],
+    ],
+  );
   assert.equal(condition(j, 'Failed')?.status, 'True');
   assert.equal(j.status?.completionTime, undefined);
   const pods = await jobPods('bad');
-  assert.deepEqual(pods.map((p) => p.status?.phase), ['Failed', 'Failed']);
+  assert.deepEqual(
+    pods.map((p) => p.status?.phase),
+    ['Failed', 'Failed'],
+  );
   const events = (await c.clients.core.listNamespacedEvent({ namespace: NS })).items.filter((e) => e.involvedObject?.name === 'bad');
   assert.ok(events.some((e) => e.reason === 'BackoffLimitExceeded' && e.type === 'Warning'));
 });
@@ -82,7 +109,10 @@ test('restartPolicy OnFailure: container restarts count against backoffLimit', {
 });
 
 test('activeDeadlineSeconds: running pods are killed and the Job fails with DeadlineExceeded', { timeout: 30_000 }, async () => {
-  await c.clients.batch.createNamespacedJob({ namespace: NS, body: job('slow', 'sleep', { activeDeadlineSeconds: 1, parallelism: 2, completions: 2 }) });
+  await c.clients.batch.createNamespacedJob({
+    namespace: NS,
+    body: job('slow', 'sleep', { activeDeadlineSeconds: 1, parallelism: 2, completions: 2 }),
+  });
   const j = await finished('slow');
   assert.equal(condition(j, 'Failed')?.reason, 'DeadlineExceeded');
   assert.equal(condition(j, 'FailureTarget')?.reason, 'DeadlineExceeded');
@@ -90,8 +120,13 @@ test('activeDeadlineSeconds: running pods are killed and the Job fails with Dead
   await waitFor('pods removed', async () => (await jobPods('slow')).length === 0);
 });
 
-test('suspend deletes pods without counting failures; resume restarts them; ttlSecondsAfterFinished deletes the Job', { timeout: 30_000 }, async () => {
-  await c.clients.batch.createNamespacedJob({ namespace: NS, body: job('pausable', 'sleep', { parallelism: 2, completions: 2, ttlSecondsAfterFinished: 1 }) });
+test('suspend deletes pods without counting failures; resume restarts them; ttlSecondsAfterFinished deletes the Job', {
+  timeout: 30_000,
+}, async () => {
+  await c.clients.batch.createNamespacedJob({
+    namespace: NS,
+    body: job('pausable', 'sleep', { parallelism: 2, completions: 2, ttlSecondsAfterFinished: 1 }),
+  });
   await waitFor('2 active', async () => (await readJob('pausable')).status?.active === 2);
   const set = async (suspend: boolean): Promise<void> => {
     for (;;) {
@@ -121,12 +156,16 @@ test('suspend deletes pods without counting failures; resume restarts them; ttlS
   // ttlSecondsAfterFinished: a finished Job goes away after its TTL.
   await c.clients.batch.createNamespacedJob({ namespace: NS, body: job('short', 'exit-0', { ttlSecondsAfterFinished: 1 }) });
   await finished('short');
-  await waitFor('TTL deleted the finished Job', async () => {
-    try {
-      await readJob('short');
-      return undefined;
-    } catch (err) {
-      return (err as { code?: number }).code === 404;
-    }
-  }, 10_000);
+  await waitFor(
+    'TTL deleted the finished Job',
+    async () => {
+      try {
+        await readJob('short');
+        return undefined;
+      } catch (err) {
+        return (err as { code?: number }).code === 404;
+      }
+    },
+    10_000,
+  );
 });

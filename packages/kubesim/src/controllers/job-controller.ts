@@ -9,7 +9,10 @@ import { canonical } from './template-hash.js';
 import { WorkQueue } from './work-queue.js';
 
 /** Pod-failure back-off before a Job creates replacement pods (Kubernetes: 10 s doubling to 6 min). */
-export interface JobBackoff { baseMs: number; maxMs: number }
+export interface JobBackoff {
+  baseMs: number;
+  maxMs: number;
+}
 /** Kubernetes' own pod-failure back-off. */
 export const DEFAULT_JOB_BACKOFF: JobBackoff = { baseMs: 10_000, maxMs: 360_000 };
 
@@ -24,7 +27,8 @@ const MESSAGES: Record<string, string> = {
   CompletionsReached: 'Reached expected number of succeeded pods',
 };
 
-const hasTrue = (job: V1Job, type: string): V1JobCondition | undefined => job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
+const hasTrue = (job: V1Job, type: string): V1JobCondition | undefined =>
+  job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
 
 /**
  * The Job controller for NonIndexed Jobs: parallelism, completions, backoffLimit (restartPolicy
@@ -48,7 +52,10 @@ export class JobController implements Controller {
    */
   private readonly written = new Map<string, { staleRv: string | undefined; job: V1Job }>();
 
-  constructor(private readonly ctx: ControllerContext, private readonly backoff: JobBackoff = DEFAULT_JOB_BACKOFF) {
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly backoff: JobBackoff = DEFAULT_JOB_BACKOFF,
+  ) {
     this.events = new EventRecorder(ctx.clients.core, 'job-controller', ctx.now, ctx.log);
     this.expectations = new Expectations(ctx.now);
     this.queue = new WorkQueue((k) => this.sync(k), { onError: (k, e) => ctx.log(`job ${k}: ${describeError(e)}`) });
@@ -113,9 +120,14 @@ export class JobController implements Controller {
     const spec = job.spec!;
     const pods = this.ctx.informers.pods.list(namespace).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid);
     const active = pods.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-    const terminating = pods.filter((p) => p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    const terminating = pods.filter(
+      (p) => p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+    );
     const succeeded = Math.max(job.status?.succeeded ?? 0, pods.filter((p) => p.status?.phase === 'Succeeded').length);
-    const failed = Math.max(job.status?.failed ?? 0, pods.filter((p) => p.status?.phase === 'Failed').length + (this.lost.get(key)?.size ?? 0));
+    const failed = Math.max(
+      job.status?.failed ?? 0,
+      pods.filter((p) => p.status?.phase === 'Failed').length + (this.lost.get(key)?.size ?? 0),
+    );
     const status: V1JobStatus = structuredClone(job.status ?? {});
     const suspended = spec.suspend === true;
     if (!suspended) status.startTime ??= rfc3339(now) as unknown as Date;
@@ -142,12 +154,18 @@ export class JobController implements Controller {
     } else if (!finishing) {
       let reason: string | undefined;
       if (failed > backoffLimit || this.pastBackoffLimitOnFailure(job, active)) reason = JobReason.BackoffLimitExceeded;
-      else if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null && now - startMs >= spec.activeDeadlineSeconds * 1000) reason = JobReason.DeadlineExceeded;
+      else if (
+        spec.activeDeadlineSeconds !== undefined &&
+        spec.activeDeadlineSeconds !== null &&
+        now - startMs >= spec.activeDeadlineSeconds * 1000
+      )
+        reason = JobReason.DeadlineExceeded;
       const complete = completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0;
       // Before 1.31 the terminal condition is written at once; from 1.31 an interim one comes first.
       const delayed = this.ctx.features.jobTerminalConditionsDelayed;
       if (reason) finishing = this.addCondition(status, delayed ? 'FailureTarget' : 'Failed', reason, now);
-      else if (complete) finishing = this.addCondition(status, delayed ? 'SuccessCriteriaMet' : 'Complete', JobReason.CompletionsReached, now);
+      else if (complete)
+        finishing = this.addCondition(status, delayed ? 'SuccessCriteriaMet' : 'Complete', JobReason.CompletionsReached, now);
     }
     if (suspended && !finishing) {
       // Suspended: pods are gone (above); nothing else to do until resumed.
@@ -173,7 +191,9 @@ export class JobController implements Controller {
         if (wait > 0) this.queue.addAfter(key, wait);
         else await this.createPods(key, job, want - active.length);
       } else if (active.length > want) {
-        const excess = [...active].sort((a, b) => (toMillis(b.metadata?.creationTimestamp) ?? 0) - (toMillis(a.metadata?.creationTimestamp) ?? 0)).slice(0, active.length - want);
+        const excess = [...active]
+          .sort((a, b) => (toMillis(b.metadata?.creationTimestamp) ?? 0) - (toMillis(a.metadata?.creationTimestamp) ?? 0))
+          .slice(0, active.length - want);
         await Promise.all(excess.map((p) => this.deletePod(job, p)));
       }
       if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null) {
@@ -214,7 +234,10 @@ export class JobController implements Controller {
 
   private setCondition(status: V1JobStatus, type: string, state: 'True' | 'False', reason: string, message: string, now: number): void {
     const t = rfc3339(now) as unknown as Date;
-    status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== type), { type, status: state, reason, message, lastProbeTime: t, lastTransitionTime: t }];
+    status.conditions = [
+      ...(status.conditions ?? []).filter((c) => c.type !== type),
+      { type, status: state, reason, message, lastProbeTime: t, lastTransitionTime: t },
+    ];
   }
 
   /** The TTL-after-finished controller: delete a finished Job (and, in the foreground, its pods) once its TTL passes. */
@@ -229,7 +252,11 @@ export class JobController implements Controller {
       return;
     }
     try {
-      await this.ctx.clients.batch.deleteNamespacedJob({ name: job.metadata!.name!, namespace: job.metadata!.namespace!, propagationPolicy: 'Foreground' });
+      await this.ctx.clients.batch.deleteNamespacedJob({
+        name: job.metadata!.name!,
+        namespace: job.metadata!.namespace!,
+        propagationPolicy: 'Foreground',
+      });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -237,7 +264,14 @@ export class JobController implements Controller {
 
   private addCondition(status: V1JobStatus, type: string, reason: string, now: number): V1JobCondition {
     const t = rfc3339(now) as unknown as Date;
-    const cond: V1JobCondition = { type, status: 'True', reason, message: MESSAGES[reason] ?? reason, lastProbeTime: t, lastTransitionTime: t };
+    const cond: V1JobCondition = {
+      type,
+      status: 'True',
+      reason,
+      message: MESSAGES[reason] ?? reason,
+      lastProbeTime: t,
+      lastTransitionTime: t,
+    };
     status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== type), cond];
     return cond;
   }
@@ -247,25 +281,43 @@ export class JobController implements Controller {
     const t = job.spec!.template;
     const uid = job.metadata!.uid!;
     const name = job.metadata!.name!;
-    const labels = { ...(t.metadata?.labels ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
-    const results = await Promise.allSettled(Array.from({ length: n }, async () => {
-      const pod: V1Pod = {
-        apiVersion: 'v1', kind: 'Pod',
-        metadata: {
-          generateName: `${name}-`, namespace: job.metadata!.namespace, labels, annotations: t.metadata?.annotations,
-          ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid, controller: true, blockOwnerDeletion: true }],
-        },
-        spec: structuredClone(t.spec),
-      };
-      try {
-        const created = await this.ctx.clients.core.createNamespacedPod({ namespace: job.metadata!.namespace!, body: pod });
-        this.events.event(job, 'Job', 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name}`);
-      } catch (err) {
-        this.expectations.creationObserved(key);
-        this.events.event(job, 'Job', 'Warning', 'FailedCreate', `Error creating: ${String((err as { body?: string }).body ?? (err as Error).message)}`);
-        throw err;
-      }
-    }));
+    const labels = {
+      ...(t.metadata?.labels ?? {}),
+      'batch.kubernetes.io/controller-uid': uid,
+      'batch.kubernetes.io/job-name': name,
+      'controller-uid': uid,
+      'job-name': name,
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: n }, async () => {
+        const pod: V1Pod = {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            generateName: `${name}-`,
+            namespace: job.metadata!.namespace,
+            labels,
+            annotations: t.metadata?.annotations,
+            ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid, controller: true, blockOwnerDeletion: true }],
+          },
+          spec: structuredClone(t.spec),
+        };
+        try {
+          const created = await this.ctx.clients.core.createNamespacedPod({ namespace: job.metadata!.namespace!, body: pod });
+          this.events.event(job, 'Job', 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name}`);
+        } catch (err) {
+          this.expectations.creationObserved(key);
+          this.events.event(
+            job,
+            'Job',
+            'Warning',
+            'FailedCreate',
+            `Error creating: ${String((err as { body?: string }).body ?? (err as Error).message)}`,
+          );
+          throw err;
+        }
+      }),
+    );
     const bad = results.find((r) => r.status === 'rejected');
     if (bad) throw (bad as PromiseRejectedResult).reason;
   }

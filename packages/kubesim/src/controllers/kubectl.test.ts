@@ -82,7 +82,12 @@ test('apply, rollout status, set image, rollout history, rollout undo', { timeou
   assert.match(undo.stdout, /deployment.apps\/web rolled back/);
   const status3 = await k(['rollout', 'status', 'deployment/web', '--timeout=30s']);
   assert.equal(status3.code, 0, status3.stderr);
-  const image = await k(['get', 'deployment/web', '-o', 'jsonpath={.spec.template.spec.containers[0].image} {.metadata.annotations.deployment\\.kubernetes\\.io/revision}']);
+  const image = await k([
+    'get',
+    'deployment/web',
+    '-o',
+    'jsonpath={.spec.template.spec.containers[0].image} {.metadata.annotations.deployment\\.kubernetes\\.io/revision}',
+  ]);
   assert.equal(image.stdout, 'app:v1 3');
   const hist2 = await k(['rollout', 'history', 'deployment/web']);
   assert.doesNotMatch(hist2.stdout, /^1\s/m, 'revision 1 became 3');
@@ -122,7 +127,9 @@ test('rollout status fails with the progress deadline message', { timeout: 60_00
     body: {
       metadata: { name: 'never' },
       spec: {
-        replicas: 1, progressDeadlineSeconds: 1, selector: { matchLabels: { app: 'never' } },
+        replicas: 1,
+        progressDeadlineSeconds: 1,
+        selector: { matchLabels: { app: 'never' } },
         template: { metadata: { labels: { app: 'never' } }, spec: { containers: [{ name: 'main', image: 'app:v1' }] } },
       },
     },
@@ -136,7 +143,17 @@ test('rollout status fails with the progress deadline message', { timeout: 60_00
 });
 
 test('get -w streams changes (bounded)', { timeout: 60_000 }, async () => {
-  const watching = k(['get', 'deployments', '-w', '--output-watch-events', '-o', 'custom-columns=EVENT:.type,NAME:.object.metadata.name,REPLICAS:.object.spec.replicas'], { timeoutMs: 15_000, until: /MODIFIED\s+web\s+5/ });
+  const watching = k(
+    [
+      'get',
+      'deployments',
+      '-w',
+      '--output-watch-events',
+      '-o',
+      'custom-columns=EVENT:.type,NAME:.object.metadata.name,REPLICAS:.object.spec.replicas',
+    ],
+    { timeoutMs: 15_000, until: /MODIFIED\s+web\s+5/ },
+  );
   await new Promise((r) => setTimeout(r, 500));
   const scaled = await k(['scale', 'deployment/web', '--replicas=5']);
   assert.equal(scaled.code, 0, scaled.stderr);

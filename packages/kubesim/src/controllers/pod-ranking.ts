@@ -22,7 +22,8 @@ function logRankDiff(t1: number, t2: number, now: number): number {
   return r1 - r2;
 }
 
-const uidLess = (a: V1Pod, b: V1Pod): number => ((a.metadata?.uid ?? '') < (b.metadata?.uid ?? '') ? -1 : (a.metadata?.uid ?? '') > (b.metadata?.uid ?? '') ? 1 : 0);
+const uidLess = (a: V1Pod, b: V1Pod): number =>
+  (a.metadata?.uid ?? '') < (b.metadata?.uid ?? '') ? -1 : (a.metadata?.uid ?? '') > (b.metadata?.uid ?? '') ? 1 : 0;
 
 /**
  * The order in which a ReplicaSet deletes pods, first to go first (controller.ActivePodsWithRanks
@@ -77,7 +78,8 @@ export function podsToDelete(pods: V1Pod[], related: V1Pod[], count: number, now
   const perNode = new Map<string, number>();
   for (const p of related) {
     const n = p.spec?.nodeName;
-    if (n && !p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') perNode.set(n, (perNode.get(n) ?? 0) + 1);
+    if (n && !p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed')
+      perNode.set(n, (perNode.get(n) ?? 0) + 1);
   }
   const rank = (p: V1Pod): number => (p.spec?.nodeName ? (perNode.get(p.spec.nodeName) ?? 0) : 0);
   return [...pods].sort((a, b) => comparePodsForDeletion(a, b, rank(a), rank(b), now)).slice(0, count);

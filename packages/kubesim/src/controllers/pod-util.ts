@@ -35,8 +35,9 @@ export function isPodActive(pod: V1Pod): boolean {
 }
 
 /** The controlling owner reference (controller: true), if any. */
-export function controllerRefOf(obj: { metadata?: { ownerReferences?: Array<{ controller?: boolean; uid: string; kind: string; name: string }> } }):
-  { uid: string; kind: string; name: string } | undefined {
+export function controllerRefOf(obj: {
+  metadata?: { ownerReferences?: Array<{ controller?: boolean; uid: string; kind: string; name: string }> };
+}): { uid: string; kind: string; name: string } | undefined {
   return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
 }
 

@@ -84,7 +84,9 @@ export class ReplicaSetController implements Controller {
 
   private ownedPods(rs: V1ReplicaSet): V1Pod[] {
     const uid = rs.metadata?.uid;
-    return this.ctx.informers.pods.list(rs.metadata?.namespace).filter((p) => controllerRefOf(p)?.uid === uid && selectorMatches(rs.spec?.selector, p.metadata?.labels));
+    return this.ctx.informers.pods
+      .list(rs.metadata?.namespace)
+      .filter((p) => controllerRefOf(p)?.uid === uid && selectorMatches(rs.spec?.selector, p.metadata?.labels));
   }
 
   private async sync(key: string): Promise<void> {
@@ -137,17 +139,19 @@ export class ReplicaSetController implements Controller {
       const n = Math.min(diff, BURST_REPLICAS);
       const victims = podsToDelete(active, this.relatedPods(rs), n, this.ctx.now());
       this.expectations.expectDeletions(key, victims.map(keyOf));
-      const results = await Promise.allSettled(victims.map(async (pod) => {
-        try {
-          await this.ctx.clients.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: ns });
-          this.events.event(rs, 'ReplicaSet', 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata!.name}`);
-        } catch (err) {
-          this.expectations.deletionObserved(key, keyOf(pod));
-          if (isNotFound(err)) return;
-          this.events.event(rs, 'ReplicaSet', 'Warning', 'FailedDelete', `Error deleting: ${String((err as Error).message ?? err)}`);
-          throw err;
-        }
-      }));
+      const results = await Promise.allSettled(
+        victims.map(async (pod) => {
+          try {
+            await this.ctx.clients.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: ns });
+            this.events.event(rs, 'ReplicaSet', 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata!.name}`);
+          } catch (err) {
+            this.expectations.deletionObserved(key, keyOf(pod));
+            if (isNotFound(err)) return;
+            this.events.event(rs, 'ReplicaSet', 'Warning', 'FailedDelete', `Error deleting: ${String((err as Error).message ?? err)}`);
+            throw err;
+          }
+        }),
+      );
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     }
@@ -158,14 +162,24 @@ export class ReplicaSetController implements Controller {
     const owner = controllerRefOf(rs);
     const ns = rs.metadata?.namespace;
     if (!owner) return this.ownedPods(rs);
-    const family = new Set(this.ctx.informers.replicaSets.list(ns).filter((x) => controllerRefOf(x)?.uid === owner.uid).map((x) => x.metadata?.uid));
+    const family = new Set(
+      this.ctx.informers.replicaSets
+        .list(ns)
+        .filter((x) => controllerRefOf(x)?.uid === owner.uid)
+        .map((x) => x.metadata?.uid),
+    );
     return this.ctx.informers.pods.list(ns).filter((p) => family.has(controllerRefOf(p)?.uid));
   }
 
   private async createPod(rs: V1ReplicaSet): Promise<void> {
     const t = rs.spec?.template;
     const ownerRef: V1OwnerReference = {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata!.name!, uid: rs.metadata!.uid!, controller: true, blockOwnerDeletion: true,
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: rs.metadata!.name!,
+      uid: rs.metadata!.uid!,
+      controller: true,
+      blockOwnerDeletion: true,
     };
     const pod: V1Pod = {
       apiVersion: 'v1',
@@ -183,7 +197,13 @@ export class ReplicaSetController implements Controller {
       const created = await this.ctx.clients.core.createNamespacedPod({ namespace: rs.metadata!.namespace!, body: pod });
       this.events.event(rs, 'ReplicaSet', 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name}`);
     } catch (err) {
-      this.events.event(rs, 'ReplicaSet', 'Warning', 'FailedCreate', `Error creating: ${String((err as { body?: string }).body ?? (err as Error).message ?? err)}`);
+      this.events.event(
+        rs,
+        'ReplicaSet',
+        'Warning',
+        'FailedCreate',
+        `Error creating: ${String((err as { body?: string }).body ?? (err as Error).message ?? err)}`,
+      );
       throw err;
     }
   }
@@ -208,7 +228,10 @@ export class ReplicaSetController implements Controller {
       const want = rs.spec?.replicas ?? 1;
       const reason = active.length < want ? 'FailedCreate' : 'FailedDelete';
       const message = String((manageError as Error).message ?? manageError);
-      conditions = [...(conditions ?? []), { type: 'ReplicaFailure', status: 'True', reason, message, lastTransitionTime: rfc3339(now) as unknown as Date }];
+      conditions = [
+        ...(conditions ?? []),
+        { type: 'ReplicaFailure', status: 'True', reason, message, lastTransitionTime: rfc3339(now) as unknown as Date },
+      ];
     } else if (!manageError && failure) {
       conditions = conditions?.filter((c) => c.type !== 'ReplicaFailure');
     }
@@ -224,10 +247,13 @@ export class ReplicaSetController implements Controller {
 
   private async updateStatus(rs: V1ReplicaSet, status: V1ReplicaSetStatus): Promise<V1ReplicaSetStatus> {
     const cur = rs.status ?? { replicas: 0 };
-    const same = (cur.replicas ?? 0) === status.replicas && (cur.fullyLabeledReplicas ?? 0) === status.fullyLabeledReplicas
-      && (cur.readyReplicas ?? 0) === status.readyReplicas && (cur.availableReplicas ?? 0) === status.availableReplicas
-      && cur.observedGeneration === status.observedGeneration
-      && JSON.stringify(cur.conditions ?? []) === JSON.stringify(status.conditions ?? []);
+    const same =
+      (cur.replicas ?? 0) === status.replicas &&
+      (cur.fullyLabeledReplicas ?? 0) === status.fullyLabeledReplicas &&
+      (cur.readyReplicas ?? 0) === status.readyReplicas &&
+      (cur.availableReplicas ?? 0) === status.availableReplicas &&
+      cur.observedGeneration === status.observedGeneration &&
+      JSON.stringify(cur.conditions ?? []) === JSON.stringify(status.conditions ?? []);
     if (same) return status;
     const apps = this.ctx.clients.apps;
     const ref = { name: rs.metadata!.name!, namespace: rs.metadata!.namespace! };

@@ -2,8 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
 import {
-  MAX_REPLICAS_ANNOTATION, maxScaledDown, maxSurge, maxUnavailable, newRSNewReplicas, planCleanupUnhealthy,
-  planProportionalScale, planScaleDownOld, resolveFenceposts, sumAvailable, sumSpec,
+  MAX_REPLICAS_ANNOTATION,
+  maxScaledDown,
+  maxSurge,
+  maxUnavailable,
+  newRSNewReplicas,
+  planCleanupUnhealthy,
+  planProportionalScale,
+  planScaleDownOld,
+  resolveFenceposts,
+  sumAvailable,
+  sumSpec,
 } from './rolling-math.js';
 import type { IntOrPercent } from './int-or-percent.js';
 import { scaledValue } from './int-or-percent.js';
@@ -19,7 +28,11 @@ let seq = 0;
 function rs(name: string, replicas: number, available = replicas, maxAnn?: number): V1ReplicaSet {
   seq++;
   return {
-    metadata: { name, creationTimestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)), annotations: maxAnn === undefined ? {} : { [MAX_REPLICAS_ANNOTATION]: String(maxAnn) } },
+    metadata: {
+      name,
+      creationTimestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)),
+      annotations: maxAnn === undefined ? {} : { [MAX_REPLICAS_ANNOTATION]: String(maxAnn) },
+    },
     spec: { replicas, selector: {} },
     status: { replicas, availableReplicas: available, readyReplicas: available },
   };
@@ -93,8 +106,20 @@ test('cleanupUnhealthy removes unavailable old pods first, oldest ReplicaSet fir
   const a = rs('a', 4, 1);
   const b = rs('b', 3, 3);
   const c = rs('c', 5, 2);
-  assert.deepEqual([...planCleanupUnhealthy([c, b, a], 4)], [['a', 1], ['c', 4]]);
-  assert.deepEqual([...planCleanupUnhealthy([a, c], 10)], [['a', 1], ['c', 2]]);
+  assert.deepEqual(
+    [...planCleanupUnhealthy([c, b, a], 4)],
+    [
+      ['a', 1],
+      ['c', 4],
+    ],
+  );
+  assert.deepEqual(
+    [...planCleanupUnhealthy([a, c], 10)],
+    [
+      ['a', 1],
+      ['c', 2],
+    ],
+  );
 });
 
 test('scaleDownOld keeps availability at desired - maxUnavailable', () => {
@@ -112,7 +137,16 @@ test('scaleDownOld keeps availability at desired - maxUnavailable', () => {
  * every step for replicas 1..10 and a grid of maxSurge / maxUnavailable.
  */
 test('simulated rollouts respect both bounds and converge for replicas 1..10', () => {
-  const grid: Array<[IntOrPercent, IntOrPercent]> = [['25%', '25%'], [1, 0], [0, 1], ['50%', '0%'], [2, 2], ['100%', '100%'], [0, '10%'], ['10%', 0]];
+  const grid: Array<[IntOrPercent, IntOrPercent]> = [
+    ['25%', '25%'],
+    [1, 0],
+    [0, 1],
+    ['50%', '0%'],
+    [2, 2],
+    ['100%', '100%'],
+    [0, '10%'],
+    ['10%', 0],
+  ];
   for (let r = 1; r <= 10; r++) {
     for (const [s, u] of grid) {
       const d = dep(r, s, u);

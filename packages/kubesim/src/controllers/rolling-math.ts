@@ -54,7 +54,8 @@ export function maxSurge(d: V1Deployment): number {
 /** Sums over ReplicaSets: spec, status.replicas, available, ready. */
 export const sumSpec = (rss: Array<V1ReplicaSet | undefined>): number => rss.reduce((n, rs) => n + rsReplicas(rs), 0);
 export const sumActual = (rss: Array<V1ReplicaSet | undefined>): number => rss.reduce((n, rs) => n + (rs?.status?.replicas ?? 0), 0);
-export const sumAvailable = (rss: Array<V1ReplicaSet | undefined>): number => rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
+export const sumAvailable = (rss: Array<V1ReplicaSet | undefined>): number =>
+  rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
 export const sumReady = (rss: Array<V1ReplicaSet | undefined>): number => rss.reduce((n, rs) => n + (rs?.status?.readyReplicas ?? 0), 0);
 
 /** NewRSNewReplicas: how far the new ReplicaSet may grow in this step. */

@@ -19,7 +19,7 @@ function tolerates(tolerations: V1Toleration[] | undefined, taint: V1Taint): boo
 /** Why a node cannot take a pod, in the scheduler's wording, or undefined when it can. */
 export function nodeRejection(node: V1Node, pod: V1Pod): string | undefined {
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  if (ready?.status !== 'True') return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }";
+  if (ready?.status !== 'True') return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
   if (node.spec?.unschedulable && !tolerates(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
     return 'node(s) were unschedulable';
   }
@@ -69,8 +69,13 @@ export class Scheduler implements Controller {
   }
 
   private pending(p: V1Pod): boolean {
-    return !p.spec?.nodeName && !p.metadata?.deletionTimestamp && !isPodTerminal(p)
-      && (p.spec?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME && !this.assumed.has(keyOf(p));
+    return (
+      !p.spec?.nodeName &&
+      !p.metadata?.deletionTimestamp &&
+      !isPodTerminal(p) &&
+      (p.spec?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME &&
+      !this.assumed.has(keyOf(p))
+    );
   }
 
   private maybeEnqueue(p: V1Pod): void {
@@ -96,11 +101,16 @@ export class Scheduler implements Controller {
       const n = p.spec?.nodeName ?? this.assumed.get(keyOf(p));
       if (n && !isPodTerminal(p)) load.set(n, (load.get(n) ?? 0) + 1);
     }
-    fits.sort((a, b) => (load.get(a.metadata!.name!) ?? 0) - (load.get(b.metadata!.name!) ?? 0) || a.metadata!.name!.localeCompare(b.metadata!.name!));
+    fits.sort(
+      (a, b) =>
+        (load.get(a.metadata!.name!) ?? 0) - (load.get(b.metadata!.name!) ?? 0) || a.metadata!.name!.localeCompare(b.metadata!.name!),
+    );
     const node = fits[0]!.metadata!.name!;
     try {
       await this.ctx.clients.core.createNamespacedPodBinding({
-        name, namespace, body: { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace }, target: { apiVersion: 'v1', kind: 'Node', name: node } },
+        name,
+        namespace,
+        body: { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace }, target: { apiVersion: 'v1', kind: 'Node', name: node } },
       });
     } catch (err) {
       // Already bound (by someone else) or gone: nothing to do.
@@ -112,13 +122,23 @@ export class Scheduler implements Controller {
   }
 
   private async unschedulable(pod: V1Pod, total: number, reasons: Map<string, number>): Promise<void> {
-    const detail = [...reasons].map(([r, n]) => `${n} ${r}`).sort().join(', ');
-    const message = total === 0 ? 'no nodes available to schedule pods' : `0/${total} nodes are available: ${detail}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+    const detail = [...reasons]
+      .map(([r, n]) => `${n} ${r}`)
+      .sort()
+      .join(', ');
+    const message =
+      total === 0
+        ? 'no nodes available to schedule pods'
+        : `0/${total} nodes are available: ${detail}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
     const cur = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (cur?.status === 'False' && cur.reason === 'Unschedulable' && cur.message === message) return;
     const cond: V1PodCondition = {
-      type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message,
-      lastTransitionTime: rfc3339(this.ctx.now()) as unknown as Date, lastProbeTime: undefined,
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'Unschedulable',
+      message,
+      lastTransitionTime: rfc3339(this.ctx.now()) as unknown as Date,
+      lastProbeTime: undefined,
     };
     const body: V1Pod = structuredClone(pod);
     body.status ??= {};

@@ -9,7 +9,9 @@ export function isManagedService(svc: V1Service): boolean {
 
 /** The pods a Service selects, from the informer cache. */
 export function selectedPods(svc: V1Service, pods: readonly V1Pod[]): V1Pod[] {
-  return pods.filter((p) => p.metadata?.namespace === svc.metadata?.namespace && mapSelectorMatches(svc.spec?.selector, p.metadata?.labels));
+  return pods.filter(
+    (p) => p.metadata?.namespace === svc.metadata?.namespace && mapSelectorMatches(svc.spec?.selector, p.metadata?.labels),
+  );
 }
 
 /**

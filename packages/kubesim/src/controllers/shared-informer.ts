@@ -17,7 +17,12 @@ export class SharedInformer<T extends KubernetesObject> {
   private retryMs = 100;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(kc: KubeConfig, private readonly path: string, list: () => Promise<KubernetesListObject<T>>, private readonly log: (msg: string) => void) {
+  constructor(
+    kc: KubeConfig,
+    private readonly path: string,
+    list: () => Promise<KubernetesListObject<T>>,
+    private readonly log: (msg: string) => void,
+  ) {
     this.inner = makeInformer<T>(kc, path, list);
     this.inner.on('error', (err: unknown) => {
       if (this.stopped) return;

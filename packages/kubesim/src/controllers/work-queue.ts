@@ -21,7 +21,10 @@ export class WorkQueue {
   private stopped = false;
   private readonly running: Promise<void>[] = [];
 
-  constructor(private readonly handler: (key: string) => Promise<void>, private readonly options: WorkQueueOptions = {}) {}
+  constructor(
+    private readonly handler: (key: string) => Promise<void>,
+    private readonly options: WorkQueueOptions = {},
+  ) {}
 
   start(): void {
     for (let i = 0; i < (this.options.workers ?? 2); i++) this.running.push(this.worker());

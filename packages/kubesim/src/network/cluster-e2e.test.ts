@@ -104,7 +104,9 @@ describe('network on a full kubesim cluster', { timeout: 90_000 }, () => {
     const [bare, slept] = await Promise.all([deployWeb('bare', undefined), deployWeb('slept', 2)]);
     const abrupt = await deleteOnePodUnderLoad('bare', bare);
     const graceful = await deleteOnePodUnderLoad('slept', slept);
-    console.log(`pod deleted under load (delay 200 ms): no preStop ${abrupt.failed} failed / ${abrupt.ok} ok; preStop sleep 2s ${graceful.failed} failed / ${graceful.ok} ok`);
+    console.log(
+      `pod deleted under load (delay 200 ms): no preStop ${abrupt.failed} failed / ${abrupt.ok} ok; preStop sleep 2s ${graceful.failed} failed / ${graceful.ok} ok`,
+    );
     assert.ok(abrupt.failed > 0, 'the app exits while the proxy still routes to it');
     assert.equal(graceful.failed, 0);
   });
@@ -139,7 +141,11 @@ describe('network on a full kubesim cluster', { timeout: 90_000 }, () => {
       metadata: { name: 'web' },
       spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: svcPort, targetPort: 'web' }] },
     });
-    await call('POST', '/apis/networking.k8s.io/v1/namespaces/default/ingresses', makeIngress({ name: 'web', host: 'web.test', service: 'web', port: svcPort }));
+    await call(
+      'POST',
+      '/apis/networking.k8s.io/v1/namespaces/default/ingresses',
+      makeIngress({ name: 'web', host: 'web.test', service: 'web', port: svcPort }),
+    );
     const pods = new Set<string>();
     const end = Date.now() + 60_000;
     while (pods.size < 2 && Date.now() < end) {

@@ -6,14 +6,7 @@ import { IngressProxy } from './ingress-proxy.js';
 import type { KubeObject } from './kube-objects.js';
 import { silentLogger } from './network-logger.js';
 import { httpGet, makeService, makeSlice, nextPodIp } from './testdata/fixtures.js';
-import {
-  makeDestinationRule,
-  makeGateway,
-  makeHttpRoute,
-  makeIngress,
-  makePod,
-  makeVirtualService,
-} from './testdata/route-objects.js';
+import { makeDestinationRule, makeGateway, makeHttpRoute, makeIngress, makePod, makeVirtualService } from './testdata/route-objects.js';
 import { startVersionApp, type VersionApp } from './testdata/version-app.js';
 
 // Weighted routing is random, so shares are checked against a binomial tolerance:
@@ -55,7 +48,16 @@ before(async () => {
   }
   put(makeService({ name: 'app', ports: [{ name: 'http', port: 80 }] }));
   put(makeGateway());
-  put(makeDestinationRule({ name: 'app', host: 'app', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }));
+  put(
+    makeDestinationRule({
+      name: 'app',
+      host: 'app',
+      subsets: [
+        { name: 'v1', labels: { version: 'v1' } },
+        { name: 'v2', labels: { version: 'v2' } },
+      ],
+    }),
+  );
   proxy = new IngressProxy({ view, logger: silentLogger, report: (o, reason) => reports.push(`${o.kind}/${o.name}:${reason}`) });
   base = await proxy.start();
 });
@@ -84,7 +86,9 @@ async function canaryShare(host: string, count: number, headers: Record<string, 
 
 function assertShare(kind: string, weight: number, share: number): void {
   const p = weight / 100;
-  console.log(`${kind} weight ${weight}: canary share ${(share * 100).toFixed(1)}% over ${n} requests (tolerance +/-${(tolerance(p) * 100).toFixed(1)} points)`);
+  console.log(
+    `${kind} weight ${weight}: canary share ${(share * 100).toFixed(1)}% over ${n} requests (tolerance +/-${(tolerance(p) * 100).toFixed(1)} points)`,
+  );
   if (weight === 0 || weight === 100) assert.equal(share, p, `${kind} weight ${weight} must be exact`);
   else assert.ok(Math.abs(share - p) <= tolerance(p), `${kind} weight ${weight}: share ${share} outside ${p} +/- ${tolerance(p)}`);
 }
@@ -99,28 +103,77 @@ describe('ingress canary routing', { timeout: 120_000 }, () => {
   });
 
   it('NGINX canary-weight-total scales the weight', async () => {
-    put(makeIngress({ name: 'canary', host: 'nginx.test', service: 'canary', canary: { 'canary-weight': '250', 'canary-weight-total': '1000' } }));
+    put(
+      makeIngress({
+        name: 'canary',
+        host: 'nginx.test',
+        service: 'canary',
+        canary: { 'canary-weight': '250', 'canary-weight-total': '1000' },
+      }),
+    );
     const share = await canaryShare('nginx.test', n);
     assert.ok(Math.abs(share - 0.25) <= tolerance(0.25), `share ${share}`);
   });
 
   it('NGINX header routing is exact and takes precedence over cookie and weight', async () => {
-    put(makeIngress({ name: 'canary', host: 'nginx.test', service: 'canary', canary: { 'canary-by-header': 'X-Canary', 'canary-by-header-value': 'yes', 'canary-weight': '0' } }));
+    put(
+      makeIngress({
+        name: 'canary',
+        host: 'nginx.test',
+        service: 'canary',
+        canary: { 'canary-by-header': 'X-Canary', 'canary-by-header-value': 'yes', 'canary-weight': '0' },
+      }),
+    );
     assert.equal(await canaryShare('nginx.test', 200, { 'x-canary': 'yes' }), 1);
     assert.equal(await canaryShare('nginx.test', 200, { 'x-canary': 'no' }), 0);
-    assert.equal(await canaryShare('nginx.test', 200, { 'x-canary': 'always' }), 0, 'with a header value set, "always" is just another value');
-    put(makeIngress({ name: 'canary', host: 'nginx.test', service: 'canary', canary: { 'canary-by-header': 'X-Canary', 'canary-by-cookie': 'beta', 'canary-weight': '100' } }));
-    assert.equal(await canaryShare('nginx.test', 200, { 'x-canary': 'never', cookie: 'beta=always' }), 0, 'header "never" beats cookie and weight');
-    assert.equal(await canaryShare('nginx.test', 200, { 'x-canary': 'other', cookie: 'beta=never' }), 0, 'unknown header value falls through to the cookie');
-    put(makeIngress({ name: 'canary', host: 'nginx.test', service: 'canary', canary: { 'canary-by-header': 'X-Canary', 'canary-by-header-pattern': '^(beta|gamma)$' } }));
+    assert.equal(
+      await canaryShare('nginx.test', 200, { 'x-canary': 'always' }),
+      0,
+      'with a header value set, "always" is just another value',
+    );
+    put(
+      makeIngress({
+        name: 'canary',
+        host: 'nginx.test',
+        service: 'canary',
+        canary: { 'canary-by-header': 'X-Canary', 'canary-by-cookie': 'beta', 'canary-weight': '100' },
+      }),
+    );
+    assert.equal(
+      await canaryShare('nginx.test', 200, { 'x-canary': 'never', cookie: 'beta=always' }),
+      0,
+      'header "never" beats cookie and weight',
+    );
+    assert.equal(
+      await canaryShare('nginx.test', 200, { 'x-canary': 'other', cookie: 'beta=never' }),
+      0,
+      'unknown header value falls through to the cookie',
+    );
+    put(
+      makeIngress({
+        name: 'canary',
+        host: 'nginx.test',
+        service: 'canary',
+        canary: { 'canary-by-header': 'X-Canary', 'canary-by-header-pattern': '^(beta|gamma)$' },
+      }),
+    );
     assert.equal(await canaryShare('nginx.test', 200, { 'x-canary': 'gamma' }), 1);
     assert.equal(await canaryShare('nginx.test', 200, { 'x-canary': 'delta' }), 0);
   });
 
   it('NGINX cookie routing: "always" to canary, "never" to stable whatever the weight', async () => {
-    put(makeIngress({ name: 'canary', host: 'nginx.test', service: 'canary', canary: { 'canary-by-cookie': 'beta', 'canary-weight': '100' } }));
+    put(
+      makeIngress({
+        name: 'canary',
+        host: 'nginx.test',
+        service: 'canary',
+        canary: { 'canary-by-cookie': 'beta', 'canary-weight': '100' },
+      }),
+    );
     assert.equal(await canaryShare('nginx.test', 200, { cookie: 'a=1; beta=never' }), 0);
-    put(makeIngress({ name: 'canary', host: 'nginx.test', service: 'canary', canary: { 'canary-by-cookie': 'beta', 'canary-weight': '0' } }));
+    put(
+      makeIngress({ name: 'canary', host: 'nginx.test', service: 'canary', canary: { 'canary-by-cookie': 'beta', 'canary-weight': '0' } }),
+    );
     assert.equal(await canaryShare('nginx.test', 200, { cookie: 'beta=always' }), 1);
     assert.equal(await canaryShare('nginx.test', 200, { cookie: 'beta=maybe' }), 0, 'other values fall through to the weight');
   });
@@ -136,13 +189,18 @@ describe('ingress canary routing', { timeout: 120_000 }, () => {
   it('Gateway API HTTPRoute backendRef weights split traffic; header matches are exact', async () => {
     const route = (weight: number): KubeObject =>
       makeHttpRoute({
-          name: 'split',
-          host: 'gw.test',
-          rules: [
-            { matches: [{ headers: [{ name: 'x-canary', value: 'yes' }] }], backendRefs: [{ name: 'canary' }] },
-            { backendRefs: [{ name: 'stable', weight: 100 - weight }, { name: 'canary', weight }] },
-          ],
-        });
+        name: 'split',
+        host: 'gw.test',
+        rules: [
+          { matches: [{ headers: [{ name: 'x-canary', value: 'yes' }] }], backendRefs: [{ name: 'canary' }] },
+          {
+            backendRefs: [
+              { name: 'stable', weight: 100 - weight },
+              { name: 'canary', weight },
+            ],
+          },
+        ],
+      });
     for (const weight of weights) {
       put(route(weight));
       assertShare('httproute', weight, await canaryShare('gw.test', n));
@@ -155,19 +213,19 @@ describe('ingress canary routing', { timeout: 120_000 }, () => {
   it('Istio VirtualService weights over DestinationRule subsets split traffic; header matches are exact', async () => {
     const vs = (weight: number): KubeObject =>
       makeVirtualService({
-          name: 'app',
-          apiVersion: weight === 50 ? 'networking.istio.io/v1beta1' : 'networking.istio.io/v1',
-          hosts: ['istio.test'],
-          http: [
-            { match: [{ headers: { 'x-canary': { exact: 'yes' } } }], route: [{ destination: { host: 'app', subset: 'v2' } }] },
-            {
-              route: [
-                { destination: { host: 'app.default.svc.cluster.local', subset: 'v1', port: { number: 80 } }, weight: 100 - weight },
-                { destination: { host: 'app', subset: 'v2' }, weight },
-              ],
-            },
-          ],
-        });
+        name: 'app',
+        apiVersion: weight === 50 ? 'networking.istio.io/v1beta1' : 'networking.istio.io/v1',
+        hosts: ['istio.test'],
+        http: [
+          { match: [{ headers: { 'x-canary': { exact: 'yes' } } }], route: [{ destination: { host: 'app', subset: 'v2' } }] },
+          {
+            route: [
+              { destination: { host: 'app.default.svc.cluster.local', subset: 'v1', port: { number: 80 } }, weight: 100 - weight },
+              { destination: { host: 'app', subset: 'v2' }, weight },
+            ],
+          },
+        ],
+      });
     for (const weight of weights) {
       put(vs(weight));
       assertShare('virtualservice', weight, await canaryShare('istio.test', n));

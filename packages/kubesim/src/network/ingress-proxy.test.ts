@@ -45,7 +45,7 @@ async function childBackend(service: string, pod: string): Promise<ChildProcess>
     });
   });
   put(makeService({ name: service, ports: [{ name: 'http', port: 80 }] }));
-  put(makeSlice({ service, endpoints: [{ ip, pod }], ports: [{ name: 'http', port } ] }));
+  put(makeSlice({ service, endpoints: [{ ip, pod }], ports: [{ name: 'http', port }] }));
   return child;
 }
 
@@ -192,8 +192,15 @@ describe('IngressProxy', { timeout: 60_000 }, () => {
 
   it('passes a Server-Sent Events stream event by event', async () => {
     const s = await readStream(`${base}/sse?events=5&intervalMs=150`, 'shop.test');
-    const events = s.chunks.map((c) => c.text).join('').split('\n\n').filter(Boolean);
-    assert.deepEqual(events, [0, 1, 2, 3, 4].map((i) => `data: v1 ${i}`));
+    const events = s.chunks
+      .map((c) => c.text)
+      .join('')
+      .split('\n\n')
+      .filter(Boolean);
+    assert.deepEqual(
+      events,
+      [0, 1, 2, 3, 4].map((i) => `data: v1 ${i}`),
+    );
     const first = s.chunks[0]?.at ?? 0;
     const last = s.chunks.at(-1)?.at ?? 0;
     assert.ok(last - first >= 400, `events arrive spread out as sent (first ${first} ms, last ${last} ms)`);
@@ -234,7 +241,12 @@ describe('IngressProxy', { timeout: 60_000 }, () => {
     await sleep(300);
     victim.kill('SIGKILL');
     const [cut, whole] = await Promise.all([a, b]);
-    const lines = (s: typeof cut): number => s.chunks.map((c) => c.text).join('').split('\n').filter(Boolean).length;
+    const lines = (s: typeof cut): number =>
+      s.chunks
+        .map((c) => c.text)
+        .join('')
+        .split('\n')
+        .filter(Boolean).length;
     assert.equal(cut.status, 200);
     assert.ok(cut.error !== undefined, 'the client of the killed backend must see its stream fail, not end cleanly');
     assert.ok(lines(cut) > 0 && lines(cut) < 30, `victim stream was cut after ${lines(cut)} chunks`);
@@ -259,7 +271,11 @@ describe('IngressProxy propagation delay', { timeout: 60_000 }, () => {
         if (kind === 'Ingress') push(makeIngress({ name: 'web', host: 'web.test', service: 'web' }));
         else {
           feed.push({ type: 'upsert', kind: 'Gateway', object: makeGateway() });
-          feed.push({ type: 'upsert', kind: 'HTTPRoute', object: makeHttpRoute({ name: 'web', host: 'web.test', rules: [{ backendRefs: [{ name: 'web' }] }] }) });
+          feed.push({
+            type: 'upsert',
+            kind: 'HTTPRoute',
+            object: makeHttpRoute({ name: 'web', host: 'web.test', rules: [{ backendRefs: [{ name: 'web' }] }] }),
+          });
         }
         for (const pod of ['a', 'b']) {
           const ip = nextPodIp();
@@ -293,7 +309,9 @@ describe('IngressProxy propagation delay', { timeout: 60_000 }, () => {
     const abrupt = await scenario(0);
     const retried = await scenario(0, 'Ingress');
     const graceful = await scenario(delayMs + 200);
-    console.log(`ingress: exit at removal ${abrupt.failed} failed / ${abrupt.ok} ok (HTTPRoute), ${retried.failed} failed / ${retried.ok} ok (Ingress, next upstream); exit after delay+200ms ${graceful.failed} failed / ${graceful.ok} ok`);
+    console.log(
+      `ingress: exit at removal ${abrupt.failed} failed / ${abrupt.ok} ok (HTTPRoute), ${retried.failed} failed / ${retried.ok} ok (Ingress, next upstream); exit after delay+200ms ${graceful.failed} failed / ${graceful.ok} ok`,
+    );
     assert.ok(abrupt.failed > 0, 'without retries the propagation window drops requests');
     assert.equal(retried.failed, 0, 'nginx passes refused GETs to the next upstream');
     assert.equal(graceful.failed, 0);
@@ -314,15 +332,31 @@ describe('IngressProxy propagation delay', { timeout: 60_000 }, () => {
       const put = (object: KubeObject): void => v.apply({ type: 'upsert', kind: object.kind as 'Ingress', object });
       put(makeService({ name: 'mix', ports: [{ name: 'http', port: 80 }] }));
       put(makeSlice({ service: 'mix', name: 'dead', endpoints: [{ ip: deadIp, pod: 'dead' }], ports: [{ name: 'http', port: deadPort }] }));
-      put(makeSlice({ service: 'mix', name: 'live', endpoints: [{ ip: liveIp, pod: 'live' }], ports: [{ name: 'http', port: live.port }] }));
+      put(
+        makeSlice({ service: 'mix', name: 'live', endpoints: [{ ip: liveIp, pod: 'live' }], ports: [{ name: 'http', port: live.port }] }),
+      );
       put(makeIngress({ name: 'mix', host: 'mix.test', service: 'mix' }));
       put(makeGateway());
       put(makeHttpRoute({ name: 'mix', host: 'mix-route.test', rules: [{ backendRefs: [{ name: 'mix' }] }] }));
-      const statuses = async (host: string, method = 'GET'): Promise<number[]> => Promise.all(Array.from({ length: 20 }, () => new Promise<number>((resolve) => {
-        const req = http.request(url, { method, headers: { host, ...(method === 'POST' ? { 'content-type': 'text/plain' } : {}) }, agent: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
-        req.on('error', () => resolve(0));
-        req.end(method === 'POST' ? 'body' : undefined);
-      })));
+      const statuses = async (host: string, method = 'GET'): Promise<number[]> =>
+        Promise.all(
+          Array.from(
+            { length: 20 },
+            () =>
+              new Promise<number>((resolve) => {
+                const req = http.request(
+                  url,
+                  { method, headers: { host, ...(method === 'POST' ? { 'content-type': 'text/plain' } : {}) }, agent: false },
+                  (res) => {
+                    res.resume();
+                    resolve(res.statusCode ?? 0);
+                  },
+                );
+                req.on('error', () => resolve(0));
+                req.end(method === 'POST' ? 'body' : undefined);
+              }),
+          ),
+        );
       const gets = await statuses('mix.test');
       assert.deepEqual([...new Set(gets)], [200], `Ingress GETs: ${gets.join(',')}`);
       const posts = await statuses('mix.test', 'POST');

@@ -13,7 +13,13 @@ import { stderrLogger, type NetworkLogger } from './network-logger.js';
 
 type Choice = { kind: 'backend'; backend: Backend; target: RouteTarget } | { kind: 'error'; status: number };
 /** A request being sent to another endpoint: which were tried, and whether the stale-socket retry was used. */
-interface Retry { target: RouteTarget; tried: Set<string>; staleRetried: boolean; anyEndpoint: boolean; /** Answer if no endpoint is left: the last failure's (502 or 504), as nginx. */ lastStatus: number }
+interface Retry {
+  target: RouteTarget;
+  tried: Set<string>;
+  staleRetried: boolean;
+  anyEndpoint: boolean /** Answer if no endpoint is left: the last failure's (502 or 504), as nginx. */;
+  lastStatus: number;
+}
 
 export interface IngressProxyOptions {
   view: ClusterView;
@@ -57,7 +63,9 @@ export class IngressProxy {
     this.view = options.view;
     this.logger = options.logger ?? stderrLogger;
     this.random = options.random ?? Math.random;
-    this.report = onceReporter(options.report ?? ((o, reason, message) => this.logger.warn(message, { reason, object: `${o.kind} ${o.namespace}/${o.name}` })));
+    this.report = onceReporter(
+      options.report ?? ((o, reason, message) => this.logger.warn(message, { reason, object: `${o.kind} ${o.namespace}/${o.name}` })),
+    );
     this.upstreamTimeoutMs = options.upstreamTimeoutMs ?? 60_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.picker = new BackendPicker(this.view);
@@ -124,7 +132,10 @@ export class IngressProxy {
     let choice: Choice;
     if (retry) {
       const again = this.picker.pick(retry.target, retry.anyEndpoint ? undefined : retry.tried);
-      choice = again.kind === 'backend' ? { ...again, target: retry.target } : { kind: 'error', status: again.status === 502 ? retry.lastStatus : again.status };
+      choice =
+        again.kind === 'backend'
+          ? { ...again, target: retry.target }
+          : { kind: 'error', status: again.status === 502 ? retry.lastStatus : again.status };
     } else choice = this.choose(req);
     if (choice.kind === 'error') {
       req.resume();
@@ -139,7 +150,14 @@ export class IngressProxy {
     let finished = false;
     let bodyStarted = false;
     const call = this.upstream.send(
-      { ip, port, method: req.method ?? 'GET', path: req.url ?? '/', headers: this.forwardHeaders(req, false), body: bodiless ? undefined : req },
+      {
+        ip,
+        port,
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: this.forwardHeaders(req, false),
+        body: bodiless ? undefined : req,
+      },
       {
         response: (status, statusMessage, upHeaders) => {
           responded = true;
@@ -195,7 +213,11 @@ export class IngressProxy {
    * keep-alive socket the backend had just closed) is retried once on any endpoint, without
    * using up a try.
    */
-  private failed(req: http.IncomingMessage, res: http.ServerResponse, f: { target: RouteTarget; tried: Set<string>; staleRetried: boolean; failure: UpstreamFailure; bodiless: boolean }): void {
+  private failed(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    f: { target: RouteTarget; tried: Set<string>; staleRetried: boolean; failure: UpstreamFailure; bodiless: boolean },
+  ): void {
     const { kind } = f.failure;
     const idempotent = !['POST', 'PATCH', 'LOCK'].includes(req.method ?? 'GET');
     const neverSent = kind === 'refused' || kind === 'connect-timeout';
@@ -218,7 +240,14 @@ export class IngressProxy {
       return;
     }
     const { ip, port } = choice.backend;
-    const upstream = http.request({ host: ip, port, method: req.method, path: req.url, headers: this.forwardHeaders(req, true), agent: false });
+    const upstream = http.request({
+      host: ip,
+      port,
+      method: req.method,
+      path: req.url,
+      headers: this.forwardHeaders(req, true),
+      agent: false,
+    });
     upstream.setTimeout(this.connectTimeoutMs, () => upstream.destroy(new Error('upstream timeout')));
     upstream.on('upgrade', (up, upSocket, upHead) => {
       upstream.setTimeout(0);

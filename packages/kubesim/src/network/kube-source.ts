@@ -69,9 +69,16 @@ export class KubeSource {
         kind: 'Pod',
         path: '/api/v1/pods',
         list: () => core.listPodForAllNamespaces(),
-        trim: (o) => ({ kind: 'Pod', metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, labels: o.metadata?.labels ?? {} } }),
+        trim: (o) => ({
+          kind: 'Pod',
+          metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, labels: o.metadata?.labels ?? {} },
+        }),
       },
-      { kind: 'EndpointSlice', path: '/apis/discovery.k8s.io/v1/endpointslices', list: () => discovery.listEndpointSliceForAllNamespaces() },
+      {
+        kind: 'EndpointSlice',
+        path: '/apis/discovery.k8s.io/v1/endpointslices',
+        list: () => discovery.listEndpointSliceForAllNamespaces(),
+      },
       { kind: 'Ingress', path: '/apis/networking.k8s.io/v1/ingresses', list: () => this.networking.listIngressForAllNamespaces() },
       crd('Gateway', 'gateway.networking.k8s.io', 'v1', 'gateways'),
       crd('HTTPRoute', 'gateway.networking.k8s.io', 'v1', 'httproutes'),
@@ -103,7 +110,8 @@ export class KubeSource {
     informer.on('error', (err: unknown) => {
       if (this.stopped) return;
       // Not-installed CRDs keep failing with 404; say so once, then retry quietly.
-      if (!this.failing.has(w.path)) this.options.logger.warn('watch failed; retrying', { path: w.path, error: String((err as Error)?.message ?? err) });
+      if (!this.failing.has(w.path))
+        this.options.logger.warn('watch failed; retrying', { path: w.path, error: String((err as Error)?.message ?? err) });
       this.failing.add(w.path);
       const t = setTimeout(() => {
         this.timers.delete(t);
@@ -116,7 +124,10 @@ export class KubeSource {
   }
 
   /** Sets status.loadBalancer.ingress on an Ingress this proxy serves, if not already so. */
-  async publishIngressStatus(ingress: KubeObject & { status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> } } }, ip: string): Promise<void> {
+  async publishIngressStatus(
+    ingress: KubeObject & { status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> } } },
+    ip: string,
+  ): Promise<void> {
     const have = ingress.status?.loadBalancer?.ingress;
     if (have?.length === 1 && have[0]?.ip === ip) return;
     const name = ingress.metadata?.name;
@@ -128,14 +139,21 @@ export class KubeSource {
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
     } catch (err) {
-      this.options.logger.warn('cannot write Ingress status', { ingress: `${namespace}/${name}`, error: String((err as Error)?.message ?? err) });
+      this.options.logger.warn('cannot write Ingress status', {
+        ingress: `${namespace}/${name}`,
+        error: String((err as Error)?.message ?? err),
+      });
     }
   }
 
   /** Records a Warning Event on a routing object (best effort, like any controller's recorder). */
   async warnEvent(object: { kind: string; namespace: string; name: string }, reason: string, message: string): Promise<void> {
     const now = new Date();
-    const apiVersion = { Ingress: 'networking.k8s.io/v1', HTTPRoute: 'gateway.networking.k8s.io/v1', VirtualService: 'networking.istio.io/v1' }[object.kind];
+    const apiVersion = {
+      Ingress: 'networking.k8s.io/v1',
+      HTTPRoute: 'gateway.networking.k8s.io/v1',
+      VirtualService: 'networking.istio.io/v1',
+    }[object.kind];
     try {
       await this.core.createNamespacedEvent({
         namespace: object.namespace,

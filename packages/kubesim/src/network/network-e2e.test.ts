@@ -91,7 +91,12 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
     assert.match(clusterIP, /^127\.96\./);
     clusterUrl = `http://${clusterIP}:${svcPort}`;
     for (const app of apps) {
-      const slice = makeSlice({ service: 'web', name: `web-${app.pod}`, endpoints: [{ ip: app.ip, pod: app.pod }], ports: [{ name: 'http', port: app.port }] });
+      const slice = makeSlice({
+        service: 'web',
+        name: `web-${app.pod}`,
+        endpoints: [{ ip: app.ip, pod: app.pod }],
+        ports: [{ name: 'http', port: app.port }],
+      });
       await create('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', slice);
     }
     const seen = new Set<string>();
@@ -109,18 +114,46 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
     }
     console.log(`through the API server: removed endpoint last served ${lastV2} ms after the delete (delay ${delayMs} ms)`);
     assert.ok(lastV2 >= 0 && lastV2 < delayMs * 2.5, `last v2 answer at ${lastV2} ms`);
-    const slice = makeSlice({ service: 'web', name: 'web-web-v2', endpoints: [{ ip: apps[1]!.ip, pod: 'web-v2' }], ports: [{ name: 'http', port: apps[1]!.port }] });
+    const slice = makeSlice({
+      service: 'web',
+      name: 'web-web-v2',
+      endpoints: [{ ip: apps[1]!.ip, pod: 'web-v2' }],
+      ports: [{ name: 'http', port: apps[1]!.port }],
+    });
     await create('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', slice);
   });
 
   it('routes an Ingress with an NGINX canary and publishes its status', async () => {
-    await call('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-v2' }, spec: { ports: [{ name: 'http', port: svcPort }] } });
-    const only = makeSlice({ service: 'web-v2', name: 'web-v2-only', endpoints: [{ ip: apps[1]!.ip, pod: 'web-v2' }], ports: [{ name: 'http', port: apps[1]!.port }] });
+    await call('POST', '/api/v1/namespaces/default/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web-v2' },
+      spec: { ports: [{ name: 'http', port: svcPort }] },
+    });
+    const only = makeSlice({
+      service: 'web-v2',
+      name: 'web-v2-only',
+      endpoints: [{ ip: apps[1]!.ip, pod: 'web-v2' }],
+      ports: [{ name: 'http', port: apps[1]!.port }],
+    });
     await create('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', only);
-    const stable = makeSlice({ service: 'web-v1', name: 'web-v1-only', endpoints: [{ ip: apps[0]!.ip, pod: 'web-v1' }], ports: [{ name: 'http', port: apps[0]!.port }] });
-    await call('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-v1' }, spec: { ports: [{ name: 'http', port: svcPort }] } });
+    const stable = makeSlice({
+      service: 'web-v1',
+      name: 'web-v1-only',
+      endpoints: [{ ip: apps[0]!.ip, pod: 'web-v1' }],
+      ports: [{ name: 'http', port: apps[0]!.port }],
+    });
+    await call('POST', '/api/v1/namespaces/default/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web-v1' },
+      spec: { ports: [{ name: 'http', port: svcPort }] },
+    });
     await create('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', stable);
-    await create('/apis/networking.k8s.io/v1/namespaces/default/ingresses', makeIngress({ name: 'main', host: 'shop.test', service: 'web-v1', port: svcPort }));
+    await create(
+      '/apis/networking.k8s.io/v1/namespaces/default/ingresses',
+      makeIngress({ name: 'main', host: 'shop.test', service: 'web-v1', port: svcPort }),
+    );
     await eventually(net.ingressUrl, 'shop.test', (p) => p === 'web-v1', 'main ingress');
     await create(
       '/apis/networking.k8s.io/v1/namespaces/default/ingresses',
@@ -138,7 +171,10 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
     let status: unknown;
     const statusEnd = Date.now() + 10_000;
     while (Date.now() < statusEnd) {
-      const ing = await call<{ status?: { loadBalancer?: { ingress?: unknown } } }>('GET', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/main');
+      const ing = await call<{ status?: { loadBalancer?: { ingress?: unknown } } }>(
+        'GET',
+        '/apis/networking.k8s.io/v1/namespaces/default/ingresses/main',
+      );
       status = ing.status?.loadBalancer?.ingress;
       if (Array.isArray(status) && status.length > 0) break;
       await sleep(50);
@@ -161,7 +197,10 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
       metadata: { annotations: { 'nginx.ingress.kubernetes.io/canary-weight': 'lots' } },
     }).catch(async () => {
       // Servers without merge-patch on this path: fall back to a full update.
-      const ing = await call<Record<string, { annotations?: Record<string, string> }>>('GET', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/canary');
+      const ing = await call<Record<string, { annotations?: Record<string, string> }>>(
+        'GET',
+        '/apis/networking.k8s.io/v1/namespaces/default/ingresses/canary',
+      );
       ing.metadata!.annotations!['nginx.ingress.kubernetes.io/canary-weight'] = 'lots';
       await call('PUT', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/canary', ing);
     });
@@ -169,7 +208,10 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
     const end = Date.now() + 10_000;
     while (Date.now() < end) {
       await httpGet(net.ingressUrl, { headers: { host: 'shop.test' } });
-      const events = await call<{ items: Array<{ reason?: string; involvedObject?: { name?: string } }> }>('GET', '/api/v1/namespaces/default/events');
+      const events = await call<{ items: Array<{ reason?: string; involvedObject?: { name?: string } }> }>(
+        'GET',
+        '/api/v1/namespaces/default/events',
+      );
       reasons = events.items.filter((e) => e.involvedObject?.name === 'canary').map((e) => String(e.reason));
       if (reasons.includes('InvalidCanaryAnnotation')) break;
       await sleep(100);
@@ -182,11 +224,29 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
     await create('/apis/gateway.networking.k8s.io/v1/namespaces/default/gateways', makeGateway());
     await create(
       '/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes',
-      makeHttpRoute({ name: 'gw', host: 'gw.test', rules: [{ backendRefs: [{ name: 'web-v1', port: svcPort, weight: 0 }, { name: 'web-v2', port: svcPort, weight: 1 }] }] }),
+      makeHttpRoute({
+        name: 'gw',
+        host: 'gw.test',
+        rules: [
+          {
+            backendRefs: [
+              { name: 'web-v1', port: svcPort, weight: 0 },
+              { name: 'web-v2', port: svcPort, weight: 1 },
+            ],
+          },
+        ],
+      }),
     );
     await eventually(net.ingressUrl, 'gw.test', (p) => p === 'web-v2', 'httproute to web-v2');
     await create('/apis/networking.istio.io/v1beta1/namespaces/default/destinationrules', {
-      ...makeDestinationRule({ name: 'web', host: 'web', subsets: [{ name: 'stable', labels: { version: 'v1' } }, { name: 'next', labels: { version: 'v2' } }] }),
+      ...makeDestinationRule({
+        name: 'web',
+        host: 'web',
+        subsets: [
+          { name: 'stable', labels: { version: 'v1' } },
+          { name: 'next', labels: { version: 'v2' } },
+        ],
+      }),
       apiVersion: 'networking.istio.io/v1beta1',
     });
     await create(
@@ -196,7 +256,10 @@ describe('network end to end through the API server', { timeout: 90_000 }, () =>
         apiVersion: 'networking.istio.io/v1beta1',
         hosts: ['mesh.test'],
         http: [
-          { match: [{ headers: { 'x-user': { prefix: 'beta-' } } }], route: [{ destination: { host: 'web', subset: 'next', port: { number: svcPort } } }] },
+          {
+            match: [{ headers: { 'x-user': { prefix: 'beta-' } } }],
+            route: [{ destination: { host: 'web', subset: 'next', port: { number: svcPort } } }],
+          },
           { route: [{ destination: { host: 'web', subset: 'stable', port: { number: svcPort } }, weight: 100 }] },
         ],
       }),

@@ -32,9 +32,7 @@ export function serviceBackends(view: ClusterView, service: Service, port: Servi
   const namespace = service.metadata?.namespace ?? '';
   const name = service.metadata?.name ?? '';
   const wantedName = port.name ?? '';
-  const slices = view
-    .list<EndpointSlice>('EndpointSlice', namespace)
-    .filter((s) => s.metadata?.labels?.[serviceNameLabel] === name);
+  const slices = view.list<EndpointSlice>('EndpointSlice', namespace).filter((s) => s.metadata?.labels?.[serviceNameLabel] === name);
   const seen = new Set<string>();
   const out: Backend[] = [];
   const add = (b: Backend): void => {

@@ -41,8 +41,16 @@ async function cluster(delayMs: number, balance: 'random' | 'round-robin' = 'ran
   });
   const addr = randomClusterAddress();
   const setEndpoints = (eps: EndpointSpec[], port: number): void =>
-    feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', endpoints: eps, ports: [{ name: 'http', port }] }) });
-  feed.push({ type: 'upsert', kind: 'Service', object: makeService({ name: 'web', clusterIP: addr.ip, ports: [{ name: 'http', port: addr.port, targetPort: 'web' }] }) });
+    feed.push({
+      type: 'upsert',
+      kind: 'EndpointSlice',
+      object: makeSlice({ service: 'web', endpoints: eps, ports: [{ name: 'http', port }] }),
+    });
+  feed.push({
+    type: 'upsert',
+    kind: 'Service',
+    object: makeService({ name: 'web', clusterIP: addr.ip, ports: [{ name: 'http', port: addr.port, targetPort: 'web' }] }),
+  });
   const key = `${addr.ip}:${addr.port}`;
   /** Waits until the listener is open (it opens once the Service has a usable endpoint). */
   const open = (): Promise<void> => waitFor(() => proxy.listening().includes(key), 5000, 'service listener');
@@ -57,8 +65,16 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     assert.equal(a.port === b.port, false, 'test wants different per-pod ports');
     // Two pods serve the same named port on different numbers: one slice each, as after a port change.
     const c = await cluster(0, 'round-robin');
-    c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 's1', endpoints: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }) });
-    c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 's2', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }) });
+    c.feed.push({
+      type: 'upsert',
+      kind: 'EndpointSlice',
+      object: makeSlice({ service: 'web', name: 's1', endpoints: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }),
+    });
+    c.feed.push({
+      type: 'upsert',
+      kind: 'EndpointSlice',
+      object: makeSlice({ service: 'web', name: 's2', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }),
+    });
     await c.open();
     const counts: Record<string, number> = {};
     for (let i = 0; i < 40; i++) {
@@ -89,7 +105,11 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     c.setEndpoints([{ ip: a.ip, ready: false, serving: true, terminating: true }], a.port);
     await c.open();
     assert.equal((await httpGet(c.url)).headers['x-pod'], 'old');
-    c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'other', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }) });
+    c.feed.push({
+      type: 'upsert',
+      kind: 'EndpointSlice',
+      object: makeSlice({ service: 'web', name: 'other', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }),
+    });
     for (let i = 0; i < 10; i++) assert.equal((await httpGet(c.url)).headers['x-pod'], 'new');
   });
 
@@ -112,8 +132,16 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     const c = await cluster(delayMs, 'round-robin');
     c.setEndpoints([{ ip: a.ip }, { ip: b.ip }], a.port);
     // a and b listen on different ports; give each its own slice so both resolve.
-    c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', endpoints: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }) });
-    c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'b', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }) });
+    c.feed.push({
+      type: 'upsert',
+      kind: 'EndpointSlice',
+      object: makeSlice({ service: 'web', endpoints: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }),
+    });
+    c.feed.push({
+      type: 'upsert',
+      kind: 'EndpointSlice',
+      object: makeSlice({ service: 'web', name: 'b', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }),
+    });
     await sleep(delayMs + 100);
     await c.open();
     const removedAt = Date.now();
@@ -139,8 +167,16 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
       const a = await app('v1', 'a');
       const b = await app('v1', 'b');
       const c = await cluster(delayMs);
-      c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'a', endpoints: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }) });
-      c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', name: 'b', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }) });
+      c.feed.push({
+        type: 'upsert',
+        kind: 'EndpointSlice',
+        object: makeSlice({ service: 'web', name: 'a', endpoints: [{ ip: a.ip }], ports: [{ name: 'http', port: a.port }] }),
+      });
+      c.feed.push({
+        type: 'upsert',
+        kind: 'EndpointSlice',
+        object: makeSlice({ service: 'web', name: 'b', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }),
+      });
       await sleep(delayMs + 50);
       await c.open();
       // Pod b is deleted: the slice drops it now, the proxy learns it after delayMs.
@@ -166,7 +202,9 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     }
     const abrupt = await scenario(0);
     const graceful = await scenario(delayMs + 200);
-    console.log(`exit at removal: ${abrupt.failed} failed / ${abrupt.ok} ok; exit after delay+200ms: ${graceful.failed} failed / ${graceful.ok} ok`);
+    console.log(
+      `exit at removal: ${abrupt.failed} failed / ${abrupt.ok} ok; exit after delay+200ms: ${graceful.failed} failed / ${graceful.ok} ok`,
+    );
     assert.ok(abrupt.failed > 0, 'a backend gone while still routed must drop requests');
     assert.equal(graceful.failed, 0, 'a backend that outlives the propagation delay must drop nothing');
   });
@@ -180,7 +218,11 @@ describe('ServiceProxy', { timeout: 30_000 }, () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     cleanups.push(() => agent.destroy());
     assert.equal((await httpGet(c.url, { agent })).headers['x-pod'], 'a');
-    c.feed.push({ type: 'upsert', kind: 'EndpointSlice', object: makeSlice({ service: 'web', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }) });
+    c.feed.push({
+      type: 'upsert',
+      kind: 'EndpointSlice',
+      object: makeSlice({ service: 'web', endpoints: [{ ip: b.ip }], ports: [{ name: 'http', port: b.port }] }),
+    });
     for (let i = 0; i < 5; i++) assert.equal((await httpGet(c.url, { agent })).headers['x-pod'], 'a');
     assert.equal((await httpGet(c.url)).headers['x-pod'], 'b', 'a new connection goes to the new endpoint');
   });

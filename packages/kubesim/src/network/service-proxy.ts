@@ -132,7 +132,12 @@ export class ServiceProxy {
     server.on('error', (err) => {
       listener.state = 'failed';
       // Retried every bindRetryMs; say so once per address, not on every retry.
-      if (!this.bindFailures.has(key)) this.logger.warn('service proxy cannot listen; retrying', { address: key, service: `${ref.namespace}/${ref.name}`, error: String(err) });
+      if (!this.bindFailures.has(key))
+        this.logger.warn('service proxy cannot listen; retrying', {
+          address: key,
+          service: `${ref.namespace}/${ref.name}`,
+          error: String(err),
+        });
       this.bindFailures.add(key);
       if (this.listeners.get(key) === listener) this.listeners.delete(key);
       if (!this.stopped && !this.retryTimer) {
@@ -206,7 +211,7 @@ export class ServiceProxy {
       if (!client.destroyed) client.resetAndDestroy();
     });
     client.on('error', () => {
-      if (!upstream.destroyed) (connected ? upstream.resetAndDestroy() : upstream.destroy());
+      if (!upstream.destroyed) connected ? upstream.resetAndDestroy() : upstream.destroy();
     });
     client.pipe(upstream);
     upstream.pipe(client);

@@ -2,7 +2,11 @@ import { chmod, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 
 import { dirname, join } from 'node:path';
 
 /** One file of a volume: path relative to the volume root, content, permission bits. */
-export interface VolumeFile { path: string; content: Buffer; mode: number }
+export interface VolumeFile {
+  path: string;
+  content: Buffer;
+  mode: number;
+}
 
 /**
  * Writes a volume's files the way the kubelet's AtomicWriter does: into a fresh timestamped
@@ -22,7 +26,11 @@ export async function writeAtomically(dir: string, files: VolumeFile[]): Promise
     await chmod(full, f.mode); // writeFile's mode is filtered by the umask
   }
   let previous: string | undefined;
-  try { previous = await readlink(join(dir, '..data')); } catch { /* first write */ }
+  try {
+    previous = await readlink(join(dir, '..data'));
+  } catch {
+    /* first write */
+  }
   const tmpLink = join(dir, '..data_tmp');
   await rm(tmpLink, { force: true });
   await symlink(stamp, tmpLink);
@@ -30,7 +38,11 @@ export async function writeAtomically(dir: string, files: VolumeFile[]): Promise
   const top = new Set(files.map((f) => f.path.split('/')[0]!));
   for (const name of top) {
     const link = join(dir, name);
-    try { if ((await readlink(link)) === join('..data', name)) continue; } catch { /* missing */ }
+    try {
+      if ((await readlink(link)) === join('..data', name)) continue;
+    } catch {
+      /* missing */
+    }
     await rm(link, { recursive: true, force: true });
     await symlink(join('..data', name), link);
   }

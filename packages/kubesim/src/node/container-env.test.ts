@@ -16,21 +16,34 @@ function pod(env: unknown[], envFrom: unknown[] = []): Pod {
 }
 
 async function build(p: Pod) {
-  return buildContainerEnv({ pod: p, container: p.spec.containers[0]!, image: { env: { IMG: 'i' }, path: ['/img/bin'] }, podIP: '127.244.0.5', hostIP: '127.0.0.1', sources, hostEnv: { PATH: '/usr/bin' } });
+  return buildContainerEnv({
+    pod: p,
+    container: p.spec.containers[0]!,
+    image: { env: { IMG: 'i' }, path: ['/img/bin'] },
+    podIP: '127.244.0.5',
+    hostIP: '127.0.0.1',
+    sources,
+    hostEnv: { PATH: '/usr/bin' },
+  });
 }
 
 test('pod vars, image env, envFrom with prefix, env with downward API and expansion', async () => {
-  const r = await build(pod([
-    { name: 'X', value: '$(A)-$(POD_IP)-$(NOPE)' },
-    { name: 'N', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-    { name: 'L', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } },
-    { name: 'AN', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['a/b']" } } },
-    { name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-    { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-    { name: 'K2', valueFrom: { configMapKeyRef: { name: 'cm', key: 'K' } } },
-    { name: 'PW', valueFrom: { secretKeyRef: { name: 's', key: 'PASS' } } },
-    { name: 'OPT', valueFrom: { secretKeyRef: { name: 'missing', key: 'x', optional: true } } },
-  ], [{ configMapRef: { name: 'cm' } }, { prefix: 'S_', secretRef: { name: 's' } }]));
+  const r = await build(
+    pod(
+      [
+        { name: 'X', value: '$(A)-$(POD_IP)-$(NOPE)' },
+        { name: 'N', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'L', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } },
+        { name: 'AN', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['a/b']" } } },
+        { name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        { name: 'K2', valueFrom: { configMapKeyRef: { name: 'cm', key: 'K' } } },
+        { name: 'PW', valueFrom: { secretKeyRef: { name: 's', key: 'PASS' } } },
+        { name: 'OPT', valueFrom: { secretKeyRef: { name: 'missing', key: 'x', optional: true } } },
+      ],
+      [{ configMapRef: { name: 'cm' } }, { prefix: 'S_', secretRef: { name: 's' } }],
+    ),
+  );
   assert.equal(r.kind, 'ok');
   if (r.kind !== 'ok') return;
   const e = r.env;

@@ -36,13 +36,22 @@ function bracketKey(path: string, prefix: string): string | undefined {
 export function fieldRefValue(pod: Pod, path: string, podIP: string, hostIP: string): string | { error: string } {
   const m = pod.metadata;
   switch (path) {
-    case 'metadata.name': return m.name;
-    case 'metadata.namespace': return m.namespace ?? 'default';
-    case 'metadata.uid': return m.uid ?? '';
-    case 'spec.nodeName': return pod.spec.nodeName ?? '';
-    case 'spec.serviceAccountName': return pod.spec.serviceAccountName ?? 'default';
-    case 'status.podIP': case 'status.podIPs': return podIP;
-    case 'status.hostIP': case 'status.hostIPs': return hostIP;
+    case 'metadata.name':
+      return m.name;
+    case 'metadata.namespace':
+      return m.namespace ?? 'default';
+    case 'metadata.uid':
+      return m.uid ?? '';
+    case 'spec.nodeName':
+      return pod.spec.nodeName ?? '';
+    case 'spec.serviceAccountName':
+      return pod.spec.serviceAccountName ?? 'default';
+    case 'status.podIP':
+    case 'status.podIPs':
+      return podIP;
+    case 'status.hostIP':
+    case 'status.hostIPs':
+      return hostIP;
   }
   const label = bracketKey(path, 'metadata.labels');
   if (label !== undefined) return m.labels?.[label] ?? '';
@@ -115,7 +124,10 @@ export async function buildContainerEnv(ctx: EnvContext): Promise<EnvResult> {
       const v = data[ref.key];
       if (v === undefined) {
         if (ref.optional) continue;
-        return { kind: 'error', message: `couldn't find key ${ref.key} in ${kind === 'configmap' ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name ?? ''}` };
+        return {
+          kind: 'error',
+          message: `couldn't find key ${ref.key} in ${kind === 'configmap' ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name ?? ''}`,
+        };
       }
       env[e.name] = v;
     } else if (vf.resourceFieldRef) {

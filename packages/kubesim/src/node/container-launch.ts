@@ -6,7 +6,13 @@ import { combineArgv, expandArgv, resolveExecutable } from './container-command.
 
 /** What a container needs to start, or why it cannot start yet (each maps to a waiting reason). */
 export type LaunchPlan =
-  | { kind: 'ready'; env: Record<string, string>; argv: string[]; cwd: string; /** undefined: argv[0] not found */ file: string | undefined }
+  | {
+      kind: 'ready';
+      env: Record<string, string>;
+      argv: string[];
+      cwd: string /** undefined: argv[0] not found */;
+      file: string | undefined;
+    }
   | { kind: 'image-missing'; message: string }
   | { kind: 'config-error'; reason: 'CreateContainerConfigError' | 'CreateContainerError'; message: string };
 
@@ -23,7 +29,8 @@ export interface LaunchContext {
 export async function planLaunch(x: LaunchContext): Promise<LaunchPlan> {
   const ref = x.container.image ?? '';
   const image = x.images[ref];
-  if (!image) return { kind: 'image-missing', message: `failed to pull and unpack image "${ref}": image not found in the kubesim image map` };
+  if (!image)
+    return { kind: 'image-missing', message: `failed to pull and unpack image "${ref}": image not found in the kubesim image map` };
   const env = await buildContainerEnv({ pod: x.pod, container: x.container, image, podIP: x.podIP, hostIP: x.hostIP, sources: x.sources });
   if (env.kind === 'error') return { kind: 'config-error', reason: 'CreateContainerConfigError', message: env.message };
   const argv = expandArgv(combineArgv(x.container, image), env.env);

@@ -25,17 +25,29 @@ export function startContainerProbes(c: ContainerRecord, h: ProbeHooks): void {
     c.everStarted = true;
     if (spec.livenessProbe) {
       const probe = spec.livenessProbe;
-      const p = new Prober({ kind: 'liveness', probe, target: h.target, onFailure: (r) => h.unhealthy('Liveness', r.message), onResult: (ok) => {
-        if (!ok) h.kill('liveness', probe.terminationGracePeriodSeconds);
-      } });
+      const p = new Prober({
+        kind: 'liveness',
+        probe,
+        target: h.target,
+        onFailure: (r) => h.unhealthy('Liveness', r.message),
+        onResult: (ok) => {
+          if (!ok) h.kill('liveness', probe.terminationGracePeriodSeconds);
+        },
+      });
       c.probers.push(p);
       p.start();
     }
     if (spec.readinessProbe) {
-      const p = new Prober({ kind: 'readiness', probe: spec.readinessProbe, target: h.target, onFailure: (r) => h.unhealthy('Readiness', r.message), onResult: (ok) => {
-        c.ready = ok && h.mayBeReady();
-        h.changed();
-      } });
+      const p = new Prober({
+        kind: 'readiness',
+        probe: spec.readinessProbe,
+        target: h.target,
+        onFailure: (r) => h.unhealthy('Readiness', r.message),
+        onResult: (ok) => {
+          c.ready = ok && h.mayBeReady();
+          h.changed();
+        },
+      });
       c.probers.push(p);
       p.start();
     } else {
@@ -45,15 +57,21 @@ export function startContainerProbes(c: ContainerRecord, h: ProbeHooks): void {
   };
   if (!spec.startupProbe) return startMain();
   const probe = spec.startupProbe;
-  const p = new Prober({ kind: 'startup', probe, target: h.target, onFailure: (r) => h.unhealthy('Startup', r.message), onResult: (ok) => {
-    if (ok) {
-      p.stop();
-      c.probers = c.probers.filter((x) => x !== p);
-      startMain();
-    } else {
-      h.kill('startup', probe.terminationGracePeriodSeconds);
-    }
-  } });
+  const p = new Prober({
+    kind: 'startup',
+    probe,
+    target: h.target,
+    onFailure: (r) => h.unhealthy('Startup', r.message),
+    onResult: (ok) => {
+      if (ok) {
+        p.stop();
+        c.probers = c.probers.filter((x) => x !== p);
+        startMain();
+      } else {
+        h.kill('startup', probe.terminationGracePeriodSeconds);
+      }
+    },
+  });
   c.probers.push(p);
   p.start();
 }

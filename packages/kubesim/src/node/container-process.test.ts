@@ -17,8 +17,13 @@ function alive(pid: number): boolean {
 test('runs in its own group, collects output, kills children when main exits', { timeout: 10_000 }, async () => {
   let out = '';
   const r = await startContainerProcess({
-    file: '/bin/sh', argv: ['sh', '-c', 'sleep 30 & echo child=$!; echo hi >&2; exit 3'], cwd: '/tmp', env: { PATH: '/usr/bin:/bin' },
-    onOutput: (_s, c) => { out += c.toString(); },
+    file: '/bin/sh',
+    argv: ['sh', '-c', 'sleep 30 & echo child=$!; echo hi >&2; exit 3'],
+    cwd: '/tmp',
+    env: { PATH: '/usr/bin:/bin' },
+    onOutput: (_s, c) => {
+      out += c.toString();
+    },
   });
   assert.equal(r.kind, 'started');
   if (r.kind !== 'started') return;
@@ -37,15 +42,26 @@ test('SIGTERM gives 128+15; bad cwd fails to start', { timeout: 10_000 }, async 
   if (r.kind !== 'started') return;
   r.process.signal('SIGTERM');
   assert.equal((await r.process.exited).exitCode, 143);
-  const bad = await startContainerProcess({ file: '/bin/sleep', argv: ['sleep', '1'], cwd: '/nonexistent-dir', env: {}, onOutput: () => {} });
+  const bad = await startContainerProcess({
+    file: '/bin/sleep',
+    argv: ['sleep', '1'],
+    cwd: '/nonexistent-dir',
+    env: {},
+    onOutput: () => {},
+  });
   assert.equal(bad.kind, 'failed');
 });
 
 test('SIGTERM reaches the main process only; SIGKILL takes the group', { timeout: 10_000 }, async () => {
   let out = '';
   const r = await startContainerProcess({
-    file: '/bin/sh', argv: ['sh', '-c', 'trap "echo term; exit 0" TERM; sleep 30 & echo child=$!; wait'], cwd: '/tmp', env: { PATH: '/usr/bin:/bin' },
-    onOutput: (_s, c) => { out += c.toString(); },
+    file: '/bin/sh',
+    argv: ['sh', '-c', 'trap "echo term; exit 0" TERM; sleep 30 & echo child=$!; wait'],
+    cwd: '/tmp',
+    env: { PATH: '/usr/bin:/bin' },
+    onOutput: (_s, c) => {
+      out += c.toString();
+    },
   });
   assert.equal(r.kind, 'started');
   if (r.kind !== 'started') return;

@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { constants } from 'node:os';
 
-export interface ProcessExit { exitCode: number; signal?: string; finishedAt: number }
+export interface ProcessExit {
+  exitCode: number;
+  signal?: string;
+  finishedAt: number;
+}
 
 /** A running container process, in its own process group so its children share its fate. */
 export interface ContainerProcess {
@@ -45,7 +49,8 @@ export function signalGroup(pgid: number, sig: NodeJS.Signals): void {
 export function startContainerProcess(o: StartOptions): Promise<StartResult> {
   const now = o.now ?? Date.now;
   try {
-    if (!statSync(o.cwd).isDirectory()) return Promise.resolve({ kind: 'failed', message: `chdir to cwd ("${o.cwd}") set in config.json failed: not a directory` });
+    if (!statSync(o.cwd).isDirectory())
+      return Promise.resolve({ kind: 'failed', message: `chdir to cwd ("${o.cwd}") set in config.json failed: not a directory` });
   } catch {
     return Promise.resolve({ kind: 'failed', message: `chdir to cwd ("${o.cwd}") set in config.json failed: no such file or directory` });
   }
@@ -66,7 +71,7 @@ export function startContainerProcess(o: StartOptions): Promise<StartResult> {
         child.once('exit', (code, sig) => {
           const finishedAt = now();
           signalGroup(pid, 'SIGKILL');
-          const signum = sig ? (constants.signals as Record<string, number>)[sig] ?? 9 : 0;
+          const signum = sig ? ((constants.signals as Record<string, number>)[sig] ?? 9) : 0;
           // Give the pipes a moment to drain the last output, without waiting on stragglers forever.
           const t = setTimeout(() => finish(), 500);
           let finished = false;

@@ -42,7 +42,11 @@ export class ContainerRecord {
   restartForSpecChange = false;
 
   /** The spec is replaced when the pod's image is updated (the only mutable container field). */
-  constructor(public spec: Container, readonly isInit: boolean, backOff: BackOffOptions) {
+  constructor(
+    public spec: Container,
+    readonly isInit: boolean,
+    backOff: BackOffOptions,
+  ) {
     this.crashBackOff = new BackOff(backOff);
     this.pullBackOff = new BackOff({ ...backOff, immediateFirst: false });
   }

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { KubeClient } from './kube-client.js';
 import type { Pod } from './pod-types.js';
 
-interface Seen { name: string; namespace: string; count: number; first: string }
+interface Seen {
+  name: string;
+  namespace: string;
+  count: number;
+  first: string;
+}
 
 /** How many distinct events are remembered for aggregation. */
 const MAX_TRACKED = 4096;
@@ -15,7 +20,11 @@ const MAX_TRACKED = 4096;
 export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
 
-  constructor(private readonly client: KubeClient, private readonly nodeName: string, private readonly now: () => number) {}
+  constructor(
+    private readonly client: KubeClient,
+    private readonly nodeName: string,
+    private readonly now: () => number,
+  ) {}
 
   record(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
     const ns = pod.metadata.namespace ?? 'default';
@@ -28,7 +37,9 @@ export class EventRecorder {
       this.seen.delete(key);
       this.seen.set(key, prev);
       const patch = { count: prev.count, lastTimestamp: ts };
-      this.client.request('PATCH', `/api/v1/namespaces/${prev.namespace}/events/${prev.name}`, patch, 'application/merge-patch+json').catch(() => {});
+      this.client
+        .request('PATCH', `/api/v1/namespaces/${prev.namespace}/events/${prev.name}`, patch, 'application/merge-patch+json')
+        .catch(() => {});
       return;
     }
     const name = `${pod.metadata.name}.${randomBytes(8).toString('hex')}`;
@@ -38,7 +49,14 @@ export class EventRecorder {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace: ns },
-      involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid, ...(fieldPath ? { fieldPath } : {}) },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        namespace: ns,
+        name: pod.metadata.name,
+        uid: pod.metadata.uid,
+        ...(fieldPath ? { fieldPath } : {}),
+      },
       reason,
       message,
       type,

@@ -8,7 +8,11 @@ import { signalGroup } from './container-process.js';
 /** Subprotocols served, best first: v5 adds the close-stream signal (channel 255). */
 export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
 
-const STDIN = 0, STDOUT = 1, STDERR = 2, ERROR = 3, CLOSE = 255;
+const STDIN = 0,
+  STDOUT = 1,
+  STDERR = 2,
+  ERROR = 3,
+  CLOSE = 255;
 
 export interface ExecRequest {
   command: string[];
@@ -47,11 +51,23 @@ export function runExecSession(ws: WebSocket, req: ExecRequest, container: Runni
     ws.close(1000);
   };
   if (req.tty) {
-    finish({ metadata: {}, status: 'Failure', reason: 'BadRequest', code: 400, message: 'kubesim does not support tty for exec (no pseudo-terminal): run without -t, e.g. kubectl exec -i POD -- CMD' });
+    finish({
+      metadata: {},
+      status: 'Failure',
+      reason: 'BadRequest',
+      code: 400,
+      message: 'kubesim does not support tty for exec (no pseudo-terminal): run without -t, e.g. kubectl exec -i POD -- CMD',
+    });
     return;
   }
   if (req.command.length === 0) {
-    finish({ metadata: {}, status: 'Failure', reason: 'BadRequest', code: 400, message: 'you must specify at least one command for the container' });
+    finish({
+      metadata: {},
+      status: 'Failure',
+      reason: 'BadRequest',
+      code: 400,
+      message: 'you must specify at least one command for the container',
+    });
     return;
   }
   const file = resolveExecutable(req.command[0]!, container.env.PATH ?? '', container.cwd);
@@ -71,8 +87,12 @@ export function runExecSession(ws: WebSocket, req: ExecRequest, container: Runni
     stdio: [req.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let done = false;
-  child.stdout!.on('data', (c: Buffer) => { if (req.stdout) send(STDOUT, c); });
-  child.stderr!.on('data', (c: Buffer) => { if (req.stderr) send(STDERR, c); });
+  child.stdout!.on('data', (c: Buffer) => {
+    if (req.stdout) send(STDOUT, c);
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    if (req.stderr) send(STDERR, c);
+  });
   child.stdin?.on('error', () => {});
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     const buf = isBinary ? data : Buffer.from(data.toString(), 'base64');
@@ -91,7 +111,9 @@ export function runExecSession(ws: WebSocket, req: ExecRequest, container: Runni
     finish({ metadata: {}, status: 'Failure', reason: 'InternalError', code: 500, message: `failed to exec in container: ${e.message}` });
   });
   // On exit, stragglers holding the pipes are killed so 'close' (all output flushed) follows.
-  child.once('exit', () => { if (child.pid) signalGroup(child.pid, 'SIGKILL'); });
+  child.once('exit', () => {
+    if (child.pid) signalGroup(child.pid, 'SIGKILL');
+  });
   child.once('close', (code, sig) => {
     done = true;
     const exitCode = code ?? 128 + (sig === 'SIGKILL' ? 9 : 15);

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { decideAfterExit } from './exit-decision.js';
 import type { ExitFacts } from './exit-decision.js';
 
-const base: ExitFacts = { restartPolicy: 'Always', exitCode: 0, isInit: false, isSidecar: false, done: false, specChanged: false, podStopping: false };
+const base: ExitFacts = {
+  restartPolicy: 'Always',
+  exitCode: 0,
+  isInit: false,
+  isSidecar: false,
+  done: false,
+  specChanged: false,
+  podStopping: false,
+};
 const d = (f: Partial<ExitFacts>): string => decideAfterExit({ ...base, ...f }).kind;
 
 test('restartPolicy for containers', () => {
@@ -18,7 +26,11 @@ test('restartPolicy for containers', () => {
 test('init containers and sidecars', () => {
   assert.deepEqual(decideAfterExit({ ...base, isInit: true, exitCode: 0 }), { kind: 'finished', completed: true, failsPod: false });
   assert.equal(d({ isInit: true, exitCode: 1, restartPolicy: 'Always' }), 'restart');
-  assert.deepEqual(decideAfterExit({ ...base, isInit: true, exitCode: 1, restartPolicy: 'Never' }), { kind: 'finished', completed: false, failsPod: true });
+  assert.deepEqual(decideAfterExit({ ...base, isInit: true, exitCode: 1, restartPolicy: 'Never' }), {
+    kind: 'finished',
+    completed: false,
+    failsPod: true,
+  });
   assert.equal(d({ isInit: true, isSidecar: true, exitCode: 0, restartPolicy: 'Never' }), 'restart');
   assert.equal(d({ isInit: true, isSidecar: true, done: true }), 'stopped');
 });

@@ -41,12 +41,17 @@ function httpGet(a: HttpGetAction, t: ActionTarget, timeoutMs: number): Promise<
         res.on('end', () => {});
         clearTimeout(timer);
         // Redirects count as success, as in the kubelet (it does not follow them off-host).
-        resolve(code >= 200 && code < 400 ? { kind: 'success' } : { kind: 'failure', message: `HTTP probe failed with statuscode: ${code}` });
+        resolve(
+          code >= 200 && code < 400 ? { kind: 'success' } : { kind: 'failure', message: `HTTP probe failed with statuscode: ${code}` },
+        );
       },
     );
     const timer = setTimeout(() => {
       req.destroy();
-      resolve({ kind: 'failure', message: `Get "${https ? 'https' : 'http'}://${host}:${port}${a.path ?? '/'}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
+      resolve({
+        kind: 'failure',
+        message: `Get "${https ? 'https' : 'http'}://${host}:${port}${a.path ?? '/'}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+      });
     }, timeoutMs);
     req.on('error', (e) => {
       clearTimeout(timer);
@@ -86,10 +91,20 @@ export function execAction(a: ExecAction, t: ActionTarget, timeoutMs: number): P
   if (!file) return Promise.resolve({ kind: 'failure', message: notFoundMessage(argv[0]!) });
   return new Promise((resolve) => {
     const run = inContainerMounts(t.mountNsPid, t.cwd, file, argv.slice(1));
-    const child = spawn(run.file, run.args, { argv0: t.mountNsPid === undefined ? argv[0] : run.file, cwd: t.cwd, env: t.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(run.file, run.args, {
+      argv0: t.mountNsPid === undefined ? argv[0] : run.file,
+      cwd: t.cwd,
+      env: t.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => { if (out.length < 10_240) out += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { if (out.length < 10_240) out += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      if (out.length < 10_240) out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      if (out.length < 10_240) out += c.toString();
+    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

@@ -54,7 +54,8 @@ export async function loadImageMap(file: string): Promise<ImageMap> {
   }
   if (typeof doc !== 'object' || doc === null || !('images' in doc)) fail(file, 'top level', 'expected a mapping with key "images"');
   const images = (doc as { images: unknown }).images;
-  if (typeof images !== 'object' || images === null || Array.isArray(images)) fail(file, 'images', 'must be a mapping of image ref -> config');
+  if (typeof images !== 'object' || images === null || Array.isArray(images))
+    fail(file, 'images', 'must be a mapping of image ref -> config');
   const base = dirname(resolve(file));
   const out: ImageMap = {};
   for (const [ref, raw] of Object.entries(images as Record<string, unknown>)) {
@@ -62,7 +63,8 @@ export async function loadImageMap(file: string): Promise<ImageMap> {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, w, 'must be a mapping');
     const r = raw as Record<string, unknown>;
     for (const k of Object.keys(r)) {
-      if (!['entrypoint', 'cmd', 'env', 'workingDir', 'path'].includes(k)) fail(file, `${w}.${k}`, 'unknown key (allowed: entrypoint, cmd, env, workingDir, path)');
+      if (!['entrypoint', 'cmd', 'env', 'workingDir', 'path'].includes(k))
+        fail(file, `${w}.${k}`, 'unknown key (allowed: entrypoint, cmd, env, workingDir, path)');
     }
     const cfg: ImageConfig = {};
     const fixArgv = (a: string[] | undefined): string[] | undefined =>

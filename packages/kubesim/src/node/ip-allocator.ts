@@ -17,7 +17,8 @@ export function boundAddresses(): Set<string> {
       const colon = text.indexOf(': ', at);
       if (colon < 0) break;
       const hex = text.slice(colon + 2, colon + 10);
-      if (hex.endsWith('7F')) out.add(`127.${parseInt(hex.slice(4, 6), 16)}.${parseInt(hex.slice(2, 4), 16)}.${parseInt(hex.slice(0, 2), 16)}`);
+      if (hex.endsWith('7F'))
+        out.add(`127.${parseInt(hex.slice(4, 6), 16)}.${parseInt(hex.slice(2, 4), 16)}.${parseInt(hex.slice(0, 2), 16)}`);
       at = text.indexOf('\n', colon) + 1;
     }
   }
@@ -35,7 +36,11 @@ export class IpAllocator {
   private cursor: number;
   private static readonly size = 256 * 253;
 
-  constructor(private readonly prefix: string, private readonly inUse: () => Set<string> = boundAddresses, random: () => number = Math.random) {
+  constructor(
+    private readonly prefix: string,
+    private readonly inUse: () => Set<string> = boundAddresses,
+    random: () => number = Math.random,
+  ) {
     if (!/^127\.\d{1,3}$/.test(prefix)) throw new Error(`podCidrPrefix must look like "127.N", got "${prefix}"`);
     this.cursor = Math.floor(random() * IpAllocator.size);
   }

@@ -17,7 +17,9 @@ const MIN_GRACE_MS = 2000;
 /** A sleep that can be cancelled, so a finished kill leaves no timer keeping the process alive. */
 function sleep(ms: number): { done: Promise<void>; cancel(): void } {
   let t: NodeJS.Timeout | undefined;
-  const done = new Promise<void>((r) => { t = setTimeout(r, Math.max(0, ms)); });
+  const done = new Promise<void>((r) => {
+    t = setTimeout(r, Math.max(0, ms));
+  });
   return { done, cancel: () => clearTimeout(t) };
 }
 
@@ -30,7 +32,9 @@ export async function killContainer(proc: ContainerProcess, o: KillOptions): Pro
   const start = o.now();
   const graceMs = o.grace * 1000;
   let exited = false;
-  void proc.exited.then(() => { exited = true; });
+  void proc.exited.then(() => {
+    exited = true;
+  });
   if (o.preStop && graceMs > 0) {
     const hook = o.preStop;
     const hookSleep = hook.sleep ? sleep(Math.min(hook.sleep.seconds * 1000, graceMs)) : undefined;

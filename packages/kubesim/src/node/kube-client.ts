@@ -3,7 +3,11 @@ import type { IncomingMessage, RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 
-export interface KubeResponse<T> { status: number; body: T | undefined; text: string }
+export interface KubeResponse<T> {
+  status: number;
+  body: T | undefined;
+  text: string;
+}
 
 /** The slice of the Kubernetes REST API the kubelet uses. */
 export interface KubeClient {
@@ -43,7 +47,14 @@ export function createKubeClient(kubeconfig: string): KubeClient {
     if (base.protocol === 'https:') {
       await kc.applyToHTTPSOptions(opts as never);
       const tls = opts as RequestOptions & { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string };
-      agent ??= new HttpsAgent({ keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername });
+      agent ??= new HttpsAgent({
+        keepAlive: true,
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        rejectUnauthorized: tls.rejectUnauthorized,
+        servername: tls.servername,
+      });
       opts.agent = agent;
     }
     // The client library refuses credentials over plain HTTP; kubesim serves loopback HTTP, so
@@ -51,7 +62,8 @@ export function createKubeClient(kubeconfig: string): KubeClient {
     else {
       opts.agent = agent;
       if (user?.token) opts.headers.Authorization = `Bearer ${user.token}`;
-      else if (user?.username) opts.headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+      else if (user?.username)
+        opts.headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
     }
     const req = (base.protocol === 'https:' ? httpsRequest : httpRequest)(opts);
     return { req };
@@ -63,7 +75,11 @@ export function createKubeClient(kubeconfig: string): KubeClient {
     async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<KubeResponse<T>> {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       // An explicit length: Node would otherwise send a DELETE body without any framing.
-      const { req } = await open(method, path, payload === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(payload)) });
+      const { req } = await open(
+        method,
+        path,
+        payload === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(payload)) },
+      );
       return new Promise((resolve, reject) => {
         req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
         req.on('error', reject);
@@ -102,7 +118,9 @@ export function createKubeClient(kubeconfig: string): KubeClient {
         req.on('response', (res: IncomingMessage) => {
           if ((res.statusCode ?? 0) >= 300) {
             let t = '';
-            res.on('data', (c: Buffer) => { t += c.toString(); });
+            res.on('data', (c: Buffer) => {
+              t += c.toString();
+            });
             res.on('end', () => reject(new Error(`watch ${path}: HTTP ${res.statusCode}: ${t.slice(0, 300)}`)));
             return;
           }

@@ -20,15 +20,25 @@ let token = '';
 const children: ChildProcess[] = [];
 
 async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await cluster.fetch(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const res = await cluster.fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
 
 /** Starts kubectl port-forward; resolves with the local port once it says "Forwarding from". */
-function portForward(args: string[], env: Record<string, string> = {}): Promise<{ port: number; output: () => string; child: ChildProcess }> {
-  const child = spawn('kubectl', ['--kubeconfig', kubeconfigPath, 'port-forward', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function portForward(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ port: number; output: () => string; child: ChildProcess }> {
+  const child = spawn('kubectl', ['--kubeconfig', kubeconfigPath, 'port-forward', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
@@ -36,15 +46,22 @@ function portForward(args: string[], env: Record<string, string> = {}): Promise<
     const onData = (d: Buffer): void => {
       out += d.toString();
       const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ port: Number(m[1]), output: () => out, child }); }
+      if (m) {
+        clearTimeout(timer);
+        resolve({ port: Number(m[1]), output: () => out, child });
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`kubectl exited ${code}: ${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`kubectl exited ${code}: ${out}`));
+    });
   });
 }
 
-const version = async (port: number): Promise<string> => ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version;
+const version = async (port: number): Promise<string> =>
+  ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version;
 
 before(async () => {
   cluster = await startCluster({ images, propagationDelayMs: 100 });
@@ -52,12 +69,31 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubesim-pf-'));
   kubeconfigPath = join(dir, 'kubeconfig');
   await writeFile(kubeconfigPath, cluster.kubeconfig, { mode: 0o600 });
-  await call('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'demo', labels: { app: 'demo' } },
-    spec: { containers: [{ name: 'app', image: 'demo/app:v1', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1 } }] } });
-  await call('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo' },
-    spec: { selector: { app: 'demo' }, ports: [{ port: 80 + Math.floor(Math.random() * 1000) + 20000, targetPort: 'http' }] } });
+  await call('POST', '/api/v1/namespaces/default/pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'demo', labels: { app: 'demo' } },
+    spec: {
+      containers: [
+        {
+          name: 'app',
+          image: 'demo/app:v1',
+          ports: [{ name: 'http', containerPort: 8080 }],
+          readinessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 1 },
+        },
+      ],
+    },
+  });
+  await call('POST', '/api/v1/namespaces/default/services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'demo' },
+    spec: { selector: { app: 'demo' }, ports: [{ port: 80 + Math.floor(Math.random() * 1000) + 20000, targetPort: 'http' }] },
+  });
   for (let i = 0; ; i++) {
-    const pod = await call('GET', '/api/v1/namespaces/default/pods/demo') as { status?: { conditions?: { type: string; status: string }[] } };
+    const pod = (await call('GET', '/api/v1/namespaces/default/pods/demo')) as {
+      status?: { conditions?: { type: string; status: string }[] };
+    };
     if (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) break;
     if (i > 150) throw new Error('demo pod not ready');
     await new Promise((r) => setTimeout(r, 200));
@@ -81,7 +117,7 @@ describe('pods/portforward', { timeout: 120_000 }, () => {
   });
 
   it('kubectl port-forward svc/demo resolves the Service to its pod and targetPort', async () => {
-    const svc = await call('GET', '/api/v1/namespaces/default/services/demo') as { spec: { ports: { port: number }[] } };
+    const svc = (await call('GET', '/api/v1/namespaces/default/services/demo')) as { spec: { ports: { port: number }[] } };
     const pf = await portForward(['svc/demo', `:${svc.spec.ports[0]!.port}`]);
     assert.equal(await version(pf.port), 'v1');
   });
@@ -90,7 +126,10 @@ describe('pods/portforward', { timeout: 120_000 }, () => {
     const pf = await portForward(['pod/demo', ':9']);
     await assert.rejects(fetch(`http://127.0.0.1:${pf.port}/`));
     for (let i = 0; i < 50 && !/an error occurred forwarding/.test(pf.output()); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(pf.output(), /an error occurred forwarding \d+ -> 9: error forwarding port 9 to pod [-0-9a-f]+, uid : .*dial tcp4 127\.244\.\d+\.\d+:9: connect: connection refused/);
+    assert.match(
+      pf.output(),
+      /an error occurred forwarding \d+ -> 9: error forwarding port 9 to pod [-0-9a-f]+, uid : .*dial tcp4 127\.244\.\d+\.\d+:9: connect: connection refused/,
+    );
     const again = await portForward(['pod/demo', ':8080']);
     assert.equal(await version(again.port), 'v1');
   });
@@ -99,7 +138,9 @@ describe('pods/portforward', { timeout: 120_000 }, () => {
     const kc = new KubeConfig();
     kc.loadFromString(cluster.kubeconfig);
     const forward = new PortForward(kc);
-    const local = createServer((socket) => { void forward.portForward('default', 'demo', [8080], socket, null, socket); });
+    const local = createServer((socket) => {
+      void forward.portForward('default', 'demo', [8080], socket, null, socket);
+    });
     await new Promise<void>((r) => local.listen(0, '127.0.0.1', () => r()));
     try {
       const res = await fetch(`http://127.0.0.1:${(local.address() as AddressInfo).port}/`, { headers: { connection: 'close' } });

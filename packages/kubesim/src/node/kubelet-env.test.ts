@@ -20,8 +20,12 @@ function alive(pid: number): boolean {
 }
 
 let k: Cluster;
-before(async () => { k = await startCluster(); });
-after(async () => { await k?.stop(); });
+before(async () => {
+  k = await startCluster();
+});
+after(async () => {
+  await k?.stop();
+});
 
 async function post(path: string, body: object): Promise<void> {
   const r = await k.client.request('POST', path, body);
@@ -29,8 +33,18 @@ async function post(path: string, body: object): Promise<void> {
 }
 
 test('env, envFrom, downward API, ConfigMap/Secret refs and $(VAR) expansion reach the process', { timeout: 30_000 }, async () => {
-  await post('/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { MODE_A: 'alpha', level: 'debug' } });
-  await post('/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec' }, data: { password: Buffer.from('s3cret').toString('base64') } });
+  await post('/api/v1/namespaces/default/configmaps', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'cfg' },
+    data: { MODE_A: 'alpha', level: 'debug' },
+  });
+  await post('/api/v1/namespaces/default/secrets', {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'sec' },
+    data: { password: Buffer.from('s3cret').toString('base64') },
+  });
   const pod = appPod('envpod', {
     envFrom: [{ configMapRef: { name: 'cfg' } }, { prefix: 'SEC_', secretRef: { name: 'sec' } }],
     env: [
@@ -72,9 +86,18 @@ test('env, envFrom, downward API, ConfigMap/Secret refs and $(VAR) expansion rea
 
 test('a missing ConfigMap holds the container in CreateContainerConfigError until it appears', { timeout: 30_000 }, async () => {
   await k.create(appPod('waitcm', { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'later', key: 'x' } } }] }));
-  const w = await k.waitFor('waitcm', 'config error', (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CreateContainerConfigError');
+  const w = await k.waitFor(
+    'waitcm',
+    'config error',
+    (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CreateContainerConfigError',
+  );
   assert.match(w.status?.containerStatuses?.[0]?.state.waiting?.message ?? '', /configmap "later" not found/);
-  await post('/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' }, data: { x: '1' } });
+  await post('/api/v1/namespaces/default/configmaps', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'later' },
+    data: { x: '1' },
+  });
   await k.waitFor('waitcm', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
   await k.del('waitcm', 0);
 });
@@ -98,14 +121,24 @@ test('CrashLoopBackOff: immediate first restart, then back-off doubling from the
 
 test('the kubelet joins a second, separate API server through its kubeconfig', { timeout: 30_000 }, async () => {
   const api2 = await startApi();
-  const kubelet2 = await startKubelet({ kubeconfig: api2.kubeconfig(), nodeName: 'second-node', podCidrPrefix: '127.245', images: { [TEST_IMAGE]: { entrypoint: [process.execPath, TEST_APP] } } });
+  const kubelet2 = await startKubelet({
+    kubeconfig: api2.kubeconfig(),
+    nodeName: 'second-node',
+    podCidrPrefix: '127.245',
+    images: { [TEST_IMAGE]: { entrypoint: [process.execPath, TEST_APP] } },
+  });
   try {
     const c2 = createKubeClient(api2.kubeconfig());
-    const node = await c2.request<{ status: { conditions: { type: string; status: string }[]; addresses: { type: string; address: string }[] } }>('GET', '/api/v1/nodes/second-node');
+    const node = await c2.request<{
+      status: { conditions: { type: string; status: string }[]; addresses: { type: string; address: string }[] };
+    }>('GET', '/api/v1/nodes/second-node');
     assert.equal(node.status, 200);
     assert.equal(node.body?.status.conditions.find((c) => c.type === 'Ready')?.status, 'True');
     assert.deepEqual(node.body?.status.addresses[0], { type: 'InternalIP', address: '127.0.0.1' });
-    const lease = await c2.request<{ spec: { holderIdentity: string; renewTime: string } }>('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/second-node');
+    const lease = await c2.request<{ spec: { holderIdentity: string; renewTime: string } }>(
+      'GET',
+      '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/second-node',
+    );
     assert.equal(lease.status, 200, lease.text);
     assert.equal(lease.body?.spec.holderIdentity, 'second-node');
     const pod = appPod('on-second', {}, { nodeName: 'second-node' });
@@ -119,7 +152,7 @@ test('the kubelet joins a second, separate API server through its kubeconfig', {
     assert.equal(got?.status?.phase, 'Running');
     assert.match(got?.status?.podIP ?? '', /^127\.245\./);
     // the first cluster knows nothing of it
-    assert.equal((await k.get('on-second')), undefined);
+    assert.equal(await k.get('on-second'), undefined);
 
     // stop() leaves no process behind, children of containers included
     const pidFile = `${k.dir}/second-pids`;
@@ -142,7 +175,12 @@ test('the kubelet joins a second, separate API server through its kubeconfig', {
 });
 
 test('service links: NAME_SERVICE_HOST/PORT for Services that exist when the container starts', { timeout: 30_000 }, async () => {
-  await post('/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'my-db' }, spec: { selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432 }] } });
+  await post('/api/v1/namespaces/default/services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'my-db' },
+    spec: { selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432 }] },
+  });
   const svc = await k.client.request<{ spec: { clusterIP: string } }>('GET', '/api/v1/namespaces/default/services/my-db');
   const ip = svc.body!.spec.clusterIP;
   await k.create(appPod('links', { env: [{ name: 'DSN', value: 'postgres://$(MY_DB_SERVICE_HOST):$(MY_DB_SERVICE_PORT)/x' }] }));

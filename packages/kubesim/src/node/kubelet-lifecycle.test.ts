@@ -4,8 +4,12 @@ import type { Cluster } from './testdata/cluster-harness.js';
 import { appPod, cond, startCluster } from './testdata/cluster-harness.js';
 
 let k: Cluster;
-before(async () => { k = await startCluster(); });
-after(async () => { await k?.stop(); });
+before(async () => {
+  k = await startCluster();
+});
+after(async () => {
+  await k?.stop();
+});
 
 const readyProbe = { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 1 };
 
@@ -26,8 +30,12 @@ test('pod runs, gets its own IP, becomes Ready; readiness flap removes and resto
   await new Promise((r) => setTimeout(r, 2200));
   await k.http(p, '/set?ready=1');
   await k.waitFor('web', 'Ready again', (p) => cond(p, 'Ready') === 'True');
-  const ev = await k.client.request<{ items: { reason: string; message: string; count: number; involvedObject: { name: string } }[] }>('GET', '/api/v1/namespaces/default/events');
-  const unhealthy = ev.body?.items.filter((e) => e.involvedObject.name === 'web' && e.reason === 'Unhealthy' && /statuscode: 503/.test(e.message)) ?? [];
+  const ev = await k.client.request<{ items: { reason: string; message: string; count: number; involvedObject: { name: string } }[] }>(
+    'GET',
+    '/api/v1/namespaces/default/events',
+  );
+  const unhealthy =
+    ev.body?.items.filter((e) => e.involvedObject.name === 'web' && e.reason === 'Unhealthy' && /statuscode: 503/.test(e.message)) ?? [];
   assert.equal(unhealthy.length, 1, 'repeated probe failures aggregate into one Event');
   assert.ok(unhealthy[0]!.count >= 2, `count ${unhealthy[0]?.count}`);
   await k.del('web', 1);
@@ -39,7 +47,11 @@ test('liveness failure restarts the container (restartCount, lastState)', { time
   const p = await k.waitFor('live', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
   await k.waitHttp(p, '/health');
   await k.http(p, '/set?healthy=0');
-  const restarted = await k.waitFor('live', 'restarted', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  const restarted = await k.waitFor(
+    'live',
+    'restarted',
+    (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p.status?.containerStatuses?.[0]?.state.running !== undefined,
+  );
   const cs = restarted.status!.containerStatuses![0]!;
   assert.equal(cs.lastState.terminated?.exitCode, 0, 'the test app exits 0 on SIGTERM');
   assert.equal((await k.waitHttp(restarted, '/health')).status, 200, 'a fresh process is healthy again');
@@ -67,13 +79,33 @@ test('crashing container goes into CrashLoopBackOff with doubling back-off', { t
 
 test('job-style pods end Succeeded / Failed', { timeout: 30_000 }, async () => {
   await k.create(appPod('job-ok', { env: [{ name: 'MODE', value: 'job' }] }, { restartPolicy: 'Never' }));
-  await k.create(appPod('job-bad', { env: [{ name: 'MODE', value: 'job' }, { name: 'EXIT_CODE', value: '4' }] }, { restartPolicy: 'Never' }));
+  await k.create(
+    appPod(
+      'job-bad',
+      {
+        env: [
+          { name: 'MODE', value: 'job' },
+          { name: 'EXIT_CODE', value: '4' },
+        ],
+      },
+      { restartPolicy: 'Never' },
+    ),
+  );
   const ok = await k.waitFor('job-ok', 'Succeeded', (p) => p.status?.phase === 'Succeeded');
   assert.equal(ok.status?.containerStatuses?.[0]?.state.terminated?.reason, 'Completed');
   const bad = await k.waitFor('job-bad', 'Failed', (p) => p.status?.phase === 'Failed');
   assert.equal(bad.status?.containerStatuses?.[0]?.state.terminated?.exitCode, 4);
   assert.equal(bad.status?.containerStatuses?.[0]?.restartCount, 0);
-  await k.create(appPod('job-retry', { command: ['sh', '-c', 'test -f $(MARK) && exit 0; touch $(MARK); exit 1'], env: [{ name: 'MARK', value: `${k.dir}/job-retry-mark` }] }, { restartPolicy: 'OnFailure' }));
+  await k.create(
+    appPod(
+      'job-retry',
+      {
+        command: ['sh', '-c', 'test -f $(MARK) && exit 0; touch $(MARK); exit 1'],
+        env: [{ name: 'MARK', value: `${k.dir}/job-retry-mark` }],
+      },
+      { restartPolicy: 'OnFailure' },
+    ),
+  );
   const retried = await k.waitFor('job-retry', 'Succeeded after a retry', (p) => p.status?.phase === 'Succeeded');
   assert.equal(retried.status?.containerStatuses?.[0]?.restartCount, 1);
   for (const n of ['job-ok', 'job-bad', 'job-retry']) await k.del(n, 0);
@@ -87,17 +119,26 @@ test('init containers run in order to completion first', { timeout: 30_000 }, as
   ];
   pod.spec.containers[0]!.env!.push({ name: 'INIT_ORDER', value: `${k.dir}/init-order` });
   await k.create(pod);
-  const pending = await k.waitFor('init', 'Initialized=False seen', (p) => cond(p, 'Initialized') === 'False' || cond(p, 'Ready') === 'True');
+  const pending = await k.waitFor(
+    'init',
+    'Initialized=False seen',
+    (p) => cond(p, 'Initialized') === 'False' || cond(p, 'Ready') === 'True',
+  );
   assert.ok(pending.status?.phase === 'Pending' || cond(pending, 'Ready') === 'True');
   const p = await k.waitFor('init', 'Ready', (p) => cond(p, 'Ready') === 'True');
   assert.equal(cond(p, 'Initialized'), 'True');
-  assert.deepEqual(p.status?.initContainerStatuses?.map((s) => s.state.terminated?.reason), ['Completed', 'Completed']);
+  assert.deepEqual(
+    p.status?.initContainerStatuses?.map((s) => s.state.terminated?.reason),
+    ['Completed', 'Completed'],
+  );
   const { readFile } = await import('node:fs/promises');
   assert.equal(await readFile(`${k.dir}/init-order`, 'utf8'), 'one\ntwo\n');
   await k.del('init', 0);
 });
 
-test('unmapped image: ErrImagePull then ImagePullBackOff; missing command: RunContainerError/CrashLoopBackOff', { timeout: 30_000 }, async () => {
+test('unmapped image: ErrImagePull then ImagePullBackOff; missing command: RunContainerError/CrashLoopBackOff', {
+  timeout: 30_000,
+}, async () => {
   await k.create(appPod('noimage', { image: 'nope/missing:v9' }));
   await k.create(appPod('nocmd', { command: ['definitely-not-a-command'] }));
   const reasons = new Set<string>();
@@ -107,11 +148,23 @@ test('unmapped image: ErrImagePull then ImagePullBackOff; missing command: RunCo
     return r === 'ImagePullBackOff';
   });
   assert.ok(reasons.has('ErrImagePull'), [...reasons].join(','));
-  const ev = await k.client.request<{ items: { reason: string; type: string; message: string; involvedObject: { name: string } }[] }>('GET', '/api/v1/namespaces/default/events');
-  assert.ok(ev.body?.items.some((e) => e.involvedObject.name === 'noimage' && e.type === 'Warning' && e.reason === 'Failed' && /nope\/missing:v9/.test(e.message)), 'a Warning Failed event names the image');
+  const ev = await k.client.request<{ items: { reason: string; type: string; message: string; involvedObject: { name: string } }[] }>(
+    'GET',
+    '/api/v1/namespaces/default/events',
+  );
+  assert.ok(
+    ev.body?.items.some(
+      (e) => e.involvedObject.name === 'noimage' && e.type === 'Warning' && e.reason === 'Failed' && /nope\/missing:v9/.test(e.message),
+    ),
+    'a Warning Failed event names the image',
+  );
   const node = await k.client.request<{ status: { conditions: { type: string; status: string }[] } }>('GET', '/api/v1/nodes/kubesim-node');
   assert.equal(node.body?.status.conditions.find((c) => c.type === 'Ready')?.status, 'True', 'the node keeps running');
-  const nc = await k.waitFor('nocmd', 'CrashLoopBackOff', (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff');
+  const nc = await k.waitFor(
+    'nocmd',
+    'CrashLoopBackOff',
+    (p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff',
+  );
   assert.match(nc.status?.containerStatuses?.[0]?.lastState.terminated?.message ?? '', /executable file not found in \$PATH/);
   assert.equal(nc.status?.containerStatuses?.[0]?.lastState.terminated?.reason, 'StartError');
   for (const n of ['noimage', 'nocmd']) await k.del(n, 0);
@@ -119,10 +172,12 @@ test('unmapped image: ErrImagePull then ImagePullBackOff; missing command: RunCo
 
 test('startup probe gates readiness; a failing startup probe kills and restarts', { timeout: 30_000 }, async () => {
   const marker = `${k.dir}/started-marker`;
-  await k.create(appPod('startup', {
-    startupProbe: { exec: { command: ['test', '-f', marker] }, periodSeconds: 1, failureThreshold: 30 },
-    readinessProbe: readyProbe,
-  }));
+  await k.create(
+    appPod('startup', {
+      startupProbe: { exec: { command: ['test', '-f', marker] }, periodSeconds: 1, failureThreshold: 30 },
+      readinessProbe: readyProbe,
+    }),
+  );
   const p = await k.waitFor('startup', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
   await k.waitHttp(p, '/ready');
   await new Promise((r) => setTimeout(r, 1500));
@@ -135,11 +190,21 @@ test('startup probe gates readiness; a failing startup probe kills and restarts'
   assert.equal(after.status?.containerStatuses?.[0]?.started, true);
 
   await k.create(appPod('nostart', { startupProbe: { tcpSocket: { port: 9 }, periodSeconds: 1, failureThreshold: 1 } }));
-  const killed = await k.waitFor('nostart', 'restarted by startup probe', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+  const killed = await k.waitFor(
+    'nostart',
+    'restarted by startup probe',
+    (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1,
+  );
   assert.equal(cond(killed, 'Ready'), 'False');
-  const ev = await k.client.request<{ items: { reason: string; message: string; involvedObject: { name: string } }[] }>('GET', '/api/v1/namespaces/default/events');
+  const ev = await k.client.request<{ items: { reason: string; message: string; involvedObject: { name: string } }[] }>(
+    'GET',
+    '/api/v1/namespaces/default/events',
+  );
   const mine = ev.body?.items.filter((e) => e.involvedObject.name === 'nostart') ?? [];
-  assert.ok(mine.some((e) => e.reason === 'Unhealthy' && /Startup probe failed/.test(e.message)), JSON.stringify(mine.map((e) => e.reason)));
+  assert.ok(
+    mine.some((e) => e.reason === 'Unhealthy' && /Startup probe failed/.test(e.message)),
+    JSON.stringify(mine.map((e) => e.reason)),
+  );
   assert.ok(mine.some((e) => e.reason === 'Killing'));
   for (const n of ['startup', 'nostart']) await k.del(n, 0);
 });
@@ -152,7 +217,10 @@ test('postStart runs before the container counts as running; a failing one resta
   assert.equal(await readFile(file, 'utf8'), 'hooked\n');
   await k.create(appPod('badhook', { lifecycle: { postStart: { exec: { command: ['false'] } } } }, { terminationGracePeriodSeconds: 1 }));
   await k.waitFor('badhook', 'restarted', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
-  const ev = await k.client.request<{ items: { reason: string; involvedObject: { name: string } }[] }>('GET', '/api/v1/namespaces/default/events');
+  const ev = await k.client.request<{ items: { reason: string; involvedObject: { name: string } }[] }>(
+    'GET',
+    '/api/v1/namespaces/default/events',
+  );
   assert.ok(ev.body?.items.some((e) => e.involvedObject.name === 'badhook' && e.reason === 'FailedPostStartHook'));
   for (const n of ['hooked', 'badhook']) await k.del(n, 0);
 });
@@ -163,7 +231,12 @@ test('a pod bound later through pods/binding is picked up', { timeout: 30_000 },
   await k.create(pod);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal((await k.get('bindme'))?.status?.podIP, undefined, 'unbound pods are not ours');
-  const r = await k.client.request('POST', '/api/v1/namespaces/default/pods/bindme/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bindme' }, target: { apiVersion: 'v1', kind: 'Node', name: 'kubesim-node' } });
+  const r = await k.client.request('POST', '/api/v1/namespaces/default/pods/bindme/binding', {
+    apiVersion: 'v1',
+    kind: 'Binding',
+    metadata: { name: 'bindme' },
+    target: { apiVersion: 'v1', kind: 'Node', name: 'kubesim-node' },
+  });
   assert.ok(r.status < 300, r.text);
   await k.waitFor('bindme', 'running', (p) => p.status?.phase === 'Running');
   await k.del('bindme', 0);
@@ -176,7 +249,11 @@ test('set image on a pod restarts the container with the new image; fixing a mis
   const patch = [{ op: 'replace', path: '/spec/containers/0/image', value: 'test/app:v2' }];
   const r = await k.client.request('PATCH', '/api/v1/namespaces/default/pods/setimg', patch, 'application/json-patch+json');
   assert.ok(r.status < 300, r.text);
-  const q = await k.waitFor('setimg', 'restarted on v2', (p) => p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  const q = await k.waitFor(
+    'setimg',
+    'restarted on v2',
+    (p) => p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status?.containerStatuses?.[0]?.state.running !== undefined,
+  );
   assert.equal(q.status?.containerStatuses?.[0]?.image, 'docker.io/test/app:v2');
   assert.equal(JSON.parse((await k.waitHttp(q, '/env')).body).APP_VERSION, 'v2');
 

@@ -14,7 +14,9 @@ before(async () => {
   kubeconfigFile = `${k.dir}/kubeconfig`;
   await writeFile(kubeconfigFile, k.api.kubeconfig());
 });
-after(async () => { await k?.stop(); });
+after(async () => {
+  await k?.stop();
+});
 
 function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -24,23 +26,49 @@ function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr
   });
 }
 
-async function clientExec(pod: string, command: string[], stdin?: string): Promise<{ stdout: string; stderr: string; status: { status?: string; reason?: string; message?: string; details?: { causes?: { reason?: string; message?: string }[] } } }> {
+async function clientExec(
+  pod: string,
+  command: string[],
+  stdin?: string,
+): Promise<{
+  stdout: string;
+  stderr: string;
+  status: { status?: string; reason?: string; message?: string; details?: { causes?: { reason?: string; message?: string }[] } };
+}> {
   const kc = new KubeConfig();
   kc.loadFromString(k.api.kubeconfig());
-  const out = new PassThrough(), err = new PassThrough();
-  let stdout = '', stderr = '';
-  out.on('data', (c: Buffer) => { stdout += c.toString(); });
-  err.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const out = new PassThrough(),
+    err = new PassThrough();
+  let stdout = '',
+    stderr = '';
+  out.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  err.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
   const input = stdin === undefined ? null : new PassThrough();
   return new Promise((resolve, reject) => {
-    new Exec(kc).exec('default', pod, 'app', command, out, err, input, false, (status) => {
-      setImmediate(() => resolve({ stdout, stderr, status: status as never }));
-    }).then(() => { if (input) input.end(stdin); }, reject);
+    new Exec(kc)
+      .exec('default', pod, 'app', command, out, err, input, false, (status) => {
+        setImmediate(() => resolve({ stdout, stderr, status: status as never }));
+      })
+      .then(() => {
+        if (input) input.end(stdin);
+      }, reject);
   });
 }
 
 test('logs: through the API server (tail, previous, follow) and kubectl logs', { timeout: 40_000 }, async () => {
-  await k.create(appPod('logs', { command: ['sh', '-c', 'echo start $(POD_NAME); echo warn >&2; i=0; while [ $i -lt 40 ]; do echo tick $i; i=$((i+1)); sleep 0.1; done; exit 1'] }));
+  await k.create(
+    appPod('logs', {
+      command: [
+        'sh',
+        '-c',
+        'echo start $(POD_NAME); echo warn >&2; i=0; while [ $i -lt 40 ]; do echo tick $i; i=$((i+1)); sleep 0.1; done; exit 1',
+      ],
+    }),
+  );
   const p = await k.waitFor('logs', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
   assert.ok(p);
   // follow streams lines as they come until the container exits
@@ -50,7 +78,11 @@ test('logs: through the API server (tail, previous, follow) and kubectl logs', {
   assert.match(followed.stdout, /^start logs\n/);
   assert.match(followed.stdout, /\nwarn\n/);
   assert.match(followed.stdout, /tick 39\n$/);
-  await k.waitFor('logs', 'restarted', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p.status?.containerStatuses?.[0]?.state.running !== undefined);
+  await k.waitFor(
+    'logs',
+    'restarted',
+    (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p.status?.containerStatuses?.[0]?.state.running !== undefined,
+  );
   const prev = await k.client.request('GET', '/api/v1/namespaces/default/pods/logs/log?previous=true&tailLines=2');
   assert.equal(prev.status, 200, prev.text);
   assert.equal(prev.text, 'tick 38\ntick 39\n');
@@ -82,7 +114,12 @@ test('exec: client-node Exec and kubectl exec (stdout, stderr, stdin, exit codes
   assert.match(r.stderr, /command terminated with exit code 5/);
 
   const piped = await new Promise<string>((resolve) => {
-    const child = execFile('/usr/bin/kubectl', ['--kubeconfig', kubeconfigFile, 'exec', '-i', 'ex', '--', 'tr', 'a-z', 'A-Z'], { timeout: 20_000 }, (_e, stdout) => resolve(stdout));
+    const child = execFile(
+      '/usr/bin/kubectl',
+      ['--kubeconfig', kubeconfigFile, 'exec', '-i', 'ex', '--', 'tr', 'a-z', 'A-Z'],
+      { timeout: 20_000 },
+      (_e, stdout) => resolve(stdout),
+    );
     child.stdin!.end('shout\n');
   });
   assert.equal(piped, 'SHOUT\n');
@@ -97,20 +134,30 @@ test('stats/summary reports CPU and RSS of pod processes', { timeout: 20_000 }, 
   await k.create(appPod('stats'));
   const p = await k.waitFor('stats', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
   await k.waitHttp(p, '/health');
-  const node = await k.client.request<{ status: { daemonEndpoints: { kubeletEndpoint: { Port: number } } } }>('GET', '/api/v1/nodes/kubesim-node');
+  const node = await k.client.request<{ status: { daemonEndpoints: { kubeletEndpoint: { Port: number } } } }>(
+    'GET',
+    '/api/v1/nodes/kubesim-node',
+  );
   const port = node.body!.status.daemonEndpoints.kubeletEndpoint.Port;
   const { request } = await import('node:http');
-  const fetchSummary = (): Promise<string> => new Promise<string>((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path: '/stats/summary', headers: { authorization: `Bearer ${k.api.token}` } }, (res) => {
-      let b = '';
-      res.on('data', (c: Buffer) => { b += c.toString(); });
-      res.on('end', () => resolve(b));
-    }).on('error', reject).end();
-  });
+  const fetchSummary = (): Promise<string> =>
+    new Promise<string>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/stats/summary', headers: { authorization: `Bearer ${k.api.token}` } }, (res) => {
+        let b = '';
+        res.on('data', (c: Buffer) => {
+          b += c.toString();
+        });
+        res.on('end', () => resolve(b));
+      })
+        .on('error', reject)
+        .end();
+    });
   await fetchSummary();
   await new Promise((r) => setTimeout(r, 200));
   const body = await fetchSummary();
-  const summary = JSON.parse(body) as { pods: { podRef: { name: string }; memory: { rssBytes: number }; cpu: { usageCoreNanoSeconds: number; usageNanoCores?: number } }[] };
+  const summary = JSON.parse(body) as {
+    pods: { podRef: { name: string }; memory: { rssBytes: number }; cpu: { usageCoreNanoSeconds: number; usageNanoCores?: number } }[];
+  };
   const pod = summary.pods.find((x) => x.podRef.name === 'stats');
   assert.ok(pod, body);
   assert.ok(pod.memory.rssBytes > 10_000_000, `a node process has > 10MB RSS, got ${pod.memory.rssBytes}`);

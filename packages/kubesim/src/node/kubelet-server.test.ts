@@ -12,7 +12,9 @@ function get(port: number, path: string, token?: string): Promise<{ status: numb
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
@@ -20,7 +22,12 @@ function get(port: number, path: string, token?: string): Promise<{ status: numb
   });
 }
 
-interface ExecOut { protocol: string; stdout: string; stderr: string; status: { status: string; reason?: string; message?: string; details?: { causes: { message: string }[] } } | undefined }
+interface ExecOut {
+  protocol: string;
+  stdout: string;
+  stderr: string;
+  status: { status: string; reason?: string; message?: string; details?: { causes: { message: string }[] } } | undefined;
+}
 
 function exec(port: number, query: string, protocols: string[], stdin?: string): Promise<ExecOut> {
   return new Promise((resolve, reject) => {
@@ -54,7 +61,10 @@ test('kubelet server: auth, logs, exec over v5/v4, stats', { timeout: 20_000 }, 
     token: 'tok',
     logs,
     portForwardTarget: () => undefined,
-    container: (ns, pod, c) => (ns === 'ns' && pod === 'p' && (c === 'c' || c === undefined) ? { env: { PATH: '/usr/bin:/bin', GREETING: 'hi from env' }, cwd: '/tmp', pid: 1 } : undefined),
+    container: (ns, pod, c) =>
+      ns === 'ns' && pod === 'p' && (c === 'c' || c === undefined)
+        ? { env: { PATH: '/usr/bin:/bin', GREETING: 'hi from env' }, cwd: '/tmp', pid: 1 }
+        : undefined,
     podExists: (ns, pod) => ns === 'ns' && pod === 'p',
     statsSummary: () => ({ pods: [] }),
   });
@@ -72,7 +82,11 @@ test('kubelet server: auth, logs, exec over v5/v4, stats', { timeout: 20_000 }, 
     w.close();
     assert.deepEqual(await followed, { status: 200, body: 'hello\nworld\nlater\n' });
 
-    const ok = await exec(server.port, 'command=sh&command=-c&command=echo%20%24GREETING%3B%20pwd%3B%20echo%20err%20%3E%262&stdout=1&stderr=1', ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+    const ok = await exec(
+      server.port,
+      'command=sh&command=-c&command=echo%20%24GREETING%3B%20pwd%3B%20echo%20err%20%3E%262&stdout=1&stderr=1',
+      ['v5.channel.k8s.io', 'v4.channel.k8s.io'],
+    );
     assert.equal(ok.protocol, 'v5.channel.k8s.io');
     assert.equal(ok.stdout, 'hi from env\n/tmp\n');
     assert.equal(ok.stderr, 'err\n');

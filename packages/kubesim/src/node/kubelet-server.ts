@@ -19,7 +19,10 @@ export interface KubeletServerDeps {
   statsSummary(): object;
 }
 
-export interface KubeletServer { port: number; close(): Promise<void> }
+export interface KubeletServer {
+  port: number;
+  close(): Promise<void>;
+}
 
 function authorized(req: IncomingMessage, token: string | undefined): boolean {
   if (token === undefined) return true; // kubeconfig without a bearer token: nothing to check against
@@ -81,21 +84,28 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
     const logParts = parts(url, '/containerLogs/');
     if (logParts && logParts.length === 3) return serveLogs(res, url.searchParams, logParts[0]!, logParts[1]!, logParts[2]!);
     if (url.pathname.startsWith('/exec/')) return status(res, 400, 'BadRequest', 'exec requires a WebSocket upgrade (Upgrade: websocket)');
-    if (url.pathname.startsWith('/portForward/')) return status(res, 400, 'BadRequest', 'port-forward requires an Upgrade (websocket or SPDY/3.1)');
+    if (url.pathname.startsWith('/portForward/'))
+      return status(res, 400, 'BadRequest', 'port-forward requires an Upgrade (websocket or SPDY/3.1)');
     status(res, 404, 'NotFound', `no handler for ${url.pathname}`);
   };
 
   const serveLogs = (res: ServerResponse, q: URLSearchParams, ns: string, pod: string, container: string): void => {
     if (!d.podExists(ns, pod)) return status(res, 404, 'NotFound', `pod "${pod}" not found on this node`);
     const r = d.logs.read(ns, pod, container, {
-      previous: bool(q, 'previous'), timestamps: bool(q, 'timestamps'),
-      tailLines: num(q, 'tailLines'), sinceSeconds: num(q, 'sinceSeconds'), limitBytes: num(q, 'limitBytes'),
+      previous: bool(q, 'previous'),
+      timestamps: bool(q, 'timestamps'),
+      tailLines: num(q, 'tailLines'),
+      sinceSeconds: num(q, 'sinceSeconds'),
+      limitBytes: num(q, 'limitBytes'),
     });
     if (r.kind === 'not-found') return status(res, 400, 'BadRequest', r.message);
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write(r.text);
     if (!bool(q, 'follow') || !r.follow) return void res.end();
-    const unsubscribe = r.follow((t) => res.write(t), () => res.end());
+    const unsubscribe = r.follow(
+      (t) => res.write(t),
+      () => res.end(),
+    );
     res.on('close', unsubscribe);
   };
 
@@ -105,7 +115,9 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     const reject = (code: number, msg: string): void => {
-      socket.end(`HTTP/1.1 ${code} ${msg}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(msg)}\r\nconnection: close\r\n\r\n${msg}`);
+      socket.end(
+        `HTTP/1.1 ${code} ${msg}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(msg)}\r\nconnection: close\r\n\r\n${msg}`,
+      );
     };
     const url = new URL(req.url ?? '/', 'http://kubelet');
     if (!authorized(req, d.token)) return reject(401, 'Unauthorized');
@@ -113,7 +125,17 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
     if (pf && pf.length === 2) {
       const target = d.portForwardTarget(pf[0]!, pf[1]!);
       if (!target) return reject(404, `pod ${pf[0]}/${pf[1]} is not running on this node`);
-      return handlePortForwardUpgrade(req, socket, head, pfWss, target, url.searchParams.getAll('port').map(Number).filter((n) => n > 0));
+      return handlePortForwardUpgrade(
+        req,
+        socket,
+        head,
+        pfWss,
+        target,
+        url.searchParams
+          .getAll('port')
+          .map(Number)
+          .filter((n) => n > 0),
+      );
     }
     const p = parts(url, '/exec/');
     if (!p || p.length < 2) return reject(404, 'Not Found');
@@ -123,7 +145,17 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
     if (!running) return reject(404, `container ${containerName ?? ''} in pod ${ns}/${pod} is not running on this node`);
     const q = url.searchParams;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      runExecSession(ws, { command: q.getAll('command'), stdin: bool(q, 'stdin'), stdout: bool(q, 'stdout'), stderr: bool(q, 'stderr'), tty: bool(q, 'tty') }, running);
+      runExecSession(
+        ws,
+        {
+          command: q.getAll('command'),
+          stdin: bool(q, 'stdin'),
+          stdout: bool(q, 'stdout'),
+          stderr: bool(q, 'stderr'),
+          tty: bool(q, 'tty'),
+        },
+        running,
+      );
     });
   });
 
@@ -135,13 +167,14 @@ export async function startKubeletServer(d: KubeletServerDeps): Promise<KubeletS
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
     port,
-    close: () => new Promise<void>((resolve) => {
-      for (const c of [...wss.clients, ...pfWss.clients]) c.terminate();
-      for (const s of upgraded) s.destroy();
-      wss.close();
-      pfWss.close();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of [...wss.clients, ...pfWss.clients]) c.terminate();
+        for (const s of upgraded) s.destroy();
+        wss.close();
+        pfWss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -6,8 +6,12 @@ import type { Cluster } from './testdata/cluster-harness.js';
 import { appPod, cond, startCluster } from './testdata/cluster-harness.js';
 
 let k: Cluster;
-before(async () => { k = await startCluster(); });
-after(async () => { await k?.stop(); });
+before(async () => {
+  k = await startCluster();
+});
+after(async () => {
+  await k?.stop();
+});
 
 async function events(file: string): Promise<Map<string, number>> {
   const text = await readFile(file, 'utf8').catch(() => '');
@@ -31,13 +35,24 @@ function alive(pid: number): boolean {
   }
 }
 
-test('deletion: readiness keeps being probed, preStop, SIGTERM, SIGKILL at the grace deadline, object removed', { timeout: 30_000 }, async () => {
+test('deletion: readiness keeps being probed, preStop, SIGTERM, SIGKILL at the grace deadline, object removed', {
+  timeout: 30_000,
+}, async () => {
   const file = `${k.dir}/term-events`;
-  await k.create(appPod('term', {
-    readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1 },
-    env: [{ name: 'EVENTS_FILE', value: file }, { name: 'IGNORE_SIGTERM', value: '1' }],
-    lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo "$(date +%s%3N) prestop" >> "$EVENTS_FILE"; sleep 1'] } } },
-  }, { terminationGracePeriodSeconds: 3 }));
+  await k.create(
+    appPod(
+      'term',
+      {
+        readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1 },
+        env: [
+          { name: 'EVENTS_FILE', value: file },
+          { name: 'IGNORE_SIGTERM', value: '1' },
+        ],
+        lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo "$(date +%s%3N) prestop" >> "$EVENTS_FILE"; sleep 1'] } } },
+      },
+      { terminationGracePeriodSeconds: 3 },
+    ),
+  );
   await k.waitFor('term', 'Ready', (p) => cond(p, 'Ready') === 'True');
   await k.del('term');
   // As a real kubelet: the readiness probe still passes during preStop, so the pod stays Ready
@@ -47,7 +62,8 @@ test('deletion: readiness keeps being probed, preStop, SIGTERM, SIGKILL at the g
   await k.waitGone('term', 15_000);
   const tGone = Date.now();
   const ev = await events(file);
-  const prestop = ev.get('prestop'), sigterm = ev.get('sigterm');
+  const prestop = ev.get('prestop'),
+    sigterm = ev.get('sigterm');
   assert.ok(prestop && sigterm, `events: ${[...ev.keys()].join(',')}`);
   assert.ok(sigterm - prestop >= 950, `SIGTERM only after preStop finished (${sigterm - prestop}ms)`);
   assert.ok(tGone - prestop >= 2900, `SIGKILL waits for the grace period counted from preStop (${tGone - prestop}ms)`);
@@ -57,10 +73,19 @@ test('deletion: readiness keeps being probed, preStop, SIGTERM, SIGKILL at the g
 
 test('a cooperative app exits on SIGTERM before the deadline; preStop sleep action delays SIGTERM', { timeout: 30_000 }, async () => {
   const file = `${k.dir}/term2-events`;
-  await k.create(appPod('term2', {
-    env: [{ name: 'EVENTS_FILE', value: file }, { name: 'TERM_DELAY_MS', value: '200' }],
-    lifecycle: { preStop: { sleep: { seconds: 1 } } },
-  }, { terminationGracePeriodSeconds: 20 }));
+  await k.create(
+    appPod(
+      'term2',
+      {
+        env: [
+          { name: 'EVENTS_FILE', value: file },
+          { name: 'TERM_DELAY_MS', value: '200' },
+        ],
+        lifecycle: { preStop: { sleep: { seconds: 1 } } },
+      },
+      { terminationGracePeriodSeconds: 20 },
+    ),
+  );
   await k.waitFor('term2', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
   for (let i = 0; i < 100 && !(await events(file)).has('start'); i++) await new Promise((r) => setTimeout(r, 50));
   const t0 = Date.now();
@@ -73,9 +98,22 @@ test('a cooperative app exits on SIGTERM before the deadline; preStop sleep acti
   assert.ok(tGone - t0 < 10_000, 'did not wait for the 20s grace period');
 });
 
-test('force deletion (grace 0): the object goes at once, the process gets SIGTERM and then SIGKILL after 2s', { timeout: 30_000 }, async () => {
+test('force deletion (grace 0): the object goes at once, the process gets SIGTERM and then SIGKILL after 2s', {
+  timeout: 30_000,
+}, async () => {
   const file = `${k.dir}/force-events`;
-  await k.create(appPod('forced', { env: [{ name: 'EVENTS_FILE', value: file }, { name: 'IGNORE_SIGTERM', value: '1' }] }, { terminationGracePeriodSeconds: 30 }));
+  await k.create(
+    appPod(
+      'forced',
+      {
+        env: [
+          { name: 'EVENTS_FILE', value: file },
+          { name: 'IGNORE_SIGTERM', value: '1' },
+        ],
+      },
+      { terminationGracePeriodSeconds: 30 },
+    ),
+  );
   await k.waitFor('forced', 'running', (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined);
   let pid: number | undefined;
   for (let i = 0; i < 200 && !pid; i++) {
@@ -93,11 +131,19 @@ test('force deletion (grace 0): the object goes at once, the process gets SIGTER
   assert.ok(tDead - t0 >= 1900 && tDead - t0 < 8000, `SIGKILL after the 2s minimum, not the 30s grace (${tDead - t0}ms)`);
 });
 
-test("readiness during termination follows the probe (the default, as on a real node); 'not-ready' drops it at once", { timeout: 40_000 }, async () => {
-  await k.create(appPod('keeps', {
-    readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
-    lifecycle: { preStop: { sleep: { seconds: 4 } } },
-  }, { terminationGracePeriodSeconds: 10 }));
+test("readiness during termination follows the probe (the default, as on a real node); 'not-ready' drops it at once", {
+  timeout: 40_000,
+}, async () => {
+  await k.create(
+    appPod(
+      'keeps',
+      {
+        readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
+        lifecycle: { preStop: { sleep: { seconds: 4 } } },
+      },
+      { terminationGracePeriodSeconds: 10 },
+    ),
+  );
   const p = await k.waitFor('keeps', 'Ready', (p) => cond(p, 'Ready') === 'True');
   await k.del('keeps');
   await new Promise((r) => setTimeout(r, 1200));
@@ -110,7 +156,12 @@ test("readiness during termination follows the probe (the default, as on a real 
 
   const legacy = await startCluster({ readinessWhileTerminating: 'not-ready' });
   try {
-    await legacy.create(appPod('drops', { readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1 }, lifecycle: { preStop: { sleep: { seconds: 3 } } } }));
+    await legacy.create(
+      appPod('drops', {
+        readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1 },
+        lifecycle: { preStop: { sleep: { seconds: 3 } } },
+      }),
+    );
     await legacy.waitFor('drops', 'Ready', (p) => cond(p, 'Ready') === 'True');
     const t0 = Date.now();
     await legacy.del('drops');

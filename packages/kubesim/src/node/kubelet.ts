@@ -61,7 +61,10 @@ export interface Kubelet {
   stop(): Promise<void>;
 }
 
-interface PodList { metadata?: { resourceVersion?: string }; items?: Pod[] }
+interface PodList {
+  metadata?: { resourceVersion?: string };
+  items?: Pod[];
+}
 
 /**
  * Starts a kubelet: registers the Node, serves logs/exec/stats, and runs every pod bound to the
@@ -72,7 +75,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const now = options.now ?? Date.now;
   const prefix = options.podCidrPrefix ?? '127.244';
   const client = createKubeClient(options.kubeconfig);
-  const version = options.kubernetesVersion ? kubernetesVersion(options.kubernetesVersion)
+  const version = options.kubernetesVersion
+    ? kubernetesVersion(options.kubernetesVersion)
     : versionOfServer((await client.request<{ gitVersion?: string }>('GET', '/version').catch(() => undefined))?.body?.gitVersion);
   const features = featuresOf(version.minor);
   const timing = timingModel(options.timing);
@@ -91,7 +95,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const mountNamespaces = options.mountNamespaces !== 'off' && mountNamespacesSupported();
   const workers = new Map<string, PodWorker>();
   // The newest worker wins: a pod recreated under the same name may overlap its terminating predecessor.
-  const byName = (ns: string, name: string): PodWorker | undefined => [...workers.values()].reverse().find((w) => w.namespace === ns && w.name === name);
+  const byName = (ns: string, name: string): PodWorker | undefined =>
+    [...workers.values()].reverse().find((w) => w.namespace === ns && w.name === name);
 
   const cpuSamples = new Map<number, { at: number; cpuNanos: number }>();
   const server = await startKubeletServer({
@@ -114,7 +119,15 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
 
   let stopHeartbeat: () => void = () => {};
   try {
-    stopHeartbeat = await registerNode({ client, nodeName, kubeletPort: server.port, podCidr: `${prefix}.0.0/16`, now, heartbeatMs: options.heartbeatMs, kubeletVersion: version.gitVersion });
+    stopHeartbeat = await registerNode({
+      client,
+      nodeName,
+      kubeletPort: server.port,
+      podCidr: `${prefix}.0.0/16`,
+      now,
+      heartbeatMs: options.heartbeatMs,
+      kubeletVersion: version.gitVersion,
+    });
   } catch (e) {
     await server.close();
     client.close();
@@ -138,7 +151,12 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
 
   const deleteNow = (pod: Pod): void => {
     const ns = pod.metadata.namespace ?? 'default';
-    void client.request('DELETE', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch(() => undefined);
+    void client
+      .request('DELETE', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`, {
+        gracePeriodSeconds: 0,
+        preconditions: { uid: pod.metadata.uid },
+      })
+      .catch(() => undefined);
   };
 
   const upsert = (pod: Pod): void => {
@@ -152,8 +170,22 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     // hostNetwork pods share the node's address, as on a real node.
     const ip = pod.spec.hostNetwork ? '127.0.0.1' : ips.allocate();
     const worker: PodWorker = new PodWorker(pod, ip, {
-      client, events, logs, images: options.images, kubeletId, features, timing, pulledImages, readinessWhileTerminating: options.readinessWhileTerminating ?? 'probe', envSources: sources, nodeName, hostIP: '127.0.0.1', now, backOff: options.backOff ?? {},
-      podsDir, mountNamespaces,
+      client,
+      events,
+      logs,
+      images: options.images,
+      kubeletId,
+      features,
+      timing,
+      pulledImages,
+      readinessWhileTerminating: options.readinessWhileTerminating ?? 'probe',
+      envSources: sources,
+      nodeName,
+      hostIP: '127.0.0.1',
+      now,
+      backOff: options.backOff ?? {},
+      podsDir,
+      mountNamespaces,
       onProcesses: refreshReaper,
       onGone: () => {
         if (workers.get(uid) === worker) workers.delete(uid);
@@ -189,16 +221,20 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
         const watchAbort = new AbortController();
         const relay = (): void => watchAbort.abort();
         stopAll.signal.addEventListener('abort', relay, { once: true });
-        await client.watch(`/api/v1/pods?watch=true&allowWatchBookmarks=true&fieldSelector=${selector}&resourceVersion=${rv}`, (type, obj) => {
-          try {
-            if (type === 'ADDED' || type === 'MODIFIED') upsert(obj as Pod);
-            else if (type === 'DELETED') gone(obj as Pod);
-            else if (type === 'ERROR') watchAbort.abort(); // e.g. 410 Gone: relist
-          } catch {
-            // e.g. no pod IPs left: this runs in a stream handler, so relist and retry instead of crashing
-            watchAbort.abort();
-          }
-        }, watchAbort.signal);
+        await client.watch(
+          `/api/v1/pods?watch=true&allowWatchBookmarks=true&fieldSelector=${selector}&resourceVersion=${rv}`,
+          (type, obj) => {
+            try {
+              if (type === 'ADDED' || type === 'MODIFIED') upsert(obj as Pod);
+              else if (type === 'DELETED') gone(obj as Pod);
+              else if (type === 'ERROR') watchAbort.abort(); // e.g. 410 Gone: relist
+            } catch {
+              // e.g. no pod IPs left: this runs in a stream handler, so relist and retry instead of crashing
+              watchAbort.abort();
+            }
+          },
+          watchAbort.signal,
+        );
         stopAll.signal.removeEventListener('abort', relay);
       } catch {
         if (!stopAll.signal.aborted) await new Promise((r) => setTimeout(r, 500));

@@ -28,7 +28,13 @@ test('stores runs separately, tails, timestamps and follows', async () => {
     assert.equal(cur.kind === 'ok' && typeof cur.follow, 'function');
     const got: string[] = [];
     let ended = false;
-    if (cur.kind === 'ok' && cur.follow) cur.follow((x) => got.push(x), () => { ended = true; });
+    if (cur.kind === 'ok' && cur.follow)
+      cur.follow(
+        (x) => got.push(x),
+        () => {
+          ended = true;
+        },
+      );
     w2.write('stdout', 'third\n');
     w2.close();
     assert.deepEqual(got, ['third\n']);
@@ -50,7 +56,10 @@ test('rotates past the size cap, keeping one rotated file', async () => {
     const text = r.kind === 'ok' ? r.text : '';
     assert.match(text, /line 19\n$/);
     assert.doesNotMatch(text, /line 0\n/, 'the oldest lines were rotated away');
-    assert.equal(store.read('ns', 'p', 'c', { tailLines: 2 }).kind === 'ok' && (store.read('ns', 'p', 'c', { tailLines: 2 }) as { text: string }).text, 'line 18\nline 19\n');
+    assert.equal(
+      store.read('ns', 'p', 'c', { tailLines: 2 }).kind === 'ok' && (store.read('ns', 'p', 'c', { tailLines: 2 }) as { text: string }).text,
+      'line 18\nline 19\n',
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -16,11 +16,22 @@ export interface LogQuery {
   limitBytes?: number;
 }
 
-interface Run { file: string; open: boolean; events: EventEmitter }
-interface ContainerLogs { uid: string; runs: Run[] }
+interface Run {
+  file: string;
+  open: boolean;
+  events: EventEmitter;
+}
+interface ContainerLogs {
+  uid: string;
+  runs: Run[];
+}
 
 export type LogReadResult =
-  | { kind: 'ok'; text: string; /** present when following is possible: the run is still writing */ follow?: (onText: (t: string) => void, onEnd: () => void) => () => void }
+  | {
+      kind: 'ok';
+      text: string /** present when following is possible: the run is still writing */;
+      follow?: (onText: (t: string) => void, onEnd: () => void) => () => void;
+    }
   | { kind: 'not-found'; message: string };
 
 function formatLine(raw: string, timestamps: boolean): string {
@@ -45,7 +56,11 @@ export class LogStore {
    * @param maxFileBytes a run's log rotates once past this size (the kubelet's containerLogMaxSize,
    *   10 MiB); one rotated file is kept, so a chatty container uses at most twice this on disk.
    */
-  constructor(private readonly dir: string, private readonly now: () => number = Date.now, private readonly maxFileBytes = 10 * 1024 * 1024) {}
+  constructor(
+    private readonly dir: string,
+    private readonly now: () => number = Date.now,
+    private readonly maxFileBytes = 10 * 1024 * 1024,
+  ) {}
 
   /** Starts a new run's log for a container; earlier runs of the same pod uid stay readable. */
   open(ns: string, pod: string, uid: string, container: string): LogWriter {
@@ -107,7 +122,8 @@ export class LogStore {
 
   read(ns: string, pod: string, container: string, q: LogQuery): LogReadResult {
     const logs = this.containers.get(`${ns}/${pod}/${container}`);
-    if (!logs || logs.runs.length === 0) return { kind: 'not-found', message: `container "${container}" in pod "${pod}" is waiting to start` };
+    if (!logs || logs.runs.length === 0)
+      return { kind: 'not-found', message: `container "${container}" in pod "${pod}" is waiting to start` };
     const idx = q.previous ? logs.runs.length - 2 : logs.runs.length - 1;
     const run = logs.runs[idx];
     if (!run) return { kind: 'not-found', message: `previous terminated container "${container}" in pod "${pod}" not found` };

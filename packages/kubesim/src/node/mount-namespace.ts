@@ -2,12 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** One bind mount of a pod volume into a container's private mount namespace. */
-export interface BindMount { source: string; target: string; readOnly: boolean }
+export interface BindMount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
 
 let supported: boolean | undefined;
 
 // Absolute paths: a container's PATH (the image's) must not decide which unshare/nsenter runs.
-const tool = (name: string): string => ['/usr/bin', '/bin', '/usr/sbin', '/sbin'].map((d) => `${d}/${name}`).find((p) => existsSync(p)) ?? name;
+const tool = (name: string): string =>
+  ['/usr/bin', '/bin', '/usr/sbin', '/sbin'].map((d) => `${d}/${name}`).find((p) => existsSync(p)) ?? name;
 const unshare = tool('unshare');
 const nsenter = tool('nsenter');
 
@@ -42,7 +47,10 @@ exec "$@"`;
  */
 export function inMountNamespace(mounts: BindMount[], file: string, args: string[]): { file: string; args: string[] } {
   const spec = mounts.flatMap((m) => [m.source, m.target, m.readOnly ? 'ro' : 'rw']);
-  return { file: unshare, args: ['--mount', '--propagation', 'private', '/bin/sh', '-c', SCRIPT, 'kubesim-mount', ...spec, '--', file, ...args] };
+  return {
+    file: unshare,
+    args: ['--mount', '--propagation', 'private', '/bin/sh', '-c', SCRIPT, 'kubesim-mount', ...spec, '--', file, ...args],
+  };
 }
 
 /** The argv that runs `file args...` inside the mount namespace of a running container (exec, probes, hooks). */

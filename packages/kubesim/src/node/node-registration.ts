@@ -18,7 +18,14 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z
 const micro = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, '000Z');
 
 function conditions(now: string, since: string): object[] {
-  const c = (type: string, status: string, reason: string, message: string): object => ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: since });
+  const c = (type: string, status: string, reason: string, message: string): object => ({
+    type,
+    status,
+    reason,
+    message,
+    lastHeartbeatTime: now,
+    lastTransitionTime: since,
+  });
   return [
     c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
     c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
@@ -38,26 +45,48 @@ export async function registerNode(o: NodeRegistrationOptions): Promise<() => vo
   const resources = { cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: '110', 'ephemeral-storage': '100Gi' };
   const status = () => ({
     conditions: conditions(iso(o.now()), since),
-    addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: nodeName }],
+    addresses: [
+      { type: 'InternalIP', address: '127.0.0.1' },
+      { type: 'Hostname', address: nodeName },
+    ],
     daemonEndpoints: { kubeletEndpoint: { Port: o.kubeletPort } },
     capacity: resources,
     allocatable: resources,
     nodeInfo: {
-      machineID: randomUUID().replace(/-/g, ''), systemUUID: randomUUID(), bootID: randomUUID(),
-      kernelVersion: release(), osImage: `kubesim on ${hostname()}`, containerRuntimeVersion: 'kubesim://0.1.0',
-      kubeletVersion: o.kubeletVersion ?? 'v1.32.2-kubesim', kubeProxyVersion: o.kubeletVersion ?? 'v1.32.2-kubesim', operatingSystem: 'linux', architecture: process.arch === 'x64' ? 'amd64' : process.arch,
+      machineID: randomUUID().replace(/-/g, ''),
+      systemUUID: randomUUID(),
+      bootID: randomUUID(),
+      kernelVersion: release(),
+      osImage: `kubesim on ${hostname()}`,
+      containerRuntimeVersion: 'kubesim://0.1.0',
+      kubeletVersion: o.kubeletVersion ?? 'v1.32.2-kubesim',
+      kubeProxyVersion: o.kubeletVersion ?? 'v1.32.2-kubesim',
+      operatingSystem: 'linux',
+      architecture: process.arch === 'x64' ? 'amd64' : process.arch,
     },
   });
   const node = {
-    apiVersion: 'v1', kind: 'Node',
-    metadata: { name: nodeName, labels: { 'kubernetes.io/hostname': nodeName, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node.kubernetes.io/instance-type': 'kubesim' } },
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: nodeName,
+      labels: {
+        'kubernetes.io/hostname': nodeName,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'node.kubernetes.io/instance-type': 'kubesim',
+      },
+    },
     spec: { podCIDR: o.podCidr, podCIDRs: [o.podCidr] },
     status: status(),
   };
   const created = await client.request<{ metadata?: { uid?: string } }>('POST', '/api/v1/nodes', node);
-  if (created.status >= 300 && created.status !== 409) throw new Error(`registering node ${nodeName}: HTTP ${created.status}: ${created.text.slice(0, 300)}`);
+  if (created.status >= 300 && created.status !== 409)
+    throw new Error(`registering node ${nodeName}: HTTP ${created.status}: ${created.text.slice(0, 300)}`);
   const patchStatus = async (): Promise<void> => {
-    await client.request('PATCH', `/api/v1/nodes/${nodeName}/status`, { status: status() }, 'application/merge-patch+json').catch(() => undefined);
+    await client
+      .request('PATCH', `/api/v1/nodes/${nodeName}/status`, { status: status() }, 'application/merge-patch+json')
+      .catch(() => undefined);
   };
   await patchStatus();
   const got = await client.request<{ metadata?: { uid?: string } }>('GET', `/api/v1/nodes/${nodeName}`);
@@ -68,16 +97,25 @@ export async function registerNode(o: NodeRegistrationOptions): Promise<() => vo
   const renewLease = async (): Promise<void> => {
     if (!leases) return;
     const spec = { holderIdentity: nodeName, leaseDurationSeconds: 40, renewTime: micro(o.now()) };
-    const r = await client.request('PATCH', `${leasePath}/${nodeName}`, { spec }, 'application/merge-patch+json').catch(() => ({ status: 0 }));
+    const r = await client
+      .request('PATCH', `${leasePath}/${nodeName}`, { spec }, 'application/merge-patch+json')
+      .catch(() => ({ status: 0 }));
     if (r.status !== 404) return;
     const lease = {
-      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-      metadata: { name: nodeName, namespace: 'kube-node-lease', ...(nodeUid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: nodeUid }] } : {}) },
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: {
+        name: nodeName,
+        namespace: 'kube-node-lease',
+        ...(nodeUid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: nodeUid }] } : {}),
+      },
       spec,
     };
     let c = await client.request('POST', leasePath, lease).catch(() => ({ status: 0 }));
     if (c.status === 404) {
-      await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-node-lease' } }).catch(() => undefined);
+      await client
+        .request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-node-lease' } })
+        .catch(() => undefined);
       c = await client.request('POST', leasePath, lease).catch(() => ({ status: 0 }));
     }
     if (c.status === 404) leases = false; // the server does not serve coordination.k8s.io

@@ -23,7 +23,9 @@ test('a SIGKILLed Node process still takes its container groups with it', { time
     const reaperModule = fileURLToPath(new URL('./orphan-reaper.js', import.meta.url));
     const script = join(dir, 'host.mjs');
     // A stand-in kubelet: starts a detached "container" group, registers it, reports its pid.
-    await writeFile(script, `
+    await writeFile(
+      script,
+      `
       import { spawn } from 'node:child_process';
       import { writeFileSync } from 'node:fs';
       import { startOrphanReaper } from ${JSON.stringify(reaperModule)};
@@ -34,7 +36,8 @@ test('a SIGKILLed Node process still takes its container groups with it', { time
       const m = spawn('/bin/sleep', ['1001'], { detached: true, stdio: 'ignore', env: { KUBESIM_KUBELET_ID: 'test-id' } });
       writeFileSync(${JSON.stringify(join(dir, 'child'))}, c.pid + ' ' + m.pid);
       setInterval(() => {}, 1000);
-    `);
+    `,
+    );
     const host = spawn(process.execPath, [script], { stdio: 'ignore' });
     let pids: number[] = [];
     for (let i = 0; i < 100 && pids.length < 2; i++) {
@@ -61,13 +64,16 @@ test('kubelet: pods die when the Node process hosting the kubelet is SIGKILLed',
   try {
     const harness = fileURLToPath(new URL('./testdata/cluster-harness.js', import.meta.url));
     const script = join(dir, 'host.mjs');
-    await writeFile(script, `
+    await writeFile(
+      script,
+      `
       import { writeFileSync } from 'node:fs';
       import { startCluster, appPod } from ${JSON.stringify(harness)};
       const k = await startCluster();
       await k.create(appPod('victim', { command: ['sh', '-c', 'sleep 1000 & echo $! > ${join(dir, 'pids')}; wait'] }));
       setInterval(() => {}, 1000);
-    `);
+    `,
+    );
     // TMPDIR inside our dir: the killed host cannot clean up its own temp dirs.
     const host = spawn(process.execPath, [script], { stdio: 'ignore', env: { ...process.env, TMPDIR: dir } });
     for (let i = 0; i < 600 && !pid; i++) {

@@ -13,7 +13,8 @@ export interface OrphanReaper {
 // Polls for the parent's death once a second, then SIGKILLs every group listed in the file ($2)
 // and every process whose environment carries this kubelet's marker ($3): the list alone could
 // miss a container started an instant before the kubelet died.
-const SCRIPT = 'while kill -0 "$1" 2>/dev/null; do [ -f "$2.stop" ] && exit 0; sleep 1; done; ' +
+const SCRIPT =
+  'while kill -0 "$1" 2>/dev/null; do [ -f "$2.stop" ] && exit 0; sleep 1; done; ' +
   '[ -f "$2.stop" ] && exit 0; for g in $(cat "$2" 2>/dev/null); do kill -KILL "-$g" 2>/dev/null; done; ' +
   'for e in /proc/[0-9]*/environ; do if grep -qa "$3" "$e" 2>/dev/null; then p=${e#/proc/}; kill -KILL "${p%/environ}" 2>/dev/null; fi; done; rm -f "$2"';
 
@@ -30,7 +31,10 @@ export function startOrphanReaper(dir: string, id: string): OrphanReaper {
   const file = join(dir, 'pgids');
   writeFileSync(file, '');
   // Its own session: a terminal's Ctrl-C (sent to the foreground group) must not kill it too.
-  const child = spawn('/bin/sh', ['-c', SCRIPT, 'kubesim-orphan-reaper', String(process.pid), file, `${KUBELET_ID_ENV}=${id}`], { detached: true, stdio: 'ignore' });
+  const child = spawn('/bin/sh', ['-c', SCRIPT, 'kubesim-orphan-reaper', String(process.pid), file, `${KUBELET_ID_ENV}=${id}`], {
+    detached: true,
+    stdio: 'ignore',
+  });
   child.on('error', () => {});
   child.unref();
   let stopped = false;

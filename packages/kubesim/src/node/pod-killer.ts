@@ -19,7 +19,12 @@ export async function stopContainer(c: ContainerRecord, graceSeconds: number, o:
   if (c.killing) await c.killing;
   const proc = c.proc;
   if (!proc) return;
-  await killContainer(proc, { grace: graceSeconds, preStop: o.runPreStop ? c.spec.lifecycle?.preStop : undefined, target: o.target(c), now: o.now });
+  await killContainer(proc, {
+    grace: graceSeconds,
+    preStop: o.runPreStop ? c.spec.lifecycle?.preStop : undefined,
+    target: o.target(c),
+    now: o.now,
+  });
   await proc.exited;
 }
 

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-export interface ProcessUsage { cpuNanos: number; rssBytes: number }
+export interface ProcessUsage {
+  cpuNanos: number;
+  rssBytes: number;
+}
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const PAGE_SIZE = 4096;

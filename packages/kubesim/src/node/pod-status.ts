@@ -49,7 +49,12 @@ export function buildPodStatus(i: PodStatusInput): PodStatus {
   const cond = (type: string, ok: boolean, reason?: string, message?: string): PodCondition => {
     const status = ok ? 'True' : 'False';
     const prev = i.previous.find((c) => c.type === type);
-    const c: PodCondition = { type, status, lastProbeTime: null, lastTransitionTime: prev && prev.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : i.now };
+    const c: PodCondition = {
+      type,
+      status,
+      lastProbeTime: null,
+      lastTransitionTime: prev && prev.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : i.now,
+    };
     if (!ok && reason) c.reason = reason;
     if (!ok && message) c.message = message;
     return c;
@@ -57,9 +62,22 @@ export function buildPodStatus(i: PodStatusInput): PodStatus {
   const readyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const readyMsg = terminal ? undefined : `containers with unready status: [${notReady.join(' ')}]`;
   const conditions: PodCondition[] = [
-    ...(i.features?.podReadyToStartContainers ?? true ? [cond('PodReadyToStartContainers', !terminal || !i.terminating)] : []),
-    cond('Initialized', initDone, 'ContainersNotInitialized', `containers with incomplete status: [${i.init.filter((c) => !(c.isSidecar ? c.everStarted : c.done)).map((c) => c.spec.name).join(' ')}]`),
-    cond('Ready', containersReady && gatesOk, containersReady ? 'ReadinessGatesNotReady' : readyReason, containersReady ? 'corresponding condition of pod readiness gate is not ready' : readyMsg),
+    ...((i.features?.podReadyToStartContainers ?? true) ? [cond('PodReadyToStartContainers', !terminal || !i.terminating)] : []),
+    cond(
+      'Initialized',
+      initDone,
+      'ContainersNotInitialized',
+      `containers with incomplete status: [${i.init
+        .filter((c) => !(c.isSidecar ? c.everStarted : c.done))
+        .map((c) => c.spec.name)
+        .join(' ')}]`,
+    ),
+    cond(
+      'Ready',
+      containersReady && gatesOk,
+      containersReady ? 'ReadinessGatesNotReady' : readyReason,
+      containersReady ? 'corresponding condition of pod readiness gate is not ready' : readyMsg,
+    ),
     cond('ContainersReady', containersReady, readyReason, readyMsg),
     cond('PodScheduled', true),
     ...foreign,
@@ -68,7 +86,7 @@ export function buildPodStatus(i: PodStatusInput): PodStatus {
     phase,
     conditions,
     hostIP: i.hostIP,
-    ...(i.features?.hostIPs ?? true ? { hostIPs: [{ ip: i.hostIP }] } : {}),
+    ...((i.features?.hostIPs ?? true) ? { hostIPs: [{ ip: i.hostIP }] } : {}),
     podIP: i.podIP,
     podIPs: [{ ip: i.podIP }],
     startTime: i.startTime,

@@ -13,7 +13,11 @@ export interface ObjectMeta {
   creationTimestamp?: string;
 }
 
-export interface KeyRef { name?: string; key: string; optional?: boolean }
+export interface KeyRef {
+  name?: string;
+  key: string;
+  optional?: boolean;
+}
 export interface EnvVar {
   name: string;
   value?: string;
@@ -30,7 +34,9 @@ export interface EnvFromSource {
   secretRef?: { name: string; optional?: boolean };
 }
 
-export interface ExecAction { command?: string[] }
+export interface ExecAction {
+  command?: string[];
+}
 export interface HttpGetAction {
   path?: string;
   port: number | string;
@@ -38,7 +44,10 @@ export interface HttpGetAction {
   scheme?: string;
   httpHeaders?: { name: string; value: string }[];
 }
-export interface TcpSocketAction { port: number | string; host?: string }
+export interface TcpSocketAction {
+  port: number | string;
+  host?: string;
+}
 export interface Probe {
   exec?: ExecAction;
   httpGet?: HttpGetAction;
@@ -106,7 +115,15 @@ export interface PodCondition {
 export interface ContainerStateJson {
   waiting?: { reason?: string; message?: string };
   running?: { startedAt: string };
-  terminated?: { exitCode: number; signal?: number; reason?: string; message?: string; startedAt?: string; finishedAt?: string; containerID?: string };
+  terminated?: {
+    exitCode: number;
+    signal?: number;
+    reason?: string;
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
+    containerID?: string;
+  };
 }
 
 export interface ContainerStatusJson {

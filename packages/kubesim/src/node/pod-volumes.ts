@@ -39,14 +39,23 @@ export class PodVolumes {
   private closed = false;
   private readonly dir: string;
 
-  constructor(private pod: Pod, private readonly d: PodVolumeDeps) {
+  constructor(
+    private pod: Pod,
+    private readonly d: PodVolumeDeps,
+  ) {
     this.dir = join(d.podsDir, pod.metadata.uid ?? pod.metadata.name);
   }
 
-  private get volumes(): Obj[] { return list(this.pod.spec.volumes); }
-  private get namespace(): string { return this.pod.metadata.namespace ?? 'default'; }
+  private get volumes(): Obj[] {
+    return list(this.pod.spec.volumes);
+  }
+  private get namespace(): string {
+    return this.pod.metadata.namespace ?? 'default';
+  }
 
-  update(pod: Pod): void { this.pod = pod; }
+  update(pod: Pod): void {
+    this.pod = pod;
+  }
 
   /** Writes every volume; throws MountError for the first that cannot be set up (retried by the caller). */
   async setUp(): Promise<void> {
@@ -54,7 +63,10 @@ export class PodVolumes {
     for (const v of this.volumes) {
       const name = str(v['name']);
       const root = join(this.dir, 'volumes', name);
-      if (isObj(v['emptyDir'])) { await mkdir(root, { recursive: true, mode: 0o777 }); continue; }
+      if (isObj(v['emptyDir'])) {
+        await mkdir(root, { recursive: true, mode: 0o777 });
+        continue;
+      }
       if (isObj(v['hostPath'])) continue;
       const r = await this.filesOf(v, name);
       if (r === undefined) continue;
@@ -89,7 +101,12 @@ export class PodVolumes {
   private schedule(ms: number): void {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { void this.setUp().catch(() => this.schedule(10_000)); }, Math.max(1000, ms));
+    this.timer = setTimeout(
+      () => {
+        void this.setUp().catch(() => this.schedule(10_000));
+      },
+      Math.max(1000, ms),
+    );
     this.timer.unref();
   }
 
@@ -102,7 +119,12 @@ export class PodVolumes {
     }
     if (isObj(v['secret'])) {
       const s = v['secret'];
-      return { files: (await this.keyFiles('secrets', str(s['secretName']), s, mode(undefined, s['defaultMode']), name)).map((f) => ({ ...f, mode: secretMode(f.mode) })) };
+      return {
+        files: (await this.keyFiles('secrets', str(s['secretName']), s, mode(undefined, s['defaultMode']), name)).map((f) => ({
+          ...f,
+          mode: secretMode(f.mode),
+        })),
+      };
     }
     if (isObj(v['downwardAPI'])) {
       const da = v['downwardAPI'];
@@ -120,9 +142,14 @@ export class PodVolumes {
           tokenTtlMs = Math.min(tokenTtlMs ?? Infinity, ttlMs);
           files.push({ path: str(t['path']) || 'token', content: Buffer.from(token), mode: secretMode(dflt) });
         } else if (isObj(src['configMap'])) {
-          files.push(...await this.keyFiles('configmaps', str(src['configMap']['name']), src['configMap'], dflt, name));
+          files.push(...(await this.keyFiles('configmaps', str(src['configMap']['name']), src['configMap'], dflt, name)));
         } else if (isObj(src['secret'])) {
-          files.push(...(await this.keyFiles('secrets', str(src['secret']['name']), src['secret'], dflt, name)).map((f) => ({ ...f, mode: secretMode(f.mode) })));
+          files.push(
+            ...(await this.keyFiles('secrets', str(src['secret']['name']), src['secret'], dflt, name)).map((f) => ({
+              ...f,
+              mode: secretMode(f.mode),
+            })),
+          );
         } else if (isObj(src['downwardAPI'])) {
           files.push(...this.downwardFiles(list(src['downwardAPI']['items']), dflt));
         }
@@ -134,16 +161,21 @@ export class PodVolumes {
 
   /** ConfigMap/Secret keys as files: all keys, or the listed items (key -> path, per-item mode). */
   private async keyFiles(kind: 'configmaps' | 'secrets', objName: string, src: Obj, dflt: number, volume: string): Promise<VolumeFile[]> {
-    const r = await this.d.client.request<{ data?: Record<string, string>; binaryData?: Record<string, string> }>('GET', `/api/v1/namespaces/${this.namespace}/${kind}/${encodeURIComponent(objName)}`);
+    const r = await this.d.client.request<{ data?: Record<string, string>; binaryData?: Record<string, string> }>(
+      'GET',
+      `/api/v1/namespaces/${this.namespace}/${kind}/${encodeURIComponent(objName)}`,
+    );
     const optional = src['optional'] === true;
     const what = kind === 'configmaps' ? 'configmap' : 'secret';
     if (r.status === 404) {
       if (optional) return [];
       throw new MountError(`MountVolume.SetUp failed for volume "${volume}" : ${what} "${objName}" not found`);
     }
-    if (r.status >= 300 || !r.body) throw new MountError(`MountVolume.SetUp failed for volume "${volume}" : reading ${what} "${objName}": HTTP ${r.status}`);
+    if (r.status >= 300 || !r.body)
+      throw new MountError(`MountVolume.SetUp failed for volume "${volume}" : reading ${what} "${objName}": HTTP ${r.status}`);
     const data = new Map<string, Buffer>();
-    for (const [k, val] of Object.entries(r.body.data ?? {})) data.set(k, kind === 'secrets' ? Buffer.from(val, 'base64') : Buffer.from(val));
+    for (const [k, val] of Object.entries(r.body.data ?? {}))
+      data.set(k, kind === 'secrets' ? Buffer.from(val, 'base64') : Buffer.from(val));
     for (const [k, val] of Object.entries(r.body.binaryData ?? {})) data.set(k, Buffer.from(val, 'base64'));
     const items = list(src['items']);
     if (items.length === 0) return [...data].map(([k, content]) => ({ path: k, content, mode: dflt }));
@@ -152,7 +184,9 @@ export class PodVolumes {
       const content = data.get(str(it['key']));
       if (!content) {
         if (optional) continue;
-        throw new MountError(`MountVolume.SetUp failed for volume "${volume}" : configmap references non-existent config key: ${str(it['key'])}`);
+        throw new MountError(
+          `MountVolume.SetUp failed for volume "${volume}" : configmap references non-existent config key: ${str(it['key'])}`,
+        );
       }
       out.push({ path: str(it['path']), content, mode: typeof it['mode'] === 'number' ? it['mode'] : dflt });
     }
@@ -165,7 +199,10 @@ export class PodVolumes {
       let value = '0'; // resourceFieldRef: kubesim models no resources
       if (ref === 'metadata.labels' || ref === 'metadata.annotations') {
         const m = (ref === 'metadata.labels' ? this.pod.metadata.labels : this.pod.metadata.annotations) ?? {};
-        value = Object.keys(m).sort().map((k) => `${k}="${m[k]}"`).join('\n');
+        value = Object.keys(m)
+          .sort()
+          .map((k) => `${k}="${m[k]}"`)
+          .join('\n');
       } else if (ref) {
         const v = fieldRefValue(this.pod, ref, this.d.podIP, this.d.hostIP);
         value = typeof v === 'string' ? v : '';
@@ -179,16 +216,24 @@ export class PodVolumes {
     const sa = this.pod.spec.serviceAccountName ?? 'default';
     const expirationSeconds = typeof t['expirationSeconds'] === 'number' ? t['expirationSeconds'] : 3600;
     const body = {
-      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
       spec: {
-        ...(str(t['audience']) ? { audiences: [str(t['audience'])] } : {}), expirationSeconds,
+        ...(str(t['audience']) ? { audiences: [str(t['audience'])] } : {}),
+        expirationSeconds,
         boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: this.pod.metadata.name, uid: this.pod.metadata.uid },
       },
     };
-    const r = await this.d.client.request<{ status?: { token?: string; expirationTimestamp?: string }; message?: string }>('POST', `/api/v1/namespaces/${this.namespace}/serviceaccounts/${encodeURIComponent(sa)}/token`, body);
+    const r = await this.d.client.request<{ status?: { token?: string; expirationTimestamp?: string }; message?: string }>(
+      'POST',
+      `/api/v1/namespaces/${this.namespace}/serviceaccounts/${encodeURIComponent(sa)}/token`,
+      body,
+    );
     const token = r.body?.status?.token;
     if (r.status !== 201 || !token) {
-      throw new MountError(`MountVolume.SetUp failed for volume "${volume}" : failed to fetch token: ${r.body?.message ?? `HTTP ${r.status}`}`);
+      throw new MountError(
+        `MountVolume.SetUp failed for volume "${volume}" : failed to fetch token: ${r.body?.message ?? `HTTP ${r.status}`}`,
+      );
     }
     const exp = Date.parse(r.body?.status?.expirationTimestamp ?? '');
     return { token, ttlMs: Number.isFinite(exp) ? Math.max(0, exp - Date.now()) : expirationSeconds * 1000 };

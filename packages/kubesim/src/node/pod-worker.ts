@@ -78,19 +78,30 @@ export class PodWorker {
   private readonly volumes: PodVolumes;
   private volumesReady = false;
 
-  constructor(pod: Pod, readonly podIP: string, private readonly d: PodWorkerDeps) {
+  constructor(
+    pod: Pod,
+    readonly podIP: string,
+    private readonly d: PodWorkerDeps,
+  ) {
     this.pod = pod;
     this.volumes = new PodVolumes(pod, { client: d.client, podsDir: d.podsDir, podIP, hostIP: d.hostIP });
     this.status = new StatusWriter(d.client, `/api/v1/namespaces/${this.namespace}/pods/${this.name}/status`, () => this.push());
     this.startTime = iso(d.now());
     this.init = (pod.spec.initContainers ?? []).map((c) => new ContainerRecord(c, true, d.backOff));
     this.containers = pod.spec.containers.map((c) => new ContainerRecord(c, false, d.backOff));
-    for (const c of [...this.init, ...this.containers]) c.state = { waiting: { reason: c.isInit || this.init.length === 0 ? 'ContainerCreating' : 'PodInitializing' } };
+    for (const c of [...this.init, ...this.containers])
+      c.state = { waiting: { reason: c.isInit || this.init.length === 0 ? 'ContainerCreating' : 'PodInitializing' } };
   }
 
-  get namespace(): string { return this.pod.metadata.namespace ?? 'default'; }
-  get name(): string { return this.pod.metadata.name; }
-  get uid(): string { return this.pod.metadata.uid ?? ''; }
+  get namespace(): string {
+    return this.pod.metadata.namespace ?? 'default';
+  }
+  get name(): string {
+    return this.pod.metadata.name;
+  }
+  get uid(): string {
+    return this.pod.metadata.uid ?? '';
+  }
 
   /** The container exec/logs/stats may use, when it runs. */
   running(container: string | undefined): RunningContainer | undefined {
@@ -100,7 +111,9 @@ export class PodWorker {
   }
 
   runningPids(): { container: string; pid: number; startedAt: string }[] {
-    return [...this.init, ...this.containers].flatMap((c) => (c.proc && c.state.running ? [{ container: c.spec.name, pid: c.proc.pid, startedAt: c.state.running.startedAt }] : []));
+    return [...this.init, ...this.containers].flatMap((c) =>
+      c.proc && c.state.running ? [{ container: c.spec.name, pid: c.proc.pid, startedAt: c.state.running.startedAt }] : [],
+    );
   }
 
   start(): void {
@@ -133,7 +146,12 @@ export class PodWorker {
         c.stopProbers();
         c.ready = false;
         this.d.events.record(this.pod, 'Normal', 'Killing', `Container ${c.spec.name} definition changed, will be restarted`, c.fieldPath);
-        c.killing = killContainer(c.proc, { grace: pod.spec.terminationGracePeriodSeconds ?? 30, preStop: c.spec.lifecycle?.preStop, target: this.target(c), now: this.d.now }).finally(() => {
+        c.killing = killContainer(c.proc, {
+          grace: pod.spec.terminationGracePeriodSeconds ?? 30,
+          preStop: c.spec.lifecycle?.preStop,
+          target: this.target(c),
+          now: this.d.now,
+        }).finally(() => {
           c.killing = undefined;
         });
       } else if (!c.proc && !c.done) {
@@ -170,7 +188,9 @@ export class PodWorker {
     return [...this.init, ...this.containers].flatMap((c) => (c.proc ? [c.proc.pid] : []));
   }
 
-  get isTerminating(): boolean { return this.terminating; }
+  get isTerminating(): boolean {
+    return this.terminating;
+  }
 
   /** Real-kubelet mode: readiness is still probed while the pod terminates. */
   private get probeWhileTerminating(): boolean {
@@ -184,10 +204,13 @@ export class PodWorker {
     if (this.syncTimer && this.syncDueAt <= due) return;
     if (this.syncTimer) clearTimeout(this.syncTimer);
     this.syncDueAt = due;
-    this.syncTimer = setTimeout(() => {
-      this.syncTimer = undefined;
-      void this.sync();
-    }, Math.max(0, delayMs));
+    this.syncTimer = setTimeout(
+      () => {
+        this.syncTimer = undefined;
+        void this.sync();
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   private async sync(): Promise<void> {
@@ -262,7 +285,11 @@ export class PodWorker {
   }
 
   private setWaiting(c: ContainerRecord, reason: string, message: string, later?: { reason: string; message: string }): void {
-    c.setWaiting(reason, message, later && { ...later, afterMs: Math.min(1000, Math.max(0, c.nextStartAt - this.d.now()) / 2), onFlip: () => this.push() });
+    c.setWaiting(
+      reason,
+      message,
+      later && { ...later, afterMs: Math.min(1000, Math.max(0, c.nextStartAt - this.d.now()) / 2), onFlip: () => this.push() },
+    );
   }
 
   private sandboxReady = false;
@@ -275,7 +302,10 @@ export class PodWorker {
   private async runtimeDelays(ref: string, pullPolicy: string | undefined, fp: string): Promise<boolean> {
     const t = this.d.timing;
     const wait = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
-    if (!this.sandboxReady) { await wait(t.sandboxMs); this.sandboxReady = true; }
+    if (!this.sandboxReady) {
+      await wait(t.sandboxMs);
+      this.sandboxReady = true;
+    }
     if (t.imagePullMs > 0 && (pullPolicy === 'Always' || !this.d.pulledImages.has(ref))) {
       this.d.events.record(this.pod, 'Normal', 'Pulling', `Pulling image "${ref}"`, fp);
       await wait(t.imagePullMs);
@@ -290,14 +320,24 @@ export class PodWorker {
     const spec = c.spec;
     const ref = spec.image ?? '';
     const fp = c.fieldPath;
-    const plan = await planLaunch({ pod: this.pod, container: spec, images: this.d.images, podIP: this.podIP, hostIP: this.d.hostIP, sources: this.d.envSources });
+    const plan = await planLaunch({
+      pod: this.pod,
+      container: spec,
+      images: this.d.images,
+      podIP: this.podIP,
+      hostIP: this.d.hostIP,
+      sources: this.d.envSources,
+    });
     if (this.terminating || this.stopped) return;
     if (plan.kind === 'image-missing') {
       c.nextStartAt = this.d.now() + c.pullBackOff.next(0);
       this.d.events.record(this.pod, 'Normal', 'Pulling', `Pulling image "${ref}"`, fp);
       this.d.events.record(this.pod, 'Warning', 'Failed', `Failed to pull image "${ref}": ${plan.message}`, fp);
       this.d.events.record(this.pod, 'Warning', 'Failed', 'Error: ErrImagePull', fp);
-      this.setWaiting(c, 'ErrImagePull', plan.message, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${ref}": ErrImagePull: ${plan.message}` });
+      this.setWaiting(c, 'ErrImagePull', plan.message, {
+        reason: 'ImagePullBackOff',
+        message: `Back-off pulling image "${ref}": ErrImagePull: ${plan.message}`,
+      });
       return;
     }
     c.pullBackOff.next(Infinity); // a successful "pull" resets the pull back-off
@@ -320,7 +360,10 @@ export class PodWorker {
     const attempt = c.restartCount;
     const containerID = `kubesim://${this.uid}-${spec.name}-${attempt}`;
     const writer = this.d.logs.open(this.namespace, this.name, this.uid, spec.name);
-    if (!(await this.runtimeDelays(ref, spec.imagePullPolicy, fp))) { writer.close(); return; }
+    if (!(await this.runtimeDelays(ref, spec.imagePullPolicy, fp))) {
+      writer.close();
+      return;
+    }
     this.d.events.record(this.pod, 'Normal', 'Created', `Created container ${spec.name}`, fp);
     const started = file
       ? await startContainerProcess({ file, argv, cwd, env, now: this.d.now, onOutput: (s, chunk) => writer.write(s, chunk) })
@@ -384,7 +427,12 @@ export class PodWorker {
       if (c.proc !== proc || this.terminating || this.stopped) return;
       if (r.kind === 'failure') {
         this.d.events.record(this.pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.message}`, fp);
-        c.killing = killContainer(proc, { grace: this.pod.spec.terminationGracePeriodSeconds ?? 30, preStop: spec.lifecycle?.preStop, target: this.target(c), now: this.d.now }).finally(() => {
+        c.killing = killContainer(proc, {
+          grace: this.pod.spec.terminationGracePeriodSeconds ?? 30,
+          preStop: spec.lifecycle?.preStop,
+          target: this.target(c),
+          now: this.d.now,
+        }).finally(() => {
           c.killing = undefined;
         });
         return;
@@ -395,15 +443,30 @@ export class PodWorker {
     this.push();
   }
 
-  private afterExit(c: ContainerRecord, x: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string; ranForMs: number; startError: boolean }): void {
-    const terminated = { exitCode: x.exitCode, reason: x.reason, startedAt: x.startedAt, finishedAt: x.finishedAt, ...(x.message ? { message: x.message } : {}), ...(c.containerID ? { containerID: c.containerID } : {}) };
+  private afterExit(
+    c: ContainerRecord,
+    x: { exitCode: number; reason: string; message?: string; startedAt: string; finishedAt: string; ranForMs: number; startError: boolean },
+  ): void {
+    const terminated = {
+      exitCode: x.exitCode,
+      reason: x.reason,
+      startedAt: x.startedAt,
+      finishedAt: x.finishedAt,
+      ...(x.message ? { message: x.message } : {}),
+      ...(c.containerID ? { containerID: c.containerID } : {}),
+    };
     c.lastExitCode = x.exitCode;
     c.started = false;
     const specChanged = c.restartForSpecChange;
     c.restartForSpecChange = false;
     const decision = decideAfterExit({
-      restartPolicy: this.pod.spec.restartPolicy ?? 'Always', exitCode: x.exitCode, isInit: c.isInit, isSidecar: c.isSidecar,
-      done: c.done, specChanged, podStopping: this.terminating || this.stopped,
+      restartPolicy: this.pod.spec.restartPolicy ?? 'Always',
+      exitCode: x.exitCode,
+      isInit: c.isInit,
+      isSidecar: c.isSidecar,
+      done: c.done,
+      specChanged,
+      podStopping: this.terminating || this.stopped,
     });
     if (decision.kind !== 'restart') {
       c.state = { terminated };
@@ -411,7 +474,8 @@ export class PodWorker {
         c.done = true;
         if (decision.failsPod) this.failed = true;
         // Every container finished for good (a Job pod): its sidecars are stopped now.
-        if (!c.isInit && this.containers.every((y) => y.done)) void stopSidecars(this.init, this.killOptions(this.pod.spec.terminationGracePeriodSeconds ?? 30, true));
+        if (!c.isInit && this.containers.every((y) => y.done))
+          void stopSidecars(this.init, this.killOptions(this.pod.spec.terminationGracePeriodSeconds ?? 30, true));
         this.schedule(0);
       }
       this.push();
@@ -423,8 +487,12 @@ export class PodWorker {
     c.nextStartAt = this.d.now() + delay;
     if (delay > 0) {
       this.d.events.record(this.pod, 'Warning', 'BackOff', 'Back-off restarting failed container', c.fieldPath);
-      this.setWaiting(c, x.startError ? 'RunContainerError' : 'CrashLoopBackOff', x.startError ? x.message ?? '' : this.crashLoopMessage(c, delay),
-        x.startError ? { reason: 'CrashLoopBackOff', message: this.crashLoopMessage(c, delay) } : undefined);
+      this.setWaiting(
+        c,
+        x.startError ? 'RunContainerError' : 'CrashLoopBackOff',
+        x.startError ? (x.message ?? '') : this.crashLoopMessage(c, delay),
+        x.startError ? { reason: 'CrashLoopBackOff', message: this.crashLoopMessage(c, delay) } : undefined,
+      );
     } else {
       this.setWaiting(c, x.startError ? 'RunContainerError' : 'ContainerCreating', x.message ?? '');
     }
@@ -434,7 +502,13 @@ export class PodWorker {
 
   private target(c: ContainerRecord): ActionTarget {
     const ns = c.running?.mountNsPid;
-    return { podIP: this.podIP, container: c.spec, env: c.running?.env ?? {}, cwd: c.running?.cwd ?? '/', ...(ns !== undefined ? { mountNsPid: ns } : {}) };
+    return {
+      podIP: this.podIP,
+      container: c.spec,
+      env: c.running?.env ?? {},
+      cwd: c.running?.cwd ?? '/',
+      ...(ns !== undefined ? { mountNsPid: ns } : {}),
+    };
   }
 
   private startProbes(c: ContainerRecord): void {
@@ -459,13 +533,21 @@ export class PodWorker {
     this.push();
     this.d.events.record(this.pod, 'Normal', 'Killing', `Container ${c.spec.name} failed ${which} probe, will be restarted`, c.fieldPath);
     const grace = probeGrace ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
-    c.killing = killContainer(c.proc, { grace, preStop: c.spec.lifecycle?.preStop, target: this.target(c), now: this.d.now }).finally(() => {
-      c.killing = undefined;
-    });
+    c.killing = killContainer(c.proc, { grace, preStop: c.spec.lifecycle?.preStop, target: this.target(c), now: this.d.now }).finally(
+      () => {
+        c.killing = undefined;
+      },
+    );
   }
 
   private killOptions(graceSeconds: number, runPreStop: boolean): PodKillOptions {
-    return { graceSeconds, runPreStop, keepReadiness: this.terminating && this.probeWhileTerminating, target: (c) => this.target(c), now: this.d.now };
+    return {
+      graceSeconds,
+      runPreStop,
+      keepReadiness: this.terminating && this.probeWhileTerminating,
+      target: (c) => this.target(c),
+      now: this.d.now,
+    };
   }
 
   private killAll(graceSeconds: number, runPreStop: boolean): Promise<void> {
@@ -484,7 +566,8 @@ export class PodWorker {
     }
     this.push();
     const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
-    for (const c of this.containers) if (c.proc) this.d.events.record(this.pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`, c.fieldPath);
+    for (const c of this.containers)
+      if (c.proc) this.d.events.record(this.pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`, c.fieldPath);
     await this.killAll(grace, true);
     // Let the exit handlers record terminated states before the final status.
     await new Promise((r) => setImmediate(r));
@@ -492,7 +575,13 @@ export class PodWorker {
     // the kubelet reports since Kubernetes 1.27 before the object goes away.
     for (const c of [...this.init, ...this.containers]) {
       if (c.state.waiting) {
-        c.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' } };
+        c.state = {
+          terminated: {
+            exitCode: 137,
+            reason: 'ContainerStatusUnknown',
+            message: 'The container could not be located when the pod was terminated',
+          },
+        };
         c.lastExitCode = 137;
       }
       c.done = true;
@@ -501,7 +590,9 @@ export class PodWorker {
     await this.status.settled();
     if (deleteObject && !this.stopped) {
       const path = `/api/v1/namespaces/${this.namespace}/pods/${this.name}`;
-      await this.d.client.request('DELETE', path, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: this.uid } }).catch(() => undefined);
+      await this.d.client
+        .request('DELETE', path, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: this.uid } })
+        .catch(() => undefined);
     }
     if (!this.stopped) {
       this.stopped = true;
@@ -514,8 +605,16 @@ export class PodWorker {
   private push(): void {
     if (this.stopped) return;
     const status = buildPodStatus({
-      pod: this.pod, podIP: this.podIP, hostIP: this.d.hostIP, startTime: this.startTime, init: this.init, containers: this.containers,
-      failed: this.failed, terminating: this.terminating && !this.probeWhileTerminating, previous: this.conditions, now: iso(this.d.now()),
+      pod: this.pod,
+      podIP: this.podIP,
+      hostIP: this.d.hostIP,
+      startTime: this.startTime,
+      init: this.init,
+      containers: this.containers,
+      failed: this.failed,
+      terminating: this.terminating && !this.probeWhileTerminating,
+      previous: this.conditions,
+      now: iso(this.d.now()),
       features: this.d.features,
     });
     this.conditions = status.conditions ?? [];

@@ -4,7 +4,17 @@ import { Prober } from './prober.js';
 import type { ActionResult } from './handler-action.js';
 
 test('thresholds: readiness flips after successThreshold / failureThreshold in a row', { timeout: 10_000 }, async () => {
-  const script: ActionResult['kind'][] = ['success', 'success', 'failure', 'failure', 'success', 'failure', 'failure', 'success', 'success'];
+  const script: ActionResult['kind'][] = [
+    'success',
+    'success',
+    'failure',
+    'failure',
+    'success',
+    'failure',
+    'failure',
+    'success',
+    'success',
+  ];
   const results: boolean[] = [];
   let failures = 0;
   let i = 0;
@@ -14,10 +24,16 @@ test('thresholds: readiness flips after successThreshold / failureThreshold in a
       probe: { periodSeconds: 0.01, successThreshold: 2, failureThreshold: 2 },
       target: () => ({ podIP: '', container: { name: 'c' }, env: {}, cwd: '/' }),
       onResult: (ok) => results.push(ok),
-      onFailure: () => { failures++; },
+      onFailure: () => {
+        failures++;
+      },
       run: async () => {
         const k = script[i++];
-        if (k === undefined) { p.stop(); done(); return { kind: 'success' }; }
+        if (k === undefined) {
+          p.stop();
+          done();
+          return { kind: 'success' };
+        }
         return k === 'success' ? { kind: 'success' } : { kind: 'failure', message: 'x' };
       },
     });

@@ -22,7 +22,10 @@ export function statsSummary(nodeName: string, workers: PodWorker[], now: () => 
       const u = usage.get(p.pid) ?? { cpuNanos: 0, rssBytes: 0 };
       const prev = samples.get(p.pid);
       samples.set(p.pid, { at, cpuNanos: u.cpuNanos });
-      const rate = prev && at > prev.at ? { usageNanoCores: Math.max(0, Math.round(((u.cpuNanos - prev.cpuNanos) / ((at - prev.at) * 1e6)) * 1e9)) } : {};
+      const rate =
+        prev && at > prev.at
+          ? { usageNanoCores: Math.max(0, Math.round(((u.cpuNanos - prev.cpuNanos) / ((at - prev.at) * 1e6)) * 1e9)) }
+          : {};
       return {
         name: p.container,
         startTime: p.startedAt,
@@ -31,8 +34,10 @@ export function statsSummary(nodeName: string, workers: PodWorker[], now: () => 
       };
     });
     const cpu = containers.reduce((a, c) => a + c.cpu.usageCoreNanoSeconds, 0);
-    const nanoCores = containers.every((c) => 'usageNanoCores' in c.cpu) && containers.length > 0
-      ? { usageNanoCores: containers.reduce((a, c) => a + ((c.cpu as { usageNanoCores?: number }).usageNanoCores ?? 0), 0) } : {};
+    const nanoCores =
+      containers.every((c) => 'usageNanoCores' in c.cpu) && containers.length > 0
+        ? { usageNanoCores: containers.reduce((a, c) => a + ((c.cpu as { usageNanoCores?: number }).usageNanoCores ?? 0), 0) }
+        : {};
     const rss = containers.reduce((a, c) => a + c.memory.rssBytes, 0);
     return {
       podRef: { name: w.name, namespace: w.namespace, uid: w.uid },

@@ -11,7 +11,11 @@ export class StatusWriter {
   private closed = false;
 
   /** @param resend builds and writes the current status again (used to retry after a failure). */
-  constructor(private readonly client: KubeClient, private readonly path: string, private readonly resend: () => void) {}
+  constructor(
+    private readonly client: KubeClient,
+    private readonly path: string,
+    private readonly resend: () => void,
+  ) {}
 
   write(status: PodStatus): void {
     if (this.closed) return;
@@ -20,7 +24,9 @@ export class StatusWriter {
     this.last = body;
     this.chain = this.chain.then(async () => {
       if (this.last !== body || this.closed) return; // superseded by a newer status
-      const r = await this.client.request('PATCH', this.path, { status }, 'application/merge-patch+json').catch((e: Error) => ({ status: 0, text: e.message }));
+      const r = await this.client
+        .request('PATCH', this.path, { status }, 'application/merge-patch+json')
+        .catch((e: Error) => ({ status: 0, text: e.message }));
       if (r.status === 404 || (r.status > 0 && r.status < 300)) return;
       // Forget the failed write so the retry sends it even if nothing changed meanwhile.
       if (this.last === body) this.last = '';

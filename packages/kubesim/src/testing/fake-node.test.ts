@@ -19,7 +19,10 @@ before(async () => {
   node = await startFakeNode({
     kubeconfig: api.kubeconfig(),
     name: 'n1',
-    behavior: behaviorByImage({ 'bad:v1': { ready: false }, 'job:v1': { exit: { afterMs: 50, code: 0 } } }, { readyDelayMs: 100, terminationDelayMs: 200 }),
+    behavior: behaviorByImage(
+      { 'bad:v1': { ready: false }, 'job:v1': { exit: { afterMs: 50, code: 0 } } },
+      { readyDelayMs: 100, terminationDelayMs: 200 },
+    ),
   });
 });
 after(async () => {
@@ -27,7 +30,10 @@ after(async () => {
   await stopApi?.();
 });
 
-const pod = (name: string, image: string): V1Pod => ({ metadata: { name }, spec: { nodeName: 'n1', restartPolicy: 'Never', containers: [{ name: 'main', image }] } });
+const pod = (name: string, image: string): V1Pod => ({
+  metadata: { name },
+  spec: { nodeName: 'n1', restartPolicy: 'Never', containers: [{ name: 'main', image }] },
+});
 const read = (name: string): Promise<V1Pod> => c.core.readNamespacedPod({ name, namespace: 'default' });
 const ready = (p: V1Pod): boolean => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
 

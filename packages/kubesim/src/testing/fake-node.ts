@@ -41,7 +41,6 @@ export interface FakeNode {
   stop(): Promise<void>;
 }
 
-
 /**
  * A test-only kubelet stand-in: registers a Ready Node, turns pods bound to it into Running (and
  * Ready) pods with a fake IP on a timetable, runs Job-style exits per restartPolicy, and removes
@@ -68,7 +67,12 @@ export async function startFakeNode(options: FakeNodeOptions): Promise<FakeNode>
   };
 
   await registerNode(c, name, options.labels ?? {}, true, now);
-  const pods = new SharedInformer<V1Pod>(c.kc, '/api/v1/pods', () => c.core.listPodForAllNamespaces(), () => undefined);
+  const pods = new SharedInformer<V1Pod>(
+    c.kc,
+    '/api/v1/pods',
+    () => c.core.listPodForAllNamespaces(),
+    () => undefined,
+  );
   const onPod = (pod: V1Pod): void => {
     if (stopped || pod.spec?.nodeName !== name) return;
     const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
@@ -78,17 +82,22 @@ export async function startFakeNode(options: FakeNodeOptions): Promise<FakeNode>
       if (terminating.has(uidKey)) return;
       terminating.add(uidKey);
       later(b.terminationDelayMs ?? 0, async () => {
-        await c.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, gracePeriodSeconds: 0 }).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
+        await c.core
+          .deleteNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, gracePeriodSeconds: 0 })
+          .catch((e: unknown) => {
+            if (!isNotFound(e)) throw e;
+          });
       });
       return;
     }
     if (seen.has(uidKey)) return;
     seen.add(uidKey);
-    const ip = `127.0.${octet}.${nextIp++ % 250 + 2}`;
+    const ip = `127.0.${octet}.${(nextIp++ % 250) + 2}`;
     later(b.startDelayMs ?? 0, async () => {
       const ready = b.ready !== false && (b.readyDelayMs ?? 0) === 0;
       await updateStatus(c, pod, (s) => running(s, ip, ready, 0, now()));
-      if (b.ready !== false && (b.readyDelayMs ?? 0) > 0) later(b.readyDelayMs!, () => updateStatus(c, pod, (s) => setReadyStatus(s, true, now())));
+      if (b.ready !== false && (b.readyDelayMs ?? 0) > 0)
+        later(b.readyDelayMs!, () => updateStatus(c, pod, (s) => setReadyStatus(s, true, now())));
       if (b.exit) scheduleExit(pod, b, ip, 0);
     });
   };
@@ -125,12 +134,41 @@ export async function startFakeNode(options: FakeNodeOptions): Promise<FakeNode>
   };
 }
 
-async function registerNode(c: KubeClients, name: string, labels: Record<string, string>, ready: boolean, now: () => number): Promise<void> {
+async function registerNode(
+  c: KubeClients,
+  name: string,
+  labels: Record<string, string>,
+  ready: boolean,
+  now: () => number,
+): Promise<void> {
   const t = rfc3339(now()) as unknown as Date;
   const status: V1Node['status'] = {
-    conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady', message: ready ? 'kubelet is posting ready status' : 'fake node marked not ready', lastHeartbeatTime: t, lastTransitionTime: t }],
-    addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: name }],
-    nodeInfo: { architecture: 'amd64', bootID: '', containerRuntimeVersion: 'fake://1', kernelVersion: '', kubeProxyVersion: '', kubeletVersion: 'v1.32.0-fake', machineID: '', operatingSystem: 'linux', osImage: 'fake', systemUUID: '' },
+    conditions: [
+      {
+        type: 'Ready',
+        status: ready ? 'True' : 'False',
+        reason: ready ? 'KubeletReady' : 'KubeletNotReady',
+        message: ready ? 'kubelet is posting ready status' : 'fake node marked not ready',
+        lastHeartbeatTime: t,
+        lastTransitionTime: t,
+      },
+    ],
+    addresses: [
+      { type: 'InternalIP', address: '127.0.0.1' },
+      { type: 'Hostname', address: name },
+    ],
+    nodeInfo: {
+      architecture: 'amd64',
+      bootID: '',
+      containerRuntimeVersion: 'fake://1',
+      kernelVersion: '',
+      kubeProxyVersion: '',
+      kubeletVersion: 'v1.32.0-fake',
+      machineID: '',
+      operatingSystem: 'linux',
+      osImage: 'fake',
+      systemUUID: '',
+    },
     capacity: { cpu: '2', memory: '8Gi', pods: '110' },
     allocatable: { cpu: '2', memory: '8Gi', pods: '110' },
   };
@@ -139,7 +177,14 @@ async function registerNode(c: KubeClients, name: string, labels: Record<string,
     node = await c.core.readNode({ name });
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    node = await c.core.createNode({ body: { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...labels } }, status } });
+    node = await c.core.createNode({
+      body: {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...labels } },
+        status,
+      },
+    });
   }
   node.status = status;
   await c.core.replaceNodeStatus({ name, body: node });
@@ -186,7 +231,17 @@ function running(s: V1PodStatus, ip: string, ready: boolean, restarts: number, n
   for (const type of ['PodReadyToStartContainers', 'Initialized', 'PodScheduled']) withCondition(s, cond(type, true, t));
   withCondition(s, cond('ContainersReady', ready, t));
   withCondition(s, cond('Ready', ready, t));
-  s.containerStatuses = [{ name: 'main', image: 'fake', imageID: 'fake', ready, restartCount: restarts, started: true, state: { running: { startedAt: t as unknown as Date } } }];
+  s.containerStatuses = [
+    {
+      name: 'main',
+      image: 'fake',
+      imageID: 'fake',
+      ready,
+      restartCount: restarts,
+      started: true,
+      state: { running: { startedAt: t as unknown as Date } },
+    },
+  ];
   return s;
 }
 
@@ -204,10 +259,24 @@ function exited(s: V1PodStatus, code: number, now: number): V1PodStatus {
   withCondition(s, cond('ContainersReady', false, t));
   withCondition(s, cond('Ready', false, t));
   const restarts = s.containerStatuses?.[0]?.restartCount ?? 0;
-  s.containerStatuses = [{
-    name: 'main', image: 'fake', imageID: 'fake', ready: false, restartCount: restarts, started: false,
-    state: { terminated: { exitCode: code, reason: code === 0 ? 'Completed' : 'Error', finishedAt: t as unknown as Date, startedAt: (s.startTime ?? t) as Date } },
-  }];
+  s.containerStatuses = [
+    {
+      name: 'main',
+      image: 'fake',
+      imageID: 'fake',
+      ready: false,
+      restartCount: restarts,
+      started: false,
+      state: {
+        terminated: {
+          exitCode: code,
+          reason: code === 0 ? 'Completed' : 'Error',
+          finishedAt: t as unknown as Date,
+          startedAt: (s.startTime ?? t) as Date,
+        },
+      },
+    },
+  ];
   return s;
 }
 

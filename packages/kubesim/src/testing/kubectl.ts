@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 
 /** Exit code (null when killed), output, and whether the time bound killed it. */
-export interface KubectlResult { code: number | null; stdout: string; stderr: string; timedOut: boolean }
+export interface KubectlResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
 
 /** Which cluster, how long, what to feed stdin. */
 export interface KubectlOptions {

@@ -19,22 +19,31 @@ export class PodWatcher {
   private readonly pods = new Map<string, V1Pod>();
   private abort: AbortController | undefined;
 
-  constructor(private readonly kubeconfig: string, private readonly namespace: string, private readonly labelSelector: string) {}
+  constructor(
+    private readonly kubeconfig: string,
+    private readonly namespace: string,
+    private readonly labelSelector: string,
+  ) {}
 
   async start(): Promise<void> {
     const kc = new KubeConfig();
     kc.loadFromString(this.kubeconfig);
     const w = new Watch(kc);
     let resolveReady: () => void = () => undefined;
-    const ready = new Promise<void>((r) => { resolveReady = r; });
-    this.abort = await w.watch(`/api/v1/namespaces/${this.namespace}/pods`, { labelSelector: this.labelSelector, allowWatchBookmarks: false },
+    const ready = new Promise<void>((r) => {
+      resolveReady = r;
+    });
+    this.abort = await w.watch(
+      `/api/v1/namespaces/${this.namespace}/pods`,
+      { labelSelector: this.labelSelector, allowWatchBookmarks: false },
       (type: string, obj: V1Pod) => {
         const name = obj.metadata?.name ?? '';
         if (type === 'DELETED') this.pods.delete(name);
         else this.pods.set(name, obj);
         this.history.push({ at: Date.now(), type, pod: obj, pods: new Map(this.pods) });
       },
-      () => undefined);
+      () => undefined,
+    );
     resolveReady();
     await ready;
   }

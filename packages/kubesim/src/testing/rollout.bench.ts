@@ -11,18 +11,28 @@ const apps = cluster.clients.apps;
 const ns = 'default';
 
 async function rolledOut(name: string, n: number): Promise<void> {
-  await waitFor(`rollout ${name}`, async () => {
-    const d = await apps.readNamespacedDeployment({ name, namespace: ns });
-    const s = d.status ?? {};
-    return (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) && s.updatedReplicas === n && s.replicas === n && s.availableReplicas === n;
-  }, 120_000);
+  await waitFor(
+    `rollout ${name}`,
+    async () => {
+      const d = await apps.readNamespacedDeployment({ name, namespace: ns });
+      const s = d.status ?? {};
+      return (
+        (d.metadata?.generation ?? 0) <= (s.observedGeneration ?? 0) &&
+        s.updatedReplicas === n &&
+        s.replicas === n &&
+        s.availableReplicas === n
+      );
+    },
+    120_000,
+  );
 }
 
 function dep(name: string, replicas: number, surge: number | string, unavailable: number | string): V1Deployment {
   return {
     metadata: { name, namespace: ns },
     spec: {
-      replicas, selector: { matchLabels: { app: name } },
+      replicas,
+      selector: { matchLabels: { app: name } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: surge, maxUnavailable: unavailable } },
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: 'app:v1' }] } },
     },
@@ -31,7 +41,12 @@ function dep(name: string, replicas: number, surge: number | string, unavailable
 
 try {
   console.log('scenario                                   create->available  image change->rolled out');
-  for (const [replicas, surge, unavailable] of [[3, 1, 0], [10, 1, 0], [10, '25%', '25%'], [30, '25%', '25%']] as const) {
+  for (const [replicas, surge, unavailable] of [
+    [3, 1, 0],
+    [10, 1, 0],
+    [10, '25%', '25%'],
+    [30, '25%', '25%'],
+  ] as const) {
     const name = `bench-${replicas}-${String(surge).replace('%', 'p')}-${String(unavailable).replace('%', 'p')}`;
     const t0 = performance.now();
     await apps.createNamespacedDeployment({ namespace: ns, body: dep(name, replicas, surge, unavailable) });

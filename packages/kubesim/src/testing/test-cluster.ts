@@ -40,7 +40,12 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     stops.push(() => api.stop());
     const kubeconfig = api.kubeconfig();
     const log = process.env.KUBESIM_CONTROLLER_LOG ? (m: string) => console.error(`[controllers] ${m}`) : undefined;
-    const cm = await startControllers({ kubeconfig, jobBackoff: { baseMs: 100, maxMs: 1000 }, ...(log ? { log } : {}), ...options.controllers });
+    const cm = await startControllers({
+      kubeconfig,
+      jobBackoff: { baseMs: 100, maxMs: 1000 },
+      ...(log ? { log } : {}),
+      ...options.controllers,
+    });
     stops.push(() => cm.stop());
     let node: FakeNode | undefined;
     if (!options.noNode) {

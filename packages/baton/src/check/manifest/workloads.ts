@@ -27,24 +27,30 @@ const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollou
 
 /** The Deployments, StatefulSets, DaemonSets (and Argo Rollouts) among the manifests. */
 export function workloads(manifests: readonly LoadedManifest[]): Workload[] {
-  return manifests.filter((m) => workloadKinds.has(m.object.kind)).map((manifest) => {
-    const podSpecPath = ['spec', 'template', 'spec'];
-    const podSpec = recordAt(manifest.object, podSpecPath) ?? {};
-    const list = valueAt(podSpec, ['containers']);
-    const containers = (Array.isArray(list) ? list : []).map((container: unknown, index) => {
-      const record = (container !== null && typeof container === 'object' ? container : {}) as Record<string, unknown>;
-      return { name: typeof record['name'] === 'string' ? record['name'] : `#${index}`, container: record, path: [...podSpecPath, 'containers', index] };
+  return manifests
+    .filter((m) => workloadKinds.has(m.object.kind))
+    .map((manifest) => {
+      const podSpecPath = ['spec', 'template', 'spec'];
+      const podSpec = recordAt(manifest.object, podSpecPath) ?? {};
+      const list = valueAt(podSpec, ['containers']);
+      const containers = (Array.isArray(list) ? list : []).map((container: unknown, index) => {
+        const record = (container !== null && typeof container === 'object' ? container : {}) as Record<string, unknown>;
+        return {
+          name: typeof record['name'] === 'string' ? record['name'] : `#${index}`,
+          container: record,
+          path: [...podSpecPath, 'containers', index],
+        };
+      });
+      const replicas = valueAt(manifest.object, ['spec', 'replicas']);
+      return {
+        manifest,
+        kind: manifest.object.kind,
+        name: manifest.object.metadata.name,
+        replicas: manifest.object.kind === 'DaemonSet' ? undefined : typeof replicas === 'number' ? replicas : 1,
+        podSpecPath,
+        podSpec,
+        containers,
+        templateLabels: (recordAt(manifest.object, ['spec', 'template', 'metadata', 'labels']) ?? {}) as Record<string, string>,
+      };
     });
-    const replicas = valueAt(manifest.object, ['spec', 'replicas']);
-    return {
-      manifest,
-      kind: manifest.object.kind,
-      name: manifest.object.metadata.name,
-      replicas: manifest.object.kind === 'DaemonSet' ? undefined : typeof replicas === 'number' ? replicas : 1,
-      podSpecPath,
-      podSpec,
-      containers,
-      templateLabels: (recordAt(manifest.object, ['spec', 'template', 'metadata', 'labels']) ?? {}) as Record<string, string>,
-    };
-  });
 }

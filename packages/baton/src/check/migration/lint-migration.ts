@@ -15,7 +15,13 @@ import type { SqlDialect } from '../sql/sql-dialect.js';
 // Rule ids a `-- baton: allow=` header cannot silence: they decide when the file runs.
 const unsuppressible = new Set(['phase-mismatch', 'mixed-phases', 'migration-header', 'migration-empty']);
 
-const dialects: Record<SqlDialect, { parse: (text: string, options: { file?: string; lineOffset?: number }) => ParsedStatement[]; operations: (statements: readonly ParsedStatement[]) => Operation[] }> = {
+const dialects: Record<
+  SqlDialect,
+  {
+    parse: (text: string, options: { file?: string; lineOffset?: number }) => ParsedStatement[];
+    operations: (statements: readonly ParsedStatement[]) => Operation[];
+  }
+> = {
   postgres: { parse: parsePostgres, operations: postgresOperations },
   mysql: { parse: parseMysql, operations: mysqlOperations },
 };
@@ -33,21 +39,32 @@ export interface LintedMigration {
  * parsed (syntax errors are reported) but not linted: it only runs to undo this migration.
  * Throws SqlParseError (a BatonError, code SQL_PARSE, with file:line:column).
  */
-export function lintMigration(sql: string, options: { dialect: SqlDialect; file?: string; earlier?: readonly Operation[] }): LintedMigration {
+export function lintMigration(
+  sql: string,
+  options: { dialect: SqlDialect; file?: string; earlier?: readonly Operation[] },
+): LintedMigration {
   const dialect = dialects[options.dialect];
   const fileOption = options.file === undefined ? {} : { file: options.file };
   const source = readMigrationSource(sql);
   const operations = dialect.operations(dialect.parse(source.up, fileOption));
   if (source.down !== undefined) dialect.parse(source.down.sql, { ...fileOption, lineOffset: source.down.lineOffset });
-  const context: MigrationContext = { dialect: options.dialect, source, operations, analyzedPhase: classifyOperations(operations), earlier: options.earlier ?? [] };
+  const context: MigrationContext = {
+    dialect: options.dialect,
+    source,
+    operations,
+    analyzedPhase: classifyOperations(operations),
+    earlier: options.earlier ?? [],
+  };
 
   const allowHeader = source.headers.get('allow');
   const allowed = new Set((allowHeader?.value ?? '').split(',').filter((id) => id !== ''));
   const problems = [...source.headerProblems];
   for (const id of allowed) {
     // A typo in allow= would otherwise silence nothing, silently.
-    if (unsuppressible.has(id)) problems.push({ message: `allow=${id}: ${id} cannot be silenced`, location: allowHeader?.location ?? { line: 1, column: 1 } });
-    else if (!(id in migrationRules)) problems.push({ message: `allow=${id}: no migration rule has that id`, location: allowHeader?.location ?? { line: 1, column: 1 } });
+    if (unsuppressible.has(id))
+      problems.push({ message: `allow=${id}: ${id} cannot be silenced`, location: allowHeader?.location ?? { line: 1, column: 1 } });
+    else if (!(id in migrationRules))
+      problems.push({ message: `allow=${id}: no migration rule has that id`, location: allowHeader?.location ?? { line: 1, column: 1 } });
   }
   const findings: Finding[] = problems.map((problem) => ({
     ruleId: 'migration-header',
@@ -59,12 +76,28 @@ export function lintMigration(sql: string, options: { dialect: SqlDialect; file?
     column: problem.location.column,
   }));
   if (operations.length === 0) {
-    findings.push({ ruleId: 'migration-empty', severity: 'error', message: 'the migration has no SQL to apply', hint: 'Add the up SQL after the header, or delete the file.', ...fileOption, line: 1, column: 1 });
+    findings.push({
+      ruleId: 'migration-empty',
+      severity: 'error',
+      message: 'the migration has no SQL to apply',
+      hint: 'Add the up SQL after the header, or delete the file.',
+      ...fileOption,
+      line: 1,
+      column: 1,
+    });
   }
   for (const [ruleId, rule] of Object.entries(migrationRules) as [string, MigrationRule][]) {
     if (!rule.dialects.includes(options.dialect) || (allowed.has(ruleId) && !unsuppressible.has(ruleId))) continue;
     for (const hit of rule.check(context)) {
-      findings.push({ ruleId, severity: hit.severity ?? rule.severity, message: hit.message, hint: hit.hint, ...fileOption, line: hit.location.line, column: hit.location.column });
+      findings.push({
+        ruleId,
+        severity: hit.severity ?? rule.severity,
+        message: hit.message,
+        hint: hit.hint,
+        ...fileOption,
+        line: hit.location.line,
+        column: hit.location.column,
+      });
     }
   }
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

@@ -43,7 +43,8 @@ export function readMigrationSource(text: string): MigrationSource {
         continue;
       }
       const key = pair.slice(0, eq);
-      if (!knownKeys.has(key)) headerProblems.push({ message: `unknown header key "${key}" (known: ${[...knownKeys].join(', ')})`, location });
+      if (!knownKeys.has(key))
+        headerProblems.push({ message: `unknown header key "${key}" (known: ${[...knownKeys].join(', ')})`, location });
       else if (headers.has(key)) headerProblems.push({ message: `header key "${key}" given twice`, location });
       else headers.set(key, { value: pair.slice(eq + 1), location });
     }
@@ -52,7 +53,8 @@ export function readMigrationSource(text: string): MigrationSource {
   let declaredPhase: MigrationPhase | undefined;
   if (phase !== undefined) {
     if (isMigrationPhase(phase.value)) declaredPhase = phase.value;
-    else headerProblems.push({ message: `unknown phase "${phase.value}" (expected expand, backfill or contract)`, location: phase.location });
+    else
+      headerProblems.push({ message: `unknown phase "${phase.value}" (expected expand, backfill or contract)`, location: phase.location });
   }
   const timeout = headers.get('timeout');
   if (timeout !== undefined && timeout.value !== 'short' && timeout.value !== 'long') {

@@ -21,22 +21,37 @@ const handlers: Record<string, Handler> = {
     const keyword = asString(at(n, 'keyword'));
     if (keyword === 'index') {
       const table = tableName(at(n, 'table'));
-      const bodies: OperationBody[] = [{ kind: 'create-index', table, index: asString(at(n, 'index')) ?? '(unnamed)', concurrently: true, unique: asString(at(n, 'index_type')) === 'unique' }];
+      const bodies: OperationBody[] = [
+        {
+          kind: 'create-index',
+          table,
+          index: asString(at(n, 'index')) ?? '(unnamed)',
+          concurrently: true,
+          unique: asString(at(n, 'index_type')) === 'unique',
+        },
+      ];
       const algorithm = asString(at(n, 'algorithm_option', 'algorithm'))?.toUpperCase();
       const lock = asString(at(n, 'lock_option', 'lock'))?.toUpperCase();
       if (algorithm !== undefined || lock !== undefined) {
-        bodies.push({ kind: 'mysql-table-options', table, ...(algorithm === undefined ? {} : { algorithm }), ...(lock === undefined ? {} : { lock }) });
+        bodies.push({
+          kind: 'mysql-table-options',
+          table,
+          ...(algorithm === undefined ? {} : { algorithm }),
+          ...(lock === undefined ? {} : { lock }),
+        });
       }
       return bodies;
     }
     if (keyword !== 'table') return [{ kind: 'other', statement: `CREATE ${keyword ?? ''}` }];
-    return [{
-      kind: 'create-table',
-      table: tableName(at(n, 'table', 0)),
-      columns: asArray(at(n, 'create_definitions'))
-        .filter((d) => asString(at(d, 'resource')) === 'column')
-        .map((d) => ({ name: columnName(at(d, 'column')), type: dataType(d) })),
-    }];
+    return [
+      {
+        kind: 'create-table',
+        table: tableName(at(n, 'table', 0)),
+        columns: asArray(at(n, 'create_definitions'))
+          .filter((d) => asString(at(d, 'resource')) === 'column')
+          .map((d) => ({ name: columnName(at(d, 'column')), type: dataType(d) })),
+      },
+    ];
   },
   drop: (n) => {
     const keyword = asString(at(n, 'keyword'));
@@ -46,12 +61,14 @@ const handlers: Record<string, Handler> = {
     if (keyword === 'database' || keyword === 'schema') return [{ kind: 'drop-database', name: asString(at(n, 'name')) ?? '' }];
     return [{ kind: 'other', statement: `DROP ${keyword ?? ''}` }];
   },
-  rename: (n) => asArray(at(n, 'table')).map((pair) => ({ kind: 'rename-table', table: tableName(at(pair, 0)), to: tableName(at(pair, 1)) })),
+  rename: (n) =>
+    asArray(at(n, 'table')).map((pair) => ({ kind: 'rename-table', table: tableName(at(pair, 0)), to: tableName(at(pair, 1)) })),
   update: (n) => [{ kind: 'dml', verb: 'update', table: tableName(at(n, 'table', 0)), hasWhere: isPresent(at(n, 'where')) }],
   delete: (n) => [{ kind: 'dml', verb: 'delete', table: tableName(at(n, 'from', 0)), hasWhere: isPresent(at(n, 'where')) }],
-  insert: (n) => asString(at(n, 'values', 'type')) === 'select'
-    ? [{ kind: 'dml', verb: 'insert', table: tableName(at(n, 'table', 0)), hasWhere: isPresent(at(n, 'values', 'where')) }]
-    : [{ kind: 'other', statement: 'INSERT VALUES' }],
+  insert: (n) =>
+    asString(at(n, 'values', 'type')) === 'select'
+      ? [{ kind: 'dml', verb: 'insert', table: tableName(at(n, 'table', 0)), hasWhere: isPresent(at(n, 'values', 'where')) }]
+      : [{ kind: 'other', statement: 'INSERT VALUES' }],
   truncate: (n) => asArray(at(n, 'name')).map((t) => ({ kind: 'truncate', table: tableName(t), cascade: false })),
   lock: (n) => asArray(at(n, 'tables')).map((t) => ({ kind: 'lock-table', table: tableName(at(t, 'table')) })),
   transaction: (n) => {
@@ -80,7 +97,8 @@ function alterTable(n: JsonValue): OperationBody[] {
     else if (resource === 'lock') options.lock = (asString(at(expr, 'lock')) ?? '').toUpperCase();
     else if (resource === 'column' && action === 'add') return [addColumn(table, column, expr)];
     else if (resource === 'column' && action === 'drop') return [{ kind: 'drop-column', table, column }];
-    else if (resource === 'column' && action === 'rename') return [{ kind: 'rename-column', table, column: columnName(at(expr, 'old_column')), to: column }];
+    else if (resource === 'column' && action === 'rename')
+      return [{ kind: 'rename-column', table, column: columnName(at(expr, 'old_column')), to: column }];
     else if (resource === 'column' && action === 'modify') return [{ kind: 'alter-column-type', table, column, type: dataType(expr) }];
     else if (resource === 'column' && action === 'change') {
       // CHANGE old new TYPE always restates the type, and renames when the names differ.
@@ -88,8 +106,10 @@ function alterTable(n: JsonValue): OperationBody[] {
       const type: OperationBody = { kind: 'alter-column-type', table, column: old, type: dataType(expr) };
       return old === column ? [type] : [{ kind: 'rename-column', table, column: old, to: column }, type];
     } else if (resource === 'table' && action === 'rename') return [{ kind: 'rename-table', table, to: asString(at(expr, 'table')) ?? '' }];
-    else if (resource === 'index' && action === 'add') return [{ kind: 'create-index', table, index: asString(at(expr, 'index')) ?? '(unnamed)', concurrently: true, unique: false }];
-    else if (resource === 'index' && action === 'drop') return [{ kind: 'drop-index', index: asString(at(expr, 'index')) ?? '', concurrently: true }];
+    else if (resource === 'index' && action === 'add')
+      return [{ kind: 'create-index', table, index: asString(at(expr, 'index')) ?? '(unnamed)', concurrently: true, unique: false }];
+    else if (resource === 'index' && action === 'drop')
+      return [{ kind: 'drop-index', index: asString(at(expr, 'index')) ?? '', concurrently: true }];
     else if (resource === 'constraint' && action === 'add') return [addConstraint(table, at(expr, 'create_definitions'))];
     else return [{ kind: 'other', statement: `ALTER TABLE ${action ?? ''} ${resource ?? ''}`.trim() }];
     return [];
@@ -126,7 +146,12 @@ function isExpressionDefault(value: JsonValue): boolean {
 }
 
 const constraintKinds: Record<string, ConstraintKind> = {
-  'foreign key': 'foreign-key', 'primary key': 'primary-key', unique: 'unique', 'unique index': 'unique', 'unique key': 'unique', check: 'check',
+  'foreign key': 'foreign-key',
+  'primary key': 'primary-key',
+  unique: 'unique',
+  'unique index': 'unique',
+  'unique key': 'unique',
+  check: 'check',
 };
 
 function addConstraint(table: string, def: JsonValue | undefined): OperationBody {

@@ -12,8 +12,10 @@ export interface NewColumn {
 /** Columns added, created with a table, or given a new type: what column-type rules look at. */
 export function newColumns(operations: readonly Operation[]): NewColumn[] {
   return operations.flatMap((op): NewColumn[] => {
-    if (op.kind === 'add-column' || op.kind === 'alter-column-type') return [{ table: op.table, column: op.column, type: op.type, location: op.location }];
-    if (op.kind === 'create-table') return op.columns.map((c) => ({ table: op.table, column: c.name, type: c.type, location: op.location }));
+    if (op.kind === 'add-column' || op.kind === 'alter-column-type')
+      return [{ table: op.table, column: op.column, type: op.type, location: op.location }];
+    if (op.kind === 'create-table')
+      return op.columns.map((c) => ({ table: op.table, column: c.name, type: c.type, location: op.location }));
     return [];
   });
 }

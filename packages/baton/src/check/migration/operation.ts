@@ -17,12 +17,28 @@ export type Operation = OperationBody & {
 export type DefaultKind = 'none' | 'constant' | 'volatile';
 
 /** Maintenance commands that hold a strong lock on a whole table for as long as they run. */
-export type HeavyLockCommand = 'VACUUM FULL' | 'CLUSTER' | 'REINDEX' | 'SET LOGGED' | 'SET UNLOGGED' | 'DETACH PARTITION' | 'REFRESH MATERIALIZED VIEW';
+export type HeavyLockCommand =
+  | 'VACUUM FULL'
+  | 'CLUSTER'
+  | 'REINDEX'
+  | 'SET LOGGED'
+  | 'SET UNLOGGED'
+  | 'DETACH PARTITION'
+  | 'REFRESH MATERIALIZED VIEW';
 
 export type ConstraintKind = 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'exclude';
 
 export type OperationBody =
-  | { kind: 'add-column'; table: string; column: string; type: string; notNull: boolean; default: DefaultKind; generatedStored: boolean; serial: boolean }
+  | {
+      kind: 'add-column';
+      table: string;
+      column: string;
+      type: string;
+      notNull: boolean;
+      default: DefaultKind;
+      generatedStored: boolean;
+      serial: boolean;
+    }
   | { kind: 'drop-column'; table: string; column: string }
   | { kind: 'rename-column'; table: string; column: string; to: string }
   | { kind: 'rename-table'; table: string; to: string }

@@ -29,13 +29,15 @@ const handlers: Record<string, Handler> = {
         return [{ kind: 'other', statement: 'RENAME' }];
     }
   },
-  IndexStmt: (n) => [{
-    kind: 'create-index',
-    table: relation(at(n, 'relation')),
-    index: asString(at(n, 'idxname')) ?? '(unnamed)',
-    concurrently: at(n, 'concurrent') === true,
-    unique: at(n, 'unique') === true,
-  }],
+  IndexStmt: (n) => [
+    {
+      kind: 'create-index',
+      table: relation(at(n, 'relation')),
+      index: asString(at(n, 'idxname')) ?? '(unnamed)',
+      concurrently: at(n, 'concurrent') === true,
+      unique: at(n, 'unique') === true,
+    },
+  ],
   DropStmt: (n) => {
     const names = asArray(at(n, 'objects')).map(qualifiedName);
     switch (asString(at(n, 'removeType'))) {
@@ -44,61 +46,123 @@ const handlers: Record<string, Handler> = {
       case 'OBJECT_INDEX':
         return names.map((index) => ({ kind: 'drop-index', index, concurrently: at(n, 'concurrent') === true }));
       case 'OBJECT_SCHEMA':
-        return asArray(at(n, 'objects')).map((o) => ({ kind: 'drop-schema', schema: asString(at(o, 'String', 'sval')) ?? qualifiedName(o), cascade: asString(at(n, 'behavior')) === 'DROP_CASCADE' }));
+        return asArray(at(n, 'objects')).map((o) => ({
+          kind: 'drop-schema',
+          schema: asString(at(o, 'String', 'sval')) ?? qualifiedName(o),
+          cascade: asString(at(n, 'behavior')) === 'DROP_CASCADE',
+        }));
       default:
         return [{ kind: 'other', statement: 'DROP' }];
     }
   },
-  CreateStmt: (n) => [{
-    kind: 'create-table',
-    table: relation(at(n, 'relation')),
-    columns: asArray(at(n, 'tableElts')).flatMap((element) => {
-      const def = at(element, 'ColumnDef');
-      return def === undefined ? [] : [{ name: asString(at(def, 'colname')) ?? '', type: typeName(at(def, 'typeName')) }];
-    }),
-  }],
+  CreateStmt: (n) => [
+    {
+      kind: 'create-table',
+      table: relation(at(n, 'relation')),
+      columns: asArray(at(n, 'tableElts')).flatMap((element) => {
+        const def = at(element, 'ColumnDef');
+        return def === undefined ? [] : [{ name: asString(at(def, 'colname')) ?? '', type: typeName(at(def, 'typeName')) }];
+      }),
+    },
+  ],
   UpdateStmt: (n) => [{ kind: 'dml', verb: 'update', table: relation(at(n, 'relation')), hasWhere: at(n, 'whereClause') !== undefined }],
   DeleteStmt: (n) => [{ kind: 'dml', verb: 'delete', table: relation(at(n, 'relation')), hasWhere: at(n, 'whereClause') !== undefined }],
   // An INSERT ... SELECT copies rows like a backfill; a plain VALUES insert is seed data.
-  InsertStmt: (n) => at(n, 'selectStmt', 'SelectStmt', 'valuesLists') !== undefined
-    ? [{ kind: 'other', statement: 'INSERT VALUES' }]
-    : [{ kind: 'dml', verb: 'insert', table: relation(at(n, 'relation')), hasWhere: at(n, 'selectStmt', 'SelectStmt', 'whereClause') !== undefined }],
+  InsertStmt: (n) =>
+    at(n, 'selectStmt', 'SelectStmt', 'valuesLists') !== undefined
+      ? [{ kind: 'other', statement: 'INSERT VALUES' }]
+      : [
+          {
+            kind: 'dml',
+            verb: 'insert',
+            table: relation(at(n, 'relation')),
+            hasWhere: at(n, 'selectStmt', 'SelectStmt', 'whereClause') !== undefined,
+          },
+        ],
   LockStmt: (n) => asArray(at(n, 'relations')).map((r) => ({ kind: 'lock-table', table: relation(at(r, 'RangeVar')) })),
   VacuumStmt: (n) => {
     const full = asArray(at(n, 'options')).some((o) => asString(at(o, 'DefElem', 'defname')) === 'full');
     if (!full) return [{ kind: 'other', statement: 'VACUUM' }];
     const rels = asArray(at(n, 'rels')).map((r) => relation(at(r, 'VacuumRelation', 'relation')));
-    return (rels.length > 0 ? rels : ['(all tables)']).map((table) => ({ kind: 'rewrite-table', command: 'VACUUM FULL', table, concurrently: false }));
+    return (rels.length > 0 ? rels : ['(all tables)']).map((table) => ({
+      kind: 'rewrite-table',
+      command: 'VACUUM FULL',
+      table,
+      concurrently: false,
+    }));
   },
   ClusterStmt: (n) => [{ kind: 'rewrite-table', command: 'CLUSTER', table: relation(at(n, 'relation')), concurrently: false }],
-  ReindexStmt: (n) => [{
-    kind: 'rewrite-table',
-    command: 'REINDEX',
-    table: at(n, 'relation') === undefined ? (asString(at(n, 'name')) ?? '') : relation(at(n, 'relation')),
-    concurrently: asArray(at(n, 'params')).some((o) => asString(at(o, 'DefElem', 'defname')) === 'concurrently'),
-  }],
-  RefreshMatViewStmt: (n) => [{ kind: 'rewrite-table', command: 'REFRESH MATERIALIZED VIEW', table: relation(at(n, 'relation')), concurrently: at(n, 'concurrent') === true }],
-  TruncateStmt: (n) => asArray(at(n, 'relations')).map((r) => ({
-    kind: 'truncate', table: relation(at(r, 'RangeVar')), cascade: asString(at(n, 'behavior')) === 'DROP_CASCADE',
-  })),
+  ReindexStmt: (n) => [
+    {
+      kind: 'rewrite-table',
+      command: 'REINDEX',
+      table: at(n, 'relation') === undefined ? (asString(at(n, 'name')) ?? '') : relation(at(n, 'relation')),
+      concurrently: asArray(at(n, 'params')).some((o) => asString(at(o, 'DefElem', 'defname')) === 'concurrently'),
+    },
+  ],
+  RefreshMatViewStmt: (n) => [
+    {
+      kind: 'rewrite-table',
+      command: 'REFRESH MATERIALIZED VIEW',
+      table: relation(at(n, 'relation')),
+      concurrently: at(n, 'concurrent') === true,
+    },
+  ],
+  TruncateStmt: (n) =>
+    asArray(at(n, 'relations')).map((r) => ({
+      kind: 'truncate',
+      table: relation(at(r, 'RangeVar')),
+      cascade: asString(at(n, 'behavior')) === 'DROP_CASCADE',
+    })),
   AlterEnumStmt: (n) => {
-    const type = asArray(at(n, 'typeName')).map((s) => asString(at(s, 'String', 'sval'))).join('.');
+    const type = asArray(at(n, 'typeName'))
+      .map((s) => asString(at(s, 'String', 'sval')))
+      .join('.');
     const renamed = asString(at(n, 'oldVal'));
-    return [renamed === undefined
-      ? { kind: 'alter-enum', type, action: 'add-value', value: asString(at(n, 'newVal')) ?? '', positioned: at(n, 'newValNeighbor') !== undefined }
-      : { kind: 'alter-enum', type, action: 'rename-value', value: renamed, positioned: false }];
+    return [
+      renamed === undefined
+        ? {
+            kind: 'alter-enum',
+            type,
+            action: 'add-value',
+            value: asString(at(n, 'newVal')) ?? '',
+            positioned: at(n, 'newValNeighbor') !== undefined,
+          }
+        : { kind: 'alter-enum', type, action: 'rename-value', value: renamed, positioned: false },
+    ];
   },
   DropdbStmt: (n) => [{ kind: 'drop-database', name: asString(at(n, 'dbname')) ?? '' }],
-  AlterObjectSchemaStmt: (n) => asString(at(n, 'objectType')) === 'OBJECT_TABLE'
-    ? [{ kind: 'set-schema', table: relation(at(n, 'relation')), to: asString(at(n, 'newschema')) ?? '' }]
-    : [{ kind: 'other', statement: 'SET SCHEMA' }],
+  AlterObjectSchemaStmt: (n) =>
+    asString(at(n, 'objectType')) === 'OBJECT_TABLE'
+      ? [{ kind: 'set-schema', table: relation(at(n, 'relation')), to: asString(at(n, 'newschema')) ?? '' }]
+      : [{ kind: 'other', statement: 'SET SCHEMA' }],
   CreateTrigStmt: (n) => [{ kind: 'create-trigger', table: relation(at(n, 'relation')), trigger: asString(at(n, 'trigname')) ?? '' }],
-  CreateDomainStmt: (n) => asArray(at(n, 'constraints')).some((c) => asString(at(c, 'Constraint', 'contype')) === 'CONSTR_CHECK')
-    ? [{ kind: 'domain-constraint', domain: asArray(at(n, 'domainname')).map((x) => asString(at(x, 'String', 'sval'))).join('.'), action: 'create', notValid: false }]
-    : [{ kind: 'other', statement: 'CREATE DOMAIN' }],
-  AlterDomainStmt: (n) => asString(at(n, 'subtype')) === 'C'
-    ? [{ kind: 'domain-constraint', domain: asArray(at(n, 'typeName')).map((x) => asString(at(x, 'String', 'sval'))).join('.'), action: 'add', notValid: at(n, 'def', 'Constraint', 'skip_validation') === true }]
-    : [{ kind: 'other', statement: 'ALTER DOMAIN' }],
+  CreateDomainStmt: (n) =>
+    asArray(at(n, 'constraints')).some((c) => asString(at(c, 'Constraint', 'contype')) === 'CONSTR_CHECK')
+      ? [
+          {
+            kind: 'domain-constraint',
+            domain: asArray(at(n, 'domainname'))
+              .map((x) => asString(at(x, 'String', 'sval')))
+              .join('.'),
+            action: 'create',
+            notValid: false,
+          },
+        ]
+      : [{ kind: 'other', statement: 'CREATE DOMAIN' }],
+  AlterDomainStmt: (n) =>
+    asString(at(n, 'subtype')) === 'C'
+      ? [
+          {
+            kind: 'domain-constraint',
+            domain: asArray(at(n, 'typeName'))
+              .map((x) => asString(at(x, 'String', 'sval')))
+              .join('.'),
+            action: 'add',
+            notValid: at(n, 'def', 'Constraint', 'skip_validation') === true,
+          },
+        ]
+      : [{ kind: 'other', statement: 'ALTER DOMAIN' }],
   TransactionStmt: (n) => {
     const kind = asString(at(n, 'kind')) ?? '';
     if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') return [{ kind: 'transaction', action: 'begin' }];
@@ -139,7 +203,12 @@ function alterTable(n: JsonValue): OperationBody[] {
       case 'AT_SetUnLogged':
         return { kind: 'rewrite-table', command: 'SET UNLOGGED', table, concurrently: false };
       case 'AT_DetachPartition':
-        return { kind: 'rewrite-table', command: 'DETACH PARTITION', table, concurrently: at(cmd, 'def', 'PartitionCmd', 'concurrent') === true };
+        return {
+          kind: 'rewrite-table',
+          command: 'DETACH PARTITION',
+          table,
+          concurrently: at(cmd, 'def', 'PartitionCmd', 'concurrent') === true,
+        };
       case 'AT_DisableTrig':
       case 'AT_DisableTrigAll':
       case 'AT_DisableTrigUser':
@@ -155,7 +224,19 @@ function alterTable(n: JsonValue): OperationBody[] {
 const serialTypes = new Set(['serial', 'serial4', 'serial8', 'bigserial', 'smallserial', 'serial2']);
 // Functions evaluated once per statement (stable or immutable): PostgreSQL 11+ stores their value
 // as a "fast default" without rewriting the table. Anything else is treated as volatile.
-const nonVolatileFunctions = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'current_setting', 'lower', 'upper', 'to_jsonb', 'jsonb_build_object', 'json_build_object', 'array', 'make_interval']);
+const nonVolatileFunctions = new Set([
+  'now',
+  'transaction_timestamp',
+  'statement_timestamp',
+  'current_setting',
+  'lower',
+  'upper',
+  'to_jsonb',
+  'jsonb_build_object',
+  'json_build_object',
+  'array',
+  'make_interval',
+]);
 
 function addColumn(table: string, def: JsonValue | undefined): OperationBody {
   const constraints = asArray(at(def, 'constraints')).map((c) => at(c, 'Constraint'));
@@ -187,7 +268,16 @@ function inlineConstraints(table: string, def: JsonValue | undefined): Operation
     const constraint = at(c, 'Constraint');
     const type = constraintKinds[asString(at(constraint, 'contype')) ?? ''];
     if (type === undefined) return [];
-    return [{ kind: 'add-constraint', table, constraint: asString(at(constraint, 'conname')) ?? `${column} ${type}`, type, notValid: false, usingIndex: false }];
+    return [
+      {
+        kind: 'add-constraint',
+        table,
+        constraint: asString(at(constraint, 'conname')) ?? `${column} ${type}`,
+        type,
+        notValid: false,
+        usingIndex: false,
+      },
+    ];
   });
 }
 
@@ -196,14 +286,21 @@ function isVolatile(expr: JsonValue | undefined): boolean {
   if (Array.isArray(expr)) return expr.some(isVolatile);
   const call = asObject(expr)?.['FuncCall'];
   if (call !== undefined) {
-    const name = asArray(at(call, 'funcname')).map((s) => asString(at(s, 'String', 'sval'))).pop() ?? '';
+    const name =
+      asArray(at(call, 'funcname'))
+        .map((s) => asString(at(s, 'String', 'sval')))
+        .pop() ?? '';
     if (!nonVolatileFunctions.has(name.toLowerCase())) return true;
   }
   return Object.values(expr).some(isVolatile);
 }
 
 const constraintKinds: Record<string, ConstraintKind> = {
-  CONSTR_FOREIGN: 'foreign-key', CONSTR_CHECK: 'check', CONSTR_UNIQUE: 'unique', CONSTR_PRIMARY: 'primary-key', CONSTR_EXCLUSION: 'exclude',
+  CONSTR_FOREIGN: 'foreign-key',
+  CONSTR_CHECK: 'check',
+  CONSTR_UNIQUE: 'unique',
+  CONSTR_PRIMARY: 'primary-key',
+  CONSTR_EXCLUSION: 'exclude',
 };
 
 function addConstraint(table: string, def: JsonValue | undefined): OperationBody {
@@ -226,7 +323,9 @@ function relation(node: JsonValue | undefined): string {
 }
 
 function qualifiedName(list: JsonValue): string {
-  return asArray(at(list, 'List', 'items')).map((s) => asString(at(s, 'String', 'sval'))).join('.');
+  return asArray(at(list, 'List', 'items'))
+    .map((s) => asString(at(s, 'String', 'sval')))
+    .join('.');
 }
 
 /** `varchar(20)`, `bpchar(3)`, `numeric(10,2)`, `timestamp`: the catalog name, with its modifiers. */
@@ -234,6 +333,8 @@ function typeName(node: JsonValue | undefined): string {
   const names = asArray(at(node, 'names')).map((s) => asString(at(s, 'String', 'sval')) ?? '');
   const last = names[names.length - 1] ?? '';
   const base = names.length > 1 && names[0] === 'pg_catalog' ? last : names.join('.');
-  const mods = asArray(at(node, 'typmods')).map((m) => at(m, 'A_Const', 'ival', 'ival')).filter((v): v is number => typeof v === 'number');
+  const mods = asArray(at(node, 'typmods'))
+    .map((m) => at(m, 'A_Const', 'ival', 'ival'))
+    .filter((v): v is number => typeof v === 'number');
   return mods.length > 0 ? `${base}(${mods.join(',')})` : base;
 }

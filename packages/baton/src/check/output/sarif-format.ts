@@ -29,41 +29,50 @@ export function formatSarif(findings: readonly Finding[], options: { root: strin
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'baton',
-          version: options.version ?? '0.1.0',
-          rules: catalog.map((rule) => ({
-            id: rule.id,
-            name: rule.id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
-            shortDescription: { text: rule.summary },
-            fullDescription: { text: `${rule.kind === 'migration' ? 'Migration' : 'Manifest'} rule: ${rule.summary}.` },
-            // Rule metadata is static; the concrete safe alternative for the object at hand is
-            // in each result's message, after "Fix:".
-            help: {
-              text: `${rule.summary}. Each result names the object and the safe alternative after "Fix:". Rule reference: packages/baton/docs/check.md.`,
-              markdown: `**${rule.id}**: ${rule.summary}.\n\nEach result names the object and the safe alternative after *Fix:*. Rule reference: \`packages/baton/docs/check.md\`.`,
-            },
-            defaultConfiguration: { level: levels[rule.severity] },
-            properties: { tags: [rule.kind, 'zero-downtime'] },
-          })),
-        },
-      },
-      originalUriBaseIds: { '%SRCROOT%': { uri: `file://${options.root.split(sep).map(encodeURIComponent).join('/').replace(/\/?$/, '/')}` } },
-      results: findings.map((f) => ({
-        ruleId: f.ruleId,
-        ruleIndex: index.get(f.ruleId) ?? 0,
-        level: levels[f.severity],
-        message: { text: `${f.message}. Fix: ${f.hint}` },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: artifactUri(f.file ?? '.', options.root), uriBaseId: '%SRCROOT%' },
-            region: { startLine: f.line ?? 1, startColumn: f.column ?? 1 },
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'baton',
+            version: options.version ?? '0.1.0',
+            rules: catalog.map((rule) => ({
+              id: rule.id,
+              name: rule.id
+                .split('-')
+                .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+                .join(''),
+              shortDescription: { text: rule.summary },
+              fullDescription: { text: `${rule.kind === 'migration' ? 'Migration' : 'Manifest'} rule: ${rule.summary}.` },
+              // Rule metadata is static; the concrete safe alternative for the object at hand is
+              // in each result's message, after "Fix:".
+              help: {
+                text: `${rule.summary}. Each result names the object and the safe alternative after "Fix:". Rule reference: packages/baton/docs/check.md.`,
+                markdown: `**${rule.id}**: ${rule.summary}.\n\nEach result names the object and the safe alternative after *Fix:*. Rule reference: \`packages/baton/docs/check.md\`.`,
+              },
+              defaultConfiguration: { level: levels[rule.severity] },
+              properties: { tags: [rule.kind, 'zero-downtime'] },
+            })),
           },
-        }],
-      })),
-    }],
+        },
+        originalUriBaseIds: {
+          '%SRCROOT%': { uri: `file://${options.root.split(sep).map(encodeURIComponent).join('/').replace(/\/?$/, '/')}` },
+        },
+        results: findings.map((f) => ({
+          ruleId: f.ruleId,
+          ruleIndex: index.get(f.ruleId) ?? 0,
+          level: levels[f.severity],
+          message: { text: `${f.message}. Fix: ${f.hint}` },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: artifactUri(f.file ?? '.', options.root), uriBaseId: '%SRCROOT%' },
+                region: { startLine: f.line ?? 1, startColumn: f.column ?? 1 },
+              },
+            },
+          ],
+        })),
+      },
+    ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 }

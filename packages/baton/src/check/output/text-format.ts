@@ -27,7 +27,9 @@ export function formatText(findings: readonly Finding[], options: { root?: strin
     lines.push('');
   }
   const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
-  lines.push(`${findings.length} problem${findings.length === 1 ? '' : 's'} (${count('error')} error, ${count('warning')} warning, ${count('info')} info)`);
+  lines.push(
+    `${findings.length} problem${findings.length === 1 ? '' : 's'} (${count('error')} error, ${count('warning')} warning, ${count('info')} info)`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -17,7 +17,10 @@ async function ruleFiles(folder: string): Promise<{ rules: string[]; tests: Set<
 }
 
 test('every rule file is registered once and has a test beside it', { timeout: 30_000 }, async () => {
-  for (const [folder, registry] of [['migration', migrationRules], ['manifest', manifestRules]] as const) {
+  for (const [folder, registry] of [
+    ['migration', migrationRules],
+    ['manifest', manifestRules],
+  ] as const) {
     const { rules, tests } = await ruleFiles(folder);
     assert.equal(rules.length, Object.keys(registry).length, `${folder}: one registry entry per rule file`);
     assert.equal(new Set(Object.values(registry)).size, rules.length, `${folder}: no rule registered twice`);

@@ -24,17 +24,39 @@ const knownShapes: { pattern: RegExp; ast: (match: RegExpExecArray) => JsonValue
   {
     // Changing a default only touches the data dictionary (instant). One action only: a comma
     // means more actions, which must not be hidden behind this shape.
-    pattern: new RegExp(`^ALTER\\s+TABLE\\s+${name}\\s+ALTER\\s+(?:COLUMN\\s+)?${name}\\s+(?:SET\\s+DEFAULT\\s+[^,]+|DROP\\s+DEFAULT)$`, 'i'),
-    ast: (m) => ({ type: 'alter', table: [{ db: null, table: m[1] ?? '' }], expr: [{ action: 'alter', resource: 'column', column: { column: m[2] ?? '' } }] }),
+    pattern: new RegExp(
+      `^ALTER\\s+TABLE\\s+${name}\\s+ALTER\\s+(?:COLUMN\\s+)?${name}\\s+(?:SET\\s+DEFAULT\\s+[^,]+|DROP\\s+DEFAULT)$`,
+      'i',
+    ),
+    ast: (m) => ({
+      type: 'alter',
+      table: [{ db: null, table: m[1] ?? '' }],
+      expr: [{ action: 'alter', resource: 'column', column: { column: m[2] ?? '' } }],
+    }),
   },
   {
     pattern: new RegExp(`^ALTER\\s+TABLE\\s+${name}\\s+RENAME\\s+(?:INDEX|KEY)\\s+${name}\\s+TO\\s+${name}$`, 'i'),
-    ast: (m) => ({ type: 'alter', table: [{ db: null, table: m[1] ?? '' }], expr: [{ action: 'rename', resource: 'index', index: m[2] ?? '' }] }),
+    ast: (m) => ({
+      type: 'alter',
+      table: [{ db: null, table: m[1] ?? '' }],
+      expr: [{ action: 'rename', resource: 'index', index: m[2] ?? '' }],
+    }),
   },
   {
     // A charset conversion rewrites every text column: a table copy, like a type change.
     pattern: new RegExp(`^ALTER\\s+TABLE\\s+${name}\\s+CONVERT\\s+TO\\s+(?:CHARACTER\\s+SET|CHARSET)\\s+${name}[\\s\\S]*$`, 'i'),
-    ast: (m) => ({ type: 'alter', table: [{ db: null, table: m[1] ?? '' }], expr: [{ action: 'modify', resource: 'column', column: { column: '(all text columns)' }, definition: { dataType: `CHARACTER SET ${m[2] ?? ''}` } }] }),
+    ast: (m) => ({
+      type: 'alter',
+      table: [{ db: null, table: m[1] ?? '' }],
+      expr: [
+        {
+          action: 'modify',
+          resource: 'column',
+          column: { column: '(all text columns)' },
+          definition: { dataType: `CHARACTER SET ${m[2] ?? ''}` },
+        },
+      ],
+    }),
   },
 ];
 

@@ -42,7 +42,7 @@ export function skipTrivia(text: string, offset: number): number {
     } else if (c === '-' && text[i + 1] === '-') {
       const nl = text.indexOf('\n', i);
       i = nl === -1 ? text.length : nl + 1;
-    } else if (c === '#' ) {
+    } else if (c === '#') {
       // MySQL line comment; harmless for PostgreSQL since a statement never starts with '#'.
       const nl = text.indexOf('\n', i);
       i = nl === -1 ? text.length : nl + 1;

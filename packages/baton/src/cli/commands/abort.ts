@@ -25,6 +25,8 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
   }
   // The run is live in another process that shares this journal: it was asked to stop; it rolls
   // back (or, past the point of no return, ends aborted) at its next step boundary.
-  io.stdout.write(`run ${runId} is live (${result.holder}); abort requested — it rolls back at its next check. Follow it with \`baton status ${runId}\`\n`);
+  io.stdout.write(
+    `run ${runId} is live (${result.holder}); abort requested — it rolls back at its next check. Follow it with \`baton status ${runId}\`\n`,
+  );
   return exitCodes.ok;
 }

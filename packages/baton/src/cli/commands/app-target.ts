@@ -26,11 +26,18 @@ export async function appTargetOf(options: Record<string, unknown>, named: strin
 }
 
 /** As `appTargetOf`, for a command that needs an app: none is a USAGE error, before any connection. */
-export async function requiredAppTargetOf(options: Record<string, unknown>, named: string | undefined, io: CliIO, command: string): Promise<AppTarget & { app: string }> {
+export async function requiredAppTargetOf(
+  options: Record<string, unknown>,
+  named: string | undefined,
+  io: CliIO,
+  command: string,
+): Promise<AppTarget & { app: string }> {
   const spec = await specOf(options, named, io);
   const app = named ?? spec?.app;
   if (app === undefined) {
-    throw new BatonError('USAGE', `${command} needs an app: none was named and there is no ${String(options.spec ?? 'baton.yaml')} here`, { hint: `name it (${command} APP -n NAMESPACE) or point at its spec (-f path/to/baton.yaml)` });
+    throw new BatonError('USAGE', `${command} needs an app: none was named and there is no ${String(options.spec ?? 'baton.yaml')} here`, {
+      hint: `name it (${command} APP -n NAMESPACE) or point at its spec (-f path/to/baton.yaml)`,
+    });
   }
   return { ...where(options, io, spec), app };
 }
@@ -44,5 +51,5 @@ async function specOf(options: Record<string, unknown>, named: string | undefine
 
 function where(options: Record<string, unknown>, io: CliIO, spec: BatonSpec | undefined): { kube: KubeClient; namespace: string } {
   const kube = kubeFrom(options, io);
-  return { kube, namespace: typeof options.namespace === 'string' ? options.namespace : spec?.namespace ?? kube.defaultNamespace };
+  return { kube, namespace: typeof options.namespace === 'string' ? options.namespace : (spec?.namespace ?? kube.defaultNamespace) };
 }

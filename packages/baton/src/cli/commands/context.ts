@@ -22,7 +22,11 @@ export interface CommandContext {
 export function kubeFrom(options: Record<string, unknown>, io: CliIO): KubeClient {
   const kubeconfig = typeof options.kubeconfig === 'string' ? options.kubeconfig : undefined;
   return new ClientNodeKubeClient({
-    ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : io.env.KUBECONFIG ? { kubeconfigPath: io.env.KUBECONFIG.split(':')[0] ?? io.env.KUBECONFIG } : {}),
+    ...(kubeconfig
+      ? { kubeconfigPath: resolve(io.cwd, kubeconfig) }
+      : io.env.KUBECONFIG
+        ? { kubeconfigPath: io.env.KUBECONFIG.split(':')[0] ?? io.env.KUBECONFIG }
+        : {}),
     ...(typeof options.context === 'string' ? { context: options.context } : {}),
   });
 }
@@ -49,9 +53,16 @@ export function commandContext(options: Record<string, unknown>, io: CliIO): Com
   return {
     stateDir,
     ports: {
-      kube, journal, lock: new LeaseLock(kube), artifacts: fileArtifacts(stateDir), env: io.env, signal: io.signal,
+      kube,
+      journal,
+      lock: new LeaseLock(kube),
+      artifacts: fileArtifacts(stateDir),
+      env: io.env,
+      signal: io.signal,
       onEvent: progressPrinter(io, { quiet: json }),
-      onNotice: (m) => { if (!json) io.stderr.write(`${m}\n`); },
+      onNotice: (m) => {
+        if (!json) io.stderr.write(`${m}\n`);
+      },
     },
   };
 }
@@ -62,7 +73,12 @@ export function commandContext(options: Record<string, unknown>, io: CliIO): Com
  * error, and resume, abort and promote of a finished run all answer RUN_FINISHED (exit 2) with
  * nothing written. (The journal in ConfigMaps is read where it lives, by the operation.)
  */
-export async function requireRecordedRun(options: Record<string, unknown>, io: CliIO, runId: string, action: 'resume' | 'abort' | 'promote'): Promise<void> {
+export async function requireRecordedRun(
+  options: Record<string, unknown>,
+  io: CliIO,
+  runId: string,
+  action: 'resume' | 'abort' | 'promote',
+): Promise<void> {
   if (options.journal === 'configmap') return;
   const journal = new FileJournal({ dir: stateDirOf(options, io) });
   try {

@@ -21,21 +21,38 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : {}),
     ...(options.context ? { context: options.context as string } : {}),
   });
-  const leaseNamespace = (options.leaseNamespace as string | undefined) ?? io.env.POD_NAMESPACE
-    ?? (await readFile(serviceAccountNamespace, 'utf8').then((s) => s.trim(), () => undefined)) ?? kube.defaultNamespace;
+  const leaseNamespace =
+    (options.leaseNamespace as string | undefined) ??
+    io.env.POD_NAMESPACE ??
+    (await readFile(serviceAccountNamespace, 'utf8').then(
+      (s) => s.trim(),
+      () => undefined,
+    )) ??
+    kube.defaultNamespace;
   const identity = (options.identity as string | undefined) ?? io.env.POD_NAME ?? `${hostname()}-${process.pid}`;
   const log = (message: string) => io.stderr.write(`${new Date().toISOString()} ${identity}: ${message}\n`);
   const metricsAddress = (options.metricsAddress as string | undefined)?.replace('$(POD_IP)', io.env.POD_IP ?? '127.0.0.1');
   log(`starting (leader Lease ${leaseNamespace}/baton-controller${metricsAddress ? `, metrics on http://${metricsAddress}/metrics` : ''})`);
   const result = await runController({
-    kube, leaseNamespace, identity, log, signal: io.signal,
+    kube,
+    leaseNamespace,
+    identity,
+    log,
+    signal: io.signal,
     ...(options.namespace ? { watchNamespace: options.namespace as string } : {}),
     ...(metricsAddress ? { metricsAddress } : {}),
-    sidecar: (sidecarLog) => serveControllerDashboard({
-      kube, leaseNamespace, identity, env: io.env,
-      ...(options.namespace ? { watchNamespace: options.namespace as string } : {}),
-      ...(typeof options.dashboardAddress === 'string' ? { dashboardAddress: options.dashboardAddress } : {}),
-    }, sidecarLog),
+    sidecar: (sidecarLog) =>
+      serveControllerDashboard(
+        {
+          kube,
+          leaseNamespace,
+          identity,
+          env: io.env,
+          ...(options.namespace ? { watchNamespace: options.namespace as string } : {}),
+          ...(typeof options.dashboardAddress === 'string' ? { dashboardAddress: options.dashboardAddress } : {}),
+        },
+        sidecarLog,
+      ),
   });
   log(result.ended === 'lost' ? 'lost the leader Lease: exiting so a restart rejoins as a follower' : 'stopped');
   return result.ended === 'lost' ? exitCodes.failed : exitCodes.ok;

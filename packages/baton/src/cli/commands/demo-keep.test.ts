@@ -8,7 +8,13 @@ import { runCli } from '../main.js';
 
 async function cli(args: string[]): Promise<{ code: number; err: string }> {
   let err = '';
-  const code = await runCli(args, { cwd: '/', env: {}, stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) }, signal: new AbortController().signal });
+  const code = await runCli(args, {
+    cwd: '/',
+    env: {},
+    stdout: { write: () => true },
+    stderr: { write: (s: string) => (err += s) },
+    signal: new AbortController().signal,
+  });
   return { code, err };
 }
 
@@ -26,7 +32,9 @@ test('baton demo stop with no kept demo says so (exit 2) and touches nothing', a
 test('baton demo stop ends the process a kept demo recorded, and removes its files', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'baton-demo-stop-'));
   // A stand-in for the kept demo: a process that exits on SIGTERM, as the demo does.
-  const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => process.exit(0)); setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => process.exit(0)); setInterval(() => {}, 1000)'], {
+    stdio: 'ignore',
+  });
   try {
     await writeFile(join(dir, 'demo.json'), JSON.stringify({ pid: child.pid, kubeconfig: '/x', spec: '/y', runId: 'r' }), { mode: 0o600 });
     await writeFile(join(dir, 'demo.env'), 'export KUBECONFIG=/x\n', { mode: 0o600 });

@@ -22,7 +22,10 @@ const envFile = (stateDir: string): string => join(stateDir, 'demo.env');
  * need (the kubeconfig, the database URL the spec names) goes to a 0600 file to source, never to
  * the screen. Resolves when this process is told to stop (Ctrl-C or `baton demo stop`).
  */
-export async function keepDemo(io: CliIO, o: { stateDir: string; kubeconfig: string; spec: string; runId: string; env: Record<string, string> }): Promise<void> {
+export async function keepDemo(
+  io: CliIO,
+  o: { stateDir: string; kubeconfig: string; spec: string; runId: string; env: Record<string, string> },
+): Promise<void> {
   await mkdir(o.stateDir, { recursive: true, mode: 0o700 });
   const kept: KeptDemo = { pid: process.pid, kubeconfig: o.kubeconfig, spec: o.spec, runId: o.runId };
   await writeFile(keptFile(o.stateDir), `${JSON.stringify(kept, null, 2)}\n`, { mode: 0o600 });

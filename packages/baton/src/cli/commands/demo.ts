@@ -38,13 +38,18 @@ function demoAppDir(): string {
  */
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'stop') return stopKeptDemo(io, resolve(io.cwd, options.stateDir as string));
-  if (args[0] !== undefined) throw new BatonError('USAGE', `unknown demo action ${JSON.stringify(args[0])}`, { hint: 'the only action is `baton demo stop`' });
+  if (args[0] !== undefined)
+    throw new BatonError('USAGE', `unknown demo action ${JSON.stringify(args[0])}`, { hint: 'the only action is `baton demo stop`' });
   const json = options.output === 'json';
-  const say = (line: string): void => { if (!json) io.stderr.write(`${line}\n`); };
+  const say = (line: string): void => {
+    if (!json) io.stderr.write(`${line}\n`);
+  };
   const stateDir = resolve(io.cwd, options.stateDir as string);
   const work = await mkdtemp(join(tmpdir(), 'baton-demo-'));
   const cleanups: Array<() => Promise<void>> = [async () => rm(work, { recursive: true, force: true })];
-  const cleanup = async (): Promise<void> => { for (const c of cleanups.reverse()) await c().catch(() => undefined); };
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
   try {
     // PostgreSQL refuses to run as root; as root it runs as user postgres, which must be able to
     // enter the work folder (mkdtemp makes it 0700).
@@ -68,22 +73,36 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
     await mkdir(manifestsDir);
     for (const file of ['config.yaml', 'deployment.yaml', 'service.yaml']) {
       let text = await readFile(join(demoDir, 'manifests', file), 'utf8');
-      if (options.prestop === false && file === 'deployment.yaml') text = text.replace(/\n\s+lifecycle:\n\s+preStop:\n\s+exec: \{ command: \[sleep, "\d+"\] \}/, '');
+      if (options.prestop === false && file === 'deployment.yaml')
+        text = text.replace(/\n\s+lifecycle:\n\s+preStop:\n\s+exec: \{ command: \[sleep, "\d+"\] \}/, '');
       await writeFile(join(manifestsDir, file), text);
     }
     if (l7) await writeFile(join(manifestsDir, 'ingress.yaml'), demoIngress);
     say('migrating the database to v1 (0001) and deploying demo-app v1 (3 replicas)...');
     await migrate({ url: pg.url, dir: join(appDir, 'migrations'), versions: [1], release: 'v1' });
-    await kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'demo-db', namespace: 'default' }, type: 'Opaque', stringData: { url: pg.url } } as KubeObject, { force: true });
+    await kube.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'demo-db', namespace: 'default' },
+        type: 'Opaque',
+        stringData: { url: pg.url },
+      } as KubeObject,
+      { force: true },
+    );
     for (const file of ['config.yaml', 'service.yaml', 'deployment.yaml', ...(l7 ? ['ingress.yaml'] : [])]) {
       for (const doc of parseAllDocuments(await readFile(join(manifestsDir, file), 'utf8'))) {
         const object = doc.toJS() as KubeObject;
         if (object.kind === 'Deployment') {
           // As baton would have deployed it: the release name travels in BATON_RELEASE (and so in
           // the app's database application_name, which contract migrations wait on).
-          for (const c of (object as unknown as DeploymentLike).spec.template.spec.containers) c.env = [...(c.env ?? []), { name: 'BATON_RELEASE', value: 'v1' }];
+          for (const c of (object as unknown as DeploymentLike).spec.template.spec.containers)
+            c.env = [...(c.env ?? []), { name: 'BATON_RELEASE', value: 'v1' }];
         }
-        const applied = await kube.apply<KubeObject>({ ...object, metadata: { ...object.metadata, namespace: 'default' } }, { force: true });
+        const applied = await kube.apply<KubeObject>(
+          { ...object, metadata: { ...object.metadata, namespace: 'default' } },
+          { force: true },
+        );
         if (object.kind === 'Deployment') {
           const verdict = await waitForRollout(kube, applied as DeploymentLike, 'demo/app:v1', { timeoutMs: 120_000, signal: io.signal });
           if (verdict.kind === 'failed') throw new Error(`demo-app v1 did not start: ${verdict.reason}`);
@@ -93,7 +112,12 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
 
     // Ready pods are not yet a reachable Service: the proxies learn endpoints a moment later (as
     // kube-proxy does). Start measuring once v1 is really served, so the baseline is clean.
-    const svc = await kube.get<KubeObject & { spec: { clusterIP: string } }>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' });
+    const svc = await kube.get<KubeObject & { spec: { clusterIP: string } }>({
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: 'demo',
+      namespace: 'default',
+    });
     await waitUntilServed(`http://${svc!.spec.clusterIP}:8080/ready`, { signal: io.signal });
 
     const target = options.badVersion ? 'demo/app:v2-bad' : 'demo/app:v2';
@@ -101,16 +125,34 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
     // A spec's inputs live in its folder: the release's migrations are copied beside it, as a
     // user keeps them beside their baton.yaml.
     await cp(join(appDir, 'migrations'), join(work, 'migrations'), { recursive: true });
-    await writeFile(specPath, demoSpec({ strategy: options.strategy as string, image: target, rps: Number(options.rps), migrationsDir: 'migrations', bad: Boolean(options.badVersion), ...(cluster.ingressUrl && l7 ? { ingressUrl: cluster.ingressUrl } : {}) }));
-    say(`\nupgrading demo-app v1 -> ${target} (${options.strategy as string}) under ${String(options.rps)} req/s of probe traffic, 3 streams, 2 SSE, 1 WebSocket, 5 writes/s...\n`);
+    await writeFile(
+      specPath,
+      demoSpec({
+        strategy: options.strategy as string,
+        image: target,
+        rps: Number(options.rps),
+        migrationsDir: 'migrations',
+        bad: Boolean(options.badVersion),
+        ...(cluster.ingressUrl && l7 ? { ingressUrl: cluster.ingressUrl } : {}),
+      }),
+    );
+    say(
+      `\nupgrading demo-app v1 -> ${target} (${options.strategy as string}) under ${String(options.rps)} req/s of probe traffic, 3 streams, 2 SSE, 1 WebSocket, 5 writes/s...\n`,
+    );
 
     // The spec names the database URL by an env var, so the URL (with its password) never enters
     // the plan or the journal; plan and steps read it from this environment.
     const env = { ...io.env, BATON_DEMO_DATABASE_URL: pg.url };
     const { inputs } = await loadRelease(specPath);
     const result = await upgrade(inputs, {
-      kube, journal: fileJournal(stateDir), lock: new LeaseLock(kube), artifacts: fileArtifacts(stateDir), env, signal: io.signal,
-      onEvent: progressPrinter(io, { quiet: json }), onNotice: say,
+      kube,
+      journal: fileJournal(stateDir),
+      lock: new LeaseLock(kube),
+      artifacts: fileArtifacts(stateDir),
+      env,
+      signal: io.signal,
+      onEvent: progressPrinter(io, { quiet: json }),
+      onNotice: say,
     });
     const files = result.artifacts ?? {};
     // The same RunOutcome document `baton upgrade -o json` prints (docs/json-output.md).
@@ -120,7 +162,14 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
       io.stdout.write(`Report: ${files.markdown}\n        ${files.html}\n`);
     }
     const code = finishWith({ ...io, stdout: { write: () => true } }, result.outcome, json);
-    if (options.keep === true) await keepDemo(io, { stateDir, kubeconfig: kubeconfigPath, spec: specPath, runId: result.outcome.runId, env: { BATON_DEMO_DATABASE_URL: pg.url } });
+    if (options.keep === true)
+      await keepDemo(io, {
+        stateDir,
+        kubeconfig: kubeconfigPath,
+        spec: specPath,
+        runId: result.outcome.runId,
+        env: { BATON_DEMO_DATABASE_URL: pg.url },
+      });
     return code;
   } finally {
     await cleanup();

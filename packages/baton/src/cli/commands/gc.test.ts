@@ -8,7 +8,13 @@ import { runCli } from '../main.js';
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(args, { cwd, env: {}, stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, signal: new AbortController().signal });
+  const code = await runCli(args, {
+    cwd,
+    env: {},
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    signal: new AbortController().signal,
+  });
   return { code, out, err };
 }
 

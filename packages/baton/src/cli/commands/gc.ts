@@ -26,14 +26,21 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   }
   // --min-age was checked by durationOption while argv was read.
   const minAgeMs = options.minAge === undefined ? undefined : parseDuration(options.minAge as string);
-  const report = await gc({ spec, dryRun: options.dryRun === true, ...(minAgeMs !== undefined ? { minAgeMs } : {}) }, commandContext(options, io).ports);
+  const report = await gc(
+    { spec, dryRun: options.dryRun === true, ...(minAgeMs !== undefined ? { minAgeMs } : {}) },
+    commandContext(options, io).ports,
+  );
   if (json) printJson(io, 'GcReport', { ...report, dryRun: options.dryRun === true });
   else {
-    io.stdout.write(`Releases of ${report.namespace}/${report.app}: active ${report.active ? `${report.active.release} (Deployment ${report.active.deployment})` : '(none selected by the Service)'}\n`);
+    io.stdout.write(
+      `Releases of ${report.namespace}/${report.app}: active ${report.active ? `${report.active.release} (Deployment ${report.active.deployment})` : '(none selected by the Service)'}\n`,
+    );
     if (report.decisions.length === 0) io.stdout.write('  no older release is running\n');
     for (const d of report.decisions) {
       const verb = d.action === 'delete' ? (options.dryRun === true ? 'would delete' : 'delete') : 'keep';
-      io.stdout.write(`  ${verb.padEnd(12)} ${d.release.padEnd(16)} ${d.deployment.padEnd(28)} ${d.activeTasks !== null ? `tasks ${d.activeTasks}, ` : ''}${d.connections !== null ? `connections ${d.connections}, ` : ''}inactive ${d.inactiveSeconds ?? '?'}s${d.reasons.length ? ` — ${d.reasons.join('; ')}` : ''}\n`);
+      io.stdout.write(
+        `  ${verb.padEnd(12)} ${d.release.padEnd(16)} ${d.deployment.padEnd(28)} ${d.activeTasks !== null ? `tasks ${d.activeTasks}, ` : ''}${d.connections !== null ? `connections ${d.connections}, ` : ''}inactive ${d.inactiveSeconds ?? '?'}s${d.reasons.length ? ` — ${d.reasons.join('; ')}` : ''}\n`,
+      );
     }
     if (report.run) io.stdout.write(`run ${report.run.runId}: ${report.run.status}${report.run.reason ? ` — ${report.run.reason}` : ''}\n`);
   }

@@ -26,7 +26,7 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
 const columns: { title: string; cell: (r: Revision) => string }[] = [
   { title: 'REVISION', cell: (r) => String(r.revision) },
   { title: 'UPDATED', cell: (r) => r.at },
-  { title: 'STATUS', cell: (r) => r.runStatus && r.runStatus !== 'succeeded' ? `${r.status} (run ${r.runStatus})` : r.status },
+  { title: 'STATUS', cell: (r) => (r.runStatus && r.runStatus !== 'succeeded' ? `${r.status} (run ${r.runStatus})` : r.status) },
   { title: 'VERSION', cell: (r) => r.version },
   { title: 'IMAGE', cell: (r) => r.image },
   { title: 'RUN', cell: (r) => r.runId },

@@ -12,7 +12,10 @@ import type { CliIO } from '../io.js';
  * config/`), applies them with `--apply`, or writes the kustomize folder with `--write DIR`.
  */
 export async function run(options: Record<string, unknown>, _args: string[], io: CliIO): Promise<number> {
-  const o = { ...(options.namespace ? { namespace: options.namespace as string } : {}), ...(options.image ? { image: options.image as string } : {}) };
+  const o = {
+    ...(options.namespace ? { namespace: options.namespace as string } : {}),
+    ...(options.image ? { image: options.image as string } : {}),
+  };
   if (options.write) {
     const dir = resolve(io.cwd, options.write as string);
     for (const [file, text] of Object.entries(kustomizeFiles((obj) => stringify(obj), o))) {
@@ -28,7 +31,10 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     return exitCodes.ok;
   }
   const kubeconfig = options.kubeconfig as string | undefined;
-  const kube = new ClientNodeKubeClient({ ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : {}), ...(options.context ? { context: options.context as string } : {}) });
+  const kube = new ClientNodeKubeClient({
+    ...(kubeconfig ? { kubeconfigPath: resolve(io.cwd, kubeconfig) } : {}),
+    ...(options.context ? { context: options.context as string } : {}),
+  });
   await kube.version();
   for (const obj of objects) {
     await kube.apply<KubeObject>(obj, { force: true });

@@ -10,9 +10,13 @@ export function finishWith(io: CliIO, outcome: RunOutcome, json: boolean, extra:
     for (const next of outcome.next ?? []) io.stdout.write(`  next: ${next}\n`);
   }
   switch (outcome.status) {
-    case 'succeeded': return exitCodes.ok;
-    case 'halted': return exitCodes.halted;
-    case 'paused': return exitCodes.paused;
-    default: return exitCodes.failed;
+    case 'succeeded':
+      return exitCodes.ok;
+    case 'halted':
+      return exitCodes.halted;
+    case 'paused':
+      return exitCodes.paused;
+    default:
+      return exitCodes.failed;
   }
 }

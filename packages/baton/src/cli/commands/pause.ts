@@ -16,7 +16,10 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
   if (target) {
     const named = namedTarget(target, 'pause');
     const patched = await requestControl(named.kube, named.namespace, named.name, { pause: true }, { verb: 'pause' });
-    if (!json) io.stderr.write(`asked the controller to pause Release ${named.namespace}/${named.name} before its next step (status.control.pause); continue it with: baton release resume ${named.name} -n ${named.namespace}\n`);
+    if (!json)
+      io.stderr.write(
+        `asked the controller to pause Release ${named.namespace}/${named.name} before its next step (status.control.pause); continue it with: baton release resume ${named.name} -n ${named.namespace}\n`,
+      );
     printRelease(io, patched, { json });
     return exitCodes.ok;
   }
@@ -29,15 +32,21 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
   const { runId } = result;
   switch (result.kind) {
     case 'requested':
-      io.stdout.write(`run ${runId} is live (${result.holder}); pause requested — it stops before its next step${result.inFlight ? `, once step ${result.inFlight} finishes` : ''}.\n`);
+      io.stdout.write(
+        `run ${runId} is live (${result.holder}); pause requested — it stops before its next step${result.inFlight ? `, once step ${result.inFlight} finishes` : ''}.\n`,
+      );
       break;
     case 'already-requested':
-      io.stdout.write(`run ${runId} was already asked to pause${result.requestedBy ? ` (by ${result.requestedBy})` : ''}; it stops before its next step.\n`);
+      io.stdout.write(
+        `run ${runId} was already asked to pause${result.requestedBy ? ` (by ${result.requestedBy})` : ''}; it stops before its next step.\n`,
+      );
       break;
     case 'already-paused':
       io.stdout.write(`run ${runId} is already paused${result.reason ? ` — ${result.reason}` : ''}\n`);
       break;
   }
-  io.stdout.write(`  follow it: baton status ${runId} --watch\n  continue it: baton promote ${runId}  (or give it up: baton abort ${runId})\n`);
+  io.stdout.write(
+    `  follow it: baton status ${runId} --watch\n  continue it: baton promote ${runId}  (or give it up: baton abort ${runId})\n`,
+  );
   return exitCodes.ok;
 }

@@ -16,8 +16,11 @@ current-context: x
 const io = { cwd: '/', env: {}, stdout: { write: () => true }, stderr: { write: () => true }, signal: new AbortController().signal };
 
 const release = (phase: ReleasePhase | undefined): Release => ({
-  apiVersion: 'baton.dev/v1alpha1', kind: 'Release', metadata: { name: 'demo-v2', namespace: 'default' },
-  spec: { upgrade: { app: 'demo' }, inputs: [] }, ...(phase ? { status: { phase } } : {}),
+  apiVersion: 'baton.dev/v1alpha1',
+  kind: 'Release',
+  metadata: { name: 'demo-v2', namespace: 'default' },
+  spec: { upgrade: { app: 'demo' }, inputs: [] },
+  ...(phase ? { status: { phase } } : {}),
 });
 
 test('release/NAME names a Release; a bare run id stays local unless --in-cluster', async (t) => {
@@ -41,7 +44,13 @@ test('release/NAME names a Release; a bare run id stays local unless --in-cluste
 
 test('a request that cannot apply is refused with what to run instead', () => {
   const refused = (phase: ReleasePhase | undefined, verb: 'promote' | 'abort' | 'retry') => {
-    try { assertControlApplies(release(phase), verb); return undefined; } catch (error) { assert.ok(isBatonError(error)); return error; }
+    try {
+      assertControlApplies(release(phase), verb);
+      return undefined;
+    } catch (error) {
+      assert.ok(isBatonError(error));
+      return error;
+    }
   };
   assert.equal(refused('Paused', 'promote'), undefined);
   assert.equal(refused('Running', 'abort'), undefined);
@@ -56,7 +65,19 @@ test('a request that cannot apply is refused with what to run instead', () => {
 
 test('a Release exits as a local run of the same state does (kubectl rollout status)', () => {
   assert.deepEqual(
-    (['Succeeded', 'Running', 'Waiting', 'Paused', 'Halted', 'RolledBack', 'Aborted', 'Failed', 'Invalid'] as const).map((p) => releaseExitCode(release(p))),
-    [exitCodes.ok, exitCodes.ok, exitCodes.ok, exitCodes.paused, exitCodes.halted, exitCodes.failed, exitCodes.failed, exitCodes.failed, exitCodes.invalidInput],
+    (['Succeeded', 'Running', 'Waiting', 'Paused', 'Halted', 'RolledBack', 'Aborted', 'Failed', 'Invalid'] as const).map((p) =>
+      releaseExitCode(release(p)),
+    ),
+    [
+      exitCodes.ok,
+      exitCodes.ok,
+      exitCodes.ok,
+      exitCodes.paused,
+      exitCodes.halted,
+      exitCodes.failed,
+      exitCodes.failed,
+      exitCodes.failed,
+      exitCodes.invalidInput,
+    ],
   );
 });

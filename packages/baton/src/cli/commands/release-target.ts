@@ -26,7 +26,8 @@ export function releaseTargetOf(options: Record<string, unknown>, arg: string | 
   const prefixed = arg !== undefined && releasePrefix.test(arg);
   if (!prefixed && options.inCluster !== true) return undefined;
   const name = arg === undefined ? undefined : arg.replace(releasePrefix, '');
-  if (name === '') throw new BatonError('USAGE', `"${arg}" names no Release`, { hint: 'write release/NAME, e.g. baton status release/demo-v2' });
+  if (name === '')
+    throw new BatonError('USAGE', `"${arg}" names no Release`, { hint: 'write release/NAME, e.g. baton status release/demo-v2' });
   const kube = kubeFrom(options, io);
   const namespace = typeof options.namespace === 'string' ? options.namespace : kube.defaultNamespace;
   return { kube, namespace, name };
@@ -39,7 +40,10 @@ export async function readTarget(target: ReleaseTarget): Promise<Release> {
 
 /** For verbs that change something: an implied "newest" is refused, the Release must be named. */
 export function namedTarget(target: ReleaseTarget, verb: string): ReleaseTarget & { name: string } {
-  if (target.name === undefined) throw new BatonError('USAGE', `baton ${verb} --in-cluster needs the Release's name: it never acts on one it guessed`, { hint: `baton ${verb} release/NAME (list them: baton releases --in-cluster)` });
+  if (target.name === undefined)
+    throw new BatonError('USAGE', `baton ${verb} --in-cluster needs the Release's name: it never acts on one it guessed`, {
+      hint: `baton ${verb} release/NAME (list them: baton releases --in-cluster)`,
+    });
   return { ...target, name: target.name };
 }
 
@@ -50,11 +54,18 @@ export function namedTarget(target: ReleaseTarget, verb: string): ReleaseTarget 
  */
 export function releaseExitCode(release: Release): number {
   switch (release.status?.phase) {
-    case 'Paused': return exitCodes.paused;
-    case 'Halted': return exitCodes.halted;
-    case 'Invalid': return exitCodes.invalidInput;
-    case 'RolledBack': case 'Aborted': case 'Failed': return exitCodes.failed;
-    default: return exitCodes.ok;
+    case 'Paused':
+      return exitCodes.paused;
+    case 'Halted':
+      return exitCodes.halted;
+    case 'Invalid':
+      return exitCodes.invalidInput;
+    case 'RolledBack':
+    case 'Aborted':
+    case 'Failed':
+      return exitCodes.failed;
+    default:
+      return exitCodes.ok;
   }
 }
 
@@ -70,7 +81,12 @@ export function nextForRelease(release: Release): string[] {
 /** The Release as text (steps, probe, gates, conditions, next commands) or its status as JSON. */
 export function printRelease(io: CliIO, release: Release, o: { json: boolean; extra?: Record<string, unknown>; lines?: string[] }): void {
   if (o.json) {
-    printJson(io, 'ReleaseStatus', { release: release.metadata.name, namespace: release.metadata.namespace, ...(release.status ?? {}), ...(o.extra ?? {}) });
+    printJson(io, 'ReleaseStatus', {
+      release: release.metadata.name,
+      namespace: release.metadata.namespace,
+      ...(release.status ?? {}),
+      ...(o.extra ?? {}),
+    });
     return;
   }
   io.stdout.write(describeRelease(release));
@@ -83,10 +99,19 @@ export function printRelease(io: CliIO, release: Release, o: { json: boolean; ex
  * cannot apply or no controller leads), then, unless --detach, the Release followed until the
  * controller acted and it rests; exits as the local verb does for the same outcome.
  */
-export async function controlRelease(target: ReleaseTarget & { name: string }, verb: 'promote' | 'abort' | 'retry', control: ReleaseControl, options: Record<string, unknown>, io: CliIO): Promise<number> {
+export async function controlRelease(
+  target: ReleaseTarget & { name: string },
+  verb: 'promote' | 'abort' | 'retry',
+  control: ReleaseControl,
+  options: Record<string, unknown>,
+  io: CliIO,
+): Promise<number> {
   const json = options.output === 'json';
   const patched = await requestControl(target.kube, target.namespace, target.name, control, { verb });
-  if (!json) io.stderr.write(`asked the controller to ${verb} Release ${target.namespace}/${target.name} (status.control)${options.detach ? '' : '; following it (Ctrl-C stops following, not the request)'}\n`);
+  if (!json)
+    io.stderr.write(
+      `asked the controller to ${verb} Release ${target.namespace}/${target.name} (status.control)${options.detach ? '' : '; following it (Ctrl-C stops following, not the request)'}\n`,
+    );
   if (options.detach) {
     printRelease(io, patched, { json });
     return exitCodes.ok;
@@ -97,7 +122,12 @@ export async function controlRelease(target: ReleaseTarget & { name: string }, v
 }
 
 /** Follows a Release until it rests, with a progress line per change (not with -o json). */
-export async function followToRest(target: { kube: KubeClient; namespace: string }, name: string, options: Record<string, unknown>, io: CliIO): Promise<Release> {
+export async function followToRest(
+  target: { kube: KubeClient; namespace: string },
+  name: string,
+  options: Record<string, unknown>,
+  io: CliIO,
+): Promise<Release> {
   return followRelease(target.kube, target.namespace, name, progress(io, options.output === 'json'), io.signal);
 }
 

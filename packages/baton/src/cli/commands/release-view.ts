@@ -18,11 +18,16 @@ export function describeRelease(release: Release): string {
   ];
   if (s.runId) lines.push(`run: ${s.runId} (journal ConfigMap ${s.journalRef?.configMap ?? '?'}); leader ${s.holder ?? '?'}`);
   if (s.pointOfNoReturn?.reached) lines.push(`point of no return passed at ${s.pointOfNoReturn.step}`);
-  for (const step of s.steps ?? []) lines.push(`  ${mark(step.state)} ${step.id.padEnd(28)} ${step.state}${step.message ? `  ${step.message.split('\n')[0]}` : ''}`);
+  for (const step of s.steps ?? [])
+    lines.push(`  ${mark(step.state)} ${step.id.padEnd(28)} ${step.state}${step.message ? `  ${step.message.split('\n')[0]}` : ''}`);
   if (s.stepsOmitted) lines.push(`  … ${s.stepsOmitted} more steps in the journal ConfigMap`);
   if (s.probe) {
-    const versions = Object.entries(s.probe.byVersion).map(([v, n]) => `${v} ${n}`).join(', ');
-    lines.push(`probe (${s.probe.target}): ${s.probe.failed}/${s.probe.requests} requests failed, ${s.probe.streamsCut}/${s.probe.streamsStarted} streams cut, ${s.probe.lostWrites}/${s.probe.writes} writes lost; by version: ${versions || '-'}; ${s.probe.segments.length} segment(s)`);
+    const versions = Object.entries(s.probe.byVersion)
+      .map(([v, n]) => `${v} ${n}`)
+      .join(', ');
+    lines.push(
+      `probe (${s.probe.target}): ${s.probe.failed}/${s.probe.requests} requests failed, ${s.probe.streamsCut}/${s.probe.streamsStarted} streams cut, ${s.probe.lostWrites}/${s.probe.writes} writes lost; by version: ${versions || '-'}; ${s.probe.segments.length} segment(s)`,
+    );
   }
   for (const g of s.gates ?? []) lines.push(`gate ${g.step}: ${g.verdict}${g.reason ? ` (${g.reason})` : ''}`);
   for (const c of s.conditions ?? []) lines.push(`condition ${c.type}=${c.status} ${c.reason}: ${c.message.split('\n')[0]}`);
@@ -30,5 +35,15 @@ export function describeRelease(release: Release): string {
 }
 
 function mark(state: string): string {
-  return state === 'done' ? '✓' : state === 'running' ? '▸' : state === 'failed' ? '✗' : state === 'undone' ? '↺' : state === 'paused' ? '⏸' : '·';
+  return state === 'done'
+    ? '✓'
+    : state === 'running'
+      ? '▸'
+      : state === 'failed'
+        ? '✗'
+        : state === 'undone'
+          ? '↺'
+          : state === 'paused'
+            ? '⏸'
+            : '·';
 }

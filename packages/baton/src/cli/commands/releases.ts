@@ -14,12 +14,16 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
   const { spec } = await loadSpec(resolve(io.cwd, String(options.spec)));
   const ctx = commandContext(options, io);
   const view = await releases({ app: spec.app, namespace: spec.namespace }, ctx.ports);
-  if (options.output === 'json') { printJson(io, 'ReleaseHistory', view); return exitCodes.ok; }
+  if (options.output === 'json') {
+    printJson(io, 'ReleaseHistory', view);
+    return exitCodes.ok;
+  }
   const history = view.releases;
   writeHistory(io, `${spec.namespace}/${spec.app}`, history);
   io.stdout.write(`\nRuns in ${ctx.stateDir}:\n`);
   if (view.runs.length === 0) io.stdout.write('  (none)\n');
-  for (const r of view.runs) io.stdout.write(`  ${r.runId}  ${r.status.padEnd(11)} ${new Date(r.startedAt).toISOString()}${r.reason ? `  ${r.reason}` : ''}\n`);
+  for (const r of view.runs)
+    io.stdout.write(`  ${r.runId}  ${r.status.padEnd(11)} ${new Date(r.startedAt).toISOString()}${r.reason ? `  ${r.reason}` : ''}\n`);
   return exitCodes.ok;
 }
 
@@ -31,13 +35,24 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
 async function inCluster(options: Record<string, unknown>, io: CliIO): Promise<number> {
   const { kube, namespace, app } = await appTargetOf(options, typeof options.app === 'string' ? options.app : undefined, io);
   const objects = await listReleases(kube, namespace, app);
-  const view = app === undefined ? { releases: [], runs: [] } : await releases({ app, namespace }, { kube, journal: new ConfigMapJournal(kube, namespace) });
+  const view =
+    app === undefined
+      ? { releases: [], runs: [] }
+      : await releases({ app, namespace }, { kube, journal: new ConfigMapJournal(kube, namespace) });
   if (options.output === 'json') {
-    const inClusterReleases = objects.map((r) => ({ name: r.metadata.name, namespace: r.metadata.namespace, app: r.spec.upgrade.app, createdAt: r.metadata.creationTimestamp, status: r.status ?? {} }));
+    const inClusterReleases = objects.map((r) => ({
+      name: r.metadata.name,
+      namespace: r.metadata.namespace,
+      app: r.spec.upgrade.app,
+      createdAt: r.metadata.creationTimestamp,
+      status: r.status ?? {},
+    }));
     printJson(io, 'ReleaseHistory', { ...view, inCluster: inClusterReleases });
     return exitCodes.ok;
   }
-  io.stdout.write(`Releases in namespace ${namespace}${app ? ` of app ${app}` : ''} (newest first; act on one with baton status|promote|abort|report release/NAME):\n`);
+  io.stdout.write(
+    `Releases in namespace ${namespace}${app ? ` of app ${app}` : ''} (newest first; act on one with baton status|promote|abort|report release/NAME):\n`,
+  );
   if (objects.length === 0) io.stdout.write('  (none)\n');
   for (const r of objects) io.stdout.write(`  ${progressLine(r)}\n`);
   if (app !== undefined) {
@@ -50,5 +65,9 @@ async function inCluster(options: Record<string, unknown>, io: CliIO): Promise<n
 function writeHistory(io: CliIO, app: string, history: Awaited<ReturnType<typeof releases>>['releases']): void {
   io.stdout.write(`Releases of ${app} (from the cluster; revision numbers as in \`baton history\`):\n`);
   if (history.length === 0) io.stdout.write('  (none recorded yet)\n');
-  history.forEach((r, i) => { io.stdout.write(`  ${i === history.length - 1 ? '*' : ' '} ${String(r.revision).padStart(3)} ${r.version.padEnd(12)} ${r.image.padEnd(36)} ${r.strategy.padEnd(10)} ${r.at}  run ${r.runId}\n`); });
+  history.forEach((r, i) => {
+    io.stdout.write(
+      `  ${i === history.length - 1 ? '*' : ' '} ${String(r.revision).padStart(3)} ${r.version.padEnd(12)} ${r.image.padEnd(36)} ${r.strategy.padEnd(10)} ${r.at}  run ${r.runId}\n`,
+    );
+  });
 }

@@ -18,7 +18,9 @@ import { readTarget, releaseTargetOf, type ReleaseTarget } from './release-targe
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
   const target = releaseTargetOf(options, args[0], io);
   const stateDir = stateDirOf(options, io);
-  const { record } = target ? await releaseReport(target) : await report({ ...(args[0] ? { runId: args[0] } : {}) }, { journal: fileJournal(stateDir), artifacts: fileArtifacts(stateDir) });
+  const { record } = target
+    ? await releaseReport(target)
+    : await report({ ...(args[0] ? { runId: args[0] } : {}) }, { journal: fileJournal(stateDir), artifacts: fileArtifacts(stateDir) });
   // `-o json` is the same as `--format json`, as on every other command.
   const format = options.output === 'json' ? 'json' : options.format;
   const text = format === 'html' ? renderHtml(record) : format === 'json' ? renderJson(record) : renderMarkdown(record);
@@ -33,9 +35,16 @@ async function releaseReport(target: ReleaseTarget): Promise<RunReport> {
   const release = await readTarget(target);
   const runId = release.status?.runId;
   if (runId === undefined) {
-    throw new BatonError('RUN_NOT_FOUND', `Release ${target.namespace}/${release.metadata.name} has not started a run yet (phase ${release.status?.phase ?? 'Pending'}${release.status?.message ? `: ${release.status.message.split('\n')[0]}` : ''})`, {
-      hint: `see why with: baton status release/${release.metadata.name} -n ${target.namespace}`,
-    });
+    throw new BatonError(
+      'RUN_NOT_FOUND',
+      `Release ${target.namespace}/${release.metadata.name} has not started a run yet (phase ${release.status?.phase ?? 'Pending'}${release.status?.message ? `: ${release.status.message.split('\n')[0]}` : ''})`,
+      {
+        hint: `see why with: baton status release/${release.metadata.name} -n ${target.namespace}`,
+      },
+    );
   }
-  return report({ runId }, { journal: new ConfigMapJournal(target.kube, target.namespace), probes: { load: () => releaseProbeRecord(target.kube, release) } });
+  return report(
+    { runId },
+    { journal: new ConfigMapJournal(target.kube, target.namespace), probes: { load: () => releaseProbeRecord(target.kube, release) } },
+  );
 }

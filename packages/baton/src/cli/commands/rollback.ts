@@ -13,7 +13,15 @@ import { formatPlan } from '../format-plan.js';
 import { printJson, type CliIO } from '../io.js';
 import { loadRelease } from '../../spec/load-release.js';
 import { commandContext } from './context.js';
-import { followToRest, namedTarget, printRelease, readTarget, releaseExitCode, releaseTargetOf, type ReleaseTarget } from './release-target.js';
+import {
+  followToRest,
+  namedTarget,
+  printRelease,
+  readTarget,
+  releaseExitCode,
+  releaseTargetOf,
+  type ReleaseTarget,
+} from './release-target.js';
 import { printRun } from './run-output.js';
 
 /**
@@ -23,7 +31,12 @@ import { printRun } from './run-output.js';
 export async function run(options: Record<string, unknown>, args: string[], io: CliIO): Promise<number> {
   const target = releaseTargetOf(options, args[0], io);
   if (target) return rollbackRelease(namedTarget(target, 'rollback'), options, io);
-  if (args[0] !== undefined) throw new BatonError('USAGE', `baton rollback takes no run id ("${args[0]}"): it returns the app of baton.yaml to its previous release`, { hint: 'name a Release to roll back through the controller: baton rollback release/NAME' });
+  if (args[0] !== undefined)
+    throw new BatonError(
+      'USAGE',
+      `baton rollback takes no run id ("${args[0]}"): it returns the app of baton.yaml to its previous release`,
+      { hint: 'name a Release to roll back through the controller: baton rollback release/NAME' },
+    );
   const json = options.output === 'json';
   const toRevision = revisionOption(options);
   const { inputs } = await loadRelease(resolve(io.cwd, String(options.spec))); // bad input first, before any connection
@@ -31,9 +44,15 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
   const { app, namespace } = inputs.spec;
   if (toRevision !== undefined) {
     const standing = await rollbackTargetOf({ app, namespace, revision: toRevision }, ports);
-    if (standing.kind === 'current') return notNeeded(io, json, { app, namespace, revision: toRevision, entry: standing.entry, current: standing.current });
+    if (standing.kind === 'current')
+      return notNeeded(io, json, { app, namespace, revision: toRevision, entry: standing.entry, current: standing.current });
   }
-  const request = { spec: inputs.spec, manifests: inputs.manifests, ...(typeof options.to === 'string' ? { to: options.to } : {}), ...(toRevision !== undefined ? { toRevision } : {}) };
+  const request = {
+    spec: inputs.spec,
+    manifests: inputs.manifests,
+    ...(typeof options.to === 'string' ? { to: options.to } : {}),
+    ...(toRevision !== undefined ? { toRevision } : {}),
+  };
   const plan = await planRollbackFor(request, ports);
   if (!json) io.stderr.write(formatPlan(plan));
   const result = await rollback(request, ports, { plan, probe: options.probe !== false });
@@ -49,27 +68,48 @@ async function rollbackRelease(target: ReleaseTarget & { name: string }, options
   const json = options.output === 'json';
   const toRevision = revisionOption(options);
   const release = await readTarget(target);
-  const to = await rollbackTarget(target, release, { ...(typeof options.to === 'string' ? { to: options.to } : {}), ...(toRevision !== undefined ? { toRevision } : {}) });
-  if (to.kind === 'current') return notNeeded(io, json, { app: to.app, namespace: target.namespace, revision: toRevision ?? to.entry.revision, entry: to.entry, current: to.current });
+  const to = await rollbackTarget(target, release, {
+    ...(typeof options.to === 'string' ? { to: options.to } : {}),
+    ...(toRevision !== undefined ? { toRevision } : {}),
+  });
+  if (to.kind === 'current')
+    return notNeeded(io, json, {
+      app: to.app,
+      namespace: target.namespace,
+      revision: toRevision ?? to.entry.revision,
+      entry: to.entry,
+      current: to.current,
+    });
   const created = await createRollbackRelease(target.kube, release, to);
-  if (!json) io.stderr.write(`created Release ${target.namespace}/${created.metadata.name}: ${release.status?.toVersion ?? '?'} -> ${to.version} (${to.image}); the controller runs it${options.detach ? '' : ' (Ctrl-C stops following, not the run)'}\n`);
+  if (!json)
+    io.stderr.write(
+      `created Release ${target.namespace}/${created.metadata.name}: ${release.status?.toVersion ?? '?'} -> ${to.version} (${to.image}); the controller runs it${options.detach ? '' : ' (Ctrl-C stops following, not the run)'}\n`,
+    );
   const last = options.detach ? created : await followToRest(target, created.metadata.name, options, io);
   printRelease(io, last, { json });
   return releaseExitCode(last);
 }
 
-type ReleaseRollbackTarget = { kind: 'target'; version: string; image: string } | { kind: 'current'; app: string; entry: RecordedRelease; current: RecordedRelease };
+type ReleaseRollbackTarget =
+  | { kind: 'target'; version: string; image: string }
+  | { kind: 'current'; app: string; entry: RecordedRelease; current: RecordedRelease };
 
 async function rollbackTarget(target: ReleaseTarget, release: Release, choice: RollbackChoice): Promise<ReleaseRollbackTarget> {
   const id = `${target.namespace}/${release.metadata.name}`;
   const phase = release.status?.phase ?? 'Pending';
   if (phase !== 'Succeeded') {
     const finished = ['RolledBack', 'Aborted', 'Invalid', 'Failed'].includes(phase);
-    throw new BatonError(finished ? 'RUN_FINISHED' : 'USAGE', finished
-      ? `Release ${id} ended ${phase}: it left nothing to roll back`
-      : `Release ${id} is ${phase}, not finished: it is aborted (which rolls it back before the point of no return), not rolled back`, {
-      hint: finished ? `see the app's history with: baton releases --in-cluster -n ${target.namespace}` : `baton abort release/${release.metadata.name} -n ${target.namespace}`,
-    });
+    throw new BatonError(
+      finished ? 'RUN_FINISHED' : 'USAGE',
+      finished
+        ? `Release ${id} ended ${phase}: it left nothing to roll back`
+        : `Release ${id} is ${phase}, not finished: it is aborted (which rolls it back before the point of no return), not rolled back`,
+      {
+        hint: finished
+          ? `see the app's history with: baton releases --in-cluster -n ${target.namespace}`
+          : `baton abort release/${release.metadata.name} -n ${target.namespace}`,
+      },
+    );
   }
   const journal = new ConfigMapJournal(target.kube, target.namespace);
   const app = String(release.spec.upgrade.app ?? release.status?.app ?? '');
@@ -80,11 +120,20 @@ async function rollbackTarget(target: ReleaseTarget, release: Release, choice: R
   }
   if (choice.to === undefined) {
     const { plan } = await readRecordedRun(journal, release.status?.runId ?? '');
-    if (plan.from === null) throw new BatonError('USAGE', `Release ${id} installed the app's first version (${plan.to.version}): there is no earlier one to go back to`);
+    if (plan.from === null)
+      throw new BatonError(
+        'USAGE',
+        `Release ${id} installed the app's first version (${plan.to.version}): there is no earlier one to go back to`,
+      );
     return { kind: 'target', ...plan.from };
   }
-  const entry = (await releases({ app, namespace: target.namespace }, { kube: target.kube, journal })).releases.findLast((r) => r.version === choice.to);
-  if (entry === undefined) throw new BatonError('USAGE', `app ${app} has no release ${choice.to} in its history`, { hint: `list them with: baton history ${app} -n ${target.namespace}` });
+  const entry = (await releases({ app, namespace: target.namespace }, { kube: target.kube, journal })).releases.findLast(
+    (r) => r.version === choice.to,
+  );
+  if (entry === undefined)
+    throw new BatonError('USAGE', `app ${app} has no release ${choice.to} in its history`, {
+      hint: `list them with: baton history ${app} -n ${target.namespace}`,
+    });
   return { kind: 'target', version: entry.version, image: entry.image };
 }
 
@@ -92,18 +141,37 @@ async function rollbackTarget(target: ReleaseTarget, release: Release, choice: R
 function revisionOption(options: Record<string, unknown>): number | undefined {
   if (options.toRevision === undefined) return undefined;
   const revision = Number(options.toRevision);
-  if (!Number.isInteger(revision) || revision < 1) throw new BatonError('USAGE', `--to-revision takes a revision number (1, 2, 3…), not "${String(options.toRevision)}"`, { hint: 'see the revisions with: baton history' });
-  if (typeof options.to === 'string') throw new BatonError('USAGE', '--to and --to-revision name the release to return to two ways: give one', { hint: 'baton rollback --to-revision N (see baton history)' });
+  if (!Number.isInteger(revision) || revision < 1)
+    throw new BatonError('USAGE', `--to-revision takes a revision number (1, 2, 3…), not "${String(options.toRevision)}"`, {
+      hint: 'see the revisions with: baton history',
+    });
+  if (typeof options.to === 'string')
+    throw new BatonError('USAGE', '--to and --to-revision name the release to return to two ways: give one', {
+      hint: 'baton rollback --to-revision N (see baton history)',
+    });
   return revision;
 }
 
 /** The revision asked for is what runs now: nothing is planned, run or changed. */
-function notNeeded(io: CliIO, json: boolean, o: { app: string; namespace: string; revision: number; entry: RecordedRelease; current: RecordedRelease }): number {
+function notNeeded(
+  io: CliIO,
+  json: boolean,
+  o: { app: string; namespace: string; revision: number; entry: RecordedRelease; current: RecordedRelease },
+): number {
   const same = o.entry.revision === o.current.revision;
   const reason = same
     ? `revision ${o.revision} (${o.entry.version}, ${o.entry.image}) is the current release of ${o.namespace}/${o.app}: nothing to do`
     : `revision ${o.revision} is ${o.entry.version} (${o.entry.image}), which is what runs now (revision ${o.current.revision}): nothing to do`;
-  if (json) printJson(io, 'RollbackNotNeeded', { app: o.app, namespace: o.namespace, revision: o.revision, currentRevision: o.current.revision, version: o.entry.version, image: o.entry.image, reason });
+  if (json)
+    printJson(io, 'RollbackNotNeeded', {
+      app: o.app,
+      namespace: o.namespace,
+      revision: o.revision,
+      currentRevision: o.current.revision,
+      version: o.entry.version,
+      image: o.entry.image,
+      reason,
+    });
   else io.stdout.write(`${reason}\n`);
   return exitCodes.ok;
 }

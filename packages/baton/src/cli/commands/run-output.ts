@@ -8,7 +8,11 @@ import { finishWith } from './outcome.js';
  * Prints a finished run (the report, where it was kept, the outcome) and picks the exit code.
  * A run that succeeded but broke the probe budget exits 1: the budget is the promise.
  */
-export function printRun(io: CliIO, result: RunResult, o: { json: boolean; report?: boolean; budgetDecides?: boolean; extra?: Record<string, unknown> }): number {
+export function printRun(
+  io: CliIO,
+  result: RunResult,
+  o: { json: boolean; report?: boolean; budgetDecides?: boolean; extra?: Record<string, unknown> },
+): number {
   const { artifacts } = result;
   if (!o.json && o.report !== false) {
     io.stdout.write(`\n${renderMarkdown(result.record)}\n`);

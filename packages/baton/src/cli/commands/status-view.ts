@@ -8,7 +8,12 @@ export type ShownSplit = TrafficSplit | { error: string };
 
 export function describeSplit(split: ShownSplit): string {
   if ('error' in split) return `traffic: unavailable (${split.error})`;
-  const route = split.route === null ? '' : split.route.kind === 'header' ? `; requests with ${split.route.name}: ${split.route.value} -> new` : `; requests with cookie ${split.route.name}=always -> new`;
+  const route =
+    split.route === null
+      ? ''
+      : split.route.kind === 'header'
+        ? `; requests with ${split.route.name}: ${split.route.value} -> new`
+        : `; requests with cookie ${split.route.name}=always -> new`;
   return `traffic: new ${split.weight}% / stable ${100 - split.weight}%${split.precision === 'approximate' ? ' (approximate: replica counts)' : ''}${route}`;
 }
 
@@ -18,13 +23,27 @@ export function describeRun(state: RunState, split: ShownSplit | undefined, now:
   const current = state.inFlight ?? state.undoInFlight ?? state.paused?.stepId;
   if (current) {
     const step = state.steps.find((s) => s.id === current);
-    lines.push(`now: ${state.undoInFlight ? 'undoing ' : ''}${step?.title ?? current}${state.paused ? ` (paused: baton promote ${state.runId} / baton abort ${state.runId})` : ''}`);
+    lines.push(
+      `now: ${state.undoInFlight ? 'undoing ' : ''}${step?.title ?? current}${state.paused ? ` (paused: baton promote ${state.runId} / baton abort ${state.runId})` : ''}`,
+    );
   }
-  if (state.pauseRequested && state.status === 'running') lines.push(`pause requested${state.pauseRequested.by ? ` by ${state.pauseRequested.by}` : ''}: it stops before its next step (${state.pauseRequested.reason})`);
+  if (state.pauseRequested && state.status === 'running')
+    lines.push(
+      `pause requested${state.pauseRequested.by ? ` by ${state.pauseRequested.by}` : ''}: it stops before its next step (${state.pauseRequested.reason})`,
+    );
   if (split) lines.push(describeSplit(split));
   for (const step of state.steps) {
-    const mark = state.undone.includes(step.id) ? '↶' : step.id in state.completed ? '✓' : state.failure?.stepId === step.id ? '✗'
-      : state.inFlight === step.id ? '…' : state.paused?.stepId === step.id ? '⏸' : ' ';
+    const mark = state.undone.includes(step.id)
+      ? '↶'
+      : step.id in state.completed
+        ? '✓'
+        : state.failure?.stepId === step.id
+          ? '✗'
+          : state.inFlight === step.id
+            ? '…'
+            : state.paused?.stepId === step.id
+              ? '⏸'
+              : ' ';
     let verdict = '';
     if (step.kind === 'gate') {
       const done = state.completed[step.id] as { passes?: number; evaluations?: number } | undefined;

@@ -31,12 +31,20 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
     const lock = { inspect: async (target: LockTarget) => new LeaseLock(lazyKube()).inspect(target) };
     const view = await status({ ...(args[0] ? { runId: args[0] } : {}) }, { journal, kube: lazyKube, lock });
     const { state, traffic, interrupted } = view;
-    if (options.output === 'json') printJson(io, 'RunStatus', { ...state, ...(traffic ? { traffic: splitJson(traffic) } : {}), ...(interrupted ? { interrupted } : {}) });
+    if (options.output === 'json')
+      printJson(io, 'RunStatus', {
+        ...state,
+        ...(traffic ? { traffic: splitJson(traffic) } : {}),
+        ...(interrupted ? { interrupted } : {}),
+      });
     else {
       // On a terminal, redraw in place; piped, each refresh is appended.
       if (watch) io.stdout.write((io.stdout as { isTTY?: boolean }).isTTY ? '\x1b[2J\x1b[H' : '\n');
       io.stdout.write(describeRun(state, traffic, Date.now()));
-      if (interrupted) io.stdout.write(`interrupted: ${interrupted.reason}; continue it with \`${interrupted.next}\` (or abort it: baton abort ${state.runId})\n`);
+      if (interrupted)
+        io.stdout.write(
+          `interrupted: ${interrupted.reason}; continue it with \`${interrupted.next}\` (or abort it: baton abort ${state.runId})\n`,
+        );
     }
     // An interrupted run needs a human, as a halted one does.
     if (interrupted) return exitCodes.halted;

@@ -43,7 +43,13 @@ export async function readCursor(dialect: Dialect, session: DbSession, version: 
 }
 
 /** Fixes the end of the walk (the largest key now) and writes the first checkpoint. */
-export async function startCursor(dialect: Dialect, session: DbSession, version: number, key: BackfillKey, batchSize: number): Promise<BackfillCursor> {
+export async function startCursor(
+  dialect: Dialect,
+  session: DbSession,
+  version: number,
+  key: BackfillKey,
+  batchSize: number,
+): Promise<BackfillCursor> {
   const cols = key.columns.map((c) => dialect.quoteIdent(c));
   const { rows } = await session.query(
     `SELECT ${cols.map((c, i) => `${dialect.keyAsText(c)} AS k${i}`).join(', ')} FROM ${dialect.quoteIdent(key.table.name)}
@@ -54,17 +60,40 @@ export async function startCursor(dialect: Dialect, session: DbSession, version:
   await session.query(
     `INSERT INTO baton_backfill_cursor (version, table_name, key_columns, end_key, last_key, batch_size, est_rows, done)
      VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, NULL, ${p(5)}, ${p(6)}, ${p(7)})`,
-    [version, key.table.name, JSON.stringify(key.columns), endKey ? JSON.stringify(endKey) : null, batchSize, Math.round(key.table.rowEstimate), endKey === null],
+    [
+      version,
+      key.table.name,
+      JSON.stringify(key.columns),
+      endKey ? JSON.stringify(endKey) : null,
+      batchSize,
+      Math.round(key.table.rowEstimate),
+      endKey === null,
+    ],
   );
-  return { version, keyColumns: key.columns, endKey, lastKey: null, rowsDone: 0, keysDone: 0, batches: 0, batchSize, estRows: key.table.rowEstimate, done: endKey === null };
+  return {
+    version,
+    keyColumns: key.columns,
+    endKey,
+    lastKey: null,
+    rowsDone: 0,
+    keysDone: 0,
+    batches: 0,
+    batchSize,
+    estRows: key.table.rowEstimate,
+    done: endKey === null,
+  };
 }
 
 /** Refuses to resume a checkpoint written for another key (the walk order would differ). */
 export function assertSameKey(cursor: BackfillCursor, key: BackfillKey, label: string): void {
   if (JSON.stringify(cursor.keyColumns) === JSON.stringify(key.columns)) return;
-  throw new BatonError('BACKFILL_SCHEMA_MISMATCH', `${label}: the checkpoint walks (${cursor.keyColumns.join(', ')}) but the table's key is now (${key.columns.join(', ')})`, {
-    hint: 'the key changed since the backfill started; finish it with the old key or delete its row from baton_backfill_cursor to restart it (the UPDATE must be idempotent); nothing was changed',
-  });
+  throw new BatonError(
+    'BACKFILL_SCHEMA_MISMATCH',
+    `${label}: the checkpoint walks (${cursor.keyColumns.join(', ')}) but the table's key is now (${key.columns.join(', ')})`,
+    {
+      hint: 'the key changed since the backfill started; finish it with the old key or delete its row from baton_backfill_cursor to restart it (the UPDATE must be idempotent); nothing was changed',
+    },
+  );
 }
 
 /** Advances the checkpoint; runs inside the batch's transaction so both commit or neither. */
@@ -73,6 +102,14 @@ export async function advanceCursor(dialect: Dialect, session: DbSession, cursor
   await session.query(
     `UPDATE baton_backfill_cursor SET last_key = ${p(1)}, rows_done = ${p(2)}, keys_done = ${p(3)}, batches = ${p(4)}, batch_size = ${p(5)},
             done = ${p(6)}, updated_at = CURRENT_TIMESTAMP WHERE version = ${p(7)}`,
-    [cursor.lastKey ? JSON.stringify(cursor.lastKey) : null, cursor.rowsDone, cursor.keysDone, cursor.batches, cursor.batchSize, cursor.done, cursor.version],
+    [
+      cursor.lastKey ? JSON.stringify(cursor.lastKey) : null,
+      cursor.rowsDone,
+      cursor.keysDone,
+      cursor.batches,
+      cursor.batchSize,
+      cursor.done,
+      cursor.version,
+    ],
   );
 }

@@ -20,7 +20,11 @@ export class KeysetBatch {
   private readonly cols: string[];
   private readonly table: string;
 
-  constructor(private readonly dialect: Dialect, private readonly key: BackfillKey, private readonly migration: Migration) {
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly key: BackfillKey,
+    private readonly migration: Migration,
+  ) {
     this.cols = key.columns.map((c) => dialect.quoteIdent(c));
     this.table = dialect.quoteIdent(key.table.name);
   }
@@ -46,7 +50,12 @@ export class KeysetBatch {
     if (spec?.bounds === 'range') {
       // Integers baton read from the table itself (checked to be an integer column): never user text.
       const start = last === null ? BigInt(first[0] ?? '0') : BigInt(last[0] ?? '0') + 1n;
-      return { sql: this.migration.up.replace(/(?<![:\w]):start\b/g, start.toString()).replace(/(?<![:\w]):end\b/g, (BigInt(upper[0] ?? '0') + 1n).toString()), params: [] };
+      return {
+        sql: this.migration.up
+          .replace(/(?<![:\w]):start\b/g, start.toString())
+          .replace(/(?<![:\w]):end\b/g, (BigInt(upper[0] ?? '0') + 1n).toString()),
+        params: [],
+      };
     }
     const where = this.range(last, upper, 1);
     return { sql: this.migration.up.replace(/(?<![:\w]):batch\b/g, `(${where.sql})`), params: where.params };
@@ -58,7 +67,10 @@ export class KeysetBatch {
    * commit together in one round trip. Undefined when the statement cannot be wrapped (it has its
    * own WITH or RETURNING): the caller then uses an explicit transaction.
    */
-  withCheckpoint(batch: BoundStatement, checkpoint: { lastKey: string[]; keysDone: number; batches: number; batchSize: number; done: boolean; version: number }): BoundStatement | undefined {
+  withCheckpoint(
+    batch: BoundStatement,
+    checkpoint: { lastKey: string[]; keysDone: number; batches: number; batchSize: number; done: boolean; version: number },
+  ): BoundStatement | undefined {
     if (!this.dialect.dataModifyingCte) return undefined;
     const dml = splitSql(batch.sql)[0];
     if (dml === undefined) return undefined;
@@ -70,7 +82,15 @@ export class KeysetBatch {
 baton_checkpoint AS (UPDATE baton_backfill_cursor SET last_key = ${p(1)}, rows_done = rows_done + (SELECT count(*) FROM baton_batch),
   keys_done = ${p(2)}, batches = ${p(3)}, batch_size = ${p(4)}, done = ${p(5)}, updated_at = CURRENT_TIMESTAMP WHERE version = ${p(6)} RETURNING 1)
 SELECT (SELECT count(*) FROM baton_batch) AS changed, (SELECT count(*) FROM baton_checkpoint) AS checkpointed`,
-      params: [...batch.params, JSON.stringify(checkpoint.lastKey), checkpoint.keysDone, checkpoint.batches, checkpoint.batchSize, checkpoint.done, checkpoint.version],
+      params: [
+        ...batch.params,
+        JSON.stringify(checkpoint.lastKey),
+        checkpoint.keysDone,
+        checkpoint.batches,
+        checkpoint.batchSize,
+        checkpoint.done,
+        checkpoint.version,
+      ],
     };
   }
 
@@ -78,7 +98,10 @@ SELECT (SELECT count(*) FROM baton_batch) AS changed, (SELECT count(*) FROM bato
     const parts: string[] = [];
     const params: unknown[] = [];
     let n = firstParam;
-    for (const [op, values] of [['>', last], ['<=', upper]] as const) {
+    for (const [op, values] of [
+      ['>', last],
+      ['<=', upper],
+    ] as const) {
       if (values === null) continue;
       const cmp = this.dialect.compareKeys(this.key.columns, op, n);
       parts.push(cmp.sql);

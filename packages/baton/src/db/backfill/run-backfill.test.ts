@@ -26,7 +26,10 @@ describe('runBackfill brakes (postgres 127.0.0.1:5432)', () => {
   });
 
   it('waits as long as the caller throttle and the database load say, and reports progress per batch', { timeout: 30_000 }, async () => {
-    const parsed = parseMigrationFile('-- baton: phase=backfill table=items key=id batch=100\nUPDATE items SET v = id WHERE id >= :start AND id < :end;', '/x/0001_fill.sql').migration;
+    const parsed = parseMigrationFile(
+      '-- baton: phase=backfill table=items key=id batch=100\nUPDATE items SET v = id WHERE id >= :start AND id < :end;',
+      '/x/0001_fill.sql',
+    ).migration;
     assert.ok(parsed);
     const { declaredPhase: _p, source: _s, ...rest } = parsed;
     const migration: Migration = { ...rest, phase: 'backfill' };
@@ -51,12 +54,20 @@ describe('runBackfill brakes (postgres 127.0.0.1:5432)', () => {
     assert.equal(result.throttledMs, 152);
     assert.equal(result.rowsDone, 1000);
     assert.equal(result.batches, 10);
-    assert.deepEqual(ticks.map((t) => t.fraction), [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    assert.deepEqual(
+      ticks.map((t) => t.fraction),
+      [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+    );
     assert.deepEqual(ticks.map((t) => t.lastKey).slice(0, 2), ['["100"]', '["200"]']);
     assert.equal(Number((await session.query('SELECT count(*) AS n FROM items WHERE v = id')).rows[0]?.n), 1000);
     const again = await runBackfill({
-      dialect: target.dialect, session, migration, profile: { name: 'short', lockTimeoutMs: 2000, statementTimeoutMs: 0 },
-      retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 }, delay: async () => undefined, now: Date.now,
+      dialect: target.dialect,
+      session,
+      migration,
+      profile: { name: 'short', lockTimeoutMs: 2000, statementTimeoutMs: 0 },
+      retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+      delay: async () => undefined,
+      now: Date.now,
     });
     assert.equal(again.batchesThisRun, 0, 'a finished backfill does nothing when run again');
   });

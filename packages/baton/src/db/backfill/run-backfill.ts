@@ -89,7 +89,15 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   const resumedFromKey = cursor.lastKey ? JSON.stringify(cursor.lastKey) : null;
   const batch = new KeysetBatch(dialect, key, migration);
   const started = options.now();
-  const stats = { batchesThisRun: 0, longestBatchMs: 0, throttledMs: 0, min: cursor.batchSize, max: cursor.batchSize, latencyQuietUntil: 0, perKeyMs: undefined as number | undefined };
+  const stats = {
+    batchesThisRun: 0,
+    longestBatchMs: 0,
+    throttledMs: 0,
+    min: cursor.batchSize,
+    max: cursor.batchSize,
+    latencyQuietUntil: 0,
+    perKeyMs: undefined as number | undefined,
+  };
   // Timeouts once for the session, not SET LOCAL per batch: two round trips fewer per batch.
   await dialect.setTimeouts(session, options.profile, 'session');
   while (!cursor.done && cursor.endKey) {

@@ -24,6 +24,4 @@ export interface BackupRecord {
 }
 
 /** How to take the backup. `command` is an argv array; BATON_DB_URL is in its environment. */
-export type BackupMethod =
-  | { kind: 'native' }
-  | { kind: 'command'; argv: string[]; format: BackupFormat };
+export type BackupMethod = { kind: 'native' } | { kind: 'command'; argv: string[]; format: BackupFormat };

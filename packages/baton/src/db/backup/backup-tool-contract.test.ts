@@ -11,5 +11,9 @@ const servers: Record<DialectName, { tool: BackupTool; server: 'postgres' | 'mar
   mysql: { tool: mysqldumpTool, server: 'mariadb' },
 };
 for (const [dialect, tool] of Object.entries(backupTools) as [DialectName, BackupTool][]) {
-  defineBackupToolContract(`${dialect} (${tool === servers[dialect].tool ? servers[dialect].server : 'unregistered'})`, tool, servers[dialect].server);
+  defineBackupToolContract(
+    `${dialect} (${tool === servers[dialect].tool ? servers[dialect].server : 'unregistered'})`,
+    tool,
+    servers[dialect].server,
+  );
 }

@@ -11,13 +11,16 @@ describe('checkDumpToolVersion', () => {
   });
 
   it('names both versions and the package to install when the server is newer', () => {
-    assert.throws(() => checkDumpToolVersion(16, 15), (e: unknown) => {
-      assert.ok(isBatonError(e));
-      assert.equal(e.code, 'BACKUP_TOOL_VERSION');
-      assert.match(e.message, /pg_dump 15 cannot dump a PostgreSQL 16 server/);
-      assert.match(e.hint ?? '', /postgresql-client-16/);
-      return true;
-    });
+    assert.throws(
+      () => checkDumpToolVersion(16, 15),
+      (e: unknown) => {
+        assert.ok(isBatonError(e));
+        assert.equal(e.code, 'BACKUP_TOOL_VERSION');
+        assert.match(e.message, /pg_dump 15 cannot dump a PostgreSQL 16 server/);
+        assert.match(e.hint ?? '', /postgresql-client-16/);
+        return true;
+      },
+    );
     assert.throws(() => checkDumpToolVersion(15, undefined), /pg_dump is not installed/);
   });
 

@@ -11,8 +11,12 @@ export function checkDumpToolVersion(serverMajor: number, toolMajor: number | un
     });
   }
   if (serverMajor > toolMajor) {
-    throw new BatonError('BACKUP_TOOL_VERSION', `pg_dump ${toolMajor} cannot dump a PostgreSQL ${serverMajor} server (pg_dump must be at least the server's major version)`, {
-      hint: `install postgresql-client-${serverMajor}, or use a backup method of kind "command" that runs a matching pg_dump`,
-    });
+    throw new BatonError(
+      'BACKUP_TOOL_VERSION',
+      `pg_dump ${toolMajor} cannot dump a PostgreSQL ${serverMajor} server (pg_dump must be at least the server's major version)`,
+      {
+        hint: `install postgresql-client-${serverMajor}, or use a backup method of kind "command" that runs a matching pg_dump`,
+      },
+    );
   }
 }

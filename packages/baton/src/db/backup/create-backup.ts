@@ -68,9 +68,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       file.once('close', () => resolve());
       file.once('error', reject);
     });
-    const command = method.kind === 'native'
-      ? tool.dumpCommand(target, snapshot ? { snapshot } : {})
-      : { argv: method.argv, env: { ...process.env, BATON_DB_URL: options.url } };
+    const command =
+      method.kind === 'native'
+        ? tool.dumpCommand(target, snapshot ? { snapshot } : {})
+        : { argv: method.argv, env: { ...process.env, BATON_DB_URL: options.url } };
     const outcome = await runTool({
       argv: command.argv,
       env: command.env,
@@ -80,9 +81,13 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     });
     await closed;
     if (outcome.code !== 0) {
-      throw new BatonError('BACKUP_FAILED', `${command.argv[0]} exited with ${outcome.code} while backing up ${target.redacted}: ${outcome.stderr.trim()}`, {
-        hint: 'fix the cause above and run again; no migration ran',
-      });
+      throw new BatonError(
+        'BACKUP_FAILED',
+        `${command.argv[0]} exited with ${outcome.code} while backing up ${target.redacted}: ${outcome.stderr.trim()}`,
+        {
+          hint: 'fix the cause above and run again; no migration ran',
+        },
+      );
     }
     const after = snapshot !== undefined ? before : await countRows(dialect, session);
     if (snapshot !== undefined) await session.query('COMMIT');

@@ -39,10 +39,14 @@ export async function runTool(run: ToolRun): Promise<ToolOutcome> {
     child.once('error', (error) => {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       reject(
-        new BatonError(missing ? 'BACKUP_TOOL_MISSING' : 'BACKUP_TOOL_FAILED', missing ? `${command} is not installed or not on PATH` : `${command} failed to start: ${error.message}`, {
-          cause: error,
-          hint: missing ? `install the client tools (e.g. apt-get install postgresql-client / mariadb-client)` : undefined,
-        }),
+        new BatonError(
+          missing ? 'BACKUP_TOOL_MISSING' : 'BACKUP_TOOL_FAILED',
+          missing ? `${command} is not installed or not on PATH` : `${command} failed to start: ${error.message}`,
+          {
+            cause: error,
+            hint: missing ? `install the client tools (e.g. apt-get install postgresql-client / mariadb-client)` : undefined,
+          },
+        ),
       );
     });
     child.once('close', (code) => resolve(code));

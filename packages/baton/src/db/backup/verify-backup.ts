@@ -38,11 +38,15 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Backup
   try {
     await dialect.createDatabase(options.url, scratch);
   } catch (error) {
-    return { ok: false, reason: `cannot create the scratch database ${scratch} for the restore test (the user needs CREATEDB / CREATE privilege): ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      reason: `cannot create the scratch database ${scratch} for the restore test (the user needs CREATEDB / CREATE privilege): ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   try {
     const { format, path } = options.backup;
-    if (format === 'pg-custom' && dialect.name !== 'postgres') return { ok: false, reason: 'a pg custom-format dump cannot be restored into MariaDB' };
+    if (format === 'pg-custom' && dialect.name !== 'postgres')
+      return { ok: false, reason: 'a pg custom-format dump cannot be restored into MariaDB' };
     const restore = tool.restoreCommand(target, format, path);
     let stdin: Readable | undefined;
     if (restore.fromStdin) {
@@ -78,7 +82,10 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Backup
     for (const [table, bound] of Object.entries(expected)) {
       const n = restored[table] ?? -1;
       if (n < bound.min || n > bound.max) {
-        return { ok: false, reason: `table ${table}: ${n} rows restored, the source had ${bound.min === bound.max ? bound.min : `${bound.min}..${bound.max}`}` };
+        return {
+          ok: false,
+          reason: `table ${table}: ${n} rows restored, the source had ${bound.min === bound.max ? bound.min : `${bound.min}..${bound.max}`}`,
+        };
       }
     }
     return { ok: true, scratchDatabase: scratch, tables: restored, durationMs: now() - started };

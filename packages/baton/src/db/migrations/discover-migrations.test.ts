@@ -28,7 +28,15 @@ describe('discoverMigrations with the real migration analyzer', () => {
 
   it('classifies the demo app rename 0001..0004 as expand, expand, backfill, contract', async () => {
     const { migrations } = await discoverMigrations(demoMigrationsDir, { dialect: 'postgres' });
-    assert.deepEqual(migrations.map((m) => [m.version, m.phase]), [[1, 'expand'], [2, 'expand'], [3, 'backfill'], [4, 'contract']]);
+    assert.deepEqual(
+      migrations.map((m) => [m.version, m.phase]),
+      [
+        [1, 'expand'],
+        [2, 'expand'],
+        [3, 'backfill'],
+        [4, 'contract'],
+      ],
+    );
     assert.deepEqual(migrations[2]?.backfill, { table: 'users', key: ['id'], batch: 1000, bounds: 'range' });
     assert.match(migrations[0]?.down ?? '', /DROP TABLE users/);
     assert.equal(migrations[3]?.down, undefined);
@@ -38,11 +46,20 @@ describe('discoverMigrations with the real migration analyzer', () => {
     const dir = await renameMigrations('mysql');
     dirs.push(dir);
     const { migrations } = await discoverMigrations(dir, { dialect: 'mysql' });
-    assert.deepEqual(migrations.map((m) => m.phase), ['expand', 'expand', 'backfill', 'contract']);
+    assert.deepEqual(
+      migrations.map((m) => m.phase),
+      ['expand', 'expand', 'backfill', 'contract'],
+    );
   });
 
   it('a declared phase earlier than the SQL is an error; a later one is allowed', async () => {
-    assert.deepEqual(await problems({ '0001_a.sql': 'CREATE TABLE a (id int, b int);', '0002_b.sql': '-- baton: phase=expand\nALTER TABLE a DROP COLUMN b;' }), ['phase-mismatch']);
+    assert.deepEqual(
+      await problems({
+        '0001_a.sql': 'CREATE TABLE a (id int, b int);',
+        '0002_b.sql': '-- baton: phase=expand\nALTER TABLE a DROP COLUMN b;',
+      }),
+      ['phase-mismatch'],
+    );
     assert.deepEqual(await problems({ '0001_a.sql': '-- baton: phase=contract\nCREATE TABLE a (id int);' }), []);
   });
 
@@ -51,7 +68,10 @@ describe('discoverMigrations with the real migration analyzer', () => {
   });
 
   it('reports every problem at once: a gap and an unknown header', async () => {
-    const codes = await problems({ '0001_a.sql': '-- baton: phase=expand colour=blue\nCREATE TABLE a (id int);', '0003_c.sql': 'CREATE TABLE c (id int);' });
+    const codes = await problems({
+      '0001_a.sql': '-- baton: phase=expand colour=blue\nCREATE TABLE a (id int);',
+      '0003_c.sql': 'CREATE TABLE c (id int);',
+    });
     assert.deepEqual(codes.sort(), ['gap', 'unknown-header']);
   });
 });

@@ -44,7 +44,11 @@ export async function discoverMigrations(dir: string, options: DiscoverOptions):
     if (prev && prev.version === m.version) {
       problems.push({ code: 'duplicate', file: m.file, message: `version ${m.version} is also used by ${prev.file}` });
     } else if (prev && m.version !== prev.version + 1) {
-      problems.push({ code: 'gap', file: m.file, message: `version ${m.version} follows ${prev.version}: versions ${prev.version + 1}..${m.version - 1} are missing` });
+      problems.push({
+        code: 'gap',
+        file: m.file,
+        message: `version ${m.version} follows ${prev.version}: versions ${prev.version + 1}..${m.version - 1} are missing`,
+      });
     } else if (!prev && m.version !== 1) {
       problems.push({ code: 'gap', file: m.file, message: `the first migration must be version 1 (got ${m.version})` });
     }

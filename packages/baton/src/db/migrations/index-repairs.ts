@@ -43,7 +43,12 @@ export function planIndexRepairs(tables: readonly LiveTable[], pending: readonly
     for (const index of table.indexes) {
       if (index.valid) continue;
       if (building.includes(index.name)) {
-        repairs.push({ index: index.name, table: table.name, action: 'wait', description: `index ${index.name} on ${table.name} is INVALID because a session is building it right now; left alone` });
+        repairs.push({
+          index: index.name,
+          table: table.name,
+          action: 'wait',
+          description: `index ${index.name} on ${table.name} is INVALID because a session is building it right now; left alone`,
+        });
         continue;
       }
       const owner = pending.find((m) => createdIndexName(m, index.name));

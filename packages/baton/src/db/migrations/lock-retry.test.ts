@@ -22,10 +22,29 @@ describe('withLockRetry', () => {
 
   it('gives up after the last retry, and never retries other errors', async () => {
     let calls = 0;
-    await assert.rejects(withLockRetry(async () => { calls++; throw lockTimeout; }, { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, { isLockTimeout: () => true, delay: async () => undefined }));
+    await assert.rejects(
+      withLockRetry(
+        async () => {
+          calls++;
+          throw lockTimeout;
+        },
+        { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
+        { isLockTimeout: () => true, delay: async () => undefined },
+      ),
+    );
     assert.equal(calls, 3);
     calls = 0;
-    await assert.rejects(withLockRetry(async () => { calls++; throw new Error('syntax'); }, { retries: 5, baseDelayMs: 1, maxDelayMs: 1 }, { isLockTimeout: (e) => e === lockTimeout, delay: async () => undefined }), /syntax/);
+    await assert.rejects(
+      withLockRetry(
+        async () => {
+          calls++;
+          throw new Error('syntax');
+        },
+        { retries: 5, baseDelayMs: 1, maxDelayMs: 1 },
+        { isLockTimeout: (e) => e === lockTimeout, delay: async () => undefined },
+      ),
+      /syntax/,
+    );
     assert.equal(calls, 1);
   });
 });

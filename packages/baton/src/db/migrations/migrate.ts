@@ -53,7 +53,15 @@ export interface AppliedReport {
   /** Lock timeouts that were retried. */
   lockRetries: number;
   /** For a backfill: rows, batches, and the longest batch transaction (the longest lock hold). */
-  backfill?: { rowsDone: number; batches: number; batchesThisRun: number; longestBatchMs: number; throttledMs: number; batchSizes: { min: number; max: number }; durationMs: number };
+  backfill?: {
+    rowsDone: number;
+    batches: number;
+    batchesThisRun: number;
+    longestBatchMs: number;
+    throttledMs: number;
+    batchSizes: { min: number; max: number };
+    durationMs: number;
+  };
 }
 
 export interface MigrateResult {
@@ -75,7 +83,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const dialect = dialectForUrl(options.url);
-  const { migrations } = await discoverMigrations(options.dir, { dialect: dialect.name, ...(options.analyze ? { analyze: options.analyze } : {}) });
+  const { migrations } = await discoverMigrations(options.dir, {
+    dialect: dialect.name,
+    ...(options.analyze ? { analyze: options.analyze } : {}),
+  });
   return withRunner(dialect, migrations, options, async (session, applied) => {
     const done = new Set(applied.map((a) => a.version));
     const pending = migrations.filter((m) => !done.has(m.version));
@@ -105,7 +116,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
  * Runs under the runner lock, so no other baton runner is mid-build; builds by other sessions are
  * seen in pg_stat_progress_create_index and left alone.
  */
-async function repairInvalidIndexes(dialect: Dialect, session: DbSession, selected: Migration[], options: MigrateOptions): Promise<IndexRepair[]> {
+async function repairInvalidIndexes(
+  dialect: Dialect,
+  session: DbSession,
+  selected: Migration[],
+  options: MigrateOptions,
+): Promise<IndexRepair[]> {
   const repairs = planIndexRepairs(await dialect.describeTables(session), selected, await dialect.indexBuildsInProgress(session));
   const profile = (options.profiles ?? defaultTimeoutProfiles).long;
   for (const repair of repairs) {
@@ -128,9 +144,13 @@ function selectPending(pending: Migration[], options: MigrateOptions): Migration
     if (options.versions && !options.versions.includes(m.version)) break;
     if (options.phase && m.phase !== options.phase) {
       if (out.length === 0 && rank[m.phase] < rank[options.phase]) {
-        throw new BatonError('MIGRATION_ORDER', `cannot run ${options.phase} migrations: ${m.version}_${m.name} (${m.phase}) is still pending`, {
-          hint: `run the ${m.phase} phase first`,
-        });
+        throw new BatonError(
+          'MIGRATION_ORDER',
+          `cannot run ${options.phase} migrations: ${m.version}_${m.name} (${m.phase}) is still pending`,
+          {
+            hint: `run the ${m.phase} phase first`,
+          },
+        );
       }
       break;
     }
@@ -209,7 +229,13 @@ async function applyUnwrapped(dialect: Dialect, session: DbSession, m: Migration
   let backfill: AppliedReport['backfill'];
   if (m.backfill) {
     const { resumedFromKey: _resumed, ...figures } = await runBackfill({
-      dialect, session, migration: m, profile, retry, delay, now,
+      dialect,
+      session,
+      migration: m,
+      profile,
+      retry,
+      delay,
+      now,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.throttle ? { throttle: options.throttle } : {}),
       ...(options.load ? { load: options.load } : {}),
@@ -224,18 +250,22 @@ async function applyUnwrapped(dialect: Dialect, session: DbSession, m: Migration
     backfill = figures;
     await recordApplied(dialect, session, m, now() - started, options.release);
   } else if (dialect.transactionalDdl && !m.concurrently) {
-    await withLockRetry(async () => {
-      await session.query('BEGIN');
-      try {
-        await dialect.setTimeouts(session, profile, 'local');
-        for (const statement of splitSql(m.up)) await session.query(statement);
-        await recordApplied(dialect, session, m, now() - started, options.release);
-        await session.query('COMMIT');
-      } catch (error) {
-        await session.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    }, retry, deps);
+    await withLockRetry(
+      async () => {
+        await session.query('BEGIN');
+        try {
+          await dialect.setTimeouts(session, profile, 'local');
+          for (const statement of splitSql(m.up)) await session.query(statement);
+          await recordApplied(dialect, session, m, now() - started, options.release);
+          await session.query('COMMIT');
+        } catch (error) {
+          await session.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      },
+      retry,
+      deps,
+    );
   } else {
     // One statement at a time, each retried on its own: MariaDB commits DDL implicitly and
     // CONCURRENTLY refuses transactions, so a whole-file retry would re-run finished statements.
@@ -255,7 +285,10 @@ async function applyUnwrapped(dialect: Dialect, session: DbSession, m: Migration
  */
 export async function revert(options: MigrateOptions & { versions: readonly number[] }): Promise<number[]> {
   const dialect = dialectForUrl(options.url);
-  const { migrations } = await discoverMigrations(options.dir, { dialect: dialect.name, ...(options.analyze ? { analyze: options.analyze } : {}) });
+  const { migrations } = await discoverMigrations(options.dir, {
+    dialect: dialect.name,
+    ...(options.analyze ? { analyze: options.analyze } : {}),
+  });
   return withRunner(dialect, migrations, options, async (session, applied) => {
     const done = new Set(applied.map((a) => a.version));
     const targets = migrations.filter((m) => options.versions.includes(m.version) && done.has(m.version)).reverse();
@@ -275,18 +308,22 @@ export async function revert(options: MigrateOptions & { versions: readonly numb
       const concurrently = /\bconcurrently\b/i.test(stripComments(m.down ?? ''));
       const profile = concurrently ? profiles.long : profiles.short;
       if (dialect.transactionalDdl && !concurrently) {
-        await withLockRetry(async () => {
-          await session.query('BEGIN');
-          try {
-            await dialect.setTimeouts(session, profile, 'local');
-            for (const s of down) await session.query(s);
-            await removeApplied(dialect, session, m.version);
-            await session.query('COMMIT');
-          } catch (error) {
-            await session.query('ROLLBACK').catch(() => undefined);
-            throw error;
-          }
-        }, options.retry ?? defaultRetryPolicy, deps);
+        await withLockRetry(
+          async () => {
+            await session.query('BEGIN');
+            try {
+              await dialect.setTimeouts(session, profile, 'local');
+              for (const s of down) await session.query(s);
+              await removeApplied(dialect, session, m.version);
+              await session.query('COMMIT');
+            } catch (error) {
+              await session.query('ROLLBACK').catch(() => undefined);
+              throw error;
+            }
+          },
+          options.retry ?? defaultRetryPolicy,
+          deps,
+        );
       } else {
         await dialect.setTimeouts(session, profile, 'session');
         for (const s of down) await withLockRetry(() => session.query(s), options.retry ?? defaultRetryPolicy, deps);

@@ -57,7 +57,13 @@ export function parseMigrationFile(text: string, file: string): { migration?: Pa
   let declaredPhase: MigrationPhase | undefined;
   if (phaseHeader) {
     if (['expand', 'backfill', 'contract'].includes(phaseHeader.value)) declaredPhase = phaseHeader.value as MigrationPhase;
-    else problems.push({ code: 'bad-header', file, line: phaseHeader.line, message: `phase must be expand, backfill or contract (got "${phaseHeader.value}")` });
+    else
+      problems.push({
+        code: 'bad-header',
+        file,
+        line: phaseHeader.line,
+        message: `phase must be expand, backfill or contract (got "${phaseHeader.value}")`,
+      });
   }
   const upSql = up.join('\n').trim();
   const concurrently = /\bconcurrently\b/i.test(stripComments(upSql));
@@ -66,19 +72,30 @@ export function parseMigrationFile(text: string, file: string): { migration?: Pa
   const timeoutHeader = headers.get('timeout');
   if (timeoutHeader) {
     if (timeoutHeader.value === 'short' || timeoutHeader.value === 'long') timeout = timeoutHeader.value;
-    else problems.push({ code: 'bad-header', file, line: timeoutHeader.line, message: `timeout must be short or long (got "${timeoutHeader.value}")` });
+    else
+      problems.push({
+        code: 'bad-header',
+        file,
+        line: timeoutHeader.line,
+        message: `timeout must be short or long (got "${timeoutHeader.value}")`,
+      });
   }
   if (concurrently && /^\s*(begin|start\s+transaction|commit)\b/im.test(stripComments(upSql))) {
-    problems.push({ code: 'concurrently-in-transaction', file, message: 'CONCURRENTLY cannot run inside a transaction: remove BEGIN/COMMIT (baton runs this file outside one)' });
+    problems.push({
+      code: 'concurrently-in-transaction',
+      file,
+      message: 'CONCURRENTLY cannot run inside a transaction: remove BEGIN/COMMIT (baton runs this file outside one)',
+    });
   }
   if (splitSql(upSql).length === 0) problems.push({ code: 'bad-header', file, message: 'the migration has no SQL to apply' });
 
   let backfill: BackfillSpec | undefined;
   if (declaredPhase === 'backfill') backfill = backfillSpec(headers, upSql, file, problems);
-  else for (const key of ['table', 'key', 'batch']) {
-    const h = headers.get(key);
-    if (h) problems.push({ code: 'bad-header', file, line: h.line, message: `"${key}" only applies to phase=backfill` });
-  }
+  else
+    for (const key of ['table', 'key', 'batch']) {
+      const h = headers.get(key);
+      if (h) problems.push({ code: 'bad-header', file, line: h.line, message: `"${key}" only applies to phase=backfill` });
+    }
 
   const downSql = down.join('\n').trim();
   return {
@@ -110,18 +127,30 @@ function backfillSpec(
   const key = keyHeader === undefined ? [] : keyHeader.split(',');
   const batch = Number(headers.get('batch')?.value ?? '1000');
   const before = problems.length;
-  if (!table || !identifier.test(table)) problems.push({ code: 'bad-header', file, message: 'a backfill needs table=<name> (a plain identifier)' });
+  if (!table || !identifier.test(table))
+    problems.push({ code: 'bad-header', file, message: 'a backfill needs table=<name> (a plain identifier)' });
   if (key.some((k) => !identifier.test(k))) {
-    problems.push({ code: 'bad-header', file, message: 'key= names the key columns, comma-separated plain identifiers (key=id or key=tenant_id,id); leave it out to use the primary key' });
+    problems.push({
+      code: 'bad-header',
+      file,
+      message:
+        'key= names the key columns, comma-separated plain identifiers (key=id or key=tenant_id,id); leave it out to use the primary key',
+    });
   }
   if (!Number.isInteger(batch) || batch < 1) problems.push({ code: 'bad-header', file, message: 'batch must be a positive integer' });
   const code = stripComments(upSql);
   const keyset = /(?<![:\w]):batch\b/.test(code);
   const range = /(?<![:\w]):start\b/.test(code) && /(?<![:\w]):end\b/.test(code);
   if (keyset === range) {
-    problems.push({ code: 'bad-header', file, message: 'a backfill statement names its batch with :batch (WHERE :batch AND ...), or with :start (inclusive) and :end (exclusive) for one integer key, not both' });
+    problems.push({
+      code: 'bad-header',
+      file,
+      message:
+        'a backfill statement names its batch with :batch (WHERE :batch AND ...), or with :start (inclusive) and :end (exclusive) for one integer key, not both',
+    });
   }
-  if (range && key.length > 1) problems.push({ code: 'bad-header', file, message: ':start/:end bound one integer key; a composite key needs :batch' });
+  if (range && key.length > 1)
+    problems.push({ code: 'bad-header', file, message: ':start/:end bound one integer key; a composite key needs :batch' });
   if (splitSql(upSql).length !== 1) problems.push({ code: 'bad-header', file, message: 'a backfill holds exactly one statement' });
   return problems.length === before && table ? { table, key, batch, bounds: keyset ? 'keyset' : 'range' } : undefined;
 }

@@ -19,7 +19,10 @@ export interface MigrationPlan {
  */
 export async function planMigrations(options: { url: string; dir: string; analyze?: MigrationAnalyzer }): Promise<MigrationPlan> {
   const dialect = dialectForUrl(options.url);
-  const { migrations } = await discoverMigrations(options.dir, { dialect: dialect.name, ...(options.analyze ? { analyze: options.analyze } : {}) });
+  const { migrations } = await discoverMigrations(options.dir, {
+    dialect: dialect.name,
+    ...(options.analyze ? { analyze: options.analyze } : {}),
+  });
   const session: DbSession = await dialect.connect(options.url, { applicationName: 'baton-plan' });
   try {
     const hasLedger = (await dialect.listTables(session)).includes('baton_schema_migrations');

@@ -10,13 +10,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export async function readMigrationText(file: string): Promise<string> {
   if ((await stat(file)).isDirectory()) {
-    throw new BatonError('MIGRATION_NOT_A_FILE', `${file} is a folder, not a migration file`, { hint: 'move or rename it: every *.sql entry of the migrations folder must be a file' });
+    throw new BatonError('MIGRATION_NOT_A_FILE', `${file} is a folder, not a migration file`, {
+      hint: 'move or rename it: every *.sql entry of the migrations folder must be a file',
+    });
   }
   const bytes = await readFile(file);
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new BatonError('MIGRATION_ENCODING', `${file}:${firstBadLine(bytes)}: not valid UTF-8`, { hint: 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)' });
+    throw new BatonError('MIGRATION_ENCODING', `${file}:${firstBadLine(bytes)}: not valid UTF-8`, {
+      hint: 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)',
+    });
   }
 }
 

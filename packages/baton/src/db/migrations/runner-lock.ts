@@ -30,9 +30,13 @@ export async function acquireRunnerLock(dialect: Dialect, session: DbSession, op
     }
     const waited = options.now() - started;
     if (waited >= waitMs) {
-      throw new BatonError('MIGRATION_LOCK_BUSY', `another migration runner holds the lock "${name}" (waited ${Math.round(waited / 1000)} s); nothing was applied`, {
-        hint: 'wait for the other baton run to finish (see `baton releases`), or end its database session if it is stuck',
-      });
+      throw new BatonError(
+        'MIGRATION_LOCK_BUSY',
+        `another migration runner holds the lock "${name}" (waited ${Math.round(waited / 1000)} s); nothing was applied`,
+        {
+          hint: 'wait for the other baton run to finish (see `baton releases`), or end its database session if it is stuck',
+        },
+      );
     }
     options.onBusy?.(waited);
     await options.delay(Math.min(2000, 50 * 2 ** Math.min(n, 6), Math.max(1, waitMs - waited)));

@@ -37,7 +37,8 @@ export function splitSql(script: string): string[] {
 function skipQuoted(script: string, from: number, quote: string): number {
   let i = from + 1;
   while (i < script.length) {
-    if (script[i] === '\\' && quote === "'") i += 2; // MySQL-style escapes; harmless for standard strings
+    if (script[i] === '\\' && quote === "'")
+      i += 2; // MySQL-style escapes; harmless for standard strings
     else if (script[i] === quote) {
       if (script[i + 1] === quote) i += 2;
       else return i + 1;

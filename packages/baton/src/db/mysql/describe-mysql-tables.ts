@@ -1,7 +1,12 @@
 import type { DbSession } from '../dialect.js';
 import type { LiveConstraint, LiveTable } from '../schema/live-schema.js';
 
-const constraintKinds: Record<string, LiveConstraint['kind']> = { 'PRIMARY KEY': 'primary-key', UNIQUE: 'unique', 'FOREIGN KEY': 'foreign-key', CHECK: 'check' };
+const constraintKinds: Record<string, LiveConstraint['kind']> = {
+  'PRIMARY KEY': 'primary-key',
+  UNIQUE: 'unique',
+  'FOREIGN KEY': 'foreign-key',
+  CHECK: 'check',
+};
 
 /** Base tables of the current database with sizes, columns, indexes and constraints (information_schema). */
 export async function describeMysqlTables(session: DbSession): Promise<LiveTable[]> {
@@ -23,9 +28,18 @@ export async function describeMysqlTables(session: DbSession): Promise<LiveTable
   );
   const byName = new Map<string, LiveTable>();
   for (const r of tables.rows) {
-    byName.set(String(r.name), { name: String(r.name), rowEstimate: Number(r.est ?? 0), totalBytes: Number(r.bytes ?? 0), columns: [], primaryKey: [], indexes: [], constraints: [] });
+    byName.set(String(r.name), {
+      name: String(r.name),
+      rowEstimate: Number(r.est ?? 0),
+      totalBytes: Number(r.bytes ?? 0),
+      columns: [],
+      primaryKey: [],
+      indexes: [],
+      constraints: [],
+    });
   }
-  for (const r of columns.rows) byName.get(String(r.t))?.columns.push({ name: String(r.name), type: String(r.type), nullable: r.nullable === 'YES' });
+  for (const r of columns.rows)
+    byName.get(String(r.t))?.columns.push({ name: String(r.name), type: String(r.type), nullable: r.nullable === 'YES' });
   for (const r of indexes.rows) {
     const table = byName.get(String(r.t));
     if (!table) continue;

@@ -159,7 +159,9 @@ export function createMysqlDialect(): Dialect {
     // mysqldump --single-transaction takes its own snapshot; MariaDB cannot hand one to it.
     beginConsistentSnapshot: async () => undefined,
     async databaseSizeBytes(session) {
-      const { rows } = await session.query('SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
+      const { rows } = await session.query(
+        'SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+      );
       return Number(rows[0]?.b ?? 0);
     },
     dropIndexOnlineSql: (index, table) => `ALTER TABLE ${quoteIdent(table)} DROP INDEX ${quoteIdent(index)}, ALGORITHM=INPLACE, LOCK=NONE`,

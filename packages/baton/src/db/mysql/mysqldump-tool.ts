@@ -23,12 +23,23 @@ export const mysqldumpTool: BackupTool = {
   checkServerVersion(serverMajor) {
     // mysqldump dumps older and newer MariaDB servers alike; only its absence stops a dump.
     if (this.toolMajorVersion() === undefined) {
-      throw new BatonError('BACKUP_TOOL_MISSING', `mysqldump is not installed or not on PATH (server ${serverMajor})`, { hint: 'install mariadb-client' });
+      throw new BatonError('BACKUP_TOOL_MISSING', `mysqldump is not installed or not on PATH (server ${serverMajor})`, {
+        hint: 'install mariadb-client',
+      });
     }
   },
   dumpCommand(target) {
     return {
-      argv: ['mysqldump', ...connArgs(target), '--single-transaction', '--routines', '--triggers', '--events', '--hex-blob', target.database],
+      argv: [
+        'mysqldump',
+        ...connArgs(target),
+        '--single-transaction',
+        '--routines',
+        '--triggers',
+        '--events',
+        '--hex-blob',
+        target.database,
+      ],
       env: env(target),
       toStdout: true,
     };

@@ -1,7 +1,13 @@
 import type { DbSession } from '../dialect.js';
 import type { LiveConstraint, LiveTable } from '../schema/live-schema.js';
 
-const constraintKinds: Record<string, LiveConstraint['kind']> = { p: 'primary-key', u: 'unique', f: 'foreign-key', c: 'check', x: 'exclude' };
+const constraintKinds: Record<string, LiveConstraint['kind']> = {
+  p: 'primary-key',
+  u: 'unique',
+  f: 'foreign-key',
+  c: 'check',
+  x: 'exclude',
+};
 
 /**
  * Base tables of the current schema with sizes, columns, indexes and constraints, read from the
@@ -46,12 +52,20 @@ export async function describePostgresTables(session: DbSession): Promise<LiveTa
       constraints: [],
     });
   }
-  for (const r of columns.rows) byOid.get(String(r.oid))?.columns.push({ name: String(r.name), type: String(r.type), nullable: r.nullable === true });
+  for (const r of columns.rows)
+    byOid.get(String(r.oid))?.columns.push({ name: String(r.name), type: String(r.type), nullable: r.nullable === true });
   for (const r of indexes.rows) {
     const table = byOid.get(String(r.oid));
     if (!table) continue;
     const cols = Array.isArray(r.cols) ? r.cols.map(String) : [];
-    table.indexes.push({ name: String(r.name), columns: cols, unique: r.uniq === true, primary: r.prim === true, valid: r.valid === true, definition: r.def == null ? null : String(r.def) });
+    table.indexes.push({
+      name: String(r.name),
+      columns: cols,
+      unique: r.uniq === true,
+      primary: r.prim === true,
+      valid: r.valid === true,
+      definition: r.def == null ? null : String(r.def),
+    });
     if (r.prim === true) table.primaryKey = cols;
   }
   for (const r of constraints.rows) {

@@ -38,7 +38,16 @@ export const pgDumpTool: BackupTool = {
       };
     }
     return {
-      argv: ['psql', ...connArgs(target), '--quiet', '--set', 'ON_ERROR_STOP=1', '--dbname', target.database, ...(format === 'sql' ? ['--file', file] : [])],
+      argv: [
+        'psql',
+        ...connArgs(target),
+        '--quiet',
+        '--set',
+        'ON_ERROR_STOP=1',
+        '--dbname',
+        target.database,
+        ...(format === 'sql' ? ['--file', file] : []),
+      ],
       env: env(target),
       fromStdin: format === 'sql-gzip',
     };

@@ -2,9 +2,7 @@ import type { SessionInfo } from '../dialect.js';
 import { dialectForUrl } from '../dialects.js';
 
 /** Either no session of the named releases is open, or the deadline passed with these still open. */
-export type OldSessionsVerdict =
-  | { kind: 'gone'; waitedMs: number }
-  | { kind: 'timeout'; waitedMs: number; sessions: SessionInfo[] };
+export type OldSessionsVerdict = { kind: 'gone'; waitedMs: number } | { kind: 'timeout'; waitedMs: number; sessions: SessionInfo[] };
 
 export interface AwaitOldSessionsOptions {
   url: string;

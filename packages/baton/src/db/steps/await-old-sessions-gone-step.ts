@@ -26,7 +26,10 @@ export function createAwaitOldSessionsGoneStep(deps: DbStepDeps): StepKind {
     async run(ctx, step) {
       try {
         const params = parseParams(paramsSchema, step.params, 'await-old-sessions-gone', step.id);
-        const url = await resolveDbUrl(params.db, ctx.namespace, { env: deps.env ?? process.env, ...(deps.resolveSecret ? { resolveSecret: deps.resolveSecret } : {}) });
+        const url = await resolveDbUrl(params.db, ctx.namespace, {
+          env: deps.env ?? process.env,
+          ...(deps.resolveSecret ? { resolveSecret: deps.resolveSecret } : {}),
+        });
         const verdict = await awaitOldSessionsGone({
           url,
           releases: params.releases,

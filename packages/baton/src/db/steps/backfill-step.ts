@@ -16,14 +16,16 @@ export function createBackfillStep(deps: DbStepDeps): StepKind {
     async run(ctx, step) {
       try {
         let last: BackfillTick | undefined;
-        const result = await withMigrateOptions(ctx, step, deps, 'backfill', (options) => migrate({
-          ...options,
-          phase: 'backfill',
-          onBackfill: (tick) => {
-            last = tick;
-          },
-          beforeApply: async (m) => ctx.checkpoint({ backfilling: m.version }),
-        }));
+        const result = await withMigrateOptions(ctx, step, deps, 'backfill', (options) =>
+          migrate({
+            ...options,
+            phase: 'backfill',
+            onBackfill: (tick) => {
+              last = tick;
+            },
+            beforeApply: async (m) => ctx.checkpoint({ backfilling: m.version }),
+          }),
+        );
         return {
           kind: 'done',
           data: {
@@ -31,7 +33,8 @@ export function createBackfillStep(deps: DbStepDeps): StepKind {
             rowsDone: last?.rowsDone ?? 0,
             batches: last?.batches ?? 0,
           },
-          summary: result.applied.length === 0 ? 'nothing to backfill' : `backfilled ${last?.rowsDone ?? 0} rows in ${last?.batches ?? 0} batches`,
+          summary:
+            result.applied.length === 0 ? 'nothing to backfill' : `backfilled ${last?.rowsDone ?? 0} rows in ${last?.batches ?? 0} batches`,
         };
       } catch (error) {
         return failureOf(error);

@@ -14,7 +14,9 @@ const paramsSchema = z
     method: z
       .union([
         z.object({ kind: z.literal('native') }).strict(),
-        z.object({ kind: z.literal('command'), argv: z.array(z.string()).min(1), format: z.enum(['pg-custom', 'sql', 'sql-gzip']) }).strict(),
+        z
+          .object({ kind: z.literal('command'), argv: z.array(z.string()).min(1), format: z.enum(['pg-custom', 'sql', 'sql-gzip']) })
+          .strict(),
       ])
       .optional(),
     /** Default true: a backup counts only once it has been restored and checked. */
@@ -33,16 +35,39 @@ export function createBackupStep(deps: DbStepDeps): StepKind {
     async run(ctx, step) {
       try {
         const params = parseParams(paramsSchema, step.params, 'backup', step.id);
-        const url = await resolveDbUrl(params.db, ctx.namespace, { env: deps.env ?? process.env, ...(deps.resolveSecret ? { resolveSecret: deps.resolveSecret } : {}) });
+        const url = await resolveDbUrl(params.db, ctx.namespace, {
+          env: deps.env ?? process.env,
+          ...(deps.resolveSecret ? { resolveSecret: deps.resolveSecret } : {}),
+        });
         ctx.progress('backing up the database');
-        const backup = await createBackup({ url, dir: params.dir, label: ctx.runId, ...(params.method ? { method: params.method } : {}), now: () => ctx.now(), signal: ctx.signal });
+        const backup = await createBackup({
+          url,
+          dir: params.dir,
+          label: ctx.runId,
+          ...(params.method ? { method: params.method } : {}),
+          now: () => ctx.now(),
+          signal: ctx.signal,
+        });
         await ctx.checkpoint({ path: backup.path });
         const tables = Object.fromEntries(Object.entries(backup.tables).map(([t, c]) => [t, { ...c }]));
-        const data = { path: backup.path, format: backup.format, fileBytes: backup.fileBytes, sourceBytes: backup.sourceBytes, durationMs: backup.durationMs, tables };
-        if (params.verify === false) return { kind: 'done', data: { ...data, verified: false }, summary: `backup ${backup.path} (not verified)` };
+        const data = {
+          path: backup.path,
+          format: backup.format,
+          fileBytes: backup.fileBytes,
+          sourceBytes: backup.sourceBytes,
+          durationMs: backup.durationMs,
+          tables,
+        };
+        if (params.verify === false)
+          return { kind: 'done', data: { ...data, verified: false }, summary: `backup ${backup.path} (not verified)` };
         ctx.progress('verifying the backup by restoring it into a scratch database', 0.5);
         const verdict = await verifyBackup({ url, backup, now: () => ctx.now(), signal: ctx.signal });
-        if (!verdict.ok) return { kind: 'failed', reason: `backup ${backup.path} failed its restore test: ${verdict.reason}`, data: { ...data, verified: false } };
+        if (!verdict.ok)
+          return {
+            kind: 'failed',
+            reason: `backup ${backup.path} failed its restore test: ${verdict.reason}`,
+            data: { ...data, verified: false },
+          };
         return {
           kind: 'done',
           data: { ...data, verified: true, verifyMs: verdict.durationMs },

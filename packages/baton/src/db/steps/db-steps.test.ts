@@ -45,7 +45,10 @@ describe('db step kinds (postgres 127.0.0.1:5432)', () => {
     const result = await kinds.migrate!.run(ctx, planned);
     assert.equal(result.kind, 'done', JSON.stringify(result));
     assert.ok(result.kind === 'done');
-    assert.deepEqual(((result.data?.applied ?? []) as JsonObject[]).map((a) => a.version), [1, 2]);
+    assert.deepEqual(
+      ((result.data?.applied ?? []) as JsonObject[]).map((a) => a.version),
+      [1, 2],
+    );
     assert.deepEqual(ctx.recorded.at(-1)?.appliedVersions, [1, 2]);
     assert.ok(!JSON.stringify([result, ctx.recorded, ctx.progressLines]).includes(PASSWORD));
 
@@ -62,7 +65,10 @@ describe('db step kinds (postgres 127.0.0.1:5432)', () => {
   it('backfill fills in batches; backup is verified by a restore; old-session gate waits for the old release', T, async () => {
     const kinds = createDbStepKinds({ env, analyze: keywordAnalyzer });
     const ctx = createTestRunContext();
-    assert.equal((await kinds.migrate!.run(ctx, step('migrate', { db: { env: 'APP_DB' }, dir: demoMigrationsDir, phase: 'expand' }))).kind, 'done');
+    assert.equal(
+      (await kinds.migrate!.run(ctx, step('migrate', { db: { env: 'APP_DB' }, dir: demoMigrationsDir, phase: 'expand' }))).kind,
+      'done',
+    );
     const app = await target.dialect.connect(s.url);
     try {
       await app.query(`INSERT INTO users (first_name, last_name) SELECT 'f' || g, 'l' || g FROM generate_series(1, 2500) g`);
@@ -94,7 +100,10 @@ describe('db step kinds (postgres 127.0.0.1:5432)', () => {
   it('refuses a URL with a password in params and names a missing env var', T, async () => {
     const kinds = createDbStepKinds({ env: {}, analyze: keywordAnalyzer });
     const ctx = createTestRunContext();
-    const inline = await kinds.migrate!.run(ctx, step('migrate', { db: { value: `postgres://u:${PASSWORD}@127.0.0.1/x` }, dir: demoMigrationsDir }));
+    const inline = await kinds.migrate!.run(
+      ctx,
+      step('migrate', { db: { value: `postgres://u:${PASSWORD}@127.0.0.1/x` }, dir: demoMigrationsDir }),
+    );
     assert.equal(inline.kind, 'failed');
     assert.match(inline.kind === 'failed' ? inline.reason : '', /DB_URL_IN_PARAMS/);
     assert.ok(!JSON.stringify(inline).includes(PASSWORD));

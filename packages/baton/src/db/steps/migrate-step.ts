@@ -26,10 +26,17 @@ const paramsSchema = z
     longLockTimeoutMs: z.number().int().positive().optional(),
     retries: z.number().int().min(0).optional(),
     throttle: z
-      .object({ maxP99Ms: z.number().positive().optional(), maxErrorRate: z.number().min(0).max(1).optional(), pauseMs: z.number().int().positive().optional() })
+      .object({
+        maxP99Ms: z.number().positive().optional(),
+        maxErrorRate: z.number().min(0).max(1).optional(),
+        pauseMs: z.number().int().positive().optional(),
+      })
       .strict()
       .optional(),
-    load: z.object({ maxLongQueries: z.number().int().min(0), longQuerySeconds: z.number().positive(), pauseMs: z.number().int().positive() }).strict().optional(),
+    load: z
+      .object({ maxLongQueries: z.number().int().min(0), longQuerySeconds: z.number().positive(), pauseMs: z.number().int().positive() })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((p) => (p.dir === undefined) !== (p.files === undefined), { message: 'exactly one of dir and files is required' });
@@ -41,14 +48,28 @@ export type MigrateStepParams = z.output<typeof paramsSchema>;
  * Runs `use` with MigrateOptions for a step: the URL resolved now, the context's clock/delay/signal
  * wired in, and the migrations in a folder (the step's own, or its files written to a private one).
  */
-export async function withMigrateOptions<T>(ctx: RunContext, step: PlannedStep, deps: DbStepDeps, kind: string, use: (options: MigrateOptions & { params: MigrateStepParams }) => Promise<T>): Promise<T> {
+export async function withMigrateOptions<T>(
+  ctx: RunContext,
+  step: PlannedStep,
+  deps: DbStepDeps,
+  kind: string,
+  use: (options: MigrateOptions & { params: MigrateStepParams }) => Promise<T>,
+): Promise<T> {
   const params = parseParams(paramsSchema, step.params, kind, step.id);
   if (params.dir !== undefined) return use(await migrateOptionsFor(ctx, params, deps, params.dir));
   return withMigrationFolder(params.files ?? [], async (dir) => use(await migrateOptionsFor(ctx, params, deps, dir)));
 }
 
-async function migrateOptionsFor(ctx: RunContext, params: MigrateStepParams, deps: DbStepDeps, dir: string): Promise<MigrateOptions & { params: MigrateStepParams }> {
-  const url = await resolveDbUrl(params.db, ctx.namespace, { env: deps.env ?? process.env, ...(deps.resolveSecret ? { resolveSecret: deps.resolveSecret } : {}) });
+async function migrateOptionsFor(
+  ctx: RunContext,
+  params: MigrateStepParams,
+  deps: DbStepDeps,
+  dir: string,
+): Promise<MigrateOptions & { params: MigrateStepParams }> {
+  const url = await resolveDbUrl(params.db, ctx.namespace, {
+    env: deps.env ?? process.env,
+    ...(deps.resolveSecret ? { resolveSecret: deps.resolveSecret } : {}),
+  });
   const short = params.shortLockTimeoutMs ?? 2000;
   const long = params.longLockTimeoutMs ?? 30 * 60_000;
   return {
@@ -59,7 +80,10 @@ async function migrateOptionsFor(ctx: RunContext, params: MigrateStepParams, dep
     ...(params.versions ? { versions: params.versions } : {}),
     release: params.release ?? ctx.runId,
     ...(params.lockWaitMs ? { lockWaitMs: params.lockWaitMs } : {}),
-    profiles: { short: { name: 'short', lockTimeoutMs: short, statementTimeoutMs: 0 }, long: { name: 'long', lockTimeoutMs: long, statementTimeoutMs: 0 } },
+    profiles: {
+      short: { name: 'short', lockTimeoutMs: short, statementTimeoutMs: 0 },
+      long: { name: 'long', lockTimeoutMs: long, statementTimeoutMs: 0 },
+    },
     ...(params.retries === undefined ? {} : { retry: { retries: params.retries, baseDelayMs: 200, maxDelayMs: 10_000 } }),
     ...(deps.analyze ? { analyze: deps.analyze } : {}),
     throttle: probeThrottle(ctx.probe, params.throttle ?? { maxErrorRate: 0.01 }, () => ctx.now()),
@@ -93,13 +117,15 @@ export function createMigrateStep(deps: DbStepDeps): StepKind {
     async run(ctx, step) {
       try {
         const mine = new Set(versionsOf(ctx.checkpoints));
-        const result = await withMigrateOptions(ctx, step, deps, 'migrate', (options) => migrate({
-          ...options,
-          beforeApply: async (m) => {
-            mine.add(m.version);
-            await ctx.checkpoint({ appliedVersions: [...mine].sort((a, b) => a - b), applying: m.version });
-          },
-        }));
+        const result = await withMigrateOptions(ctx, step, deps, 'migrate', (options) =>
+          migrate({
+            ...options,
+            beforeApply: async (m) => {
+              mine.add(m.version);
+              await ctx.checkpoint({ appliedVersions: [...mine].sort((a, b) => a - b), applying: m.version });
+            },
+          }),
+        );
         const applied = result.applied.map((a) => ({ ...a }));
         return {
           kind: 'done',
@@ -113,7 +139,9 @@ export function createMigrateStep(deps: DbStepDeps): StepKind {
     async undo(ctx, step, checkpoint) {
       const versions = versionsOf(checkpoint);
       if (versions.length === 0) return;
-      const reverted = await withMigrateOptions(ctx, step, deps, 'migrate', async (options) => revert({ ...options, phase: undefined, versions: await expandOnly(options, versions, ctx) }));
+      const reverted = await withMigrateOptions(ctx, step, deps, 'migrate', async (options) =>
+        revert({ ...options, phase: undefined, versions: await expandOnly(options, versions, ctx) }),
+      );
       ctx.progress(`reverted ${reverted.length === 0 ? 'nothing' : reverted.join(', ')}`);
     },
   };

@@ -17,7 +17,8 @@ export async function withMigrationFolder<T>(files: readonly MigrationFile[], us
   const dir = await mkdtemp(join(tmpdir(), 'baton-migrations-'));
   try {
     for (const file of files) {
-      if (basename(file.name) !== file.name) throw new BatonError('STEP_PARAMS_INVALID', `migration file name ${file.name} is not a plain file name`);
+      if (basename(file.name) !== file.name)
+        throw new BatonError('STEP_PARAMS_INVALID', `migration file name ${file.name} is not a plain file name`);
       await writeFile(join(dir, file.name), file.text, { mode: 0o600 });
     }
     return await use(dir);

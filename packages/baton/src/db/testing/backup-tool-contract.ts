@@ -16,7 +16,11 @@ const T = { timeout: 60_000 };
  */
 export function defineBackupToolContract(label: string, tool: BackupTool, server: 'postgres' | 'mariadb'): void {
   describe(`backup tool contract: ${label}`, () => {
-    const target = { ...parseConnectionUrl(server === 'postgres' ? 'postgres://app:s3cret-pw@127.0.0.1:5432/appdb' : 'mysql://app:s3cret-pw@127.0.0.1:3306/appdb') };
+    const target = {
+      ...parseConnectionUrl(
+        server === 'postgres' ? 'postgres://app:s3cret-pw@127.0.0.1:5432/appdb' : 'mysql://app:s3cret-pw@127.0.0.1:3306/appdb',
+      ),
+    };
 
     it('names its native format and extension consistently', () => {
       assert.equal(tool.extension, backupFormats[tool.nativeFormat].extension);
@@ -37,7 +41,10 @@ export function defineBackupToolContract(label: string, tool: BackupTool, server
       assert.equal(typeof major, 'number', `${label} must be installed on this machine`);
       assert.doesNotThrow(() => tool.checkServerVersion(major ?? 0));
       if (tool.dialect === 'postgres') {
-        assert.throws(() => tool.checkServerVersion((major ?? 0) + 1), (e: unknown) => isBatonError(e) && e.code === 'BACKUP_TOOL_VERSION' && (e.hint ?? '').length > 0);
+        assert.throws(
+          () => tool.checkServerVersion((major ?? 0) + 1),
+          (e: unknown) => isBatonError(e) && e.code === 'BACKUP_TOOL_VERSION' && (e.hint ?? '').length > 0,
+        );
       }
     });
 

@@ -46,11 +46,24 @@ export function journalContract(name: string, make: () => Promise<{ journal: Jou
       await journal.append({ at: 50, runId: 'r3', type: 'run-finished', status: 'paused', reason: 'human' });
       await journal.append({ at: 60, runId: 'r3', type: 'run-resumed' });
       const all = await journal.listRuns();
-      assert.deepEqual(all.map((r) => `${r.runId}:${r.status}`), ['r3:running', 'r2:running', 'r1:rolled-back']);
+      assert.deepEqual(
+        all.map((r) => `${r.runId}:${r.status}`),
+        ['r3:running', 'r2:running', 'r1:rolled-back'],
+      );
       assert.deepEqual(all[2], {
-        runId: 'r1', app: 'web', namespace: 'ns', status: 'rolled-back', startedAt: 10, updatedAt: 40, reason: 'why', failedStep: 'a',
+        runId: 'r1',
+        app: 'web',
+        namespace: 'ns',
+        status: 'rolled-back',
+        startedAt: 10,
+        updatedAt: 40,
+        reason: 'why',
+        failedStep: 'a',
       });
-      assert.deepEqual((await journal.listRuns({ app: 'web' })).map((r) => r.runId), ['r3', 'r1']);
+      assert.deepEqual(
+        (await journal.listRuns({ app: 'web' })).map((r) => r.runId),
+        ['r3', 'r1'],
+      );
     } finally {
       await cleanup();
     }

@@ -87,7 +87,15 @@ export function testStep(id: string, options: { reversible?: boolean; kind?: str
 export function holdStep(script: Record<string, ScriptedBehaviour>, stepId: string): { started: Promise<void>; finish: () => void } {
   let finish = (): void => undefined;
   let began = (): void => undefined;
-  const started = new Promise<void>((resolve) => { began = resolve; });
-  script[stepId] = { ...script[stepId], until: new Promise<void>((resolve) => { finish = resolve; }), onRun: () => began() };
+  const started = new Promise<void>((resolve) => {
+    began = resolve;
+  });
+  script[stepId] = {
+    ...script[stepId],
+    until: new Promise<void>((resolve) => {
+      finish = resolve;
+    }),
+    onRun: () => began(),
+  };
   return { started, finish: () => finish() };
 }

@@ -56,7 +56,9 @@ export function describeGateContract(c: GateContractCase): void {
       await assert.rejects(evaluate(c, c.passing(), controller.signal));
     });
 
-    test('cancelled while it waits on what it checks: throws promptly', { skip: typeof c.hanging === 'function' ? false : c.hanging.skip }, async () => {
+    test('cancelled while it waits on what it checks: throws promptly', {
+      skip: typeof c.hanging === 'function' ? false : c.hanging.skip,
+    }, async () => {
       if (typeof c.hanging !== 'function') return;
       const controller = new AbortController();
       const started = Date.now();

@@ -32,7 +32,10 @@ export const applyObjectsStep = defineStepKind({
     }
     for (const object of objects) {
       ctx.progress(`applying ${describeRef(refWithNs(object, ctx.namespace))}`);
-      await kube.apply({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? ctx.namespace } }, { force: true });
+      await kube.apply(
+        { ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? ctx.namespace } },
+        { force: true },
+      );
     }
     return { kind: 'done', summary: `applied ${objects.length} object(s)` };
   },

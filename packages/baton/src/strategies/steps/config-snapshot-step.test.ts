@@ -9,21 +9,30 @@ import { configSnapshotStep, createConfigSnapshotStep, hashedName } from './conf
 describe('config-snapshot on kubesim: copies pinned, and taken away by a failed run unless in use', { timeout: 60_000 }, () => {
   const cluster = useApiOnlyCluster(async (kube) => {
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'test' } });
-    await kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'test' }, stringData: { url: 'postgres://u:p@db/app' } });
+    await kube.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'test' },
+      stringData: { url: 'postgres://u:p@db/app' },
+    });
   });
 
-  const step = (data: Record<string, string>) => plannedStep(configSnapshotStep, {
-    id: 'config:snapshot', title: 'pin', reversible: true,
-    params: { app: 'web', configMaps: [{ metadata: { name: 'web-config' }, data }], secrets: ['db'] },
-  });
-  const exists = async (kind: string, name: string) => (await cluster().get({ apiVersion: 'v1', kind, name, namespace: 'test' })) !== undefined;
+  const step = (data: Record<string, string>) =>
+    plannedStep(configSnapshotStep, {
+      id: 'config:snapshot',
+      title: 'pin',
+      reversible: true,
+      params: { app: 'web', configMaps: [{ metadata: { name: 'web-config' }, data }], secrets: ['db'] },
+    });
+  const exists = async (kind: string, name: string) =>
+    (await cluster().get({ apiVersion: 'v1', kind, name, namespace: 'test' })) !== undefined;
 
   /** Runs the step, keeping its checkpoints as the engine would, and returns them. */
   async function runStep(data: Record<string, string>): Promise<{ checkpoint: JsonObject; renames: JsonObject }> {
     const ctx = createTestRunContext();
     const result = await createConfigSnapshotStep(cluster()).run({ ...ctx, namespace: 'test' }, step(data));
     assert.equal(result.kind, 'done');
-    return { checkpoint: Object.assign({}, ...ctx.recorded), renames: result.kind === 'done' ? result.data ?? {} : {} };
+    return { checkpoint: Object.assign({}, ...ctx.recorded), renames: result.kind === 'done' ? (result.data ?? {}) : {} };
   }
 
   test('a failed run deletes the copies it created, when nothing uses them; copies that existed before stay', async () => {
@@ -31,7 +40,7 @@ describe('config-snapshot on kubesim: copies pinned, and taken away by a failed 
     const copy = hashedName('web-config', { A: '1' }, undefined);
     assert.deepEqual((first.renames.configMaps as JsonObject)['web-config'], copy);
     const secretCopy = String((first.renames.secrets as JsonObject)['db']);
-    assert.ok(await exists('ConfigMap', copy) && await exists('Secret', secretCopy));
+    assert.ok((await exists('ConfigMap', copy)) && (await exists('Secret', secretCopy)));
     assert.deepEqual(first.checkpoint.created, [`ConfigMap/${copy}`, `Secret/${secretCopy}`], 'recorded before the creates');
 
     // A second run with the same content creates nothing, so its undo deletes nothing.
@@ -49,8 +58,17 @@ describe('config-snapshot on kubesim: copies pinned, and taken away by a failed 
     const run = await runStep({ A: '2' });
     const copy = hashedName('web-config', { A: '2' }, undefined);
     await cluster().apply({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'test' },
-      spec: { replicas: 0, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'web:1', envFrom: [{ configMapRef: { name: copy } }] }] } } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'test' },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'app', image: 'web:1', envFrom: [{ configMapRef: { name: copy } }] }] },
+        },
+      },
     });
     await createConfigSnapshotStep(cluster()).undo!({ ...createTestRunContext(), namespace: 'test' }, step({ A: '2' }), run.checkpoint);
     assert.ok(await exists('ConfigMap', copy), 'still read by Deployment web');

@@ -8,7 +8,11 @@ import type { KubeObject } from '../../kube/kube-object.js';
 import type { PodSpec } from '../../kube/workload-objects.js';
 import { configReferences } from '../workload.js';
 
-interface DataObject extends KubeObject { data?: Record<string, string>; binaryData?: Record<string, string>; type?: string }
+interface DataObject extends KubeObject {
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+  type?: string;
+}
 
 /** A content-addressed name: same content, same name; any change, a new name. */
 export function hashedName(name: string, data: Record<string, string> | undefined, binaryData: Record<string, string> | undefined): string {
@@ -26,15 +30,17 @@ const configMapData = z.object({
 });
 
 /** Params of a `config-snapshot` step. */
-const configSnapshotParams = z.object({
-  app: z.string().min(1),
-  /** ConfigMaps from the manifests: their data is in the plan. */
-  configMaps: z.array(configMapData).default([]),
-  /** ConfigMaps the template reads that the manifests do not carry: copied from the cluster. */
-  liveConfigMaps: z.array(z.string()).default([]),
-  /** Secrets the template reads: copied from the cluster at run time (never in the plan). */
-  secrets: z.array(z.string()).default([]),
-}).strict();
+const configSnapshotParams = z
+  .object({
+    app: z.string().min(1),
+    /** ConfigMaps from the manifests: their data is in the plan. */
+    configMaps: z.array(configMapData).default([]),
+    /** ConfigMaps the template reads that the manifests do not carry: copied from the cluster. */
+    liveConfigMaps: z.array(z.string()).default([]),
+    /** Secrets the template reads: copied from the cluster at run time (never in the plan). */
+    secrets: z.array(z.string()).default([]),
+  })
+  .strict();
 export type ConfigSnapshotParams = z.input<typeof configSnapshotParams>;
 
 /**
@@ -49,24 +55,52 @@ export const configSnapshotStep = defineStepKind({
   kind: 'config-snapshot',
   params: configSnapshotParams,
   async run(ctx, params, kube: KubeClient): Promise<StepResult> {
-    const configMaps: DataObject[] = params.configMaps.map((cm) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: cm.metadata, data: cm.data, ...(cm.binaryData ? { binaryData: cm.binaryData } : {}) }));
+    const configMaps: DataObject[] = params.configMaps.map((cm) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: cm.metadata,
+      data: cm.data,
+      ...(cm.binaryData ? { binaryData: cm.binaryData } : {}),
+    }));
     for (const name of params.liveConfigMaps) {
       const live = await kube.get<DataObject>({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: ctx.namespace });
-      if (!live) return { kind: 'failed', reason: `ConfigMap ${ctx.namespace}/${name} is referenced by the pod template but neither in the manifests nor in the cluster` };
+      if (!live)
+        return {
+          kind: 'failed',
+          reason: `ConfigMap ${ctx.namespace}/${name} is referenced by the pod template but neither in the manifests nor in the cluster`,
+        };
       configMaps.push(live);
     }
     const renames: { configMaps: Record<string, string>; secrets: Record<string, string> } = { configMaps: {}, secrets: {} };
     const created = createdCopies(ctx.checkpoints);
     for (const cm of configMaps) {
       const target = hashedName(cm.metadata.name, cm.data, cm.binaryData);
-      await ensureCopy(kube, ctx, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: target }, data: cm.data ?? {}, binaryData: cm.binaryData }, params.app, cm.metadata.name, created);
+      await ensureCopy(
+        kube,
+        ctx,
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: target }, data: cm.data ?? {}, binaryData: cm.binaryData },
+        params.app,
+        cm.metadata.name,
+        created,
+      );
       renames.configMaps[cm.metadata.name] = target;
     }
     for (const name of params.secrets) {
       const live = await kube.get<DataObject>({ apiVersion: 'v1', kind: 'Secret', name, namespace: ctx.namespace });
-      if (!live) return { kind: 'failed', reason: `Secret ${ctx.namespace}/${name} is referenced by the pod template but does not exist; create it first` };
+      if (!live)
+        return {
+          kind: 'failed',
+          reason: `Secret ${ctx.namespace}/${name} is referenced by the pod template but does not exist; create it first`,
+        };
       const target = hashedName(name, live.data, undefined);
-      await ensureCopy(kube, ctx, { apiVersion: 'v1', kind: 'Secret', metadata: { name: target }, type: live.type ?? 'Opaque', data: live.data ?? {} }, params.app, name, created);
+      await ensureCopy(
+        kube,
+        ctx,
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: target }, type: live.type ?? 'Opaque', data: live.data ?? {} },
+        params.app,
+        name,
+        created,
+      );
       renames.secrets[name] = target;
     }
     const count = configMaps.length + params.secrets.length;
@@ -101,8 +135,12 @@ function createdCopies(checkpoints: Readonly<Record<string, unknown>>): string[]
   return [...createdSchema.parse(checkpoints['created'] ?? [])];
 }
 
-interface TemplateHolder extends KubeObject { spec?: { replicas?: number; template?: { spec?: PodSpec } } }
-interface PodObject extends KubeObject { spec?: PodSpec }
+interface TemplateHolder extends KubeObject {
+  spec?: { replicas?: number; template?: { spec?: PodSpec } };
+}
+interface PodObject extends KubeObject {
+  spec?: PodSpec;
+}
 
 /** ConfigMaps and Secrets a Deployment template, a ReplicaSet with replicas or a live pod of the namespace reads. */
 async function referencedConfig(kube: KubeClient, namespace: string): Promise<{ configMaps: Set<string>; secrets: Set<string> }> {
@@ -128,7 +166,14 @@ export function createConfigSnapshotStep(kube: KubeClient): StepKind {
   return bindStepKind(configSnapshotStep, kube);
 }
 
-async function ensureCopy(kube: KubeClient, ctx: RunContext, object: DataObject, app: string, source: string, created: string[]): Promise<void> {
+async function ensureCopy(
+  kube: KubeClient,
+  ctx: RunContext,
+  object: DataObject,
+  app: string,
+  source: string,
+  created: string[],
+): Promise<void> {
   const ref = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: ctx.namespace };
   if (await kube.get(ref)) return; // same name = same content: nothing to do (and immutable anyway)
   // Recorded before the create, so that undo after a crash right after it still finds the copy.
@@ -140,7 +185,11 @@ async function ensureCopy(kube: KubeClient, ctx: RunContext, object: DataObject,
   ctx.progress(`${object.kind} ${source} -> ${object.metadata.name}`);
   const body: DataObject = {
     ...object,
-    metadata: { name: object.metadata.name, namespace: ctx.namespace, labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/app': app, 'baton.dev/config-of': source } },
+    metadata: {
+      name: object.metadata.name,
+      namespace: ctx.namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/app': app, 'baton.dev/config-of': source },
+    },
     immutable: true,
   };
   if (body.binaryData === undefined) delete body.binaryData;

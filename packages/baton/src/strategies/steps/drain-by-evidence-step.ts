@@ -11,12 +11,17 @@ import type { DeploymentLike } from '../../kube/workload-objects.js';
 /** The label that marks pods baton holds out of their Deployment's hands, valued with its name. */
 export const heldByLabel = 'baton.dev/held-by';
 
-const drainSchema = z.object({
-  deadlineSeconds: z.number().positive(),
-  settleSeconds: z.number().min(0),
-  connections: connectionMetricSchema.optional(),
-  nudge: z.object({ path: z.string(), method: z.string(), port: z.union([z.number(), z.string()]).optional() }).strict().optional(),
-}).strict();
+const drainSchema = z
+  .object({
+    deadlineSeconds: z.number().positive(),
+    settleSeconds: z.number().min(0),
+    connections: connectionMetricSchema.optional(),
+    nudge: z
+      .object({ path: z.string(), method: z.string(), port: z.union([z.number(), z.string()]).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 /**
  * hold: before a rollout, the Deployment's old ReplicaSets are deleted with orphan propagation
@@ -30,7 +35,9 @@ const drainSchema = z.object({
 const paramsSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('hold'), deployment: z.string() }).strict(),
   z.object({ phase: z.literal('unserve'), deployment: z.string(), serviceSelector: z.record(z.string(), z.string()) }).strict(),
-  z.object({ phase: z.literal('release'), deployment: z.string(), serviceSelector: z.record(z.string(), z.string()), drain: drainSchema }).strict(),
+  z
+    .object({ phase: z.literal('release'), deployment: z.string(), serviceSelector: z.record(z.string(), z.string()), drain: drainSchema })
+    .strict(),
   z.object({ phase: z.literal('scale'), deployment: z.string(), afterSeconds: z.number().min(0), drain: drainSchema }).strict(),
 ]);
 
@@ -80,19 +87,31 @@ function drainActions(kube: KubeClient): DrainActions {
   const patchLabels = (ctx: RunContext, name: string, labels: Record<string, string | null>) =>
     kube.mergePatch(podRef(ctx, name), { metadata: { name, namespace: ctx.namespace, labels } });
   const listPods = async (ctx: RunContext, labelSelector: string): Promise<PodLike[]> =>
-    (await kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector })).items.filter((p) => !p.metadata.deletionTimestamp);
+    (await kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector })).items.filter(
+      (p) => !p.metadata.deletionTimestamp,
+    );
 
   /** Pods of a Deployment (through the ReplicaSets it owns): other workloads may share its labels. */
   const ownedPods = async (ctx: RunContext, d: DeploymentLike): Promise<PodLike[]> => {
     const selector = selectorString(d.spec.selector.matchLabels);
-    const { items: sets } = await kube.list<KubeObject>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ctx.namespace, labelSelector: selector });
-    const owned = new Set(sets.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid)).map((rs) => rs.metadata.uid));
+    const { items: sets } = await kube.list<KubeObject>({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      namespace: ctx.namespace,
+      labelSelector: selector,
+    });
+    const owned = new Set(
+      sets.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid)).map((rs) => rs.metadata.uid),
+    );
     return (await listPods(ctx, selector)).filter((p) => p.metadata.ownerReferences?.some((o) => owned.has(o.uid)));
   };
 
   const waitPodsGone = async (ctx: RunContext, labelSelector: string, names: ReadonlySet<string>, timeoutMs: number): Promise<void> => {
-    await kube.watchUntil<KubeObject, true>({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector }, (pods) =>
-      [...pods.values()].some((p) => names.has(p.metadata.name)) ? undefined : true, { timeoutMs, signal: ctx.signal, what: 'drained pods to exit' });
+    await kube.watchUntil<KubeObject, true>(
+      { apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector },
+      (pods) => ([...pods.values()].some((p) => names.has(p.metadata.name)) ? undefined : true),
+      { timeoutMs, signal: ctx.signal, what: 'drained pods to exit' },
+    );
   };
 
   /**
@@ -103,7 +122,8 @@ function drainActions(kube: KubeClient): DrainActions {
   async function outOfService(ctx: RunContext, deployment: string, serviceSelector: Record<string, string>): Promise<PodLike[]> {
     const pods = await listPods(ctx, `${heldByLabel}=${deployment}`);
     const removed = Object.fromEntries(Object.keys(serviceSelector).map((k) => [k, null]));
-    if (!('labels' in ctx.checkpoints)) await ctx.checkpoint({ labels: Object.fromEntries(pods.map((p) => [p.metadata.name, { ...(p.metadata.labels ?? {}) }])) });
+    if (!('labels' in ctx.checkpoints))
+      await ctx.checkpoint({ labels: Object.fromEntries(pods.map((p) => [p.metadata.name, { ...(p.metadata.labels ?? {}) }])) });
     for (const p of pods) await patchLabels(ctx, p.metadata.name, removed);
     return pods;
   }
@@ -111,14 +131,22 @@ function drainActions(kube: KubeClient): DrainActions {
   async function hold(ctx: RunContext, name: string): Promise<StepResult> {
     const d = await kube.get<DeploymentLike>(deploymentRef(ctx, name));
     if (!d) return { kind: 'done', summary: `Deployment ${name} does not exist yet: nothing to hold` };
-    const { items: sets } = await kube.list<KubeObject & { spec?: { replicas?: number } }>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ctx.namespace, labelSelector: selectorString(d.spec.selector.matchLabels) });
+    const { items: sets } = await kube.list<KubeObject & { spec?: { replicas?: number } }>({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      namespace: ctx.namespace,
+      labelSelector: selectorString(d.spec.selector.matchLabels),
+    });
     const old = sets.filter((rs) => (rs.spec?.replicas ?? 0) > 0 && rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid));
     if (!('wasPaused' in ctx.checkpoints)) await ctx.checkpoint({ wasPaused: d.spec.paused === true });
     // Paused, the Deployment controller creates no ReplicaSet for the template it has, so the
     // orphaned pods are not re-adopted; the rollout's apply unpauses it with the new template.
     const paused = await kube.mergePatch<DeploymentLike>(deploymentRef(ctx, name), { spec: { paused: true } });
-    await kube.watchUntil<DeploymentLike, true>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ctx.namespace, fieldSelector: `metadata.name=${name}` },
-      (ds) => ((ds.values().next().value?.status?.observedGeneration ?? 0) >= (paused.metadata.generation ?? 0) ? true : undefined), { timeoutMs: 30_000, signal: ctx.signal, what: `Deployment ${name} to observe the pause` });
+    await kube.watchUntil<DeploymentLike, true>(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ctx.namespace, fieldSelector: `metadata.name=${name}` },
+      (ds) => ((ds.values().next().value?.status?.observedGeneration ?? 0) >= (paused.metadata.generation ?? 0) ? true : undefined),
+      { timeoutMs: 30_000, signal: ctx.signal, what: `Deployment ${name} to observe the pause` },
+    );
     let held = 0;
     for (const rs of old) {
       for (const pod of await listPods(ctx, `pod-template-hash=${rs.metadata.labels?.['pod-template-hash'] ?? ''}`)) {
@@ -126,20 +154,47 @@ function drainActions(kube: KubeClient): DrainActions {
         await patchLabels(ctx, pod.metadata.name, { [heldByLabel]: name });
         held += 1;
       }
-      await kube.delete({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, namespace: ctx.namespace }, { propagationPolicy: 'Orphan' });
+      await kube.delete(
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, namespace: ctx.namespace },
+        { propagationPolicy: 'Orphan' },
+      );
     }
     // The garbage collector strips the ReplicaSet's ownerReference from each pod: wait for that, so
     // the rollout starts with pods no controller will delete.
-    await kube.watchUntil<KubeObject, true>({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector: `${heldByLabel}=${name}` },
-      (pods) => ([...pods.values()].some((p) => p.metadata.ownerReferences?.some((o) => o.controller)) ? undefined : true), { timeoutMs: 60_000, signal: ctx.signal, what: 'held pods to be orphaned' });
-    return { kind: 'done', summary: `${held} pod(s) of ${name} held out of its ReplicaSets (they keep serving until drained)`, data: { held } };
+    await kube.watchUntil<KubeObject, true>(
+      { apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector: `${heldByLabel}=${name}` },
+      (pods) => ([...pods.values()].some((p) => p.metadata.ownerReferences?.some((o) => o.controller)) ? undefined : true),
+      { timeoutMs: 60_000, signal: ctx.signal, what: 'held pods to be orphaned' },
+    );
+    return {
+      kind: 'done',
+      summary: `${held} pod(s) of ${name} held out of its ReplicaSets (they keep serving until drained)`,
+      data: { held },
+    };
   }
 
   /** Waits until each pod reads 0 connections (then deletes it) or the deadline (then deletes the rest). */
-  async function drainPods(ctx: RunContext, pods: PodLike[], drain: DrainParams, deleteEach: boolean): Promise<{ results: PodDrain[]; deadlineReached: boolean }> {
+  async function drainPods(
+    ctx: RunContext,
+    pods: PodLike[],
+    drain: DrainParams,
+    deleteEach: boolean,
+  ): Promise<{ results: PodDrain[]; deadlineReached: boolean }> {
     const started = ctx.now();
-    const results = new Map<string, PodDrain>(pods.map((p) => [p.metadata.name, { pod: p.metadata.name, version: p.metadata.labels?.['baton.dev/release'] ?? null, connectionsAtStart: null, drainedAfterMs: null, cutAtDeadline: null }]));
-    const port = (p: PodLike, which: number | string | undefined): number | undefined => (which === undefined ? undefined : resolvePort(which, p.spec?.containers ?? []));
+    const results = new Map<string, PodDrain>(
+      pods.map((p) => [
+        p.metadata.name,
+        {
+          pod: p.metadata.name,
+          version: p.metadata.labels?.['baton.dev/release'] ?? null,
+          connectionsAtStart: null,
+          drainedAfterMs: null,
+          cutAtDeadline: null,
+        },
+      ]),
+    );
+    const port = (p: PodLike, which: number | string | undefined): number | undefined =>
+      which === undefined ? undefined : resolvePort(which, p.spec?.containers ?? []);
     if (drain.settleSeconds > 0) {
       ctx.progress(`waiting ${drain.settleSeconds}s for proxies to stop sending new connections to ${pods.length} pod(s)`);
       await ctx.delay(drain.settleSeconds * 1000);
@@ -147,7 +202,8 @@ function drainActions(kube: KubeClient): DrainActions {
     if (drain.nudge) {
       for (const p of pods) {
         const n = port(p, drain.nudge.port ?? drain.connections?.port);
-        if (p.status?.podIP && n !== undefined && !(await nudgePod(p.status.podIP, n, drain.nudge))) ctx.log.warn(`drain nudge ${drain.nudge.method} ${drain.nudge.path} to pod ${p.metadata.name} did not answer 2xx`);
+        if (p.status?.podIP && n !== undefined && !(await nudgePod(p.status.podIP, n, drain.nudge)))
+          ctx.log.warn(`drain nudge ${drain.nudge.method} ${drain.nudge.path} to pod ${p.metadata.name} did not answer 2xx`);
       }
     }
     const read = async (p: PodLike): Promise<number | undefined> => {
@@ -174,18 +230,29 @@ function drainActions(kube: KubeClient): DrainActions {
       if (ctx.now() >= deadline) {
         // The deadline is the hard cap: a run never waits forever. What the pods still held is
         // what the deadline cut (unknown without a metric).
-        left.forEach((p, i) => { const r = results.get(p.metadata.name); if (r) r.cutAtDeadline = counts[i] ?? null; });
+        left.forEach((p, i) => {
+          const r = results.get(p.metadata.name);
+          if (r) r.cutAtDeadline = counts[i] ?? null;
+        });
         if (deleteEach) for (const p of left) await kube.delete(podRef(ctx, p.metadata.name));
         return { results: [...results.values()], deadlineReached: true };
       }
-      ctx.progress(`${left.length} pod(s) still hold connections (${counts.map((c) => c ?? '?').join(', ')}); deadline in ${Math.round((deadline - ctx.now()) / 1000)}s`);
+      ctx.progress(
+        `${left.length} pod(s) still hold connections (${counts.map((c) => c ?? '?').join(', ')}); deadline in ${Math.round((deadline - ctx.now()) / 1000)}s`,
+      );
       await ctx.delay(Math.min(1000, Math.max(0, deadline - ctx.now())));
     }
     return { results: [...results.values()], deadlineReached: false };
   }
 
   const drainData = (step: PlannedStep, drain: DrainParams, out: { results: PodDrain[]; deadlineReached: boolean }): JsonObject => ({
-    drain: toJsonObject({ stepId: step.id, deadlineSeconds: drain.deadlineSeconds, source: drain.connections ? 'metric' : 'deadline-only', deadlineReached: out.deadlineReached, pods: out.results }),
+    drain: toJsonObject({
+      stepId: step.id,
+      deadlineSeconds: drain.deadlineSeconds,
+      source: drain.connections ? 'metric' : 'deadline-only',
+      deadlineReached: out.deadlineReached,
+      pods: out.results,
+    }),
   });
 
   const summaryOf = (what: string, out: { results: PodDrain[]; deadlineReached: boolean }): string => {
@@ -200,7 +267,11 @@ function drainActions(kube: KubeClient): DrainActions {
         // Right after the rollout: new requests and connections go to the new pods only, so a gate
         // can judge them; the held pods keep the connections they have until the release drains them.
         const pods = await outOfService(ctx, params.deployment, params.serviceSelector);
-        return { kind: 'done', summary: `${pods.length} held pod(s) of ${params.deployment} out of the Service (their open connections stay)`, data: { unserved: pods.length, switchedAt: ctx.now() } };
+        return {
+          kind: 'done',
+          summary: `${pods.length} held pod(s) of ${params.deployment} out of the Service (their open connections stay)`,
+          data: { unserved: pods.length, switchedAt: ctx.now() },
+        };
       }
       if (params.phase === 'release') {
         const pods = await outOfService(ctx, params.deployment, params.serviceSelector);
@@ -227,11 +298,16 @@ function drainActions(kube: KubeClient): DrainActions {
       } catch (error) {
         return { kind: 'failed', reason: (error as Error).message, data: drainData(step, params.drain, out) };
       }
-      return { kind: 'done', summary: summaryOf(`Deployment ${params.deployment} scaled to 0`, out), data: drainData(step, params.drain, out) };
+      return {
+        kind: 'done',
+        summary: summaryOf(`Deployment ${params.deployment} scaled to 0`, out),
+        data: drainData(step, params.drain, out),
+      };
     },
     async undo(ctx, params, checkpoint) {
       if (params.phase === 'hold') {
-        if ('wasPaused' in checkpoint && checkpoint.wasPaused !== true) await kube.mergePatch(deploymentRef(ctx, params.deployment), { spec: { paused: false } });
+        if ('wasPaused' in checkpoint && checkpoint.wasPaused !== true)
+          await kube.mergePatch(deploymentRef(ctx, params.deployment), { spec: { paused: false } });
         return;
       }
       if (params.phase === 'release' || params.phase === 'unserve') {
@@ -242,7 +318,8 @@ function drainActions(kube: KubeClient): DrainActions {
         }
         return;
       }
-      if (typeof checkpoint.previousReplicas === 'number') await kube.mergePatch(deploymentRef(ctx, params.deployment), { spec: { replicas: checkpoint.previousReplicas } });
+      if (typeof checkpoint.previousReplicas === 'number')
+        await kube.mergePatch(deploymentRef(ctx, params.deployment), { spec: { replicas: checkpoint.previousReplicas } });
     },
   };
 }

@@ -5,7 +5,17 @@ import type { KubeClient } from '../../kube/kube-client.js';
 import { execHookSchema } from '../../spec/schema.js';
 import { runVerify, type VerifyDeps } from './verify-step.js';
 
-const units: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
+const units: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
 
 /** "199 MB", "199MB", "1.5 GiB", "5737" -> bytes; undefined when it is not a size. */
 export function parseSize(text: string): number | undefined {
@@ -16,11 +26,13 @@ export function parseSize(text: string): number | undefined {
 }
 
 /** Params of an `exec-backup` step: the command, where it runs, and where its output says the size. */
-const execBackupParams = z.object({
-  exec: execHookSchema,
-  timeoutSeconds: z.number().positive().default(600),
-  sizePattern: z.string().min(1).optional(),
-}).strict();
+const execBackupParams = z
+  .object({
+    exec: execHookSchema,
+    timeoutSeconds: z.number().positive().default(600),
+    sizePattern: z.string().min(1).optional(),
+  })
+  .strict();
 
 /**
  * A backup taken by a command inside a pod, like the Castopod seed's
@@ -41,7 +53,12 @@ export const execBackupStep = defineStepKind({
     return {
       kind: 'done',
       summary: `backup command exited 0${size !== undefined ? `, size ${sizeText}` : params.sizePattern ? ' (size pattern did not match the output)' : ''}`,
-      data: { ...(result.data ?? {}), format: `exec: ${params.exec.command.join(' ')}`, ...(size !== undefined ? { fileBytes: size } : {}), verified: false },
+      data: {
+        ...(result.data ?? {}),
+        format: `exec: ${params.exec.command.join(' ')}`,
+        ...(size !== undefined ? { fileBytes: size } : {}),
+        verified: false,
+      },
     };
   },
 });

@@ -46,7 +46,9 @@ export type KubeStepKindName = keyof typeof kubeStepKindEntries;
 
 /** The kinds whose span is rollout time, derived from the entries above (never a separate list). */
 export const trafficMovingKinds: ReadonlySet<string> = new Set(
-  Object.entries(kubeStepKindEntries).filter(([, entry]) => entry.movesTraffic).map(([kind]) => kind),
+  Object.entries(kubeStepKindEntries)
+    .filter(([, entry]) => entry.movesTraffic)
+    .map(([kind]) => kind),
 );
 
 /** Every Kubernetes step kind the strategies plan, bound to one client. */

@@ -14,7 +14,8 @@ export const pauseStep = defineStepKind({
   kind: 'pause',
   params: pauseParams,
   async run(ctx, params, _deps, step) {
-    if (params.seconds === undefined) return { kind: 'paused', reason: `${step.title}: waiting for \`baton promote ${ctx.runId}\` (or \`baton abort ${ctx.runId}\`)` };
+    if (params.seconds === undefined)
+      return { kind: 'paused', reason: `${step.title}: waiting for \`baton promote ${ctx.runId}\` (or \`baton abort ${ctx.runId}\`)` };
     ctx.progress(`pausing ${params.seconds}s`);
     await ctx.delay(params.seconds * 1000);
     return { kind: 'done', summary: `paused ${params.seconds}s` };

@@ -27,7 +27,8 @@ export const recordReleaseStep = defineStepKind({
     const history = recorded.filter((e) => !mine(e));
     // A rollback's planned entry is a copy of the older one it returns to: never its revision.
     let revision = recorded.find(mine)?.revision ?? nextRevision(history);
-    const adopted: ReleaseEntry[] = params.adopt && history.length === 0 ? [{ ...params.adopt, runId: `${ctx.runId}:adopted`, at, revision: revision++ }] : [];
+    const adopted: ReleaseEntry[] =
+      params.adopt && history.length === 0 ? [{ ...params.adopt, runId: `${ctx.runId}:adopted`, at, revision: revision++ }] : [];
     entry.revision = revision;
     await writeHistory(kube, ctx.namespace, ctx.app, [...history, ...adopted, entry]);
     return { kind: 'done', summary: `release ${entry.version} recorded` };
@@ -35,7 +36,13 @@ export const recordReleaseStep = defineStepKind({
   async undo(ctx, _params, _checkpoint, kube) {
     const history = await readHistory(kube, ctx.namespace, ctx.app);
     const mine = recordedBy(ctx.runId);
-    if (history.some(mine)) await writeHistory(kube, ctx.namespace, ctx.app, history.filter((e) => !mine(e)));
+    if (history.some(mine))
+      await writeHistory(
+        kube,
+        ctx.namespace,
+        ctx.app,
+        history.filter((e) => !mine(e)),
+      );
   },
 });
 

@@ -5,8 +5,15 @@ import { rolloutVerdict } from './rollout-watch.js';
 
 function deployment(spec: Partial<DeploymentLike['spec']>, status: NonNullable<DeploymentLike['status']>, generation = 2): DeploymentLike {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', generation },
-    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'app', image: 'web:2' }] } }, ...spec },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop', generation },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: { spec: { containers: [{ name: 'app', image: 'web:2' }] } },
+      ...spec,
+    },
     status,
   };
 }
@@ -21,7 +28,22 @@ describe('rolloutVerdict: what kubectl rollout status decides, from one observat
   });
 
   test('a passed progress deadline fails with the controller message', () => {
-    const v = rolloutVerdict(deployment({ progressDeadlineSeconds: 30 }, { ...rolling, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-1" has timed out progressing.' }] }));
+    const v = rolloutVerdict(
+      deployment(
+        { progressDeadlineSeconds: 30 },
+        {
+          ...rolling,
+          conditions: [
+            {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: 'ReplicaSet "web-1" has timed out progressing.',
+            },
+          ],
+        },
+      ),
+    );
     assert.equal(v?.kind, 'failed');
     assert.match(v.kind === 'failed' ? v.reason : '', /exceeded its progress deadline \(30s\): ReplicaSet "web-1" has timed out/);
   });

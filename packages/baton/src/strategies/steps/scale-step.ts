@@ -8,11 +8,13 @@ import { waitForRollout } from './rollout-watch.js';
 import { selectorString } from '../../kube/label-selector.js';
 
 /** Params of a `scale` step: the Deployment, its new replica count, and how long to wait first. */
-const scaleParams = z.object({
-  deployment: z.string().min(1),
-  replicas: z.number().int().nonnegative(),
-  afterSeconds: z.number().nonnegative().default(0),
-}).strict();
+const scaleParams = z
+  .object({
+    deployment: z.string().min(1),
+    replicas: z.number().int().nonnegative(),
+    afterSeconds: z.number().nonnegative().default(0),
+  })
+  .strict();
 
 const scaleTo = async (kube: KubeClient, ctx: RunContext, name: string, replicas: number): Promise<DeploymentLike> =>
   kube.mergePatch<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: ctx.namespace }, { spec: { replicas } });
@@ -39,15 +41,26 @@ export const scaleStep = defineStepKind({
       // Count only pods this Deployment owns (through its ReplicaSets): another colour's pods may
       // match the same labels.
       const selector = selectorString(scaled.spec.selector.matchLabels);
-      const { items: sets } = await kube.list<KubeObject>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ctx.namespace, labelSelector: selector });
-      const owned = new Set(sets.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === scaled.metadata.uid)).map((rs) => rs.metadata.uid));
+      const { items: sets } = await kube.list<KubeObject>({
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        namespace: ctx.namespace,
+        labelSelector: selector,
+      });
+      const owned = new Set(
+        sets.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === scaled.metadata.uid)).map((rs) => rs.metadata.uid),
+      );
       try {
-        await kube.watchUntil<KubeObject, true>({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector: selector }, (pods) => {
-          const left = [...pods.values()].filter((p) => p.metadata.ownerReferences?.some((o) => owned.has(o.uid))).length;
-          if (left === 0) return true;
-          ctx.progress(`${left} pod(s) of ${name} draining`);
-          return undefined;
-        }, { timeoutMs: 600_000, signal: ctx.signal, what: `pods of ${name} to drain and exit` });
+        await kube.watchUntil<KubeObject, true>(
+          { apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, labelSelector: selector },
+          (pods) => {
+            const left = [...pods.values()].filter((p) => p.metadata.ownerReferences?.some((o) => owned.has(o.uid))).length;
+            if (left === 0) return true;
+            ctx.progress(`${left} pod(s) of ${name} draining`);
+            return undefined;
+          },
+          { timeoutMs: 600_000, signal: ctx.signal, what: `pods of ${name} to drain and exit` },
+        );
       } catch (error) {
         return { kind: 'failed', reason: (error as Error).message };
       }

@@ -25,7 +25,12 @@ export const setHeaderRouteStep = defineStepKind({
     const { route } = params;
     if (!('previousRoute' in ctx.checkpoints)) await ctx.checkpoint({ previousRoute: headerRouteToJson((await router.current()).route) });
     await router.setHeaderRoute(route);
-    const describe = route === null ? 'no header route' : route.kind === 'header' ? `requests with ${route.name}: ${route.value}` : `requests with cookie ${route.name}=always`;
+    const describe =
+      route === null
+        ? 'no header route'
+        : route.kind === 'header'
+          ? `requests with ${route.name}: ${route.value}`
+          : `requests with cookie ${route.name}=always`;
     return { kind: 'done', summary: `${router.kind}: ${describe} -> new version`, data: { route: headerRouteToJson(route) } };
   },
   async undo(ctx, params, checkpoint, kube) {

@@ -14,11 +14,17 @@ function fakeKube(selector: Record<string, string>) {
   const service: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'test' }, spec: { selector } };
   const kube = {
     fieldManager: 'baton',
-    async get(ref: ObjectRef) { calls.push(`get ${ref.kind}/${ref.name}`); return ref.kind === 'Service' ? structuredClone(service) : undefined; },
+    async get(ref: ObjectRef) {
+      calls.push(`get ${ref.kind}/${ref.name}`);
+      return ref.kind === 'Service' ? structuredClone(service) : undefined;
+    },
     async mergePatch(ref: ObjectRef, patch: { spec: { selector: Record<string, string | null> } }) {
       calls.push(`patch ${ref.kind}/${ref.name} ${JSON.stringify(patch.spec.selector)}`);
       const next = { ...(service.spec as { selector: Record<string, string> }).selector };
-      for (const [k, v] of Object.entries(patch.spec.selector)) { if (v === null) delete next[k]; else next[k] = v; }
+      for (const [k, v] of Object.entries(patch.spec.selector)) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
       service.spec = { selector: next };
       return service;
     },
@@ -28,8 +34,22 @@ function fakeKube(selector: Record<string, string>) {
 
 const stable = { app: 'web', 'pod-template-hash': 'h1' };
 const canary = { app: 'web', 'baton.dev/track': 'canary' };
-const router = { kind: 'service-selector', namespace: 'test', stableService: 'web', canaryService: 'web', port: 80, stableSelector: stable, canarySelector: canary };
-const step = (weight: number, restoreOnUndo: boolean): PlannedStep => ({ id: `w${weight}`, kind: 'set-weight', title: 't', reversible: true, params: { router, weight, restoreOnUndo } });
+const router = {
+  kind: 'service-selector',
+  namespace: 'test',
+  stableService: 'web',
+  canaryService: 'web',
+  port: 80,
+  stableSelector: stable,
+  canarySelector: canary,
+};
+const step = (weight: number, restoreOnUndo: boolean): PlannedStep => ({
+  id: `w${weight}`,
+  kind: 'set-weight',
+  title: 't',
+  reversible: true,
+  params: { router, weight, restoreOnUndo },
+});
 
 test('set-weight: checkpoints the weight before acting, sets it, reports the read-back', async () => {
   const f = fakeKube(stable);
@@ -62,10 +82,19 @@ test('set-weight: a weight the router cannot express throws, before anything is 
 
 test('set-header-route on a router without a proxy is refused; pause waits or asks for promote', async () => {
   const f = fakeKube(stable);
-  const routeStep: PlannedStep = { id: 'r', kind: 'set-header-route', title: 't', reversible: true, params: { router, route: { kind: 'header', name: 'x', value: 'y' } } };
+  const routeStep: PlannedStep = {
+    id: 'r',
+    kind: 'set-header-route',
+    title: 't',
+    reversible: true,
+    params: { router, route: { kind: 'header', name: 'x', value: 'y' } },
+  };
   await assert.rejects(createSetHeaderRouteStep(f.kube).run(createTestRunContext(), routeStep), { code: 'TRAFFIC_UNSUPPORTED' });
   const ctx = createTestRunContext();
-  assert.deepEqual(await createPauseStep().run(ctx, { id: 'p', kind: 'pause', title: 'Pause', reversible: true, params: { seconds: 5 } }), { kind: 'done', summary: 'paused 5s' });
+  assert.deepEqual(await createPauseStep().run(ctx, { id: 'p', kind: 'pause', title: 'Pause', reversible: true, params: { seconds: 5 } }), {
+    kind: 'done',
+    summary: 'paused 5s',
+  });
   assert.deepEqual(ctx.delays, [5000]);
   const paused = await createPauseStep().run(ctx, { id: 'p', kind: 'pause', title: 'Pause', reversible: true, params: {} });
   assert.equal(paused.kind, 'paused');

@@ -6,18 +6,22 @@ import { BatonError } from '../../errors.js';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { selectorString } from '../../kube/label-selector.js';
 
-interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string> } }
+interface ServiceLike extends KubeObject {
+  spec?: { selector?: Record<string, string> };
+}
 
 /** Params of a `switch-selector` step: the Service and the exact selector it gets. */
-const switchSelectorParams = z.object({
-  service: z.string().min(1),
-  selector: z.record(z.string(), z.string()),
-  /**
-   * A Deployment whose pods the selector must name alone. Its pod-template-hash is only known once
-   * it rolled out (a rollback to a plain Deployment), so it is read at run time.
-   */
-  pinTo: z.string().min(1).optional(),
-}).strict();
+const switchSelectorParams = z
+  .object({
+    service: z.string().min(1),
+    selector: z.record(z.string(), z.string()),
+    /**
+     * A Deployment whose pods the selector must name alone. Its pod-template-hash is only known once
+     * it rolled out (a rollback to a plain Deployment), so it is read at run time.
+     */
+    pinTo: z.string().min(1).optional(),
+  })
+  .strict();
 
 const selectorSchema = z.record(z.string(), z.string());
 
@@ -68,10 +72,22 @@ export function createSwitchSelectorStep(kube: KubeClient): StepKind {
 
 /** The pod-template-hash of a Deployment's ReplicaSet with the highest revision. */
 async function newestPodTemplateHash(kube: KubeClient, namespace: string, name: string): Promise<string | undefined> {
-  const d = await kube.get<KubeObject & { spec?: { selector?: { matchLabels?: Record<string, string> } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace });
+  const d = await kube.get<KubeObject & { spec?: { selector?: { matchLabels?: Record<string, string> } } }>({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    name,
+    namespace,
+  });
   if (!d) return undefined;
-  const { items } = await kube.list<KubeObject>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace, labelSelector: selectorString(d.spec?.selector?.matchLabels ?? {}) });
+  const { items } = await kube.list<KubeObject>({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    namespace,
+    labelSelector: selectorString(d.spec?.selector?.matchLabels ?? {}),
+  });
   const revision = (rs: KubeObject): number => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
-  const owned = items.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid)).sort((a, b) => revision(b) - revision(a));
+  const owned = items
+    .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid))
+    .sort((a, b) => revision(b) - revision(a));
   return owned[0]?.metadata.labels?.['pod-template-hash'];
 }

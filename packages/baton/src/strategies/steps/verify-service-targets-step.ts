@@ -6,19 +6,25 @@ import type { KubeObject } from '../../kube/kube-object.js';
 import { selectorString } from '../../kube/label-selector.js';
 
 /** Params of a `verify-service-targets` step: the Service, the release it must select alone, how long to wait. */
-const verifyServiceTargetsParams = z.object({
-  service: z.string().min(1),
-  deployment: z.string().min(1),
-  image: z.string().min(1),
-  timeoutSeconds: z.number().positive().default(60),
-}).strict();
+const verifyServiceTargetsParams = z
+  .object({
+    service: z.string().min(1),
+    deployment: z.string().min(1),
+    image: z.string().min(1),
+    timeoutSeconds: z.number().positive().default(60),
+  })
+  .strict();
 
-interface ServiceLike extends KubeObject { spec?: { selector?: Record<string, string> } }
+interface ServiceLike extends KubeObject {
+  spec?: { selector?: Record<string, string> };
+}
 interface PodLike extends KubeObject {
   spec?: { containers?: Array<{ image?: string }> };
   status?: { conditions?: Array<{ type: string; status: string }> };
 }
-interface ReplicaSetLike extends KubeObject { metadata: KubeObject['metadata'] & { ownerReferences?: Array<{ kind: string; name: string; uid: string; apiVersion: string }> } }
+interface ReplicaSetLike extends KubeObject {
+  metadata: KubeObject['metadata'] & { ownerReferences?: Array<{ kind: string; name: string; uid: string; apiVersion: string }> };
+}
 
 /** What the Service selects right now, sorted by whether it is the release asked for. */
 export interface ServiceTargets {
@@ -29,18 +35,29 @@ export interface ServiceTargets {
 }
 
 /** Reads which pods a Service selects and whether they are the release's own. */
-export async function serviceTargets(kube: KubeClient, o: { namespace: string; service: string; deployment: string; image: string }): Promise<ServiceTargets | undefined> {
+export async function serviceTargets(
+  kube: KubeClient,
+  o: { namespace: string; service: string; deployment: string; image: string },
+): Promise<ServiceTargets | undefined> {
   const svc = await kube.get<ServiceLike>({ apiVersion: 'v1', kind: 'Service', name: o.service, namespace: o.namespace });
   const selector = svc?.spec?.selector;
   if (!svc || !selector || Object.keys(selector).length === 0) return undefined;
-  const { items: pods } = await kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace: o.namespace, labelSelector: selectorString(selector) });
+  const { items: pods } = await kube.list<PodLike>({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    namespace: o.namespace,
+    labelSelector: selectorString(selector),
+  });
   const { items: sets } = await kube.list<ReplicaSetLike>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: o.namespace });
-  const deploymentOf = new Map(sets.map((rs) => [rs.metadata.uid, rs.metadata.ownerReferences?.find((r) => r.kind === 'Deployment')?.name]));
+  const deploymentOf = new Map(
+    sets.map((rs) => [rs.metadata.uid, rs.metadata.ownerReferences?.find((r) => r.kind === 'Deployment')?.name]),
+  );
   const out: ServiceTargets = { ready: [], others: [] };
   for (const p of pods) {
     if (p.metadata.deletionTimestamp) continue; // terminating: out of the endpoints already
     const owner = p.metadata.ownerReferences?.find((r) => r.kind === 'ReplicaSet');
-    const ours = owner !== undefined && deploymentOf.get(owner.uid) === o.deployment && (p.spec?.containers ?? []).some((c) => c.image === o.image);
+    const ours =
+      owner !== undefined && deploymentOf.get(owner.uid) === o.deployment && (p.spec?.containers ?? []).some((c) => c.image === o.image);
     const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
     if (!ours) out.others.push(p.metadata.name);
     else if (ready) out.ready.push(p.metadata.name);
@@ -64,13 +81,18 @@ export const verifyServiceTargetsStep = defineStepKind({
     for (;;) {
       seen = await serviceTargets(kube, o);
       if (seen && seen.ready.length > 0 && seen.others.length === 0) {
-        return { kind: 'done', summary: `Service ${o.service} selects ${seen.ready.length} ready pod(s) of ${o.deployment} (${o.image}) and nothing else` };
+        return {
+          kind: 'done',
+          summary: `Service ${o.service} selects ${seen.ready.length} ready pod(s) of ${o.deployment} (${o.image}) and nothing else`,
+        };
       }
       if (ctx.now() >= deadline) break;
       await ctx.delay(500);
     }
-    const why = !seen ? `Service ${o.namespace}/${o.service} is missing or has no selector`
-      : seen.others.length > 0 ? `Service ${o.service} still selects ${seen.others.length} pod(s) of another release (${seen.others.slice(0, 5).join(', ')})`
+    const why = !seen
+      ? `Service ${o.namespace}/${o.service} is missing or has no selector`
+      : seen.others.length > 0
+        ? `Service ${o.service} still selects ${seen.others.length} pod(s) of another release (${seen.others.slice(0, 5).join(', ')})`
         : `Service ${o.service} selects no ready pod of ${o.deployment} running ${o.image}`;
     return { kind: 'failed', reason: why };
   },

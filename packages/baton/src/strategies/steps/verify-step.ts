@@ -9,14 +9,16 @@ import type { DeploymentLike } from '../../kube/workload-objects.js';
 import { selectorString } from '../../kube/label-selector.js';
 
 /** Params of a `verify` step. */
-const verifyParams = z.object({
-  hook: hookSchema,
-  /** Deployment of the release under test ("new") and the one it replaces ("old"). */
-  newDeployment: z.string(),
-  oldDeployment: z.string().optional(),
-  /** Service whose ClusterIP a hook `path` is resolved against (the preview Service in blue-green). */
-  service: z.string().optional(),
-}).strict();
+const verifyParams = z
+  .object({
+    hook: hookSchema,
+    /** Deployment of the release under test ("new") and the one it replaces ("old"). */
+    newDeployment: z.string(),
+    oldDeployment: z.string().optional(),
+    /** Service whose ClusterIP a hook `path` is resolved against (the preview Service in blue-green). */
+    service: z.string().optional(),
+  })
+  .strict();
 
 export type VerifyParams = z.output<typeof verifyParams>;
 
@@ -55,7 +57,10 @@ export async function runVerify(ctx: RunContext, params: VerifyParams, { kube, f
   const attempts = params.hook.retries + 1;
   let last: StepResult = { kind: 'failed', reason: 'not run' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (attempt > 1) { ctx.progress(`retry ${attempt - 1}/${params.hook.retries}`); await ctx.delay(Math.min(10_000, 1000 * 2 ** (attempt - 2))); }
+    if (attempt > 1) {
+      ctx.progress(`retry ${attempt - 1}/${params.hook.retries}`);
+      await ctx.delay(Math.min(10_000, 1000 * 2 ** (attempt - 2)));
+    }
     last = params.hook.exec ? await runExec(kube, ctx, params) : await runHttp(kube, ctx, params, fetchImpl);
     if (last.kind === 'done') return last;
   }
@@ -68,11 +73,13 @@ async function runExec(kube: KubeClient, ctx: RunContext, params: VerifyParams):
   let podName: string | undefined;
   if (exec.target) {
     const [type, name] = exec.target.split('/') as [string, string];
-    if (type === 'pod' || type === 'po') podName = name; else deployment = name;
+    if (type === 'pod' || type === 'po') podName = name;
+    else deployment = name;
   }
   let container = exec.container;
   if (podName === undefined) {
-    if (deployment === undefined) return { kind: 'failed', reason: `hook ${params.hook.name}: there is no ${exec.release ?? 'new'} release to run in` };
+    if (deployment === undefined)
+      return { kind: 'failed', reason: `hook ${params.hook.name}: there is no ${exec.release ?? 'new'} release to run in` };
     const picked = await pickReadyPod(kube, ctx.namespace, deployment);
     if (typeof picked === 'string') return { kind: 'failed', reason: `hook ${params.hook.name}: ${picked}` };
     podName = picked.metadata.name;
@@ -87,11 +94,26 @@ async function runExec(kube: KubeClient, ctx: RunContext, params: VerifyParams):
     const result = await kube.exec(ctx.namespace, podName, container, exec.command, {
       timeoutMs: params.hook.timeoutSeconds * 1000,
       signal: ctx.signal,
-      onStdout: (s) => { for (const line of s.split('\n').filter(Boolean)) ctx.progress(`| ${line}`); },
-      onStderr: (s) => { for (const line of s.split('\n').filter(Boolean)) ctx.progress(`! ${line}`); },
+      onStdout: (s) => {
+        for (const line of s.split('\n').filter(Boolean)) ctx.progress(`| ${line}`);
+      },
+      onStderr: (s) => {
+        for (const line of s.split('\n').filter(Boolean)) ctx.progress(`! ${line}`);
+      },
     });
-    const data: JsonObject = { pod: podName, command: exec.command, exitCode: result.exitCode, stdout: result.stdout.slice(-outputLimit), stderr: result.stderr.slice(-outputLimit) };
-    if (result.exitCode !== 0) return { kind: 'failed', reason: `hook ${params.hook.name}: \`${exec.command.join(' ')}\` exited ${result.exitCode}${result.stderr ? `: ${result.stderr.trim().slice(-300)}` : ''}`, data };
+    const data: JsonObject = {
+      pod: podName,
+      command: exec.command,
+      exitCode: result.exitCode,
+      stdout: result.stdout.slice(-outputLimit),
+      stderr: result.stderr.slice(-outputLimit),
+    };
+    if (result.exitCode !== 0)
+      return {
+        kind: 'failed',
+        reason: `hook ${params.hook.name}: \`${exec.command.join(' ')}\` exited ${result.exitCode}${result.stderr ? `: ${result.stderr.trim().slice(-300)}` : ''}`,
+        data,
+      };
     return { kind: 'done', summary: `\`${exec.command.join(' ')}\` exited 0 in ${podName}`, data };
   } catch (error) {
     return { kind: 'failed', reason: `hook ${params.hook.name}: ${(error as Error).message}` };
@@ -104,7 +126,9 @@ async function pickReadyPod(kube: KubeClient, namespace: string, deployment: str
   const selector = selectorString(d.spec.selector.matchLabels);
   const image = d.spec.template.spec.containers[0]?.image;
   const { items } = await kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: selector });
-  const ready = items.filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  const ready = items.filter(
+    (p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
   const current = ready.find((p) => p.spec.containers[0]?.image === image) ?? ready[0];
   return current ?? `Deployment ${namespace}/${deployment} has no ready pod to run the command in`;
 }
@@ -113,8 +137,17 @@ async function runHttp(kube: KubeClient, ctx: RunContext, params: VerifyParams, 
   const http = params.hook.http!;
   let url = http.url;
   if (url === undefined) {
-    const svc = await kube.get<KubeObject & { spec?: { clusterIP?: string; ports?: Array<{ port: number }> } }>({ apiVersion: 'v1', kind: 'Service', name: params.service ?? '', namespace: ctx.namespace });
-    if (!svc?.spec?.clusterIP) return { kind: 'failed', reason: `hook ${params.hook.name}: Service ${params.service ?? '(none)'} has no ClusterIP to send ${http.path} to; give hook.http.url` };
+    const svc = await kube.get<KubeObject & { spec?: { clusterIP?: string; ports?: Array<{ port: number }> } }>({
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: params.service ?? '',
+      namespace: ctx.namespace,
+    });
+    if (!svc?.spec?.clusterIP)
+      return {
+        kind: 'failed',
+        reason: `hook ${params.hook.name}: Service ${params.service ?? '(none)'} has no ClusterIP to send ${http.path} to; give hook.http.url`,
+      };
     url = `http://${svc.spec.clusterIP}:${svc.spec.ports?.[0]?.port ?? 80}${http.path ?? '/'}`;
   }
   ctx.progress(`GET ${url}`);
@@ -135,12 +168,26 @@ async function runHttp(kube: KubeClient, ctx: RunContext, params: VerifyParams, 
     }
     const body = await response.text();
     const data: JsonObject = { url, status: response.status, body: body.slice(0, outputLimit) };
-    if (response.status !== http.expectStatus) return { kind: 'failed', reason: `hook ${params.hook.name}: GET ${url} answered ${response.status}, expected ${http.expectStatus}`, data };
+    if (response.status !== http.expectStatus)
+      return {
+        kind: 'failed',
+        reason: `hook ${params.hook.name}: GET ${url} answered ${response.status}, expected ${http.expectStatus}`,
+        data,
+      };
     if (http.expectJson) {
       let parsed: Record<string, unknown>;
-      try { parsed = JSON.parse(body) as Record<string, unknown>; } catch { return { kind: 'failed', reason: `hook ${params.hook.name}: GET ${url} did not answer JSON`, data }; }
+      try {
+        parsed = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        return { kind: 'failed', reason: `hook ${params.hook.name}: GET ${url} did not answer JSON`, data };
+      }
       for (const [key, want] of Object.entries(http.expectJson)) {
-        if (JSON.stringify(parsed[key]) !== JSON.stringify(want)) return { kind: 'failed', reason: `hook ${params.hook.name}: ${key} is ${JSON.stringify(parsed[key])}, expected ${JSON.stringify(want)}`, data };
+        if (JSON.stringify(parsed[key]) !== JSON.stringify(want))
+          return {
+            kind: 'failed',
+            reason: `hook ${params.hook.name}: ${key} is ${JSON.stringify(parsed[key])}, expected ${JSON.stringify(want)}`,
+            data,
+          };
       }
     }
     return { kind: 'done', summary: `GET ${url} -> ${response.status}`, data };

@@ -45,28 +45,45 @@ export function describeRouterContract(c: RouterContractCase): void {
       for (const o of c.userObjects ?? []) await t.kube.apply({ ...o, metadata: { ...o.metadata, namespace: 'default' } }, { force: true });
       router = createRouter(t.kube, c.config);
     });
-    after(async () => { await t?.stop(); });
-    const sample = (headers?: Record<string, string>, count = requests) => sampleSplit({ url: t.cluster.ingressUrl, host: c.host, count, ...(headers ? { headers } : {}) });
+    after(async () => {
+      await t?.stop();
+    });
+    const sample = (headers?: Record<string, string>, count = requests) =>
+      sampleSplit({ url: t.cluster.ingressUrl, host: c.host, count, ...(headers ? { headers } : {}) });
 
-    test('refuses an object it does not manage unless adopt is set', { skip: 'apiVersion' in c.foreign ? false : (c.foreign as { skip: string }).skip }, async () => {
+    test('refuses an object it does not manage unless adopt is set', {
+      skip: 'apiVersion' in c.foreign ? false : (c.foreign as { skip: string }).skip,
+    }, async () => {
       const foreign = c.foreign as KubeObject;
       await createAs(t.kube, foreign);
-      await assert.rejects(router.setWeight(0), (e: Error & { code?: string }) => e.code === 'TRAFFIC_NOT_MANAGED' && /not managed by baton/.test(e.message));
+      await assert.rejects(
+        router.setWeight(0),
+        (e: Error & { code?: string }) => e.code === 'TRAFFIC_NOT_MANAGED' && /not managed by baton/.test(e.message),
+      );
       await createRouter(t.kube, { ...c.config, adopt: true }).setWeight(0);
       assert.equal((await router.current()).weight, 0);
     });
 
-    test('refuses an object labelled managed-by=baton whose traffic fields another field manager owns', { skip: 'apiVersion' in c.foreign ? false : (c.foreign as { skip: string }).skip }, async () => {
+    test('refuses an object labelled managed-by=baton whose traffic fields another field manager owns', {
+      skip: 'apiVersion' in c.foreign ? false : (c.foreign as { skip: string }).skip,
+    }, async () => {
       const foreign = c.foreign as KubeObject;
       const other = new ClientNodeKubeClient({ kubeconfigText: t.cluster.kubeconfig, fieldManager: 'argo-rollouts' });
-      await other.apply({ ...foreign, metadata: { ...foreign.metadata, namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'baton' } } }, { force: true });
-      await assert.rejects(router.setWeight(0), (e: Error & { code?: string }) => e.code === 'TRAFFIC_NOT_MANAGED' && /field manager argo-rollouts owns/.test(e.message));
+      await other.apply(
+        { ...foreign, metadata: { ...foreign.metadata, namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'baton' } } },
+        { force: true },
+      );
+      await assert.rejects(
+        router.setWeight(0),
+        (e: Error & { code?: string }) => e.code === 'TRAFFIC_NOT_MANAGED' && /field manager argo-rollouts owns/.test(e.message),
+      );
       await createRouter(t.kube, { ...c.config, adopt: true }).setWeight(0);
       await other.delete({ apiVersion: foreign.apiVersion, kind: foreign.kind, name: foreign.metadata.name, namespace: 'default' });
     });
 
     test('refuses weights outside 0..100', async () => {
-      for (const w of [-1, 101, Number.NaN, ...(c.refusedWeights ?? [])]) await assert.rejects(router.setWeight(w), (e: Error & { code?: string }) => e.code === 'TRAFFIC_WEIGHT');
+      for (const w of [-1, 101, Number.NaN, ...(c.refusedWeights ?? [])])
+        await assert.rejects(router.setWeight(w), (e: Error & { code?: string }) => e.code === 'TRAFFIC_WEIGHT');
     });
 
     for (const weight of c.weights ?? [10, 50, 90]) {
@@ -79,7 +96,10 @@ export function describeRouterContract(c: RouterContractCase): void {
         const s = await sample();
         assert.equal(s.failed, 0, JSON.stringify(s.byVersion));
         const measured = shareOf(s, 'v2');
-        assert.ok(Math.abs(measured - weight) <= (c.tolerance ?? 3), `weight ${weight}: measured ${measured.toFixed(2)}% on v2 (${JSON.stringify(s.byVersion)})`);
+        assert.ok(
+          Math.abs(measured - weight) <= (c.tolerance ?? 3),
+          `weight ${weight}: measured ${measured.toFixed(2)}% on v2 (${JSON.stringify(s.byVersion)})`,
+        );
       });
     }
 
@@ -108,8 +128,13 @@ export function describeRouterContract(c: RouterContractCase): void {
       assert.deepEqual((await sample({ 'x-canary': 'yes', cookie: 'canary=always' }, 300)).byVersion, { v1: 300 });
     });
 
-    test('unsupported header routes are refused, not ignored', { skip: c.skipRoutes === undefined ? 'this router routes by header' : false }, async () => {
-      await assert.rejects(router.setHeaderRoute({ kind: 'header', name: 'x-canary', value: 'yes' }), (e: Error & { code?: string }) => e.code === 'TRAFFIC_UNSUPPORTED');
+    test('unsupported header routes are refused, not ignored', {
+      skip: c.skipRoutes === undefined ? 'this router routes by header' : false,
+    }, async () => {
+      await assert.rejects(
+        router.setHeaderRoute({ kind: 'header', name: 'x-canary', value: 'yes' }),
+        (e: Error & { code?: string }) => e.code === 'TRAFFIC_UNSUPPORTED',
+      );
     });
   });
 }

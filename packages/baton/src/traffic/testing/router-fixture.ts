@@ -7,16 +7,38 @@ export const trackLabel = 'baton.dev/track';
 function deployment(name: string, image: string, replicas: number, track: string): KubeObject {
   const labels = { app: 'web', [trackLabel]: track };
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, labels },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels },
     spec: {
-      replicas, selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: 5, containers: [{ name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 }, lifecycle: { preStop: { sleep: { seconds: 1 } } } }] } },
+      replicas,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          terminationGracePeriodSeconds: 5,
+          containers: [
+            {
+              name: 'app',
+              image,
+              ports: [{ name: 'http', containerPort: 8080 }],
+              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
+              lifecycle: { preStop: { sleep: { seconds: 1 } } },
+            },
+          ],
+        },
+      },
     },
   };
 }
 
 function service(name: string, selector: Record<string, string>): KubeObject {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
+  };
 }
 
 /**
@@ -38,7 +60,13 @@ export async function applyRouterFixture(kube: KubeClient, o: { stableReplicas?:
 /** A plain Ingress for `host` to `service`, as a user's manifests would have it. */
 export function mainIngress(name: string, host: string, serviceName: string): KubeObject {
   return {
-    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: 'default' },
-    spec: { rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: serviceName, port: { number: 8080 } } } }] } }] },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      rules: [
+        { host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: serviceName, port: { number: 8080 } } } }] } },
+      ],
+    },
   };
 }

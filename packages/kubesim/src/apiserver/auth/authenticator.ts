@@ -11,7 +11,11 @@ import { adminUser, type UserInfo } from './user-info.js';
 export class Authenticator {
   private readonly admin: Buffer;
 
-  constructor(adminToken: string, private readonly tokens: ServiceAccountTokens, private readonly now: () => Date) {
+  constructor(
+    adminToken: string,
+    private readonly tokens: ServiceAccountTokens,
+    private readonly now: () => Date,
+  ) {
     this.admin = Buffer.from(adminToken);
   }
 

@@ -11,11 +11,48 @@ const write = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 const r = (apiGroups: string[], resources: string[], verbs: string[]): PolicyRule => ({ apiGroups, resources, verbs });
 
 const viewRules: PolicyRule[] = [
-  r([''], ['pods', 'pods/log', 'pods/status', 'services', 'services/status', 'endpoints', 'configmaps', 'persistentvolumeclaims',
-    'persistentvolumeclaims/status', 'replicationcontrollers', 'serviceaccounts', 'events', 'limitranges', 'resourcequotas',
-    'resourcequotas/status', 'namespaces', 'namespaces/status', 'bindings'], read),
-  r(['apps'], ['deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status',
-    'statefulsets', 'statefulsets/scale', 'statefulsets/status', 'daemonsets', 'daemonsets/status', 'controllerrevisions'], read),
+  r(
+    [''],
+    [
+      'pods',
+      'pods/log',
+      'pods/status',
+      'services',
+      'services/status',
+      'endpoints',
+      'configmaps',
+      'persistentvolumeclaims',
+      'persistentvolumeclaims/status',
+      'replicationcontrollers',
+      'serviceaccounts',
+      'events',
+      'limitranges',
+      'resourcequotas',
+      'resourcequotas/status',
+      'namespaces',
+      'namespaces/status',
+      'bindings',
+    ],
+    read,
+  ),
+  r(
+    ['apps'],
+    [
+      'deployments',
+      'deployments/scale',
+      'deployments/status',
+      'replicasets',
+      'replicasets/scale',
+      'replicasets/status',
+      'statefulsets',
+      'statefulsets/scale',
+      'statefulsets/status',
+      'daemonsets',
+      'daemonsets/status',
+      'controllerrevisions',
+    ],
+    read,
+  ),
   r(['batch'], ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status'], read),
   r(['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'], read),
   r(['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status'], read),
@@ -26,12 +63,38 @@ const viewRules: PolicyRule[] = [
 const editRules: PolicyRule[] = [
   r([''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], write),
   r([''], ['pods/eviction'], ['create']),
-  r([''], ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets',
-    'serviceaccounts', 'services', 'services/proxy', 'endpoints'], write),
+  r(
+    [''],
+    [
+      'configmaps',
+      'events',
+      'persistentvolumeclaims',
+      'replicationcontrollers',
+      'replicationcontrollers/scale',
+      'secrets',
+      'serviceaccounts',
+      'services',
+      'services/proxy',
+      'endpoints',
+    ],
+    write,
+  ),
   r([''], ['serviceaccounts/token'], ['create']),
   r([''], ['secrets'], read),
-  r(['apps'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale',
-    'statefulsets', 'statefulsets/scale'], write),
+  r(
+    ['apps'],
+    [
+      'daemonsets',
+      'deployments',
+      'deployments/rollback',
+      'deployments/scale',
+      'replicasets',
+      'replicasets/scale',
+      'statefulsets',
+      'statefulsets/scale',
+    ],
+    write,
+  ),
   r(['autoscaling'], ['horizontalpodautoscalers'], write),
   r(['batch'], ['cronjobs', 'jobs'], write),
   r(['policy'], ['poddisruptionbudgets'], write),
@@ -45,24 +108,46 @@ const adminRules: PolicyRule[] = [
   r(['rbac.authorization.k8s.io'], ['rolebindings', 'roles'], [...read, ...write]),
 ];
 
-const discoveryUrls = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'];
+const discoveryUrls = [
+  '/api',
+  '/api/*',
+  '/apis',
+  '/apis/*',
+  '/healthz',
+  '/livez',
+  '/openapi',
+  '/openapi/*',
+  '/readyz',
+  '/version',
+  '/version/',
+];
 const publicUrls = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
 
 const labels = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
 const annotations = { 'rbac.authorization.kubernetes.io/autoupdate': 'true' };
 
-function clusterRole(name: string, rules: PolicyRule[], extraLabels: Record<string, string> = {}, aggregateFrom?: string): Record<string, unknown> {
+function clusterRole(
+  name: string,
+  rules: PolicyRule[],
+  extraLabels: Record<string, string> = {},
+  aggregateFrom?: string,
+): Record<string, unknown> {
   return {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole',
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
     metadata: { name, labels: { ...labels, ...extraLabels }, annotations },
     rules,
-    ...(aggregateFrom ? { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [`rbac.authorization.k8s.io/${aggregateFrom}`]: 'true' } }] } } : {}),
+    ...(aggregateFrom
+      ? { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [`rbac.authorization.k8s.io/${aggregateFrom}`]: 'true' } }] } }
+      : {}),
   };
 }
 
 function clusterRoleBinding(name: string, role: string, groups: string[]): Record<string, unknown> {
   return {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name, labels, annotations },
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name, labels, annotations },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
     subjects: groups.map((g) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: g })),
   };

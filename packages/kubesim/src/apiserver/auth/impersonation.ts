@@ -27,7 +27,16 @@ export function impersonate(req: IncomingMessage, caller: UserInfo, rbac: RbacAu
     const f = forbiddenMessage(caller, a);
     throw errors.forbidden(f.message, f.details);
   };
-  const res = (resource: string, name: string, namespace = ''): Attributes => ({ resourceRequest: true, verb: 'impersonate', apiGroup: '', apiVersion: 'v1', namespace, resource, subresource: '', name });
+  const res = (resource: string, name: string, namespace = ''): Attributes => ({
+    resourceRequest: true,
+    verb: 'impersonate',
+    apiGroup: '',
+    apiVersion: 'v1',
+    namespace,
+    resource,
+    subresource: '',
+    name,
+  });
   let out: UserInfo;
   const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(user);
   if (sa) {
@@ -37,8 +46,23 @@ export function impersonate(req: IncomingMessage, caller: UserInfo, rbac: RbacAu
     check(res('users', user));
     out = { username: user, groups: [] };
   }
-  for (const g of groups) { check(res('groups', g)); if (!out.groups.includes(g)) out.groups.push(g); }
-  if (uid) { check({ resourceRequest: true, verb: 'impersonate', apiGroup: 'authentication.k8s.io', apiVersion: 'v1', namespace: '', resource: 'uids', subresource: '', name: uid }); out.uid = uid; }
+  for (const g of groups) {
+    check(res('groups', g));
+    if (!out.groups.includes(g)) out.groups.push(g);
+  }
+  if (uid) {
+    check({
+      resourceRequest: true,
+      verb: 'impersonate',
+      apiGroup: 'authentication.k8s.io',
+      apiVersion: 'v1',
+      namespace: '',
+      resource: 'uids',
+      subresource: '',
+      name: uid,
+    });
+    out.uid = uid;
+  }
   if (!out.groups.includes('system:authenticated') && user !== 'system:anonymous') out.groups.push('system:authenticated');
   return out;
 }

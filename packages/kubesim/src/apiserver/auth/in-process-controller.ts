@@ -12,12 +12,21 @@ export class InProcessController {
   private stopped = false;
   private readonly unsubscribe: () => void;
 
-  constructor(store: ObjectStore, interested: (e: StoreEvent) => boolean, private readonly sync: () => void) {
-    this.unsubscribe = store.subscribe((e) => { if (interested(e)) this.schedule(); });
+  constructor(
+    store: ObjectStore,
+    interested: (e: StoreEvent) => boolean,
+    private readonly sync: () => void,
+  ) {
+    this.unsubscribe = store.subscribe((e) => {
+      if (interested(e)) this.schedule();
+    });
     this.schedule();
   }
 
-  stop(): void { this.stopped = true; this.unsubscribe(); }
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe();
+  }
 
   private schedule(): void {
     if (this.scheduled || this.stopped) return;
@@ -25,7 +34,11 @@ export class InProcessController {
     setImmediate(() => {
       this.scheduled = false;
       if (this.stopped) return;
-      try { this.sync(); } catch (e) { if (!(e instanceof ApiError)) throw e; }
+      try {
+        this.sync();
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+      }
     });
   }
 }

@@ -1,7 +1,11 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 /** A compact JWS signed with ES256 (the API server's P-256 key), as service-account tokens are. */
-export interface JwtKeys { privateKey: KeyObject; publicKey: KeyObject; keyId: string }
+export interface JwtKeys {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  keyId: string;
+}
 
 export function jwtKeys(privateKeyPem: string): JwtKeys {
   const privateKey = createPrivateKey(privateKeyPem);
@@ -31,7 +35,7 @@ export function verifyJwt(keys: JwtKeys, token: string): Record<string, unknown>
     const ok = verify('sha256', Buffer.from(`${h}.${p}`), { key: keys.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
     if (!ok) return undefined;
     const claims: unknown = JSON.parse(Buffer.from(p, 'base64url').toString());
-    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? claims as Record<string, unknown> : undefined;
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

@@ -4,11 +4,20 @@ import type { Attributes } from './request-attributes.js';
 import { ruleAllows, rulesOf, subjectMatches, subjectsOf, type PolicyRule } from './rbac-rules.js';
 import type { UserInfo } from './user-info.js';
 
-export interface Decision { allowed: boolean; reason: string }
+export interface Decision {
+  allowed: boolean;
+  reason: string;
+}
 
 const group = 'rbac.authorization.k8s.io';
 
-interface Grant { binding: KubeObject; kind: 'RoleBinding' | 'ClusterRoleBinding'; roleKind: string; roleName: string; rules: PolicyRule[] }
+interface Grant {
+  binding: KubeObject;
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  roleKind: string;
+  roleName: string;
+  rules: PolicyRule[];
+}
 
 /**
  * The RBAC authorizer over the stored Roles, ClusterRoles and bindings, evaluated per request as
@@ -25,8 +34,14 @@ export class RbacAuthorizer {
     for (const g of this.grants(user, a.resourceRequest ? a.namespace : '')) {
       if (!a.resourceRequest && g.kind === 'RoleBinding') continue;
       if (g.rules.some((r) => ruleAllows(a, r))) {
-        const where = g.kind === 'RoleBinding' ? `RoleBinding "${g.binding.metadata.name}/${g.binding.metadata.namespace}"` : `ClusterRoleBinding "${g.binding.metadata.name}"`;
-        return { allowed: true, reason: `RBAC: allowed by ${where} of ${g.roleKind} "${g.roleName}" to ${this.subjectText(g.binding, user)}` };
+        const where =
+          g.kind === 'RoleBinding'
+            ? `RoleBinding "${g.binding.metadata.name}/${g.binding.metadata.namespace}"`
+            : `ClusterRoleBinding "${g.binding.metadata.name}"`;
+        return {
+          allowed: true,
+          reason: `RBAC: allowed by ${where} of ${g.roleKind} "${g.roleName}" to ${this.subjectText(g.binding, user)}`,
+        };
       }
     }
     return { allowed: false, reason: '' };
@@ -38,8 +53,9 @@ export class RbacAuthorizer {
     const nonResource: PolicyRule[] = [];
     for (const g of this.grants(user, namespace)) {
       for (const r of g.rules) {
-        if (r.nonResourceURLs?.length) { if (g.kind === 'ClusterRoleBinding') nonResource.push(r); }
-        else resource.push(r);
+        if (r.nonResourceURLs?.length) {
+          if (g.kind === 'ClusterRoleBinding') nonResource.push(r);
+        } else resource.push(r);
       }
     }
     return { resource, nonResource };
@@ -50,14 +66,24 @@ export class RbacAuthorizer {
       if (!subjectsOf(b).some((s) => subjectMatches(s, user, ''))) continue;
       const ref = roleRef(b);
       if (ref.kind !== 'ClusterRole') continue;
-      yield { binding: b, kind: 'ClusterRoleBinding', roleKind: 'ClusterRole', roleName: ref.name, rules: rulesOf(this.store.get(`${group}/clusterroles`, undefined, ref.name)) };
+      yield {
+        binding: b,
+        kind: 'ClusterRoleBinding',
+        roleKind: 'ClusterRole',
+        roleName: ref.name,
+        rules: rulesOf(this.store.get(`${group}/clusterroles`, undefined, ref.name)),
+      };
     }
     if (!namespace) return;
     for (const b of this.store.list(`${group}/rolebindings`, namespace)) {
       if (!subjectsOf(b).some((s) => subjectMatches(s, user, namespace))) continue;
       const ref = roleRef(b);
-      const role = ref.kind === 'ClusterRole' ? this.store.get(`${group}/clusterroles`, undefined, ref.name)
-        : ref.kind === 'Role' ? this.store.get(`${group}/roles`, namespace, ref.name) : undefined;
+      const role =
+        ref.kind === 'ClusterRole'
+          ? this.store.get(`${group}/clusterroles`, undefined, ref.name)
+          : ref.kind === 'Role'
+            ? this.store.get(`${group}/roles`, namespace, ref.name)
+            : undefined;
       yield { binding: b, kind: 'RoleBinding', roleKind: ref.kind, roleName: ref.name, rules: rulesOf(role) };
     }
   }
@@ -75,7 +101,10 @@ function roleRef(b: KubeObject): { kind: string; name: string } {
 }
 
 /** The real server's 403 message (responsewriters.forbiddenMessage + apierrors.NewForbidden). */
-export function forbiddenMessage(user: UserInfo, a: Attributes): { message: string; details: { group?: string; kind?: string; name?: string } } {
+export function forbiddenMessage(
+  user: UserInfo,
+  a: Attributes,
+): { message: string; details: { group?: string; kind?: string; name?: string } } {
   if (!a.resourceRequest) return { message: `forbidden: User "${user.username}" cannot ${a.verb} path "${a.path}"`, details: {} };
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';

@@ -18,7 +18,8 @@ export function rulesOf(role: KubeObject | undefined): PolicyRule[] {
   if (!Array.isArray(rules)) return [];
   return rules.filter(isObject).map((r) => {
     const out: PolicyRule = { verbs: strings(r['verbs']) };
-    for (const k of ['apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const) if (Array.isArray(r[k])) out[k] = strings(r[k]);
+    for (const k of ['apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const)
+      if (Array.isArray(r[k])) out[k] = strings(r[k]);
     return out;
   });
 }
@@ -45,18 +46,26 @@ export function ruleAllows(a: Attributes, r: PolicyRule): boolean {
   return verbMatches(r, a.verb) && urlMatches(r, a.path);
 }
 
-export interface Subject { kind?: string; name?: string; namespace?: string; apiGroup?: string }
+export interface Subject {
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  apiGroup?: string;
+}
 
 /** Whether a binding's subject is this user; ServiceAccount subjects default to the binding's namespace. */
 export function subjectMatches(s: Subject, user: UserInfo, bindingNamespace: string): boolean {
   switch (s.kind) {
-    case 'User': return s.name === user.username;
-    case 'Group': return s.name !== undefined && user.groups.includes(s.name);
+    case 'User':
+      return s.name === user.username;
+    case 'Group':
+      return s.name !== undefined && user.groups.includes(s.name);
     case 'ServiceAccount': {
       const ns = s.namespace || bindingNamespace;
       return user.username === `system:serviceaccount:${ns}:${s.name ?? ''}`;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

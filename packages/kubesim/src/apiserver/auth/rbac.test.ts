@@ -15,8 +15,17 @@ const ns = 'rbac-test';
 
 const kubectl = (args: string[], kubeconfig = adminKc) => runKubectl(args, { kubeconfig });
 
-async function req(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await api.fetch(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+async function req(
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await api.fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 const admin = (method: string, path: string, body?: unknown) => req(method, path, api.token, body);
@@ -35,8 +44,11 @@ async function kubeconfigFor(token: string, file: string): Promise<string> {
 
 const rbac = '/apis/rbac.authorization.k8s.io/v1';
 const binding = (name: string, roleKind: string, role: string, sa: string) => ({
-  apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name },
-  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: role }, subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'RoleBinding',
+  metadata: { name },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: role },
+  subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
 });
 
 before(async () => {
@@ -45,7 +57,8 @@ before(async () => {
   adminKc = join(dir, 'admin.yaml');
   await api.writeKubeconfig(adminKc);
   await admin('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  for (const sa of ['app', 'other']) await admin('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa } });
+  for (const sa of ['app', 'other'])
+    await admin('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa } });
 });
 after(async () => {
   await api?.stop();
@@ -58,19 +71,43 @@ describe('RBAC authorizer', { timeout: 60_000 }, () => {
     const before = await kubectl(['-n', ns, 'auth', 'can-i', 'list', 'pods'], kc);
     assert.equal(before.stdout, 'no\n');
     assert.equal(before.code, 1);
-    await admin('POST', `${rbac}/namespaces/${ns}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader' },
-      rules: [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] }, { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['web'], verbs: ['*'] }] });
+    await admin('POST', `${rbac}/namespaces/${ns}/roles`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'reader' },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] },
+        { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['web'], verbs: ['*'] },
+      ],
+    });
     await admin('POST', `${rbac}/namespaces/${ns}/rolebindings`, binding('app-reader', 'Role', 'reader', 'app'));
     const cases: [string[], string][] = [
-      [['list', 'pods'], 'yes'], [['get', 'pods/log'], 'yes'], [['delete', 'pods'], 'no'], [['get', 'pods', '--subresource=exec'], 'no'],
-      [['patch', 'deployments.apps/web'], 'yes'], [['patch', 'deployments.apps/api'], 'no'], [['list', 'deployments.apps'], 'no'],
-      [['list', 'pods', '-n', 'default'], 'no'], [['list', 'secrets'], 'no'],
+      [['list', 'pods'], 'yes'],
+      [['get', 'pods/log'], 'yes'],
+      [['delete', 'pods'], 'no'],
+      [['get', 'pods', '--subresource=exec'], 'no'],
+      [['patch', 'deployments.apps/web'], 'yes'],
+      [['patch', 'deployments.apps/api'], 'no'],
+      [['list', 'deployments.apps'], 'no'],
+      [['list', 'pods', '-n', 'default'], 'no'],
+      [['list', 'secrets'], 'no'],
     ];
     for (const [args, want] of cases) {
-      assert.equal((await kubectl(['-n', ns, 'auth', 'can-i', ...args], kc)).stdout.trim(), want, `can-i ${args.join(' ')} as the ServiceAccount`);
-      assert.equal((await kubectl(['-n', ns, 'auth', 'can-i', ...args, `--as=system:serviceaccount:${ns}:app`])).stdout.trim(), want, `can-i ${args.join(' ')} --as`);
+      assert.equal(
+        (await kubectl(['-n', ns, 'auth', 'can-i', ...args], kc)).stdout.trim(),
+        want,
+        `can-i ${args.join(' ')} as the ServiceAccount`,
+      );
+      assert.equal(
+        (await kubectl(['-n', ns, 'auth', 'can-i', ...args, `--as=system:serviceaccount:${ns}:app`])).stdout.trim(),
+        want,
+        `can-i ${args.join(' ')} --as`,
+      );
     }
-    assert.equal((await kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], kc)).stdout, `system:serviceaccount:${ns}:app`);
+    assert.equal(
+      (await kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], kc)).stdout,
+      `system:serviceaccount:${ns}:app`,
+    );
   });
 
   it('a denied request is the real 403 Status; the admin token keeps full access', async () => {
@@ -78,14 +115,26 @@ describe('RBAC authorizer', { timeout: 60_000 }, () => {
     const list = await req('GET', `/api/v1/namespaces/${ns}/secrets`, token);
     assert.equal(list.status, 403);
     assert.deepEqual(list.body, {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Forbidden', code: 403, details: { kind: 'secrets' },
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      reason: 'Forbidden',
+      code: 403,
+      details: { kind: 'secrets' },
       message: `secrets is forbidden: User "system:serviceaccount:${ns}:other" cannot list resource "secrets" in API group "" in the namespace "${ns}"`,
     });
     const one = await req('GET', `/apis/apps/v1/namespaces/${ns}/deployments/web`, token);
-    assert.equal(one.body['message'], `deployments.apps "web" is forbidden: User "system:serviceaccount:${ns}:other" cannot get resource "deployments" in API group "apps" in the namespace "${ns}"`);
+    assert.equal(
+      one.body['message'],
+      `deployments.apps "web" is forbidden: User "system:serviceaccount:${ns}:other" cannot get resource "deployments" in API group "apps" in the namespace "${ns}"`,
+    );
     assert.deepEqual(one.body['details'], { name: 'web', group: 'apps', kind: 'deployments' });
     const nodes = await req('GET', '/api/v1/nodes', token);
-    assert.equal(nodes.body['message'], `nodes is forbidden: User "system:serviceaccount:${ns}:other" cannot list resource "nodes" in API group "" at the cluster scope`);
+    assert.equal(
+      nodes.body['message'],
+      `nodes is forbidden: User "system:serviceaccount:${ns}:other" cannot list resource "nodes" in API group "" at the cluster scope`,
+    );
     const path = await req('GET', '/metrics', token);
     assert.equal(path.status, 403);
     assert.equal(path.body['message'], `forbidden: User "system:serviceaccount:${ns}:other" cannot get path "/metrics"`);
@@ -97,15 +146,22 @@ describe('RBAC authorizer', { timeout: 60_000 }, () => {
 
   it('a Role with an unknown verb is stored but grants nothing; ClusterRoles aggregate; ClusterRole via RoleBinding is namespaced', async () => {
     const token = await saToken('other');
-    const made = await admin('POST', `${rbac}/namespaces/${ns}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'typo' },
-      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['lsit'] }] });
+    const made = await admin('POST', `${rbac}/namespaces/${ns}/roles`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'typo' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['lsit'] }],
+    });
     assert.equal(made.status, 201);
     await admin('POST', `${rbac}/namespaces/${ns}/rolebindings`, binding('other-typo', 'Role', 'typo', 'other'));
     assert.equal((await req('GET', `/api/v1/namespaces/${ns}/configmaps`, token)).status, 403);
 
-    await admin('POST', `${rbac}/clusterroles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole',
+    await admin('POST', `${rbac}/clusterroles`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
       metadata: { name: 'widgets-view', labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } },
-      rules: [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list'] }] });
+      rules: [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list'] }],
+    });
     let view: Record<string, unknown> = {};
     for (let i = 0; i < 50; i++) {
       view = (await admin('GET', `${rbac}/clusterroles/view`)).body;
@@ -113,7 +169,10 @@ describe('RBAC authorizer', { timeout: 60_000 }, () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(JSON.stringify(view['rules']).includes('"widgets"'), 'view aggregated the labelled ClusterRole');
-    assert.ok(JSON.stringify((await admin('GET', `${rbac}/clusterroles/admin`)).body['rules']).includes('"widgets"'), 'admin aggregates edit, which aggregates view');
+    assert.ok(
+      JSON.stringify((await admin('GET', `${rbac}/clusterroles/admin`)).body['rules']).includes('"widgets"'),
+      'admin aggregates edit, which aggregates view',
+    );
 
     await admin('POST', `${rbac}/namespaces/${ns}/rolebindings`, binding('other-view', 'ClusterRole', 'view', 'other'));
     assert.equal((await req('GET', `/api/v1/namespaces/${ns}/configmaps`, token)).status, 200);
@@ -122,11 +181,24 @@ describe('RBAC authorizer', { timeout: 60_000 }, () => {
   });
 
   it('SubjectAccessReview and SelfSubjectRulesReview answer from the same rules', async () => {
-    const sar = await admin('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
-      spec: { user: `system:serviceaccount:${ns}:app`, groups: ['system:serviceaccounts'], resourceAttributes: { namespace: ns, verb: 'get', resource: 'pods', subresource: 'log' } } });
-    assert.deepEqual(sar.body['status'], { allowed: true, reason: `RBAC: allowed by RoleBinding "app-reader/${ns}" of Role "reader" to ServiceAccount "app/${ns}"` });
-    const denied = await admin('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
-      spec: { user: `system:serviceaccount:${ns}:app`, resourceAttributes: { namespace: ns, verb: 'delete', resource: 'pods' } } });
+    const sar = await admin('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: {
+        user: `system:serviceaccount:${ns}:app`,
+        groups: ['system:serviceaccounts'],
+        resourceAttributes: { namespace: ns, verb: 'get', resource: 'pods', subresource: 'log' },
+      },
+    });
+    assert.deepEqual(sar.body['status'], {
+      allowed: true,
+      reason: `RBAC: allowed by RoleBinding "app-reader/${ns}" of Role "reader" to ServiceAccount "app/${ns}"`,
+    });
+    const denied = await admin('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: { user: `system:serviceaccount:${ns}:app`, resourceAttributes: { namespace: ns, verb: 'delete', resource: 'pods' } },
+    });
     assert.deepEqual(denied.body['status'], { allowed: false });
     const kc = await kubeconfigFor(await saToken('app'), 'app2.yaml');
     const list = await kubectl(['-n', ns, 'auth', 'can-i', '--list'], kc);

@@ -5,7 +5,16 @@ import type { RequestTarget } from '../request-info.js';
  * as the real RequestInfoFactory does.
  */
 export type Attributes =
-  | { resourceRequest: true; verb: string; apiGroup: string; apiVersion: string; namespace: string; resource: string; subresource: string; name: string }
+  | {
+      resourceRequest: true;
+      verb: string;
+      apiGroup: string;
+      apiVersion: string;
+      namespace: string;
+      resource: string;
+      subresource: string;
+      name: string;
+    }
   | { resourceRequest: false; verb: string; path: string };
 
 const connectSubresources = new Set(['exec', 'attach', 'portforward', 'proxy']);
@@ -17,12 +26,24 @@ export function requestAttributes(method: string, url: URL, t: RequestTarget): A
   const watch = t.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
   let verb: string;
   switch (m) {
-    case 'POST': verb = 'create'; break;
-    case 'PUT': verb = 'update'; break;
-    case 'PATCH': verb = 'patch'; break;
-    case 'DELETE': verb = t.name === undefined ? 'deletecollection' : 'delete'; break;
-    case 'GET': case 'HEAD': verb = t.name === undefined || watch ? (watch ? 'watch' : 'list') : 'get'; break;
-    default: verb = m.toLowerCase();
+    case 'POST':
+      verb = 'create';
+      break;
+    case 'PUT':
+      verb = 'update';
+      break;
+    case 'PATCH':
+      verb = 'patch';
+      break;
+    case 'DELETE':
+      verb = t.name === undefined ? 'deletecollection' : 'delete';
+      break;
+    case 'GET':
+    case 'HEAD':
+      verb = t.name === undefined || watch ? (watch ? 'watch' : 'list') : 'get';
+      break;
+    default:
+      verb = m.toLowerCase();
   }
   if (t.subresource && connectSubresources.has(t.subresource)) verb = m === 'POST' ? 'create' : m === 'GET' ? 'get' : verb;
   let name = t.name ?? '';
@@ -34,5 +55,14 @@ export function requestAttributes(method: string, url: URL, t: RequestTarget): A
   }
   // /api/v1/namespaces/NAME addresses the namespace NAME itself, and is inside it.
   const namespace = t.namespace ?? (t.resource === 'namespaces' && t.name ? t.name : '');
-  return { resourceRequest: true, verb, apiGroup: t.group, apiVersion: t.version, namespace, resource: t.resource, subresource: t.subresource ?? '', name };
+  return {
+    resourceRequest: true,
+    verb,
+    apiGroup: t.group,
+    apiVersion: t.version,
+    namespace,
+    resource: t.resource,
+    subresource: t.subresource ?? '',
+    name,
+  };
 }

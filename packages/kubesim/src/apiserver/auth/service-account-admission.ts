@@ -19,26 +19,41 @@ export function admitPodServiceAccount(store: ObjectStore, namespace: string, po
   const sa = store.get('/serviceaccounts', namespace, name);
   if (!sa) {
     const podName = pod.metadata.name || pod.metadata.generateName || 'Unknown';
-    throw new ApiError(403, 'Forbidden', `pods "${podName}" is forbidden: error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`, { name: podName, kind: 'pods' });
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `pods "${podName}" is forbidden: error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`,
+      { name: podName, kind: 'pods' },
+    );
   }
-  const automount = typeof spec['automountServiceAccountToken'] === 'boolean' ? spec['automountServiceAccountToken'] : sa['automountServiceAccountToken'] !== false;
+  const automount =
+    typeof spec['automountServiceAccountToken'] === 'boolean'
+      ? spec['automountServiceAccountToken']
+      : sa['automountServiceAccountToken'] !== false;
   if (!automount) return;
-  const containers = ['initContainers', 'containers', 'ephemeralContainers'].flatMap((k) => (Array.isArray(spec[k]) ? spec[k].filter(isObject) : []));
-  const needs = containers.filter((c) => !(Array.isArray(c['volumeMounts']) && c['volumeMounts'].some((m) => isObject(m) && m['mountPath'] === serviceAccountMountPath)));
+  const containers = ['initContainers', 'containers', 'ephemeralContainers'].flatMap((k) =>
+    Array.isArray(spec[k]) ? spec[k].filter(isObject) : [],
+  );
+  const needs = containers.filter(
+    (c) => !(Array.isArray(c['volumeMounts']) && c['volumeMounts'].some((m) => isObject(m) && m['mountPath'] === serviceAccountMountPath)),
+  );
   if (needs.length === 0) return;
   const volumes = Array.isArray(spec['volumes']) ? spec['volumes'] : [];
   const volume = `kube-api-access-${randomSuffix()}`;
-  spec['volumes'] = [...volumes, {
-    name: volume,
-    projected: {
-      defaultMode: 420,
-      sources: [
-        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
-      ],
+  spec['volumes'] = [
+    ...volumes,
+    {
+      name: volume,
+      projected: {
+        defaultMode: 420,
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
     },
-  }];
+  ];
   for (const c of needs) {
     const mounts = Array.isArray(c['volumeMounts']) ? c['volumeMounts'] : [];
     c['volumeMounts'] = [...mounts, { name: volume, readOnly: true, mountPath: serviceAccountMountPath }];

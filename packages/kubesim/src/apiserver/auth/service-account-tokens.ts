@@ -9,7 +9,11 @@ export const issuer = 'https://kubernetes.default.svc.cluster.local';
 /** The issuer legacy Secret-based tokens carry. */
 const legacyIssuer = 'kubernetes/serviceaccount';
 
-export interface BoundObject { kind: 'Pod' | 'Secret' | 'Node'; name: string; uid: string }
+export interface BoundObject {
+  kind: 'Pod' | 'Secret' | 'Node';
+  name: string;
+  uid: string;
+}
 
 export interface TokenOptions {
   namespace: string;
@@ -29,7 +33,10 @@ export interface TokenOptions {
  * only while their Secret and service account exist.
  */
 export class ServiceAccountTokens {
-  constructor(private readonly keys: JwtKeys, private readonly store: ObjectStore) {}
+  constructor(
+    private readonly keys: JwtKeys,
+    private readonly store: ObjectStore,
+  ) {}
 
   issue(o: TokenOptions): { token: string; expirationTimestamp: string } {
     const iat = Math.floor(o.now.getTime() / 1000);
@@ -42,7 +49,13 @@ export class ServiceAccountTokens {
     if (o.bound) k8s[o.bound.kind.toLowerCase()] = { name: o.bound.name, uid: o.bound.uid };
     if (o.node) k8s['node'] = o.node;
     const token = signJwt(this.keys, {
-      aud: o.audiences, exp, iat, iss: issuer, jti: randomUUID(), 'kubernetes.io': k8s, nbf: iat,
+      aud: o.audiences,
+      exp,
+      iat,
+      iss: issuer,
+      jti: randomUUID(),
+      'kubernetes.io': k8s,
+      nbf: iat,
       sub: serviceAccountUsername(o.namespace, sa.metadata.name ?? ''),
     });
     return { token, expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z') };
@@ -93,7 +106,10 @@ export class ServiceAccountTokens {
       if (!isObject(ref)) continue;
       const o = this.store.get(`/${kind}s`, ns, String(ref['name']));
       if (!this.alive(o, ref['uid'], now)) return undefined;
-      if (kind === 'pod') { extra['authentication.kubernetes.io/pod-name'] = [String(ref['name'])]; extra['authentication.kubernetes.io/pod-uid'] = [String(ref['uid'])]; }
+      if (kind === 'pod') {
+        extra['authentication.kubernetes.io/pod-name'] = [String(ref['name'])];
+        extra['authentication.kubernetes.io/pod-uid'] = [String(ref['uid'])];
+      }
     }
     if (isObject(k['node'])) {
       extra['authentication.kubernetes.io/node-name'] = [String(k['node']['name'])];
@@ -114,6 +130,8 @@ export class ServiceAccountTokens {
     if (secret.metadata.deletionTimestamp && Date.parse(secret.metadata.deletionTimestamp) < now.getTime()) return undefined;
     const sa = this.store.get('/serviceaccounts', ns, saName);
     if (!this.alive(sa, c['kubernetes.io/serviceaccount/service-account.uid'], now)) return undefined;
-    return serviceAccountUser(ns, saName, sa.metadata.uid ?? '', { 'authentication.kubernetes.io/credential-id': [`JTI=legacy:${secretName}`] });
+    return serviceAccountUser(ns, saName, sa.metadata.uid ?? '', {
+      'authentication.kubernetes.io/credential-id': [`JTI=legacy:${secretName}`],
+    });
   }
 }

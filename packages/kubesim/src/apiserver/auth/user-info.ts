@@ -31,7 +31,8 @@ export function serviceAccountUsername(namespace: string, name: string): string 
 /** The user a service account's token authenticates as, with the groups real servers give it. */
 export function serviceAccountUser(namespace: string, name: string, uid: string, extra?: Record<string, string[]>): UserInfo {
   return {
-    username: serviceAccountUsername(namespace, name), uid,
+    username: serviceAccountUsername(namespace, name),
+    uid,
     groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
     ...(extra && Object.keys(extra).length ? { extra } : {}),
   };

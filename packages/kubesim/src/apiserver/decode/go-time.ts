@@ -15,16 +15,33 @@ type Std = { code: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'tz
 
 /** The layout as Go's nextStdChunk splits it: literal prefixes and std elements. */
 function chunks(layout: string): Array<{ prefix: string; std?: Std; stdText: string }> {
-  const table: Array<[string, Std]> = [['2006', { code: 'year' }], ['01', { code: 'month' }], ['02', { code: 'day' }],
-    ['15', { code: 'hour' }], ['04', { code: 'minute' }], ['05', { code: 'second' }], ['Z07:00', { code: 'tz' }]];
+  const table: Array<[string, Std]> = [
+    ['2006', { code: 'year' }],
+    ['01', { code: 'month' }],
+    ['02', { code: 'day' }],
+    ['15', { code: 'hour' }],
+    ['04', { code: 'minute' }],
+    ['05', { code: 'second' }],
+    ['Z07:00', { code: 'tz' }],
+  ];
   const out: Array<{ prefix: string; std?: Std; stdText: string }> = [];
   let prefix = '';
   let i = 0;
   while (i < layout.length) {
     const frac = /^[.,](0+)(?![0-9])/.exec(layout.slice(i));
-    if (frac) { out.push({ prefix, std: { code: 'frac', digits: frac[1]!.length }, stdText: frac[0] }); prefix = ''; i += frac[0].length; continue; }
+    if (frac) {
+      out.push({ prefix, std: { code: 'frac', digits: frac[1]!.length }, stdText: frac[0] });
+      prefix = '';
+      i += frac[0].length;
+      continue;
+    }
     const hit = table.find(([text]) => layout.startsWith(text, i));
-    if (hit) { out.push({ prefix, std: hit[1], stdText: hit[0] }); prefix = ''; i += hit[0].length; continue; }
+    if (hit) {
+      out.push({ prefix, std: hit[1], stdText: hit[0] });
+      prefix = '';
+      i += hit[0].length;
+      continue;
+    }
     prefix += layout[i];
     i += 1;
   }
@@ -54,11 +71,20 @@ export type GoTimeResult = { ok: true; epochMs: number; micros: number } | { ok:
 
 /** Parses `value` with a Go layout (the subset above); on failure, the exact message of Go's ParseError. */
 export function parseGoTime(layout: string, value: string): GoTimeResult {
-  const fail = (layoutElem: string, valueElem: string): GoTimeResult =>
-    ({ ok: false, error: `parsing time ${quote(value)} as ${quote(layout)}: cannot parse ${quote(valueElem)} as ${quote(layoutElem)}` });
+  const fail = (layoutElem: string, valueElem: string): GoTimeResult => ({
+    ok: false,
+    error: `parsing time ${quote(value)} as ${quote(layout)}: cannot parse ${quote(valueElem)} as ${quote(layoutElem)}`,
+  });
   const range = (what: string): GoTimeResult => ({ ok: false, error: `parsing time ${quote(value)}: ${what} out of range` });
   let rest = value;
-  let year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, nanos = 0, offsetSeconds = 0;
+  let year = 0,
+    month = 1,
+    day = 1,
+    hour = 0,
+    minute = 0,
+    second = 0,
+    nanos = 0,
+    offsetSeconds = 0;
   const parts = chunks(layout);
   for (let k = 0; k < parts.length; k += 1) {
     const { prefix, std, stdText } = parts[k]!;
@@ -75,18 +101,32 @@ export function parseGoTime(layout: string, value: string): GoTimeResult {
       case 'year': {
         const y = rest.length >= 4 && isDigit(rest, 0) ? atoi(rest.slice(0, 4)) : undefined;
         if (y === undefined) return fail(stdText, hold);
-        year = y; rest = rest.slice(4);
+        year = y;
+        rest = rest.slice(4);
         break;
       }
-      case 'month': case 'day': case 'hour': case 'minute': case 'second': {
+      case 'month':
+      case 'day':
+      case 'hour':
+      case 'minute':
+      case 'second': {
         const got = getnum(rest, std.code !== 'hour');
         if (!got) return fail(stdText, hold);
         [rest] = [got[1]];
         const n = got[0];
-        if (std.code === 'month') { if (n <= 0 || n > 12) return range('month'); month = n; }
+        if (std.code === 'month') {
+          if (n <= 0 || n > 12) return range('month');
+          month = n;
+        }
         if (std.code === 'day') day = n; // checked against the month once the year is known
-        if (std.code === 'hour') { if (n >= 24) return range('hour'); hour = n; }
-        if (std.code === 'minute') { if (n >= 60) return range('minute'); minute = n; }
+        if (std.code === 'hour') {
+          if (n >= 24) return range('hour');
+          hour = n;
+        }
+        if (std.code === 'minute') {
+          if (n >= 60) return range('minute');
+          minute = n;
+        }
         if (std.code === 'second') {
           if (n >= 60) return range('second');
           second = n;
@@ -113,7 +153,11 @@ export function parseGoTime(layout: string, value: string): GoTimeResult {
         break;
       }
       case 'tz': {
-        if (rest[0] === 'Z') { rest = rest.slice(1); offsetSeconds = 0; break; }
+        if (rest[0] === 'Z') {
+          rest = rest.slice(1);
+          offsetSeconds = 0;
+          break;
+        }
         if (rest.length < 6 || rest[3] !== ':') return fail(stdText, hold);
         const hh = getnum(rest.slice(1, 3), true);
         const mm = getnum(rest.slice(4, 6), true);

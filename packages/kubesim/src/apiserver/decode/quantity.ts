@@ -108,11 +108,17 @@ export function canonicalQuantity(text: string): string {
     else {
       let amount = whole;
       let power = 0;
-      while (power < 6 && amount % 1024n === 0n) { amount /= 1024n; power += 1; }
+      while (power < 6 && amount % 1024n === 0n) {
+        amount /= 1024n;
+        power += 1;
+      }
       return `${amount}${binarySuffixes[power]}`;
     }
   }
-  while (mantissa % 10n === 0n) { mantissa /= 10n; exponent += 1; }
+  while (mantissa % 10n === 0n) {
+    mantissa /= 10n;
+    exponent += 1;
+  }
   // The largest exponent that is a multiple of 3 and keeps the mantissa whole.
   const scaled = Math.floor(exponent / 3) * 3;
   mantissa *= 10n ** BigInt(exponent - scaled);

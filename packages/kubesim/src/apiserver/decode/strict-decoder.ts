@@ -52,9 +52,20 @@ function goTypeOf(schema: FieldSchema): string {
   if (schema instanceof OneOf) return 'string';
   if (Array.isArray(schema)) return `[]${goTypeOf(schema[0])}`;
   if (typeof schema === 'object') return 'struct';
-  const leaves: Record<string, string> = { '*': 'interface {}', string: 'string', int32: 'int32', int64: 'int64', bool: 'bool',
-    time: 'v1.Time', microtime: 'v1.MicroTime', intstr: 'intstr.IntOrString', quantity: 'resource.Quantity',
-    strmap: 'map[string]string', quantitymap: 'map[v1.ResourceName]resource.Quantity', strlist: '[]string' };
+  const leaves: Record<string, string> = {
+    '*': 'interface {}',
+    string: 'string',
+    int32: 'int32',
+    int64: 'int64',
+    bool: 'bool',
+    time: 'v1.Time',
+    microtime: 'v1.MicroTime',
+    intstr: 'intstr.IntOrString',
+    quantity: 'resource.Quantity',
+    strmap: 'map[string]string',
+    quantitymap: 'map[v1.ResourceName]resource.Quantity',
+    strlist: '[]string',
+  };
   return leaves[schema] ?? 'interface {}';
 }
 
@@ -62,15 +73,27 @@ function goTypeOf(schema: FieldSchema): string {
  * `keepZeros` is for a server-side apply configuration: it is merged before Go ever holds it, so a
  * `paused: false` there is a value the applier sets (and owns), not an empty field to drop.
  */
-export function decodeBody(body: Record<string, unknown>, schema: FieldSchema, minor: number, options: { keepZeros?: boolean } = {}): DecodeResult {
+export function decodeBody(
+  body: Record<string, unknown>,
+  schema: FieldSchema,
+  minor: number,
+  options: { keepZeros?: boolean } = {},
+): DecodeResult {
   let saved: string | undefined;
   const unknown: string[] = [];
-  const save = (e: string): void => { saved ??= e; };
-  const abort = (e: string): never => { throw new Abort(e); };
+  const save = (e: string): void => {
+    saved ??= e;
+  };
+  const abort = (e: string): never => {
+    throw new Abort(e);
+  };
 
   function walk(value: unknown, s: FieldSchema, at: Where, set: (v: unknown) => void): void {
     if (value === null || value === undefined) return; // null leaves a Go value at its zero: never an error
-    if (s instanceof Since) { walk(value, s.schema, at, set); return; }
+    if (s instanceof Since) {
+      walk(value, s.schema, at, set);
+      return;
+    }
     if (s instanceof OmitEmpty) {
       walk(value, s.schema, at, set);
       // Go writes this field back only when non-zero: the stored object has no `minReadySeconds: 0`.
@@ -80,20 +103,36 @@ export function decodeBody(body: Record<string, unknown>, schema: FieldSchema, m
     if (s === '*') return;
     if (s instanceof Struct || (typeof s === 'object' && !Array.isArray(s) && !(s instanceof OneOf))) {
       const fields = s instanceof Struct ? s.fields : s;
-      if (typeof value !== 'object' || Array.isArray(value)) { save(typeError(describe(value), goTypeOf(s), at)); return; }
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        save(typeError(describe(value), goTypeOf(s), at));
+        return;
+      }
       const obj = value as Record<string, unknown>;
       const structName = s instanceof Struct ? s.goType.replace(/^.*\./, '') : at.struct;
       for (const k of Object.keys(obj)) {
         const child: Where = { path: at.path ? `${at.path}.${k}` : k, stack: at.stack ? `${at.stack}.${k}` : k, struct: structName };
         const fs = fields[k];
-        if (fs === undefined || (fs instanceof Since && fs.minor > minor)) { unknown.push(child.path); delete obj[k]; continue; }
-        walk(obj[k], fs, child, (v) => { if (v === undefined) delete obj[k]; else obj[k] = v; });
+        if (fs === undefined || (fs instanceof Since && fs.minor > minor)) {
+          unknown.push(child.path);
+          delete obj[k];
+          continue;
+        }
+        walk(obj[k], fs, child, (v) => {
+          if (v === undefined) delete obj[k];
+          else obj[k] = v;
+        });
       }
       return;
     }
     if (Array.isArray(s)) {
-      if (!Array.isArray(value)) { save(typeError(describe(value), goTypeOf(s), at)); return; }
-      for (const [i, item] of value.entries()) walk(item, s[0], { ...at, path: `${at.path}[${i}]` }, (v) => { value[i] = v; });
+      if (!Array.isArray(value)) {
+        save(typeError(describe(value), goTypeOf(s), at));
+        return;
+      }
+      for (const [i, item] of value.entries())
+        walk(item, s[0], { ...at, path: `${at.path}[${i}]` }, (v) => {
+          value[i] = v;
+        });
       return;
     }
     if (s instanceof OneOf || s === 'string') {
@@ -101,24 +140,37 @@ export function decodeBody(body: Record<string, unknown>, schema: FieldSchema, m
       return;
     }
     switch (s) {
-      case 'int32': case 'int64':
+      case 'int32':
+      case 'int64':
         if (typeof value !== 'number') save(typeError(describe(value), s, at));
-        else if (!Number.isInteger(value) || (s === 'int32' && !int32Range(value)) || !Number.isSafeInteger(value)) save(typeError(`number ${value}`, s, at));
+        else if (!Number.isInteger(value) || (s === 'int32' && !int32Range(value)) || !Number.isSafeInteger(value))
+          save(typeError(`number ${value}`, s, at));
         return;
       case 'bool':
         if (typeof value !== 'boolean') save(typeError(describe(value), 'bool', at));
         return;
-      case 'strmap': case 'quantitymap': {
-        if (typeof value !== 'object' || Array.isArray(value)) { save(typeError(describe(value), goTypeOf(s), at)); return; }
+      case 'strmap':
+      case 'quantitymap': {
+        if (typeof value !== 'object' || Array.isArray(value)) {
+          save(typeError(describe(value), goTypeOf(s), at));
+          return;
+        }
         const obj = value as Record<string, unknown>;
-        for (const k of Object.keys(obj)) walk(obj[k], s === 'strmap' ? 'string' : 'quantity', at, (v) => { obj[k] = v; });
+        for (const k of Object.keys(obj))
+          walk(obj[k], s === 'strmap' ? 'string' : 'quantity', at, (v) => {
+            obj[k] = v;
+          });
         return;
       }
       case 'strlist':
-        if (!Array.isArray(value)) { save(typeError(describe(value), '[]string', at)); return; }
+        if (!Array.isArray(value)) {
+          save(typeError(describe(value), '[]string', at));
+          return;
+        }
         for (const item of value) if (item !== null && typeof item !== 'string') save(typeError(describe(item), 'string', at));
         return;
-      case 'time': case 'microtime': {
+      case 'time':
+      case 'microtime': {
         // metav1.Time.UnmarshalJSON: json.Unmarshal into a string, then time.Parse; errors end decoding.
         if (typeof value !== 'string') abort(typeError(describe(value), 'string', at));
         const parsed = parseGoTime(s === 'time' ? rfc3339 : rfc3339Micro, value as string);
@@ -133,7 +185,12 @@ export function decodeBody(body: Record<string, unknown>, schema: FieldSchema, m
         else if (!Number.isInteger(value) || !int32Range(value)) abort(typeError(`number ${value}`, 'int32', at));
         return;
       case 'quantity': {
-        const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+        const text =
+          typeof value === 'string'
+            ? value
+            : typeof value === 'number' || typeof value === 'boolean'
+              ? String(value)
+              : JSON.stringify(value);
         const problem = quantityProblem(text);
         if (problem) abort(problem);
         else set(canonicalQuantity(text)); // stored and returned canonical, as resource.Quantity marshals
@@ -154,7 +211,8 @@ export function decodeBody(body: Record<string, unknown>, schema: FieldSchema, m
 /** Enum fields (OneOf) holding a value outside their set, as validation's FieldValueNotSupported causes. */
 export function enumCauses(value: unknown, s: FieldSchema, path = ''): StatusCause[] {
   if (value === null || typeof value !== 'object') {
-    if (s instanceof OneOf && typeof value === 'string' && value !== '' && !s.values.includes(value)) return [fieldErrors.notSupported(path, value, [...s.values])];
+    if (s instanceof OneOf && typeof value === 'string' && value !== '' && !s.values.includes(value))
+      return [fieldErrors.notSupported(path, value, [...s.values])];
     return [];
   }
   if (s instanceof Since || s instanceof OmitEmpty) return enumCauses(value, s.schema, path);

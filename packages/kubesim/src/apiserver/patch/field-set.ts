@@ -6,8 +6,19 @@ export type FieldSet = Set<string>;
 export const SEP = '\u0000';
 
 /** Metadata the server owns: never part of any manager's field set. */
-const serverMeta = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generateName']);
+const serverMeta = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'selfLink',
+  'generateName',
+]);
 
 export function itemKey(item: unknown, keys: string[]): string {
   return `k:${JSON.stringify(Object.fromEntries(keys.map((k) => [k, isObject(item) ? item[k] : undefined])))}`;
@@ -30,14 +41,20 @@ export function fieldsOf(value: unknown, lists: ListKindResolver, top = true): F
 }
 
 function walk(v: unknown, path: string[], names: string[], lists: ListKindResolver, out: FieldSet, top: boolean): void {
-  if (!isObject(v)) { if (path.length) out.add(path.join(SEP)); return; }
+  if (!isObject(v)) {
+    if (path.length) out.add(path.join(SEP));
+    return;
+  }
   const entries = Object.entries(v).filter(([k, x]) => {
     if (top && path.length === 0 && (k === 'apiVersion' || k === 'kind')) return false;
     if (top && path.length === 1 && path[0] === 'f:metadata' && serverMeta.has(k)) return false;
     return x !== undefined;
   });
   // A map whose only keys are server-owned (metadata with just a name) owns nothing.
-  if (entries.length === 0) { if (path.length && Object.keys(v).length === 0) out.add(path.join(SEP)); return; }
+  if (entries.length === 0) {
+    if (path.length && Object.keys(v).length === 0) out.add(path.join(SEP));
+    return;
+  }
   for (const [k, x] of entries) {
     const p = [...path, `f:${k}`];
     if (Array.isArray(x)) {
@@ -76,7 +93,10 @@ export function fromFieldsV1(f: unknown): FieldSet {
   const rec = (node: unknown, path: string[]): void => {
     if (!isObject(node)) return;
     const keys = Object.keys(node);
-    if (keys.length === 0 && path.length) { out.add(path.join(SEP)); return; }
+    if (keys.length === 0 && path.length) {
+      out.add(path.join(SEP));
+      return;
+    }
     for (const k of keys) rec(node[k], [...path, k]);
   };
   rec(f, []);

@@ -51,7 +51,8 @@ function remove(doc: unknown, path: string[], op: string): unknown {
   const { parent, last } = parentOf(doc, path, op);
   if (Array.isArray(parent)) {
     const i = Number(last);
-    if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw invalid(`${op} operation does not apply: doc is missing path: "/${path.join('/')}": missing value`);
+    if (!Number.isInteger(i) || i < 0 || i >= parent.length)
+      throw invalid(`${op} operation does not apply: doc is missing path: "/${path.join('/')}": missing value`);
     parent.splice(i, 1);
   } else if (isObject(parent) && last in parent) delete parent[last];
   else throw invalid(`${op} operation does not apply: doc is missing path: "/${path.join('/')}": missing value`);
@@ -63,17 +64,24 @@ export function applyJsonPatch(target: unknown, patch: unknown): unknown {
   if (!Array.isArray(patch)) throw errors.badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   let doc = clone(target);
   for (const raw of patch) {
-    if (!isObject(raw) || typeof raw['op'] !== 'string' || typeof raw['path'] !== 'string') throw errors.badRequest('invalid JSON patch operation');
+    if (!isObject(raw) || typeof raw['op'] !== 'string' || typeof raw['path'] !== 'string')
+      throw errors.badRequest('invalid JSON patch operation');
     const op = raw['op'];
     const path = parsePointer(raw['path']);
     switch (op) {
-      case 'add': doc = add(doc, path, clone(raw['value']), op); break;
-      case 'remove': doc = remove(doc, path, op); break;
+      case 'add':
+        doc = add(doc, path, clone(raw['value']), op);
+        break;
+      case 'remove':
+        doc = remove(doc, path, op);
+        break;
       case 'replace':
-        if (getAt(doc, path) === undefined) throw invalid(`replace operation does not apply: doc is missing key: /${path.join('/')}: missing value`);
+        if (getAt(doc, path) === undefined)
+          throw invalid(`replace operation does not apply: doc is missing key: /${path.join('/')}: missing value`);
         doc = path.length === 0 ? clone(raw['value']) : add(remove(doc, path, op), path, clone(raw['value']), op);
         break;
-      case 'move': case 'copy': {
+      case 'move':
+      case 'copy': {
         const from = parsePointer(String(raw['from'] ?? ''));
         const v = getAt(doc, from);
         if (v === undefined) throw invalid(`${op} operation does not apply: doc is missing from path: ${String(raw['from'])}`);
@@ -84,7 +92,8 @@ export function applyJsonPatch(target: unknown, patch: unknown): unknown {
       case 'test':
         if (!deepEqual(getAt(doc, path), raw['value'])) throw invalid(`testing value /${path.join('/')} failed: test failed`);
         break;
-      default: throw errors.badRequest(`Unexpected kind: ${op}`);
+      default:
+        throw errors.badRequest(`Unexpected kind: ${op}`);
     }
   }
   return doc;

@@ -4,7 +4,11 @@ import { fieldsOf, fromFieldsV1, SEP, toFieldsV1, valueAt, type FieldSet } from 
 import { listKindsFor } from './merge-keys.js';
 
 /** Who writes: the fieldManager name, the operation kind and the subresource written. */
-export interface FieldManager { name: string; operation: 'Apply' | 'Update'; subresource?: string }
+export interface FieldManager {
+  name: string;
+  operation: 'Apply' | 'Update';
+  subresource?: string;
+}
 
 function timestamp(d: Date): string {
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
@@ -25,14 +29,16 @@ export function objectFields(d: ResourceDescriptor, o: KubeObject): FieldSet {
  * set or changed becomes owned by the writer and leaves other managers' sets (updates never
  * conflict); fields the write removed leave every set. Apply writes set managedFields themselves.
  */
-export function trackManagedFields(d: ResourceDescriptor, old: KubeObject | undefined, o: KubeObject,
-  mgr: FieldManager, now: Date): void {
+export function trackManagedFields(d: ResourceDescriptor, old: KubeObject | undefined, o: KubeObject, mgr: FieldManager, now: Date): void {
   if (mgr.operation === 'Apply') return;
   const newSet = objectFields(d, o);
   const oldSet = old ? objectFields(d, old) : new Set<string>();
   const changed = new Set<string>();
   for (const p of newSet) {
-    if (!oldSet.has(p)) { changed.add(p); continue; }
+    if (!oldSet.has(p)) {
+      changed.add(p);
+      continue;
+    }
     if (!p.endsWith(SEP + '.') && old && !deepEqual(valueAt(o, p), valueAt(old, p))) changed.add(p);
   }
   const removed = [...oldSet].filter((p) => !newSet.has(p));
@@ -43,19 +49,28 @@ export function trackManagedFields(d: ResourceDescriptor, old: KubeObject | unde
     const same = e.manager === mgr.name && e.operation === 'Update' && (e.subresource ?? '') === (mgr.subresource ?? '');
     if (!same) for (const p of changed) set.delete(p);
     for (const p of removed) set.delete(p);
-    if (same) { for (const p of changed) set.add(p); }
+    if (same) {
+      for (const p of changed) set.add(p);
+    }
     const entry = { ...e, fieldsV1: toFieldsV1(set) };
     if (same) mine = entry;
     if (set.size > 0) entries.push(entry);
   }
   if (!mine && changed.size > 0) {
-    mine = { manager: mgr.name, operation: 'Update', apiVersion: o.apiVersion, time: timestamp(now),
-      fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(changed) };
+    mine = {
+      manager: mgr.name,
+      operation: 'Update',
+      apiVersion: o.apiVersion,
+      time: timestamp(now),
+      fieldsType: 'FieldsV1',
+      fieldsV1: toFieldsV1(changed),
+    };
     if (mgr.subresource) mine.subresource = mgr.subresource;
     entries.push(mine);
   } else if (mine && changed.size > 0) {
     mine.time = timestamp(now);
     mine.apiVersion = o.apiVersion;
   }
-  if (entries.length) o.metadata.managedFields = entries; else delete o.metadata.managedFields;
+  if (entries.length) o.metadata.managedFields = entries;
+  else delete o.metadata.managedFields;
 }

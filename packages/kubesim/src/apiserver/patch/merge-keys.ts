@@ -57,7 +57,8 @@ function schemaListKind(root: Record<string, unknown>, field: string, path: read
  * @param kind   the object's kind; undefined for custom resources
  */
 export function listKindOf(field: string, path: readonly string[], kind: string | undefined): ListKind {
-  if (kind === undefined) return field === 'finalizers' && path.length === 1 && path[0] === 'metadata' ? { type: 'set' } : { type: 'atomic' };
+  if (kind === undefined)
+    return field === 'finalizers' && path.length === 1 && path[0] === 'metadata' ? { type: 'set' } : { type: 'atomic' };
   if (field === 'ports') {
     if (kind === 'Service' && path.length === 1 && path[0] === 'spec') return { type: 'map', keys: ['port'] };
     if (path.includes('containers') || path.includes('initContainers')) return { type: 'map', keys: ['containerPort'] };

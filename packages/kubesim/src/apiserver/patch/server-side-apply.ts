@@ -12,15 +12,21 @@ function timestamp(d: Date): string {
 
 /** ".spec.containers[name=\"web\"].image" as upstream prints conflicting fields. */
 export function describePath(p: string): string {
-  return p.split(SEP).filter((e) => e !== '.').map((e) => {
-    if (e.startsWith('f:')) return `.${e.slice(2)}`;
-    if (e.startsWith('k:')) {
-      const o = JSON.parse(e.slice(2)) as Obj;
-      return `[${Object.entries(o).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
-    }
-    if (e.startsWith('v:')) return `[${e.slice(2)}]`;
-    return e;
-  }).join('');
+  return p
+    .split(SEP)
+    .filter((e) => e !== '.')
+    .map((e) => {
+      if (e.startsWith('f:')) return `.${e.slice(2)}`;
+      if (e.startsWith('k:')) {
+        const o = JSON.parse(e.slice(2)) as Obj;
+        return `[${Object.entries(o)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(',')}]`;
+      }
+      if (e.startsWith('v:')) return `[${e.slice(2)}]`;
+      return e;
+    })
+    .join('');
 }
 
 /** Structural merge of an applied configuration into the live object. */
@@ -31,12 +37,13 @@ function merge(live: unknown, applied: unknown, names: string[], lists: ListKind
     if (v === undefined) continue;
     if (Array.isArray(v)) {
       const lk = lists(k, names);
-      const cur = Array.isArray(out[k]) ? out[k] as unknown[] : [];
+      const cur = Array.isArray(out[k]) ? (out[k] as unknown[]) : [];
       if (lk.type === 'map') {
         const res = [...cur];
         for (const item of v) {
           const i = res.findIndex((x) => isObject(x) && isObject(item) && lk.keys.every((key) => x[key] === item[key]));
-          if (i >= 0) res[i] = merge(res[i], item, [...names, k], lists); else res.push(clone(item));
+          if (i >= 0) res[i] = merge(res[i], item, [...names, k], lists);
+          else res.push(clone(item));
         }
         out[k] = res;
       } else if (lk.type === 'set') {
@@ -67,14 +74,20 @@ function deleteAt(obj: unknown, path: string): void {
     const last = i === els.length - 1;
     if (e.startsWith('f:')) {
       if (!isObject(cur)) return;
-      if (last) { delete cur[e.slice(2)]; return; }
+      if (last) {
+        delete cur[e.slice(2)];
+        return;
+      }
       cur = cur[e.slice(2)];
     } else if (e.startsWith('k:') || e.startsWith('v:')) {
       if (!Array.isArray(cur)) return;
       const list = cur;
       const idx = e.startsWith('k:') ? list.findIndex((x) => itemMatches(x, e)) : list.findIndex((x) => JSON.stringify(x) === e.slice(2));
       if (idx < 0) return;
-      if (last) { list.splice(idx, 1); return; }
+      if (last) {
+        list.splice(idx, 1);
+        return;
+      }
       cur = list[idx];
     } else return;
   }
@@ -100,7 +113,14 @@ export function serverSideApply(r: ApplyRequest): KubeObject {
   const applied = clone(r.applied);
   const appliedSet = fieldsOf(applied, lists);
   const apiVersion = r.d.group ? `${r.d.group}/${r.d.version}` : r.d.version;
-  const mine: ManagedFieldsEntry = { manager: r.manager, operation: 'Apply', apiVersion, time: timestamp(r.now), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(appliedSet) };
+  const mine: ManagedFieldsEntry = {
+    manager: r.manager,
+    operation: 'Apply',
+    apiVersion,
+    time: timestamp(r.now),
+    fieldsType: 'FieldsV1',
+    fieldsV1: toFieldsV1(appliedSet),
+  };
   if (!r.live) {
     applied.metadata = { ...applied.metadata, managedFields: [mine] };
     return applied;
@@ -119,7 +139,12 @@ export function serverSideApply(r: ApplyRequest): KubeObject {
       if (!o.set.has(p) || p.endsWith(SEP + '.')) continue;
       if (deepEqual(valueAt(applied, p), valueAt(live, p))) continue;
       if (r.force) o.set.delete(p);
-      else conflicts.push({ reason: 'FieldManagerConflict', message: `conflict with "${o.e.manager}"${o.e.operation === 'Update' ? ` using ${o.e.apiVersion}` : ''}`, field: describePath(p) });
+      else
+        conflicts.push({
+          reason: 'FieldManagerConflict',
+          message: `conflict with "${o.e.manager}"${o.e.operation === 'Update' ? ` using ${o.e.apiVersion}` : ''}`,
+          field: describePath(p),
+        });
     }
   }
   if (conflicts.length) {
@@ -134,10 +159,7 @@ export function serverSideApply(r: ApplyRequest): KubeObject {
     if (hasUnder(appliedSet, p)) continue;
     deleteAt(result, p);
   }
-  result.metadata.managedFields = [
-    ...others.filter((o) => o.set.size > 0).map((o) => ({ ...o.e, fieldsV1: toFieldsV1(o.set) })),
-    mine,
-  ];
+  result.metadata.managedFields = [...others.filter((o) => o.set.size > 0).map((o) => ({ ...o.e, fieldsV1: toFieldsV1(o.set) })), mine];
   // The applied rv (if any) is a precondition; otherwise apply never conflicts on rv.
   result.metadata.resourceVersion = applied.metadata.resourceVersion ?? live.metadata.resourceVersion;
   return result;

@@ -34,13 +34,16 @@ function mergeMap(out: Obj, patch: Obj, path: string[], kind: string): Obj {
       if (Array.isArray(out[f])) out[f] = (out[f] as unknown[]).filter((x) => !del.includes(JSON.stringify(x)));
       continue;
     }
-    if (v === null) { delete out[k]; continue; }
+    if (v === null) {
+      delete out[k];
+      continue;
+    }
     if (isObject(v)) {
-      out[k] = mergeMap(isObject(out[k]) ? out[k] as Obj : {}, v, [...path, k], kind);
+      out[k] = mergeMap(isObject(out[k]) ? (out[k] as Obj) : {}, v, [...path, k], kind);
       continue;
     }
     if (Array.isArray(v)) {
-      out[k] = mergeList(Array.isArray(out[k]) ? out[k] as unknown[] : [], v, k, path, kind, patch[`$setElementOrder/${k}`]);
+      out[k] = mergeList(Array.isArray(out[k]) ? (out[k] as unknown[]) : [], v, k, path, kind, patch[`$setElementOrder/${k}`]);
       continue;
     }
     out[k] = v;
@@ -65,7 +68,10 @@ function mergeList(cur: unknown[], patch: unknown[], field: string, path: string
     if (!isObject(p)) throw errors.badRequest(`map: ${JSON.stringify(p)} does not contain declared merge key: ${key}`);
     if (p[key] === undefined) throw errors.badRequest(`map: map[${Object.keys(p).join(' ')}] does not contain declared merge key: ${key}`);
     const i = out.findIndex((x) => isObject(x) && x[key] === p[key]);
-    if (p['$patch'] === 'delete') { if (i >= 0) out.splice(i, 1); continue; }
+    if (p['$patch'] === 'delete') {
+      if (i >= 0) out.splice(i, 1);
+      continue;
+    }
     if (i >= 0) out[i] = mergeMap(out[i] as Obj, p, [...path, field], kind);
     else out.push(mergeMap({}, p, [...path, field], kind));
   }

@@ -20,7 +20,8 @@ function validateCrd(o: KubeObject, old?: KubeObject): StatusCause[] {
   if (typeof names['plural'] === 'string' && typeof group === 'string' && o.metadata.name !== `${names['plural']}.${group}`) {
     out.push(fieldErrors.invalid('metadata.name', o.metadata.name, 'must be spec.names.plural+"."+spec.group'));
   }
-  if (s['scope'] !== 'Namespaced' && s['scope'] !== 'Cluster') out.push(fieldErrors.notSupported('spec.scope', s['scope'] ?? '', ['Cluster', 'Namespaced']));
+  if (s['scope'] !== 'Namespaced' && s['scope'] !== 'Cluster')
+    out.push(fieldErrors.notSupported('spec.scope', s['scope'] ?? '', ['Cluster', 'Namespaced']));
   const versions = Array.isArray(s['versions']) ? s['versions'] : [];
   if (versions.length === 0) out.push(fieldErrors.required('spec.versions', 'must have exactly one version marked as storage version'));
   else if (versions.filter((v) => isObject(v) && v['storage'] === true).length !== 1) {
@@ -40,9 +41,19 @@ function validateCrd(o: KubeObject, old?: KubeObject): StatusCause[] {
 }
 
 export const customresourcedefinitions: ResourceDescriptor = {
-  group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', singular: 'customresourcedefinition',
-  kind: 'CustomResourceDefinition', fields: schemas.CustomResourceDefinition, namespaced: false, shortNames: ['crd', 'crds'], subresources: ['status'],
-  generation: true, nameRule: 'subdomain', definesResources: true, keepsStatusOnCreate: true,
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  resource: 'customresourcedefinitions',
+  singular: 'customresourcedefinition',
+  kind: 'CustomResourceDefinition',
+  fields: schemas.CustomResourceDefinition,
+  namespaced: false,
+  shortNames: ['crd', 'crds'],
+  subresources: ['status'],
+  generation: true,
+  nameRule: 'subdomain',
+  definesResources: true,
+  keepsStatusOnCreate: true,
   defaults(o) {
     const s = isObject(o['spec']) ? o['spec'] : {};
     const names = isObject(s['names']) ? s['names'] : {};
@@ -54,10 +65,17 @@ export const customresourcedefinitions: ResourceDescriptor = {
     o['status'] = {
       acceptedNames: { ...names },
       storedVersions: (Array.isArray(s['versions']) ? s['versions'] : [])
-        .filter((v) => isObject(v) && v['storage'] === true).map((v) => (v as Obj)['name']),
+        .filter((v) => isObject(v) && v['storage'] === true)
+        .map((v) => (v as Obj)['name']),
       conditions: [
         { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: now },
-        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: now },
+        {
+          type: 'Established',
+          status: 'True',
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+          lastTransitionTime: now,
+        },
       ],
     };
   },
@@ -66,12 +84,17 @@ export const customresourcedefinitions: ResourceDescriptor = {
 
 /** Reads a simple JSONPath (".a.b"); the subset CRD printer columns use in practice. */
 export function readPath(o: unknown, path: string): unknown {
-  return path.replace(/^\./, '').split('.').filter(Boolean).reduce<unknown>((c, k) => (isObject(c) ? c[k] : undefined), o);
+  return path
+    .replace(/^\./, '')
+    .split('.')
+    .filter(Boolean)
+    .reduce<unknown>((c, k) => (isObject(c) ? c[k] : undefined), o);
 }
 
 function printerColumns(cols: unknown[]): TableColumn[] {
   return cols.filter(isObject).map((c) => ({
-    name: String(c['name']), type: c['type'] === 'integer' ? 'integer' as const : c['type'] === 'date' ? 'date' as const : 'string' as const,
+    name: String(c['name']),
+    type: c['type'] === 'integer' ? ('integer' as const) : c['type'] === 'date' ? ('date' as const) : ('string' as const),
     ...(typeof c['description'] === 'string' ? { description: c['description'] } : {}),
     ...(typeof c['priority'] === 'number' ? { priority: c['priority'] } : {}),
     value: (o: KubeObject) => {
@@ -95,18 +118,29 @@ export function descriptorsForCrd(crd: KubeObject): ResourceDescriptor[] {
     if (sub['scale'] !== undefined) subresources.push('scale');
     const schema = isObject(v['schema']) && isObject(v['schema']['openAPIV3Schema']) ? v['schema']['openAPIV3Schema'] : undefined;
     out.push({
-      group: String(s['group']), version: String(v['name']), resource: String(names['plural']),
-      singular: String(names['singular'] ?? String(names['kind']).toLowerCase()), kind: String(names['kind']),
-      namespaced: s['scope'] === 'Namespaced', subresources, generation: true, nameRule: 'subdomain', custom: true,
+      group: String(s['group']),
+      version: String(v['name']),
+      resource: String(names['plural']),
+      singular: String(names['singular'] ?? String(names['kind']).toLowerCase()),
+      kind: String(names['kind']),
+      namespaced: s['scope'] === 'Namespaced',
+      subresources,
+      generation: true,
+      nameRule: 'subdomain',
+      custom: true,
       ...(Array.isArray(names['shortNames']) ? { shortNames: names['shortNames'].map(String) } : {}),
       ...(Array.isArray(names['categories']) ? { categories: names['categories'].map(String) } : {}),
       ...(schema ? { schema } : {}),
       ...(Array.isArray(v['additionalPrinterColumns']) ? { columns: printerColumns(v['additionalPrinterColumns']) } : {}),
-      ...(isObject(sub['scale']) ? { scalePaths: {
-        specReplicas: String(sub['scale']['specReplicasPath'] ?? '.spec.replicas'),
-        statusReplicas: String(sub['scale']['statusReplicasPath'] ?? '.status.replicas'),
-        ...(typeof sub['scale']['labelSelectorPath'] === 'string' ? { labelSelector: sub['scale']['labelSelectorPath'] } : {}),
-      } } : {}),
+      ...(isObject(sub['scale'])
+        ? {
+            scalePaths: {
+              specReplicas: String(sub['scale']['specReplicasPath'] ?? '.spec.replicas'),
+              statusReplicas: String(sub['scale']['statusReplicasPath'] ?? '.status.replicas'),
+              ...(typeof sub['scale']['labelSelectorPath'] === 'string' ? { labelSelector: sub['scale']['labelSelectorPath'] } : {}),
+            },
+          }
+        : {}),
     });
   }
   return out;

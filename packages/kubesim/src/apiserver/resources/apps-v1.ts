@@ -12,7 +12,16 @@ function intOrPercent(v: unknown, field: string, out: StatusCause[]): number | u
   }
   if (typeof v === 'string') {
     const m = v.match(/^(\d+)%$/);
-    if (!m) { out.push(fieldErrors.invalid(field, v, 'a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\', regex used for validation is \'[0-9]+%\')')); return undefined; }
+    if (!m) {
+      out.push(
+        fieldErrors.invalid(
+          field,
+          v,
+          "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+        ),
+      );
+      return undefined;
+    }
     return Number(m[1]);
   }
   return undefined;
@@ -30,8 +39,12 @@ function validateDeployment(o: KubeObject, old?: KubeObject): StatusCause[] {
     if (ru) {
       const mu = intOrPercent(ru['maxUnavailable'], 'spec.strategy.rollingUpdate.maxUnavailable', out);
       const ms = intOrPercent(ru['maxSurge'], 'spec.strategy.rollingUpdate.maxSurge', out);
-      if (mu === 0 && ms === 0) out.push(fieldErrors.invalid('spec.strategy.rollingUpdate.maxUnavailable', ru['maxUnavailable'], 'may not be 0 when `maxSurge` is 0'));
-      if (typeof ru['maxUnavailable'] === 'string' && (mu ?? 0) > 100) out.push(fieldErrors.invalid('spec.strategy.rollingUpdate.maxUnavailable', ru['maxUnavailable'], 'must not be greater than 100%'));
+      if (mu === 0 && ms === 0)
+        out.push(
+          fieldErrors.invalid('spec.strategy.rollingUpdate.maxUnavailable', ru['maxUnavailable'], 'may not be 0 when `maxSurge` is 0'),
+        );
+      if (typeof ru['maxUnavailable'] === 'string' && (mu ?? 0) > 100)
+        out.push(fieldErrors.invalid('spec.strategy.rollingUpdate.maxUnavailable', ru['maxUnavailable'], 'must not be greater than 100%'));
     }
   }
   const pds = specOf(o)['progressDeadlineSeconds'];
@@ -43,15 +56,25 @@ function validateDeployment(o: KubeObject, old?: KubeObject): StatusCause[] {
 }
 
 export const deployments: ResourceDescriptor = {
-  group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', fields: schemas.Deployment, namespaced: true,
-  shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'], generation: true, nameRule: 'subdomain',
+  group: 'apps',
+  version: 'v1',
+  resource: 'deployments',
+  singular: 'deployment',
+  kind: 'Deployment',
+  fields: schemas.Deployment,
+  namespaced: true,
+  shortNames: ['deploy'],
+  categories: ['all'],
+  subresources: ['status', 'scale'],
+  generation: true,
+  nameRule: 'subdomain',
   defaults(o) {
     const s = specOf(o);
     setDefault(s, 'replicas', 1);
-    const st = isObject(s['strategy']) ? s['strategy'] : (s['strategy'] = {}) as Record<string, unknown>;
+    const st = isObject(s['strategy']) ? s['strategy'] : ((s['strategy'] = {}) as Record<string, unknown>);
     setDefault(st, 'type', 'RollingUpdate');
     if (st['type'] === 'RollingUpdate') {
-      const ru = isObject(st['rollingUpdate']) ? st['rollingUpdate'] : (st['rollingUpdate'] = {}) as Record<string, unknown>;
+      const ru = isObject(st['rollingUpdate']) ? st['rollingUpdate'] : ((st['rollingUpdate'] = {}) as Record<string, unknown>);
       setDefault(ru, 'maxUnavailable', '25%');
       setDefault(ru, 'maxSurge', '25%');
     }
@@ -64,8 +87,18 @@ export const deployments: ResourceDescriptor = {
 };
 
 export const replicasets: ResourceDescriptor = {
-  group: 'apps', version: 'v1', resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', fields: schemas.ReplicaSet, namespaced: true,
-  shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], generation: true, nameRule: 'subdomain',
+  group: 'apps',
+  version: 'v1',
+  resource: 'replicasets',
+  singular: 'replicaset',
+  kind: 'ReplicaSet',
+  fields: schemas.ReplicaSet,
+  namespaced: true,
+  shortNames: ['rs'],
+  categories: ['all'],
+  subresources: ['status', 'scale'],
+  generation: true,
+  nameRule: 'subdomain',
   defaults(o) {
     const s = specOf(o);
     setDefault(s, 'replicas', 1);
@@ -76,8 +109,15 @@ export const replicasets: ResourceDescriptor = {
 };
 
 export const controllerrevisions: ResourceDescriptor = {
-  group: 'apps', version: 'v1', resource: 'controllerrevisions', singular: 'controllerrevision', kind: 'ControllerRevision', fields: schemas.ControllerRevision,
-  namespaced: true, subresources: [], nameRule: 'subdomain',
+  group: 'apps',
+  version: 'v1',
+  resource: 'controllerrevisions',
+  singular: 'controllerrevision',
+  kind: 'ControllerRevision',
+  fields: schemas.ControllerRevision,
+  namespaced: true,
+  subresources: [],
+  nameRule: 'subdomain',
 };
 
 export const appsV1 = [deployments, replicasets, controllerrevisions];

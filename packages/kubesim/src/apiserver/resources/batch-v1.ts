@@ -7,8 +7,17 @@ import { defaultTemplate, setDefault, specOf, validateSelectorAndTemplate } from
 type Obj = Record<string, unknown>;
 
 export const jobs: ResourceDescriptor = {
-  group: 'batch', version: 'v1', resource: 'jobs', singular: 'job', kind: 'Job', fields: schemas.Job, namespaced: true,
-  categories: ['all'], subresources: ['status'], generation: true, nameRule: 'subdomain',
+  group: 'batch',
+  version: 'v1',
+  resource: 'jobs',
+  singular: 'job',
+  kind: 'Job',
+  fields: schemas.Job,
+  namespaced: true,
+  categories: ['all'],
+  subresources: ['status'],
+  generation: true,
+  nameRule: 'subdomain',
   // batch/v1 keeps the historical default: deleting a Job without a policy orphans its pods.
   defaultPropagation: 'Orphan',
   prepareForCreate(o) {
@@ -18,12 +27,14 @@ export const jobs: ResourceDescriptor = {
     const uid = o.metadata.uid ?? '';
     const name = o.metadata.name ?? '';
     s['selector'] = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
-    const t = isObject(s['template']) ? s['template'] : (s['template'] = {}) as Obj;
-    const m = isObject(t['metadata']) ? t['metadata'] : (t['metadata'] = {}) as Obj;
+    const t = isObject(s['template']) ? s['template'] : ((s['template'] = {}) as Obj);
+    const m = isObject(t['metadata']) ? t['metadata'] : ((t['metadata'] = {}) as Obj);
     m['labels'] = {
       ...(isObject(m['labels']) ? m['labels'] : {}),
-      'controller-uid': uid, 'batch.kubernetes.io/controller-uid': uid,
-      'job-name': name, 'batch.kubernetes.io/job-name': name,
+      'controller-uid': uid,
+      'batch.kubernetes.io/controller-uid': uid,
+      'job-name': name,
+      'batch.kubernetes.io/job-name': name,
     };
   },
   defaults(o) {
@@ -41,16 +52,28 @@ export const jobs: ResourceDescriptor = {
     const s = specOf(o);
     if (old && isObject(old['spec'])) {
       if (!deepEqual(old['spec']['template'], s['template'])) out.push(fieldErrors.invalid('spec.template', '', 'field is immutable'));
-      if (old['spec']['completions'] !== s['completions']) out.push(fieldErrors.invalid('spec.completions', s['completions'] ?? null, 'field is immutable'));
-      if (old['spec']['completionMode'] !== s['completionMode']) out.push(fieldErrors.invalid('spec.completionMode', s['completionMode'] ?? null, 'field is immutable'));
+      if (old['spec']['completions'] !== s['completions'])
+        out.push(fieldErrors.invalid('spec.completions', s['completions'] ?? null, 'field is immutable'));
+      if (old['spec']['completionMode'] !== s['completionMode'])
+        out.push(fieldErrors.invalid('spec.completionMode', s['completionMode'] ?? null, 'field is immutable'));
     }
     return out;
   },
 };
 
 export const cronjobs: ResourceDescriptor = {
-  group: 'batch', version: 'v1', resource: 'cronjobs', singular: 'cronjob', kind: 'CronJob', fields: schemas.CronJob, namespaced: true,
-  shortNames: ['cj'], categories: ['all'], subresources: ['status'], generation: true, nameRule: 'subdomain',
+  group: 'batch',
+  version: 'v1',
+  resource: 'cronjobs',
+  singular: 'cronjob',
+  kind: 'CronJob',
+  fields: schemas.CronJob,
+  namespaced: true,
+  shortNames: ['cj'],
+  categories: ['all'],
+  subresources: ['status'],
+  generation: true,
+  nameRule: 'subdomain',
   defaults(o) {
     const s = specOf(o);
     setDefault(s, 'concurrencyPolicy', 'Allow');

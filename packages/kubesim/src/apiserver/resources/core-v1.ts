@@ -8,15 +8,33 @@ import { validatePortName } from './pod-spec-details.js';
 import { defaultPodSpec, validatePodSpec } from './pod-spec.js';
 
 type Obj = Record<string, unknown>;
-const spec = (o: KubeObject): Obj => (isObject(o['spec']) ? o['spec'] : (o['spec'] = {}) as Obj);
+const spec = (o: KubeObject): Obj => (isObject(o['spec']) ? o['spec'] : ((o['spec'] = {}) as Obj));
 
 /** Field selectors the real server accepts per kind beyond metadata.name/namespace. */
 const fieldLabels: Record<string, string[]> = {
-  pods: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork',
-    'status.phase', 'status.podIP', 'status.nominatedNodeName'],
-  events: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid',
-    'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason',
-    'reportingComponent', 'source', 'type'],
+  pods: [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
   secrets: ['type'],
   nodes: ['spec.unschedulable'],
   namespaces: ['status.phase'],
@@ -29,7 +47,15 @@ const fieldLabels: Record<string, string[]> = {
 function addDefaultTolerations(s: Obj): void {
   const tols = Array.isArray(s['tolerations']) ? s['tolerations'] : [];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    if (tols.some((t) => isObject(t) && (t['key'] === key || (t['key'] === undefined && t['operator'] === 'Exists')) && (t['effect'] === undefined || t['effect'] === 'NoExecute'))) continue;
+    if (
+      tols.some(
+        (t) =>
+          isObject(t) &&
+          (t['key'] === key || (t['key'] === undefined && t['operator'] === 'Exists')) &&
+          (t['effect'] === undefined || t['effect'] === 'NoExecute'),
+      )
+    )
+      continue;
     tols.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
   s['tolerations'] = tols;
@@ -37,13 +63,15 @@ function addDefaultTolerations(s: Obj): void {
 
 function podQos(podSpec: Obj): string {
   const cs = Array.isArray(podSpec['containers']) ? podSpec['containers'] : [];
-  let any = false, guaranteed = cs.length > 0;
+  let any = false,
+    guaranteed = cs.length > 0;
   for (const c of cs) {
     const r = isObject(c) && isObject(c['resources']) ? c['resources'] : {};
     const req = isObject(r['requests']) ? r['requests'] : {};
     const lim = isObject(r['limits']) ? r['limits'] : {};
     if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    if (!lim['cpu'] || !lim['memory'] || (req['cpu'] && req['cpu'] !== lim['cpu']) || (req['memory'] && req['memory'] !== lim['memory'])) guaranteed = false;
+    if (!lim['cpu'] || !lim['memory'] || (req['cpu'] && req['cpu'] !== lim['cpu']) || (req['memory'] && req['memory'] !== lim['memory']))
+      guaranteed = false;
   }
   return !any ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable';
 }
@@ -63,8 +91,17 @@ function maskMutablePodSpec(s: unknown): unknown {
 }
 
 export const pods: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', fields: schemas.Pod, fieldLabels: fieldLabels['pods'], namespaced: true,
-  shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'portforward', 'binding', 'eviction'],
+  group: '',
+  version: 'v1',
+  resource: 'pods',
+  singular: 'pod',
+  kind: 'Pod',
+  fields: schemas.Pod,
+  fieldLabels: fieldLabels['pods'],
+  namespaced: true,
+  shortNames: ['po'],
+  categories: ['all'],
+  subresources: ['status', 'log', 'exec', 'portforward', 'binding', 'eviction'],
   nameRule: 'subdomain',
   gracePeriod(o, requested) {
     // Unbound or finished pods have no kubelet to wait for: they go at once.
@@ -90,20 +127,35 @@ export const pods: ResourceDescriptor = {
   validate(o, old) {
     const out = validatePodSpec(o['spec'], 'spec');
     if (old && !deepEqual(maskMutablePodSpec(o['spec']), maskMutablePodSpec(old['spec']))) {
-      out.push(fieldErrors.forbidden('spec', 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)'));
+      out.push(
+        fieldErrors.forbidden(
+          'spec',
+          'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+        ),
+      );
     }
     return out;
   },
 };
 
 export const namespaces: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', fields: schemas.Namespace, fieldLabels: fieldLabels['namespaces'], namespaced: false,
-  shortNames: ['ns'], subresources: ['status', 'finalize'], nameRule: 'label', terminating: true,
+  group: '',
+  version: 'v1',
+  resource: 'namespaces',
+  singular: 'namespace',
+  kind: 'Namespace',
+  fields: schemas.Namespace,
+  fieldLabels: fieldLabels['namespaces'],
+  namespaced: false,
+  shortNames: ['ns'],
+  subresources: ['status', 'finalize'],
+  nameRule: 'label',
+  terminating: true,
   defaults(o) {
     o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name ?? '' };
     const s = spec(o);
     if (!Array.isArray(s['finalizers'])) s['finalizers'] = ['kubernetes'];
-    const st = isObject(o['status']) ? o['status'] : (o['status'] = {}) as Obj;
+    const st = isObject(o['status']) ? o['status'] : ((o['status'] = {}) as Obj);
     if (!st['phase']) st['phase'] = 'Active';
   },
 };
@@ -121,13 +173,17 @@ function assignNodePorts(o: KubeObject, s: Obj, ctx: ResourceHookContext, old?: 
     if (typeof p['nodePort'] === 'number' && p['nodePort'] !== 0) {
       const kept = oldPorts.some((q) => q['nodePort'] === p['nodePort']);
       const problem = kept ? undefined : ctx.nodePortProblem(p['nodePort'], o.metadata.uid);
-      if (problem || taken.has(p['nodePort'])) causes.push(fieldErrors.invalid(`spec.ports[${i}].nodePort`, p['nodePort'], problem ?? 'provided port is already allocated'));
+      if (problem || taken.has(p['nodePort']))
+        causes.push(fieldErrors.invalid(`spec.ports[${i}].nodePort`, p['nodePort'], problem ?? 'provided port is already allocated'));
       taken.add(p['nodePort']);
       return;
     }
     const prev = oldPorts.find((q) => q['port'] === p['port'] && typeof q['nodePort'] === 'number');
-    const n = prev ? prev['nodePort'] as number : ctx.allocateNodePort(taken);
-    if (n !== undefined) { p['nodePort'] = n; taken.add(n); }
+    const n = prev ? (prev['nodePort'] as number) : ctx.allocateNodePort(taken);
+    if (n !== undefined) {
+      p['nodePort'] = n;
+      taken.add(n);
+    }
   });
   if (causes.length) throw errors.invalid('Service', '', o.metadata.name ?? '', causes);
 }
@@ -148,7 +204,8 @@ function validateService(o: KubeObject, old?: KubeObject): StatusCause[] {
     const name = p['name'];
     if (ports.length > 1 && (typeof name !== 'string' || name === '')) out.push(fieldErrors.required(`spec.ports[${i}].name`));
     if (typeof p['targetPort'] === 'string') out.push(...validatePortName(p['targetPort'], `spec.ports[${i}].targetPort`));
-    if (p['nodePort'] !== undefined && type === 'ClusterIP') out.push(fieldErrors.forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'"));
+    if (p['nodePort'] !== undefined && type === 'ClusterIP')
+      out.push(fieldErrors.forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'"));
     if (typeof name === 'string' && name !== '') {
       if (names.has(name)) out.push(fieldErrors.duplicate(`spec.ports[${i}].name`, name));
       names.add(name);
@@ -164,8 +221,17 @@ function validateService(o: KubeObject, old?: KubeObject): StatusCause[] {
 }
 
 export const services: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'services', singular: 'service', kind: 'Service', fields: schemas.Service, namespaced: true,
-  shortNames: ['svc'], categories: ['all'], subresources: ['status'], nameRule: 'label1035',
+  group: '',
+  version: 'v1',
+  resource: 'services',
+  singular: 'service',
+  kind: 'Service',
+  fields: schemas.Service,
+  namespaced: true,
+  shortNames: ['svc'],
+  categories: ['all'],
+  subresources: ['status'],
+  nameRule: 'label1035',
   defaults(o, ctx, old) {
     const s = spec(o);
     if (!s['type']) s['type'] = 'ClusterIP';
@@ -183,7 +249,8 @@ export const services: ResourceDescriptor = {
     if (!s['clusterIP'] && typeof oldIp === 'string') s['clusterIP'] = oldIp;
     if (!old && typeof s['clusterIP'] === 'string' && s['clusterIP'] !== 'None' && s['clusterIP'] !== '') {
       const problem = ctx.clusterIPProblem(s['clusterIP']);
-      if (problem) throw errors.invalid('Service', '', o.metadata.name ?? '', [fieldErrors.invalid('spec.clusterIPs', [s['clusterIP']], problem)]);
+      if (problem)
+        throw errors.invalid('Service', '', o.metadata.name ?? '', [fieldErrors.invalid('spec.clusterIPs', [s['clusterIP']], problem)]);
     }
     if (!s['clusterIP']) {
       const ip = ctx.allocateClusterIP();
@@ -203,9 +270,13 @@ function dataTooLong(o: KubeObject, fields: string[]): StatusCause[] {
   let size = 0;
   for (const f of fields) {
     const m = o[f];
-    if (isObject(m)) for (const [k, v] of Object.entries(m)) size += k.length + (f === 'data' && o.kind === 'Secret' ? Buffer.from(String(v), 'base64').length : String(v).length);
+    if (isObject(m))
+      for (const [k, v] of Object.entries(m))
+        size += k.length + (f === 'data' && o.kind === 'Secret' ? Buffer.from(String(v), 'base64').length : String(v).length);
   }
-  return size > 1048576 ? [{ reason: 'FieldValueTooLong', message: 'Too long: must have at most 1048576 bytes', field: fields[0] ?? 'data' }] : [];
+  return size > 1048576
+    ? [{ reason: 'FieldValueTooLong', message: 'Too long: must have at most 1048576 bytes', field: fields[0] ?? 'data' }]
+    : [];
 }
 
 function immutableData(o: KubeObject, old: KubeObject | undefined, fields: string[]): StatusCause[] {
@@ -219,18 +290,34 @@ function immutableData(o: KubeObject, old: KubeObject | undefined, fields: strin
 }
 
 export const configmaps: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', fields: schemas.ConfigMap, namespaced: true,
-  shortNames: ['cm'], subresources: [], nameRule: 'subdomain',
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  singular: 'configmap',
+  kind: 'ConfigMap',
+  fields: schemas.ConfigMap,
+  namespaced: true,
+  shortNames: ['cm'],
+  subresources: [],
+  nameRule: 'subdomain',
   validate: (o, old) => [...immutableData(o, old, ['data', 'binaryData']), ...dataTooLong(o, ['data', 'binaryData'])],
 };
 
 export const secrets: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'secrets', singular: 'secret', kind: 'Secret', fields: schemas.Secret, fieldLabels: fieldLabels['secrets'], namespaced: true,
-  subresources: [], nameRule: 'subdomain',
+  group: '',
+  version: 'v1',
+  resource: 'secrets',
+  singular: 'secret',
+  kind: 'Secret',
+  fields: schemas.Secret,
+  fieldLabels: fieldLabels['secrets'],
+  namespaced: true,
+  subresources: [],
+  nameRule: 'subdomain',
   defaults(o) {
     // stringData is write-only: merged into data (base64) and never stored.
     if (isObject(o['stringData'])) {
-      const data = isObject(o['data']) ? o['data'] : (o['data'] = {}) as Obj;
+      const data = isObject(o['data']) ? o['data'] : ((o['data'] = {}) as Obj);
       for (const [k, v] of Object.entries(o['stringData'])) data[k] = Buffer.from(String(v)).toString('base64');
       delete o['stringData'];
     }
@@ -241,7 +328,8 @@ export const secrets: ResourceDescriptor = {
     if (old && o['type'] !== old['type']) out.push(fieldErrors.invalid('type', o['type'], 'field is immutable'));
     if (isObject(o['data'])) {
       for (const [k, v] of Object.entries(o['data'])) {
-        if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) out.push(fieldErrors.invalid(`data[${k}]`, v, 'must be base64-encoded'));
+        if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v))
+          out.push(fieldErrors.invalid(`data[${k}]`, v, 'must be base64-encoded'));
       }
     }
     return out;
@@ -249,39 +337,112 @@ export const secrets: ResourceDescriptor = {
 };
 
 export const endpoints: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'endpoints', singular: 'endpoints', kind: 'Endpoints', fields: schemas.Endpoints, namespaced: true,
-  shortNames: ['ep'], subresources: [], nameRule: 'subdomain', allowCreateOnUpdate: true,
+  group: '',
+  version: 'v1',
+  resource: 'endpoints',
+  singular: 'endpoints',
+  kind: 'Endpoints',
+  fields: schemas.Endpoints,
+  namespaced: true,
+  shortNames: ['ep'],
+  subresources: [],
+  nameRule: 'subdomain',
+  allowCreateOnUpdate: true,
 };
 
 export const events: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', fields: schemas.Event, fieldLabels: fieldLabels['events'], namespaced: true,
-  shortNames: ['ev'], subresources: [], nameRule: 'subdomain', allowCreateOnUpdate: true,
+  group: '',
+  version: 'v1',
+  resource: 'events',
+  singular: 'event',
+  kind: 'Event',
+  fields: schemas.Event,
+  fieldLabels: fieldLabels['events'],
+  namespaced: true,
+  shortNames: ['ev'],
+  subresources: [],
+  nameRule: 'subdomain',
+  allowCreateOnUpdate: true,
 };
 
 export const nodes: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', fields: schemas.Node, fieldLabels: fieldLabels['nodes'], namespaced: false,
-  shortNames: ['no'], subresources: ['status'], nameRule: 'subdomain', keepsStatusOnCreate: true,
+  group: '',
+  version: 'v1',
+  resource: 'nodes',
+  singular: 'node',
+  kind: 'Node',
+  fields: schemas.Node,
+  fieldLabels: fieldLabels['nodes'],
+  namespaced: false,
+  shortNames: ['no'],
+  subresources: ['status'],
+  nameRule: 'subdomain',
+  keepsStatusOnCreate: true,
 };
 
 export const serviceaccounts: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', fields: schemas.ServiceAccount,
-  namespaced: true, shortNames: ['sa'], subresources: ['token'], nameRule: 'subdomain',
+  group: '',
+  version: 'v1',
+  resource: 'serviceaccounts',
+  singular: 'serviceaccount',
+  kind: 'ServiceAccount',
+  fields: schemas.ServiceAccount,
+  namespaced: true,
+  shortNames: ['sa'],
+  subresources: ['token'],
+  nameRule: 'subdomain',
 };
 
 export const resourcequotas: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'resourcequotas', singular: 'resourcequota', kind: 'ResourceQuota', fields: schemas.ResourceQuota,
-  namespaced: true, shortNames: ['quota'], subresources: ['status'], nameRule: 'subdomain',
+  group: '',
+  version: 'v1',
+  resource: 'resourcequotas',
+  singular: 'resourcequota',
+  kind: 'ResourceQuota',
+  fields: schemas.ResourceQuota,
+  namespaced: true,
+  shortNames: ['quota'],
+  subresources: ['status'],
+  nameRule: 'subdomain',
 };
 
 export const limitranges: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'limitranges', singular: 'limitrange', kind: 'LimitRange', fields: schemas.LimitRange,
-  namespaced: true, shortNames: ['limits'], subresources: [], nameRule: 'subdomain',
+  group: '',
+  version: 'v1',
+  resource: 'limitranges',
+  singular: 'limitrange',
+  kind: 'LimitRange',
+  fields: schemas.LimitRange,
+  namespaced: true,
+  shortNames: ['limits'],
+  subresources: [],
+  nameRule: 'subdomain',
 };
 
 export const persistentvolumeclaims: ResourceDescriptor = {
-  group: '', version: 'v1', resource: 'persistentvolumeclaims', singular: 'persistentvolumeclaim',
-  kind: 'PersistentVolumeClaim', fields: schemas.PersistentVolumeClaim, namespaced: true, shortNames: ['pvc'], subresources: ['status'], nameRule: 'subdomain',
+  group: '',
+  version: 'v1',
+  resource: 'persistentvolumeclaims',
+  singular: 'persistentvolumeclaim',
+  kind: 'PersistentVolumeClaim',
+  fields: schemas.PersistentVolumeClaim,
+  namespaced: true,
+  shortNames: ['pvc'],
+  subresources: ['status'],
+  nameRule: 'subdomain',
 };
 
-export const coreV1 = [pods, namespaces, services, configmaps, secrets, endpoints, events, nodes, serviceaccounts,
-  resourcequotas, limitranges, persistentvolumeclaims];
+export const coreV1 = [
+  pods,
+  namespaces,
+  services,
+  configmaps,
+  secrets,
+  endpoints,
+  events,
+  nodes,
+  serviceaccounts,
+  resourcequotas,
+  limitranges,
+  persistentvolumeclaims,
+];

@@ -7,13 +7,20 @@ type Schema = Record<string, unknown>;
 
 function typeOk(type: unknown, v: unknown): boolean {
   switch (type) {
-    case 'object': return isObject(v);
-    case 'array': return Array.isArray(v);
-    case 'string': return typeof v === 'string';
-    case 'integer': return typeof v === 'number' && Number.isInteger(v);
-    case 'number': return typeof v === 'number';
-    case 'boolean': return typeof v === 'boolean';
-    default: return true;
+    case 'object':
+      return isObject(v);
+    case 'array':
+      return Array.isArray(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    default:
+      return true;
   }
 }
 
@@ -25,27 +32,40 @@ function typeOk(type: unknown, v: unknown): boolean {
  * formats and oneOf/anyOf/allOf/not are not checked.
  */
 function check(s: Schema, v: unknown, path: string, out: StatusCause[]): void {
-  if (v === null) { if (s['nullable'] !== true) out.push(fieldErrors.invalid(path, null, `must be of type ${String(s['type'] ?? 'object')}`)); return; }
+  if (v === null) {
+    if (s['nullable'] !== true) out.push(fieldErrors.invalid(path, null, `must be of type ${String(s['type'] ?? 'object')}`));
+    return;
+  }
   if (s['x-kubernetes-int-or-string'] === true) {
-    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isInteger(v))) out.push(fieldErrors.invalid(path, v, 'must be of type integer or string'));
+    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isInteger(v)))
+      out.push(fieldErrors.invalid(path, v, 'must be of type integer or string'));
     return;
   }
   if (s['type'] !== undefined && !typeOk(s['type'], v)) {
     const actual = Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
-    out.push({ reason: 'FieldValueTypeInvalid', field: path, message: `Invalid value: "${actual}": ${path} in body must be of type ${String(s['type'])}: "${actual}"` });
+    out.push({
+      reason: 'FieldValueTypeInvalid',
+      field: path,
+      message: `Invalid value: "${actual}": ${path} in body must be of type ${String(s['type'])}: "${actual}"`,
+    });
     return;
   }
   if (Array.isArray(s['enum']) && !s['enum'].some((e) => JSON.stringify(e) === JSON.stringify(v))) {
     out.push(fieldErrors.notSupported(path, v, s['enum'].map(String)));
   }
   if (typeof v === 'number') {
-    if (typeof s['minimum'] === 'number' && v < s['minimum']) out.push(fieldErrors.invalid(path, v, `${path} in body should be greater than or equal to ${s['minimum']}`));
-    if (typeof s['maximum'] === 'number' && v > s['maximum']) out.push(fieldErrors.invalid(path, v, `${path} in body should be less than or equal to ${s['maximum']}`));
+    if (typeof s['minimum'] === 'number' && v < s['minimum'])
+      out.push(fieldErrors.invalid(path, v, `${path} in body should be greater than or equal to ${s['minimum']}`));
+    if (typeof s['maximum'] === 'number' && v > s['maximum'])
+      out.push(fieldErrors.invalid(path, v, `${path} in body should be less than or equal to ${s['maximum']}`));
   }
   if (typeof v === 'string') {
-    if (typeof s['minLength'] === 'number' && v.length < s['minLength']) out.push(fieldErrors.invalid(path, v, `${path} in body should be at least ${s['minLength']} chars long`));
-    if (typeof s['maxLength'] === 'number' && v.length > s['maxLength']) out.push({ reason: 'FieldValueTooLong', field: path, message: `Too long: may not be more than ${s['maxLength']} bytes` });
-    if (typeof s['pattern'] === 'string' && !new RegExp(s['pattern']).test(v)) out.push(fieldErrors.invalid(path, v, `${path} in body should match '${s['pattern']}'`));
+    if (typeof s['minLength'] === 'number' && v.length < s['minLength'])
+      out.push(fieldErrors.invalid(path, v, `${path} in body should be at least ${s['minLength']} chars long`));
+    if (typeof s['maxLength'] === 'number' && v.length > s['maxLength'])
+      out.push({ reason: 'FieldValueTooLong', field: path, message: `Too long: may not be more than ${s['maxLength']} bytes` });
+    if (typeof s['pattern'] === 'string' && !new RegExp(s['pattern']).test(v))
+      out.push(fieldErrors.invalid(path, v, `${path} in body should match '${s['pattern']}'`));
   }
   if (Array.isArray(v) && isObject(s['items'])) for (const [i, x] of v.entries()) check(s['items'] as Schema, x, `${path}[${i}]`, out);
   if (isObject(v)) {

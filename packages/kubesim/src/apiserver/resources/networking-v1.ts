@@ -22,7 +22,7 @@ function validateIngress(o: KubeObject): StatusCause[] {
       else if (!pathTypes.includes(String(p['pathType']))) out.push(fieldErrors.notSupported(`${f}.pathType`, p['pathType'], pathTypes));
       if (!isObject(p['backend'])) out.push(fieldErrors.required(`${f}.backend`));
       if (p['pathType'] !== 'ImplementationSpecific' && typeof p['path'] === 'string' && !p['path'].startsWith('/')) {
-        out.push(fieldErrors.invalid(`${f}.path`, p['path'], "must be an absolute path"));
+        out.push(fieldErrors.invalid(`${f}.path`, p['path'], 'must be an absolute path'));
       }
     });
   });
@@ -30,15 +30,33 @@ function validateIngress(o: KubeObject): StatusCause[] {
 }
 
 export const ingresses: ResourceDescriptor = {
-  group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', singular: 'ingress', kind: 'Ingress', fields: schemas.Ingress,
-  namespaced: true, shortNames: ['ing'], subresources: ['status'], generation: true, nameRule: 'subdomain',
+  group: 'networking.k8s.io',
+  version: 'v1',
+  resource: 'ingresses',
+  singular: 'ingress',
+  kind: 'Ingress',
+  fields: schemas.Ingress,
+  namespaced: true,
+  shortNames: ['ing'],
+  subresources: ['status'],
+  generation: true,
+  nameRule: 'subdomain',
   validate: validateIngress,
-  defaults(o) { if (!isObject(o['status'])) o['status'] = { loadBalancer: {} }; },
+  defaults(o) {
+    if (!isObject(o['status'])) o['status'] = { loadBalancer: {} };
+  },
 };
 
 export const ingressclasses: ResourceDescriptor = {
-  group: 'networking.k8s.io', version: 'v1', resource: 'ingressclasses', singular: 'ingressclass', kind: 'IngressClass', fields: schemas.IngressClass,
-  namespaced: false, subresources: [], nameRule: 'subdomain',
+  group: 'networking.k8s.io',
+  version: 'v1',
+  resource: 'ingressclasses',
+  singular: 'ingressclass',
+  kind: 'IngressClass',
+  fields: schemas.IngressClass,
+  namespaced: false,
+  subresources: [],
+  nameRule: 'subdomain',
   validate(o) {
     const s = isObject(o['spec']) ? o['spec'] : {};
     return typeof s['controller'] === 'string' && s['controller'] ? [] : [fieldErrors.required('spec.controller')];

@@ -9,7 +9,8 @@ type Obj = Record<string, unknown>;
 export function validatePortName(name: string, field: string): StatusCause[] {
   const out: StatusCause[] = [];
   if (name.length > 15) out.push(fieldErrors.invalid(field, name, 'must be no more than 15 characters'));
-  if (!/^[-a-z0-9]+$/.test(name)) out.push(fieldErrors.invalid(field, name, 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)'));
+  if (!/^[-a-z0-9]+$/.test(name))
+    out.push(fieldErrors.invalid(field, name, 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)'));
   if (name.includes('--')) out.push(fieldErrors.invalid(field, name, 'must not contain consecutive hyphens'));
   if (!/[a-z]/.test(name)) out.push(fieldErrors.invalid(field, name, 'must contain at least one letter (a-z)'));
   if (/^-|-$/.test(name)) out.push(fieldErrors.invalid(field, name, 'must not begin or end with a hyphen'));
@@ -49,7 +50,8 @@ function validateProbe(probe: unknown, p: string, successMustBeOne: boolean, out
   }
   for (const k of ['timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'initialDelaySeconds']) {
     const v = probe[k];
-    if (v !== undefined && (typeof v !== 'number' || v < 0)) out.push(fieldErrors.invalid(`${p}.${k}`, v, 'must be greater than or equal to 0'));
+    if (v !== undefined && (typeof v !== 'number' || v < 0))
+      out.push(fieldErrors.invalid(`${p}.${k}`, v, 'must be greater than or equal to 0'));
   }
 }
 
@@ -87,7 +89,8 @@ export function validateContainerDetails(c: Obj, p: string, volumes: Set<string>
     if (!isObject(h)) continue;
     const set = ['exec', 'httpGet', 'tcpSocket', 'sleep'].filter((k) => h[k] !== undefined && h[k] !== null);
     if (set.length === 0) out.push(fieldErrors.required(`${p}.lifecycle.${hook}`, 'must specify a handler type'));
-    else if (set.length > 1) out.push(fieldErrors.forbidden(`${p}.lifecycle.${hook}.${set[1]}`, 'may not specify more than 1 handler type'));
+    else if (set.length > 1)
+      out.push(fieldErrors.forbidden(`${p}.lifecycle.${hook}.${set[1]}`, 'may not specify more than 1 handler type'));
   }
   validateProbe(c['livenessProbe'], `${p}.livenessProbe`, true, out);
   validateProbe(c['startupProbe'], `${p}.startupProbe`, true, out);

@@ -73,7 +73,10 @@ function validateContainers(list: unknown, path: string, required: boolean, name
   if (!Array.isArray(list)) return [fieldErrors.invalid(path, list, 'must be a list')];
   list.forEach((c, i) => {
     const p = `${path}[${i}]`;
-    if (!isObject(c)) { out.push(fieldErrors.invalid(p, c, 'must be an object')); return; }
+    if (!isObject(c)) {
+      out.push(fieldErrors.invalid(p, c, 'must be an object'));
+      return;
+    }
     const name = c['name'];
     if (typeof name !== 'string' || name === '') out.push(fieldErrors.required(`${p}.name`));
     else {
@@ -109,6 +112,7 @@ export function validatePodSpec(spec: unknown, path: string): StatusCause[] {
     ...validateContainers(spec['initContainers'], `${path}.initContainers`, false, names, volumes),
   );
   const tg = spec['terminationGracePeriodSeconds'];
-  if (tg !== undefined && (typeof tg !== 'number' || tg < 0)) out.push(fieldErrors.invalid(`${path}.terminationGracePeriodSeconds`, tg, 'must be greater than or equal to 0'));
+  if (tg !== undefined && (typeof tg !== 'number' || tg < 0))
+    out.push(fieldErrors.invalid(`${path}.terminationGracePeriodSeconds`, tg, 'must be greater than or equal to 0'));
   return out;
 }

@@ -8,7 +8,7 @@ import { defaultPodSpec, validatePodSpec } from './pod-spec.js';
 type Obj = Record<string, unknown>;
 
 export function specOf(o: KubeObject): Obj {
-  return isObject(o['spec']) ? o['spec'] : (o['spec'] = {}) as Obj;
+  return isObject(o['spec']) ? o['spec'] : ((o['spec'] = {}) as Obj);
 }
 
 export function setDefault(o: Obj, key: string, value: unknown): void {
@@ -24,28 +24,38 @@ export function defaultTemplate(s: Obj): void {
 /** Go's %#v of map[string]string, which real messages print for label maps. */
 export function goMap(m: unknown): string {
   if (!isObject(m)) return 'map[string]string(nil)';
-  return `map[string]string{${Object.entries(m).map(([k, v]) => `"${k}":"${String(v)}"`).join(', ')}}`;
+  return `map[string]string{${Object.entries(m)
+    .map(([k, v]) => `"${k}":"${String(v)}"`)
+    .join(', ')}}`;
 }
 
 /**
  * The selector/template checks shared by Deployment, ReplicaSet and Job: selector required and
  * non-empty, template labels matching it, template pod spec valid, replicas non-negative.
  */
-export function validateSelectorAndTemplate(o: KubeObject, old: KubeObject | undefined, kindLower: string,
-  restartPolicies: string[]): StatusCause[] {
+export function validateSelectorAndTemplate(
+  o: KubeObject,
+  old: KubeObject | undefined,
+  kindLower: string,
+  restartPolicies: string[],
+): StatusCause[] {
   const out: StatusCause[] = [];
   const s = specOf(o);
   const sel = s['selector'];
   const tpl = isObject(s['template']) ? s['template'] : undefined;
   const tplMeta = tpl && isObject(tpl['metadata']) ? tpl['metadata'] : {};
-  const labels = isObject(tplMeta['labels']) ? tplMeta['labels'] as Record<string, string> : {};
+  const labels = isObject(tplMeta['labels']) ? (tplMeta['labels'] as Record<string, string>) : {};
   if (!isObject(sel)) out.push(fieldErrors.required('spec.selector'));
   else {
     const req = fromLabelSelector(sel);
-    if (req.length === 0) out.push(fieldErrors.invalid('spec.selector', selectorToString(req), `empty selector is invalid for ${kindLower}`));
+    if (req.length === 0)
+      out.push(fieldErrors.invalid('spec.selector', selectorToString(req), `empty selector is invalid for ${kindLower}`));
     else if (!matchesSelector(req, labels)) {
-      out.push({ reason: 'FieldValueInvalid', field: 'spec.template.metadata.labels',
-        message: `Invalid value: ${goMap(labels)}: \`selector\` does not match template \`labels\`` });
+      out.push({
+        reason: 'FieldValueInvalid',
+        field: 'spec.template.metadata.labels',
+        message: `Invalid value: ${goMap(labels)}: \`selector\` does not match template \`labels\``,
+      });
     }
   }
   out.push(...validateLabels(tplMeta['labels'], 'spec.template.metadata.labels'));

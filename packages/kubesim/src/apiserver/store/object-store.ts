@@ -13,7 +13,9 @@ export interface StoreEvent {
   rv: number;
 }
 
-export interface ObjectStoreOptions { historySize?: number }
+export interface ObjectStoreOptions {
+  historySize?: number;
+}
 
 function id(ns: string | undefined, name: string): string {
   return `${ns ?? ''}/${name}`;
@@ -38,12 +40,19 @@ export class ObjectStore {
     this.historySize = options.historySize ?? 10_000;
   }
 
-  get resourceVersion(): number { return this.rv; }
-  get oldestResumableRv(): number { return this.compactedRv; }
+  get resourceVersion(): number {
+    return this.rv;
+  }
+  get oldestResumableRv(): number {
+    return this.compactedRv;
+  }
 
   private bucket(key: string): Map<string, KubeObject> {
     let b = this.buckets.get(key);
-    if (!b) { b = new Map(); this.buckets.set(key, b); }
+    if (!b) {
+      b = new Map();
+      this.buckets.set(key, b);
+    }
     return b;
   }
 
@@ -57,10 +66,14 @@ export class ObjectStore {
     if (!b) return [];
     const out: KubeObject[] = [];
     for (const o of b.values()) if (ns === undefined || o.metadata.namespace === ns) out.push(o);
-    return out.sort((a, c) => id(a.metadata.namespace, a.metadata.name ?? '').localeCompare(id(c.metadata.namespace, c.metadata.name ?? '')));
+    return out.sort((a, c) =>
+      id(a.metadata.namespace, a.metadata.name ?? '').localeCompare(id(c.metadata.namespace, c.metadata.name ?? '')),
+    );
   }
 
-  keys(): string[] { return [...this.buckets.keys()]; }
+  keys(): string[] {
+    return [...this.buckets.keys()];
+  }
 
   byUid(uid: string): { key: string; object: KubeObject } | undefined {
     const ref = this.uids.get(uid);
@@ -114,7 +127,9 @@ export class ObjectStore {
 
   subscribe(listener: (e: StoreEvent) => void): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   private emit(e: StoreEvent): void {

@@ -47,7 +47,7 @@ function normalizeMeta(o: KubeObject): void {
 
 function withoutTimes(o: KubeObject): KubeObject {
   const mf = o.metadata.managedFields;
-  return mf ? { ...o, metadata: { ...o.metadata, managedFields: mf.map(({ time: _t, ...rest }) => rest as typeof mf[number]) } } : o;
+  return mf ? { ...o, metadata: { ...o.metadata, managedFields: mf.map(({ time: _t, ...rest }) => rest as (typeof mf)[number]) } } : o;
 }
 
 /** Parts of an object outside metadata and status: a change there bumps generation. */
@@ -91,8 +91,14 @@ export class ResourceStorage {
     const nsObj = this.store.get('/namespaces', undefined, ns);
     if (!nsObj) throw errors.notFound('namespaces', '', ns);
     if (creating && nsObj.metadata.deletionTimestamp) {
-      throw errors.forbidden(`${d.resource}${d.group ? '.' + d.group : ''} is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
-        { name: ns, kind: 'namespaces', causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }] });
+      throw errors.forbidden(
+        `${d.resource}${d.group ? '.' + d.group : ''} is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        {
+          name: ns,
+          kind: 'namespaces',
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
+        },
+      );
     }
   }
 
@@ -107,11 +113,18 @@ export class ResourceStorage {
     } else if (o.metadata.annotations) {
       // Upstream's limit: kubectl's last-applied annotation makes big ConfigMaps hit it.
       const size = Object.entries(o.metadata.annotations).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
-      if (size > 262144) causes.push({ reason: 'FieldValueTooLong', message: 'Too long: must have at most 262144 bytes', field: 'metadata.annotations' });
+      if (size > 262144)
+        causes.push({ reason: 'FieldValueTooLong', message: 'Too long: must have at most 262144 bytes', field: 'metadata.annotations' });
     }
     if (old?.metadata.deletionTimestamp) {
       const added = (o.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
-      if (added.length) causes.push(fieldErrors.forbidden('metadata.finalizers', 'no new finalizers can be added if the object is being deleted, found new finalizers ' + JSON.stringify(added)));
+      if (added.length)
+        causes.push(
+          fieldErrors.forbidden(
+            'metadata.finalizers',
+            'no new finalizers can be added if the object is being deleted, found new finalizers ' + JSON.stringify(added),
+          ),
+        );
     }
     if (d.custom) causes.push(...validateCustomResource(d, o));
     if (d.fields) causes.push(...enumCauses(o, d.fields));
@@ -127,7 +140,8 @@ export class ResourceStorage {
     o.kind = d.kind;
     const m = o.metadata;
     if (d.namespaced) {
-      if (m.namespace && ns && m.namespace !== ns) throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (m.namespace && ns && m.namespace !== ns)
+        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
       m.namespace = ns ?? m.namespace;
     } else delete m.namespace;
     this.checkNamespace(d, m.namespace, true);
@@ -143,7 +157,8 @@ export class ResourceStorage {
     m.creationTimestamp = timestamp(this.now());
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
-    if (d.generation) m.generation = 1; else delete m.generation;
+    if (d.generation) m.generation = 1;
+    else delete m.generation;
     if (d.subresources.includes('status') && !d.keepsStatusOnCreate) {
       // Status is written through /status by whoever owns it; a create may not set it.
       delete o['status'];
@@ -161,11 +176,16 @@ export class ResourceStorage {
 
   private checkKind(d: ResourceDescriptor, o: KubeObject): void {
     if (!isObject(o) || !isObject(o.metadata)) {
-      if (isObject(o) && o.metadata === undefined) { (o as KubeObject).metadata = {}; return; }
+      if (isObject(o) && o.metadata === undefined) {
+        (o as KubeObject).metadata = {};
+        return;
+      }
       throw errors.badRequest(`Object 'metadata' is invalid`);
     }
     if (o.kind && o.kind !== d.kind) {
-      throw errors.badRequest(`${o.kind} in version "${d.version}" cannot be handled as a ${d.kind}: no kind "${o.kind}" is registered for version "${d.group ? d.group + '/' : ''}${d.version}"`);
+      throw errors.badRequest(
+        `${o.kind} in version "${d.version}" cannot be handled as a ${d.kind}: no kind "${o.kind}" is registered for version "${d.group ? d.group + '/' : ''}${d.version}"`,
+      );
     }
   }
 
@@ -191,19 +211,28 @@ export class ResourceStorage {
     }
     const rv = input.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) {
-      throw errors.conflict(d.resource, d.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw errors.conflict(
+        d.resource,
+        d.group,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     }
     if (!rv && d.custom) {
-      throw errors.invalid(d.kind, d.group, name, [fieldErrors.invalid('metadata.resourceVersion', '0x0', 'must be specified for an update')]);
+      throw errors.invalid(d.kind, d.group, name, [
+        fieldErrors.invalid('metadata.resourceVersion', '0x0', 'must be specified for an update'),
+      ]);
     }
     let o: KubeObject;
     if (opts.subresource === 'status') {
       o = clone(old);
-      if (input['status'] === undefined) delete o['status']; else o['status'] = input['status'];
+      if (input['status'] === undefined) delete o['status'];
+      else o['status'] = input['status'];
     } else {
       o = input;
       if (d.subresources.includes('status')) {
-        if (old['status'] === undefined) delete o['status']; else o['status'] = clone(old['status']);
+        if (old['status'] === undefined) delete o['status'];
+        else o['status'] = clone(old['status']);
       }
     }
     o.apiVersion = d.group ? `${d.group}/${d.version}` : d.version;
@@ -211,11 +240,14 @@ export class ResourceStorage {
     const m = o.metadata;
     const om = old.metadata;
     m.name = name;
-    if (d.namespaced) m.namespace = ns; else delete m.namespace;
+    if (d.namespaced) m.namespace = ns;
+    else delete m.namespace;
     m.uid = om.uid;
     m.creationTimestamp = om.creationTimestamp;
-    if (om.deletionTimestamp) m.deletionTimestamp = om.deletionTimestamp; else delete m.deletionTimestamp;
-    if (om.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds; else delete m.deletionGracePeriodSeconds;
+    if (om.deletionTimestamp) m.deletionTimestamp = om.deletionTimestamp;
+    else delete m.deletionTimestamp;
+    if (om.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+    else delete m.deletionGracePeriodSeconds;
     m.resourceVersion = om.resourceVersion;
     if (m.managedFields === undefined && om.managedFields) m.managedFields = clone(om.managedFields);
     if (d.generation) {
@@ -255,24 +287,46 @@ export class ResourceStorage {
     const old = this.get(d, ns, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) {
-      throw errors.conflict(d.resource, d.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw errors.conflict(
+        d.resource,
+        d.group,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw errors.conflict(d.resource, d.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${old.metadata.resourceVersion}`);
+      throw errors.conflict(
+        d.resource,
+        d.group,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${old.metadata.resourceVersion}`,
+      );
     }
     const o = clone(old);
     const m = o.metadata;
-    const policy = opts.propagationPolicy
-      ?? (m.finalizers?.includes('orphan') ? 'Orphan' : m.finalizers?.includes('foregroundDeletion') ? 'Foreground' : undefined)
-      ?? d.defaultPropagation ?? 'Background';
+    const policy =
+      opts.propagationPolicy ??
+      (m.finalizers?.includes('orphan') ? 'Orphan' : m.finalizers?.includes('foregroundDeletion') ? 'Foreground' : undefined) ??
+      d.defaultPropagation ??
+      'Background';
     const finalizers = new Set(m.finalizers ?? []);
-    if (policy === 'Orphan') { finalizers.add('orphan'); finalizers.delete('foregroundDeletion'); }
-    if (policy === 'Foreground') { finalizers.add('foregroundDeletion'); finalizers.delete('orphan'); }
-    if (policy === 'Background') { finalizers.delete('orphan'); finalizers.delete('foregroundDeletion'); }
+    if (policy === 'Orphan') {
+      finalizers.add('orphan');
+      finalizers.delete('foregroundDeletion');
+    }
+    if (policy === 'Foreground') {
+      finalizers.add('foregroundDeletion');
+      finalizers.delete('orphan');
+    }
+    if (policy === 'Background') {
+      finalizers.delete('orphan');
+      finalizers.delete('foregroundDeletion');
+    }
     const now = this.now();
     const grace = d.gracePeriod ? d.gracePeriod(o, opts.gracePeriodSeconds) : 0;
     if (d.terminating) {
-      if (isObject(o['status'])) o['status']['phase'] = 'Terminating'; else o['status'] = { phase: 'Terminating' };
+      if (isObject(o['status'])) o['status']['phase'] = 'Terminating';
+      else o['status'] = { phase: 'Terminating' };
     }
     if (finalizers.size === 0 && grace === 0 && !d.terminating) {
       if (opts.dryRun) return { object: o, deleted: true };

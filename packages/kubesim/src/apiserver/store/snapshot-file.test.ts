@@ -9,7 +9,9 @@ import { readSnapshot } from './snapshot-file.js';
 describe('apiserver persistence', { timeout: 30_000 }, () => {
   let dir: string;
   const clusters: TestCluster[] = [];
-  before(async () => { dir = await mkdtemp(join(tmpdir(), 'kubesim-snap-')); });
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kubesim-snap-'));
+  });
   after(async () => {
     for (const c of clusters) await c.stop();
     await rm(dir, { recursive: true, force: true });
@@ -24,7 +26,11 @@ describe('apiserver persistence', { timeout: 30_000 }, () => {
       return s?.objects['/configmaps']?.some((o) => o.metadata.name === 'durable') ? s : undefined;
     });
     assert.ok(snap.resourceVersion >= Number(cm.metadata?.resourceVersion));
-    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), [], 'no temp file left behind');
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp file left behind',
+    );
     // A second server reading the same directory (as after a crash of the first) sees the object.
     const again = await startTestCluster({ dataDir: dir });
     clusters.push(again);

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { KubeObject } from '../types.js';
 import type { ObjectStore } from './object-store.js';
 
-export interface Snapshot { resourceVersion: number; objects: Record<string, KubeObject[]> }
+export interface Snapshot {
+  resourceVersion: number;
+  objects: Record<string, KubeObject[]>;
+}
 
 const fileName = 'kubesim-state.json';
 
@@ -31,7 +34,11 @@ export async function writeSnapshot(dir: string, s: Snapshot): Promise<void> {
   }
   await rename(tmp, join(dir, fileName));
   const dh = await open(dir, 'r');
-  try { await dh.sync(); } finally { await dh.close(); }
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
 }
 
 /**
@@ -44,14 +51,21 @@ export class SnapshotWriter {
   private dirty = false;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: ObjectStore, private readonly dir: string, private readonly debounceMs = 100) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly dir: string,
+    private readonly debounceMs = 100,
+  ) {
     this.unsubscribe = store.subscribe(() => this.schedule());
   }
 
   private schedule(): void {
     this.dirty = true;
     if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; void this.write(); }, this.debounceMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.write();
+    }, this.debounceMs);
   }
 
   private write(): Promise<void> {
@@ -66,7 +80,10 @@ export class SnapshotWriter {
   /** Stops listening and writes any pending change. */
   async close(): Promise<void> {
     this.unsubscribe();
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     await this.write();
   }
 }

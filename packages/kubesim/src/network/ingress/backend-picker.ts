@@ -18,12 +18,23 @@ export class BackendPicker {
   /** `exclude`: endpoints ("ip:port") already tried for this request, skipped while others remain. */
   pick(target: RouteTarget, exclude?: ReadonlySet<string>): BackendChoice {
     const svc = this.view.get<Service>('Service', target.namespace, target.service);
-    if (!svc) return { kind: 'unavailable', status: target.missingServiceStatus, reason: `service ${target.namespace}/${target.service} not found` };
+    if (!svc)
+      return {
+        kind: 'unavailable',
+        status: target.missingServiceStatus,
+        reason: `service ${target.namespace}/${target.service} not found`,
+      };
     const port = findServicePort(svc, target.port);
-    if (!port) return { kind: 'unavailable', status: 503, reason: `service ${target.namespace}/${target.service} has no port ${String(target.port)}` };
+    if (!port)
+      return {
+        kind: 'unavailable',
+        status: 503,
+        reason: `service ${target.namespace}/${target.service} has no port ${String(target.port)}`,
+      };
     const key = `${target.namespace}/${target.service}:${String(port.port)}:${target.subsetLabels ? JSON.stringify(target.subsetLabels) : ''}`;
     let ready = this.ready(key, svc, port, target);
-    if (ready.length === 0) return { kind: 'unavailable', status: 503, reason: `no ready endpoints for ${target.namespace}/${target.service}` };
+    if (ready.length === 0)
+      return { kind: 'unavailable', status: 503, reason: `no ready endpoints for ${target.namespace}/${target.service}` };
     if (exclude?.size) {
       const untried = ready.filter((b) => !exclude.has(`${b.ip}:${b.port}`));
       if (untried.length === 0) return { kind: 'unavailable', status: 502, reason: 'every endpoint failed' };
@@ -36,7 +47,12 @@ export class BackendPicker {
 
   /** The ready endpoints of a target, recomputed only when an object they derive from changed. */
   private ready(key: string, svc: Service, port: ServicePort, target: RouteTarget): readonly Backend[] {
-    const inputs = [svc, this.view.list('EndpointSlice', target.namespace), this.view.list('Endpoints', target.namespace), this.view.list('Pod', target.namespace)] as const;
+    const inputs = [
+      svc,
+      this.view.list('EndpointSlice', target.namespace),
+      this.view.list('Endpoints', target.namespace),
+      this.view.list('Pod', target.namespace),
+    ] as const;
     const cached = this.readyCache.get(key);
     if (cached?.inputs.every((x, i) => x === inputs[i])) return cached.ready;
     let ready = serviceBackends(this.view, svc, port).filter((b) => b.ready);

@@ -23,6 +23,8 @@ export function sendError(res: ServerResponse, status: number): void {
 /** The same page written raw on a socket (for failed WebSocket upgrades). */
 export function rawErrorResponse(status: number): string {
   const page = errorPage(status);
-  const head = Object.entries(page.head).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const head = Object.entries(page.head)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${head}connection: close\r\n\r\n${page.body}`;
 }

@@ -48,7 +48,12 @@ const arr = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
 function attached(view: ClusterView, route: HttpRoute): boolean {
   const ns = route.metadata?.namespace ?? 'default';
   return arr(route.spec?.parentRefs).some(
-    (p) => !!p && typeof p === 'object' && (p.kind ?? 'Gateway') === 'Gateway' && typeof p.name === 'string' && view.get('Gateway', p.namespace ?? ns, p.name) !== undefined,
+    (p) =>
+      !!p &&
+      typeof p === 'object' &&
+      (p.kind ?? 'Gateway') === 'Gateway' &&
+      typeof p.name === 'string' &&
+      view.get('Gateway', p.namespace ?? ns, p.name) !== undefined,
   );
 }
 
@@ -153,7 +158,11 @@ export function routeHttpRoute(view: ClusterView, req: RequestFacts, ctx: Router
     if (r.weight === undefined) return 1;
     if (Number.isInteger(r.weight) && r.weight >= 0 && r.weight <= 1_000_000) return r.weight;
     // The CRD's schema would reject this; without it, the backend gets no traffic and we say so.
-    ctx.report({ kind: 'HTTPRoute', namespace: ns, name: best.route.metadata?.name ?? '' }, 'InvalidWeight', `backendRef ${String(r.name)} weight ${JSON.stringify(r.weight)} is not an integer in 0..1000000; treated as 0`);
+    ctx.report(
+      { kind: 'HTTPRoute', namespace: ns, name: best.route.metadata?.name ?? '' },
+      'InvalidWeight',
+      `backendRef ${String(r.name)} weight ${JSON.stringify(r.weight)} is not an integer in 0..1000000; treated as 0`,
+    );
     return 0;
   });
   const i = weightedIndex(weights, ctx.random);

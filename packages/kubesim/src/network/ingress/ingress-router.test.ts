@@ -50,7 +50,10 @@ describe('routeRequest', () => {
         { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'prefix' }] },
         { matches: [{ path: { type: 'PathPrefix', value: '/api/v1' } }], backendRefs: [{ name: 'longer' }] },
         { matches: [{ path: { type: 'Exact', value: '/api' } }], backendRefs: [{ name: 'exact' }] },
-        { matches: [{ path: { type: 'PathPrefix', value: '/api/v1' }, headers: [{ name: 'x-a', value: '1' }] }], backendRefs: [{ name: 'header' }] },
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/api/v1' }, headers: [{ name: 'x-a', value: '1' }] }],
+          backendRefs: [{ name: 'header' }],
+        },
         { matches: [{ path: { type: 'PathPrefix', value: '/gone' } }], backendRefs: [{ name: 'x', weight: 0 }] },
       ],
     });
@@ -63,8 +66,25 @@ describe('routeRequest', () => {
     assert.equal(route(v, facts('gw.test', '/gone')), 'error 500', 'all weights zero: 500 per the spec');
     assert.equal(route(v, facts('gw.test', '/elsewhere')), '404');
     const reports: string[] = [];
-    const bad = viewOf(makeGateway(), makeHttpRoute({ name: 'bad', host: 'bad.test', rules: [{ backendRefs: [{ name: 'x', weight: -3 }, { name: 'y', weight: 1 }] }] }));
-    const d = routeRequest(bad, facts('bad.test'), { random: () => 0, report: (o, reason) => reports.push(`${o.kind}/${o.name}:${reason}`) });
+    const bad = viewOf(
+      makeGateway(),
+      makeHttpRoute({
+        name: 'bad',
+        host: 'bad.test',
+        rules: [
+          {
+            backendRefs: [
+              { name: 'x', weight: -3 },
+              { name: 'y', weight: 1 },
+            ],
+          },
+        ],
+      }),
+    );
+    const d = routeRequest(bad, facts('bad.test'), {
+      random: () => 0,
+      report: (o, reason) => reports.push(`${o.kind}/${o.name}:${reason}`),
+    });
     assert.equal(d.kind === 'backend' && d.target.service, 'y', 'a negative weight counts as 0');
     assert.deepEqual(reports, ['HTTPRoute/bad:InvalidWeight']);
   });
@@ -80,7 +100,12 @@ describe('routeRequest', () => {
           { route: [{ destination: { host: 'reviews', subset: 'v1' } }] },
         ],
       }),
-      { apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule', metadata: { namespace: 'default', name: 'r' }, spec: { host: 'reviews.default.svc.cluster.local', subsets: [{ name: 'v1', labels: { version: 'v1' } }] } } as KubeObject,
+      {
+        apiVersion: 'networking.istio.io/v1beta1',
+        kind: 'DestinationRule',
+        metadata: { namespace: 'default', name: 'r' },
+        spec: { host: 'reviews.default.svc.cluster.local', subsets: [{ name: 'v1', labels: { version: 'v1' } }] },
+      } as KubeObject,
     );
     assert.equal(route(v, facts('reviews.example.com')), 'reviews:{"version":"v1"}');
     assert.equal(route(v, facts('reviews.default.svc.cluster.local')), 'reviews:{"version":"v1"}', 'short host matches its FQDN');
@@ -92,7 +117,16 @@ describe('routeRequest', () => {
 
   it('a named host of any kind beats a catch-all of another kind; Ingress wins ties', () => {
     const v = viewOf(
-      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { namespace: 'default', name: 'all' }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'catch-all', port: { number: 80 } } } }] } }] } } as KubeObject,
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { namespace: 'default', name: 'all' },
+        spec: {
+          rules: [
+            { http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'catch-all', port: { number: 80 } } } }] } },
+          ],
+        },
+      } as KubeObject,
       makeGateway(),
       makeHttpRoute({ name: 'r', host: 'gw.test', rules: [{ backendRefs: [{ name: 'gateway' }] }] }),
       makeVirtualService({ name: 'vs', hosts: ['mesh.test', 'gw.test'], http: [{ route: [{ destination: { host: 'mesh' } }] }] }),

@@ -1,7 +1,15 @@
 import type { ClusterView } from '../cluster-view.js';
 import type { KubeObject } from '../kube-objects.js';
 import { parseCanaryPolicy, routesToCanary, type CanaryPolicy } from './canary-policy.js';
-import { creationTime, hostMatches, type HostClaim, pathPrefixMatches, type RequestFacts, type RouteDecision, type RouterContext } from './route-decision.js';
+import {
+  creationTime,
+  hostMatches,
+  type HostClaim,
+  pathPrefixMatches,
+  type RequestFacts,
+  type RouteDecision,
+  type RouterContext,
+} from './route-decision.js';
 
 interface IngressBackend {
   service?: { name?: string; port?: { number?: number; name?: string } };
@@ -83,7 +91,8 @@ function candidates(ingresses: readonly Ingress[]): Candidate[] {
   for (const ingress of ingresses) {
     for (const rule of Array.isArray(ingress.spec?.rules) ? ingress.spec.rules : []) {
       for (const path of Array.isArray(rule?.http?.paths) ? rule.http.paths : []) {
-        if (path && typeof path === 'object') out.push({ ingress, host: typeof rule.host === 'string' ? rule.host.toLowerCase() : '', path });
+        if (path && typeof path === 'object')
+          out.push({ ingress, host: typeof rule.host === 'string' ? rule.host.toLowerCase() : '', path });
       }
     }
   }
@@ -151,12 +160,20 @@ export function routeIngress(view: ClusterView, req: RequestFacts, ctx: RouterCo
   if (!best) {
     // spec.defaultBackend catches what no rule takes, so it is a catch-all claim.
     const fallback = ctx.claim === 'catch-all' ? main.find((i) => i.spec?.defaultBackend) : undefined;
-    if (fallback) return toTarget(fallback, fallback.spec?.defaultBackend, `ingress ${fallback.metadata?.namespace}/${fallback.metadata?.name} default backend`);
+    if (fallback)
+      return toTarget(
+        fallback,
+        fallback.spec?.defaultBackend,
+        `ingress ${fallback.metadata?.namespace}/${fallback.metadata?.name} default backend`,
+      );
     return host === undefined ? undefined : { kind: 'no-route' };
   }
   const name = (i: Ingress): string => `ingress ${i.metadata?.namespace}/${i.metadata?.name}`;
   const canary = canaryCandidates.find(
-    (c) => c.host === best.host && (c.path.path || '/') === (best.path.path || '/') && c.ingress.metadata?.namespace === best.ingress.metadata?.namespace,
+    (c) =>
+      c.host === best.host &&
+      (c.path.path || '/') === (best.path.path || '/') &&
+      c.ingress.metadata?.namespace === best.ingress.metadata?.namespace,
   );
   if (canary && routesToCanary(policyOf(canary.ingress, ctx), req, ctx)) {
     return (canary.decision ??= toTarget(canary.ingress, canary.path.backend, `${name(canary.ingress)} (canary)`));

@@ -10,7 +10,21 @@ function incoming(url: string, headers: Record<string, string | string[]> = {}):
 
 describe('requestFacts', () => {
   it('gives the path and query WHATWG URL parsing gives, on the fast path and off it', () => {
-    const targets = ['/', '/a/b?x=1&y=%20z', '/a/./b', '/a/../b', '//evil/x', '/p%41th', '/x?q=a+b#f', '/file.js', '/a..b', '/.well-known/x', '/?', '/a?x="<>', 'http://other/abs?k=v'];
+    const targets = [
+      '/',
+      '/a/b?x=1&y=%20z',
+      '/a/./b',
+      '/a/../b',
+      '//evil/x',
+      '/p%41th',
+      '/x?q=a+b#f',
+      '/file.js',
+      '/a..b',
+      '/.well-known/x',
+      '/?',
+      '/a?x="<>',
+      'http://other/abs?k=v',
+    ];
     for (const t of targets) {
       const f = requestFacts(incoming(t));
       const url = new URL(t, 'http://x');

@@ -40,11 +40,7 @@ export type RouteDecision =
   | { kind: 'error'; status: number; reason: string; route: string };
 
 /** Reports a problem with a routing object once (logger + Kubernetes Event). */
-export type ProblemReporter = (
-  object: { kind: string; namespace: string; name: string },
-  reason: string,
-  message: string,
-) => void;
+export type ProblemReporter = (object: { kind: string; namespace: string; name: string }, reason: string, message: string) => void;
 
 /**
  * How a route source may claim a request's host. Routing runs twice over all sources: first only

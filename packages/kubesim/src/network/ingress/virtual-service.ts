@@ -1,6 +1,14 @@
 import type { ClusterView } from '../cluster-view.js';
 import type { KubeObject } from '../kube-objects.js';
-import { hostMatches, safeRegex, type HostClaim, weightedIndex, type RequestFacts, type RouteDecision, type RouterContext } from './route-decision.js';
+import {
+  hostMatches,
+  safeRegex,
+  type HostClaim,
+  weightedIndex,
+  type RequestFacts,
+  type RouteDecision,
+  type RouterContext,
+} from './route-decision.js';
 
 type StringMatch = { exact?: string; prefix?: string; regex?: string };
 

@@ -24,7 +24,15 @@ export function makeIngress(o: {
       rules: [
         {
           host: o.host,
-          http: { paths: [{ path: o.path ?? '/', pathType: o.pathType ?? 'Prefix', backend: { service: { name: o.service, port: { number: o.port ?? 80 } } } }] },
+          http: {
+            paths: [
+              {
+                path: o.path ?? '/',
+                pathType: o.pathType ?? 'Prefix',
+                backend: { service: { name: o.service, port: { number: o.port ?? 80 } } },
+              },
+            ],
+          },
         },
       ],
     },
@@ -49,7 +57,11 @@ export function makeHttpRoute(o: {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
     metadata: { namespace: 'default', name: o.name },
-    spec: { parentRefs: [{ name: 'gw' }], hostnames: [o.host], rules: o.rules.map((r) => ({ ...r, backendRefs: r.backendRefs.map((b) => ({ port: 80, ...b })) })) },
+    spec: {
+      parentRefs: [{ name: 'gw' }],
+      hostnames: [o.host],
+      rules: o.rules.map((r) => ({ ...r, backendRefs: r.backendRefs.map((b) => ({ port: 80, ...b })) })),
+    },
   } as KubeObject;
 }
 
@@ -62,7 +74,11 @@ export function makeVirtualService(o: { name: string; hosts: string[]; http: unk
   } as KubeObject;
 }
 
-export function makeDestinationRule(o: { name: string; host: string; subsets: Array<{ name: string; labels: Record<string, string> }> }): KubeObject {
+export function makeDestinationRule(o: {
+  name: string;
+  host: string;
+  subsets: Array<{ name: string; labels: Record<string, string> }>;
+}): KubeObject {
   return {
     apiVersion: 'networking.istio.io/v1',
     kind: 'DestinationRule',

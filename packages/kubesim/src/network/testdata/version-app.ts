@@ -39,13 +39,16 @@ export async function startVersionApp(options: VersionAppOptions): Promise<Versi
       res.writeHead(200, { ...ident, 'content-type': sse ? 'text/event-stream' : 'text/plain' });
       res.flushHeaders();
       let i = 0;
-      const timer = setInterval(() => {
-        res.write(sse ? `data: ${options.version} ${i}\n\n` : `chunk ${i} ${options.version}\n`);
-        if (++i >= total) {
-          clearInterval(timer);
-          res.end();
-        }
-      }, num('intervalMs', 20));
+      const timer = setInterval(
+        () => {
+          res.write(sse ? `data: ${options.version} ${i}\n\n` : `chunk ${i} ${options.version}\n`);
+          if (++i >= total) {
+            clearInterval(timer);
+            res.end();
+          }
+        },
+        num('intervalMs', 20),
+      );
       res.on('close', () => clearInterval(timer));
       return;
     }

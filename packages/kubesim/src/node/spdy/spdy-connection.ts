@@ -2,7 +2,11 @@ import { constants, createDeflate, createInflate, type Deflate, type Inflate } f
 import { headerDictionary } from './header-dictionary.js';
 
 /** The SPDY/3.1 frames kubectl's port-forward (client-go over moby/spdystream) exchanges. */
-const SYN_STREAM = 1, SYN_REPLY = 2, RST_STREAM = 3, PING = 6, GOAWAY = 7;
+const SYN_STREAM = 1,
+  SYN_REPLY = 2,
+  RST_STREAM = 3,
+  PING = 6,
+  GOAWAY = 7;
 const FLAG_FIN = 0x01;
 const CANCEL = 5;
 
@@ -26,15 +30,26 @@ export interface SpdyStream {
 /** zlib with the SPDY dictionary, one context per direction for the whole connection. */
 class HeaderZlib {
   private chunks: Buffer[] = [];
-  constructor(private readonly z: Inflate | Deflate) { z.on('data', (c: Buffer) => this.chunks.push(c)); z.on('error', () => undefined); }
+  constructor(private readonly z: Inflate | Deflate) {
+    z.on('data', (c: Buffer) => this.chunks.push(c));
+    z.on('error', () => undefined);
+  }
   run(input: Buffer): Promise<Buffer> {
     return new Promise((resolve) => {
       this.z.write(input);
       // The flush callback comes after the output was pushed; one turn later it has been emitted.
-      this.z.flush(constants.Z_SYNC_FLUSH, () => setImmediate(() => { const out = Buffer.concat(this.chunks); this.chunks = []; resolve(out); }));
+      this.z.flush(constants.Z_SYNC_FLUSH, () =>
+        setImmediate(() => {
+          const out = Buffer.concat(this.chunks);
+          this.chunks = [];
+          resolve(out);
+        }),
+      );
     });
   }
-  close(): void { this.z.close(); }
+  close(): void {
+    this.z.close();
+  }
 }
 
 function control(type: number, flags: number, payload: Buffer): Buffer {
@@ -51,17 +66,32 @@ function dataFrame(id: number, flags: number, data: Buffer): Buffer {
   return Buffer.concat([h, data]);
 }
 
-function u32(n: number): Buffer { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return b; }
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+}
 
 function decodeHeaderBlock(b: Buffer): Headers {
   const out: Headers = new Map();
   let i = 0;
-  const n = b.readUInt32BE(i); i += 4;
+  const n = b.readUInt32BE(i);
+  i += 4;
   for (let k = 0; k < n; k++) {
-    const nl = b.readUInt32BE(i); i += 4;
-    const name = b.subarray(i, i + nl).toString('latin1'); i += nl;
-    const vl = b.readUInt32BE(i); i += 4;
-    out.set(name.toLowerCase(), b.subarray(i, i + vl).toString('latin1').split('\0')[0] ?? ''); i += vl;
+    const nl = b.readUInt32BE(i);
+    i += 4;
+    const name = b.subarray(i, i + nl).toString('latin1');
+    i += nl;
+    const vl = b.readUInt32BE(i);
+    i += 4;
+    out.set(
+      name.toLowerCase(),
+      b
+        .subarray(i, i + vl)
+        .toString('latin1')
+        .split('\0')[0] ?? '',
+    );
+    i += vl;
   }
   return out;
 }
@@ -83,7 +113,11 @@ export class SpdyServerConnection {
   private lastStreamId = 0;
   private closed = false;
 
-  constructor(private readonly send: (frame: Buffer) => void, private readonly onStream: (s: SpdyStream) => void, private readonly onProtocolError: (why: string) => void) {}
+  constructor(
+    private readonly send: (frame: Buffer) => void,
+    private readonly onStream: (s: SpdyStream) => void,
+    private readonly onProtocolError: (why: string) => void,
+  ) {}
 
   /** Bytes from the client (a socket's data or a WebSocket message). */
   receive(chunk: Buffer): void {
@@ -114,7 +148,11 @@ export class SpdyServerConnection {
   }
 
   private queue(frame: () => Buffer | Promise<Buffer>): void {
-    this.outbound = this.outbound.then(async () => { this.send(await frame()); }).catch(() => undefined);
+    this.outbound = this.outbound
+      .then(async () => {
+        this.send(await frame());
+      })
+      .catch(() => undefined);
   }
 
   private async handle(frame: Buffer): Promise<void> {
@@ -167,10 +205,14 @@ export class SpdyServerConnection {
   private newStream(id: number, headers: Headers): SpdyStream {
     let ended = false;
     const stream: SpdyStream = {
-      id, headers,
+      id,
+      headers,
       write: (data) => {
         if (ended || this.closed) return;
-        for (let i = 0; i < data.length; i += 0xffffff) { const part = data.subarray(i, i + 0xffffff); this.queue(() => dataFrame(id, 0, part)); }
+        for (let i = 0; i < data.length; i += 0xffffff) {
+          const part = data.subarray(i, i + 0xffffff);
+          this.queue(() => dataFrame(id, 0, part));
+        }
       },
       end: () => {
         if (ended || this.closed) return;
@@ -183,7 +225,9 @@ export class SpdyServerConnection {
         ended = true;
         this.queue(() => control(RST_STREAM, 0, Buffer.concat([u32(id), u32(CANCEL)])));
       },
-      onData: () => undefined, onEnd: () => undefined, onReset: () => undefined,
+      onData: () => undefined,
+      onEnd: () => undefined,
+      onReset: () => undefined,
     };
     return stream;
   }

@@ -16,7 +16,12 @@ export const TEST_APP = join(dirname(fileURLToPath(import.meta.url)), 'test-app.
 export const TEST_IMAGE = 'test/app:v1';
 export const TEST_IMAGE_V2 = 'test/app:v2';
 
-export interface ApiServerHandle { url: string; token: string; kubeconfig(): string; stop(): Promise<void> }
+export interface ApiServerHandle {
+  url: string;
+  token: string;
+  kubeconfig(): string;
+  stop(): Promise<void>;
+}
 
 /** Starts kubesim's API server (src/apiserver); the fake one only when asked to by env. */
 export async function startApi(): Promise<ApiServerHandle> {
@@ -44,13 +49,22 @@ export interface Cluster {
 
 export function appPod(name: string, c: Partial<Container> = {}, spec: Partial<Pod['spec']> = {}): Pod {
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name, namespace: 'default', labels: { app: 'test' } },
     spec: {
       nodeName: 'kubesim-node',
       terminationGracePeriodSeconds: 5,
       ...spec,
-      containers: [{ name: 'app', image: TEST_IMAGE, ports: [{ name: 'http', containerPort: 8080 }], ...c, env: [{ name: 'PORT', value: '8080' }, ...(c.env ?? [])] }],
+      containers: [
+        {
+          name: 'app',
+          image: TEST_IMAGE,
+          ports: [{ name: 'http', containerPort: 8080 }],
+          ...c,
+          env: [{ name: 'PORT', value: '8080' }, ...(c.env ?? [])],
+        },
+      ],
     },
   };
 }
@@ -61,7 +75,9 @@ function httpGet(host: string, path: string): Promise<{ status: number; body: st
   return new Promise((resolve, reject) => {
     const req = request({ host, port: 8080, path, agent: false, timeout: 3000 }, (res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
@@ -76,7 +92,10 @@ export async function startCluster(o: Partial<KubeletOptions> = {}): Promise<Clu
   try {
     kubelet = await startKubelet({
       kubeconfig: api.kubeconfig(),
-      images: { [TEST_IMAGE]: { entrypoint: [process.execPath, TEST_APP] }, [TEST_IMAGE_V2]: { entrypoint: [process.execPath, TEST_APP], env: { APP_VERSION: 'v2' } } },
+      images: {
+        [TEST_IMAGE]: { entrypoint: [process.execPath, TEST_APP] },
+        [TEST_IMAGE_V2]: { entrypoint: [process.execPath, TEST_APP], env: { APP_VERSION: 'v2' } },
+      },
       logDir: join(dir, 'logs'),
       backOff: { initialMs: 300, maxMs: 2000 },
       heartbeatMs: 1000,
@@ -94,7 +113,11 @@ export async function startCluster(o: Partial<KubeletOptions> = {}): Promise<Clu
     return r.status === 200 ? r.body : undefined;
   };
   return {
-    api, kubelet, client, dir, get,
+    api,
+    kubelet,
+    client,
+    dir,
+    get,
     async create(pod) {
       const r = await client.request<Pod>('POST', '/api/v1/namespaces/default/pods', pod);
       if (r.status >= 300 || !r.body) throw new Error(`create pod: HTTP ${r.status} ${r.text}`);

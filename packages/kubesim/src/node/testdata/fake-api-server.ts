@@ -4,7 +4,19 @@ import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
-type Obj = { metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; deletionTimestamp?: string; deletionGracePeriodSeconds?: number }; spec?: Record<string, unknown>; status?: Record<string, unknown>; [k: string]: unknown };
+type Obj = {
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    deletionTimestamp?: string;
+    deletionGracePeriodSeconds?: number;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [k: string]: unknown;
+};
 
 export async function startFakeApiServer(): Promise<{ url: string; token: string; kubeconfig(): string; stop(): Promise<void> }> {
   let rv = 1;
@@ -25,9 +37,14 @@ export async function startFakeApiServer(): Promise<{ url: string; token: string
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
     req.on('end', () => {
-      const send = (code: number, o: unknown): void => { res.writeHead(code, { 'content-type': 'application/json' }); res.end(JSON.stringify(o)); };
+      const send = (code: number, o: unknown): void => {
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(o));
+      };
       const m = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?([a-z]+)(?:\/([^/]+))?(?:\/(status))?$/.exec(url.pathname);
       if (!m) return send(404, { kind: 'Status', code: 404 });
       const [, ns, resource, name, sub] = m;
@@ -44,7 +61,9 @@ export async function startFakeApiServer(): Promise<{ url: string; token: string
           res.on('close', () => watchers.delete(w));
           return;
         }
-        const items = [...store.entries()].filter(([k]) => k.startsWith(`${resource}/${ns ?? ''}`) || (!ns && k.startsWith(`${resource}/`))).map(([, v]) => v)
+        const items = [...store.entries()]
+          .filter(([k]) => k.startsWith(`${resource}/${ns ?? ''}`) || (!ns && k.startsWith(`${resource}/`)))
+          .map(([, v]) => v)
           .filter((o) => !node || (o.spec as { nodeName?: string }).nodeName === node);
         return send(200, { kind: 'List', metadata: { resourceVersion: String(rv) }, items });
       }
@@ -72,7 +91,10 @@ export async function startFakeApiServer(): Promise<{ url: string; token: string
       }
       if (req.method === 'DELETE') {
         const opts = body ? (JSON.parse(body) as { gracePeriodSeconds?: number }) : {};
-        const grace = opts.gracePeriodSeconds ?? (cur.spec as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds ?? 30;
+        const grace =
+          opts.gracePeriodSeconds ??
+          (cur.spec as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds ??
+          30;
         if (resource !== 'pods' || grace === 0 || !(cur.spec as { nodeName?: string }).nodeName) {
           store.delete(key);
           cur.metadata.resourceVersion = String(++rv);
@@ -94,11 +116,13 @@ export async function startFakeApiServer(): Promise<{ url: string; token: string
   return {
     url,
     token,
-    kubeconfig: () => `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${url}\nusers:\n- name: u\n  user:\n    token: ${token}\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n`,
-    stop: () => new Promise((r) => {
-      for (const w of watchers) w.res.end();
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    kubeconfig: () =>
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${url}\nusers:\n- name: u\n  user:\n    token: ${token}\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n`,
+    stop: () =>
+      new Promise((r) => {
+        for (const w of watchers) w.res.end();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

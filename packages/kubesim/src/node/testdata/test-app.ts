@@ -23,8 +23,10 @@ if (env.MODE === 'job') {
       res.end(body);
     };
     switch (url.pathname) {
-      case '/ready': return reply(ready ? 200 : 503, ready ? 'ready' : 'not ready');
-      case '/health': return reply(healthy ? 200 : 500, healthy ? 'ok' : 'unhealthy');
+      case '/ready':
+        return reply(ready ? 200 : 503, ready ? 'ready' : 'not ready');
+      case '/health':
+        return reply(healthy ? 200 : 500, healthy ? 'ok' : 'unhealthy');
       case '/set': {
         if (url.searchParams.has('ready')) ready = url.searchParams.get('ready') === '1';
         if (url.searchParams.has('healthy')) healthy = url.searchParams.get('healthy') === '1';
@@ -40,8 +42,10 @@ if (env.MODE === 'job') {
         record('prestop');
         return reply(200, 'ok');
       }
-      case '/env': return reply(200, JSON.stringify(env));
-      default: return reply(404, 'not found');
+      case '/env':
+        return reply(200, JSON.stringify(env));
+      default:
+        return reply(404, 'not found');
     }
   });
   record(`start pid=${process.pid}`);
@@ -51,9 +55,12 @@ if (env.MODE === 'job') {
     record('sigterm');
     console.log('got SIGTERM');
     if (env.IGNORE_SIGTERM === '1') return;
-    setTimeout(() => {
-      record('exit');
-      process.exit(0);
-    }, Number(env.TERM_DELAY_MS ?? 0));
+    setTimeout(
+      () => {
+        record('exit');
+        process.exit(0);
+      },
+      Number(env.TERM_DELAY_MS ?? 0),
+    );
   });
 }

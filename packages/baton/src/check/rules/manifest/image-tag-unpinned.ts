@@ -22,12 +22,14 @@ export const imageTagUnpinned: ManifestRule = {
         if (typeof image !== 'string' || image.includes('@sha256:')) return [];
         const tag = tagOf(image);
         if (tag !== undefined && tag !== 'latest') return [];
-        return [{
-          manifest: w.manifest,
-          path: [...c.path, 'image'],
-          message: `container ${c.name} of ${w.kind} ${w.name} uses image ${image} ${tag === undefined ? 'without a tag' : 'tagged latest'}: which version runs depends on when each node pulls`,
-          hint: `Pin an immutable version: ${image.replace(/:latest$/, '')}:<version> or ${image.replace(/:latest$/, '')}@sha256:<digest>.`,
-        }];
+        return [
+          {
+            manifest: w.manifest,
+            path: [...c.path, 'image'],
+            message: `container ${c.name} of ${w.kind} ${w.name} uses image ${image} ${tag === undefined ? 'without a tag' : 'tagged latest'}: which version runs depends on when each node pulls`,
+            hint: `Pin an immutable version: ${image.replace(/:latest$/, '')}:<version> or ${image.replace(/:latest$/, '')}@sha256:<digest>.`,
+          },
+        ];
       }),
     ),
 };

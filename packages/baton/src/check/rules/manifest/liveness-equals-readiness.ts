@@ -30,12 +30,14 @@ export const livenessEqualsReadiness: ManifestRule = {
         const readiness = c.container['readinessProbe'];
         const target = endpoint(liveness);
         if (target === undefined || target !== endpoint(readiness) || windowSeconds(liveness) > windowSeconds(readiness)) return [];
-        return [{
-          manifest: w.manifest,
-          path: [...c.path, 'livenessProbe'],
-          message: `container ${c.name} of ${w.kind} ${w.name}: livenessProbe uses the readiness endpoint ${String(valueAt(liveness, ['httpGet', 'path']))} and restarts after ${windowSeconds(liveness)}s, no later than readiness removes the pod (${windowSeconds(readiness)}s)`,
-          hint: 'Give liveness its own cheap endpoint (/health: the process is alive, no dependency checks) and a longer window (e.g. failureThreshold: 6, periodSeconds: 10) than readiness.',
-        }];
+        return [
+          {
+            manifest: w.manifest,
+            path: [...c.path, 'livenessProbe'],
+            message: `container ${c.name} of ${w.kind} ${w.name}: livenessProbe uses the readiness endpoint ${String(valueAt(liveness, ['httpGet', 'path']))} and restarts after ${windowSeconds(liveness)}s, no later than readiness removes the pod (${windowSeconds(readiness)}s)`,
+            hint: 'Give liveness its own cheap endpoint (/health: the process is alive, no dependency checks) and a longer window (e.g. failureThreshold: 6, periodSeconds: 10) than readiness.',
+          },
+        ];
       }),
     ),
 };

@@ -22,7 +22,14 @@ export const pdbMissing: ManifestRule = {
     const pdbs = manifests.filter((m) => m.object.kind === 'PodDisruptionBudget');
     return workloads(manifests)
       .filter((w) => (w.kind === 'Deployment' || w.kind === 'StatefulSet') && (w.replicas ?? 1) > 1)
-      .filter((w) => !pdbs.some((p) => (p.object.metadata.namespace ?? '') === (w.manifest.object.metadata.namespace ?? '') && selects(recordAt(p.object, ['spec', 'selector']), w.templateLabels)))
+      .filter(
+        (w) =>
+          !pdbs.some(
+            (p) =>
+              (p.object.metadata.namespace ?? '') === (w.manifest.object.metadata.namespace ?? '') &&
+              selects(recordAt(p.object, ['spec', 'selector']), w.templateLabels),
+          ),
+      )
       .map((w) => ({
         manifest: w.manifest,
         path: ['spec', 'replicas'],

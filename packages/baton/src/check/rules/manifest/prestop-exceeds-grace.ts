@@ -16,12 +16,14 @@ export const prestopExceedsGrace: ManifestRule = {
         const sleep = preStopSleepSeconds(valueAt(c.container, ['lifecycle', 'preStop']));
         const grace = gracePeriodSeconds(w.podSpec);
         if (sleep === undefined || sleep < grace) return [];
-        return [{
-          manifest: w.manifest,
-          path: [...c.path, 'lifecycle', 'preStop'],
-          message: `container ${c.name} of ${w.kind} ${w.name} sleeps ${sleep}s in preStop but the grace period is ${grace}s: it is killed before it can drain`,
-          hint: `Set terminationGracePeriodSeconds to at least the preStop sleep plus the longest request drain (e.g. ${sleep + 25}), or shorten the sleep.`,
-        }];
+        return [
+          {
+            manifest: w.manifest,
+            path: [...c.path, 'lifecycle', 'preStop'],
+            message: `container ${c.name} of ${w.kind} ${w.name} sleeps ${sleep}s in preStop but the grace period is ${grace}s: it is killed before it can drain`,
+            hint: `Set terminationGracePeriodSeconds to at least the preStop sleep plus the longest request drain (e.g. ${sleep + 25}), or shorten the sleep.`,
+          },
+        ];
       }),
     ),
 };

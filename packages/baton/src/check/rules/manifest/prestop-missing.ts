@@ -12,12 +12,16 @@ export const prestopMissing: ManifestRule = {
   severity: 'warning',
   summary: 'no preStop hook: requests routed during endpoint propagation are dropped',
   check: (manifests) =>
-    workloads(manifests).filter((w) => w.kind !== 'DaemonSet').flatMap((w) =>
-      w.containers.filter((c) => valueAt(c.container, ['lifecycle', 'preStop']) === undefined).map((c) => ({
-        manifest: w.manifest,
-        path: c.path,
-        message: `container ${c.name} of ${w.kind} ${w.name} has no preStop hook (grace period ${gracePeriodSeconds(w.podSpec)}s): it gets SIGTERM while load balancers still send it requests`,
-        hint: `Add lifecycle.preStop: { sleep: { seconds: 5 } } (or exec: ["sleep", "5"]) to container ${c.name}, shorter than terminationGracePeriodSeconds, and drain in-flight requests on SIGTERM.`,
-      })),
-    ),
+    workloads(manifests)
+      .filter((w) => w.kind !== 'DaemonSet')
+      .flatMap((w) =>
+        w.containers
+          .filter((c) => valueAt(c.container, ['lifecycle', 'preStop']) === undefined)
+          .map((c) => ({
+            manifest: w.manifest,
+            path: c.path,
+            message: `container ${c.name} of ${w.kind} ${w.name} has no preStop hook (grace period ${gracePeriodSeconds(w.podSpec)}s): it gets SIGTERM while load balancers still send it requests`,
+            hint: `Add lifecycle.preStop: { sleep: { seconds: 5 } } (or exec: ["sleep", "5"]) to container ${c.name}, shorter than terminationGracePeriodSeconds, and drain in-flight requests on SIGTERM.`,
+          })),
+      ),
 };

@@ -22,14 +22,19 @@ export const probePortMismatch: ManifestRule = {
           for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
             const port = valueAt(c.container, [probe, handler, 'port']);
             if (port === undefined) continue;
-            const ok = typeof port === 'string' && !/^\d+$/.test(port) ? names.includes(port) : declared.length === 0 || numbers.includes(Number(port));
+            const ok =
+              typeof port === 'string' && !/^\d+$/.test(port)
+                ? names.includes(port)
+                : declared.length === 0 || numbers.includes(Number(port));
             if (ok) return [];
-            return [{
-              manifest: w.manifest,
-              path: [...c.path, probe, handler, 'port'],
-              message: `${probe} of container ${c.name} (${w.kind} ${w.name}) targets port ${String(port)}, which the container does not expose (ports: ${declared.map((p) => p['name'] ?? p['containerPort']).join(', ') || 'none'})`,
-              hint: `Point the probe at a declared containerPort${names.some((n) => n !== undefined) ? ` or port name (${names.filter((n) => n !== undefined).join(', ')})` : ''}, or declare the port it uses.`,
-            }];
+            return [
+              {
+                manifest: w.manifest,
+                path: [...c.path, probe, handler, 'port'],
+                message: `${probe} of container ${c.name} (${w.kind} ${w.name}) targets port ${String(port)}, which the container does not expose (ports: ${declared.map((p) => p['name'] ?? p['containerPort']).join(', ') || 'none'})`,
+                hint: `Point the probe at a declared containerPort${names.some((n) => n !== undefined) ? ` or port name (${names.filter((n) => n !== undefined).join(', ')})` : ''}, or declare the port it uses.`,
+              },
+            ];
           }
           return [];
         });

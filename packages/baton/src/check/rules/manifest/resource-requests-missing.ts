@@ -11,11 +11,13 @@ export const resourceRequestsMissing: ManifestRule = {
   summary: 'container without resource requests',
   check: (manifests) =>
     workloads(manifests).flatMap((w) =>
-      w.containers.filter((c) => valueAt(c.container, ['resources', 'requests']) === undefined).map((c) => ({
-        manifest: w.manifest,
-        path: c.path,
-        message: `container ${c.name} of ${w.kind} ${w.name} has no resources.requests: its pods are scheduled blind and evicted first under pressure`,
-        hint: `Set resources.requests (cpu, memory) on container ${c.name} from its observed usage.`,
-      })),
+      w.containers
+        .filter((c) => valueAt(c.container, ['resources', 'requests']) === undefined)
+        .map((c) => ({
+          manifest: w.manifest,
+          path: c.path,
+          message: `container ${c.name} of ${w.kind} ${w.name} has no resources.requests: its pods are scheduled blind and evicted first under pressure`,
+          hint: `Set resources.requests (cpu, memory) on container ${c.name} from its observed usage.`,
+        })),
     ),
 };

@@ -3,7 +3,11 @@ import { test } from 'node:test';
 import { edited, findingsOf, goodManifest } from './manifest-examples.js';
 
 test('rolling-update-capacity: zero serving pods is an error, a capacity drop a warning', { timeout: 30_000 }, () => {
-  const single = edited('  replicas: 2', '  replicas: 1', edited('maxUnavailable: 0\n      maxSurge: 1', 'maxUnavailable: 1\n      maxSurge: 1'));
+  const single = edited(
+    '  replicas: 2',
+    '  replicas: 1',
+    edited('maxUnavailable: 0\n      maxSurge: 1', 'maxUnavailable: 1\n      maxSurge: 1'),
+  );
   assert.deepEqual(findingsOf('rolling-update-capacity', single).at, ['error@10']);
   const drop = edited('  replicas: 2', '  replicas: 4', edited('maxUnavailable: 0', 'maxUnavailable: 50%'));
   const { at, findings } = findingsOf('rolling-update-capacity', drop);

@@ -21,12 +21,14 @@ export const serviceSelectorUnmatched: ManifestRule = {
         if (selector === undefined || Object.keys(selector).length === 0 || candidates.length === 0) return [];
         const matches = candidates.some((w) => Object.entries(selector).every(([key, value]) => w.templateLabels[key] === value));
         if (matches) return [];
-        return [{
-          manifest: service,
-          path: ['spec', 'selector'],
-          message: `Service ${service.object.metadata.name} selects ${JSON.stringify(selector)}, which matches none of the pod templates deployed with it (${candidates.map((w) => `${w.kind} ${w.name}`).join(', ')})`,
-          hint: 'Align spec.selector with the pod template labels of the workload that should receive this traffic.',
-        }];
+        return [
+          {
+            manifest: service,
+            path: ['spec', 'selector'],
+            message: `Service ${service.object.metadata.name} selects ${JSON.stringify(selector)}, which matches none of the pod templates deployed with it (${candidates.map((w) => `${w.kind} ${w.name}`).join(', ')})`,
+            hint: 'Align spec.selector with the pod template labels of the workload that should receive this traffic.',
+          },
+        ];
       });
   },
 };

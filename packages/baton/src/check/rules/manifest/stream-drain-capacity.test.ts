@@ -17,7 +17,11 @@ test('stream-drain-capacity: a 120 s stream needs deadline + grace - preStop >= 
 });
 
 test('stream-drain-capacity: a drain deadline shorter than the grace period', { timeout: 30_000 }, () => {
-  const hit = findingsOf('stream-drain-capacity', edited('terminationGracePeriodSeconds: 30', 'terminationGracePeriodSeconds: 60'), drain({ deadlineSeconds: 45 }));
+  const hit = findingsOf(
+    'stream-drain-capacity',
+    edited('terminationGracePeriodSeconds: 30', 'terminationGracePeriodSeconds: 60'),
+    drain({ deadlineSeconds: 45 }),
+  );
   assert.deepEqual(hit.at, ['warning@18']);
   assert.match(hit.findings[0]?.message ?? '', /deadlineSeconds \(45\) is shorter than the grace period of Deployment web \(60s\)/);
 });

@@ -15,11 +15,13 @@ export const workloadSelectorMismatch: ManifestRule = {
       if (matchLabels === undefined) return [];
       const wrong = Object.entries(matchLabels).filter(([key, value]) => w.templateLabels[key] !== value);
       if (wrong.length === 0) return [];
-      return [{
-        manifest: w.manifest,
-        path: ['spec', 'selector', 'matchLabels'],
-        message: `${w.kind} ${w.name}: selector ${wrong.map(([k, v]) => `${k}=${String(v)}`).join(', ')} does not match the pod template labels ${JSON.stringify(w.templateLabels)}; the API server rejects it`,
-        hint: 'Make spec.template.metadata.labels contain every spec.selector.matchLabels entry (the selector of an existing Deployment cannot change).',
-      }];
+      return [
+        {
+          manifest: w.manifest,
+          path: ['spec', 'selector', 'matchLabels'],
+          message: `${w.kind} ${w.name}: selector ${wrong.map(([k, v]) => `${k}=${String(v)}`).join(', ')} does not match the pod template labels ${JSON.stringify(w.templateLabels)}; the API server rejects it`,
+          hint: 'Make spec.template.metadata.labels contain every spec.selector.matchLabels entry (the selector of an existing Deployment cannot change).',
+        },
+      ];
     }),
 };

@@ -16,7 +16,11 @@ export const addColumnRewrite: MigrationRule = {
     return operationsOf(context.operations, 'add-column')
       .filter((op) => !fresh.has(op.table) && (op.default === 'volatile' || op.serial || op.generatedStored))
       .map((op) => {
-        const why = op.serial ? 'a serial/identity/AUTO_INCREMENT value' : op.generatedStored ? 'a stored generated value' : 'a volatile default';
+        const why = op.serial
+          ? 'a serial/identity/AUTO_INCREMENT value'
+          : op.generatedStored
+            ? 'a stored generated value'
+            : 'a volatile default';
         return {
           location: op.location,
           message: `adds ${op.table}.${op.column} with ${why}: every row is rewritten while the table is locked`,

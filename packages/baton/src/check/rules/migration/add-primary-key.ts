@@ -13,12 +13,14 @@ export const addPrimaryKey: MigrationRule = {
       .filter((op) => op.type === 'primary-key' && !op.usingIndex && !fresh.has(op.table))
       .map((op) => ({
         location: op.location,
-        message: context.dialect === 'postgres'
-          ? `adds a primary key to ${op.table}: a unique index is built (and NOT NULL checked) under ACCESS EXCLUSIVE`
-          : `adds a primary key to ${op.table}: InnoDB rebuilds the whole table`,
-        hint: context.dialect === 'postgres'
-          ? `Make the columns NOT NULL safely first, CREATE UNIQUE INDEX CONCURRENTLY ${op.table}_pkey_idx ON ${op.table} (...), then ALTER TABLE ${op.table} ADD CONSTRAINT ${op.table}_pkey PRIMARY KEY USING INDEX ${op.table}_pkey_idx.`
-          : 'Run the change with gh-ost or pt-online-schema-change, or create a new table with the key and copy into it in batches.',
+        message:
+          context.dialect === 'postgres'
+            ? `adds a primary key to ${op.table}: a unique index is built (and NOT NULL checked) under ACCESS EXCLUSIVE`
+            : `adds a primary key to ${op.table}: InnoDB rebuilds the whole table`,
+        hint:
+          context.dialect === 'postgres'
+            ? `Make the columns NOT NULL safely first, CREATE UNIQUE INDEX CONCURRENTLY ${op.table}_pkey_idx ON ${op.table} (...), then ALTER TABLE ${op.table} ADD CONSTRAINT ${op.table}_pkey PRIMARY KEY USING INDEX ${op.table}_pkey_idx.`
+            : 'Run the change with gh-ost or pt-online-schema-change, or create a new table with the key and copy into it in batches.',
       }));
   },
 };

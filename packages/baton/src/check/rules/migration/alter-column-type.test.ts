@@ -7,6 +7,9 @@ test('alter-column-type', { timeout: 30_000 }, () => {
       fail: ['ALTER TABLE users ALTER COLUMN age TYPE bigint;'],
       pass: ['ALTER TABLE users ADD COLUMN age_new bigint;', 'CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;'],
     },
-    mysql: { fail: ['ALTER TABLE users MODIFY COLUMN age BIGINT;', 'ALTER TABLE users CHANGE age age BIGINT;'], pass: ['ALTER TABLE users ADD COLUMN age_new BIGINT;'] },
+    mysql: {
+      fail: ['ALTER TABLE users MODIFY COLUMN age BIGINT;', 'ALTER TABLE users CHANGE age age BIGINT;'],
+      pass: ['ALTER TABLE users ADD COLUMN age_new BIGINT;'],
+    },
   });
 });

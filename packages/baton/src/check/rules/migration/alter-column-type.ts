@@ -9,9 +9,10 @@ export const alterColumnType: MigrationRule = {
   dialects: ['postgres', 'mysql'],
   check: (context) => {
     const fresh = createdTables(context);
-    const how = context.dialect === 'postgres'
-      ? 'rewrites the table and its indexes under ACCESS EXCLUSIVE'
-      : 'copies the whole table (ALGORITHM=COPY) and blocks writes';
+    const how =
+      context.dialect === 'postgres'
+        ? 'rewrites the table and its indexes under ACCESS EXCLUSIVE'
+        : 'copies the whole table (ALGORITHM=COPY) and blocks writes';
     return operationsOf(context.operations, 'alter-column-type')
       .filter((op) => !fresh.has(op.table))
       .map((op) => ({

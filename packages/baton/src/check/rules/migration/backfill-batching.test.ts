@@ -26,7 +26,7 @@ test('backfill-batching: header keys and :batch or :start/:end', { timeout: 30_0
       fail: ['-- baton: phase=backfill table=users key=id batch=1000\nUPDATE users SET full_name = name;'],
       pass: [
         '-- baton: phase=backfill table=users key=id batch=1000\nUPDATE users SET full_name = name WHERE id >= :start AND id < :end;',
-        '-- baton: phase=backfill table=users\nUPDATE users SET full_name = CONCAT(first_name, \' \', last_name) WHERE :batch AND full_name IS NULL;',
+        "-- baton: phase=backfill table=users\nUPDATE users SET full_name = CONCAT(first_name, ' ', last_name) WHERE :batch AND full_name IS NULL;",
       ],
     },
   });

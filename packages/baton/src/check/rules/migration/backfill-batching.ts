@@ -18,11 +18,13 @@ export const backfillBatching: MigrationRule = {
   check: ({ source, operations, analyzedPhase }) => {
     const first = operations[0]?.location ?? { line: 1, column: 1 };
     if (source.declaredPhase === undefined && analyzedPhase === 'backfill') {
-      return [{
-        location: first,
-        message: 'a data-only migration without "-- baton: phase=backfill": baton would not run it in batches',
-        hint: 'Declare it: "-- baton: phase=backfill table=<table>" (key= defaults to the primary key), and bound the statement with WHERE :batch AND ...',
-      }];
+      return [
+        {
+          location: first,
+          message: 'a data-only migration without "-- baton: phase=backfill": baton would not run it in batches',
+          hint: 'Declare it: "-- baton: phase=backfill table=<table>" (key= defaults to the primary key), and bound the statement with WHERE :batch AND ...',
+        },
+      ];
     }
     if (source.declaredPhase !== 'backfill') return [];
     const hits: RuleHit[] = [];
@@ -37,11 +39,19 @@ export const backfillBatching: MigrationRule = {
     }
     const table = source.headers.get('table');
     if (table !== undefined && !identifier.test(table.value)) {
-      hits.push({ location: table.location, message: `table=${table.value} is not a plain identifier`, hint: 'Name the table without schema or quotes, e.g. table=users.' });
+      hits.push({
+        location: table.location,
+        message: `table=${table.value} is not a plain identifier`,
+        hint: 'Name the table without schema or quotes, e.g. table=users.',
+      });
     }
     const key = source.headers.get('key');
     if (key !== undefined && !keyList.test(key.value)) {
-      hits.push({ location: key.location, message: `key=${key.value} is not a comma-separated list of plain identifiers`, hint: 'Name the key columns in index order, e.g. key=id or key=tenant_id,id; leave key= out to use the primary key.' });
+      hits.push({
+        location: key.location,
+        message: `key=${key.value} is not a comma-separated list of plain identifiers`,
+        hint: 'Name the key columns in index order, e.g. key=id or key=tenant_id,id; leave key= out to use the primary key.',
+      });
     }
     // The runner executes the file once per key range: only the one bounded DML statement belongs here.
     const statements = new Set(operations.map((op) => `${op.location.line}:${op.location.column}`));
@@ -54,7 +64,11 @@ export const backfillBatching: MigrationRule = {
     }
     const batch = source.headers.get('batch');
     if (batch !== undefined && !/^[1-9]\d*$/.test(batch.value)) {
-      hits.push({ location: batch.location, message: `batch=${batch.value} is not a positive integer`, hint: 'Use a row count such as batch=1000.' });
+      hits.push({
+        location: batch.location,
+        message: `batch=${batch.value} is not a positive integer`,
+        hint: 'Use a row count such as batch=1000.',
+      });
     }
     for (const op of operationsOf(operations, 'dml')) {
       if (hasBatchPlaceholders(op.sql)) continue;

@@ -13,13 +13,15 @@ export const backfillOutsideBackfillPhase: MigrationRule = {
   check: (context) => {
     if (context.source.declaredPhase === 'backfill' || context.analyzedPhase === 'backfill') return [];
     const fresh = createdTables(context);
-    return operationsOf(context.operations, 'dml')
-      // UPDATE/DELETE without WHERE are dml-without-where's errors; everything else lands here.
-      .filter((op) => (op.hasWhere || op.verb === 'insert') && !fresh.has(op.table))
-      .map((op) => ({
-        location: op.location,
-        message: `${op.verb.toUpperCase()} on ${op.table} inside a schema migration: unbatched, and it runs under the DDL's locks`,
-        hint: `Move it to its own "-- baton: phase=backfill table=${op.table} key=id batch=1000" migration using WHERE id >= :start AND id < :end.`,
-      }));
+    return (
+      operationsOf(context.operations, 'dml')
+        // UPDATE/DELETE without WHERE are dml-without-where's errors; everything else lands here.
+        .filter((op) => (op.hasWhere || op.verb === 'insert') && !fresh.has(op.table))
+        .map((op) => ({
+          location: op.location,
+          message: `${op.verb.toUpperCase()} on ${op.table} inside a schema migration: unbatched, and it runs under the DDL's locks`,
+          hint: `Move it to its own "-- baton: phase=backfill table=${op.table} key=id batch=1000" migration using WHERE id >= :start AND id < :end.`,
+        }))
+    );
   },
 };

@@ -25,9 +25,10 @@ export const constraintNotValid: MigrationRule = {
           : {
               location: op.location,
               message: `adds ${what} ${op.constraint} on ${op.table}: MySQL/MariaDB validates it with a table copy that blocks writes`,
-              hint: op.type === 'foreign-key'
-                ? 'If the rows are known valid, run it with SET foreign_key_checks=0 (ALGORITHM=INPLACE), or use gh-ost/pt-online-schema-change; otherwise enforce it in the application first.'
-                : 'There is no online CHECK on MySQL: enforce it in the application, or rebuild the table with gh-ost/pt-online-schema-change.',
+              hint:
+                op.type === 'foreign-key'
+                  ? 'If the rows are known valid, run it with SET foreign_key_checks=0 (ALGORITHM=INPLACE), or use gh-ost/pt-online-schema-change; otherwise enforce it in the application first.'
+                  : 'There is no online CHECK on MySQL: enforce it in the application, or rebuild the table with gh-ost/pt-online-schema-change.',
               severity: 'warning' as const,
             };
       });

@@ -8,7 +8,8 @@ import { operationsOf } from '../../migration/operation.js';
  */
 export const createTrigger: MigrationRule = {
   severity: 'warning',
-  summary: 'CREATE TRIGGER on an existing table blocks its writes while it waits for the lock, then changes every write of the running release',
+  summary:
+    'CREATE TRIGGER on an existing table blocks its writes while it waits for the lock, then changes every write of the running release',
   dialects: ['postgres'],
   check: (context) => {
     const fresh = createdTables(context);
@@ -17,7 +18,7 @@ export const createTrigger: MigrationRule = {
       .map((op) => ({
         location: op.location,
         message: `CREATE TRIGGER ${op.trigger} on ${op.table} takes a SHARE ROW EXCLUSIVE lock (writes queue behind it) and adds work to every write of the running release`,
-        hint: 'Keep it alone in a short-timeout migration (baton retries the lock wait), make the trigger function cheap and correct for old code\'s writes too, and measure write latency after it lands.',
+        hint: "Keep it alone in a short-timeout migration (baton retries the lock wait), make the trigger function cheap and correct for old code's writes too, and measure write latency after it lands.",
       }));
   },
 };

@@ -9,5 +9,8 @@ test('domain-constraint', { timeout: 30_000 }, () => {
       pass: ['ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0) NOT VALID;', 'CREATE DOMAIN label AS text;'],
     },
   });
-  assert.deepEqual(hits.map((h) => h.severity), ['error', 'warning']);
+  assert.deepEqual(
+    hits.map((h) => h.severity),
+    ['error', 'warning'],
+  );
 });

@@ -12,16 +12,18 @@ export const domainConstraint: MigrationRule = {
   check: ({ operations }) =>
     operationsOf(operations, 'domain-constraint')
       .filter((op) => op.action === 'create' || !op.notValid)
-      .map((op) => op.action === 'add'
-        ? {
-          location: op.location,
-          message: `adds a constraint to domain ${op.domain}: PostgreSQL checks every row of every table with a ${op.domain} column while their writes wait`,
-          hint: `Add it NOT VALID (ALTER DOMAIN ${op.domain} ADD CONSTRAINT ... NOT VALID), then VALIDATE CONSTRAINT in a later migration; or put a CHECK on the columns instead.`,
-        }
-        : {
-          location: op.location,
-          severity: 'warning' as const,
-          message: `domain ${op.domain} carries a CHECK: changing it later is an ALTER DOMAIN that scans every table using it`,
-          hint: 'Put the CHECK on the table columns (ALTER TABLE ... ADD CONSTRAINT ... CHECK ... NOT VALID, then VALIDATE), where it can change table by table.',
-        }),
+      .map((op) =>
+        op.action === 'add'
+          ? {
+              location: op.location,
+              message: `adds a constraint to domain ${op.domain}: PostgreSQL checks every row of every table with a ${op.domain} column while their writes wait`,
+              hint: `Add it NOT VALID (ALTER DOMAIN ${op.domain} ADD CONSTRAINT ... NOT VALID), then VALIDATE CONSTRAINT in a later migration; or put a CHECK on the columns instead.`,
+            }
+          : {
+              location: op.location,
+              severity: 'warning' as const,
+              message: `domain ${op.domain} carries a CHECK: changing it later is an ALTER DOMAIN that scans every table using it`,
+              hint: 'Put the CHECK on the table columns (ALTER TABLE ... ADD CONSTRAINT ... CHECK ... NOT VALID, then VALIDATE), where it can change table by table.',
+            },
+      ),
 };

@@ -10,6 +10,6 @@ export const lockTable: MigrationRule = {
     operationsOf(operations, 'lock-table').map((op) => ({
       location: op.location,
       message: `locks table ${op.table} explicitly: application queries on it wait until the migration commits`,
-      hint: 'Remove the LOCK; rely on the statement\'s own lock taken with a short lock_timeout (baton sets it and retries), or restructure with expand/contract.',
+      hint: "Remove the LOCK; rely on the statement's own lock taken with a short lock_timeout (baton sets it and retries), or restructure with expand/contract.",
     })),
 };

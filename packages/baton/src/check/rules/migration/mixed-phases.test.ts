@@ -5,8 +5,14 @@ test('mixed-phases', { timeout: 30_000 }, () => {
   assertRuleExamples('mixed-phases', {
     postgres: {
       fail: ['ALTER TABLE users ADD COLUMN full_name text;\nALTER TABLE users DROP COLUMN name;'],
-      pass: ['ALTER TABLE users ADD COLUMN full_name text;\nCREATE INDEX CONCURRENTLY i ON users (full_name);', '-- baton: phase=contract\nALTER TABLE users DROP COLUMN name;\nDROP INDEX CONCURRENTLY users_name_idx;'],
+      pass: [
+        'ALTER TABLE users ADD COLUMN full_name text;\nCREATE INDEX CONCURRENTLY i ON users (full_name);',
+        '-- baton: phase=contract\nALTER TABLE users DROP COLUMN name;\nDROP INDEX CONCURRENTLY users_name_idx;',
+      ],
     },
-    mysql: { fail: ['ALTER TABLE users ADD COLUMN full_name TEXT, DROP COLUMN name;'], pass: ['ALTER TABLE users ADD COLUMN full_name TEXT;'] },
+    mysql: {
+      fail: ['ALTER TABLE users ADD COLUMN full_name TEXT, DROP COLUMN name;'],
+      pass: ['ALTER TABLE users ADD COLUMN full_name TEXT;'],
+    },
   });
 });

@@ -13,10 +13,12 @@ export const mixedPhases: MigrationRule = {
     const expand = operations.find((op) => operationPhase(op) === 'expand');
     const contract = operations.find((op) => operationPhase(op) === 'contract');
     if (expand === undefined || contract === undefined) return [];
-    return [{
-      location: contract.location,
-      message: `mixes expand (${expand.kind} at line ${expand.location.line}) and contract (${contract.kind} at line ${contract.location.line}) changes`,
-      hint: 'Split the file: the expand part runs before the new code rolls out, the contract part in a later "-- baton: phase=contract" migration after the old pods drain.',
-    }];
+    return [
+      {
+        location: contract.location,
+        message: `mixes expand (${expand.kind} at line ${expand.location.line}) and contract (${contract.kind} at line ${contract.location.line}) changes`,
+        hint: 'Split the file: the expand part runs before the new code rolls out, the contract part in a later "-- baton: phase=contract" migration after the old pods drain.',
+      },
+    ];
   },
 };

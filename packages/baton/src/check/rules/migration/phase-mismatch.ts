@@ -17,12 +17,15 @@ export const phaseMismatch: MigrationRule = {
     if (migrationPhases.indexOf(analyzedPhase) <= migrationPhases.indexOf(declared)) return [];
     const culprit = operations.find((op) => operationPhase(op) === analyzedPhase);
     const header = source.headers.get('phase');
-    return [{
-      location: culprit?.location ?? header?.location ?? { line: 1, column: 1 },
-      message: `declared phase=${declared} but the migration is ${analyzedPhase}${culprit === undefined ? '' : ` (${culprit.kind} at line ${culprit.location.line})`}`,
-      hint: analyzedPhase === 'contract'
-        ? 'Move the narrowing statements (drops, renames, type changes, SET NOT NULL) into their own "-- baton: phase=contract" migration.'
-        : 'Move the data changes into their own "-- baton: phase=backfill table=... key=... batch=..." migration using :start/:end.',
-    }];
+    return [
+      {
+        location: culprit?.location ?? header?.location ?? { line: 1, column: 1 },
+        message: `declared phase=${declared} but the migration is ${analyzedPhase}${culprit === undefined ? '' : ` (${culprit.kind} at line ${culprit.location.line})`}`,
+        hint:
+          analyzedPhase === 'contract'
+            ? 'Move the narrowing statements (drops, renames, type changes, SET NOT NULL) into their own "-- baton: phase=contract" migration.'
+            : 'Move the data changes into their own "-- baton: phase=backfill table=... key=... batch=..." migration using :start/:end.',
+      },
+    ];
   },
 };

@@ -3,8 +3,10 @@ import type { Operation } from '../../migration/operation.js';
 import type { SourcePosition } from '../../sql/source-position.js';
 
 function jsonColumns(op: Operation): { table: string; column: string; location: SourcePosition }[] {
-  if (op.kind === 'add-column' || op.kind === 'alter-column-type') return op.type === 'json' ? [{ table: op.table, column: op.column, location: op.location }] : [];
-  if (op.kind === 'create-table') return op.columns.filter((c) => c.type === 'json').map((c) => ({ table: op.table, column: c.name, location: op.location }));
+  if (op.kind === 'add-column' || op.kind === 'alter-column-type')
+    return op.type === 'json' ? [{ table: op.table, column: op.column, location: op.location }] : [];
+  if (op.kind === 'create-table')
+    return op.columns.filter((c) => c.type === 'json').map((c) => ({ table: op.table, column: c.name, location: op.location }));
   return [];
 }
 

@@ -15,11 +15,13 @@ const guarded: Partial<Record<Operation['kind'], RegExp>> = {
  */
 export const preferRobustStmts: MigrationRule = {
   severity: 'warning',
-  summary: 'a multi-statement migration that runs outside a transaction should use IF [NOT] EXISTS so a rerun after a partial failure succeeds',
+  summary:
+    'a multi-statement migration that runs outside a transaction should use IF [NOT] EXISTS so a rerun after a partial failure succeeds',
   dialects: ['postgres', 'mysql'],
   check: ({ operations, dialect }) => {
     const statements = new Set(operations.map((op) => `${op.location.line}:${op.location.column}`));
-    const outside = dialect === 'mysql' || operations.some((op) => (op.kind === 'create-index' || op.kind === 'drop-index') && op.concurrently);
+    const outside =
+      dialect === 'mysql' || operations.some((op) => (op.kind === 'create-index' || op.kind === 'drop-index') && op.concurrently);
     if (!outside || statements.size < 2) return [];
     return operations
       .filter((op) => guarded[op.kind] !== undefined && !guarded[op.kind]?.test(op.sql))

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertRuleExamples } from './rule-examples.js';
 
-test('rename-column: the seed\'s naive rename is rejected with the expand/contract hint', { timeout: 30_000 }, () => {
+test("rename-column: the seed's naive rename is rejected with the expand/contract hint", { timeout: 30_000 }, () => {
   const hits = assertRuleExamples('rename-column', {
     postgres: {
       fail: ['ALTER TABLE users RENAME COLUMN name TO full_name;', '-- baton: phase=contract\nALTER TABLE users RENAME name TO full_name;'],

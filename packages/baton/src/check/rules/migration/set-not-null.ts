@@ -17,7 +17,10 @@ export const setNotNull: MigrationRule = {
     return operationsOf(context.operations, 'set-not-null')
       .filter((op) => !fresh.has(op.table))
       .filter((op) => !operationsOf(context.earlier, 'validate-constraint').some((v) => v.table === op.table))
-      .filter((op) => !operationsOf(context.operations, 'validate-constraint').some((v) => v.table === op.table && v.location.line < op.location.line))
+      .filter(
+        (op) =>
+          !operationsOf(context.operations, 'validate-constraint').some((v) => v.table === op.table && v.location.line < op.location.line),
+      )
       .map((op) => ({
         location: op.location,
         message: `SET NOT NULL on ${op.table}.${op.column} scans every row while holding ACCESS EXCLUSIVE (all reads and writes wait)`,

@@ -6,10 +6,13 @@ const alternatives: Record<HeavyLockCommand, (table: string) => string> = {
   'VACUUM FULL': () => 'Use pg_repack (or REPACK CONCURRENTLY on PostgreSQL 19) outside the deploy; do not put it in a migration.',
   CLUSTER: () => 'Use pg_repack --order-by outside the deploy; do not put it in a migration.',
   REINDEX: (table) => `REINDEX ... CONCURRENTLY ${table}, alone in its migration (outside a transaction).`,
-  'SET LOGGED': (table) => `Leave ${table} as it is during the deploy; switching persistence rewrites it. Create a new logged table and copy in batches if needed.`,
+  'SET LOGGED': (table) =>
+    `Leave ${table} as it is during the deploy; switching persistence rewrites it. Create a new logged table and copy in batches if needed.`,
   'SET UNLOGGED': (table) => `Leave ${table} as it is during the deploy; switching persistence rewrites it.`,
-  'DETACH PARTITION': (table) => `ALTER TABLE ${table} DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), alone in its migration, outside a transaction.`,
-  'REFRESH MATERIALIZED VIEW': (table) => `REFRESH MATERIALIZED VIEW CONCURRENTLY ${table} (needs a unique index on the view), so reads continue.`,
+  'DETACH PARTITION': (table) =>
+    `ALTER TABLE ${table} DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), alone in its migration, outside a transaction.`,
+  'REFRESH MATERIALIZED VIEW': (table) =>
+    `REFRESH MATERIALIZED VIEW CONCURRENTLY ${table} (needs a unique index on the view), so reads continue.`,
 };
 
 /**
@@ -19,7 +22,8 @@ const alternatives: Record<HeavyLockCommand, (table: string) => string> = {
  */
 export const tableRewrite: MigrationRule = {
   severity: 'error',
-  summary: 'VACUUM FULL, CLUSTER, SET LOGGED, or REINDEX / DETACH PARTITION / REFRESH MATERIALIZED VIEW without CONCURRENTLY lock the table while they run',
+  summary:
+    'VACUUM FULL, CLUSTER, SET LOGGED, or REINDEX / DETACH PARTITION / REFRESH MATERIALIZED VIEW without CONCURRENTLY lock the table while they run',
   dialects: ['postgres'],
   check: ({ operations }) =>
     operationsOf(operations, 'rewrite-table')

@@ -8,14 +8,14 @@ import { operationsOf } from '../../migration/operation.js';
  */
 export const transactionNesting: MigrationRule = {
   severity: 'error',
-  summary: 'BEGIN/COMMIT/ROLLBACK in a PostgreSQL migration break baton\'s one transaction per migration',
+  summary: "BEGIN/COMMIT/ROLLBACK in a PostgreSQL migration break baton's one transaction per migration",
   dialects: ['postgres'],
   check: ({ operations }) => {
     // CONCURRENTLY files run outside a transaction; concurrently-in-transaction reports those.
     if (operations.some((op) => (op.kind === 'create-index' || op.kind === 'drop-index') && op.concurrently)) return [];
     return operationsOf(operations, 'transaction').map((op) => ({
       location: op.location,
-      message: `${op.action.toUpperCase()} inside a migration: baton already runs the file and its ledger row in one transaction, and this ${op.action === 'begin' ? 'nests (PostgreSQL only warns) and the matching COMMIT ends baton\'s transaction early' : 'ends it early, so the ledger row is written outside it'}`,
+      message: `${op.action.toUpperCase()} inside a migration: baton already runs the file and its ledger row in one transaction, and this ${op.action === 'begin' ? "nests (PostgreSQL only warns) and the matching COMMIT ends baton's transaction early" : 'ends it early, so the ledger row is written outside it'}`,
       hint: 'Remove BEGIN/COMMIT/ROLLBACK: each migration is already atomic. Split work that must commit separately into separate migrations.',
     }));
   },

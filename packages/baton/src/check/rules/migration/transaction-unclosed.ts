@@ -17,10 +17,12 @@ export const transactionUnclosed: MigrationRule = {
     }
     return open === undefined
       ? []
-      : [{
-          location: open.location,
-          message: 'BEGIN is never committed: every lock taken after it is held until the connection closes',
-          hint: 'End the block with COMMIT, or drop BEGIN/COMMIT altogether: baton already runs each migration in a transaction when the dialect allows it.',
-        }];
+      : [
+          {
+            location: open.location,
+            message: 'BEGIN is never committed: every lock taken after it is held until the connection closes',
+            hint: 'End the block with COMMIT, or drop BEGIN/COMMIT altogether: baton already runs each migration in a transaction when the dialect allows it.',
+          },
+        ];
   },
 };
