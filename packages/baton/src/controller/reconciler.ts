@@ -211,10 +211,18 @@ export class Reconciler {
         handled.push('retry');
         await acknowledge('retry');
         await drive(() => resumeRun({ ...engine, runId }));
-      } else if (control.promote === true && state.paused !== undefined) {
+      } else if (
+        control.promote === true &&
+        (state.paused !== undefined || (state.status === 'paused' && state.pauseRequested !== undefined))
+      ) {
         handled.push('promote');
         await acknowledge('promote');
-        await this.o.events.emit(release, 'Normal', 'Promoted', `step ${state.paused.stepId} promoted`);
+        await this.o.events.emit(
+          release,
+          'Normal',
+          'Promoted',
+          state.paused ? `step ${state.paused.stepId} promoted` : 'the run paused on request continues',
+        );
         await drive(() => promoteRun({ ...engine, runId }));
       } else if (control.pause === true && state.status === 'running') {
         return this.afterStep(release, runId, journal, { pausedByHuman: true });

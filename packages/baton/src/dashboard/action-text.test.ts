@@ -65,3 +65,19 @@ test('a finished run allows nothing, and says why', () => {
   }
   assert.match(a.promote?.consequence ?? '', /already ended rolled-back/);
 });
+
+test('paused on request between steps (`baton pause`): promote continues with the steps left', () => {
+  const requested: JournalEntry[] = [
+    started,
+    ...done('weight', 2),
+    { at: 4, runId: 'r', type: 'pause-requested', reason: 'look at the graphs', by: 'alice' },
+    { at: 5, runId: 'r', type: 'run-finished', status: 'paused', reason: 'paused on request' },
+  ];
+  const a = byKind(requested);
+  assert.equal(a.promote?.allowed, true, a.promote?.consequence);
+  assert.match(
+    a.promote?.consequence ?? '',
+    /^Continues the run paused on request by alice: runs the 3 remaining steps: “Step pause”, “Step contract”, “Step record”.$/,
+  );
+  assert.match(a.promote?.pointOfNoReturn ?? '', /“Step contract” is the point of no return/);
+});

@@ -23,6 +23,7 @@ function remainingAfter(state: RunState, stepId: string | undefined): PlannedSte
 }
 
 function promoteAction(state: RunState, live: boolean): ActionView {
+  if (state.status === 'paused' && state.paused === undefined && state.pauseRequested !== undefined && !live) return continueAction(state);
   if (state.paused === undefined || isFinalStatus(state.status) || live) {
     return {
       kind: 'promote',
@@ -31,13 +32,17 @@ function promoteAction(state: RunState, live: boolean): ActionView {
     };
   }
   const paused = state.steps.find((s) => s.id === state.paused?.stepId);
-  const rest = remainingAfter(state, state.paused.stepId);
+  return promoteView(`Approves ${paused ? titleOf(paused) : state.paused.stepId} and runs`, remainingAfter(state, state.paused.stepId));
+}
+
+/** Promote's view: what it runs, and the point of no return among those steps, if any. */
+function promoteView(what: string, rest: PlannedStep[]): ActionView {
   const irreversible = rest.find((s) => !s.reversible);
   const view: ActionView = {
     kind: 'promote',
     allowed: true,
     consequence: (
-      `Approves ${paused ? titleOf(paused) : state.paused.stepId} and runs the ${rest.length} remaining step${rest.length === 1 ? '' : 's'}${rest.length ? `: ${list(rest)}` : ''}. ` +
+      `${what} the ${rest.length} remaining step${rest.length === 1 ? '' : 's'}${rest.length ? `: ${list(rest)}` : ''}. ` +
       (irreversible ? '' : 'Every one of them can still be undone: a failed gate after this rolls back automatically.')
     ).trim(),
   };
@@ -45,6 +50,15 @@ function promoteAction(state: RunState, live: boolean): ActionView {
     view.pointOfNoReturn = `${titleOf(irreversible)} is the point of no return: once it completes, baton can no longer roll back on its own. A failure or an abort after it stops the run and undoes nothing.`;
   }
   return view;
+}
+
+/** A run a human paused between steps (`baton pause`): promote continues with its next step. */
+function continueAction(state: RunState): ActionView {
+  const by = state.pauseRequested?.by ? ` by ${state.pauseRequested.by}` : '';
+  return promoteView(
+    `Continues the run paused on request${by}: runs`,
+    state.steps.filter((s) => !(s.id in state.completed)),
+  );
 }
 
 function abortAction(state: RunState, live: boolean): ActionView {
