@@ -1,6 +1,7 @@
 import type { PlannedStep } from '../engine/step.js';
 import type { BatonSpec, DrainSpec } from '../spec/schema.js';
 import type { PodSpec } from '../kube/workload-objects.js';
+import { gracePeriodSeconds, preStopSleepSeconds } from '../kube/termination-timing.js';
 import { plannedStep } from '../engine/step-kind.js';
 import { drainByEvidenceStep } from './steps/drain-by-evidence-step.js';
 
@@ -99,10 +100,14 @@ export function drainWarnings(spec: BatonSpec, graceSeconds: number, preStopSeco
   return warnings;
 }
 
-/** The pod template's grace period (default 30 s) and its first container's native preStop sleep. */
+/** The pod template's grace period (default 30 s) and its first container's preStop sleep (the action or `exec sleep N`). */
 export function podTiming(template: { spec: PodSpec }): { graceSeconds: number; preStopSeconds: number | undefined } {
-  const grace = template.spec['terminationGracePeriodSeconds'];
-  const lifecycle = template.spec.containers[0]?.['lifecycle'] as { preStop?: { sleep?: { seconds?: unknown } } } | undefined;
-  const sleep = lifecycle?.preStop?.sleep?.seconds;
-  return { graceSeconds: typeof grace === 'number' ? grace : 30, preStopSeconds: typeof sleep === 'number' ? sleep : undefined };
+  return {
+    graceSeconds: gracePeriodSeconds(template.spec),
+    preStopSeconds: preStopSleepSeconds(preStopOf(template.spec.containers[0]?.['lifecycle'])),
+  };
+}
+
+function preStopOf(lifecycle: unknown): unknown {
+  return typeof lifecycle === 'object' && lifecycle !== null && 'preStop' in lifecycle ? lifecycle.preStop : undefined;
 }

@@ -6,7 +6,7 @@ import { manifestRules } from './manifest-rules.js';
 import { migrationRules } from './migration-rules.js';
 
 // Files in the rule folders that are test support or shared helpers, not rules.
-const helpers = new Set(['rule-examples.js', 'manifest-examples.js', 'termination-timing.js']);
+const helpers = new Set(['rule-examples.js', 'manifest-examples.js']);
 
 async function ruleFiles(folder: string): Promise<{ rules: string[]; tests: Set<string> }> {
   const names = await readdir(fileURLToPath(new URL(`./${folder}/`, import.meta.url)));

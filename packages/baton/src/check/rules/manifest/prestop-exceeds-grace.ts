@@ -1,7 +1,7 @@
 import type { ManifestRule } from '../../manifest/manifest-rule.js';
 import { valueAt } from '../../manifest/value-at.js';
 import { workloads } from '../../manifest/workloads.js';
-import { gracePeriodSeconds, preStopSleepSeconds } from './termination-timing.js';
+import { gracePeriodSeconds, preStopSleepSeconds } from '../../../kube/termination-timing.js';
 
 /**
  * The grace period counts from the start of preStop: a sleep as long as the grace period leaves

@@ -1,7 +1,7 @@
 import type { ManifestRule } from '../../manifest/manifest-rule.js';
 import { valueAt } from '../../manifest/value-at.js';
 import { workloads } from '../../manifest/workloads.js';
-import { gracePeriodSeconds } from './termination-timing.js';
+import { gracePeriodSeconds } from '../../../kube/termination-timing.js';
 
 /**
  * SIGTERM and the endpoint removal race: kube-proxies and ingresses learn that a pod is gone a

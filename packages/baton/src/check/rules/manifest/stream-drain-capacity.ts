@@ -1,7 +1,7 @@
 import type { ManifestRule } from '../../manifest/manifest-rule.js';
 import { valueAt } from '../../manifest/value-at.js';
 import { workloads } from '../../manifest/workloads.js';
-import { gracePeriodSeconds, preStopSleepSeconds } from './termination-timing.js';
+import { gracePeriodSeconds, preStopSleepSeconds } from '../../../kube/termination-timing.js';
 
 /**
  * With a spec (`baton check --spec`): the streams it says the app serves (drain.maxStreamSeconds)
