@@ -7,7 +7,7 @@ import { discoverMigrations } from '../migrations/discover-migrations.js';
 import { migrate, revert, type MigrateOptions } from '../migrations/migrate.js';
 import { dbRefSchema, resolveDbUrl } from './db-ref.js';
 import type { DbStepDeps } from './db-step-deps.js';
-import { probeThrottle } from './probe-throttle.js';
+import { probeLatency, probeThrottle } from './probe-throttle.js';
 import { parseParams } from './step-params.js';
 import { migrationFileSchema, withMigrationFolder } from './migration-files.js';
 
@@ -72,6 +72,8 @@ async function migrateOptionsFor(
   });
   const short = params.shortLockTimeoutMs ?? 2000;
   const long = params.longLockTimeoutMs ?? 30 * 60_000;
+  // The live probe's p99 shrinks backfill batches while users are slower than the limit.
+  const latency = probeLatency(ctx.probe, params.throttle ?? {}, () => ctx.now());
   return {
     params,
     url,
@@ -87,6 +89,7 @@ async function migrateOptionsFor(
     ...(params.retries === undefined ? {} : { retry: { retries: params.retries, baseDelayMs: 200, maxDelayMs: 10_000 } }),
     ...(deps.analyze ? { analyze: deps.analyze } : {}),
     throttle: probeThrottle(ctx.probe, params.throttle ?? { maxErrorRate: 0.01 }, () => ctx.now()),
+    ...(latency ? { latency } : {}),
     load: params.load ?? { maxLongQueries: 5, longQuerySeconds: 30, pauseMs: 1000 },
     signal: ctx.signal,
     delay: (ms) => ctx.delay(ms),

@@ -1,4 +1,5 @@
 import type { ProbeReader } from '../../engine/step.js';
+import type { AppLatency } from '../backfill/run-backfill.js';
 
 /** When the live probe says users are hurting, a backfill pauses. */
 export interface ProbeThrottleLimits {
@@ -22,4 +23,15 @@ export function probeThrottle(probe: ProbeReader | undefined, limits: ProbeThrot
     const failing = limits.maxErrorRate !== undefined && errorRate > limits.maxErrorRate;
     return slow || failing ? (limits.pauseMs ?? 1000) : 0;
   };
+}
+
+/**
+ * The probe's p99 as a backfill's batch sizer reads it: batches halve while users see answers
+ * slower than `maxP99Ms` (the throttle above also pauses; this makes the batches that follow
+ * hold their locks for less). Undefined without a probe or a p99 limit.
+ */
+export function probeLatency(probe: ProbeReader | undefined, limits: ProbeThrottleLimits, now: () => number): AppLatency | undefined {
+  const { maxP99Ms } = limits;
+  if (!probe || maxP99Ms === undefined) return undefined;
+  return { maxP99Ms, p99Ms: () => probe.stats(now() - (limits.windowMs ?? 10_000)).p99Ms ?? undefined };
 }
