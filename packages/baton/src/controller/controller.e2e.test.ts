@@ -303,27 +303,6 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
     }
   });
 
-  test('blue-green under the controller: 0 failed requests; `baton rollback release/NAME` goes back through a new Release', async () => {
-    await allFinal();
-    const path = await writeSpec(dir, 'blue-green', demoManifests({ image: 'demo/app:v2', replicas: 1, preStopSeconds: 4 }), {
-      image: { ref: 'demo/app:v3' }, probe: { rps: 20 }, strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 2 } },
-    });
-    await createRelease(kube, await loadSpec(path), { name: 'demo-bg' });
-    const done = await succeeded('demo-bg');
-    cleanProbe(done);
-    assert.equal(done.status!.strategy, 'blue-green');
-    const listed = await baton('releases', '--in-cluster', '--app', 'demo', '-o', 'json');
-    assert.equal(listed.code, 0, listed.stderr);
-    assert.ok((JSON.parse(listed.stdout) as { inCluster: Array<{ name: string }> }).inCluster.some((x) => x.name === 'demo-bg'));
-
-    const back = await baton('rollback', 'release/demo-bg', '-o', 'json');
-    assert.equal(back.code, 0, `${back.stdout}${back.stderr}`);
-    const rolled = back.json() as NonNullable<Release['status']> & { release: string };
-    assert.equal(rolled.phase, 'Succeeded');
-    assert.equal(rolled.toVersion, done.status!.fromVersion, 'back to the version demo-bg replaced');
-    assert.equal(rolled.probe?.failed, 0, JSON.stringify(rolled.probe));
-  });
-
   // The backfill's batches pause 50 ms each (pg_sleep in the statement) so the run can be caught
   // in the middle; its statement has no `IS NULL` guard, so a restart from zero would write the
   // first rows again, which the trigger's per-row write counter shows (a rolled-back batch's
@@ -343,7 +322,8 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
       await db.query(`CREATE TRIGGER count_backfill_write BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION count_backfill_write()`);
 
       const from = await image();
-      const to = from === 'demo/app:v3' ? 'demo/app:v1' : 'demo/app:v3';
+      // v1 after the retry test; v2 is where the blue-green test expects to start from.
+      const to = from === 'demo/app:v2' ? 'demo/app:v3' : 'demo/app:v2';
       const path = await writeSpec(dir, 'backfill', demoManifests({ image: from, replicas: 1, preStopSeconds: null }), {
         image: { ref: to }, probe: { enabled: false },
         database: { dialect: 'postgres', url: { secret: { name: 'demo-db', key: 'url' } }, migrations: { dir: 'migrations' } },
@@ -400,6 +380,28 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
       await scratch.drop();
     }
   });
+
+  test('blue-green under the controller: 0 failed requests; `baton rollback release/NAME` goes back through a new Release', async () => {
+    await allFinal();
+    const path = await writeSpec(dir, 'blue-green', demoManifests({ image: 'demo/app:v2', replicas: 1, preStopSeconds: 4 }), {
+      image: { ref: 'demo/app:v3' }, probe: { rps: 20 }, strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 2 } },
+    });
+    await createRelease(kube, await loadSpec(path), { name: 'demo-bg' });
+    const done = await succeeded('demo-bg');
+    cleanProbe(done);
+    assert.equal(done.status!.strategy, 'blue-green');
+    const listed = await baton('releases', '--in-cluster', '--app', 'demo', '-o', 'json');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok((JSON.parse(listed.stdout) as { inCluster: Array<{ name: string }> }).inCluster.some((x) => x.name === 'demo-bg'));
+
+    const back = await baton('rollback', 'release/demo-bg', '-o', 'json');
+    assert.equal(back.code, 0, `${back.stdout}${back.stderr}`);
+    const rolled = back.json() as NonNullable<Release['status']> & { release: string };
+    assert.equal(rolled.phase, 'Succeeded');
+    assert.equal(rolled.toVersion, done.status!.fromVersion, 'back to the version demo-bg replaced');
+    assert.equal(rolled.probe?.failed, 0, JSON.stringify(rolled.probe));
+  });
+
 });
 
 /** The invalid spec cannot pass loadSpec; give createRelease the loaded shape it needs. */
