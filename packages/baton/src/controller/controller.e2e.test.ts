@@ -352,11 +352,7 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
         return holder && holder !== leader ? holder : undefined;
       }, 60_000);
       const takeoverMs = Date.now() - killedAt;
-      const done = await until('Succeeded', async () => {
-        const r = await release('demo-backfill');
-        if (['RolledBack', 'Halted', 'Failed', 'Aborted'].includes(r?.status?.phase ?? '')) throw new Error(`ended ${r?.status?.phase}: ${r?.status?.message}`);
-        return r?.status?.phase === 'Succeeded' ? r : undefined;
-      }, 120_000, explainRelease('demo-backfill'));
+      const done = await succeeded('demo-backfill');
       const final = (await cursor())!;
       t.diagnostic(`backfill: ${rows} rows; leader ${leader} killed after ${atKill.batches} batches (${atKill.rowsDone} rows); ${successor} took the Lease in ${takeoverMs} ms; ${String(final.batches)} batches in all; step: ${done.status!.steps!.find((x) => x.id === 'migrate:backfill')?.message ?? '?'}`);
 
