@@ -484,8 +484,12 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
     let db: DbSession | undefined;
     try {
       db = await postgres.dialect.connect(scratch.url);
-      await db.query(`CREATE TABLE orders (id bigserial PRIMARY KEY, sku text NOT NULL UNIQUE, qty int NOT NULL, price_cents int NOT NULL, legacy_total text, backfill_writes int NOT NULL DEFAULT 0)`);
-      await db.query(`INSERT INTO orders (sku, qty, price_cents, legacy_total) SELECT 'sku-' || g, g % 7 + 1, g * 3, 'n/a' FROM generate_series(1, ${rows}) AS g`);
+      await db.query(
+        `CREATE TABLE orders (id bigserial PRIMARY KEY, sku text NOT NULL UNIQUE, qty int NOT NULL, price_cents int NOT NULL, legacy_total text, backfill_writes int NOT NULL DEFAULT 0)`,
+      );
+      await db.query(
+        `INSERT INTO orders (sku, qty, price_cents, legacy_total) SELECT 'sku-' || g, g % 7 + 1, g * 3, 'n/a' FROM generate_series(1, ${rows}) AS g`,
+      );
       await db.query(`CREATE FUNCTION count_backfill_write() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN NEW.backfill_writes := OLD.backfill_writes + 1; RETURN NEW; END $$`);
       await db.query(`CREATE TRIGGER count_backfill_write BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION count_backfill_write()`);
@@ -494,51 +498,102 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
       // v1 after the retry test; v2 is where the blue-green test expects to start from.
       const to = from === 'demo/app:v2' ? 'demo/app:v3' : 'demo/app:v2';
       const path = await writeSpec(dir, 'backfill', demoManifests({ image: from, replicas: 1, preStopSeconds: null }), {
-        image: { ref: to }, probe: { enabled: false },
+        image: { ref: to },
+        probe: { enabled: false },
         database: { dialect: 'postgres', url: { secret: { name: 'demo-db', key: 'url' } }, migrations: { dir: 'migrations' } },
       });
       const migrations = join(dirname(path), 'migrations');
       await mkdir(migrations);
-      await writeFile(join(migrations, '0001_add_total_cents.sql'), '-- baton: phase=expand\nALTER TABLE orders ADD COLUMN total_cents bigint;\n-- baton: down\nALTER TABLE orders DROP COLUMN total_cents;\n');
-      await writeFile(join(migrations, '0002_backfill_total_cents.sql'), '-- baton: phase=backfill table=orders key=id batch=100\n'
-        + 'UPDATE orders SET total_cents = qty * price_cents WHERE id >= :start AND id < :end AND (SELECT true FROM pg_sleep(0.05));\n');
-      await writeFile(join(migrations, '0003_drop_legacy_total.sql'), '-- baton: phase=contract\nALTER TABLE orders DROP COLUMN legacy_total;\n');
+      await writeFile(
+        join(migrations, '0001_add_total_cents.sql'),
+        '-- baton: phase=expand\nALTER TABLE orders ADD COLUMN total_cents bigint;\n-- baton: down\nALTER TABLE orders DROP COLUMN total_cents;\n',
+      );
+      await writeFile(
+        join(migrations, '0002_backfill_total_cents.sql'),
+        '-- baton: phase=backfill table=orders key=id batch=100\n' +
+          'UPDATE orders SET total_cents = qty * price_cents WHERE id >= :start AND id < :end AND (SELECT true FROM pg_sleep(0.05));\n',
+      );
+      await writeFile(
+        join(migrations, '0003_drop_legacy_total.sql'),
+        '-- baton: phase=contract\nALTER TABLE orders DROP COLUMN legacy_total;\n',
+      );
       // Trust auth: the URL carries no password, yet it travels as a Secret as a real one would.
-      await kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'demo-db', namespace: 'default' }, stringData: { url: scratch.url } } as KubeObject);
+      await kube.apply({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'demo-db', namespace: 'default' },
+        stringData: { url: scratch.url },
+      } as KubeObject);
       await createRelease(kube, await loadSpec(path), { name: 'demo-backfill' });
 
-      const cursor = async () => (await db!.query(`SELECT rows_done, batches, done FROM baton_backfill_cursor WHERE version = 2`).catch(() => ({ rows: [] }))).rows[0];
-      const atKill = await until('the backfill is a few batches in', async () => {
-        const c = await cursor();
-        if ((await release('demo-backfill'))?.status?.currentStep?.id !== 'migrate:backfill' || !c) return undefined;
-        return Number(c.batches) >= 10 && c.done === false ? { rowsDone: Number(c.rows_done), batches: Number(c.batches) } : undefined;
-      }, 120_000, explainRelease('demo-backfill'));
+      const cursor = async () =>
+        (await db!.query(`SELECT rows_done, batches, done FROM baton_backfill_cursor WHERE version = 2`).catch(() => ({ rows: [] })))
+          .rows[0];
+      const atKill = await until(
+        'the backfill is a few batches in',
+        async () => {
+          const c = await cursor();
+          if ((await release('demo-backfill'))?.status?.currentStep?.id !== 'migrate:backfill' || !c) return undefined;
+          return Number(c.batches) >= 10 && c.done === false ? { rowsDone: Number(c.rows_done), batches: Number(c.batches) } : undefined;
+        },
+        120_000,
+        explainRelease('demo-backfill'),
+      );
       const leader = (await lease())!.spec!.holderIdentity!;
       await kube.delete({ apiVersion: 'v1', kind: 'Pod', name: leader, namespace: 'baton-system' }, { gracePeriodSeconds: 0 });
       const killedAt = Date.now();
-      const successor = await until('another replica takes the Lease', async () => {
-        const holder = (await lease())?.spec?.holderIdentity;
-        return holder && holder !== leader ? holder : undefined;
-      }, 60_000);
+      const successor = await until(
+        'another replica takes the Lease',
+        async () => {
+          const holder = (await lease())?.spec?.holderIdentity;
+          return holder && holder !== leader ? holder : undefined;
+        },
+        60_000,
+      );
       const takeoverMs = Date.now() - killedAt;
       const done = await succeeded('demo-backfill');
       const final = (await cursor())!;
-      t.diagnostic(`backfill: ${rows} rows; leader ${leader} killed after ${atKill.batches} batches (${atKill.rowsDone} rows); ${successor} took the Lease in ${takeoverMs} ms; ${String(final.batches)} batches in all; step: ${done.status!.steps!.find((x) => x.id === 'migrate:backfill')?.message ?? '?'}`);
+      t.diagnostic(
+        `backfill: ${rows} rows; leader ${leader} killed after ${atKill.batches} batches (${atKill.rowsDone} rows); ${successor} took the Lease in ${takeoverMs} ms; ${String(final.batches)} batches in all; step: ${done.status!.steps!.find((x) => x.id === 'migrate:backfill')?.message ?? '?'}`,
+      );
 
       assert.equal(done.status!.holder, successor, 'the replica that took the Lease finished the run');
       assert.equal(await image(), to);
-      assert.deepEqual(done.status!.steps!.map((s) => s.state), done.status!.steps!.map(() => 'done'));
-      const ledger = (await db.query(`SELECT version, count(*)::int AS n FROM baton_schema_migrations GROUP BY version ORDER BY version`)).rows;
-      assert.deepEqual(ledger.map((r) => [Number(r.version), Number(r.n)]), [[1, 1], [2, 1], [3, 1]], 'each migration is in the ledger once');
-      const table = (await db.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, count(DISTINCT sku)::int AS skus,
+      assert.deepEqual(
+        done.status!.steps!.map((s) => s.state),
+        done.status!.steps!.map(() => 'done'),
+      );
+      const ledger = (await db.query(`SELECT version, count(*)::int AS n FROM baton_schema_migrations GROUP BY version ORDER BY version`))
+        .rows;
+      assert.deepEqual(
+        ledger.map((r) => [Number(r.version), Number(r.n)]),
+        [
+          [1, 1],
+          [2, 1],
+          [3, 1],
+        ],
+        'each migration is in the ledger once',
+      );
+      const table = (
+        await db.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, count(DISTINCT sku)::int AS skus,
           count(*) FILTER (WHERE total_cents IS DISTINCT FROM qty * price_cents)::int AS wrong,
-          count(*) FILTER (WHERE backfill_writes <> 1)::int AS rewritten FROM orders`)).rows[0]!;
-      assert.deepEqual({ ...table }, { n: rows, ids: rows, skus: rows, wrong: 0, rewritten: 0 }, 'every row once, filled with qty * price_cents, written by exactly one batch');
-      const columns = (await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY column_name`)).rows.map((r) => r.column_name);
+          count(*) FILTER (WHERE backfill_writes <> 1)::int AS rewritten FROM orders`)
+      ).rows[0]!;
+      assert.deepEqual(
+        { ...table },
+        { n: rows, ids: rows, skus: rows, wrong: 0, rewritten: 0 },
+        'every row once, filled with qty * price_cents, written by exactly one batch',
+      );
+      const columns = (
+        await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY column_name`)
+      ).rows.map((r) => r.column_name);
       assert.deepEqual(columns, ['backfill_writes', 'id', 'price_cents', 'qty', 'sku', 'total_cents'], 'expanded and contracted');
       assert.equal(final.done, true);
       assert.equal(Number(final.rows_done), rows);
-      assert.ok(Number(final.batches) > atKill.batches, `the successor went on from batch ${atKill.batches} (${String(final.batches)} in all)`);
+      assert.ok(
+        Number(final.batches) > atKill.batches,
+        `the successor went on from batch ${atKill.batches} (${String(final.batches)} in all)`,
+      );
     } finally {
       await db?.close();
       await kube.delete({ apiVersion: 'v1', kind: 'Secret', name: 'demo-db', namespace: 'default' }).catch(() => false);
@@ -568,7 +623,6 @@ describe('baton controller in kubesim (kubectl apply -k config/, pods, leader el
     assert.equal(rolled.toVersion, done.status!.fromVersion, 'back to the version demo-bg replaced');
     assert.equal(rolled.probe?.failed, 0, JSON.stringify(rolled.probe));
   });
-
 });
 
 /** The invalid spec cannot pass loadSpec; give createRelease the loaded shape it needs. */
