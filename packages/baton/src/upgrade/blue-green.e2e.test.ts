@@ -37,8 +37,8 @@ describe('blue-green on kubesim: adopt, preview, verify, switch, instant rollbac
     }))!.spec.selector;
 
   test('v1 (plain Deployment) -> v2 blue: no failed request, Service switched, old scaled to 0 after the delay', async () => {
-    await applyAndWait(t.kube, demoManifests({ image: 'demo/app:v1' }));
-    const spec = await writeSpec(t.dir, 'bg', demoManifests({ image: 'demo/app:v1' }), {
+    await applyAndWait(t.kube, demoManifests({ image: 'demo/app:v1', preStopExec: true }));
+    const spec = await writeSpec(t.dir, 'bg', demoManifests({ image: 'demo/app:v1', preStopExec: true }), {
       image: { ref: 'demo/app:v2' },
       strategy: { kind: 'blue-green', blueGreen: { scaleDownDelaySeconds: 2 } },
       probe,
