@@ -7,7 +7,7 @@ import type { ReleaseEntry } from '../kube/release-history.js';
 import { pickRollbackTarget, type RollbackChoice } from './rollback-target.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import { switchSelectorStep } from '../strategies/steps/switch-selector-step.js';
-import { recordReleaseStep } from '../strategies/steps/record-release-step.js';
+import { recordRollbackStep } from './record-rollback.js';
 
 export interface RainbowRollbackInput extends RollbackChoice {
   app: string;
@@ -64,14 +64,7 @@ export function planRainbowRollback(input: RainbowRollbackInput): Plan {
       params: { service: target.service, selector: target.selector },
     }),
   );
-  steps.push(
-    plannedStep(recordReleaseStep, {
-      id: 'release:record',
-      reversible: true,
-      title: `Record the rollback to ${target.version}`,
-      params: { entry: { ...target, template: undefined, revision: undefined, rollbackOf: current.version, rollbackTo: target.revision } },
-    }),
-  );
+  steps.push(recordRollbackStep(target, current));
   return {
     app: input.app,
     namespace: input.namespace,

@@ -9,7 +9,7 @@ import type { DeploymentLike } from '../kube/workload-objects.js';
 import { scaleStep } from '../strategies/steps/scale-step.js';
 import { switchSelectorStep } from '../strategies/steps/switch-selector-step.js';
 import { verifyServiceTargetsStep } from '../strategies/steps/verify-service-targets-step.js';
-import { recordReleaseStep } from '../strategies/steps/record-release-step.js';
+import { recordRollbackStep } from './record-rollback.js';
 
 export interface RollbackInput extends RollbackChoice {
   app: string;
@@ -126,14 +126,7 @@ export function planRollback(input: RollbackInput): Plan {
     }
     if (serviceName) steps.push(verifyTraffic(serviceName, deployment.metadata.name, target.version, image));
   }
-  steps.push(
-    plannedStep(recordReleaseStep, {
-      id: 'release:record',
-      reversible: true,
-      title: `Record the rollback to ${target.version}`,
-      params: { entry: { ...target, template: undefined, revision: undefined, rollbackOf: current.version, rollbackTo: target.revision } },
-    }),
-  );
+  steps.push(recordRollbackStep(target, current));
   return {
     app: input.app,
     namespace: input.namespace,
