@@ -1,3 +1,5 @@
+import type { RunStatus } from '../engine/run-status.js';
+
 /**
  * baton's exit codes, stable for scripts and CI. Documented in the README and `baton --help`.
  */
@@ -16,6 +18,24 @@ export const exitCodes = {
   /** Another run of this app holds the lock. */
   locked: 6,
 } as const;
+
+/**
+ * How a run stands, as an exit code: what every verb that ran or continued a run returns, and what
+ * `baton status RUN` returns for it (0 succeeded or still running, 3 halted, 4 paused, 1 otherwise).
+ */
+export function runStatusExitCode(status: RunStatus): number {
+  switch (status) {
+    case 'succeeded':
+    case 'running':
+      return exitCodes.ok;
+    case 'halted':
+      return exitCodes.halted;
+    case 'paused':
+      return exitCodes.paused;
+    default:
+      return exitCodes.failed;
+  }
+}
 
 export const exitCodeHelp = `Exit codes:
   0  success

@@ -1,5 +1,5 @@
 import type { RunOutcome } from '../../engine/engine.js';
-import { exitCodes } from '../exit-codes.js';
+import { runStatusExitCode } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
 
 /** Prints how a run ended and maps it to the documented exit code. */
@@ -9,14 +9,5 @@ export function finishWith(io: CliIO, outcome: RunOutcome, json: boolean, extra:
     io.stdout.write(`run ${outcome.runId}: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}\n`);
     for (const next of outcome.next ?? []) io.stdout.write(`  next: ${next}\n`);
   }
-  switch (outcome.status) {
-    case 'succeeded':
-      return exitCodes.ok;
-    case 'halted':
-      return exitCodes.halted;
-    case 'paused':
-      return exitCodes.paused;
-    default:
-      return exitCodes.failed;
-  }
+  return runStatusExitCode(outcome.status);
 }

@@ -4,7 +4,7 @@ import { status } from '../../operations/status.js';
 import type { LockTarget } from '../../engine/run-lock.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { LeaseLock } from '../../kube/lease-lock.js';
-import { exitCodes } from '../exit-codes.js';
+import { exitCodes, runStatusExitCode } from '../exit-codes.js';
 import { printJson, type CliIO } from '../io.js';
 import { fileJournal, kubeFrom, stateDirOf } from './context.js';
 import { describeRun, describeSplit } from './status-view.js';
@@ -49,11 +49,11 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
     // An interrupted run needs a human, as a halted one does.
     if (interrupted) return exitCodes.halted;
     // A paused run is still watched: someone may promote or abort it from another terminal.
-    if (!watch || isFinalStatus(state.status)) return statusExitCode(state.status);
+    if (!watch || isFinalStatus(state.status)) return runStatusExitCode(state.status);
     try {
       await sleep(interval, undefined, { signal: io.signal });
     } catch {
-      return statusExitCode(state.status); // Ctrl-C ends watching; the run itself is not touched
+      return runStatusExitCode(state.status); // Ctrl-C ends watching; the run itself is not touched
     }
   }
 }
@@ -87,22 +87,4 @@ async function releaseStatus(target: ReleaseTarget, options: Record<string, unkn
 function splitJson(split: NonNullable<Awaited<ReturnType<typeof status>>['traffic']>): object {
   const { router: _router, ...rest } = split;
   return rest;
-}
-
-/**
- * Like `kubectl rollout status`, the exit code says how the run stands, so a script can wait on
- * it: 0 succeeded (or still running), 1 rolled back, aborted or failed, 3 halted, 4 paused.
- */
-export function statusExitCode(runStatus: RunStatus): number {
-  switch (runStatus) {
-    case 'succeeded':
-    case 'running':
-      return exitCodes.ok;
-    case 'halted':
-      return exitCodes.halted;
-    case 'paused':
-      return exitCodes.paused;
-    default:
-      return exitCodes.failed;
-  }
 }
