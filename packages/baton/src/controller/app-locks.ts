@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { BatonError } from '../errors.js';
 import { lockLostError, type LockTarget, type RunLock, type RunLockHandle } from '../engine/run-lock.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { LeaseLock } from '../kube/lease-lock.js';
@@ -8,6 +9,8 @@ interface Held {
   owner: string;
   timer: NodeJS.Timeout;
   lost: boolean;
+  /** When the Lease was last written by us (acquired or renewed). */
+  renewedAt: number;
 }
 
 /**
@@ -25,9 +28,21 @@ export class AppLocks {
 
   constructor(
     kube: KubeClient,
-    private readonly options: { leaseDurationSeconds?: number; renewMs?: number } = {},
+    private readonly options: { leaseDurationSeconds?: number; renewMs?: number; now?: () => number } = {},
   ) {
-    this.lease = new LeaseLock(kube, { leaseDurationSeconds: options.leaseDurationSeconds ?? 15 });
+    this.lease = new LeaseLock(kube, { leaseDurationSeconds: this.leaseSeconds, ...(options.now ? { now: options.now } : {}) });
+  }
+
+  private get leaseSeconds(): number {
+    return this.options.leaseDurationSeconds ?? 15;
+  }
+
+  private get renewMs(): number {
+    return this.options.renewMs ?? 5000;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   /** Takes the app's Lease for `owner` (a Release key), or throws RunLockedError. Idempotent. */
@@ -41,14 +56,30 @@ export class AppLocks {
       handle,
       owner,
       lost: false,
-      timer: setInterval(() => {
-        handle.renew().catch(() => {
-          entry.lost = true;
-        });
-      }, this.options.renewMs ?? 5000),
+      renewedAt: this.now(),
+      timer: setInterval(() => void this.renew(entry), this.renewMs),
     };
     entry.timer.unref();
     this.held.set(key, entry);
+  }
+
+  /**
+   * One renewal. Only evidence that the Lease is gone from us (another holder, a conflicting
+   * write) loses the lock at once. A failed call (a timeout, an API server restarting) is tried
+   * again at the next tick: nobody may take the Lease before it expires, so the lock is lost
+   * only once a whole lease duration has passed without a renewal. Marking it lost on the first
+   * error stopped every running Release's engine, to be taken straight back by this same replica.
+   */
+  private async renew(entry: Held): Promise<void> {
+    try {
+      await entry.handle.renew();
+      entry.renewedAt = this.now();
+    } catch (error) {
+      const takenOver = error instanceof BatonError && error.code === 'LOCK_LOST';
+      // Lost before the Lease can expire, not after: the next tick would come too late.
+      const expiresBeforeNextTick = this.now() - entry.renewedAt + this.renewMs >= this.leaseSeconds * 1000;
+      if (takenOver || expiresBeforeNextTick) entry.lost = true;
+    }
   }
 
   holds(target: LockTarget, owner: string): boolean {
