@@ -19,6 +19,26 @@ describe('apiserver CRUD', { timeout: 30_000 }, () => {
     assert.equal(s.reason, 'Unauthorized');
   });
 
+  it('answers a body over 3 MiB with 413 (not a reset connection) and a ConfigMap over 1 MiB with 422', async () => {
+    const big = { metadata: { name: 'huge' }, data: { blob: 'x'.repeat(4 * 1024 * 1024) } };
+    const r = await c.req('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', ...big });
+    assert.equal(r.status, 413);
+    assert.equal(r.body.reason, 'RequestEntityTooLarge');
+    assert.equal(r.body.message, 'Request entity too large: limit is 3145728');
+    // The same client goes on: client-node (one keep-alive agent) gets its 413 as an error, then works.
+    await assert.rejects(c.core.createNamespacedConfigMap({ namespace: 'default', body: big }), (e: { code?: number }) => e.code === 413);
+    const tooLong = await c.req('POST', '/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'long' },
+      data: { blob: 'x'.repeat(1024 * 1024 + 1) },
+    });
+    assert.equal(tooLong.status, 422);
+    assert.match(tooLong.body.message, /Too long: must have at most 1048576 bytes/);
+    const ok = await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'after-413' } } });
+    assert.equal(ok.metadata?.name, 'after-413');
+  });
+
   it('creates, gets, lists, updates and deletes through client-node', async () => {
     const cm = await c.core.createNamespacedConfigMap({
       namespace: 'default',

@@ -9,14 +9,23 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return (await readBodyBytes(req)).toString('utf8');
 }
 
+/** Past this, a too-large body is no longer read to its end: the connection is dropped. */
+const maxDrain = 64 * 1024 * 1024;
+
+/**
+ * The body, or a 413 for one over the limit. The rest of a too-large body is read and dropped
+ * before the 413 goes out: stopping mid-body would destroy the socket, and the client would see
+ * a reset connection ("socket hang up") instead of the answer the real server gives.
+ */
 export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > maxBody) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
-    chunks.push(c);
+    if (size > maxDrain) break;
+    if (size <= maxBody) chunks.push(c);
   }
+  if (size > maxBody) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
   return Buffer.concat(chunks);
 }
 
