@@ -10,7 +10,7 @@ const fieldsOf = (value: unknown): Fields | undefined =>
 /**
  * The workload fields the API server refuses (422) or that make an upgrade meaningless: replicas
  * that are not a whole number >= 0, no selector, a selector the pod template's labels do not
- * satisfy, no containers. Read from the files, so plan and upgrade refuse them (exit 2, file:line)
+ * satisfy, no containers, a rolling update with maxSurge and maxUnavailable both 0. Read from the files, so plan and upgrade refuse them (exit 2, file:line)
  * before connecting to anything, instead of after a backup and a migration.
  */
 export function workloadShapeProblems(manifests: readonly LoadedManifest[]): string[] {
@@ -43,10 +43,22 @@ export function workloadShapeProblems(manifests: readonly LoadedManifest[]): str
         `spec.selector.matchLabels ${unmatched.map(([k, v]) => `${k}=${String(v)}`).join(', ')} not in spec.template.metadata.labels: the Deployment would select none of its own pods (make them agree)`,
       );
     }
+    const rollingUpdate = fieldsOf(fieldsOf(spec['strategy'])?.['rollingUpdate']);
+    if (rollingUpdate && isZero(rollingUpdate['maxSurge']) && isZero(rollingUpdate['maxUnavailable'])) {
+      at(
+        ['spec', 'strategy', 'rollingUpdate'],
+        'spec.strategy.rollingUpdate has maxSurge 0 and maxUnavailable 0: no pod could ever be replaced (the API server refuses it); for zero downtime write maxSurge: 1, maxUnavailable: 0',
+      );
+    }
     const containers = fieldsOf(template?.['spec'])?.['containers'];
     if (!Array.isArray(containers) || containers.length === 0) at(['spec', 'template'], 'has no spec.template.spec.containers');
   }
   return problems;
+}
+
+/** 0, "0" or "0%": an int-or-string that allows no pod. */
+function isZero(value: unknown): boolean {
+  return value === 0 || value === '0' || value === '0%';
 }
 
 /** Throws MANIFEST_INVALID listing every problem of workloadShapeProblems, or returns. */

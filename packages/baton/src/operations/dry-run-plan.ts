@@ -34,11 +34,46 @@ export async function dryRunPlan(plan: Plan, kube: KubeClient, namespace: string
       } catch (error) {
         // Unreachable is not a verdict on the object: it surfaces as what it is (exit 5).
         if (!(error instanceof KubeApiError) || error.status === 0) throw error;
-        refusals.push({ object: `${object.kind}/${object.metadata.name}`, step: step.id, message: error.message });
+        refusals.push({ object: `${object.kind}/${object.metadata.name}`, step: step.id, message: refusalMessage(object, error) });
       }
     }
   }
   return refusals;
+}
+
+/** Where today's servers serve the built-in kinds a release manifest names (for the 404's fix). */
+const servedAt: Record<string, string> = {
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  Service: 'v1',
+  ConfigMap: 'v1',
+  Secret: 'v1',
+  ServiceAccount: 'v1',
+  PersistentVolumeClaim: 'v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+  Ingress: 'networking.k8s.io/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  PodDisruptionBudget: 'policy/v1',
+  HorizontalPodAutoscaler: 'autoscaling/v2',
+  HTTPRoute: 'gateway.networking.k8s.io/v1',
+};
+
+/**
+ * The server's words, except for its bare 404: "the server could not find the requested
+ * resource" names neither the kind nor the apiVersion, and the fault is almost always the
+ * apiVersion (a removed beta such as apps/v1beta1) or a CRD that is not installed.
+ */
+function refusalMessage(object: KubeObject, error: KubeApiError): string {
+  if (error.status !== 404 || !/could not find the requested resource/.test(error.message)) return error.message;
+  const served = servedAt[object.kind];
+  const fix =
+    served && served !== object.apiVersion
+      ? `this server serves ${object.kind} as apiVersion ${served}`
+      : `install the CRD that defines ${object.kind} in ${object.apiVersion}, or correct the apiVersion (\`kubectl api-resources\` lists what this server serves)`;
+  return `the server does not serve kind ${object.kind} in apiVersion ${object.apiVersion} (HTTP 404): ${fix}`;
 }
 
 /** Throws (exit 2) when the dry run refused anything; nothing has been changed at that point. */

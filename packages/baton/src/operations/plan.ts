@@ -9,6 +9,7 @@ import { observe } from '../plan/observe.js';
 import type { Plan } from '../plan/plan.js';
 import { databaseSteps } from '../upgrade/database-steps.js';
 import { refuseWhatTheServerRefuses } from './dry-run-plan.js';
+import { refuseUnservedServices } from './refuse-unserved-services.js';
 import type { Environment } from './ports.js';
 import type { ReleaseInputs } from './release-inputs.js';
 
@@ -31,6 +32,7 @@ export async function planRelease(inputs: ReleaseInputs, ports: { kube: KubeClie
   // Before anything else is read: a missing namespace is named as such, with every other
   // missing object, and not as whatever read failed first.
   await refuseMissingObjects(inputs, ports.kube);
+  await refuseUnservedServices(manifests, ports.kube, spec.namespace);
   const live = await observe(ports.kube, spec, manifests);
   const from = currentRelease({ spec, manifests, live });
   const database = await databaseSteps(
