@@ -231,3 +231,51 @@ test("drift knows baton's own changes: hashed config copies, its image, its roll
     'the serving Deployment at 0 is drift',
   );
 });
+
+const recorded = (version: string) => ({
+  version,
+  image: `castopod/castopod:${version}`,
+  runId: `r-${version}`,
+  strategy: 'rolling',
+  at: '2026-12-01T00:00:00Z',
+  deployment: 'app',
+});
+const running = (image: string, replicas = 1) => {
+  const d = structuredClone(deployment) as unknown as {
+    spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
+  };
+  d.spec.replicas = replicas;
+  d.spec.template.spec.containers[0]!.image = image;
+  return d as unknown as LiveState['deployments'][number];
+};
+
+test('the cluster wins over a history no Deployment runs: v1 put back by hand plans v1 -> new, with a warning', () => {
+  const plan = buildPlan({
+    spec: parseSpec(specText('rolling'), '/x/baton.yaml').spec,
+    manifests: [deployment, service, configMap],
+    live: live({ service, deployments: [running('castopod/castopod:1.13.6')], history: [recorded('1.13.6'), recorded('1.13.7')] }),
+  });
+  assert.deepEqual(plan.from, { version: '1.13.6', image: 'castopod/castopod:1.13.6' });
+  assert.ok(
+    plan.warnings.some((w) => /history says 1\.13\.7 .* Deployment app runs castopod\/castopod:1\.13\.6/.test(w)),
+    plan.warnings.join('\n'),
+  );
+});
+
+test('the history stands when a Deployment runs it (a warm colour running the older one included), or none has pods', () => {
+  const spec = parseSpec(specText('rolling'), '/x/baton.yaml').spec;
+  const history = [recorded('1.13.6'), recorded('1.13.7')];
+  for (const deployments of [
+    [running('castopod/castopod:1.13.7')],
+    [running('castopod/castopod:1.13.6'), { ...running('castopod/castopod:1.13.7'), metadata: { name: 'app-blue' } }],
+    [running('castopod/castopod:1.13.6', 0)],
+    [],
+  ]) {
+    const plan = buildPlan({ spec, manifests: [deployment, service, configMap], live: live({ service, deployments, history }) });
+    assert.equal(plan.from?.version, '1.13.7');
+    assert.equal(
+      plan.warnings.some((w) => w.includes('history says')),
+      false,
+    );
+  }
+});

@@ -15,6 +15,7 @@ import { objectKey, type LiveState } from './live-state.js';
 import type { Plan, ReleaseRef } from './plan.js';
 import { afterRolloutPhase, configSnapshotPhase, insertAnalysis, placeDatabaseSteps, recordPhase, verifyPhase } from './plan-phases.js';
 import { pickOne, releaseWorkload } from './release-workload.js';
+import { runningRelease } from './running-release.js';
 
 export interface PlanInput {
   spec: BatonSpec;
@@ -30,12 +31,13 @@ export function releaseVersion(spec: BatonSpec): string {
 }
 
 /**
- * The release the cluster runs today, as the upgrade replaces it: the last one baton recorded,
- * else the image the live Deployment runs. Known before planning, so the plan is built once.
+ * The release the cluster runs today, as the upgrade replaces it: the last one baton recorded
+ * (unless no live Deployment runs it: runningRelease), else the image the live Deployment runs.
+ * Known before planning, so the plan is built once.
  */
 export function currentRelease(input: Pick<PlanInput, 'spec' | 'manifests' | 'live'>): ReleaseRef | null {
   const last = input.live.history.at(-1);
-  if (last) return { version: last.version, image: last.image };
+  if (last) return runningRelease(input.spec, input.live, { version: last.version, image: last.image }).release;
   const manifest = pickOne(
     input.manifests.map((m) => ({ ...m })),
     'Deployment',
@@ -110,6 +112,9 @@ export function buildPlan(input: PlanInput): Plan {
   steps.push(recordPhase({ spec, version, live: input.live, liveSame: workload.liveSame, planned, service: serviceManifest }));
 
   const from = currentRelease(input);
+  const last = input.live.history.at(-1);
+  const disagreement = last ? runningRelease(spec, input.live, { version: last.version, image: last.image }).disagreement : undefined;
+  if (disagreement) warnings.push(disagreement);
   if (from?.image === spec.image.ref) warnings.push(`the cluster already runs ${spec.image.ref}; the upgrade will re-apply it`);
   const ownChange = batonChanges({ steps, history: input.live.history, image: spec.image.ref });
   return {
