@@ -3,10 +3,10 @@ import { canonicalQuantity } from '../quantity.js';
 /**
  * resource.Quantity's hidden fields as the Deployment controller holds them. The API server stores
  * a quantity as its canonical string and the controller parses that string again, so what the
- * dump shows is ParseQuantity(canonical) (apimachinery pkg/api/resource). Only ParseQuantity's
- * int64 fast path is reproduced: it covers every canonical string whose digits fit an int64 at
- * nano precision. Anything else would be held as an *inf.Dec, whose dump (a big.Int's words) we
- * do not reproduce: `exact: false` then, and the caller documents the hash as kubesim's own.
+ * dump shows is ParseQuantity(canonical) (apimachinery pkg/api/resource): an int64 mantissa and
+ * scale when the digits fit (the fast path), else an *inf.Dec rounded up to nano precision, whose
+ * big.Int prints its 64-bit words (as on amd64 and arm64). `exact: false` only for a string the
+ * parser would reject (the API server does not store one).
  */
 export interface GoQuantity {
   /** The `%#v` text of the struct's fields, `{i:... d:... s:... Format:...}`. */
@@ -68,13 +68,11 @@ export function goQuantity(stored: string): GoQuantity {
     scale = suffix.exponent;
     precision = maxInt64Digits - (num.length + denom.length);
   }
-  if (precision < 0) return inexact;
-  scale -= denom.length;
-  if (scale < -9) return inexact;
   const shifted = num + denom;
   const value = BigInt(shifted);
+  if (precision < 0 || scale - denom.length < -9 || value * mantissa > int64Max) return infDec(positive, value, denom.length, suffix);
+  scale -= denom.length;
   let result = value * mantissa;
-  if (result > int64Max) return inexact;
   if (!positive) result = -result;
   // ParseQuantity keeps the input string when it is already in canonical form.
   const cached =
@@ -82,4 +80,37 @@ export function goQuantity(stored: string): GoQuantity {
       ? suffix.exponent % 10 === 0 && (value & 7n) !== 0n
       : scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
   return { text: print(result, scale, cached ? str : '', suffix.format), exact: true };
+}
+
+/** 64-bit little-endian words of a big.nat, as spew prints a []big.Word. */
+function words(n: bigint): string {
+  const out: string[] = [];
+  for (let rest = n; rest > 0n; rest >>= 64n) out.push(String(rest & 0xffffffffffffffffn));
+  return `[${out.join(' ')}]`;
+}
+
+/** ParseQuantity's slow path: an inf.Dec (unscaled x 10^-scale), rounded up to scale 9, BinarySI capped at int64. */
+function infDec(positive: boolean, digits: bigint, fractionDigits: number, suffix: Suffix): GoQuantity {
+  let unscaled = digits;
+  let scale = fractionDigits;
+  if (suffix.base === 10) scale -= suffix.exponent;
+  else unscaled <<= BigInt(suffix.exponent);
+  if (unscaled === 0n) return { text: '{<inexact zero inf.Dec>}', exact: false };
+  if (scale < 9) unscaled *= 10n ** BigInt(9 - scale);
+  else if (scale > 9) {
+    const d = 10n ** BigInt(scale - 9);
+    unscaled = unscaled / d + (unscaled % d === 0n ? 0n : 1n);
+  }
+  scale = 9;
+  let format = suffix.format;
+  if (format === 'BinarySI' && unscaled > int64Max * 10n ** 9n) {
+    unscaled = int64Max;
+    scale = 0;
+  }
+  if (format === 'BinarySI' && unscaled < 10n ** BigInt(scale)) format = 'DecimalSI';
+  const dec = `{unscaled:(big.Int){neg:(bool)${!positive} abs:(big.nat)${words(unscaled)}} scale:(inf.Scale)${scale}}`;
+  return {
+    text: `{i:(resource.int64Amount){value:(int64)0 scale:(resource.Scale)0} d:(resource.infDecAmount){Dec:(*inf.Dec)${dec}} s:(string) Format:(resource.Format)${format}}`,
+    exact: true,
+  };
 }
