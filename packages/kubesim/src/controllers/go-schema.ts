@@ -45,7 +45,22 @@ export type ParsedType =
   | { kind: 'slice'; elem: ParsedType }
   | { kind: 'map'; key: ParsedType; elem: ParsedType };
 
-const basics = new Set(['string', 'bool', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'float32', 'float64']);
+const basics = new Set([
+  'string',
+  'bool',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float32',
+  'float64',
+]);
 
 /** Parses `ref` against `schema`; throws on a key the schema does not have (a generator bug). */
 export function parseTypeRef(schema: GoSchema, ref: GoTypeRef): ParsedType {

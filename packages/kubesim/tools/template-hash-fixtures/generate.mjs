@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, '../../src/controllers');
 const [api, apimachinery, inf, work = mkdtempSync(join(tmpdir(), 'template-hash-'))] = process.argv.slice(2);
-if (!api || !apimachinery || !inf) throw new Error('usage: node generate.mjs <api git dir> <apimachinery git dir> <inf git dir> [work dir]');
+if (!api || !apimachinery || !inf)
+  throw new Error('usage: node generate.mjs <api git dir> <apimachinery git dir> <inf git dir> [work dir]');
 // The patch releases kubesim reports (kubernetes-version.ts); the structs do not change within a minor.
 const tags = { 26: 'v0.26.15', 27: 'v0.27.16', 28: 'v0.28.15', 29: 'v0.29.14', 30: 'v0.30.10', 31: 'v0.31.6', 32: 'v0.32.2' };
 mkdirSync(work, { recursive: true });
@@ -23,11 +24,15 @@ for (const [minor, tag] of Object.entries(tags)) {
   const gopath = join(work, `gopath-${minor}`);
   const schema = join(work, `schema-1.${minor}.json`);
   const env = { ...process.env, GO111MODULE: 'off', GOFLAGS: '' };
-  execFileSync('go', ['run', 'schemagen.go', '-api', api, '-apimachinery', apimachinery, '-inf', inf, '-tag', tag, '-out', schema, '-gopath', gopath], {
-    cwd: here,
-    env,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'go',
+    ['run', 'schemagen.go', '-api', api, '-apimachinery', apimachinery, '-inf', inf, '-tag', tag, '-out', schema, '-gopath', gopath],
+    {
+      cwd: here,
+      env,
+      stdio: 'inherit',
+    },
+  );
   execFileSync('go', ['run', 'main.go', '-fixtures', fixtures, '-minor', `1.${minor}`, '-dumps', join(work, `dumps-1.${minor}.txt`)], {
     cwd: join(here, 'hasher'),
     env: { ...env, GOPATH: `${gopath}:/usr/share/gocode` },

@@ -16,7 +16,8 @@ for (const s of schemas) {
       merged[key] = { ...def, fields: def.fields?.map((f) => ({ ...f, minors: [s.minor] })) };
       continue;
     }
-    if (m.go !== def.go || m.kind !== def.kind || m.key !== def.key || m.elem !== def.elem) throw new Error(`${key} changed in 1.${s.minor}`);
+    if (m.go !== def.go || m.kind !== def.kind || m.key !== def.key || m.elem !== def.elem)
+      throw new Error(`${key} changed in 1.${s.minor}`);
     if (!def.fields) continue;
     // Insert each new field after the field that precedes it in this minor.
     let at = -1;
@@ -38,7 +39,8 @@ for (const s of schemas) {
   for (const [key, def] of Object.entries(s.types)) {
     if (!def.fields) continue;
     const got = merged[key].fields.filter((f) => f.minors.includes(s.minor));
-    if (got.length !== def.fields.length || got.some((f, i) => !same(f, def.fields[i]))) throw new Error(`${key} does not round-trip for 1.${s.minor}`);
+    if (got.length !== def.fields.length || got.some((f, i) => !same(f, def.fields[i])))
+      throw new Error(`${key} does not round-trip for 1.${s.minor}`);
   }
 }
 const ranges = (fieldMinors) => {
