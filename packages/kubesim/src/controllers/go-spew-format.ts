@@ -32,15 +32,25 @@ function isObject(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Parsed type references per schema, kept across dumps: every sync prints the same types. */
+const parsedBySchema = new WeakMap<GoSchema, Map<string, ParsedType>>();
+
 class Printer {
   readonly out: string[] = [];
   exact = true;
-  private readonly parsed = new Map<string, ParsedType>();
+  private readonly parsed: Map<string, ParsedType>;
 
   constructor(
     private readonly schema: GoSchema,
     private readonly minor: number,
-  ) {}
+  ) {
+    let parsed = parsedBySchema.get(schema);
+    if (!parsed) {
+      parsed = new Map();
+      parsedBySchema.set(schema, parsed);
+    }
+    this.parsed = parsed;
+  }
 
   type(ref: string): ParsedType {
     let t = this.parsed.get(ref);
