@@ -10,6 +10,8 @@ export interface ControllerContext {
   log: (msg: string) => void;
   /** What the served Kubernetes minor does (the controller-manager runs the server's version). */
   features: VersionFeatures;
+  /** The served minor itself, for what follows its Go structs (the pod-template-hash). */
+  minor: number;
 }
 
 /** A running controller: it registers informer handlers in its constructor, then runs a queue. */

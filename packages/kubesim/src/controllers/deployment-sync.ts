@@ -95,7 +95,7 @@ export class DeploymentSync {
       return existing;
     }
     if (!create) return undefined;
-    const hash = computeTemplateHash(this.d.spec?.template, this.d.status?.collisionCount);
+    const hash = computeTemplateHash(this.d.spec?.template, this.d.status?.collisionCount, { minor: this.ctx.minor });
     const template = structuredClone(this.d.spec!.template);
     template.metadata ??= {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };

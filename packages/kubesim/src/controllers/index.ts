@@ -54,7 +54,14 @@ export async function startControllers(options: ControllerManagerOptions): Promi
             () => undefined,
           ),
       );
-  const ctx: ControllerContext = { clients, informers, now: options.now ?? Date.now, log, features: featuresOf(version.minor) };
+  const ctx: ControllerContext = {
+    clients,
+    informers,
+    now: options.now ?? Date.now,
+    log,
+    features: featuresOf(version.minor),
+    minor: version.minor,
+  };
   const controllers: Controller[] = [
     new Scheduler(ctx),
     new ReplicaSetController(ctx),

@@ -1,6 +1,9 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import { newestMinor } from '../kubernetes-version.js';
+import { spewGoValue } from './go-spew-format.js';
 import { rfc3339 } from './object-time.js';
+import { podTemplateGoSchema } from './pod-template-go-schema.js';
 
 /** apps/v1 DefaultDeploymentUniqueLabelKey. */
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
@@ -26,12 +29,16 @@ export function canonical(value: unknown): unknown {
   return value === null ? undefined : value;
 }
 
+/** The template as JSON (the wire form), whichever way the caller holds it (typed model or plain JSON). */
+function wireForm(t: V1PodTemplateSpec | undefined): unknown {
+  return t === undefined ? undefined : ObjectSerializer.serialize(t, 'V1PodTemplateSpec', '');
+}
+
 function withoutHash(t: V1PodTemplateSpec | undefined): unknown {
   // Project onto the fields this client knows: the ReplicaSet we create is written through the
   // same typed client, so a field it does not know (a newer server's) must not make the
   // Deployment's template and its ReplicaSet's look different forever.
-  const known: unknown = t === undefined ? undefined : ObjectSerializer.serialize(t, 'V1PodTemplateSpec', '');
-  const c = canonical(known) as { metadata?: { labels?: Record<string, string> } } | undefined;
+  const c = canonical(wireForm(t)) as { metadata?: { labels?: Record<string, string> } } | undefined;
   if (c?.metadata?.labels) {
     delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
   }
@@ -43,9 +50,23 @@ export function equalIgnoreHash(a: V1PodTemplateSpec | undefined, b: V1PodTempla
   return JSON.stringify(withoutHash(a)) === JSON.stringify(withoutHash(b));
 }
 
-function fnv32a(s: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of Buffer.from(s, 'utf8')) {
+/** The go-spew dump the controller hashes, and whether kubesim reproduces it exactly. */
+export interface TemplateDump {
+  text: string;
+  exact: boolean;
+}
+
+/**
+ * hashutil.DeepHashObject's input: go-spew's `%#v` of the Go v1.PodTemplateSpec the template
+ * decodes to, with the struct set of Kubernetes 1.`minor` (a field added in a release changes
+ * every dump). Exact unless `exact` is false (see go-spew-format.ts and docs/controllers.md).
+ */
+export function podTemplateDump(template: V1PodTemplateSpec | undefined, minor: number = newestMinor): TemplateDump {
+  return spewGoValue(podTemplateGoSchema, minor, wireForm(template) ?? {});
+}
+
+function fnv32a(bytes: Uint8Array, h = 0x811c9dc5): number {
+  for (const byte of bytes) {
     h ^= byte;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
@@ -54,15 +75,39 @@ function fnv32a(s: string): number {
 
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** Hashes by template JSON; a sync re-hashes the same few templates, so a small cache suffices. */
+const cache = new Map<string, string>();
+const cacheLimit = 512;
+
+/** Options: the Kubernetes minor whose structs are hashed (default the newest kubesim serves). */
+export interface TemplateHashOptions {
+  minor?: number;
+}
+
 /**
- * The pod-template-hash: FNV-32a over the template plus the collision count, rendered with
- * Kubernetes' vowel-free alphabet (rand.SafeEncodeString) so names never spell words. Kubernetes
- * hashes Go's struct dump; we hash canonical JSON, so values differ from a real cluster's but have
- * the same shape and the same stability.
+ * The pod-template-hash, as the Deployment controller computes it (controller.ComputeHash): FNV-32a
+ * over the template's go-spew dump; with a collision count, its 4 little-endian bytes padded to 8
+ * are hashed after it; the decimal digits of the sum, mapped onto the vowel-free alphabet
+ * (rand.SafeEncodeString). Equal to a real cluster's for the same stored template, except where
+ * podTemplateDump is not exact. The template is hashed as stored, a pod-template-hash label included.
  */
-export function computeTemplateHash(template: V1PodTemplateSpec | undefined, collisionCount: number | undefined): string {
-  let input = JSON.stringify(withoutHash(template) ?? {});
-  if (collisionCount !== undefined && collisionCount !== null) input += `#${collisionCount}`;
-  const digits = String(fnv32a(input));
-  return [...digits].map((ch) => SAFE[ch.charCodeAt(0) % SAFE.length]).join('');
+export function computeTemplateHash(
+  template: V1PodTemplateSpec | undefined,
+  collisionCount: number | undefined,
+  options: TemplateHashOptions = {},
+): string {
+  const minor = options.minor ?? newestMinor;
+  const key = `${minor}#${collisionCount ?? ''}#${JSON.stringify(wireForm(template) ?? {})}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  let h = fnv32a(Buffer.from(podTemplateDump(template, minor).text, 'utf8'));
+  if (collisionCount !== undefined && collisionCount !== null) {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setUint32(0, collisionCount >>> 0, true);
+    h = fnv32a(bytes, h);
+  }
+  const hash = [...String(h)].map((ch) => SAFE[ch.charCodeAt(0) % SAFE.length]).join('');
+  if (cache.size >= cacheLimit) cache.clear();
+  cache.set(key, hash);
+  return hash;
 }

@@ -52,6 +52,8 @@ const binarySuffixPowers: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4,
 const decimalSuffixOf = new Map(Object.entries(decimalSuffixExponents).map(([suffix, exponent]) => [exponent, suffix]));
 const binarySuffixes = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 
+const binaryMax = (1n << 63n) - 1n;
+
 type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
 /** A quantity's exact value, mantissa x 10^exponent, rounded up to nano precision as the server does. */
@@ -79,6 +81,11 @@ export function quantityValue(text: string): QuantityValue | undefined {
   } else {
     exponent += Number(suffix.slice(1));
     format = 'DecimalExponent';
+  }
+  // ParseQuantity caps a binary quantity at the int64 maximum (a decimal one is not capped).
+  if (format === 'BinarySI' && mantissa * 10n ** BigInt(Math.max(0, exponent)) > binaryMax * 10n ** BigInt(Math.max(0, -exponent))) {
+    mantissa = binaryMax;
+    exponent = 0;
   }
   if (sign === '-') mantissa = -mantissa;
   if (exponent < -9) {

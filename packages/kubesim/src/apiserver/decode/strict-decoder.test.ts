@@ -81,6 +81,11 @@ describe('resource.Quantity', () => {
       ['0.0000000001', '1n'],
       ['1.0000000001', '1000000001n'],
       ['+1', '1'],
+      // Binary quantities are capped at the int64 maximum (checked against apimachinery's String()).
+      ['12345678901234567Gi', '9223372036854775807'],
+      ['8Ei', '9223372036854775807'],
+      ['7Ei', '7Ei'],
+      ['-12345678901234567Gi', '-9223372036854775807'],
     ];
     for (const [written, stored] of cases) assert.equal(canonicalQuantity(written), stored, written);
   });
