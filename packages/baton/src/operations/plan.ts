@@ -10,6 +10,7 @@ import type { Plan } from '../plan/plan.js';
 import { databaseSteps } from '../upgrade/database-steps.js';
 import { refuseWhatTheServerRefuses } from './dry-run-plan.js';
 import { refuseUnservedServices } from './refuse-unserved-services.js';
+import { refuseUnwritableBackupDirs } from './refuse-unwritable-backup.js';
 import type { Environment } from './ports.js';
 import type { ReleaseInputs } from './release-inputs.js';
 
@@ -41,6 +42,7 @@ export async function planRelease(inputs: ReleaseInputs, ports: { kube: KubeClie
   );
   const plan = buildPlan({ spec, manifests, live, ...(database ? { database } : {}) });
   if (database) plan.warnings.push(...database.warnings);
+  plan.warnings.push(...(await refuseUnwritableBackupDirs(plan)));
   await refuseWhatTheServerRefuses(plan, ports.kube, spec.namespace);
   return { plan, live };
 }
