@@ -358,7 +358,25 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       .option('--migrations <dir>', 'a folder of NNNN_name.sql migrations')
       .option('--manifests <path...>', 'Kubernetes YAML files or folders')
       .addOption(new Option('--dialect <dialect>', 'SQL dialect').choices(['postgres', 'mysql']).default('postgres'))
-      .option('-f, --spec <file>', 'take migrations, dialect and manifests from this baton.yaml')
+      .option('-f, --spec <file>', 'take migrations, dialect, manifests and database.url from this baton.yaml')
+      .option(
+        '--database <url>',
+        'judge pending migrations against this live database, read-only (table sizes, columns, indexes, constraints); with --spec, database.url is used when this is absent',
+      )
+      .option(
+        '--small-table-rows <n>',
+        'with --database: up to this many rows (estimate) a table counts as small',
+        countOption('10000', 1e12),
+        10_000,
+      )
+      .option(
+        '--small-table-bytes <n>',
+        'with --database: and up to this many bytes (table + indexes)',
+        countOption('16777216', 1e15),
+        16_777_216,
+      )
+      .option('--kubeconfig <file>', 'with --spec: kubeconfig to read a database.url Secret (default: $KUBECONFIG, then ~/.kube/config)')
+      .option('--context <name>', 'with --spec: kubeconfig context for the Secret')
       .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
       .description('lint migrations (unsafe operations, with the safe alternative) and manifests (the zero-downtime checklist)'),
     lazy(() => import('./commands/check.js')),

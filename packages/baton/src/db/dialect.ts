@@ -44,6 +44,12 @@ export interface ConnectOptions {
   applicationName?: string;
   /** Give up connecting after this long. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * Every transaction of the session is READ ONLY (postgres default_transaction_read_only,
+   * MariaDB SET SESSION TRANSACTION READ ONLY): the server itself refuses a write, so a reader
+   * such as `baton check --database` cannot change the database even by mistake.
+   */
+  readOnly?: boolean;
 }
 
 /**

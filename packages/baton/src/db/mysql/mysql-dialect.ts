@@ -45,6 +45,7 @@ async function connect(url: string, options: ConnectOptions = {}): Promise<DbSes
     throw connectError(failureKind(cause), target, cause);
   }
   conn.on('error', () => undefined);
+  if (options.readOnly) await conn.query('SET SESSION TRANSACTION READ ONLY');
   return {
     id: conn.threadId ?? 0,
     async query(sql, params) {

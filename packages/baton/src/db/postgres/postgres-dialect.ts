@@ -29,6 +29,8 @@ async function connect(url: string, options: ConnectOptions = {}): Promise<DbSes
     database: target.database,
     application_name: options.applicationName ?? 'baton',
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    // Set at connection start, so not even the first statement could write.
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   // A server-side disconnect emits 'error' on an idle client; without a listener Node would crash.
   client.on('error', () => undefined);

@@ -12,6 +12,7 @@ export const setNotNull: MigrationRule = {
   severity: 'error',
   summary: 'SET NOT NULL on an existing column scans the table under ACCESS EXCLUSIVE',
   dialects: ['postgres'],
+  smallTable: 'info',
   check: (context) => {
     const fresh = createdTables(context);
     return operationsOf(context.operations, 'set-not-null')
@@ -23,6 +24,7 @@ export const setNotNull: MigrationRule = {
       )
       .map((op) => ({
         location: op.location,
+        table: op.table,
         message: `SET NOT NULL on ${op.table}.${op.column} scans every row while holding ACCESS EXCLUSIVE (all reads and writes wait)`,
         hint: `ALTER TABLE ${op.table} ADD CONSTRAINT ${op.column}_not_null CHECK (${op.column} IS NOT NULL) NOT VALID; then in a later migration VALIDATE CONSTRAINT ${op.column}_not_null; then SET NOT NULL (instant on PostgreSQL 12+) and DROP CONSTRAINT ${op.column}_not_null.`,
       }));

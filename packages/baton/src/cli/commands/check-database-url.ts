@@ -1,0 +1,38 @@
+import { resolveDbUrl, type DbRef } from '../../db/steps/db-ref.js';
+import { BatonError, isBatonError } from '../../errors.js';
+import type { CliIO } from '../io.js';
+
+/**
+ * The database `baton check` reads: `--database URL`, else the spec's `database.url` resolved as
+ * `baton plan` resolves it (an env ref from the environment, a Secret ref through the cluster of
+ * --kubeconfig/--context). Undefined when neither names one. A Secret that cannot be read is
+ * DB_SECRET_UNAVAILABLE, naming the Secret and saying to pass --database instead.
+ */
+export async function checkDatabaseUrl(
+  options: Record<string, unknown>,
+  spec: { namespace: string; database?: { url?: unknown } } | undefined,
+  io: CliIO,
+): Promise<string | undefined> {
+  if (typeof options.database === 'string') return options.database;
+  const ref = spec?.database?.url as DbRef | undefined;
+  if (ref === undefined || spec === undefined) return undefined;
+  const isSecret = 'secret' in ref || 'secretName' in ref;
+  if (!isSecret) return resolveDbUrl(ref, spec.namespace, { env: io.env });
+  const name = 'secret' in ref ? ref.secret.name : ref.secretName;
+  const key = 'secret' in ref ? ref.secret.key : ref.key;
+  // Loaded only here: every other check needs no cluster client.
+  const [{ kubeFrom }, { kubeSecretResolver }] = await Promise.all([import('./context.js'), import('../../kube/secret-resolver.js')]);
+  try {
+    return await resolveDbUrl(ref, spec.namespace, { env: io.env, resolveSecret: kubeSecretResolver(kubeFrom(options, io)) });
+  } catch (cause) {
+    if (isBatonError(cause) && cause.code.startsWith('DB_URL')) throw cause;
+    throw new BatonError(
+      'DB_SECRET_UNAVAILABLE',
+      `database.url is Secret ${spec.namespace}/${name} key ${key}, and reading it needs the cluster, which failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+        hint: 'pass --database URL (or set database.url to {env: NAME}), or point --kubeconfig/--context at the cluster holding the Secret',
+      },
+    );
+  }
+}
