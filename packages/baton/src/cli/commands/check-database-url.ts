@@ -27,7 +27,8 @@ export async function checkDatabaseUrl(
   } catch (cause) {
     if (isBatonError(cause) && cause.code.startsWith('DB_URL')) throw cause;
     throw new BatonError(
-      'DB_SECRET_UNAVAILABLE',
+      // An unreachable cluster keeps its code, so the exit code says so (5).
+      isBatonError(cause) ? cause.code : 'DB_SECRET_UNAVAILABLE',
       `database.url is Secret ${spec.namespace}/${name} key ${key}, and reading it needs the cluster, which failed: ${cause instanceof Error ? cause.message : String(cause)}`,
       {
         cause,
