@@ -66,23 +66,39 @@ describe('baton check --database (the CLI, postgres 127.0.0.1:5432)', () => {
     assert.match(stdout, /error\s+create-index-concurrently .*\(live: table users has ~2 rows, \d+ kB\)/);
   });
 
-  it('database.url from --spec ({env: NAME}) is resolved from the environment, as plan resolves it', T, async () => {
+  it('--database alone takes database.url from --spec ({env: NAME}), resolved from the environment as plan does', T, async () => {
     await writeFile(
       join(dir, 'baton.yaml'),
       'apiVersion: baton.dev/v1alpha1\nkind: Upgrade\napp: web\nnamespace: shop\nmanifests: [k8s/]\nimage: { ref: "shop/web:v2" }\ndatabase: { dialect: postgres, url: { env: APP_DB }, migrations: { dir: migrations } }\n',
     );
     await writeFile(join(dir, 'migrations', '0002_bad.sql'), '-- baton: phase=contract\nALTER TABLE users DROP COLUMN nickname;\n');
     try {
-      const { code, stdout, stderr } = await baton(['--spec', 'baton.yaml', '-o', 'json'], { APP_DB: s.url });
+      const { code, stdout, stderr } = await baton(['--spec', 'baton.yaml', '--database', '-o', 'json'], { APP_DB: s.url });
       assert.equal(code, exitCodes.failed, stderr);
       const ids = (JSON.parse(stdout) as { findings: { ruleId: string; message: string }[] }).findings.map((f) => f.ruleId);
       assert.ok(ids.includes('live-schema-mismatch'), ids.join(', '));
-      const unset = await baton(['--spec', 'baton.yaml']);
+      // Without --database, check stays offline: the spec's URL is not even resolved.
+      const offline = await baton(['--spec', 'baton.yaml', '-o', 'json']);
+      assert.equal(offline.stderr, '');
+      const offlineIds = (JSON.parse(offline.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
+      assert.ok(offlineIds.includes('create-index-concurrently') && !offlineIds.includes('live-schema-mismatch'), offlineIds.join(', '));
+      const unset = await baton(['--spec', 'baton.yaml', '--database']);
       assert.equal(unset.code, exitCodes.invalidInput, unset.stderr);
       assert.match(unset.stderr, /environment variable APP_DB is not set/);
     } finally {
       await rm(join(dir, 'migrations', '0002_bad.sql'));
     }
+  });
+
+  it('--database with a Secret ref and no cluster: exit 5, naming the Secret and saying to pass --database URL', T, async () => {
+    await writeFile(
+      join(dir, 'secret.yaml'),
+      'apiVersion: baton.dev/v1alpha1\nkind: Upgrade\napp: web\nnamespace: shop\nmanifests: [k8s/]\nimage: { ref: "shop/web:v2" }\ndatabase: { dialect: postgres, url: { secret: { name: app-db, key: url } }, migrations: { dir: migrations } }\n',
+    );
+    const { code, stderr } = await baton(['--spec', 'secret.yaml', '--database']);
+    assert.equal(code, exitCodes.unreachable, stderr);
+    assert.match(stderr, /database\.url is Secret shop\/app-db key url, and reading it needs the cluster[\s\S]*hint: pass --database URL/);
+    assert.doesNotMatch(stderr, stackLine);
   });
 
   it('an unreachable database: exit 5, what failed and how to fix it, no stack trace, no finding', T, async () => {

@@ -360,8 +360,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       .addOption(new Option('--dialect <dialect>', 'SQL dialect').choices(['postgres', 'mysql']).default('postgres'))
       .option('-f, --spec <file>', 'take migrations, dialect, manifests and database.url from this baton.yaml')
       .option(
-        '--database <url>',
-        'judge pending migrations against this live database, read-only (table sizes, columns, indexes, constraints); with --spec, database.url is used when this is absent',
+        '--database [url]',
+        "judge pending migrations against this live database, read-only (table sizes, columns, indexes, constraints); with --spec and no URL, the spec's database.url",
       )
       .option(
         '--small-table-rows <n>',
@@ -375,8 +375,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         countOption('16777216', 1e15),
         16_777_216,
       )
-      .option('--kubeconfig <file>', 'with --spec: kubeconfig to read a database.url Secret (default: $KUBECONFIG, then ~/.kube/config)')
-      .option('--context <name>', 'with --spec: kubeconfig context for the Secret')
+      .option(
+        '--kubeconfig <file>',
+        'with --spec --database: kubeconfig to read a database.url Secret (default: $KUBECONFIG, then ~/.kube/config)',
+      )
+      .option('--context <name>', 'with --spec --database: kubeconfig context for the Secret')
       .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
       .description('lint migrations (unsafe operations, with the safe alternative) and manifests (the zero-downtime checklist)'),
     lazy(() => import('./commands/check.js')),

@@ -3,10 +3,11 @@ import { BatonError, isBatonError } from '../../errors.js';
 import type { CliIO } from '../io.js';
 
 /**
- * The database `baton check` reads: `--database URL`, else the spec's `database.url` resolved as
- * `baton plan` resolves it (an env ref from the environment, a Secret ref through the cluster of
- * --kubeconfig/--context). Undefined when neither names one. A Secret that cannot be read is
- * DB_SECRET_UNAVAILABLE, naming the Secret and saying to pass --database instead.
+ * The database `baton check` reads: `--database URL`; `--database` alone takes the spec's
+ * `database.url`, resolved as `baton plan` resolves it (an env ref from the environment, a Secret
+ * ref through the cluster of --kubeconfig/--context). Without the flag, undefined: check stays
+ * offline (CI runs it with no database). A Secret that cannot be read names the Secret and says
+ * to pass --database URL instead.
  */
 export async function checkDatabaseUrl(
   options: Record<string, unknown>,
@@ -14,8 +15,16 @@ export async function checkDatabaseUrl(
   io: CliIO,
 ): Promise<string | undefined> {
   if (typeof options.database === 'string') return options.database;
+  if (options.database !== true) return undefined;
   const ref = spec?.database?.url as DbRef | undefined;
-  if (ref === undefined || spec === undefined) return undefined;
+  if (ref === undefined || spec === undefined) {
+    throw new BatonError('USAGE', '--database without a URL takes database.url from the spec, and there is none', {
+      hint:
+        spec === undefined
+          ? 'pass --database URL, or --spec baton.yaml with database.url'
+          : 'pass --database URL, or add database.url to the spec',
+    });
+  }
   const isSecret = 'secret' in ref || 'secretName' in ref;
   if (!isSecret) return resolveDbUrl(ref, spec.namespace, { env: io.env });
   const name = 'secret' in ref ? ref.secret.name : ref.secretName;
