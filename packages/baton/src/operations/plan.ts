@@ -39,6 +39,7 @@ export async function planRelease(inputs: ReleaseInputs, ports: { kube: KubeClie
   );
   const plan = buildPlan({ spec, manifests, live, ...(database ? { database } : {}) });
   if (database) plan.warnings.push(...database.warnings);
+  if (database?.migrations) plan.migrations = database.migrations;
   await refuseWhatTheServerRefuses(plan, ports.kube, spec.namespace);
   return { plan, live };
 }
