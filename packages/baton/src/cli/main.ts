@@ -357,8 +357,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       .command('check')
       .option('--migrations <dir>', 'a folder of NNNN_name.sql migrations')
       .option('--manifests <path...>', 'Kubernetes YAML files or folders')
-      .addOption(new Option('--dialect <dialect>', 'SQL dialect').choices(['postgres', 'mysql']).default('postgres'))
-      .option('-f, --spec <file>', 'take migrations, dialect, manifests and database.url from this baton.yaml')
+      .addOption(
+        new Option('--dialect <dialect>', "SQL dialect (with --database: the URL's)").choices(['postgres', 'mysql']).default('postgres'),
+      )
+      .option('-f, --spec <file>', 'take migrations, dialect and manifests (with --database: database.url) from this baton.yaml')
       .option(
         '--database [url]',
         "judge pending migrations against this live database, read-only (table sizes, columns, indexes, constraints); with --spec and no URL, the spec's database.url",
@@ -381,7 +383,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       )
       .option('--context <name>', 'with --spec --database: kubeconfig context for the Secret')
       .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
-      .description('lint migrations (unsafe operations, with the safe alternative) and manifests (the zero-downtime checklist)'),
+      .description(
+        'lint migrations (unsafe operations, with the safe alternative) and manifests (the zero-downtime checklist); offline unless --database, which judges pending migrations by the live schema, read-only',
+      ),
     lazy(() => import('./commands/check.js')),
   );
   register(
