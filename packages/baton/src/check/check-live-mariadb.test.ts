@@ -88,12 +88,17 @@ describe('baton check --database (mariadb 127.0.0.1:3306)', () => {
     }
   });
 
-  it('an unreachable server is DB_UNREACHABLE', T, async () => {
+  it('an unreachable server is DB_UNREACHABLE; a URL without a database is DB_URL_INVALID', T, async () => {
     const dir = await writeMigrations({ '0001_x.sql': '-- baton: phase=expand\nALTER TABLE users ADD COLUMN x text;\n' });
     dirs.push(dir);
     await assert.rejects(
       check({ migrations: { dir, dialect: 'mysql' }, database: { url: 'mysql://root@127.0.0.1:1/app' } }),
       (e: unknown) => isBatonError(e) && e.code === 'DB_UNREACHABLE',
+    );
+    // A server URL without a database has no schema to read: said so, not N "missing table" errors.
+    await assert.rejects(
+      check({ migrations: { dir, dialect: 'mysql' }, database: { url: target.adminUrl } }),
+      (e: unknown) => isBatonError(e) && e.code === 'DB_URL_INVALID' && /names no database/.test(e.message),
     );
   });
 });

@@ -1,5 +1,6 @@
 import { BatonError } from '../../errors.js';
 import type { DbSession } from '../dialect.js';
+import { parseConnectionUrl } from '../connection-url.js';
 import { dialectForUrl } from '../dialects.js';
 import { readLedger } from '../migrations/ledger.js';
 import type { LiveSchema } from './live-schema.js';
@@ -21,6 +22,12 @@ export interface LiveDatabase {
  */
 export async function readLiveDatabase(url: string, options: { applicationName?: string } = {}): Promise<LiveDatabase> {
   const dialect = dialectForUrl(url);
+  // Without a database MariaDB's DATABASE() is NULL: every table would read as missing.
+  if (dialect.name === 'mysql' && parseConnectionUrl(url).database === '') {
+    throw new BatonError('DB_URL_INVALID', 'the MySQL/MariaDB URL names no database, so there is no schema to read', {
+      hint: 'add the database to the URL: mysql://user@host:3306/app',
+    });
+  }
   const session: DbSession = await dialect.connect(url, { applicationName: options.applicationName ?? 'baton-check', readOnly: true });
   try {
     const tables = await dialect.describeTables(session);
