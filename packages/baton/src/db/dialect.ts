@@ -98,6 +98,12 @@ export interface Dialect {
   /** Base tables of the current schema/database: sizes, row estimates, columns, indexes, constraints. */
   describeTables(session: DbSession): Promise<LiveTable[]>;
   /**
+   * Names of the current schema's relations that are not base tables (views, materialized views,
+   * foreign tables, sequences, indexes): what a migration may name although describeTables does
+   * not list it.
+   */
+  listOtherRelations(session: DbSession): Promise<string[]>;
+  /**
    * `columns` (unquoted names) compared with placeholders numbered from `firstParam`, spelled the
    * way this engine's planner turns into one index range (keyset pagination).
    */

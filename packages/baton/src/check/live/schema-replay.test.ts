@@ -24,6 +24,7 @@ const schema: LiveSchema = {
       constraints: [{ name: 'users_email_check', kind: 'check', validated: false }],
     },
   ],
+  otherRelations: ['active_users', 'active_users_idx'],
 };
 
 const replayed = (replay: SchemaReplay, sql: string): string[] =>
@@ -46,6 +47,17 @@ test('statements the live schema contradicts are reported with their line; later
   assert.deepEqual(
     replayed(replay, 'ALTER TABLE users DROP COLUMN mail;\nALTER TABLE users RENAME TO people;\nUPDATE users SET id = 1 WHERE id = 2;\n'),
     ['3: uses table users, which does not exist in the live database and no earlier pending migration creates it'],
+  );
+});
+
+test('views, materialized views and their indexes exist although undescribed: never reported missing', () => {
+  const replay = new SchemaReplay(schema);
+  assert.deepEqual(
+    replayed(
+      replay,
+      'UPDATE active_users SET email = NULL WHERE id = 1;\nCREATE INDEX active_users_email ON active_users (email);\nDROP INDEX active_users_idx;\nCREATE TABLE active_users (id int);\n',
+    ),
+    ['4: creates table active_users, which already exists'],
   );
 });
 

@@ -31,9 +31,12 @@ const guard = /\bIF\s+(NOT\s+)?EXISTS\b/i;
 export class SchemaReplay {
   readonly #dialect: LiveSchema['dialect'];
   readonly #tables = new Map<string, ReplayTable>();
+  /** Views, materialized views, foreign tables, sequences, indexes: they exist, undescribed. */
+  readonly #others = new Set<string>();
 
   constructor(schema: LiveSchema) {
     this.#dialect = schema.dialect;
+    for (const name of schema.otherRelations) this.#others.add(name.toLowerCase());
     for (const t of schema.tables) {
       this.#tables.set(t.name.toLowerCase(), {
         columns: new Set(t.columns.map((c) => c.name.toLowerCase())),
@@ -57,7 +60,7 @@ export class SchemaReplay {
     switch (op.kind) {
       case 'create-table': {
         if (!this.#judged(op.table)) return undefined;
-        if (this.#table(op.table))
+        if (this.#table(op.table) || this.#others.has(bareName(op.table)))
           return clash(
             `creates table ${op.table}, which already exists`,
             `Drop the CREATE TABLE (the table is there), or use CREATE TABLE IF NOT EXISTS if the migration must be re-runnable.`,
@@ -124,6 +127,8 @@ export class SchemaReplay {
         const name = bareName(op.index);
         if (op.index.includes('.') && !this.#judged(op.index)) return undefined;
         const owner = [...this.#tables.values()].find((t) => t.indexes.has(name));
+        // An index of a materialized view (or an INVALID one) is listed among the other relations.
+        if (owner === undefined && this.#others.delete(name)) return undefined;
         if (owner === undefined)
           return clash(
             `drops index ${op.index}, which does not exist`,
@@ -173,6 +178,8 @@ export class SchemaReplay {
 
   #indexExists(name: string, table: ReplayTable): boolean {
     // PostgreSQL index names are unique in the schema; MySQL's only within their table.
+    // An INVALID leftover is not in the table's set (the index repair rebuilds it), so it is not
+    // looked for among the other relations either.
     return this.#dialect === 'postgres' ? [...this.#tables.values()].some((t) => t.indexes.has(name)) : table.indexes.has(name);
   }
 
@@ -183,6 +190,8 @@ export class SchemaReplay {
   ): Omit<SchemaMismatch, 'location'> | undefined {
     if (!this.#judged(name)) return undefined;
     const table = this.#table(name);
+    // A view, materialized view or foreign table: it exists, but its columns are not described.
+    if (table === undefined && this.#others.has(bareName(name))) return undefined;
     if (table === undefined)
       return clash(
         `${verb} table ${name}, which does not exist in the live database and no earlier pending migration creates it`,

@@ -153,6 +153,12 @@ export function createMysqlDialect(): Dialect {
       return Number.parseInt(String(rows[0]?.v ?? '0'), 10);
     },
     describeTables: describeMysqlTables,
+    async listOtherRelations(session) {
+      const { rows } = await session.query(
+        `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE <> 'BASE TABLE' ORDER BY 1`,
+      );
+      return rows.map((r) => String(r.name));
+    },
     compareKeys: (columns, op, firstParam) => expandedComparison(columns.map(quoteIdent), op, () => '?', firstParam),
     keyAsText: (column) => `CAST(${column} AS CHAR)`,
     // InnoDB builds an index completely or not at all: nothing half-built to wait for.

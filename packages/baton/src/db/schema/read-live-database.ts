@@ -39,6 +39,7 @@ export async function readLiveDatabase(url: string, options: { applicationName?:
         serverVersion: await dialect.serverMajorVersion(session),
         // baton's own bookkeeping is not the application's schema.
         tables: tables.filter((t) => !t.name.startsWith('baton_')),
+        otherRelations: await dialect.listOtherRelations(session),
       },
       appliedVersions,
       indexBuildsInProgress: await dialect.indexBuildsInProgress(session),
