@@ -27,8 +27,11 @@ export async function run(options: Record<string, unknown>, _args: string[], io:
     if (loaded.spec.database) dialect = loaded.spec.database.dialect;
     drain = loaded.spec.drain;
   }
-  if (migrationsDir === undefined && manifestPaths.length === 0) {
-    throw new BatonError('USAGE', 'nothing to check', { hint: 'pass --migrations DIR and/or --manifests PATH, or --spec baton.yaml' });
+  // `--database URL` alone still has something to say: the INVALID indexes nobody owns.
+  if (migrationsDir === undefined && manifestPaths.length === 0 && typeof options.database !== 'string') {
+    throw new BatonError('USAGE', 'nothing to check', {
+      hint: 'pass --migrations DIR and/or --manifests PATH (and --database URL), or --spec baton.yaml',
+    });
   }
   const url = await checkDatabaseUrl(options, spec, io);
   if (url !== undefined) {
