@@ -7,6 +7,11 @@ import { lintMigration } from './migration/lint-migration.js';
 import type { Operation } from './migration/operation.js';
 import type { SqlDialect } from './sql/sql-dialect.js';
 import { SqlParseError } from './sql/sql-parse-error.js';
+import type { LiveDatabase } from '../db/schema/read-live-database.js';
+import type { PendingMigration } from '../db/migrations/index-repairs.js';
+import { invalidIndexFindings } from './live/invalid-index-findings.js';
+import { defaultSmallTable, type SmallTableThresholds } from './live/live-context.js';
+import { SchemaReplay } from './live/schema-replay.js';
 
 // The runner's pattern (db/migrations/parse-migration-file.ts): 4+ digits, a lower-case snake name.
 const migrationName = /^(\d{4,})_[a-z0-9][a-z0-9_]*\.sql$/;
@@ -18,8 +23,18 @@ const migrationName = /^(\d{4,})_[a-z0-9][a-z0-9_]*\.sql$/;
  * `sql-parse` error finding, so one run reports every file. Later files see earlier files'
  * operations (a CHECK validated in 0005 makes SET NOT NULL in 0006 safe). Throws BatonError
  * MIGRATIONS_DIR when the directory cannot be read.
+ *
+ * With `live` (what readLiveDatabase read), migrations the ledger lists as applied are linted as
+ * before (they are the live schema); pending ones are judged against it: size-dependent rules
+ * weigh the real table, a type change the live type proves free is not flagged, statements the
+ * live schema contradicts are `live-schema-mismatch` errors, and INVALID indexes become
+ * `invalid-index` findings saying what migrate will do.
  */
-export async function checkMigrations(options: { dir: string; dialect: SqlDialect }): Promise<Finding[]> {
+export async function checkMigrations(options: {
+  dir: string;
+  dialect: SqlDialect;
+  live?: { database: LiveDatabase; smallTable?: SmallTableThresholds };
+}): Promise<Finding[]> {
   let names: string[];
   try {
     names = (await readdir(options.dir)).filter((name) => name.endsWith('.sql'));
@@ -76,13 +91,43 @@ export async function checkMigrations(options: { dir: string; dialect: SqlDialec
     }
   });
   const earlier: Operation[] = [];
-  for (const { name } of ordered) {
+  const pendingEarlier: Operation[] = [];
+  const pending: (PendingMigration & { file: string })[] = [];
+  const live = options.live;
+  const applied = new Set(live?.database.appliedVersions ?? []);
+  const replay = live ? new SchemaReplay(live.database.schema) : undefined;
+  for (const { name, version } of ordered) {
     const file = join(options.dir, name);
     const sql = await readMigrationText(file);
+    const isPending = live !== undefined && !applied.has(version);
     try {
-      const linted = lintMigration(sql, { dialect: options.dialect, file, earlier });
+      const linted = lintMigration(sql, {
+        dialect: options.dialect,
+        file,
+        earlier,
+        ...(isPending
+          ? {
+              live: { schema: live.database.schema, smallTable: live.smallTable ?? defaultSmallTable, pendingEarlier: [...pendingEarlier] },
+            }
+          : {}),
+      });
       findings.push(...linted.findings);
       earlier.push(...linted.operations);
+      if (isPending && replay) {
+        pendingEarlier.push(...linted.operations);
+        pending.push({ version, name: name.replace(/^\d+_/, '').replace(/\.sql$/, ''), up: linted.up, file });
+        for (const mismatch of replay.apply(linted.operations)) {
+          findings.push({
+            ruleId: 'live-schema-mismatch',
+            severity: 'error',
+            message: mismatch.message,
+            hint: mismatch.hint,
+            file,
+            line: mismatch.location.line,
+            column: mismatch.location.column,
+          });
+        }
+      }
     } catch (error) {
       if (!(error instanceof SqlParseError)) throw error;
       findings.push({
@@ -96,5 +141,6 @@ export async function checkMigrations(options: { dir: string; dialect: SqlDialec
       });
     }
   }
+  if (live) findings.push(...invalidIndexFindings(live.database, pending));
   return findings;
 }

@@ -1,3 +1,5 @@
+import type { LiveFigures } from './live/table-size.js';
+
 /** How bad a finding is: `error` fails `baton check` (exit 1), the others only inform. */
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -18,4 +20,6 @@ export interface Finding {
   line?: number;
   /** 1-based. */
   column?: number;
+  /** With `--database`: the live table figures the finding's severity was judged by. */
+  live?: LiveFigures;
 }

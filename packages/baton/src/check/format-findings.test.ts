@@ -122,3 +122,19 @@ test('sarif: 2.1.0 with every rule described and results located relative to the
   }
   assert.match(run.results[0]?.message.text ?? '', /users\.name.*Fix: use three releases/);
 });
+
+test('a --database finding carries its live figures in json and in the SARIF result properties', () => {
+  const live = { table: 'users', rowEstimate: 12, totalBytes: 16384, small: true };
+  const sized: Finding[] = [
+    { ruleId: 'create-index-concurrently', severity: 'info', message: 'm', hint: 'h', file: '/repo/m/0001_i.sql', line: 2, live },
+  ];
+  const json = JSON.parse(formatFindings(sized, 'json')) as { findings: Finding[] };
+  assert.deepEqual(json.findings[0]?.live, live);
+  const sarif = JSON.parse(formatFindings([...sized, ...findings], 'sarif', { root: '/repo' })) as {
+    runs: { results: { properties?: { live?: unknown } }[] }[];
+  };
+  assert.deepEqual(
+    sarif.runs[0]?.results.map((r) => r.properties?.live),
+    [live, undefined, undefined, undefined],
+  );
+});

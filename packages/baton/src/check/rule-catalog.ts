@@ -27,6 +27,18 @@ const builtIn: RuleDescription[] = [
     summary: 'a .sql file in the migrations folder not named NNNN_snake_name.sql',
     kind: 'migration',
   },
+  {
+    id: 'live-schema-mismatch',
+    severity: 'error',
+    summary: 'with --database: a pending migration names a table, column or index the live schema contradicts',
+    kind: 'migration',
+  },
+  {
+    id: 'invalid-index',
+    severity: 'warning',
+    summary: 'with --database: an INVALID index (interrupted CREATE INDEX CONCURRENTLY), and what migrate does about it',
+    kind: 'migration',
+  },
 ];
 
 /** Every rule `baton check` can report, migration rules first; the SARIF output lists them all. */

@@ -44,6 +44,12 @@ export interface ConnectOptions {
   applicationName?: string;
   /** Give up connecting after this long. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * Every transaction of the session is READ ONLY (postgres default_transaction_read_only,
+   * MariaDB SET SESSION TRANSACTION READ ONLY): the server itself refuses a write, so a reader
+   * such as `baton check --database` cannot change the database even by mistake.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -91,6 +97,12 @@ export interface Dialect {
   serverMajorVersion(session: DbSession): Promise<number>;
   /** Base tables of the current schema/database: sizes, row estimates, columns, indexes, constraints. */
   describeTables(session: DbSession): Promise<LiveTable[]>;
+  /**
+   * Names of the current schema's relations that are not base tables (views, materialized views,
+   * foreign tables, sequences, indexes): what a migration may name although describeTables does
+   * not list it.
+   */
+  listOtherRelations(session: DbSession): Promise<string[]>;
   /**
    * `columns` (unquoted names) compared with placeholders numbered from `firstParam`, spelled the
    * way this engine's planner turns into one index range (keyset pagination).

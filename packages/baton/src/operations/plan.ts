@@ -42,6 +42,7 @@ export async function planRelease(inputs: ReleaseInputs, ports: { kube: KubeClie
   );
   const plan = buildPlan({ spec, manifests, live, ...(database ? { database } : {}) });
   if (database) plan.warnings.push(...database.warnings);
+  if (database?.migrations) plan.migrations = database.migrations;
   plan.warnings.push(...(await refuseUnwritableBackupDirs(plan)));
   await refuseWhatTheServerRefuses(plan, ports.kube, spec.namespace);
   return { plan, live };

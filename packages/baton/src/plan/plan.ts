@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../db/migrations/plan-migrations.js';
 import type { PlannedStep } from '../engine/step.js';
 import type { Drift } from './drift.js';
 
@@ -11,6 +12,8 @@ export interface Plan {
   steps: PlannedStep[];
   drift: Drift[];
   warnings: string[];
+  /** With database.migrations: the migrations this run applies, in order, and the INVALID-index repairs migrate does first. */
+  migrations?: MigrationPlan;
 }
 
 export interface ReleaseRef {

@@ -2,7 +2,9 @@ import type { PlannedStep } from '../engine/step.js';
 import { BatonError } from '../errors.js';
 import { dialectForUrl } from '../db/dialects.js';
 import { discoverMigrations } from '../db/migrations/discover-migrations.js';
-import { readLedger } from '../db/migrations/ledger.js';
+import { planIndexRepairs } from '../db/migrations/index-repairs.js';
+import type { MigrationPlan } from '../db/migrations/plan-migrations.js';
+import { readLiveDatabase } from '../db/schema/read-live-database.js';
 import type { Migration } from '../db/migrations/migration.js';
 import { resolveDbUrl, type DbRef, type SecretResolver } from '../db/steps/db-ref.js';
 import type { JsonObject } from '../json.js';
@@ -40,7 +42,7 @@ export interface DatabasePlanOptions {
 export async function databaseSteps(
   inputs: DatabaseInputs,
   options: DatabasePlanOptions,
-): Promise<{ before: PlannedStep[]; after: PlannedStep[]; warnings: string[] } | undefined> {
+): Promise<{ before: PlannedStep[]; after: PlannedStep[]; warnings: string[]; migrations?: MigrationPlan } | undefined> {
   const database = inputs.spec.database;
   if (!database) return undefined;
   const before: PlannedStep[] = [];
@@ -102,7 +104,9 @@ export async function databaseSteps(
   });
   const dialect = dialectForUrl(url);
   const { migrations } = await withMigrationFolder(files, (dir) => discoverMigrations(dir, { dialect: dialect.name }));
-  const applied = await appliedVersions(dialect, url);
+  // One read-only look at the database: the ledger, and INVALID indexes migrate will repair.
+  const live = await readLiveDatabase(url, { applicationName: 'baton-plan' });
+  const applied = new Set(live.appliedVersions);
   const target = database.migrations?.target !== undefined ? Number(database.migrations.target) : Infinity;
   const pending = migrations.filter((m) => !applied.has(m.version) && m.version <= target);
   const common = { db: db as JsonObject, files: files.map((f) => ({ ...f })), release: options.toVersion };
@@ -168,23 +172,10 @@ export async function databaseSteps(
       params: { ...common, phase: 'contract', versions: byPhase.contract.map((m) => m.version) },
     });
   }
-  return { before, after, warnings };
-}
-
-async function appliedVersions(dialect: ReturnType<typeof dialectForUrl>, url: string): Promise<Set<number>> {
-  let session: Awaited<ReturnType<typeof dialect.connect>>;
-  try {
-    session = await dialect.connect(url, { applicationName: 'baton-plan' });
-  } catch (error) {
-    throw error instanceof BatonError
-      ? error
-      : new BatonError('DB_CONNECT', `cannot reach the database: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    return new Set((await readLedger(dialect, session)).map((a) => a.version));
-  } catch {
-    return new Set(); // no ledger yet: nothing applied by baton
-  } finally {
-    await session.close();
-  }
+  const runs = [...byPhase.expand, ...byPhase.backfill, ...byPhase.contract];
+  const migrationPlan: MigrationPlan = {
+    pending: runs.map((m) => ({ version: m.version, name: m.name, phase: m.phase })),
+    indexRepairs: planIndexRepairs(live.schema.tables, pending, live.indexBuildsInProgress),
+  };
+  return { before, after, warnings, migrations: migrationPlan };
 }

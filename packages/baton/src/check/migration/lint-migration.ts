@@ -1,4 +1,6 @@
 import type { Finding } from '../finding.js';
+import { judgeBySize } from '../live/judge-by-size.js';
+import type { LiveContext } from '../live/live-context.js';
 import { classifyOperations } from './classify-operations.js';
 import type { MigrationPhase } from './migration-phase.js';
 import type { MigrationContext, MigrationRule } from './migration-rule.js';
@@ -31,6 +33,8 @@ export interface LintedMigration {
   phase: MigrationPhase;
   findings: Finding[];
   operations: Operation[];
+  /** The SQL that is applied (headers and the down part removed). */
+  up: string;
 }
 
 /**
@@ -41,7 +45,7 @@ export interface LintedMigration {
  */
 export function lintMigration(
   sql: string,
-  options: { dialect: SqlDialect; file?: string; earlier?: readonly Operation[] },
+  options: { dialect: SqlDialect; file?: string; earlier?: readonly Operation[]; live?: LiveContext },
 ): LintedMigration {
   const dialect = dialects[options.dialect];
   const fileOption = options.file === undefined ? {} : { file: options.file };
@@ -54,6 +58,7 @@ export function lintMigration(
     operations,
     analyzedPhase: classifyOperations(operations),
     earlier: options.earlier ?? [],
+    ...(options.live ? { live: options.live } : {}),
   };
 
   const allowHeader = source.headers.get('allow');
@@ -89,11 +94,18 @@ export function lintMigration(
   for (const [ruleId, rule] of Object.entries(migrationRules) as [string, MigrationRule][]) {
     if (!rule.dialects.includes(options.dialect) || (allowed.has(ruleId) && !unsuppressible.has(ruleId))) continue;
     for (const hit of rule.check(context)) {
+      const severity = hit.severity ?? rule.severity;
+      // With the live schema, a rewrite of a 10-row table is not the rewrite of a 100 GB one.
+      const sized =
+        options.live && rule.smallTable && hit.table !== undefined
+          ? judgeBySize({ severity, message: hit.message, table: hit.table }, rule.smallTable, options.live)
+          : { severity, message: hit.message };
       findings.push({
         ruleId,
-        severity: hit.severity ?? rule.severity,
-        message: hit.message,
+        severity: sized.severity,
+        message: sized.message,
         hint: hit.hint,
+        ...(sized.live ? { live: sized.live } : {}),
         ...fileOption,
         line: hit.location.line,
         column: hit.location.column,
@@ -103,5 +115,5 @@ export function lintMigration(
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   const mismatch = findings.some((finding) => finding.ruleId === 'phase-mismatch');
   const phase = source.declaredPhase !== undefined && !mismatch ? source.declaredPhase : context.analyzedPhase;
-  return { phase, findings, operations };
+  return { phase, findings, operations, up: source.up };
 }

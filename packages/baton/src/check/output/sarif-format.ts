@@ -70,6 +70,8 @@ export function formatSarif(findings: readonly Finding[], options: { root: strin
               },
             },
           ],
+          // The live table figures a --database finding was judged by (SARIF's property bag).
+          ...(f.live ? { properties: { live: f.live } } : {}),
         })),
       },
     ],

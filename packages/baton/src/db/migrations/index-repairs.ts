@@ -22,7 +22,10 @@ export interface IndexRepair {
   description: string;
 }
 
-function createdIndexName(migration: Migration, index: string): boolean {
+/** What the repair plan reads of a pending migration: `baton check` has no parsed Migration. */
+export type PendingMigration = Pick<Migration, 'version' | 'name' | 'up'>;
+
+function createdIndexName(migration: PendingMigration, index: string): boolean {
   const sql = stripComments(migration.up);
   const pattern = /create\s+(?:unique\s+)?index\s+concurrently\s+(?:if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)/gi;
   for (const match of sql.matchAll(pattern)) {
@@ -37,7 +40,11 @@ function createdIndexName(migration: Migration, index: string): boolean {
  * Pure: the INVALID indexes of the live schema and what to do about each, given the migrations
  * still to run and the indexes being built right now.
  */
-export function planIndexRepairs(tables: readonly LiveTable[], pending: readonly Migration[], building: readonly string[]): IndexRepair[] {
+export function planIndexRepairs(
+  tables: readonly LiveTable[],
+  pending: readonly PendingMigration[],
+  building: readonly string[],
+): IndexRepair[] {
   const repairs: IndexRepair[] = [];
   for (const table of tables) {
     for (const index of table.indexes) {

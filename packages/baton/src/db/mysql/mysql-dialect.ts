@@ -45,6 +45,7 @@ async function connect(url: string, options: ConnectOptions = {}): Promise<DbSes
     throw connectError(failureKind(cause), target, cause);
   }
   conn.on('error', () => undefined);
+  if (options.readOnly) await conn.query('SET SESSION TRANSACTION READ ONLY');
   return {
     id: conn.threadId ?? 0,
     async query(sql, params) {
@@ -152,6 +153,12 @@ export function createMysqlDialect(): Dialect {
       return Number.parseInt(String(rows[0]?.v ?? '0'), 10);
     },
     describeTables: describeMysqlTables,
+    async listOtherRelations(session) {
+      const { rows } = await session.query(
+        `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE <> 'BASE TABLE' ORDER BY 1`,
+      );
+      return rows.map((r) => String(r.name));
+    },
     compareKeys: (columns, op, firstParam) => expandedComparison(columns.map(quoteIdent), op, () => '?', firstParam),
     keyAsText: (column) => `CAST(${column} AS CHAR)`,
     // InnoDB builds an index completely or not at all: nothing half-built to wait for.

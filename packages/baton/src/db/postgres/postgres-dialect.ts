@@ -29,6 +29,8 @@ async function connect(url: string, options: ConnectOptions = {}): Promise<DbSes
     database: target.database,
     application_name: options.applicationName ?? 'baton',
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    // Set at connection start, so not even the first statement could write.
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   // A server-side disconnect emits 'error' on an idle client; without a listener Node would crash.
   client.on('error', () => undefined);
@@ -130,6 +132,13 @@ export function createPostgresDialect(): Dialect {
       return Math.floor(Number(rows[0]?.v ?? 0) / 10000);
     },
     describeTables: describePostgresTables,
+    async listOtherRelations(session) {
+      const { rows } = await session.query(
+        `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = current_schema() AND c.relkind NOT IN ('r', 'p') ORDER BY 1`,
+      );
+      return rows.map((r) => String(r.name));
+    },
     compareKeys: (columns, op, firstParam) => rowValueComparison(columns.map(quoteIdent), op, (n) => `$${n}`, firstParam),
     keyAsText: (column) => `${column}::text`,
     async indexBuildsInProgress(session) {

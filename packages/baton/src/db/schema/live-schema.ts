@@ -42,6 +42,8 @@ export interface LiveSchema {
   dialect: 'postgres' | 'mysql';
   serverVersion: number;
   tables: LiveTable[];
+  /** Views, materialized views, foreign tables, sequences, indexes of the schema: named, not described. */
+  otherRelations: string[];
 }
 
 /** The table named `name` (case-insensitive, as unquoted SQL identifiers are), if it exists. */

@@ -84,6 +84,28 @@ export function defineDialectContract(label: string, open: () => Promise<{ targe
       });
     });
 
+    it('a readOnly session reads the catalogs but the server refuses its writes; views are other relations, not tables', T, async () => {
+      const s = await db();
+      await withSession(s.url, async (q) => {
+        await q.query('CREATE TABLE ro_t (id int PRIMARY KEY)');
+        await q.query('CREATE VIEW ro_v AS SELECT id FROM ro_t');
+      });
+      const ro = await target.dialect.connect(s.url, { readOnly: true });
+      try {
+        assert.deepEqual(
+          (await target.dialect.describeTables(ro)).map((t) => t.name),
+          ['ro_t'],
+        );
+        assert.ok((await target.dialect.listOtherRelations(ro)).includes('ro_v'));
+        assert.ok(!(await target.dialect.listOtherRelations(ro)).includes('ro_t'));
+        await assert.rejects(ro.query('INSERT INTO ro_t VALUES (1)'), /read.only/i);
+        await assert.rejects(ro.query('CREATE TABLE ro_new (id int)'), /read.only/i);
+      } finally {
+        await ro.close();
+      }
+      assert.deepEqual(await withSession(s.url, (q) => target.dialect.listTables(q)), ['ro_t']);
+    });
+
     it(
       'runs the users first/last -> full_name rename (expand, backfill, contract) under live v1/v2/v3 traffic without losing a row or failing a query',
       T,

@@ -11,6 +11,7 @@ export const addColumnRewrite: MigrationRule = {
   severity: 'error',
   summary: 'ADD COLUMN with a volatile default, serial/identity or stored generated value rewrites the table',
   dialects: ['postgres', 'mysql'],
+  smallTable: 'info',
   check: (context) => {
     const fresh = createdTables(context);
     return operationsOf(context.operations, 'add-column')
@@ -23,6 +24,7 @@ export const addColumnRewrite: MigrationRule = {
             : 'a volatile default';
         return {
           location: op.location,
+          table: op.table,
           message: `adds ${op.table}.${op.column} with ${why}: every row is rewritten while the table is locked`,
           hint: `Add ${op.column} without a default, then SET DEFAULT for new rows, and fill existing rows in a phase=backfill migration (batched by key with :start/:end).`,
         };

@@ -7,12 +7,14 @@ export const addPrimaryKey: MigrationRule = {
   severity: 'error',
   summary: 'ADD PRIMARY KEY on an existing table builds an index or rebuilds the table under lock',
   dialects: ['postgres', 'mysql'],
+  smallTable: 'info',
   check: (context) => {
     const fresh = createdTables(context);
     return operationsOf(context.operations, 'add-constraint')
       .filter((op) => op.type === 'primary-key' && !op.usingIndex && !fresh.has(op.table))
       .map((op) => ({
         location: op.location,
+        table: op.table,
         message:
           context.dialect === 'postgres'
             ? `adds a primary key to ${op.table}: a unique index is built (and NOT NULL checked) under ACCESS EXCLUSIVE`

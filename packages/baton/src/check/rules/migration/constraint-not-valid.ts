@@ -10,6 +10,7 @@ export const constraintNotValid: MigrationRule = {
   severity: 'error',
   summary: 'ADD FOREIGN KEY / CHECK without NOT VALID scans the table while blocking writes',
   dialects: ['postgres', 'mysql'],
+  smallTable: 'info',
   check: (context) => {
     const fresh = createdTables(context);
     return operationsOf(context.operations, 'add-constraint')
@@ -19,11 +20,13 @@ export const constraintNotValid: MigrationRule = {
         return context.dialect === 'postgres'
           ? {
               location: op.location,
+              table: op.table,
               message: `adds ${what} ${op.constraint} on ${op.table} with validation: every row is checked while writes${op.type === 'foreign-key' ? ' to both tables' : ''} are blocked`,
               hint: `ALTER TABLE ${op.table} ADD CONSTRAINT ${op.constraint} ... NOT VALID; then in a later migration ALTER TABLE ${op.table} VALIDATE CONSTRAINT ${op.constraint} (SHARE UPDATE EXCLUSIVE: reads and writes continue).`,
             }
           : {
               location: op.location,
+              table: op.table,
               message: `adds ${what} ${op.constraint} on ${op.table}: MySQL/MariaDB validates it with a table copy that blocks writes`,
               hint:
                 op.type === 'foreign-key'

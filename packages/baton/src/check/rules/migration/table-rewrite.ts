@@ -25,11 +25,13 @@ export const tableRewrite: MigrationRule = {
   summary:
     'VACUUM FULL, CLUSTER, SET LOGGED, or REINDEX / DETACH PARTITION / REFRESH MATERIALIZED VIEW without CONCURRENTLY lock the table while they run',
   dialects: ['postgres'],
+  smallTable: 'info',
   check: ({ operations }) =>
     operationsOf(operations, 'rewrite-table')
       .filter((op) => !op.concurrently)
       .map((op) => ({
         location: op.location,
+        table: op.table,
         message: `${op.command} on ${op.table} locks it against application queries for as long as it runs`,
         hint: alternatives[op.command](op.table),
       })),

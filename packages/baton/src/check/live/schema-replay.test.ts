@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { LiveSchema } from '../../db/schema/live-schema.js';
+import { lintMigration } from '../migration/lint-migration.js';
+import { SchemaReplay } from './schema-replay.js';
+
+const schema: LiveSchema = {
+  dialect: 'postgres',
+  serverVersion: 15,
+  tables: [
+    {
+      name: 'users',
+      rowEstimate: 10,
+      totalBytes: 16384,
+      columns: [
+        { name: 'id', type: 'integer', nullable: false },
+        { name: 'email', type: 'text', nullable: true },
+      ],
+      primaryKey: ['id'],
+      indexes: [
+        { name: 'users_pkey', columns: ['id'], unique: true, primary: true, valid: true, definition: null },
+        { name: 'users_email_broken', columns: ['email'], unique: true, primary: false, valid: false, definition: null },
+      ],
+      constraints: [{ name: 'users_email_check', kind: 'check', validated: false }],
+    },
+  ],
+  otherRelations: ['active_users', 'active_users_idx'],
+};
+
+const replayed = (replay: SchemaReplay, sql: string): string[] =>
+  replay.apply(lintMigration(sql, { dialect: 'postgres' }).operations).map((m) => `${m.location.line}: ${m.message}`);
+
+test('statements the live schema contradicts are reported with their line; later files see earlier ones', () => {
+  const replay = new SchemaReplay(schema);
+  assert.deepEqual(
+    replayed(
+      replay,
+      'ALTER TABLE users RENAME COLUMN email TO mail;\nALTER TABLE users DROP COLUMN email;\nALTER TABLE users VALIDATE CONSTRAINT nope;\nALTER TABLE public.users ADD COLUMN id int;\nALTER TABLE other.users ADD COLUMN id int;\n',
+    ),
+    [
+      '2: drops column users.email, which does not exist in the live database and no earlier pending migration adds it',
+      '3: validates constraint nope on users, which does not exist',
+      '4: adds column public.users.id, which already exists',
+    ],
+  );
+  // The rename of the first file holds for the next one.
+  assert.deepEqual(
+    replayed(replay, 'ALTER TABLE users DROP COLUMN mail;\nALTER TABLE users RENAME TO people;\nUPDATE users SET id = 1 WHERE id = 2;\n'),
+    ['3: uses table users, which does not exist in the live database and no earlier pending migration creates it'],
+  );
+});
+
+test('views, materialized views and their indexes exist although undescribed: never reported missing', () => {
+  const replay = new SchemaReplay(schema);
+  assert.deepEqual(
+    replayed(
+      replay,
+      'UPDATE active_users SET email = NULL WHERE id = 1;\nCREATE INDEX active_users_email ON active_users (email);\nDROP INDEX active_users_idx;\nCREATE TABLE active_users (id int);\n',
+    ),
+    ['4: creates table active_users, which already exists'],
+  );
+});
+
+test('an INVALID index may be created again (the index repair rebuilds it); IF [NOT] EXISTS tolerates anything', () => {
+  const replay = new SchemaReplay(schema);
+  assert.deepEqual(
+    replayed(
+      replay,
+      'CREATE UNIQUE INDEX CONCURRENTLY users_email_broken ON users (email);\nDROP INDEX IF EXISTS nope;\nALTER TABLE users ADD COLUMN IF NOT EXISTS email text;\nCREATE TABLE IF NOT EXISTS users (id int);\nALTER TABLE users VALIDATE CONSTRAINT users_email_check;\n',
+    ),
+    [],
+  );
+});

@@ -1,0 +1,228 @@
+import type { LiveSchema } from '../../db/schema/live-schema.js';
+import type { Operation } from '../migration/operation.js';
+import type { SourcePosition } from '../sql/source-position.js';
+import { bareName } from './find-live-table.js';
+
+/** A pending migration's statement that the live schema contradicts. */
+export interface SchemaMismatch {
+  message: string;
+  hint: string;
+  location: SourcePosition;
+}
+
+interface ReplayTable {
+  columns: Set<string>;
+  /** Index names on this table (valid ones: an INVALID leftover is an index repair, not a clash). */
+  indexes: Set<string>;
+  constraints: Set<string>;
+}
+
+// IF [NOT] EXISTS makes a statement tolerate the object's presence or absence. It is read from
+// the statement's text, so one guarded action spares the whole ALTER TABLE: never a false error.
+const guard = /\bIF\s+(NOT\s+)?EXISTS\b/i;
+
+/**
+ * Replays pending migrations, in order, over the live schema and reports each statement that
+ * would fail on it: a table or column altered, dropped or renamed that does not exist (and no
+ * earlier pending migration creates), a table, column or index added that already exists, a
+ * dropped index or validated constraint that does not exist. Names qualified with a schema other
+ * than `public` are not judged: the live schema holds the current schema only.
+ */
+export class SchemaReplay {
+  readonly #dialect: LiveSchema['dialect'];
+  readonly #tables = new Map<string, ReplayTable>();
+  /** Views, materialized views, foreign tables, sequences, indexes: they exist, undescribed. */
+  readonly #others = new Set<string>();
+
+  constructor(schema: LiveSchema) {
+    this.#dialect = schema.dialect;
+    for (const name of schema.otherRelations) this.#others.add(name.toLowerCase());
+    for (const t of schema.tables) {
+      this.#tables.set(t.name.toLowerCase(), {
+        columns: new Set(t.columns.map((c) => c.name.toLowerCase())),
+        indexes: new Set(t.indexes.filter((i) => i.valid).map((i) => i.name.toLowerCase())),
+        constraints: new Set(t.constraints.map((c) => c.name.toLowerCase())),
+      });
+    }
+  }
+
+  /** Applies one migration's operations; returns what contradicts the schema at that point. */
+  apply(operations: readonly Operation[]): SchemaMismatch[] {
+    const found: SchemaMismatch[] = [];
+    for (const op of operations) {
+      const problem = guard.test(op.sql) ? undefined : this.#step(op);
+      if (problem !== undefined) found.push({ ...problem, location: op.location });
+    }
+    return found;
+  }
+
+  #step(op: Operation): Omit<SchemaMismatch, 'location'> | undefined {
+    switch (op.kind) {
+      case 'create-table': {
+        if (!this.#judged(op.table)) return undefined;
+        if (this.#table(op.table) || this.#others.has(bareName(op.table)))
+          return clash(
+            `creates table ${op.table}, which already exists`,
+            `Drop the CREATE TABLE (the table is there), or use CREATE TABLE IF NOT EXISTS if the migration must be re-runnable.`,
+          );
+        this.#tables.set(bareName(op.table), {
+          columns: new Set(op.columns.map((c) => c.name.toLowerCase())),
+          indexes: new Set(),
+          constraints: new Set(),
+        });
+        return undefined;
+      }
+      case 'drop-table':
+        return this.#needTable(op.table, 'drops', () => this.#tables.delete(bareName(op.table)));
+      case 'set-schema':
+        return this.#needTable(op.table, 'moves', () => this.#tables.delete(bareName(op.table)));
+      case 'rename-table':
+        return this.#needTable(op.table, 'renames', (table) => {
+          if (this.#table(op.to))
+            return clash(
+              `renames ${op.table} to ${op.to}, but table ${op.to} already exists`,
+              'Pick a free name, or drop the other table first.',
+            );
+          this.#tables.delete(bareName(op.table));
+          this.#tables.set(bareName(op.to), table);
+          return undefined;
+        });
+      case 'add-column':
+        return this.#needTable(op.table, 'adds a column to', (table) => {
+          if (table.columns.has(op.column.toLowerCase()))
+            return clash(
+              `adds column ${op.table}.${op.column}, which already exists`,
+              `Drop the ADD COLUMN (the column is there: was this migration applied outside baton?), or write ADD COLUMN IF NOT EXISTS.`,
+            );
+          table.columns.add(op.column.toLowerCase());
+          return undefined;
+        });
+      case 'drop-column':
+        return this.#needColumn(op.table, op.column, 'drops', (table) => table.columns.delete(op.column.toLowerCase()));
+      case 'rename-column':
+        return this.#needColumn(op.table, op.column, 'renames', (table) => {
+          if (table.columns.has(op.to.toLowerCase()))
+            return clash(`renames ${op.table}.${op.column} to ${op.to}, but column ${op.to} already exists`, 'Pick a free name.');
+          table.columns.delete(op.column.toLowerCase());
+          table.columns.add(op.to.toLowerCase());
+          return undefined;
+        });
+      case 'alter-column-type':
+        return this.#needColumn(op.table, op.column, 'changes the type of', () => undefined);
+      case 'set-not-null':
+      case 'drop-not-null':
+        return this.#needColumn(op.table, op.column, 'changes the nullability of', () => undefined);
+      case 'create-index':
+        return this.#needTable(op.table, 'indexes', (table) => {
+          const name = op.index.toLowerCase();
+          if (op.index !== '(unnamed)' && this.#indexExists(name, table))
+            return clash(
+              `creates index ${op.index}, which already exists`,
+              `Drop the CREATE INDEX (the index is there), rename the new index, or write CREATE INDEX ${this.#dialect === 'postgres' ? 'CONCURRENTLY ' : ''}IF NOT EXISTS.`,
+            );
+          table.indexes.add(name);
+          return undefined;
+        });
+      case 'drop-index': {
+        const name = bareName(op.index);
+        if (op.index.includes('.') && !this.#judged(op.index)) return undefined;
+        const owner = [...this.#tables.values()].find((t) => t.indexes.has(name));
+        // An index of a materialized view (or an INVALID one) is listed among the other relations.
+        if (owner === undefined && this.#others.delete(name)) return undefined;
+        if (owner === undefined)
+          return clash(
+            `drops index ${op.index}, which does not exist`,
+            `Fix the index name (the live indexes are listed by \\di in psql / SHOW INDEX), or write DROP INDEX IF EXISTS.`,
+          );
+        owner.indexes.delete(name);
+        return undefined;
+      }
+      case 'add-constraint':
+        return this.#needTable(op.table, 'adds a constraint to', (table) => {
+          if (op.constraint !== '(unnamed)' && !op.constraint.includes(' ')) table.constraints.add(op.constraint.toLowerCase());
+          return undefined;
+        });
+      case 'validate-constraint':
+        return this.#needTable(op.table, 'validates a constraint of', (table) =>
+          table.constraints.has(op.constraint.toLowerCase())
+            ? undefined
+            : clash(
+                `validates constraint ${op.constraint} on ${op.table}, which does not exist`,
+                `Add it first (ADD CONSTRAINT ${op.constraint} ... NOT VALID, in an earlier migration), or fix the name.`,
+              ),
+        );
+      case 'dml':
+      case 'lock-table':
+      case 'truncate':
+      case 'mysql-table-options':
+      case 'create-trigger':
+      case 'disable-trigger':
+        return this.#needTable(op.table, 'uses', () => undefined);
+      case 'rewrite-table':
+        // REINDEX may name an index or a schema, REFRESH a view: only table commands are judged.
+        if (op.command === 'REINDEX' || op.command === 'REFRESH MATERIALIZED VIEW' || op.table === '(all tables)') return undefined;
+        return this.#needTable(op.table, 'rewrites', () => undefined);
+      default:
+        return undefined;
+    }
+  }
+
+  #judged(name: string): boolean {
+    const dot = name.lastIndexOf('.');
+    return dot < 0 || (this.#dialect === 'postgres' && name.slice(0, dot).toLowerCase() === 'public');
+  }
+
+  #table(name: string): ReplayTable | undefined {
+    return this.#tables.get(bareName(name));
+  }
+
+  #indexExists(name: string, table: ReplayTable): boolean {
+    // PostgreSQL index names are unique in the schema; MySQL's only within their table.
+    // An INVALID leftover is not in the table's set (the index repair rebuilds it), so it is not
+    // looked for among the other relations either.
+    return this.#dialect === 'postgres' ? [...this.#tables.values()].some((t) => t.indexes.has(name)) : table.indexes.has(name);
+  }
+
+  #needTable(
+    name: string,
+    verb: string,
+    then: (table: ReplayTable) => Omit<SchemaMismatch, 'location'> | undefined | boolean,
+  ): Omit<SchemaMismatch, 'location'> | undefined {
+    if (!this.#judged(name)) return undefined;
+    const table = this.#table(name);
+    // A view, materialized view or foreign table: it exists, but its columns are not described.
+    if (table === undefined && this.#others.has(bareName(name))) return undefined;
+    if (table === undefined)
+      return clash(
+        `${verb} table ${name}, which does not exist in the live database and no earlier pending migration creates it`,
+        "Check the --database URL points at this application's database, fix the table name, or add the migration that creates it.",
+      );
+    const result = then(table);
+    return typeof result === 'object' ? result : undefined;
+  }
+
+  #needColumn(
+    tableName: string,
+    column: string,
+    verb: string,
+    then: (table: ReplayTable) => Omit<SchemaMismatch, 'location'> | undefined | boolean,
+  ): Omit<SchemaMismatch, 'location'> | undefined {
+    return this.#needTable(tableName, `${verb} column ${column} of`, (table) =>
+      table.columns.has(column.toLowerCase())
+        ? then(table)
+        : clash(
+            `${verb} column ${tableName}.${column}, which does not exist in the live database and no earlier pending migration adds it`,
+            `Fix the column name, or add it first; the columns of ${tableName} are: ${listed([...table.columns])}.`,
+          ),
+    );
+  }
+}
+
+function listed(names: string[]): string {
+  if (names.length === 0) return '(none)';
+  return names.length > 20 ? `${names.slice(0, 20).join(', ')} and ${names.length - 20} more` : names.join(', ');
+}
+
+function clash(message: string, hint: string): Omit<SchemaMismatch, 'location'> {
+  return { message, hint };
+}
