@@ -1,6 +1,5 @@
-import { constants } from 'node:fs';
-import { access, stat, statfs } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { open, rm, stat, statfs } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { BatonError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 
@@ -16,6 +15,22 @@ async function nearestExisting(dir: string): Promise<{ path: string; isDirectory
     const parent = dirname(path);
     if (parent === path) return { path, isDirectory: false };
     path = parent;
+  }
+}
+
+/**
+ * Creates and removes an empty file there: the only test that holds for root (whom access(2)
+ * never refuses), read-only mounts and pseudo filesystems such as /proc. Returns why not, or
+ * undefined when it can be written.
+ */
+async function tryWriting(folder: string): Promise<string | undefined> {
+  const probe = join(folder, `.baton-write-test-${process.pid}`);
+  try {
+    await (await open(probe, 'wx', 0o600)).close();
+    await rm(probe, { force: true });
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
   }
 }
 
@@ -38,21 +53,17 @@ export async function refuseUnwritableBackupDirs(plan: Plan): Promise<string[]> 
       problems.push(`${dir}: ${existing.path} is not a folder, so the backup folder cannot be created there`);
       continue;
     }
-    const writable = await access(existing.path, constants.W_OK | constants.X_OK).then(
-      () => true,
-      () => false,
-    );
-    if (!writable) {
-      problems.push(
-        `${dir}: ${existing.path === resolve(dir) ? 'the folder' : `${existing.path}, where it would be created,`} is not writable by this process`,
-      );
+    const refused = await tryWriting(existing.path);
+    if (refused) {
+      const where = existing.path === resolve(dir) ? 'the folder' : `${existing.path}, where it would be created,`;
+      problems.push(`${dir}: ${where} cannot be written (${refused})`);
       continue;
     }
     const fs = await statfs(existing.path).catch(() => undefined);
     const free = fs ? fs.bavail * fs.bsize : undefined;
     if (free !== undefined && free < lowSpaceBytes)
       warnings.push(
-        `the backup folder ${dir} has ${(free / 1024 ** 2).toFixed(0)} MiB free; a dump bigger than that fails the run before any change to the app`,
+        `the backup folder ${dir} has ${(free / 1024 ** 2).toFixed(0)} MiB free; a dump bigger than that fails the backup, and with it the run`,
       );
   }
   if (problems.length > 0)

@@ -64,9 +64,18 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     const gzip = format === 'sql-gzip' && method.kind === 'native';
     if (gzip) counter.pipe(createGzip()).pipe(file);
     else counter.pipe(file);
-    const closed = new Promise<void>((resolve, reject) => {
+    // A file that cannot be written (a folder gone, a full or read-only disk) stops the tool and
+    // fails the step with its cause; left alone, the stream's error was an uncaught exception that
+    // killed baton mid-run, with the lock held and the run shown as running.
+    const stopTool = new AbortController();
+    let writeError: Error | undefined;
+    const closed = new Promise<void>((resolve) => {
       file.once('close', () => resolve());
-      file.once('error', reject);
+      file.once('error', (error) => {
+        writeError = error;
+        stopTool.abort();
+        resolve();
+      });
     });
     const command =
       method.kind === 'native'
@@ -77,9 +86,17 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       env: command.env,
       stdout: counter,
       secrets: [target.password],
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: options.signal ? AbortSignal.any([options.signal, stopTool.signal]) : stopTool.signal,
+    }).catch((error: unknown) => {
+      if (writeError === undefined) throw error;
+      return undefined; // the tool was stopped because the file failed: that is the cause to tell
     });
     await closed;
+    if (writeError !== undefined || outcome === undefined)
+      throw new BatonError('BACKUP_WRITE_FAILED', `cannot write the backup ${partial}: ${writeError?.message ?? 'the file closed early'}`, {
+        hint: 'give database.backup.dir room and write access, then run again; no migration ran',
+        cause: writeError,
+      });
     if (outcome.code !== 0) {
       throw new BatonError(
         'BACKUP_FAILED',
