@@ -105,10 +105,12 @@ export function demoManifests(o: {
     readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 2 },
     livenessProbe: { httpGet: { path: '/health', port: 'http' }, periodSeconds: 5 },
   };
-  // preStopExec: `exec sleep`, which every minor takes (the sleep action needs 1.30+).
+  // preStopExec: `exec sleep`, which every minor takes (the sleep action needs 1.30+). On a real
+  // cluster it is the default: its minor is whatever it is, and the README's image has `sleep`.
+  const preStopExec = o.preStopExec ?? realClusterKubeconfig !== undefined;
   if (o.preStopSeconds !== null) {
     container.lifecycle = {
-      preStop: o.preStopExec
+      preStop: preStopExec
         ? { exec: { command: ['sleep', String(o.preStopSeconds ?? 2)] } }
         : { sleep: { seconds: o.preStopSeconds ?? 2 } },
     };
