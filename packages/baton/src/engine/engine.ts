@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { JsonObject } from '../json.js';
-import { BatonError } from '../errors.js';
+import { BatonError, isBatonError } from '../errors.js';
 import type { PlannedStep } from './step.js';
 import { validatePlan } from './validate-plan.js';
 import type { EngineOptions } from './engine-options.js';
@@ -202,14 +202,41 @@ async function withLock(
     });
   }, o.lockRenewMs ?? 10_000);
   // Not unref'd: a live run keeps the process alive; the finally below always clears it.
+  let runId: string | undefined;
+  let failed = false;
   try {
     const prepared = await prepare(lost.signal);
     if (prepared.outcome !== undefined) return prepared.outcome;
+    runId = prepared.driver.runId;
     return await prepared.driver.drive();
+  } catch (error) {
+    failed = true;
+    throw runId !== undefined && lostTheWorld(error) ? runInterrupted(runId, error) : error;
   } finally {
     clearInterval(timer);
-    await handle.release();
+    // Releasing must not hide why the run stopped: an unreachable cluster fails both.
+    await handle.release().catch((error: unknown) => {
+      if (!failed) throw error;
+    });
   }
+}
+
+/** The cluster or the database stopped answering: the run cannot act, and cannot say so either. */
+function lostTheWorld(error: unknown): error is BatonError {
+  return isBatonError(error) && (error.code === 'KUBE_UNREACHABLE' || error.code === 'DB_UNREACHABLE');
+}
+
+/**
+ * What a run that lost the cluster mid-way is: interrupted, not "nothing was changed". Its steps
+ * so far are in the journal; the run stays `running` there, with no live lock holder, which
+ * `baton status` shows as interrupted, and `baton resume` continues once the cluster answers.
+ */
+function runInterrupted(runId: string, cause: BatonError): BatonError {
+  return new BatonError(
+    'RUN_INTERRUPTED',
+    `${cause.message}\nrun ${runId} stopped where it was and is interrupted: the steps it ran are in its journal, and nothing was undone`,
+    { cause, hint: `once it answers again, continue the run with \`baton resume ${runId}\`, or give it up with \`baton abort ${runId}\`` },
+  );
 }
 
 function driver(o: EngineOptions, state: RunState, lost: AbortSignal): RunDriver {

@@ -49,6 +49,10 @@ export class RunDriver {
     this.state = state;
   }
 
+  get runId(): string {
+    return this.state.runId;
+  }
+
   get current(): RunState {
     return this.state;
   }
