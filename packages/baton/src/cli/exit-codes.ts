@@ -41,7 +41,8 @@ export const exitCodeHelp = `Exit codes:
   0  success
   1  the upgrade failed and was rolled back, or a check found errors
   2  invalid input (spec, manifests, flags); nothing was changed
-  3  halted after the point of no return: run \`baton resume RUN\` or \`baton abort RUN\`
+  3  halted after the point of no return, or interrupted (the cluster or database stopped
+     answering mid-run): run \`baton resume RUN\` or \`baton abort RUN\`
   4  paused: run \`baton promote RUN\` or \`baton abort RUN\`
   5  the cluster, the database or the probe's target could not be reached; nothing was changed
   6  another run of this app holds the lock
