@@ -81,4 +81,27 @@ describe('databaseSteps: pending migrations and index repairs in the plan (postg
     assert.match(text, /Migrations:\n {2}0002_email {2}expand\n {2}0003_drop {2}contract\n/);
     assert.match(text, /INVALID indexes .*:\n {2}rebuild: index t_email on t is INVALID .*then 0002_email builds it again/);
   });
+
+  it('an applied migration edited since is refused at plan time (exit 2 code), before the backup and migrate', {
+    timeout: 60_000,
+  }, async () => {
+    const spec = specSchema.parse({
+      apiVersion: 'baton.dev/v1alpha1',
+      kind: 'Upgrade',
+      app: 'web',
+      namespace: 'shop',
+      manifests: ['k8s/'],
+      image: { ref: 'shop/web:v2' },
+      database: { dialect: 'postgres', url: { env: 'APP_DB' }, migrations: { dir: 'migrations' } },
+    });
+    const edited = [{ name: '0001_t.sql', text: `${files[0]?.text ?? ''}-- a later edit\n` }, ...files.slice(1)];
+    await assert.rejects(
+      databaseSteps(
+        { spec, migrations: edited, backupDir: '.baton/backups' },
+        { env: { APP_DB: s.url }, fromVersion: 'v1', toVersion: 'v2' },
+      ),
+      (e: Error & { code?: string }) =>
+        e.code === 'MIGRATION_CHECKSUM_MISMATCH' && /0001_t\.sql.*an applied migration was edited/.test(e.message),
+    );
+  });
 });

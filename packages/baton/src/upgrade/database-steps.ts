@@ -5,6 +5,8 @@ import { discoverMigrations } from '../db/migrations/discover-migrations.js';
 import { planIndexRepairs } from '../db/migrations/index-repairs.js';
 import type { MigrationPlan } from '../db/migrations/plan-migrations.js';
 import { readLiveDatabase } from '../db/schema/read-live-database.js';
+import { ledgerProblems } from '../db/migrations/ledger.js';
+import { MigrationsInvalidError } from '../db/migrations/migration-problem.js';
 import type { Migration } from '../db/migrations/migration.js';
 import { resolveDbUrl, type DbRef, type SecretResolver } from '../db/steps/db-ref.js';
 import type { JsonObject } from '../json.js';
@@ -106,6 +108,9 @@ export async function databaseSteps(
   const { migrations } = await withMigrationFolder(files, (dir) => discoverMigrations(dir, { dialect: dialect.name }));
   // One read-only look at the database: the ledger, and INVALID indexes migrate will repair.
   const live = await readLiveDatabase(url, { applicationName: 'baton-plan' });
+  // An applied migration edited (or deleted) since: refused now, not by migrate after a backup.
+  const problems = ledgerProblems(live.applied, migrations);
+  if (problems.length > 0) throw new MigrationsInvalidError(problems);
   const applied = new Set(live.appliedVersions);
   const target = database.migrations?.target !== undefined ? Number(database.migrations.target) : Infinity;
   const pending = migrations.filter((m) => !applied.has(m.version) && m.version <= target);

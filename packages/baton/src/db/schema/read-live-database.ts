@@ -2,7 +2,7 @@ import { BatonError } from '../../errors.js';
 import type { DbSession } from '../dialect.js';
 import { parseConnectionUrl } from '../connection-url.js';
 import { dialectForUrl } from '../dialects.js';
-import { readLedger } from '../migrations/ledger.js';
+import { readLedger, type AppliedMigration } from '../migrations/ledger.js';
 import type { LiveSchema } from './live-schema.js';
 
 /** What `baton check --database` reads from the live database, once, before judging migrations. */
@@ -10,6 +10,8 @@ export interface LiveDatabase {
   schema: LiveSchema;
   /** Versions in baton_schema_migrations (empty when baton never migrated this database). */
   appliedVersions: number[];
+  /** The ledger's entries (checksums included), in version order. */
+  applied: AppliedMigration[];
   /** Indexes a session is building right now (not INVALID leftovers). */
   indexBuildsInProgress: string[];
 }
@@ -32,7 +34,8 @@ export async function readLiveDatabase(url: string, options: { applicationName?:
   try {
     const tables = await dialect.describeTables(session);
     const hasLedger = tables.some((t) => t.name === 'baton_schema_migrations');
-    const appliedVersions = hasLedger ? (await readLedger(dialect, session)).map((a) => a.version) : [];
+    const applied = hasLedger ? await readLedger(dialect, session) : [];
+    const appliedVersions = applied.map((a) => a.version);
     return {
       schema: {
         dialect: dialect.name,
@@ -42,6 +45,7 @@ export async function readLiveDatabase(url: string, options: { applicationName?:
         otherRelations: await dialect.listOtherRelations(session),
       },
       appliedVersions,
+      applied,
       indexBuildsInProgress: await dialect.indexBuildsInProgress(session),
     };
   } catch (cause) {
