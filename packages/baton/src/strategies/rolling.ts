@@ -1,6 +1,7 @@
 import { holdAndRelease } from './drain-plan.js';
 import { plannedStep } from '../engine/step-kind.js';
 import { rolloutStep } from './steps/rollout-step.js';
+import { rollingRouting } from './rolling-routing.js';
 import type { Strategy, StrategyInput, StrategySteps } from './strategy.js';
 
 /**
@@ -30,11 +31,13 @@ export const rollingStrategy: Strategy = {
     // a full new ReplicaSet and deletes none of them), then drained; the apply unpauses.
     const drain = live ? holdAndRelease(input.spec, deployment.metadata.name, selector) : undefined;
     if (drain) deployment.spec.paused = false;
+    const routing = rollingRouting({ deployment, image, service: input.service, live: input.live, timeoutSeconds: 120 });
     return {
       serviceObjects: input.service ? [input.service] : [],
       // With a drain, the held old pods leave the Service right after the rollout (the traffic
       // switch a gate judges from); their open connections stay until the release at the end.
       beforeVerify: [
+        ...routing.beforeRollout,
         ...(drain ? [drain.hold] : []),
         plannedStep(rolloutStep, {
           id: `rollout:${deployment.metadata.name}`,
@@ -49,10 +52,11 @@ export const rollingStrategy: Strategy = {
           },
         }),
         ...(drain ? [drain.unserve] : []),
+        ...routing.afterRollout,
       ],
       afterVerify: drain ? [drain.release] : [],
       verifyTarget: { newDeployment: deployment.metadata.name, ...(input.service ? { service: input.service.metadata.name } : {}) },
-      trafficSwitch: drain ? drain.unserve.id : `rollout:${deployment.metadata.name}`,
+      trafficSwitch: routing.trafficSwitch ?? (drain ? drain.unserve.id : `rollout:${deployment.metadata.name}`),
       serving: { deployment: deployment.metadata.name },
       warnings,
     };

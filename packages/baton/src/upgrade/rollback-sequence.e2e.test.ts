@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../cli/main.js';
 import type { KubeObject } from '../kube/kube-object.js';
+import type { DeploymentLike } from '../kube/workload-objects.js';
 import { readHistory } from '../kube/release-history.js';
 import {
   applyAndWait,
@@ -95,6 +96,32 @@ for (const kubernetesVersion of realClusterKubeconfig ? ['the real cluster'] : [
       );
       const svc = (await t.kube.get<ServiceLike>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' }))!;
       assert.equal(svc.spec.selector['pod-template-hash'] !== undefined, true, "the Service is pinned to the plain Deployment's v1 pods");
+    });
+
+    test('then rolling upgrades from that pinned Service, and from a blue-green colour: traffic follows, the colours retire', async () => {
+      const v1 = demoManifests({ image: 'demo/app:v1', preStopExec: true });
+      const probe = { rps: 40, budget: { maxFailedRequests: 0 } };
+      const rollingV3 = await writeSpec(t.dir, 'rolling-v3', v1, { image: { ref: 'demo/app:v3' }, strategy: { kind: 'rolling' }, probe });
+      const blueGreen = `${t.dir}/bg/baton.yaml`;
+      // Pinned to the v1 pods' pod-template-hash (the rollback above): a rollout that left the pin
+      // would retire every pod the Service selects. Then from blue (v2): it would serve nothing new.
+      for (const [args, version] of [
+        [['upgrade', '--spec', rollingV3], 'v3'],
+        [['upgrade', '--spec', blueGreen], 'v2'],
+        [['upgrade', '--spec', rollingV3], 'v3'],
+      ] as const) {
+        const r = await baton([...args]);
+        assert.equal(r.code, 0, `${args.join(' ')}: ${r.err.slice(-2000)}`);
+        assert.deepEqual(await versionsServed(20), { [version]: 20 }, `after ${args.join(' ')}`);
+      }
+      const svc = (await t.kube.get<ServiceLike>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'default' }))!;
+      assert.deepEqual(svc.spec.selector, { app: 'demo' }, 'the Service selects what the manifests say');
+      const { items } = await t.kube.list<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default' });
+      assert.deepEqual(
+        items.filter((d) => (d.spec.replicas ?? 1) > 0).map((d) => d.metadata.name),
+        ['demo'],
+        'only the rolled Deployment has pods',
+      );
     });
   });
 }
