@@ -48,7 +48,8 @@ export async function probeForRun(run: RecordedRun, ports: OperationPorts, why: 
     routed && typeof routed === 'object' && !Array.isArray(routed) && typeof routed.stableService === 'string'
       ? routed.stableService
       : undefined;
-  const serviceName = spec.service ?? stableService;
+  // As planning found it (plan/observe.ts): the spec's Service, else the one among the manifests.
+  const serviceName = spec.service ?? stableService ?? inputs.manifests.find((m) => m.kind === 'Service')?.metadata.name;
   const service = serviceName
     ? await ports.kube.get({ apiVersion: 'v1', kind: 'Service', name: serviceName, namespace: spec.namespace })
     : undefined;
