@@ -2,6 +2,7 @@ import type { EngineOptions } from '../engine/engine-options.js';
 import type { RunOutcome } from '../engine/run-outcome.js';
 import type { RunState } from '../engine/run-state.js';
 import type { Probe } from '../probe/probe.js';
+import type { ProbeRecord } from '../probe/probe-record.js';
 import { probeRouting } from '../upgrade/probe-target.js';
 import { engineOptions } from './engine-options.js';
 import type { OperationPorts } from './ports.js';
@@ -85,6 +86,15 @@ export async function continueUnderProbe(
   const earlier = await earlierSegments(runId, ports);
   // A gate right after the restart needs traffic to judge: a short baseline first, as the upgrade takes.
   if (probe) await (ports.clock ?? systemClock).sleep(CONTINUED_WARMUP_MS);
+  const keep = (outcome: RunOutcome, record: ProbeRecord | undefined): Promise<RunResult> =>
+    finishRun({
+      journal: ports.journal,
+      ...(ports.artifacts ? { artifacts: ports.artifacts } : {}),
+      outcome,
+      plan: run.plan,
+      probe: record,
+      budget: probe && run.inputs ? run.inputs.spec.probe.budget : undefined,
+    });
   const measured = await probedRun({
     runId,
     probe,
@@ -92,15 +102,9 @@ export async function continueUnderProbe(
     ports,
     tailMs: probe ? CONTINUED_TAIL_MS : 0,
     act: (onEvent) => act(engineOptions(ports, { ...(probe ? { probe } : {}), onEvent })),
+    keep,
   });
-  return finishRun({
-    journal: ports.journal,
-    ...(ports.artifacts ? { artifacts: ports.artifacts } : {}),
-    outcome: measured.outcome,
-    plan: run.plan,
-    probe: measured.probe,
-    budget: measured.measured && run.inputs ? run.inputs.spec.probe.budget : undefined,
-  });
+  return keep(measured.outcome, measured.probe);
 }
 
 /** Probe traffic before and after a continued run's steps, as the upgrade's defaults. */

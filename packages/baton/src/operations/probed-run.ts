@@ -45,6 +45,11 @@ export async function probedRun(o: {
   tailMs: number;
   checkpointMs?: number;
   act: (onEvent: (event: EngineEvent) => void) => Promise<RunOutcome>;
+  /**
+   * Called once `act` returned, before the tail: keeps the record as measured so far, so a process
+   * killed during the tail still leaves the report of a run its journal says has ended.
+   */
+  keep?: (outcome: RunOutcome, probe: ProbeRecord | undefined) => Promise<unknown>;
 }): Promise<ProbedOutcome> {
   const { probe, ports } = o;
   const store = ports.artifacts;
@@ -76,6 +81,7 @@ export async function probedRun(o: {
     throw error;
   }
   if (!probe) return { outcome, probe: joinProbeRecords(o.earlier), measured: false };
+  await o.keep?.(outcome, joinProbeRecords([...o.earlier, probe.snapshot()]));
   await (ports.clock ?? systemClock).sleep(o.tailMs);
   const record = await probe.stop();
   await checkpoint?.stop();

@@ -1,4 +1,6 @@
 import { newRunId, startRun } from '../engine/engine.js';
+import type { RunOutcome } from '../engine/run-outcome.js';
+import type { ProbeRecord } from '../probe/probe-record.js';
 import type { Plan } from '../plan/plan.js';
 import type { Probe } from '../probe/probe.js';
 import type { KubeObject } from '../kube/kube-object.js';
@@ -60,12 +62,22 @@ export async function runPlanned(o: {
   }
   // Known before the run starts: the probe's checkpoints are kept under it from the first step.
   const runId = options.runId ?? newRunId(spec.app, clock.now());
+  const keep = (outcome: RunOutcome, record: ProbeRecord | undefined): Promise<RunResult> =>
+    finishRun({
+      journal: ports.journal,
+      ...(ports.artifacts ? { artifacts: ports.artifacts } : {}),
+      outcome,
+      plan,
+      probe: record,
+      budget: probe ? probeSpec.budget : undefined,
+    });
   const measured = await probedRun({
     runId,
     probe,
     earlier: [],
     ports,
     tailMs: options.tailMs ?? 2000,
+    keep,
     act: (onEvent) =>
       startRun({
         ...engineOptions(ports, { ...(probe ? { probe } : {}), onEvent }),
@@ -76,12 +88,5 @@ export async function runPlanned(o: {
         meta: { plan: toJson(plan), inputs: recordInputs(inputs) },
       }),
   });
-  return finishRun({
-    journal: ports.journal,
-    ...(ports.artifacts ? { artifacts: ports.artifacts } : {}),
-    outcome: measured.outcome,
-    plan,
-    probe: measured.probe,
-    budget: measured.measured ? probeSpec.budget : undefined,
-  });
+  return keep(measured.outcome, measured.probe);
 }

@@ -88,6 +88,7 @@ export class KillMatrix {
       let runId: string;
       let status: string;
       let planned: string[] | undefined;
+      let killedAfterEnd = false;
       if (point === undefined) {
         const plan = await baton(['plan', '--spec', spec, '-o', 'json', ...args], env);
         planned = planStepIds(plan.out);
@@ -100,6 +101,11 @@ export class KillMatrix {
         if (killed.signal !== 'SIGKILL') {
           problems.push(`baton was not killed at ${describePoint(point)} (exit ${killed.code}): ${killed.out.slice(-300)}`);
           status = runId ? outcomeStatus(killed.out) : 'not-started';
+        } else if (finishedStatus(await journalText(dir)) !== undefined) {
+          // The kill came after the run's last journal entry (during the probe's tail): nothing to
+          // resume, but the run has ended, so its report must be there already.
+          status = finishedStatus(await journalText(dir)) ?? 'unknown';
+          killedAfterEnd = true;
         } else {
           const shown = await baton(['status', runId, ...args], env);
           if (shown.code !== 3 || !shown.out.includes(`baton resume ${runId}`))
@@ -114,7 +120,7 @@ export class KillMatrix {
       const record = await readRecord(dir, runId);
       const state = { status, ...(await this.endState(namespace, db, runId)) };
       if (!record) problems.push('no report was saved for the run');
-      else problems.push(...probeProblems(record, point, baseline));
+      else problems.push(...probeProblems(record, killedAfterEnd ? undefined : point, baseline));
       if (baseline) problems.push(...compare(baseline.state, state));
       return { strategy, point, state, problems, steps: record ? stepDurations(record) : [], ...(planned ? { planned } : {}) };
     } finally {
@@ -243,6 +249,11 @@ function compare(a: EndState, b: EndState): string[] {
 
 function stepDurations(record: RunRecord): Array<{ id: string; ms: number }> {
   return record.steps.map((s) => ({ id: s.id, ms: s.finishedAt === undefined ? 0 : s.finishedAt - s.startedAt }));
+}
+
+/** The status of the journal's run-finished entry, undefined while the run has not ended. */
+function finishedStatus(journal: string): string | undefined {
+  return /"type":"run-finished"[^\n]*?"status":"([a-z-]+)"/.exec(journal)?.[1];
 }
 
 function planStepIds(out: string): string[] {
