@@ -42,5 +42,7 @@ try {
 } finally {
   await t.stop();
 }
-console.log(`kill matrix: ${points} points, ${points - failures} passed, ${failures} failed, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  `kill matrix: ${points} points, ${points - failures} passed, ${failures} failed, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
 process.exitCode = failures > 0 ? 1 : 0;

@@ -47,7 +47,8 @@ export async function report(
   const run = await readRecordedRun(ports.journal, runId);
   // An interrupted run's probe: the segments its processes checkpointed while they ran.
   const probe =
-    (await ports.probes?.load(runId)) ?? joinProbeRecords(ports.artifacts ? await earlierSegments(runId, { artifacts: ports.artifacts }) : []);
+    (await ports.probes?.load(runId)) ??
+    joinProbeRecords(ports.artifacts ? await earlierSegments(runId, { artifacts: ports.artifacts }) : []);
   const record = runRecordFrom(entries, run.plan, probe);
   const interrupted = ports.lock ? await interruption(run.state, ports.lock) : undefined;
   if (interrupted) record.interrupted = interrupted;

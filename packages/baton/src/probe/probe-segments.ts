@@ -51,15 +51,26 @@ export function joinProbeRecords(segments: readonly ProbeRecord[]): ProbeRecord 
       windows: ordered.flatMap((s) => s.downtime.windows).slice(0, first.downtime.cap),
     },
     buckets: ordered.flatMap((s) => onAxis(s, first.startedAt, bucketMs)),
-    streams: joinNullable(ordered.map((s) => s.streams), sumStreams),
-    sse: joinNullable(ordered.map((s) => s.sse), sumConnections),
-    websockets: joinNullable(ordered.map((s) => s.websockets), sumConnections),
-    writes: joinNullable(ordered.map((s) => s.writes), sumWrites),
+    streams: joinNullable(
+      ordered.map((s) => s.streams),
+      sumStreams,
+    ),
+    sse: joinNullable(
+      ordered.map((s) => s.sse),
+      sumConnections,
+    ),
+    websockets: joinNullable(
+      ordered.map((s) => s.websockets),
+      sumConnections,
+    ),
+    writes: joinNullable(
+      ordered.map((s) => s.writes),
+      sumWrites,
+    ),
     marks: ordered.flatMap((s) => s.marks),
     windows: ordered.flatMap((s) => s.windows ?? []),
     segments: ordered.flatMap(
-      (s) =>
-        s.segments ?? [{ startedAt: s.startedAt, stoppedAt: s.stoppedAt, requests: s.requests.total, failed: s.requests.failed }],
+      (s) => s.segments ?? [{ startedAt: s.startedAt, stoppedAt: s.stoppedAt, requests: s.requests.total, failed: s.requests.failed }],
     ),
     gaps,
   };

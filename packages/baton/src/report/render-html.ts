@@ -87,7 +87,12 @@ ${skipped.map((g) => `<p class="notice">Notice: gate <code>${e(g.step)}</code> w
 <h1>${e(title)}</h1>
 <p><span class="status status-${e(r.status)}">${e(r.interrupted ? 'interrupted' : r.status)}</span>${r.reason ? ` — ${e(r.reason)}` : ''}<br/>
 Strategy ${e(r.strategy)} · namespace ${e(r.namespace)} · ${e(isoTime(r.startedAt))} → ${e(isoTime(r.finishedAt))}</p>
-${[interruptedSentence(r)].filter((x) => x !== undefined).map((x) => `<p class="interrupted">${e(x)}</p>\n`).join('')}${gapSentences(r).map((x) => `<p class="not-measured gap">${e(x)}</p>\n`).join('')}
+${[interruptedSentence(r)]
+  .filter((x) => x !== undefined)
+  .map((x) => `<p class="interrupted">${e(x)}</p>\n`)
+  .join('')}${gapSentences(r)
+  .map((x) => `<p class="not-measured gap">${e(x)}</p>\n`)
+  .join('')}
 <h2>Result</h2>
 <table class="summary">
 ${row(['Metric', 'Value'], 'th')}

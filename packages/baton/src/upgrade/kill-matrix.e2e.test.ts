@@ -53,7 +53,8 @@ describe('kill matrix: SIGKILL baton, resume, compare with the uninterrupted run
         baseline = await matrix.run(strategy, undefined);
         assert.deepEqual(baseline.problems, []);
         assert.equal(baseline.state.status, 'succeeded');
-        for (const p of points) assert.ok(baseline.planned?.includes(p.stepId), `the plan has ${p.stepId}: ${baseline.planned?.join(', ')}`);
+        for (const p of points)
+          assert.ok(baseline.planned?.includes(p.stepId), `the plan has ${p.stepId}: ${baseline.planned?.join(', ')}`);
       });
       for (const point of points) {
         test(`killed ${describePoint(point)}, resumed: same end state, probe gap marked, report`, async () => {

@@ -171,8 +171,9 @@ export class KillMatrix {
     for (const d of (await kube.list<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace })).items)
       deployments[d.metadata.name] = `${d.spec.template.spec.containers[0]?.image ?? '?'} x${d.spec.replicas ?? 1}`;
     const selectors: Record<string, string> = {};
-    for (const s of (await kube.list<KubeObject & { spec?: { selector?: Record<string, string> } }>({ apiVersion: 'v1', kind: 'Service', namespace }))
-      .items)
+    for (const s of (
+      await kube.list<KubeObject & { spec?: { selector?: Record<string, string> } }>({ apiVersion: 'v1', kind: 'Service', namespace })
+    ).items)
       selectors[s.metadata.name] = JSON.stringify(s.spec?.selector ?? {});
     const history = (await readHistory(kube, namespace, 'demo')).filter((h) => h.runId === runId).map((h) => h.image);
     const session = await this.db.dialect.connect(db.url);
