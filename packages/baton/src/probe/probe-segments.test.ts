@@ -155,4 +155,50 @@ describe('probe checkpoint', () => {
       await server.close();
     }
   });
+
+  it('never takes more of the event loop than its share: a slow snapshot spaces the next ones out', async () => {
+    const server = await startTestServer((_req, res) => res.writeHead(200).end('ok'));
+    try {
+      const real = await startProbe({ url: server.url, rps: 20 });
+      let clock = 0;
+      // Each snapshot "takes" 100 ms of the loop (the clock is the test's).
+      const probe = {
+        ...real,
+        snapshot: () => {
+          clock += 100;
+          return real.snapshot();
+        },
+      };
+      const delays: number[] = [];
+      let saves = 0;
+      const checkpoint = new ProbeCheckpoint({
+        probe,
+        save: async () => {
+          saves += 1;
+        },
+        intervalMs: 2000,
+        loopShare: 0.02,
+        now: () => clock,
+        setTimeout: (_fn, ms) => {
+          delays.push(ms);
+          return setTimeout(() => undefined, 0);
+        },
+        clearTimeout: (t) => clearTimeout(t),
+      });
+      checkpoint.now(); // a step starts: written now
+      await sleep(20);
+      assert.equal(saves, 1);
+      // 100 ms at a 2% share: the next one is due 5 s later, not after the 2 s interval.
+      assert.equal(delays.at(-1), 5000);
+      clock += 200;
+      checkpoint.now(); // another step start, too soon: deferred to when it is due
+      await sleep(20);
+      assert.equal(saves, 1);
+      assert.equal(delays.at(-1), 4800);
+      await checkpoint.stop();
+      await real.stop();
+    } finally {
+      await server.close();
+    }
+  });
 });
