@@ -31,7 +31,8 @@ export interface ProbeRecordSource {
  * artifact store has one (it carries the probe's numbers); else rebuilt from the journal, joined
  * with the probe record `probes` has for the run or the segments the store checkpointed, the
  * probe otherwise "not measured". A run interrupted (its lock held by no live process) is
- * labelled so, with the command that continues it.
+ * labelled so, with the command that continues it. A run that ended with no record kept has it
+ * kept now.
  */
 export async function report(
   request: { runId?: string; app?: string },
@@ -52,5 +53,9 @@ export async function report(
   const record = runRecordFrom(entries, run.plan, probe);
   const interrupted = ports.lock ? await interruption(run.state, ports.lock) : undefined;
   if (interrupted) record.interrupted = interrupted;
+  // A run that ended without its record kept (its process was killed between the journal's last
+  // entry and the report): keep it now, so every run that ended has its report files.
+  const ended = run.state.status !== 'running' && run.state.status !== 'paused';
+  if (ended && !stored) await ports.artifacts?.save(record);
   return { record, summary: summarize(record), source: probe ? 'journal-and-probe' : 'journal' };
 }

@@ -102,10 +102,12 @@ export class KillMatrix {
           problems.push(`baton was not killed at ${describePoint(point)} (exit ${killed.code}): ${killed.out.slice(-300)}`);
           status = runId ? outcomeStatus(killed.out) : 'not-started';
         } else if (finishedStatus(await journalText(dir)) !== undefined) {
-          // The kill came after the run's last journal entry (during the probe's tail): nothing to
-          // resume, but the run has ended, so its report must be there already.
+          // The kill came after the run's last journal entry (before or during the probe's tail):
+          // nothing to resume; `baton report` gives (and keeps) its report.
           status = finishedStatus(await journalText(dir)) ?? 'unknown';
           killedAfterEnd = true;
+          const shown = await baton(['report', runId, ...args], env);
+          if (shown.code !== 0) problems.push(`report of the ended run: exit ${shown.code}: ${shown.out.slice(-200)}`);
         } else {
           const shown = await baton(['status', runId, ...args], env);
           if (shown.code !== 3 || !shown.out.includes(`baton resume ${runId}`))
