@@ -17,13 +17,13 @@ const subset: Record<MatrixStrategy, KillPoint[]> = {
     { stepId: 'await:old-pods', entry: 'step-finished', delayMs: 0 },
   ],
   'blue-green': [
-    { stepId: 'rollout:demo-green', entry: 'step-started', delayMs: 1500 },
+    { stepId: 'rollout:demo-blue', entry: 'step-started', delayMs: 1500 },
     { stepId: 'analysis:probe', entry: 'step-started', delayMs: 0 },
   ],
   // Inside the analysis (the gate judges the resumed probe's fresh traffic), and after the weight moved.
   canary: [
-    { stepId: 'analysis:1', entry: 'step-started', delayMs: 1500 },
-    { stepId: 'weight:0', entry: 'step-finished', delayMs: 0 },
+    { stepId: 'canary:1:analysis', entry: 'step-started', delayMs: 1500 },
+    { stepId: 'canary:0:weight-50', entry: 'step-finished', delayMs: 0 },
   ],
   rainbow: [
     { stepId: 'rollout:demo-v2', entry: 'step-started', delayMs: 1200 },
