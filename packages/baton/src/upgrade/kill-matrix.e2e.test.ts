@@ -31,7 +31,7 @@ const subset: Record<MatrixStrategy, KillPoint[]> = {
   ],
   maintenance: [
     { stepId: 'migrate:backfill', entry: 'step-started', delayMs: 0 },
-    { stepId: 'rollout:demo', entry: 'step-started', delayMs: 1200 },
+    { stepId: 'maintenance:new:demo', entry: 'step-started', delayMs: 800 },
   ],
 };
 
