@@ -1,6 +1,6 @@
 import { abortRun, promoteRun, requestAbort, resumeRun } from '../engine/engine.js';
 import { RunLockedError } from '../engine/run-lock.js';
-import { continueUnderProbe, finishContinued, firstPendingStep, probeForGatesFrom } from './continued-run.js';
+import { continueUnderProbe, finishContinued, firstPendingStep, probeForGatesFrom, probeForRun } from './continued-run.js';
 import { engineOptions } from './engine-options.js';
 import type { OperationPorts } from './ports.js';
 import { readRecordedRun } from './recorded-run.js';
@@ -8,12 +8,14 @@ import type { RunResult } from './run-result.js';
 
 /**
  * `resume`: continues a run that stopped (crash, halt, pause) from its journal alone: it reaches
- * the same end state as an uninterrupted run.
+ * the same end state as an uninterrupted run, its probe restarted as a new segment.
  */
 export async function resume(request: { runId: string }, ports: OperationPorts): Promise<RunResult> {
   const run = await readRecordedRun(ports.journal, request.runId);
-  const outcome = await resumeRun({ ...engineOptions(ports), runId: request.runId });
-  return finishContinued(run, outcome, ports, undefined);
+  // The probe restarts whenever the spec probes: gates ahead judge fresh traffic, and the report
+  // shows the whole run (the time no baton ran marked as not measured).
+  const probe = await probeForRun(run, ports, 'the steps resumed are not measured');
+  return continueUnderProbe(run, probe, ports, (options) => resumeRun({ ...options, runId: request.runId }));
 }
 
 /**
@@ -46,7 +48,7 @@ export async function abort(request: { runId: string; reason: string }, ports: O
   const run = await readRecordedRun(ports.journal, request.runId);
   try {
     const outcome = await abortRun({ ...engineOptions(ports), runId: request.runId, reason: request.reason });
-    return { kind: 'aborted', ...(await finishContinued(run, outcome, ports, undefined)) };
+    return { kind: 'aborted', ...(await finishContinued(run, outcome, ports)) };
   } catch (error) {
     if (!(error instanceof RunLockedError)) throw error;
     await requestAbort({

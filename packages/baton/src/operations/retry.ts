@@ -2,7 +2,7 @@ import { resumeRun } from '../engine/engine.js';
 import type { RunState } from '../engine/run-state.js';
 import type { LockHolder } from '../engine/run-lock.js';
 import { BatonError } from '../errors.js';
-import { continueUnderProbe, firstPendingStep, probeForGatesFrom } from './continued-run.js';
+import { continueUnderProbe, firstPendingStep, probeForRun } from './continued-run.js';
 import type { OperationPorts } from './ports.js';
 import { readRecordedRun } from './recorded-run.js';
 import type { RunResult } from './run-result.js';
@@ -32,10 +32,8 @@ export async function retry(request: { runId: string }, ports: OperationPorts): 
     run.state.status === 'running' ? await ports.lock.inspect({ app: run.state.app, namespace: run.state.namespace }) : undefined;
   const retried = retriedStep(run.state, live);
   ports.onNotice?.(describeRetried(retried));
-  const probe =
-    retried.kind === 'undo'
-      ? undefined
-      : await probeForGatesFrom(run, firstPendingStep(run.state), ports, 'the gates retried see no traffic');
+  // Probed as resume is (the report covers the whole run); an undo too: a rollback's traffic is measured.
+  const probe = await probeForRun(run, ports, 'the steps retried are not measured');
   const result = await continueUnderProbe(run, probe, ports, (options) => resumeRun({ ...options, runId: request.runId }));
   return { ...result, retried };
 }

@@ -38,7 +38,7 @@ export async function status(
 }
 
 /** A running run whose lock no live process holds was interrupted; a lock that cannot be read says nothing. */
-async function interruption(state: RunState, lock: Pick<RunLock, 'inspect'>): Promise<RunStatusView['interrupted']> {
+export async function interruption(state: RunState, lock: Pick<RunLock, 'inspect'>): Promise<RunStatusView['interrupted']> {
   if (state.status !== 'running') return undefined;
   const holder = await lock.inspect({ app: state.app, namespace: state.namespace }).catch(() => 'unknown' as const);
   if (holder === 'unknown' || holder?.alive === true) return undefined;

@@ -1,6 +1,6 @@
-import { startRun } from '../engine/engine.js';
-import type { EngineEvent } from '../engine/engine-event.js';
+import { newRunId, startRun } from '../engine/engine.js';
 import type { RunOutcome } from '../engine/run-outcome.js';
+import type { ProbeRecord } from '../probe/probe-record.js';
 import type { Plan } from '../plan/plan.js';
 import type { Probe } from '../probe/probe.js';
 import type { KubeObject } from '../kube/kube-object.js';
@@ -12,6 +12,7 @@ import type { OperationPorts } from './ports.js';
 import { startProbeFor } from './probe-session.js';
 import { probeRouting } from '../upgrade/probe-target.js';
 import { recordInputs, toJson, type ReleaseInputs } from './release-inputs.js';
+import { probedRun } from './probed-run.js';
 import { finishRun, type RunResult } from './run-result.js';
 
 export interface UpgradeOptions {
@@ -59,32 +60,33 @@ export async function runPlanned(o: {
     probe = await startProbeFor(probeSpec, o.service, { ...ports, routed: probeRouting(spec).routed });
     if (probe) await clock.sleep(options.warmupMs ?? 1000);
   }
-  const onEvent = (event: EngineEvent): void => {
-    if (event.type === 'step-started') probe?.mark(event.stepId);
-    ports.onEvent?.(event);
-  };
-  let outcome: RunOutcome;
-  try {
-    outcome = await startRun({
-      ...engineOptions(ports, { ...(probe ? { probe } : {}), onEvent }),
-      ...(options.runId ? { runId: options.runId } : {}),
-      app: spec.app,
-      namespace: spec.namespace,
-      steps: plan.steps,
-      meta: { plan: toJson(plan), inputs: recordInputs(inputs) },
+  // Known before the run starts: the probe's checkpoints are kept under it from the first step.
+  const runId = options.runId ?? newRunId(spec.app, clock.now());
+  const keep = (outcome: RunOutcome, record: ProbeRecord | undefined): Promise<RunResult> =>
+    finishRun({
+      journal: ports.journal,
+      ...(ports.artifacts ? { artifacts: ports.artifacts } : {}),
+      outcome,
+      plan,
+      probe: record,
+      budget: probe ? probeSpec.budget : undefined,
     });
-  } catch (error) {
-    await probe?.stop(); // e.g. LOCKED: nothing ran, but the probe must not keep sending traffic
-    throw error;
-  }
-  if (probe) await clock.sleep(options.tailMs ?? 2000);
-  const record = probe ? await probe.stop() : undefined;
-  return finishRun({
-    journal: ports.journal,
-    ...(ports.artifacts ? { artifacts: ports.artifacts } : {}),
-    outcome,
-    plan,
-    probe: record,
-    budget: probe ? probeSpec.budget : undefined,
+  const measured = await probedRun({
+    runId,
+    probe,
+    earlier: [],
+    ports,
+    tailMs: options.tailMs ?? 2000,
+    keep,
+    act: (onEvent) =>
+      startRun({
+        ...engineOptions(ports, { ...(probe ? { probe } : {}), onEvent }),
+        runId,
+        app: spec.app,
+        namespace: spec.namespace,
+        steps: plan.steps,
+        meta: { plan: toJson(plan), inputs: recordInputs(inputs) },
+      }),
   });
+  return keep(measured.outcome, measured.probe);
 }

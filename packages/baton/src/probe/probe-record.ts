@@ -31,7 +31,10 @@ export interface ProbeRecord {
   failures: { count: number; cap: number; kept: RequestFailure[] };
   /** `totalMs` and `count` cover every window; `windows` keeps the first `cap` of them. */
   downtime: { totalMs: number; count: number; cap: number; windows: DowntimeWindow[] };
-  /** One entry per bucket of `config.bucketMs`, in time order (empty buckets included). */
+  /**
+   * One entry per bucket of `config.bucketMs`, in time order (empty buckets included). A record
+   * joined from segments (probe-segments.ts) has no buckets inside its `gaps`.
+   */
   buckets: TimeBucket[];
   streams: StreamTotals | null;
   sse: ConnectionTotals | null;
@@ -41,6 +44,31 @@ export interface ProbeRecord {
   marks: { at: number; label: string }[];
   /** The version windows gates measured (the last measurement per label), in order of first measurement. */
   windows?: VersionWindow[];
+  /**
+   * A run probed by more than one process (killed, then resumed): each probe's span, in order.
+   * Absent when one probe measured the whole record.
+   */
+  segments?: ProbeSegmentSpan[];
+  /**
+   * Between segments no baton process was running, so nothing was measured: neither downtime nor
+   * success. Every total above counts the segments only.
+   */
+  gaps?: ProbeGap[];
+}
+
+/** One probe's part of a joined record. */
+export interface ProbeSegmentSpan {
+  startedAt: number;
+  stoppedAt: number;
+  requests: number;
+  failed: number;
+}
+
+/** A span no probe measured (baton was not running). */
+export interface ProbeGap {
+  start: number;
+  end: number;
+  reason: 'not-measured';
 }
 
 /** Why a request counts as failed. */

@@ -51,6 +51,11 @@ export interface Probe extends ProbeReader {
   mark(label: string): void;
   /** Stops all traffic (waiting for requests in flight) and returns what was measured. */
   stop(): Promise<ProbeRecord>;
+  /**
+   * What was measured so far, as the record `stop()` would return now, while traffic goes on
+   * (requests still in flight are not in it). For checkpoints: a killed process keeps this much.
+   */
+  snapshot(): ProbeRecord;
 }
 
 const countSince = (times: readonly number[], since: number | undefined): number =>
@@ -173,6 +178,33 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
   // Version windows for the gates (probe-reader), and the last of each for the record.
   const reader = createProbeReader({ log, streams });
   let stopping: Promise<ProbeRecord> | undefined;
+  const recordAt = (stoppedAt: number): ProbeRecord => ({
+    schema: 'baton.probe/v1',
+    url: origin,
+    path,
+    startedAt,
+    stoppedAt,
+    config: {
+      rps,
+      freshConnectionShare: share,
+      timeoutMs,
+      versionHeader,
+      bucketMs,
+      noSuccessThresholdMs,
+      keepAlive: load.mix,
+      ...(routed ? { routed: { share: routed.share, headers: Object.keys(routed.headers) } } : {}),
+    },
+    requests: log.totals(),
+    failures: log.failures.toJSON(),
+    downtime: log.downtime({ noSuccessThresholdMs, stoppedAt, cap }),
+    buckets: log.buckets(startedAt, stoppedAt, bucketMs),
+    streams: streams?.record() ?? null,
+    sse: sse?.tally.record() ?? null,
+    websockets: websockets?.tally.record() ?? null,
+    writes: writes?.record() ?? null,
+    marks: [...marks],
+    windows: reader.windows(),
+  });
 
   return {
     stats(sinceMs?: number): ProbeStats {
@@ -199,35 +231,10 @@ export async function startProbe(options: ProbeOptions): Promise<Probe> {
         // Long-lived exchanges are ended by us first, so none of them counts as cut by the server.
         longLived.abort();
         await Promise.all([load.stop(), writes?.stop(), ...running]);
-        return {
-          schema: 'baton.probe/v1',
-          url: origin,
-          path,
-          startedAt,
-          stoppedAt,
-          config: {
-            rps,
-            freshConnectionShare: share,
-            timeoutMs,
-            versionHeader,
-            bucketMs,
-            noSuccessThresholdMs,
-            keepAlive: load.mix,
-            ...(routed ? { routed: { share: routed.share, headers: Object.keys(routed.headers) } } : {}),
-          },
-          requests: log.totals(),
-          failures: log.failures.toJSON(),
-          downtime: log.downtime({ noSuccessThresholdMs, stoppedAt, cap }),
-          buckets: log.buckets(startedAt, stoppedAt, bucketMs),
-          streams: streams?.record() ?? null,
-          sse: sse?.tally.record() ?? null,
-          websockets: websockets?.tally.record() ?? null,
-          writes: writes?.record() ?? null,
-          marks: [...marks],
-          windows: reader.windows(),
-        } satisfies ProbeRecord;
+        return recordAt(stoppedAt);
       })();
       return stopping;
     },
+    snapshot: (): ProbeRecord => recordAt(now()),
   };
 }

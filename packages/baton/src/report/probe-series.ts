@@ -26,11 +26,13 @@ export function probeSeries(p: ProbeRecord): ProbeSeries {
   const perSecond = 1000 / bucketMs;
   const versions: string[] = [];
   for (const b of p.buckets) for (const v of Object.keys(b.byVersion)) if (!versions.includes(v)) versions.push(v);
+  // Buckets by their start: a record joined from segments has none inside its gaps.
+  const indexOf = new Map(p.buckets.map((b, i) => [b.t, i]));
   const countAt = (times: number[]): number[] => {
     const out = p.buckets.map(() => 0);
     for (const at of times) {
-      const i = Math.floor((at - p.startedAt) / bucketMs);
-      if (i >= 0 && i < out.length) out[i] = (out[i] ?? 0) + 1;
+      const i = indexOf.get(Math.floor((at - p.startedAt) / bucketMs) * bucketMs);
+      if (i !== undefined) out[i] = (out[i] ?? 0) + 1;
     }
     return out;
   };

@@ -1,4 +1,5 @@
 import { escapeXml } from './escape-xml.js';
+import { gapSentences, interruptedSentence } from './probe-gaps.js';
 import { renderMarkdown } from './render-markdown.js';
 import type { RunRecord } from './run-record.js';
 import { summarize } from './summarize.js';
@@ -84,8 +85,14 @@ ${skipped.map((g) => `<p class="notice">Notice: gate <code>${e(g.step)}</code> w
 </head>
 <body>
 <h1>${e(title)}</h1>
-<p><span class="status status-${e(r.status)}">${e(r.status)}</span>${r.reason ? ` — ${e(r.reason)}` : ''}<br/>
+<p><span class="status status-${e(r.status)}">${e(r.interrupted ? 'interrupted' : r.status)}</span>${r.reason ? ` — ${e(r.reason)}` : ''}<br/>
 Strategy ${e(r.strategy)} · namespace ${e(r.namespace)} · ${e(isoTime(r.startedAt))} → ${e(isoTime(r.finishedAt))}</p>
+${[interruptedSentence(r)]
+  .filter((x) => x !== undefined)
+  .map((x) => `<p class="interrupted">${e(x)}</p>\n`)
+  .join('')}${gapSentences(r)
+  .map((x) => `<p class="not-measured gap">${e(x)}</p>\n`)
+  .join('')}
 <h2>Result</h2>
 <table class="summary">
 ${row(['Metric', 'Value'], 'th')}

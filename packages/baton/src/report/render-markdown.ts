@@ -1,5 +1,6 @@
 import { formatMs, formatSeconds, isoTime } from './format.js';
 import type { RunRecord } from './run-record.js';
+import { gapSentences, interruptedSentence } from './probe-gaps.js';
 import { summarize } from './summarize.js';
 import { skippedGates, TRAFFIC_HEAD, trafficRows } from './traffic-rows.js';
 import { DRAIN_HEAD, STREAM_HEAD, drainCells, drainsOf, streamCells, streamRows } from './stream-section.js';
@@ -17,12 +18,14 @@ function table(head: string[], rows: string[][]): string[] {
 export function renderMarkdown(r: RunRecord): string {
   const out: string[] = [];
   out.push(`# baton run ${r.runId}: ${r.app} ${r.fromVersion} → ${r.toVersion}`, '');
-  out.push(`**Status:** ${r.status}${r.reason ? ` — ${r.reason}` : ''}  `);
+  out.push(`**Status:** ${r.interrupted ? 'interrupted' : r.status}${r.reason ? ` — ${r.reason}` : ''}  `);
   out.push(
     `**Strategy:** ${r.strategy} · **Namespace:** ${r.namespace} · **Started:** ${isoTime(r.startedAt)} · **Finished:** ${isoTime(r.finishedAt)}`,
     '',
   );
 
+  const interrupted = interruptedSentence(r);
+  if (interrupted) out.push(`**${interrupted}**`, '');
   out.push('## Result', '');
   out.push(
     ...table(
@@ -82,6 +85,7 @@ export function renderMarkdown(r: RunRecord): string {
       `${q.total} requests at ${p.config.rps} rps to \`${p.url}${p.path}\` (${q.fresh} on fresh connections, ${q.keepAlive} keep-alive${mix}${routed}), from ${isoTime(p.startedAt)} for ${formatSeconds(p.stoppedAt - p.startedAt)}.`,
       '',
     );
+    for (const line of gapSentences(r)) out.push(`**${line}**`, '');
     out.push(`Latency p50 ${formatMs(q.p50Ms)}, p90 ${formatMs(q.p90Ms)}, p99 ${formatMs(q.p99Ms)}, max ${formatMs(q.maxMs)}.`, '');
     out.push(
       `Answered by version: ${

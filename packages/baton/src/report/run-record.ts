@@ -99,4 +99,9 @@ export interface RunRecord {
   drains?: RunRecordDrain[];
   /** Gate failures, rollback start/end, pauses: marked on the timeline. Absent in older records. */
   events?: RunRecordEvent[];
+  /**
+   * The run is recorded as running but no live process holds its lock (baton was killed): what
+   * was measured so far, why it stopped and the command that continues it.
+   */
+  interrupted?: { reason: string; next: string };
 }

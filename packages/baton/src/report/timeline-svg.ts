@@ -112,6 +112,16 @@ export function renderTimelineSvg(r: RunRecord, options: { now?: number } = {}):
     });
     parts.push('</g>');
 
+    // Stretches no baton process measured (killed, then resumed): neither downtime nor success.
+    parts.push('<g class="gaps">');
+    for (const g of p.gaps ?? []) {
+      parts.push(
+        `<rect class="gap" x="${n(xOf(g.start))}" y="${top}" width="${n(Math.max(1, xOf(g.end) - xOf(g.start)))}" height="${ph}" fill="#ffffff" stroke="#999" stroke-dasharray="4,3"><title>not measured for ${Math.round(g.end - g.start)} ms: baton was not running</title></rect>`,
+        `<text class="gap-label" x="${n((xOf(g.start) + xOf(g.end)) / 2)}" y="${top + ph / 2}" text-anchor="middle" font-size="10" fill="#666">not measured</text>`,
+      );
+    }
+    parts.push('</g>');
+
     parts.push('<g class="downtime">');
     for (const w of p.downtime.windows) {
       parts.push(

@@ -7,7 +7,9 @@ import { report, type RunReport } from '../../operations/report.js';
 import { renderHtml, renderJson, renderMarkdown } from '../../report/index.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { fileArtifacts, fileJournal, stateDirOf } from './context.js';
+import type { LockTarget } from '../../engine/run-lock.js';
+import { LeaseLock } from '../../kube/lease-lock.js';
+import { fileArtifacts, fileJournal, kubeFrom, stateDirOf } from './context.js';
 import { readTarget, releaseTargetOf, type ReleaseTarget } from './release-target.js';
 
 /**
@@ -20,7 +22,15 @@ export async function run(options: Record<string, unknown>, args: string[], io: 
   const stateDir = stateDirOf(options, io);
   const { record } = target
     ? await releaseReport(target)
-    : await report({ ...(args[0] ? { runId: args[0] } : {}) }, { journal: fileJournal(stateDir), artifacts: fileArtifacts(stateDir) });
+    : await report(
+        { ...(args[0] ? { runId: args[0] } : {}) },
+        {
+          journal: fileJournal(stateDir),
+          artifacts: fileArtifacts(stateDir),
+          // Asked only for a run still recorded as running: is its process alive, or was it killed?
+          lock: { inspect: async (t: LockTarget) => new LeaseLock(kubeFrom(options, io)).inspect(t) },
+        },
+      );
   // `-o json` is the same as `--format json`, as on every other command.
   const format = options.output === 'json' ? 'json' : options.format;
   const text = format === 'html' ? renderHtml(record) : format === 'json' ? renderJson(record) : renderMarkdown(record);
