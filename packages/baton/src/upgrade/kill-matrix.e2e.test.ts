@@ -35,7 +35,7 @@ const subset: Record<MatrixStrategy, KillPoint[]> = {
   ],
 };
 
-describe('kill matrix: SIGKILL baton, resume, compare with the uninterrupted run (kubesim, PostgreSQL)', { timeout: 600_000 }, () => {
+describe('kill matrix: SIGKILL baton, resume, compare with the uninterrupted run (kubesim, PostgreSQL)', { timeout: 1_200_000 }, () => {
   let t: TestCluster;
   let matrix: KillMatrix;
   before(async () => {
