@@ -3,7 +3,7 @@
  * the pod sandbox (RunPodSandbox + CNI), the first pull of each image, creating and starting each
  * container. 'fast' (the default) spends none, for tests; 'realistic' puts in delays of the order
  * a containerd node shows for small images from a nearby registry (they are modelled figures, not
- * measurements; docs/node.md "Timing model"). Probe periods, grace periods and back-offs are
+ * measurements; docs/versions.md "Timing model"). Probe periods, grace periods and back-offs are
  * Kubernetes' own in both models.
  */
 export interface KubeletTimingModel {
