@@ -7,11 +7,11 @@ import { lintMigration } from './migration/lint-migration.js';
 import type { Operation } from './migration/operation.js';
 import type { SqlDialect } from './sql/sql-dialect.js';
 import { SqlParseError } from './sql/sql-parse-error.js';
-import type { LiveDatabase } from '../db/schema/read-live-database.js';
+import type { LiveDatabase } from '../db/migrations/read-live-database.js';
 import type { PendingMigration } from '../db/migrations/index-repairs.js';
-import { invalidIndexFindings } from './live/invalid-index-findings.js';
-import { defaultSmallTable, type SmallTableThresholds } from './live/live-context.js';
-import { SchemaReplay } from './live/schema-replay.js';
+import { invalidIndexFindings } from './migration/invalid-index-findings.js';
+import { defaultSmallTable, type SmallTableThresholds } from './migration/live-context.js';
+import { SchemaReplay } from './migration/schema-replay.js';
 
 // The runner's pattern (db/migrations/parse-migration-file.ts): 4+ digits, a lower-case snake name.
 const migrationName = /^(\d{4,})_[a-z0-9][a-z0-9_]*\.sql$/;

@@ -1,4 +1,4 @@
-import type { LiveFigures } from './live/table-size.js';
+import type { LiveFigures } from './migration/table-size.js';
 
 /** How bad a finding is: `error` fails `baton check` (exit 1), the others only inform. */
 export type Severity = 'error' | 'warning' | 'info';

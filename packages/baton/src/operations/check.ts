@@ -2,7 +2,7 @@ import type { Finding } from '../check/finding.js';
 import type { SqlDialect } from '../check/sql/sql-dialect.js';
 import type { LoadedManifest } from '../manifests/loaded-manifest.js';
 import type { ManifestContext } from '../check/manifest/manifest-rule.js';
-import type { SmallTableThresholds } from '../check/live/live-context.js';
+import type { SmallTableThresholds } from '../check/migration/live-context.js';
 
 export interface CheckResult {
   findings: Finding[];
@@ -30,8 +30,8 @@ export async function check(request: {
     import('../check/check-manifests.js'),
     import('../check/check-migrations.js'),
     import('../check/exit-code-for.js'),
-    import('../db/schema/read-live-database.js'),
-    import('../check/live/invalid-index-findings.js'),
+    import('../db/migrations/read-live-database.js'),
+    import('../check/migration/invalid-index-findings.js'),
   ]);
   const database = request.database ? await readLiveDatabase(request.database.url) : undefined;
   const live = database ? { database, ...(request.database?.smallTable ? { smallTable: request.database.smallTable } : {}) } : undefined;

@@ -4,7 +4,7 @@ import { dialectForUrl } from '../db/dialects.js';
 import { discoverMigrations } from '../db/migrations/discover-migrations.js';
 import { planIndexRepairs } from '../db/migrations/index-repairs.js';
 import type { MigrationPlan } from '../db/migrations/plan-migrations.js';
-import { readLiveDatabase } from '../db/schema/read-live-database.js';
+import { readLiveDatabase } from '../db/migrations/read-live-database.js';
 import { ledgerProblems } from '../db/migrations/ledger.js';
 import { MigrationsInvalidError } from '../db/migrations/migration-problem.js';
 import type { Migration } from '../db/migrations/migration.js';

@@ -1,6 +1,6 @@
 import type { Finding } from '../finding.js';
-import { judgeBySize } from '../live/judge-by-size.js';
-import type { LiveContext } from '../live/live-context.js';
+import { judgeBySize } from './judge-by-size.js';
+import type { LiveContext } from './live-context.js';
 import { classifyOperations } from './classify-operations.js';
 import type { MigrationPhase } from './migration-phase.js';
 import type { MigrationContext, MigrationRule } from './migration-rule.js';

@@ -1,5 +1,5 @@
 import type { Severity } from '../finding.js';
-import type { LiveContext } from '../live/live-context.js';
+import type { LiveContext } from './live-context.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { SourcePosition } from '../sql/source-position.js';
 import type { MigrationPhase } from './migration-phase.js';

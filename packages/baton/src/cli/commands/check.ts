@@ -9,7 +9,7 @@ import type { DrainSpec } from '../../spec/schema.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { checkDatabaseUrl } from './check-database-url.js';
-import { defaultSmallTable } from '../../check/live/live-context.js';
+import { defaultSmallTable } from '../../check/migration/live-context.js';
 import { parseConnectionUrl } from '../../db/connection-url.js';
 
 /** `baton check`: works from a spec, or from --migrations / --manifests alone. */

@@ -2,8 +2,8 @@ import type { MigrationRule } from '../../migration/migration-rule.js';
 import { createdTables } from '../../migration/created-tables.js';
 import { operationsOf } from '../../migration/operation.js';
 import type { MigrationContext } from '../../migration/migration-rule.js';
-import { findLiveTable } from '../../live/find-live-table.js';
-import { typeChangeNeedsNoRewrite } from '../../live/type-change-proof.js';
+import { findLiveTable } from '../../migration/find-live-table.js';
+import { typeChangeNeedsNoRewrite } from '../../migration/type-change-proof.js';
 
 /**
  * The live column's type, when the live schema shows it as it will be when this migration runs

@@ -2,7 +2,7 @@ import type { MigrationRule } from '../../migration/migration-rule.js';
 import { createdTables } from '../../migration/created-tables.js';
 import { operationsOf } from '../../migration/operation.js';
 import type { MigrationContext } from '../../migration/migration-rule.js';
-import { findLiveTable } from '../../live/find-live-table.js';
+import { findLiveTable } from '../../migration/find-live-table.js';
 
 /** The live column is NOT NULL already (and no earlier pending migration dropped that): SET NOT NULL is a no-op. */
 function alreadyNotNull(context: MigrationContext, table: string, column: string): boolean {

@@ -2,8 +2,8 @@ import { BatonError } from '../../errors.js';
 import type { DbSession } from '../dialect.js';
 import { parseConnectionUrl } from '../connection-url.js';
 import { dialectForUrl } from '../dialects.js';
-import { readLedger, type AppliedMigration } from '../migrations/ledger.js';
-import type { LiveSchema } from './live-schema.js';
+import { readLedger, type AppliedMigration } from './ledger.js';
+import type { LiveSchema } from '../schema/live-schema.js';
 
 /** What `baton check --database` reads from the live database, once, before judging migrations. */
 export interface LiveDatabase {

@@ -1,5 +1,5 @@
 import type { LiveSchema } from '../../db/schema/live-schema.js';
-import type { Operation } from '../migration/operation.js';
+import type { Operation } from './operation.js';
 import type { SourcePosition } from '../sql/source-position.js';
 import { bareName } from './find-live-table.js';
 

@@ -1,5 +1,5 @@
 import type { LiveSchema } from '../../db/schema/live-schema.js';
-import type { Operation } from '../migration/operation.js';
+import type { Operation } from './operation.js';
 
 /** Up to these figures a table counts as small: locking or rewriting it takes milliseconds. */
 export interface SmallTableThresholds {

@@ -1,5 +1,5 @@
 import { planIndexRepairs, type IndexRepair, type PendingMigration } from '../../db/migrations/index-repairs.js';
-import type { LiveDatabase } from '../../db/schema/read-live-database.js';
+import type { LiveDatabase } from '../../db/migrations/read-live-database.js';
 import type { Finding, Severity } from '../finding.js';
 
 // What migrate does decides how loud the finding is: a rebuild is handled, a leftover nobody

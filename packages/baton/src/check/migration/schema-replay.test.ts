@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LiveSchema } from '../../db/schema/live-schema.js';
-import { lintMigration } from '../migration/lint-migration.js';
+import { lintMigration } from './lint-migration.js';
 import { SchemaReplay } from './schema-replay.js';
 
 const schema: LiveSchema = {
