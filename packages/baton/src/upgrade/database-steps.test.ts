@@ -19,6 +19,16 @@ const files = [
   { name: '0003_drop.sql', text: '-- baton: phase=contract\nALTER TABLE t DROP COLUMN email;\n' },
 ];
 
+const spec = specSchema.parse({
+  apiVersion: 'baton.dev/v1alpha1',
+  kind: 'Upgrade',
+  app: 'web',
+  namespace: 'shop',
+  manifests: ['k8s/'],
+  image: { ref: 'shop/web:v2' },
+  database: { dialect: 'postgres', url: { env: 'APP_DB' }, migrations: { dir: 'migrations' } },
+});
+
 describe('databaseSteps: pending migrations and index repairs in the plan (postgres 127.0.0.1:5432)', () => {
   let target: DbTarget;
   let s: ScratchDatabase;
@@ -43,15 +53,6 @@ describe('databaseSteps: pending migrations and index repairs in the plan (postg
   it('lists 0002 (expand) and 0003 (contract), and the rebuild of t_email by 0002, in data and in the text plan', {
     timeout: 60_000,
   }, async () => {
-    const spec = specSchema.parse({
-      apiVersion: 'baton.dev/v1alpha1',
-      kind: 'Upgrade',
-      app: 'web',
-      namespace: 'shop',
-      manifests: ['k8s/'],
-      image: { ref: 'shop/web:v2' },
-      database: { dialect: 'postgres', url: { env: 'APP_DB' }, migrations: { dir: 'migrations' } },
-    });
     const tablesBefore = await target.dialect.listTables(q);
     const planned = await databaseSteps(
       { spec, migrations: files, backupDir: '.baton/backups' },
@@ -85,15 +86,6 @@ describe('databaseSteps: pending migrations and index repairs in the plan (postg
   it('an applied migration edited since is refused at plan time (exit 2 code), before the backup and migrate', {
     timeout: 60_000,
   }, async () => {
-    const spec = specSchema.parse({
-      apiVersion: 'baton.dev/v1alpha1',
-      kind: 'Upgrade',
-      app: 'web',
-      namespace: 'shop',
-      manifests: ['k8s/'],
-      image: { ref: 'shop/web:v2' },
-      database: { dialect: 'postgres', url: { env: 'APP_DB' }, migrations: { dir: 'migrations' } },
-    });
     const edited = [{ name: '0001_t.sql', text: `${files[0]?.text ?? ''}-- a later edit\n` }, ...files.slice(1)];
     await assert.rejects(
       databaseSteps(
