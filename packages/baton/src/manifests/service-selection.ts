@@ -1,3 +1,4 @@
+import { matchesLabels } from '../kube/label-selector.js';
 import type { KubeObject } from './kube-object.js';
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
@@ -35,7 +36,7 @@ export function servicesSelectingNoTemplate(manifests: readonly KubeObject[]): U
     if (m.kind !== 'Service') continue;
     const selector = labelsOf(fieldsOf(m['spec'])?.['selector']);
     if (Object.keys(selector).length === 0) continue;
-    const served = workloads.some((w) => Object.entries(selector).every(([k, v]) => w.labels[k] === v));
+    const served = workloads.some((w) => matchesLabels(selector, w.labels));
     if (!served) out.push({ service: m.metadata.name, selector, workloads });
   }
   return out;

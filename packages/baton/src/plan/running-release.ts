@@ -1,4 +1,4 @@
-import type { KubeObject } from '../kube/kube-object.js';
+import { matchesLabels, serviceSelector } from '../kube/label-selector.js';
 import type { BatonSpec } from '../spec/schema.js';
 import { parseImageRef } from '../spec/image-ref.js';
 import type { LiveState } from './live-state.js';
@@ -12,13 +12,9 @@ interface Running {
   served: boolean;
 }
 
-const selectorOf = (service: KubeObject | undefined): Record<string, string> | undefined => {
-  const selector = (service as { spec?: { selector?: Record<string, string> } } | undefined)?.spec?.selector;
-  return selector && Object.keys(selector).length > 0 ? selector : undefined;
-};
-
 function running(spec: BatonSpec, live: LiveState): Running[] {
-  const selector = selectorOf(live.service);
+  const selector = serviceSelector(live.service);
+  const routes = Object.keys(selector).length > 0;
   const out: Running[] = [];
   for (const d of live.deployments) {
     if ((d.spec.replicas ?? 1) === 0) continue;
@@ -26,7 +22,7 @@ function running(spec: BatonSpec, live: LiveState): Running[] {
     const container = spec.image.container === undefined ? containers[0] : containers.find((c) => c.name === spec.image.container);
     if (!container?.image) continue;
     const labels = d.spec.template.metadata?.labels ?? {};
-    const served = selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
+    const served = routes && matchesLabels(selector, labels);
     out.push({ deployment: d.metadata.name, image: container.image, served });
   }
   return out;

@@ -2,15 +2,13 @@ import type { PlannedStep } from '../engine/step.js';
 import { plannedStep } from '../engine/step-kind.js';
 import type { DeploymentLike } from '../kube/workload-objects.js';
 import type { KubeObject } from '../kube/kube-object.js';
+import { matchesLabels, serviceSelector } from '../kube/label-selector.js';
 import { scaleStep } from './steps/scale-step.js';
 import { switchSelectorStep } from './steps/switch-selector-step.js';
 import { verifyServiceTargetsStep } from './steps/verify-service-targets-step.js';
 
-const selectorOf = (service: KubeObject | undefined): Record<string, string> =>
-  (service as { spec?: { selector?: Record<string, string> } } | undefined)?.spec?.selector ?? {};
-
 const sameSelector = (a: Record<string, string>, b: Record<string, string>): boolean =>
-  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+  Object.keys(a).length === Object.keys(b).length && matchesLabels(a, b);
 
 /** The steps a rolling upgrade adds around its rollout to take the Service back from earlier routing. */
 export interface RollingRouting {
@@ -49,8 +47,8 @@ export function rollingRouting(o: {
   if (!o.service || !o.live.service) return none;
   const name = o.deployment.metadata.name;
   const service = o.service.metadata.name;
-  const wanted = selectorOf(o.service);
-  const live = selectorOf(o.live.service);
+  const wanted = serviceSelector(o.service);
+  const live = serviceSelector(o.live.service);
   const others = o.live.deployments.filter((d) => d.metadata.name !== name && (d.spec.replicas ?? 1) > 0);
   if (sameSelector(wanted, live) && others.length === 0) return none;
 
