@@ -1,11 +1,18 @@
-// The application side of the backfill benchmark: a point reader and a point writer on random
-// ids, each timing every query. Not part of baton.
-import type { DbSession, Dialect } from '../db/dialect.js';
+// The application side of the backfill benchmark: starts the app (backfill-bench-app.ts) as its
+// own process and turns what it reports into figures. Not part of baton.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { percentile, type AppMessage, type AppStart } from './backfill-bench-app.js';
+
+export { percentile };
 
 export interface LoadFigures {
   readP99: number;
   writeP99: number;
   writeMax: number;
+  /** The p99 of the writes on the control table: the machine's contention, no backfill lock in it. */
+  controlWriteP99: number;
   reads: number;
   writes: number;
   /** Queries the server gave up on (a lock wait timeout behind a long UPDATE counts here). */
@@ -13,55 +20,50 @@ export interface LoadFigures {
 }
 
 export interface Load {
-  /** p99 of the last `window` writes: what a probe would report to the backfill. */
-  recentWriteP99(window?: number): number | undefined;
+  /** The app's p99 of its last 200 writes, as it last reported it (every 100 ms): what a probe would tell the backfill. */
+  recentWriteP99(): number | undefined;
   stop(): Promise<LoadFigures>;
 }
 
-export function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
+const appModule = fileURLToPath(new URL('./backfill-bench-app.js', import.meta.url));
 
-/** Starts the reader and the writer on `table` (ids 1..rows); `stop` returns what they felt. */
-export async function startLoad(dialect: Dialect, url: string, table: string, rows: number): Promise<Load> {
-  const reader = await dialect.connect(url, { applicationName: 'bench-reader' });
-  const writer = await dialect.connect(url, { applicationName: 'bench-writer' });
-  const reads: number[] = [];
-  const writes: number[] = [];
-  let running = true;
-  let errors = 0;
-  const p = dialect.param(1);
-  const loop = async (s: DbSession, sql: string, out: number[]) => {
-    while (running) {
-      const t0 = performance.now();
-      // A failed query is still a wait the user felt: its time counts, and so does the failure.
-      await s.query(sql, [1 + Math.floor(Math.random() * rows)]).catch(() => void errors++);
-      out.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  };
-  const loops = [
-    loop(reader, `SELECT first_name, full_name FROM ${table} WHERE id = ${p}`, reads),
-    loop(writer, `UPDATE ${table} SET seen = seen + 1 WHERE id = ${p}`, writes),
-  ];
+/**
+ * Starts the reader and the writer on `table` (ids 1..rows), and a writer on the control table,
+ * in their own process; `stop` returns what they felt.
+ */
+export async function startLoad(url: string, table: string, rows: number, control: AppStart['control']): Promise<Load> {
+  const app = fork(appModule, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let recent: number | undefined;
+  let done: Extract<AppMessage, { kind: 'done' }> | undefined;
+  let ready: () => void = () => undefined;
+  const started = new Promise<void>((r) => {
+    ready = r;
+  });
+  app.on('message', (m: AppMessage) => {
+    if (m.kind === 'recent') {
+      recent = m.writeP99;
+      ready();
+    } else done = m;
+  });
+  const start: AppStart = { url, table, rows, control };
+  const exited = once(app, 'exit');
+  app.send(start);
+  const first = await Promise.race([started.then(() => 'started' as const), exited.then(() => 'exited' as const)]);
+  if (first === 'exited') throw new Error('the bench app exited before it started');
   return {
-    recentWriteP99(window = 200) {
-      return writes.length < 20 ? undefined : percentile(writes.slice(-window), 99);
-    },
+    recentWriteP99: () => recent,
     async stop() {
-      running = false;
-      await Promise.all(loops);
-      await reader.close();
-      await writer.close();
+      app.send('stop');
+      await exited;
+      if (!done) throw new Error('the bench app exited without its figures');
       return {
-        readP99: percentile(reads, 99),
-        writeP99: percentile(writes, 99),
-        writeMax: percentile(writes, 100),
-        reads: reads.length,
-        writes: writes.length,
-        errors,
+        readP99: percentile(done.reads, 99),
+        writeP99: percentile(done.writes, 99),
+        writeMax: percentile(done.writes, 100),
+        controlWriteP99: percentile(done.controlWrites, 99),
+        reads: done.reads.length,
+        writes: done.writes.length,
+        errors: done.errors,
       };
     },
   };
