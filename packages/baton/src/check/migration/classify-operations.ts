@@ -11,6 +11,8 @@ const phaseOf: { [K in OperationKind]: (op: OperationOf<K>) => OperationPhase } 
   'create-index': () => 'expand',
   'add-constraint': () => 'expand',
   'validate-constraint': () => 'expand',
+  // Dropping a constraint only lets writers do more; it stays neutral, as it was before it had a kind.
+  'drop-constraint': () => 'neutral',
   'alter-enum': (op) => (op.action === 'add-value' ? 'expand' : 'contract'),
   // Dropping NOT NULL is how expand lets new code stop writing a column old code still reads.
   'drop-not-null': () => 'expand',

@@ -49,8 +49,18 @@ export type OperationBody =
   | { kind: 'drop-table'; table: string }
   | { kind: 'create-index'; table: string; index: string; concurrently: boolean; unique: boolean }
   | { kind: 'drop-index'; index: string; concurrently: boolean }
-  | { kind: 'add-constraint'; table: string; constraint: string; type: ConstraintKind; notValid: boolean; usingIndex: boolean }
+  | {
+      kind: 'add-constraint';
+      table: string;
+      constraint: string;
+      type: ConstraintKind;
+      notValid: boolean;
+      usingIndex: boolean;
+      /** For a CHECK that is exactly `column IS NOT NULL`: that column (what lets SET NOT NULL skip its scan). */
+      notNullColumn?: string;
+    }
   | { kind: 'validate-constraint'; table: string; constraint: string }
+  | { kind: 'drop-constraint'; table: string; constraint: string }
   | { kind: 'dml'; verb: 'update' | 'delete' | 'insert'; table: string; hasWhere: boolean }
   | { kind: 'lock-table'; table: string }
   | { kind: 'rewrite-table'; command: HeavyLockCommand; table: string; concurrently: boolean }

@@ -215,6 +215,8 @@ function alterTable(n: JsonValue): OperationBody[] {
         return { kind: 'disable-trigger', table, all: asString(at(cmd, 'subtype')) !== 'AT_DisableTrig' };
       case 'AT_ValidateConstraint':
         return { kind: 'validate-constraint', table, constraint: column };
+      case 'AT_DropConstraint':
+        return { kind: 'drop-constraint', table, constraint: column };
       default:
         return { kind: 'other', statement: asString(at(cmd, 'subtype')) ?? 'ALTER TABLE' };
     }
@@ -313,7 +315,16 @@ function addConstraint(table: string, def: JsonValue | undefined): OperationBody
     type,
     notValid: at(def, 'skip_validation') === true,
     usingIndex: at(def, 'indexname') !== undefined,
+    ...(type === 'check' ? notNullColumnOf(at(def, 'raw_expr')) : {}),
   };
+}
+
+/** `CHECK (col IS NOT NULL)`, exactly (a bare column, no AND/OR): `{ notNullColumn: 'col' }`. */
+function notNullColumnOf(expr: JsonValue | undefined): { notNullColumn?: string } {
+  if (asString(at(expr, 'NullTest', 'nulltesttype')) !== 'IS_NOT_NULL') return {};
+  const fields = asArray(at(expr, 'NullTest', 'arg', 'ColumnRef', 'fields'));
+  const name = fields.length === 1 ? asString(at(fields[0], 'String', 'sval')) : undefined;
+  return name === undefined ? {} : { notNullColumn: name };
 }
 
 function relation(node: JsonValue | undefined): string {

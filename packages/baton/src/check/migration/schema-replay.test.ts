@@ -21,7 +21,7 @@ const schema: LiveSchema = {
         { name: 'users_pkey', columns: ['id'], unique: true, primary: true, valid: true, definition: null },
         { name: 'users_email_broken', columns: ['email'], unique: true, primary: false, valid: false, definition: null },
       ],
-      constraints: [{ name: 'users_email_check', kind: 'check', validated: false }],
+      constraints: [{ name: 'users_email_check', kind: 'check', validated: false, definition: 'CHECK ((email IS NOT NULL)) NOT VALID' }],
     },
   ],
   otherRelations: ['active_users', 'active_users_idx'],
@@ -70,4 +70,24 @@ test('an INVALID index may be created again (the index repair rebuilds it); IF [
     ),
     [],
   );
+});
+
+test('CHECK (col IS NOT NULL) constraints are replayed: validated, renamed with their column, dropped', () => {
+  const replay = new SchemaReplay(schema);
+  assert.deepEqual(replay.notNullChecks('users', 'email'), [{ name: 'users_email_check', validated: false }]);
+  assert.deepEqual(replay.notNullChecks('other.users', 'email'), []);
+  replayed(replay, 'ALTER TABLE users VALIDATE CONSTRAINT users_email_check;\n');
+  assert.deepEqual(replay.notNullChecks('public.users', 'EMAIL'), [{ name: 'users_email_check', validated: true }]);
+  replayed(replay, 'ALTER TABLE users RENAME COLUMN email TO mail;\n');
+  assert.deepEqual(replay.notNullChecks('users', 'email'), []);
+  assert.deepEqual(replay.notNullChecks('users', 'mail'), [{ name: 'users_email_check', validated: true }]);
+  // Only the exact form counts; a conjunction, a NOT VALID one added later, a drop.
+  replayed(
+    replay,
+    'ALTER TABLE users ADD CONSTRAINT both_nn CHECK (mail IS NOT NULL AND id > 0);\nALTER TABLE users ADD CONSTRAINT id_nn CHECK (id IS NOT NULL) NOT VALID;\nALTER TABLE users DROP CONSTRAINT users_email_check;\n',
+  );
+  assert.deepEqual(replay.notNullChecks('users', 'mail'), []);
+  assert.deepEqual(replay.notNullChecks('users', 'id'), [{ name: 'id_nn', validated: false }]);
+  replayed(replay, 'ALTER TABLE users DROP COLUMN id;\n');
+  assert.deepEqual(replay.notNullChecks('users', 'id'), []);
 });

@@ -2,6 +2,7 @@ import type { LiveSchema } from '../../db/schema/live-schema.js';
 import type { Operation } from './operation.js';
 import type { SourcePosition } from '../sql/source-position.js';
 import { bareName } from './find-live-table.js';
+import { notNullColumnOfCheck } from './not-null-check.js';
 
 /** A pending migration's statement that the live schema contradicts. */
 export interface SchemaMismatch {
@@ -10,11 +11,30 @@ export interface SchemaMismatch {
   location: SourcePosition;
 }
 
+/** A CHECK (col IS NOT NULL) as it stands at some point of the replay. */
+export interface NotNullCheck {
+  name: string;
+  /** False while NOT VALID: it proves nothing about the rows already there. */
+  validated: boolean;
+}
+
+/** What rules may ask of the schema as it is when a pending migration runs (earlier pending ones replayed). */
+export interface ReplayedSchema {
+  /** The CHECK constraints of `table` that are exactly `column IS NOT NULL`; empty for a table not judged. */
+  notNullChecks(table: string, column: string): NotNullCheck[];
+}
+
+interface ReplayConstraint {
+  validated: boolean;
+  /** Lower-cased; set when the constraint is a CHECK (column IS NOT NULL). */
+  notNullColumn: string | undefined;
+}
+
 interface ReplayTable {
   columns: Set<string>;
   /** Index names on this table (valid ones: an INVALID leftover is an index repair, not a clash). */
   indexes: Set<string>;
-  constraints: Set<string>;
+  constraints: Map<string, ReplayConstraint>;
 }
 
 // IF [NOT] EXISTS makes a statement tolerate the object's presence or absence. It is read from
@@ -28,7 +48,7 @@ const guard = /\bIF\s+(NOT\s+)?EXISTS\b/i;
  * dropped index or validated constraint that does not exist. Names qualified with a schema other
  * than `public` are not judged: the live schema holds the current schema only.
  */
-export class SchemaReplay {
+export class SchemaReplay implements ReplayedSchema {
   readonly #dialect: LiveSchema['dialect'];
   readonly #tables = new Map<string, ReplayTable>();
   /** Views, materialized views, foreign tables, sequences, indexes: they exist, undescribed. */
@@ -41,16 +61,36 @@ export class SchemaReplay {
       this.#tables.set(t.name.toLowerCase(), {
         columns: new Set(t.columns.map((c) => c.name.toLowerCase())),
         indexes: new Set(t.indexes.filter((i) => i.valid).map((i) => i.name.toLowerCase())),
-        constraints: new Set(t.constraints.map((c) => c.name.toLowerCase())),
+        constraints: new Map(
+          t.constraints.map((c) => [
+            c.name.toLowerCase(),
+            {
+              validated: c.validated,
+              notNullColumn:
+                c.kind === 'check' && c.definition !== null && schema.dialect === 'postgres'
+                  ? notNullColumnOfCheck(c.definition)?.toLowerCase()
+                  : undefined,
+            },
+          ]),
+        ),
       });
     }
+  }
+
+  notNullChecks(table: string, column: string): NotNullCheck[] {
+    if (!this.#judged(table)) return [];
+    const wanted = column.toLowerCase();
+    return [...(this.#table(table)?.constraints ?? new Map<string, ReplayConstraint>())]
+      .filter(([, c]) => c.notNullColumn === wanted)
+      .map(([name, c]) => ({ name, validated: c.validated }));
   }
 
   /** Applies one migration's operations; returns what contradicts the schema at that point. */
   apply(operations: readonly Operation[]): SchemaMismatch[] {
     const found: SchemaMismatch[] = [];
     for (const op of operations) {
-      const problem = guard.test(op.sql) ? undefined : this.#step(op);
+      // DROP CONSTRAINT IF EXISTS is not judged either way, but what it drops must be forgotten.
+      const problem = guard.test(op.sql) && op.kind !== 'drop-constraint' ? undefined : this.#step(op);
       if (problem !== undefined) found.push({ ...problem, location: op.location });
     }
     return found;
@@ -68,7 +108,7 @@ export class SchemaReplay {
         this.#tables.set(bareName(op.table), {
           columns: new Set(op.columns.map((c) => c.name.toLowerCase())),
           indexes: new Set(),
-          constraints: new Set(),
+          constraints: new Map(),
         });
         return undefined;
       }
@@ -98,13 +138,21 @@ export class SchemaReplay {
           return undefined;
         });
       case 'drop-column':
-        return this.#needColumn(op.table, op.column, 'drops', (table) => table.columns.delete(op.column.toLowerCase()));
+        return this.#needColumn(op.table, op.column, 'drops', (table) => {
+          const column = op.column.toLowerCase();
+          table.columns.delete(column);
+          // PostgreSQL drops the constraints that name only the dropped column with it.
+          for (const [name, c] of table.constraints) if (c.notNullColumn === column) table.constraints.delete(name);
+          return undefined;
+        });
       case 'rename-column':
         return this.#needColumn(op.table, op.column, 'renames', (table) => {
           if (table.columns.has(op.to.toLowerCase()))
             return clash(`renames ${op.table}.${op.column} to ${op.to}, but column ${op.to} already exists`, 'Pick a free name.');
           table.columns.delete(op.column.toLowerCase());
           table.columns.add(op.to.toLowerCase());
+          for (const c of table.constraints.values())
+            if (c.notNullColumn === op.column.toLowerCase()) c.notNullColumn = op.to.toLowerCase();
           return undefined;
         });
       case 'alter-column-type':
@@ -139,18 +187,30 @@ export class SchemaReplay {
       }
       case 'add-constraint':
         return this.#needTable(op.table, 'adds a constraint to', (table) => {
-          if (op.constraint !== '(unnamed)' && !op.constraint.includes(' ')) table.constraints.add(op.constraint.toLowerCase());
+          // An unnamed constraint gets a name only the server knows: it cannot be validated or dropped by name here.
+          if (op.constraint !== '(unnamed)' && !op.constraint.includes(' '))
+            table.constraints.set(op.constraint.toLowerCase(), {
+              validated: !op.notValid,
+              notNullColumn: op.notNullColumn?.toLowerCase(),
+            });
           return undefined;
         });
       case 'validate-constraint':
-        return this.#needTable(op.table, 'validates a constraint of', (table) =>
-          table.constraints.has(op.constraint.toLowerCase())
-            ? undefined
-            : clash(
-                `validates constraint ${op.constraint} on ${op.table}, which does not exist`,
-                `Add it first (ADD CONSTRAINT ${op.constraint} ... NOT VALID, in an earlier migration), or fix the name.`,
-              ),
-        );
+        return this.#needTable(op.table, 'validates a constraint of', (table) => {
+          const constraint = table.constraints.get(op.constraint.toLowerCase());
+          if (constraint !== undefined) {
+            constraint.validated = true;
+            return undefined;
+          }
+          return clash(
+            `validates constraint ${op.constraint} on ${op.table}, which does not exist`,
+            `Add it first (ADD CONSTRAINT ${op.constraint} ... NOT VALID, in an earlier migration), or fix the name.`,
+          );
+        });
+      case 'drop-constraint':
+        // Not judged (a missing one is the server's plain error, and IF EXISTS is common): only forgotten.
+        if (this.#judged(op.table)) this.#table(op.table)?.constraints.delete(op.constraint.toLowerCase());
+        return undefined;
       case 'dml':
       case 'lock-table':
       case 'truncate':

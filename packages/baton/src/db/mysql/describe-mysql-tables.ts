@@ -56,7 +56,7 @@ export async function describeMysqlTables(session: DbSession): Promise<LiveTable
   for (const r of constraints.rows) {
     const kind = constraintKinds[String(r.kind)];
     // MariaDB enforces every constraint it accepts: there is no NOT VALID state.
-    if (kind) byName.get(String(r.t))?.constraints.push({ name: String(r.name), kind, validated: true });
+    if (kind) byName.get(String(r.t))?.constraints.push({ name: String(r.name), kind, validated: true, definition: null });
   }
   return [...byName.values()];
 }

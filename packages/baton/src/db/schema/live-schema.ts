@@ -21,6 +21,8 @@ export interface LiveConstraint {
   name: string;
   kind: 'primary-key' | 'unique' | 'foreign-key' | 'check' | 'exclude';
   validated: boolean;
+  /** The constraint as the server spells it (pg_get_constraintdef: `CHECK ((email IS NOT NULL))`); null when it cannot say. */
+  definition: string | null;
 }
 
 /** One base table of the live database, with the figures rules judge it by. */
