@@ -73,6 +73,9 @@ describe('baton check --database: SET NOT NULL and live CHECK constraints (postg
     assert.match(finding?.hint ?? '', /ALTER TABLE accounts DROP CONSTRAINT accounts_email_nn, after the SET NOT NULL/);
     // Nothing was measured for it: the cost no longer depends on the size.
     assert.equal(finding?.live, undefined);
+    // Free, but still contract: the running release may write NULL, which the column then refuses.
+    const early = await run({ '0001_nn.sql': `${expand}ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;\n` });
+    assert.equal(of(early, 'phase-mismatch')[0]?.severity, 'error');
   });
 
   it('a live NOT VALID CHECK (phone IS NOT NULL): the server scans, and check keeps the error, saying to validate first', T, async () => {

@@ -1,23 +1,7 @@
 import type { MigrationRule } from '../../migration/migration-rule.js';
 import { createdTables } from '../../migration/created-tables.js';
 import { operationsOf } from '../../migration/operation.js';
-import type { MigrationContext } from '../../migration/migration-rule.js';
-import { findLiveTable } from '../../migration/find-live-table.js';
-import { typeChangeNeedsNoRewrite } from '../../migration/type-change-proof.js';
-
-/**
- * The live column's type, when the live schema shows it as it will be when this migration runs
- * (no earlier pending migration adds or retypes that column).
- */
-function liveType(context: MigrationContext, table: string, column: string): string | undefined {
-  if (context.live === undefined || context.dialect !== 'postgres') return undefined;
-  const touched = context.live.pendingEarlier.some(
-    (op) => (op.kind === 'alter-column-type' || op.kind === 'add-column') && op.table === table && op.column === column,
-  );
-  if (touched) return undefined;
-  const wanted = column.toLowerCase();
-  return findLiveTable(context.live.schema, table).table?.columns.find((c) => c.name.toLowerCase() === wanted)?.type;
-}
+import { proveTypeChangeFree } from '../../migration/type-change-live-proof.js';
 
 /**
  * A type change rewrites the table under an exclusive lock and changes what readers get. With
@@ -37,10 +21,7 @@ export const alterColumnType: MigrationRule = {
         : 'copies the whole table (ALGORITHM=COPY) and blocks writes';
     return operationsOf(context.operations, 'alter-column-type')
       .filter((op) => !fresh.has(op.table))
-      .filter((op) => {
-        const from = liveType(context, op.table, op.column);
-        return from === undefined || !typeChangeNeedsNoRewrite(from, op.type);
-      })
+      .filter((op) => context.live === undefined || proveTypeChangeFree(op, context.live) === undefined)
       .map((op) => ({
         location: op.location,
         table: op.table,
