@@ -1,6 +1,6 @@
 import type { JsonValue, ParsedStatement } from '../sql/parsed-statement.js';
 import { asArray, asString, at } from '../sql/json-node.js';
-import type { ConstraintKind, DefaultKind, Operation, OperationBody } from './operation.js';
+import type { ConstraintKind, DefaultKind, Operation, OperationBody, RestatedColumn } from './operation.js';
 
 /**
  * Turns node-sql-parser (MySQL/MariaDB) statements into operations. InnoDB builds secondary
@@ -99,11 +99,12 @@ function alterTable(n: JsonValue): OperationBody[] {
     else if (resource === 'column' && action === 'drop') return [{ kind: 'drop-column', table, column }];
     else if (resource === 'column' && action === 'rename')
       return [{ kind: 'rename-column', table, column: columnName(at(expr, 'old_column')), to: column }];
-    else if (resource === 'column' && action === 'modify') return [{ kind: 'alter-column-type', table, column, type: dataType(expr) }];
+    else if (resource === 'column' && action === 'modify')
+      return [{ kind: 'alter-column-type', table, column, type: dataType(expr), restated: restatedColumn(expr) }];
     else if (resource === 'column' && action === 'change') {
       // CHANGE old new TYPE always restates the type, and renames when the names differ.
       const old = columnName(at(expr, 'old_column'));
-      const type: OperationBody = { kind: 'alter-column-type', table, column: old, type: dataType(expr) };
+      const type: OperationBody = { kind: 'alter-column-type', table, column: old, type: dataType(expr), restated: restatedColumn(expr) };
       return old === column ? [type] : [{ kind: 'rename-column', table, column: old, to: column }, type];
     } else if (resource === 'table' && action === 'rename') return [{ kind: 'rename-table', table, to: asString(at(expr, 'table')) ?? '' }];
     else if (resource === 'index' && action === 'add')
@@ -174,6 +175,28 @@ function columnName(node: JsonValue | undefined): string {
 
 function dataType(node: JsonValue): string {
   return (asString(at(node, 'definition', 'dataType')) ?? '').toLowerCase();
+}
+
+function restatedColumn(expr: JsonValue): RestatedColumn {
+  const length = at(expr, 'definition', 'length');
+  return {
+    length: typeof length === 'number' ? length : undefined,
+    characterSet: asString(at(expr, 'character_set', 'value', 'value'))?.toLowerCase(),
+    collation: asString(at(expr, 'collate', 'collate', 'name'))?.toLowerCase(),
+    notNull: asString(at(expr, 'nullable', 'type')) === 'not null',
+    default: defaultSpelling(at(expr, 'default_val', 'value')),
+  };
+}
+
+/** A DEFAULT as information_schema.COLUMNS spells it, for the literals that can be compared. */
+function defaultSpelling(value: JsonValue | undefined): string {
+  if (value === undefined || value === null) return 'none';
+  const type = asString(at(value, 'type'));
+  const literal = at(value, 'value');
+  if (type === 'null') return 'none';
+  if (type === 'number' && typeof literal === 'number') return String(literal);
+  if (type === 'single_quote_string' && typeof literal === 'string' && !/['\\]/.test(literal)) return `'${literal}'`;
+  return 'unread';
 }
 
 function isPresent(value: JsonValue | undefined): boolean {

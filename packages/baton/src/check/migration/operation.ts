@@ -26,6 +26,20 @@ export type HeavyLockCommand =
   | 'DETACH PARTITION'
   | 'REFRESH MATERIALIZED VIEW';
 
+/**
+ * What a MySQL/MariaDB MODIFY or CHANGE says besides the type name: whatever it leaves out the
+ * column loses (NOT NULL, DEFAULT) or takes from the table (character set and collation).
+ */
+export interface RestatedColumn {
+  /** VARCHAR(n)'s n, when written. */
+  length: number | undefined;
+  characterSet: string | undefined;
+  collation: string | undefined;
+  notNull: boolean;
+  /** `none`: no DEFAULT clause; `unread`: one baton does not spell (an expression); else its literal spelling (`'x'`, `0`). */
+  default: string;
+}
+
 export type ConstraintKind = 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'exclude';
 
 export type OperationBody =
@@ -42,7 +56,14 @@ export type OperationBody =
   | { kind: 'drop-column'; table: string; column: string }
   | { kind: 'rename-column'; table: string; column: string; to: string }
   | { kind: 'rename-table'; table: string; to: string }
-  | { kind: 'alter-column-type'; table: string; column: string; type: string }
+  | {
+      kind: 'alter-column-type';
+      table: string;
+      column: string;
+      type: string;
+      /** MySQL/MariaDB MODIFY/CHANGE: the whole column definition it restates (it replaces the old one). */
+      restated?: RestatedColumn;
+    }
   | { kind: 'set-not-null'; table: string; column: string }
   | { kind: 'drop-not-null'; table: string; column: string }
   | { kind: 'create-table'; table: string; columns: { name: string; type: string }[] }
