@@ -144,6 +144,47 @@ describe('baton check --database (postgres 127.0.0.1:5432)', () => {
     },
   );
 
+  it(
+    'index columns and UPDATE ... SET targets the live table lacks are mismatches, as the server says; expressions are not judged',
+    T,
+    async () => {
+      const bad = [
+        'CREATE INDEX users_nick ON users (nick)',
+        'CREATE INDEX users_inc ON users (id) INCLUDE (nick)',
+        "UPDATE users SET nick = 'x' WHERE id = 1",
+      ];
+      const good = [
+        'CREATE INDEX users_ok ON users (email, lower(name)) INCLUDE (score) WHERE id > 0',
+        "UPDATE users SET name = 'n', score = score WHERE id = -1",
+      ];
+      // The server first: each bad statement fails for the missing column, each good one runs (rolled back).
+      for (const sql of [...bad, ...good]) {
+        await q.query('BEGIN');
+        try {
+          if (bad.includes(sql)) await assert.rejects(q.query(sql), /column "nick" (of relation "users" )?does not exist/);
+          else await q.query(sql);
+        } finally {
+          await q.query('ROLLBACK');
+        }
+      }
+      const findings = await run({ '0001_x.sql': `${expand}${[...bad, ...good].map((sql) => `${sql};`).join('\n')}\n` });
+      const mismatches = of(findings, 'live-schema-mismatch');
+      assert.deepEqual(
+        mismatches.map((f) => f.line),
+        [2, 3, 4],
+      );
+      assert.match(mismatches[0]?.message ?? '', /indexes column users\.nick, which does not exist in the live database/);
+      assert.match(mismatches[2]?.message ?? '', /updates column users\.nick, which does not exist/);
+      assert.match(mismatches[2]?.hint ?? '', /the columns of users are: id, email, name, score/);
+      // A column an earlier pending migration adds is there.
+      const added = await run({
+        '0001_add.sql': `${expand}ALTER TABLE users ADD COLUMN nick text;\n`,
+        '0002_x.sql': `${expand}${bad.map((sql) => `${sql};`).join('\n')}\n`,
+      });
+      assert.deepEqual(of(added, 'live-schema-mismatch'), []);
+    },
+  );
+
   it('what an earlier pending migration creates, or IF [NOT] EXISTS tolerates, is no mismatch', T, async () => {
     const findings = await run({
       '0001_t.sql': `${expand}CREATE TABLE orders (id bigint PRIMARY KEY);\n`,

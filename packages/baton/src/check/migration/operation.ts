@@ -66,9 +66,23 @@ export type OperationBody =
     }
   | { kind: 'set-not-null'; table: string; column: string }
   | { kind: 'drop-not-null'; table: string; column: string }
-  | { kind: 'create-table'; table: string; columns: { name: string; type: string }[] }
+  | {
+      kind: 'create-table';
+      table: string;
+      columns: { name: string; type: string }[];
+      /** False when the table takes columns from elsewhere (LIKE, INHERITS, PARTITION OF, OF type, AS SELECT): `columns` is then partial. */
+      columnsListed: boolean;
+    }
   | { kind: 'drop-table'; table: string }
-  | { kind: 'create-index'; table: string; index: string; concurrently: boolean; unique: boolean }
+  | {
+      kind: 'create-index';
+      table: string;
+      index: string;
+      concurrently: boolean;
+      unique: boolean;
+      /** The plain columns it names (keys, INCLUDE); expression elements are left out. */
+      columns: string[];
+    }
   | { kind: 'drop-index'; index: string; concurrently: boolean }
   | {
       kind: 'add-constraint';
@@ -82,7 +96,14 @@ export type OperationBody =
     }
   | { kind: 'validate-constraint'; table: string; constraint: string }
   | { kind: 'drop-constraint'; table: string; constraint: string }
-  | { kind: 'dml'; verb: 'update' | 'delete' | 'insert'; table: string; hasWhere: boolean }
+  | {
+      kind: 'dml';
+      verb: 'update' | 'delete' | 'insert';
+      table: string;
+      hasWhere: boolean;
+      /** UPDATE: the columns of `table` its SET assigns, only those the parser output makes certain. */
+      setColumns?: string[];
+    }
   | { kind: 'lock-table'; table: string }
   | { kind: 'rewrite-table'; command: HeavyLockCommand; table: string; concurrently: boolean }
   | { kind: 'truncate'; table: string; cascade: boolean }

@@ -32,6 +32,8 @@ interface ReplayConstraint {
 
 interface ReplayTable {
   columns: Set<string>;
+  /** False for a table created with LIKE, INHERITS, PARTITION OF, AS SELECT...: `columns` is partial, so never judged. */
+  columnsKnown: boolean;
   /** Index names on this table (valid ones: an INVALID leftover is an index repair, not a clash). */
   indexes: Set<string>;
   constraints: Map<string, ReplayConstraint>;
@@ -60,6 +62,7 @@ export class SchemaReplay implements ReplayedSchema {
     for (const t of schema.tables) {
       this.#tables.set(t.name.toLowerCase(), {
         columns: new Set(t.columns.map((c) => c.name.toLowerCase())),
+        columnsKnown: true,
         indexes: new Set(t.indexes.filter((i) => i.valid).map((i) => i.name.toLowerCase())),
         constraints: new Map(
           t.constraints.map((c) => [
@@ -88,10 +91,27 @@ export class SchemaReplay implements ReplayedSchema {
   /** Applies one migration's operations; returns what contradicts the schema at that point. */
   apply(operations: readonly Operation[]): SchemaMismatch[] {
     const found: SchemaMismatch[] = [];
-    for (const op of operations) {
-      // DROP CONSTRAINT IF EXISTS is not judged either way, but what it drops must be forgotten.
-      const problem = guard.test(op.sql) && op.kind !== 'drop-constraint' ? undefined : this.#step(op);
-      if (problem !== undefined) found.push({ ...problem, location: op.location });
+    for (const statement of statementsOf(operations)) {
+      const guarded = guard.test(statement[0]?.sql ?? '');
+      const before = found.length;
+      for (const op of statement) {
+        // DROP CONSTRAINT IF EXISTS is not judged either way, but what it drops must be forgotten.
+        const problem = guarded && op.kind !== 'drop-constraint' ? undefined : this.#step(op);
+        if (problem !== undefined) found.push({ ...problem, location: op.location });
+      }
+      // An index's columns are those of the table the whole statement leaves (MySQL's
+      // ALTER TABLE t ADD INDEX (x), ADD COLUMN x int is valid), and a statement already found
+      // wrong is not reported twice.
+      if (guarded || found.length > before) continue;
+      for (const index of statement) {
+        if (index.kind !== 'create-index' || !this.#judged(index.table)) continue;
+        const table = this.#table(index.table);
+        const missing = table === undefined ? [] : this.#missingColumns(table, index.columns);
+        if (table === undefined || missing.length === 0) continue;
+        found.push({ ...missingColumns('indexes', index.table, missing, table), location: index.location });
+        // The server refuses it: the index does not come to exist.
+        table.indexes.delete(index.index.toLowerCase());
+      }
     }
     return found;
   }
@@ -107,6 +127,7 @@ export class SchemaReplay implements ReplayedSchema {
           );
         this.#tables.set(bareName(op.table), {
           columns: new Set(op.columns.map((c) => c.name.toLowerCase())),
+          columnsKnown: op.columnsListed,
           indexes: new Set(),
           constraints: new Map(),
         });
@@ -212,6 +233,10 @@ export class SchemaReplay implements ReplayedSchema {
         if (this.#judged(op.table)) this.#table(op.table)?.constraints.delete(op.constraint.toLowerCase());
         return undefined;
       case 'dml':
+        return this.#needTable(op.table, 'uses', (table) => {
+          const missing = this.#missingColumns(table, op.setColumns ?? []);
+          return missing.length === 0 ? undefined : missingColumns('updates', op.table, missing, table);
+        });
       case 'lock-table':
       case 'truncate':
       case 'mysql-table-options':
@@ -225,6 +250,11 @@ export class SchemaReplay implements ReplayedSchema {
       default:
         return undefined;
     }
+  }
+
+  /** Of `columns`, those `table` does not have; none when its columns are not all known. */
+  #missingColumns(table: ReplayTable, columns: readonly string[]): string[] {
+    return table.columnsKnown ? columns.filter((c) => !table.columns.has(c.toLowerCase())) : [];
   }
 
   #judged(name: string): boolean {
@@ -268,14 +298,32 @@ export class SchemaReplay implements ReplayedSchema {
     then: (table: ReplayTable) => Omit<SchemaMismatch, 'location'> | undefined | boolean,
   ): Omit<SchemaMismatch, 'location'> | undefined {
     return this.#needTable(tableName, `${verb} column ${column} of`, (table) =>
-      table.columns.has(column.toLowerCase())
-        ? then(table)
-        : clash(
-            `${verb} column ${tableName}.${column}, which does not exist in the live database and no earlier pending migration adds it`,
-            `Fix the column name, or add it first; the columns of ${tableName} are: ${listed([...table.columns])}.`,
-          ),
+      table.columns.has(column.toLowerCase()) || !table.columnsKnown ? then(table) : missingColumns(verb, tableName, [column], table),
     );
   }
+}
+
+/** Operations grouped by the statement they came from (one ALTER TABLE yields several). */
+function statementsOf(operations: readonly Operation[]): Operation[][] {
+  const statements: Operation[][] = [];
+  for (const op of operations) {
+    const last = statements.at(-1)?.[0];
+    if (last !== undefined && last.location.line === op.location.line && last.location.column === op.location.column)
+      statements.at(-1)?.push(op);
+    else statements.push([op]);
+  }
+  return statements;
+}
+
+function missingColumns(verb: string, tableName: string, missing: readonly string[], table: ReplayTable): Omit<SchemaMismatch, 'location'> {
+  const what =
+    missing.length === 1
+      ? `column ${tableName}.${missing[0]}, which does not`
+      : `columns ${missing.map((c) => `${tableName}.${c}`).join(', ')}, which do not`;
+  return clash(
+    `${verb} ${what} exist in the live database and no earlier pending migration adds ${missing.length === 1 ? 'it' : 'them'}`,
+    `Fix the column name, or add it first; the columns of ${tableName} are: ${listed([...table.columns])}.`,
+  );
 }
 
 function listed(names: string[]): string {
