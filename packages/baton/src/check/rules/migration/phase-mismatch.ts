@@ -32,7 +32,7 @@ export const phaseMismatch: MigrationRule = {
           severity: 'warning',
           location: first?.location ?? header?.location ?? { line: 1, column: 1 },
           message: `declared phase=${declared}: live, ${proven.map((op) => `${op.kind} at line ${op.location.line}`).join(', ')} is proven free (no rewrite, readers keep the same values), so running it before the rollout is safe; but baton migrate classifies the file without the database (${offlinePhase}) and refuses phase=${declared}`,
-          hint: 'Declare "-- baton: phase=contract" so baton migrate runs it (after the rollout: as safe, only later); check --database then reports nothing for it.',
+          hint: 'Declare "-- baton: phase=contract" so baton migrate runs it (after the rollout: as safe, only later); check --database then reports no phase problem for it.',
         },
       ];
     }
