@@ -123,7 +123,7 @@ describe('baton check --database: VARCHAR growth on MariaDB (127.0.0.1:3306)', (
     },
   );
 
-  it('a proven growth is expand: an expand file adding a column and growing a VARCHAR mixes nothing', T, async () => {
+  it('a proven growth mixes with nothing: a file adding a column and growing a VARCHAR is not mixed-phases', T, async () => {
     const dir = await writeMigrations({
       '0001_grow.sql': `${contract}ALTER TABLE people ADD COLUMN nick varchar(10);\nALTER TABLE people MODIFY email varchar(60);\n`,
     });

@@ -85,36 +85,45 @@ describe('baton check --database (postgres 127.0.0.1:5432)', () => {
     assert.equal(of(offline.findings, 'alter-column-type').length, 1);
   });
 
-  it('the phase rules read the live type: a proven-free type change is expand, a narrowing stays contract', T, async () => {
-    const widenAndAdd = 'ALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users ALTER COLUMN email TYPE text;\n';
-    // Declared contract: later than needed is safe, and nothing is mixed any more.
-    const asContract = await run({ '0001_widen.sql': `${contract}${widenAndAdd}` });
-    assert.deepEqual(
-      asContract.filter((f) => f.severity !== 'info'),
-      [],
-    );
-    // Offline the same file mixes expand and contract.
-    const dir = await writeMigrations({ '0001_widen.sql': `${contract}${widenAndAdd}` });
-    dirs.push(dir);
-    const offline = await check({ migrations: { dir, dialect: 'postgres' } });
-    assert.equal(of(offline.findings, 'mixed-phases').length, 1);
-    // Declared expand: safe, but baton migrate classifies offline and would refuse it: a warning saying so.
-    const asExpand = await run({ '0001_widen.sql': `${expand}${widenAndAdd}` });
-    assert.deepEqual(
-      asExpand.map((f) => [f.ruleId, f.severity, f.line]),
-      [['phase-mismatch', 'warning', 3]],
-    );
-    assert.match(asExpand[0]?.message ?? '', /alter-column-type at line 3 is proven free.*baton migrate .* refuses phase=expand/);
-    // A narrowing is still contract: an error in an expand file.
-    const narrowing = await run({ '0001_narrow.sql': `${expand}ALTER TABLE users ALTER COLUMN email TYPE varchar(10);\n` });
-    assert.equal(of(narrowing, 'phase-mismatch')[0]?.severity, 'error');
-    // An earlier pending migration retyping the column makes the live type no proof.
-    const retyped = await run({
-      '0001_narrow.sql': `${contract}ALTER TABLE users ALTER COLUMN email TYPE varchar(10);\n`,
-      '0002_widen.sql': `${contract}${widenAndAdd}`,
-    });
-    assert.equal(of(retyped, 'mixed-phases').length, 1);
-  });
+  it(
+    'the phase rules read the live type: a proven-free type change fits expand and contract alike, a narrowing stays contract',
+    T,
+    async () => {
+      const widenAndAdd = 'ALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users ALTER COLUMN email TYPE text;\n';
+      // Declared contract: later than needed is safe, and nothing is mixed any more.
+      const asContract = await run({ '0001_widen.sql': `${contract}${widenAndAdd}` });
+      assert.deepEqual(
+        asContract.filter((f) => f.severity !== 'info'),
+        [],
+      );
+      // Offline the same file mixes expand and contract.
+      const dir = await writeMigrations({ '0001_widen.sql': `${contract}${widenAndAdd}` });
+      dirs.push(dir);
+      const offline = await check({ migrations: { dir, dialect: 'postgres' } });
+      assert.equal(of(offline.findings, 'mixed-phases').length, 1);
+      // Declared expand: safe, but baton migrate classifies offline and would refuse it: a warning saying so.
+      const asExpand = await run({ '0001_widen.sql': `${expand}${widenAndAdd}` });
+      assert.deepEqual(
+        asExpand.map((f) => [f.ruleId, f.severity, f.line]),
+        [['phase-mismatch', 'warning', 3]],
+      );
+      assert.match(asExpand[0]?.message ?? '', /alter-column-type at line 3 is proven free.*baton migrate .* refuses phase=expand/);
+      // Nor does it mix with a contract statement: it fits after the rollout as well.
+      const withDrop = await run({
+        '0001_widen.sql': `${contract}ALTER TABLE users DROP COLUMN name;\nALTER TABLE users ALTER COLUMN email TYPE text;\n`,
+      });
+      assert.deepEqual(of(withDrop, 'mixed-phases'), []);
+      // A narrowing is still contract: an error in an expand file.
+      const narrowing = await run({ '0001_narrow.sql': `${expand}ALTER TABLE users ALTER COLUMN email TYPE varchar(10);\n` });
+      assert.equal(of(narrowing, 'phase-mismatch')[0]?.severity, 'error');
+      // An earlier pending migration retyping the column makes the live type no proof.
+      const retyped = await run({
+        '0001_narrow.sql': `${contract}ALTER TABLE users ALTER COLUMN email TYPE varchar(10);\n`,
+        '0002_widen.sql': `${contract}${widenAndAdd}`,
+      });
+      assert.equal(of(retyped, 'mixed-phases').length, 1);
+    },
+  );
 
   it(
     'a missing table or column, an existing column or index, a dropped index that is not there: live-schema-mismatch errors',

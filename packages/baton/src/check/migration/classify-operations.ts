@@ -44,13 +44,15 @@ const phaseOf: { [K in OperationKind]: (op: OperationOf<K>) => OperationPhase } 
 
 /**
  * The phase one operation calls for. With the live schema (`check --database`, pending
- * migrations), a type change the live type proves free is `expand`: no rewrite, the running
+ * migrations), a type change the live type proves free is `neutral`: no rewrite, the running
  * release reads the same values, and every value it writes still fits, so it may run before the
- * rollout. A SET NOT NULL the live CHECK proves scan-free stays `contract`: the proof is about
- * cost, and the running release may still write NULL, which the column would then refuse.
+ * rollout (expand-compatible) as well as after it; it neither makes a file contract nor mixes
+ * with the contract statements of one. A SET NOT NULL the live CHECK proves scan-free stays
+ * `contract`: the proof is about cost, and the running release may still write NULL, which the
+ * column would then refuse.
  */
 export function operationPhase(op: Operation, live?: LiveContext): OperationPhase {
-  if (live !== undefined && op.kind === 'alter-column-type' && proveTypeChangeFree(op, live) !== undefined) return 'expand';
+  if (live !== undefined && op.kind === 'alter-column-type' && proveTypeChangeFree(op, live) !== undefined) return 'neutral';
   return (phaseOf[op.kind] as (op: Operation) => OperationPhase)(op);
 }
 

@@ -10,7 +10,7 @@ export const mixedPhases: MigrationRule = {
   summary: 'one migration mixes expand and contract changes',
   dialects: ['postgres', 'mysql'],
   check: ({ operations, live }) => {
-    // With the live schema, a type change it proves free is expand (classify-operations.ts).
+    // With the live schema, a type change it proves free mixes with nothing (classify-operations.ts).
     const expand = operations.find((op) => operationPhase(op, live) === 'expand');
     const contract = operations.find((op) => operationPhase(op, live) === 'contract');
     if (expand === undefined || contract === undefined) return [];
