@@ -68,6 +68,42 @@ describe('baton check --database (mariadb 127.0.0.1:3306)', () => {
     assert.match(mismatches[2]?.message ?? '', /users\.email, which already exists/);
   });
 
+  it(
+    'index columns and UPDATE ... SET targets the live table lacks are mismatches, as the server says; a JOIN update is not judged',
+    T,
+    async () => {
+      const bad = [
+        'CREATE INDEX users_nick ON users (nick)',
+        'ALTER TABLE users ADD INDEX users_nick2 (email, nick)',
+        "UPDATE users SET nick = 'x' WHERE id = 1",
+      ];
+      const good = [
+        'ALTER TABLE users ADD INDEX users_ok (email, name(10))',
+        "UPDATE users AS u SET u.name = 'n' WHERE id = -1",
+        "UPDATE users u JOIN users v ON v.id = u.id SET v.name = 'n' WHERE u.id = -1",
+      ];
+      // The server first, on a copy so the live table stays as check reads it.
+      await q.query('CREATE TABLE probe LIKE users');
+      try {
+        for (const sql of [...bad, ...good]) {
+          const onProbe = sql.replace(/\busers\b/g, 'probe');
+          if (bad.includes(sql)) await assert.rejects(q.query(onProbe), /Unknown column 'nick'|Key column 'nick' doesn't exist/);
+          else await q.query(onProbe);
+        }
+      } finally {
+        await q.query('DROP TABLE probe');
+      }
+      const findings = await run({ '0001_x.sql': `-- baton: phase=expand\n${[...bad, ...good].map((sql) => `${sql};`).join('\n')}\n` });
+      const mismatches = of(findings, 'live-schema-mismatch');
+      assert.deepEqual(
+        mismatches.map((f) => f.line),
+        [2, 3, 4],
+      );
+      assert.match(mismatches[1]?.message ?? '', /indexes column users\.nick, which does not exist/);
+      assert.match(mismatches[2]?.message ?? '', /updates column users\.nick, which does not exist/);
+    },
+  );
+
   it('writes nothing: same tables and rows before and after, no baton table, and the session itself refuses writes', T, async () => {
     const tables = async () =>
       (await q.query('SELECT TABLE_NAME AS t, CREATE_TIME AS c FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1'))

@@ -86,6 +86,46 @@ describe('baton check --database (postgres 127.0.0.1:5432)', () => {
   });
 
   it(
+    'the phase rules read the live type: a proven-free type change fits expand and contract alike, a narrowing stays contract',
+    T,
+    async () => {
+      const widenAndAdd = 'ALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users ALTER COLUMN email TYPE text;\n';
+      // Declared contract: later than needed is safe, and nothing is mixed any more.
+      const asContract = await run({ '0001_widen.sql': `${contract}${widenAndAdd}` });
+      assert.deepEqual(
+        asContract.filter((f) => f.severity !== 'info'),
+        [],
+      );
+      // Offline the same file mixes expand and contract.
+      const dir = await writeMigrations({ '0001_widen.sql': `${contract}${widenAndAdd}` });
+      dirs.push(dir);
+      const offline = await check({ migrations: { dir, dialect: 'postgres' } });
+      assert.equal(of(offline.findings, 'mixed-phases').length, 1);
+      // Declared expand: safe, but baton migrate classifies offline and would refuse it: a warning saying so.
+      const asExpand = await run({ '0001_widen.sql': `${expand}${widenAndAdd}` });
+      assert.deepEqual(
+        asExpand.map((f) => [f.ruleId, f.severity, f.line]),
+        [['phase-mismatch', 'warning', 3]],
+      );
+      assert.match(asExpand[0]?.message ?? '', /alter-column-type at line 3 is proven free.*baton migrate .* refuses phase=expand/);
+      // Nor does it mix with a contract statement: it fits after the rollout as well.
+      const withDrop = await run({
+        '0001_widen.sql': `${contract}ALTER TABLE users DROP COLUMN name;\nALTER TABLE users ALTER COLUMN email TYPE text;\n`,
+      });
+      assert.deepEqual(of(withDrop, 'mixed-phases'), []);
+      // A narrowing is still contract: an error in an expand file.
+      const narrowing = await run({ '0001_narrow.sql': `${expand}ALTER TABLE users ALTER COLUMN email TYPE varchar(10);\n` });
+      assert.equal(of(narrowing, 'phase-mismatch')[0]?.severity, 'error');
+      // An earlier pending migration retyping the column makes the live type no proof.
+      const retyped = await run({
+        '0001_narrow.sql': `${contract}ALTER TABLE users ALTER COLUMN email TYPE varchar(10);\n`,
+        '0002_widen.sql': `${contract}${widenAndAdd}`,
+      });
+      assert.equal(of(retyped, 'mixed-phases').length, 1);
+    },
+  );
+
+  it(
     'a missing table or column, an existing column or index, a dropped index that is not there: live-schema-mismatch errors',
     T,
     async () => {
@@ -110,6 +150,47 @@ describe('baton check --database (postgres 127.0.0.1:5432)', () => {
       assert.match(mismatches[2]?.message ?? '', /drops index users_nope, which does not exist/);
       assert.match(mismatches[3]?.message ?? '', /adds column users.name, which already exists/);
       assert.match(mismatches[4]?.message ?? '', /creates index users_pkey, which already exists/);
+    },
+  );
+
+  it(
+    'index columns and UPDATE ... SET targets the live table lacks are mismatches, as the server says; expressions are not judged',
+    T,
+    async () => {
+      const bad = [
+        'CREATE INDEX users_nick ON users (nick)',
+        'CREATE INDEX users_inc ON users (id) INCLUDE (nick)',
+        "UPDATE users SET nick = 'x' WHERE id = 1",
+      ];
+      const good = [
+        'CREATE INDEX users_ok ON users (email, lower(name)) INCLUDE (score) WHERE id > 0',
+        "UPDATE users SET name = 'n', score = score WHERE id = -1",
+      ];
+      // The server first: each bad statement fails for the missing column, each good one runs (rolled back).
+      for (const sql of [...bad, ...good]) {
+        await q.query('BEGIN');
+        try {
+          if (bad.includes(sql)) await assert.rejects(q.query(sql), /column "nick" (of relation "users" )?does not exist/);
+          else await q.query(sql);
+        } finally {
+          await q.query('ROLLBACK');
+        }
+      }
+      const findings = await run({ '0001_x.sql': `${expand}${[...bad, ...good].map((sql) => `${sql};`).join('\n')}\n` });
+      const mismatches = of(findings, 'live-schema-mismatch');
+      assert.deepEqual(
+        mismatches.map((f) => f.line),
+        [2, 3, 4],
+      );
+      assert.match(mismatches[0]?.message ?? '', /indexes column users\.nick, which does not exist in the live database/);
+      assert.match(mismatches[2]?.message ?? '', /updates column users\.nick, which does not exist/);
+      assert.match(mismatches[2]?.hint ?? '', /the columns of users are: id, email, name, score/);
+      // A column an earlier pending migration adds is there.
+      const added = await run({
+        '0001_add.sql': `${expand}ALTER TABLE users ADD COLUMN nick text;\n`,
+        '0002_x.sql': `${expand}${bad.map((sql) => `${sql};`).join('\n')}\n`,
+      });
+      assert.deepEqual(of(added, 'live-schema-mismatch'), []);
     },
   );
 

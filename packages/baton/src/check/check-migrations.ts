@@ -105,9 +105,15 @@ export async function checkMigrations(options: {
         dialect: options.dialect,
         file,
         earlier,
-        ...(isPending
+        // lintMigration is synchronous: the replay is read before this file's own operations are applied to it.
+        ...(isPending && replay
           ? {
-              live: { schema: live.database.schema, smallTable: live.smallTable ?? defaultSmallTable, pendingEarlier: [...pendingEarlier] },
+              live: {
+                schema: live.database.schema,
+                smallTable: live.smallTable ?? defaultSmallTable,
+                pendingEarlier: [...pendingEarlier],
+                replayed: replay,
+              },
             }
           : {}),
       });

@@ -56,7 +56,7 @@ export function lintMigration(
     dialect: options.dialect,
     source,
     operations,
-    analyzedPhase: classifyOperations(operations),
+    analyzedPhase: classifyOperations(operations, options.live),
     earlier: options.earlier ?? [],
     ...(options.live ? { live: options.live } : {}),
   };
@@ -113,7 +113,8 @@ export function lintMigration(
     }
   }
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  const mismatch = findings.some((finding) => finding.ruleId === 'phase-mismatch');
+  // A warning-level phase-mismatch (only the live schema makes the declared phase right) keeps it.
+  const mismatch = findings.some((finding) => finding.ruleId === 'phase-mismatch' && finding.severity === 'error');
   const phase = source.declaredPhase !== undefined && !mismatch ? source.declaredPhase : context.analyzedPhase;
   return { phase, findings, operations, up: source.up };
 }

@@ -1,5 +1,6 @@
 import type { LiveSchema } from '../../db/schema/live-schema.js';
 import type { Operation } from './operation.js';
+import type { ReplayedSchema } from './schema-replay.js';
 
 /** Up to these figures a table counts as small: locking or rewriting it takes milliseconds. */
 export interface SmallTableThresholds {
@@ -21,4 +22,6 @@ export interface LiveContext {
   smallTable: SmallTableThresholds;
   /** Operations of the pending migrations before this one: they have not reached the live schema yet. */
   pendingEarlier: readonly Operation[];
+  /** The live schema with `pendingEarlier` replayed over it: what this migration will meet. */
+  replayed: ReplayedSchema;
 }

@@ -11,7 +11,7 @@ export interface MigrationContext {
   dialect: SqlDialect;
   source: MigrationSource;
   operations: readonly Operation[];
-  /** The phase the operations call for (see classify-operations.ts). */
+  /** The phase the operations call for (see classify-operations.ts), judged with `live` when given. */
   analyzedPhase: MigrationPhase;
   /** Operations of the migrations before this one in its directory (empty for a lone file). */
   earlier: readonly Operation[];

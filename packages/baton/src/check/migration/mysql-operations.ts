@@ -1,6 +1,6 @@
 import type { JsonValue, ParsedStatement } from '../sql/parsed-statement.js';
 import { asArray, asString, at } from '../sql/json-node.js';
-import type { ConstraintKind, DefaultKind, Operation, OperationBody } from './operation.js';
+import type { ConstraintKind, DefaultKind, Operation, OperationBody, RestatedColumn } from './operation.js';
 
 /**
  * Turns node-sql-parser (MySQL/MariaDB) statements into operations. InnoDB builds secondary
@@ -28,6 +28,7 @@ const handlers: Record<string, Handler> = {
           index: asString(at(n, 'index')) ?? '(unnamed)',
           concurrently: true,
           unique: asString(at(n, 'index_type')) === 'unique',
+          columns: plainColumns(at(n, 'index_columns')),
         },
       ];
       const algorithm = asString(at(n, 'algorithm_option', 'algorithm'))?.toUpperCase();
@@ -50,6 +51,7 @@ const handlers: Record<string, Handler> = {
         columns: asArray(at(n, 'create_definitions'))
           .filter((d) => asString(at(d, 'resource')) === 'column')
           .map((d) => ({ name: columnName(at(d, 'column')), type: dataType(d) })),
+        columnsListed: at(n, 'like') == null && at(n, 'query_expr') == null,
       },
     ];
   },
@@ -63,7 +65,15 @@ const handlers: Record<string, Handler> = {
   },
   rename: (n) =>
     asArray(at(n, 'table')).map((pair) => ({ kind: 'rename-table', table: tableName(at(pair, 0)), to: tableName(at(pair, 1)) })),
-  update: (n) => [{ kind: 'dml', verb: 'update', table: tableName(at(n, 'table', 0)), hasWhere: isPresent(at(n, 'where')) }],
+  update: (n) => [
+    {
+      kind: 'dml',
+      verb: 'update',
+      table: tableName(at(n, 'table', 0)),
+      hasWhere: isPresent(at(n, 'where')),
+      ...updatedColumns(n),
+    },
+  ],
   delete: (n) => [{ kind: 'dml', verb: 'delete', table: tableName(at(n, 'from', 0)), hasWhere: isPresent(at(n, 'where')) }],
   insert: (n) =>
     asString(at(n, 'values', 'type')) === 'select'
@@ -99,15 +109,25 @@ function alterTable(n: JsonValue): OperationBody[] {
     else if (resource === 'column' && action === 'drop') return [{ kind: 'drop-column', table, column }];
     else if (resource === 'column' && action === 'rename')
       return [{ kind: 'rename-column', table, column: columnName(at(expr, 'old_column')), to: column }];
-    else if (resource === 'column' && action === 'modify') return [{ kind: 'alter-column-type', table, column, type: dataType(expr) }];
+    else if (resource === 'column' && action === 'modify')
+      return [{ kind: 'alter-column-type', table, column, type: dataType(expr), restated: restatedColumn(expr) }];
     else if (resource === 'column' && action === 'change') {
       // CHANGE old new TYPE always restates the type, and renames when the names differ.
       const old = columnName(at(expr, 'old_column'));
-      const type: OperationBody = { kind: 'alter-column-type', table, column: old, type: dataType(expr) };
+      const type: OperationBody = { kind: 'alter-column-type', table, column: old, type: dataType(expr), restated: restatedColumn(expr) };
       return old === column ? [type] : [{ kind: 'rename-column', table, column: old, to: column }, type];
     } else if (resource === 'table' && action === 'rename') return [{ kind: 'rename-table', table, to: asString(at(expr, 'table')) ?? '' }];
     else if (resource === 'index' && action === 'add')
-      return [{ kind: 'create-index', table, index: asString(at(expr, 'index')) ?? '(unnamed)', concurrently: true, unique: false }];
+      return [
+        {
+          kind: 'create-index',
+          table,
+          index: asString(at(expr, 'index')) ?? '(unnamed)',
+          concurrently: true,
+          unique: false,
+          columns: plainColumns(at(expr, 'definition')),
+        },
+      ];
     else if (resource === 'index' && action === 'drop')
       return [{ kind: 'drop-index', index: asString(at(expr, 'index')) ?? '', concurrently: true }];
     else if (resource === 'constraint' && action === 'add') return [addConstraint(table, at(expr, 'create_definitions'))];
@@ -174,6 +194,53 @@ function columnName(node: JsonValue | undefined): string {
 
 function dataType(node: JsonValue): string {
   return (asString(at(node, 'definition', 'dataType')) ?? '').toLowerCase();
+}
+
+/** The column_ref entries of an index's column list (`b(10)` included); functions and expressions are left out. */
+function plainColumns(list: JsonValue | undefined): string[] {
+  return asArray(list).flatMap((c) => {
+    const name = asString(at(c, 'type')) === 'column_ref' ? asString(at(c, 'column')) : undefined;
+    return name === undefined ? [] : [name];
+  });
+}
+
+/**
+ * The columns a single-table UPDATE assigns. A multi-table UPDATE (a JOIN) may SET another
+ * table's columns, and a qualifier the parser leaves unresolved could name one: both give none.
+ */
+function updatedColumns(n: JsonValue): { setColumns?: string[] } {
+  const tables = asArray(at(n, 'table'));
+  if (tables.length !== 1) return {};
+  const own = [asString(at(tables[0], 'table')), asString(at(tables[0], 'as'))].filter((x): x is string => x !== undefined);
+  const set = asArray(at(n, 'set'));
+  const certain = set.every((item) => {
+    const qualifier = at(item, 'table');
+    const ownQualifier = qualifier === null || qualifier === undefined || own.includes(asString(qualifier) ?? '');
+    return ownQualifier && typeof at(item, 'column') === 'string';
+  });
+  return certain ? { setColumns: set.map((item) => asString(at(item, 'column')) ?? '') } : {};
+}
+
+function restatedColumn(expr: JsonValue): RestatedColumn {
+  const length = at(expr, 'definition', 'length');
+  return {
+    length: typeof length === 'number' ? length : undefined,
+    characterSet: asString(at(expr, 'character_set', 'value', 'value'))?.toLowerCase(),
+    collation: asString(at(expr, 'collate', 'collate', 'name'))?.toLowerCase(),
+    notNull: asString(at(expr, 'nullable', 'type')) === 'not null',
+    default: defaultSpelling(at(expr, 'default_val', 'value')),
+  };
+}
+
+/** A DEFAULT as information_schema.COLUMNS spells it, for the literals that can be compared. */
+function defaultSpelling(value: JsonValue | undefined): string {
+  if (value === undefined || value === null) return 'none';
+  const type = asString(at(value, 'type'));
+  const literal = at(value, 'value');
+  if (type === 'null') return 'none';
+  if (type === 'number' && typeof literal === 'number') return String(literal);
+  if (type === 'single_quote_string' && typeof literal === 'string' && !/['\\]/.test(literal)) return `'${literal}'`;
+  return 'unread';
 }
 
 function isPresent(value: JsonValue | undefined): boolean {

@@ -26,6 +26,20 @@ export type HeavyLockCommand =
   | 'DETACH PARTITION'
   | 'REFRESH MATERIALIZED VIEW';
 
+/**
+ * What a MySQL/MariaDB MODIFY or CHANGE says besides the type name: whatever it leaves out the
+ * column loses (NOT NULL, DEFAULT) or takes from the table (character set and collation).
+ */
+export interface RestatedColumn {
+  /** VARCHAR(n)'s n, when written. */
+  length: number | undefined;
+  characterSet: string | undefined;
+  collation: string | undefined;
+  notNull: boolean;
+  /** `none`: no DEFAULT clause; `unread`: one baton does not spell (an expression); else its literal spelling (`'x'`, `0`). */
+  default: string;
+}
+
 export type ConstraintKind = 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'exclude';
 
 export type OperationBody =
@@ -42,16 +56,54 @@ export type OperationBody =
   | { kind: 'drop-column'; table: string; column: string }
   | { kind: 'rename-column'; table: string; column: string; to: string }
   | { kind: 'rename-table'; table: string; to: string }
-  | { kind: 'alter-column-type'; table: string; column: string; type: string }
+  | {
+      kind: 'alter-column-type';
+      table: string;
+      column: string;
+      type: string;
+      /** MySQL/MariaDB MODIFY/CHANGE: the whole column definition it restates (it replaces the old one). */
+      restated?: RestatedColumn;
+    }
   | { kind: 'set-not-null'; table: string; column: string }
   | { kind: 'drop-not-null'; table: string; column: string }
-  | { kind: 'create-table'; table: string; columns: { name: string; type: string }[] }
+  | {
+      kind: 'create-table';
+      table: string;
+      columns: { name: string; type: string }[];
+      /** False when the table takes columns from elsewhere (LIKE, INHERITS, PARTITION OF, OF type, AS SELECT): `columns` is then partial. */
+      columnsListed: boolean;
+    }
   | { kind: 'drop-table'; table: string }
-  | { kind: 'create-index'; table: string; index: string; concurrently: boolean; unique: boolean }
+  | {
+      kind: 'create-index';
+      table: string;
+      index: string;
+      concurrently: boolean;
+      unique: boolean;
+      /** The plain columns it names (keys, INCLUDE); expression elements are left out. */
+      columns: string[];
+    }
   | { kind: 'drop-index'; index: string; concurrently: boolean }
-  | { kind: 'add-constraint'; table: string; constraint: string; type: ConstraintKind; notValid: boolean; usingIndex: boolean }
+  | {
+      kind: 'add-constraint';
+      table: string;
+      constraint: string;
+      type: ConstraintKind;
+      notValid: boolean;
+      usingIndex: boolean;
+      /** For a CHECK that is exactly `column IS NOT NULL`: that column (what lets SET NOT NULL skip its scan). */
+      notNullColumn?: string;
+    }
   | { kind: 'validate-constraint'; table: string; constraint: string }
-  | { kind: 'dml'; verb: 'update' | 'delete' | 'insert'; table: string; hasWhere: boolean }
+  | { kind: 'drop-constraint'; table: string; constraint: string }
+  | {
+      kind: 'dml';
+      verb: 'update' | 'delete' | 'insert';
+      table: string;
+      hasWhere: boolean;
+      /** UPDATE: the columns of `table` its SET assigns, only those the parser output makes certain. */
+      setColumns?: string[];
+    }
   | { kind: 'lock-table'; table: string }
   | { kind: 'rewrite-table'; command: HeavyLockCommand; table: string; concurrently: boolean }
   | { kind: 'truncate'; table: string; cascade: boolean }

@@ -36,6 +36,10 @@ const handlers: Record<string, Handler> = {
       index: asString(at(n, 'idxname')) ?? '(unnamed)',
       concurrently: at(n, 'concurrent') === true,
       unique: at(n, 'unique') === true,
+      columns: [...asArray(at(n, 'indexParams')), ...asArray(at(n, 'indexIncludingParams'))].flatMap((p) => {
+        const name = asString(at(p, 'IndexElem', 'name'));
+        return name === undefined ? [] : [name];
+      }),
     },
   ],
   DropStmt: (n) => {
@@ -63,9 +67,26 @@ const handlers: Record<string, Handler> = {
         const def = at(element, 'ColumnDef');
         return def === undefined ? [] : [{ name: asString(at(def, 'colname')) ?? '', type: typeName(at(def, 'typeName')) }];
       }),
+      columnsListed:
+        !asArray(at(n, 'tableElts')).some((element) => at(element, 'TableLikeClause') !== undefined) &&
+        asArray(at(n, 'inhRelations')).length === 0 &&
+        at(n, 'partbound') === undefined &&
+        at(n, 'ofTypename') === undefined,
     },
   ],
-  UpdateStmt: (n) => [{ kind: 'dml', verb: 'update', table: relation(at(n, 'relation')), hasWhere: at(n, 'whereClause') !== undefined }],
+  UpdateStmt: (n) => [
+    {
+      kind: 'dml',
+      verb: 'update',
+      table: relation(at(n, 'relation')),
+      hasWhere: at(n, 'whereClause') !== undefined,
+      // `SET a[1] = ...` and `SET a.f = ...` name a column too, but are left out rather than guessed at.
+      setColumns: asArray(at(n, 'targetList')).flatMap((t) => {
+        const name = asString(at(t, 'ResTarget', 'name'));
+        return name === undefined || at(t, 'ResTarget', 'indirection') !== undefined ? [] : [name];
+      }),
+    },
+  ],
   DeleteStmt: (n) => [{ kind: 'dml', verb: 'delete', table: relation(at(n, 'relation')), hasWhere: at(n, 'whereClause') !== undefined }],
   // An INSERT ... SELECT copies rows like a backfill; a plain VALUES insert is seed data.
   InsertStmt: (n) =>
@@ -215,6 +236,8 @@ function alterTable(n: JsonValue): OperationBody[] {
         return { kind: 'disable-trigger', table, all: asString(at(cmd, 'subtype')) !== 'AT_DisableTrig' };
       case 'AT_ValidateConstraint':
         return { kind: 'validate-constraint', table, constraint: column };
+      case 'AT_DropConstraint':
+        return { kind: 'drop-constraint', table, constraint: column };
       default:
         return { kind: 'other', statement: asString(at(cmd, 'subtype')) ?? 'ALTER TABLE' };
     }
@@ -313,7 +336,16 @@ function addConstraint(table: string, def: JsonValue | undefined): OperationBody
     type,
     notValid: at(def, 'skip_validation') === true,
     usingIndex: at(def, 'indexname') !== undefined,
+    ...(type === 'check' ? notNullColumnOf(at(def, 'raw_expr')) : {}),
   };
+}
+
+/** `CHECK (col IS NOT NULL)`, exactly (a bare column, no AND/OR): `{ notNullColumn: 'col' }`. */
+function notNullColumnOf(expr: JsonValue | undefined): { notNullColumn?: string } {
+  if (asString(at(expr, 'NullTest', 'nulltesttype')) !== 'IS_NOT_NULL') return {};
+  const fields = asArray(at(expr, 'NullTest', 'arg', 'ColumnRef', 'fields'));
+  const name = fields.length === 1 ? asString(at(fields[0], 'String', 'sval')) : undefined;
+  return name === undefined ? {} : { notNullColumn: name };
 }
 
 function relation(node: JsonValue | undefined): string {

@@ -2,6 +2,7 @@ import type { LiveSchema } from '../../db/schema/live-schema.js';
 import type { Operation } from './operation.js';
 import type { SourcePosition } from '../sql/source-position.js';
 import { bareName } from './find-live-table.js';
+import { notNullColumnOfCheck } from './not-null-check.js';
 
 /** A pending migration's statement that the live schema contradicts. */
 export interface SchemaMismatch {
@@ -10,11 +11,32 @@ export interface SchemaMismatch {
   location: SourcePosition;
 }
 
+/** A CHECK (col IS NOT NULL) as it stands at some point of the replay. */
+export interface NotNullCheck {
+  name: string;
+  /** False while NOT VALID: it proves nothing about the rows already there. */
+  validated: boolean;
+}
+
+/** What rules may ask of the schema as it is when a pending migration runs (earlier pending ones replayed). */
+export interface ReplayedSchema {
+  /** The CHECK constraints of `table` that are exactly `column IS NOT NULL`; empty for a table not judged. */
+  notNullChecks(table: string, column: string): NotNullCheck[];
+}
+
+interface ReplayConstraint {
+  validated: boolean;
+  /** Lower-cased; set when the constraint is a CHECK (column IS NOT NULL). */
+  notNullColumn: string | undefined;
+}
+
 interface ReplayTable {
   columns: Set<string>;
+  /** False for a table created with LIKE, INHERITS, PARTITION OF, AS SELECT...: `columns` is partial, so never judged. */
+  columnsKnown: boolean;
   /** Index names on this table (valid ones: an INVALID leftover is an index repair, not a clash). */
   indexes: Set<string>;
-  constraints: Set<string>;
+  constraints: Map<string, ReplayConstraint>;
 }
 
 // IF [NOT] EXISTS makes a statement tolerate the object's presence or absence. It is read from
@@ -28,7 +50,7 @@ const guard = /\bIF\s+(NOT\s+)?EXISTS\b/i;
  * dropped index or validated constraint that does not exist. Names qualified with a schema other
  * than `public` are not judged: the live schema holds the current schema only.
  */
-export class SchemaReplay {
+export class SchemaReplay implements ReplayedSchema {
   readonly #dialect: LiveSchema['dialect'];
   readonly #tables = new Map<string, ReplayTable>();
   /** Views, materialized views, foreign tables, sequences, indexes: they exist, undescribed. */
@@ -40,18 +62,56 @@ export class SchemaReplay {
     for (const t of schema.tables) {
       this.#tables.set(t.name.toLowerCase(), {
         columns: new Set(t.columns.map((c) => c.name.toLowerCase())),
+        columnsKnown: true,
         indexes: new Set(t.indexes.filter((i) => i.valid).map((i) => i.name.toLowerCase())),
-        constraints: new Set(t.constraints.map((c) => c.name.toLowerCase())),
+        constraints: new Map(
+          t.constraints.map((c) => [
+            c.name.toLowerCase(),
+            {
+              validated: c.validated,
+              notNullColumn:
+                c.kind === 'check' && c.definition !== null && schema.dialect === 'postgres'
+                  ? notNullColumnOfCheck(c.definition)?.toLowerCase()
+                  : undefined,
+            },
+          ]),
+        ),
       });
     }
+  }
+
+  notNullChecks(table: string, column: string): NotNullCheck[] {
+    if (!this.#judged(table)) return [];
+    const wanted = column.toLowerCase();
+    return [...(this.#table(table)?.constraints ?? new Map<string, ReplayConstraint>())]
+      .filter(([, c]) => c.notNullColumn === wanted)
+      .map(([name, c]) => ({ name, validated: c.validated }));
   }
 
   /** Applies one migration's operations; returns what contradicts the schema at that point. */
   apply(operations: readonly Operation[]): SchemaMismatch[] {
     const found: SchemaMismatch[] = [];
-    for (const op of operations) {
-      const problem = guard.test(op.sql) ? undefined : this.#step(op);
-      if (problem !== undefined) found.push({ ...problem, location: op.location });
+    for (const statement of statementsOf(operations)) {
+      const guarded = guard.test(statement[0]?.sql ?? '');
+      const before = found.length;
+      for (const op of statement) {
+        // DROP CONSTRAINT IF EXISTS is not judged either way, but what it drops must be forgotten.
+        const problem = guarded && op.kind !== 'drop-constraint' ? undefined : this.#step(op);
+        if (problem !== undefined) found.push({ ...problem, location: op.location });
+      }
+      // An index's columns are those of the table the whole statement leaves (MySQL's
+      // ALTER TABLE t ADD INDEX (x), ADD COLUMN x int is valid), and a statement already found
+      // wrong is not reported twice.
+      if (guarded || found.length > before) continue;
+      for (const index of statement) {
+        if (index.kind !== 'create-index' || !this.#judged(index.table)) continue;
+        const table = this.#table(index.table);
+        const missing = table === undefined ? [] : this.#missingColumns(table, index.columns);
+        if (table === undefined || missing.length === 0) continue;
+        found.push({ ...missingColumns('indexes', index.table, missing, table), location: index.location });
+        // The server refuses it: the index does not come to exist.
+        table.indexes.delete(index.index.toLowerCase());
+      }
     }
     return found;
   }
@@ -67,8 +127,9 @@ export class SchemaReplay {
           );
         this.#tables.set(bareName(op.table), {
           columns: new Set(op.columns.map((c) => c.name.toLowerCase())),
+          columnsKnown: op.columnsListed,
           indexes: new Set(),
-          constraints: new Set(),
+          constraints: new Map(),
         });
         return undefined;
       }
@@ -98,13 +159,21 @@ export class SchemaReplay {
           return undefined;
         });
       case 'drop-column':
-        return this.#needColumn(op.table, op.column, 'drops', (table) => table.columns.delete(op.column.toLowerCase()));
+        return this.#needColumn(op.table, op.column, 'drops', (table) => {
+          const column = op.column.toLowerCase();
+          table.columns.delete(column);
+          // PostgreSQL drops the constraints that name only the dropped column with it.
+          for (const [name, c] of table.constraints) if (c.notNullColumn === column) table.constraints.delete(name);
+          return undefined;
+        });
       case 'rename-column':
         return this.#needColumn(op.table, op.column, 'renames', (table) => {
           if (table.columns.has(op.to.toLowerCase()))
             return clash(`renames ${op.table}.${op.column} to ${op.to}, but column ${op.to} already exists`, 'Pick a free name.');
           table.columns.delete(op.column.toLowerCase());
           table.columns.add(op.to.toLowerCase());
+          for (const c of table.constraints.values())
+            if (c.notNullColumn === op.column.toLowerCase()) c.notNullColumn = op.to.toLowerCase();
           return undefined;
         });
       case 'alter-column-type':
@@ -139,19 +208,35 @@ export class SchemaReplay {
       }
       case 'add-constraint':
         return this.#needTable(op.table, 'adds a constraint to', (table) => {
-          if (op.constraint !== '(unnamed)' && !op.constraint.includes(' ')) table.constraints.add(op.constraint.toLowerCase());
+          // An unnamed constraint gets a name only the server knows: it cannot be validated or dropped by name here.
+          if (op.constraint !== '(unnamed)' && !op.constraint.includes(' '))
+            table.constraints.set(op.constraint.toLowerCase(), {
+              validated: !op.notValid,
+              notNullColumn: op.notNullColumn?.toLowerCase(),
+            });
           return undefined;
         });
       case 'validate-constraint':
-        return this.#needTable(op.table, 'validates a constraint of', (table) =>
-          table.constraints.has(op.constraint.toLowerCase())
-            ? undefined
-            : clash(
-                `validates constraint ${op.constraint} on ${op.table}, which does not exist`,
-                `Add it first (ADD CONSTRAINT ${op.constraint} ... NOT VALID, in an earlier migration), or fix the name.`,
-              ),
-        );
+        return this.#needTable(op.table, 'validates a constraint of', (table) => {
+          const constraint = table.constraints.get(op.constraint.toLowerCase());
+          if (constraint !== undefined) {
+            constraint.validated = true;
+            return undefined;
+          }
+          return clash(
+            `validates constraint ${op.constraint} on ${op.table}, which does not exist`,
+            `Add it first (ADD CONSTRAINT ${op.constraint} ... NOT VALID, in an earlier migration), or fix the name.`,
+          );
+        });
+      case 'drop-constraint':
+        // Not judged (a missing one is the server's plain error, and IF EXISTS is common): only forgotten.
+        if (this.#judged(op.table)) this.#table(op.table)?.constraints.delete(op.constraint.toLowerCase());
+        return undefined;
       case 'dml':
+        return this.#needTable(op.table, 'uses', (table) => {
+          const missing = this.#missingColumns(table, op.setColumns ?? []);
+          return missing.length === 0 ? undefined : missingColumns('updates', op.table, missing, table);
+        });
       case 'lock-table':
       case 'truncate':
       case 'mysql-table-options':
@@ -165,6 +250,11 @@ export class SchemaReplay {
       default:
         return undefined;
     }
+  }
+
+  /** Of `columns`, those `table` does not have; none when its columns are not all known. */
+  #missingColumns(table: ReplayTable, columns: readonly string[]): string[] {
+    return table.columnsKnown ? columns.filter((c) => !table.columns.has(c.toLowerCase())) : [];
   }
 
   #judged(name: string): boolean {
@@ -208,14 +298,32 @@ export class SchemaReplay {
     then: (table: ReplayTable) => Omit<SchemaMismatch, 'location'> | undefined | boolean,
   ): Omit<SchemaMismatch, 'location'> | undefined {
     return this.#needTable(tableName, `${verb} column ${column} of`, (table) =>
-      table.columns.has(column.toLowerCase())
-        ? then(table)
-        : clash(
-            `${verb} column ${tableName}.${column}, which does not exist in the live database and no earlier pending migration adds it`,
-            `Fix the column name, or add it first; the columns of ${tableName} are: ${listed([...table.columns])}.`,
-          ),
+      table.columns.has(column.toLowerCase()) || !table.columnsKnown ? then(table) : missingColumns(verb, tableName, [column], table),
     );
   }
+}
+
+/** Operations grouped by the statement they came from (one ALTER TABLE yields several). */
+function statementsOf(operations: readonly Operation[]): Operation[][] {
+  const statements: Operation[][] = [];
+  for (const op of operations) {
+    const last = statements.at(-1)?.[0];
+    if (last !== undefined && last.location.line === op.location.line && last.location.column === op.location.column)
+      statements.at(-1)?.push(op);
+    else statements.push([op]);
+  }
+  return statements;
+}
+
+function missingColumns(verb: string, tableName: string, missing: readonly string[], table: ReplayTable): Omit<SchemaMismatch, 'location'> {
+  const what =
+    missing.length === 1
+      ? `column ${tableName}.${missing[0]}, which does not`
+      : `columns ${missing.map((c) => `${tableName}.${c}`).join(', ')}, which do not`;
+  return clash(
+    `${verb} ${what} exist in the live database and no earlier pending migration adds ${missing.length === 1 ? 'it' : 'them'}`,
+    `Fix the column name, or add it first; the columns of ${tableName} are: ${listed([...table.columns])}.`,
+  );
 }
 
 function listed(names: string[]): string {

@@ -11,11 +11,13 @@ const constraintKinds: Record<string, LiveConstraint['kind']> = {
 /** Base tables of the current database with sizes, columns, indexes and constraints (information_schema). */
 export async function describeMysqlTables(session: DbSession): Promise<LiveTable[]> {
   const tables = await session.query(
-    `SELECT TABLE_NAME AS name, TABLE_ROWS AS est, DATA_LENGTH + INDEX_LENGTH AS bytes FROM information_schema.TABLES
+    `SELECT TABLE_NAME AS name, TABLE_ROWS AS est, DATA_LENGTH + INDEX_LENGTH AS bytes, ENGINE AS engine, TABLE_COLLATION AS coll
+       FROM information_schema.TABLES
       WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`,
   );
   const columns = await session.query(
-    `SELECT TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS
+    `SELECT TABLE_NAME AS t, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable, CHARACTER_SET_NAME AS cs,
+            COLLATION_NAME AS coll, CHARACTER_OCTET_LENGTH AS octets, COLUMN_DEFAULT AS def FROM information_schema.COLUMNS
       WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`,
   );
   const indexes = await session.query(
@@ -36,10 +38,20 @@ export async function describeMysqlTables(session: DbSession): Promise<LiveTable
       primaryKey: [],
       indexes: [],
       constraints: [],
+      storage: { engine: String(r.engine ?? ''), defaultCollation: String(r.coll ?? '') },
     });
   }
   for (const r of columns.rows)
-    byName.get(String(r.t))?.columns.push({ name: String(r.name), type: String(r.type), nullable: r.nullable === 'YES' });
+    byName.get(String(r.t))?.columns.push({
+      name: String(r.name),
+      type: String(r.type),
+      nullable: r.nullable === 'YES',
+      ...(r.cs == null || r.coll == null || r.octets == null
+        ? {}
+        : { characters: { set: String(r.cs), collation: String(r.coll), maxBytes: Number(r.octets) } }),
+      // MariaDB 10.2.7+ spells an explicit DEFAULT NULL as the text NULL: no default either way.
+      default: r.def == null || r.def === 'NULL' ? null : String(r.def),
+    });
   for (const r of indexes.rows) {
     const table = byName.get(String(r.t));
     if (!table) continue;
@@ -56,7 +68,7 @@ export async function describeMysqlTables(session: DbSession): Promise<LiveTable
   for (const r of constraints.rows) {
     const kind = constraintKinds[String(r.kind)];
     // MariaDB enforces every constraint it accepts: there is no NOT VALID state.
-    if (kind) byName.get(String(r.t))?.constraints.push({ name: String(r.name), kind, validated: true });
+    if (kind) byName.get(String(r.t))?.constraints.push({ name: String(r.name), kind, validated: true, definition: null });
   }
   return [...byName.values()];
 }

@@ -35,7 +35,8 @@ export async function describePostgresTables(session: DbSession): Promise<LiveTa
       WHERE n.nspname = current_schema() ORDER BY ic.relname`,
   );
   const constraints = await session.query(
-    `SELECT k.conrelid::bigint AS oid, k.conname AS name, k.contype AS kind, k.convalidated AS ok
+    `SELECT k.conrelid::bigint AS oid, k.conname AS name, k.contype AS kind, k.convalidated AS ok,
+            pg_get_constraintdef(k.oid) AS def
        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() ORDER BY k.conname`,
   );
@@ -70,7 +71,13 @@ export async function describePostgresTables(session: DbSession): Promise<LiveTa
   }
   for (const r of constraints.rows) {
     const kind = constraintKinds[String(r.kind)];
-    if (kind) byOid.get(String(r.oid))?.constraints.push({ name: String(r.name), kind, validated: r.ok === true });
+    if (kind)
+      byOid.get(String(r.oid))?.constraints.push({
+        name: String(r.name),
+        kind,
+        validated: r.ok === true,
+        definition: r.def == null ? null : String(r.def),
+      });
   }
   return [...byOid.values()];
 }

@@ -3,6 +3,10 @@ export interface LiveColumn {
   name: string;
   type: string;
   nullable: boolean;
+  /** MySQL/MariaDB character columns: the character set, collation and maximum length in bytes. */
+  characters?: { set: string; collation: string; maxBytes: number };
+  /** MySQL/MariaDB: the default as information_schema spells it (`'x'`, `0`), null when there is none. */
+  default?: string | null;
 }
 
 /** An index; `valid` is false for a PostgreSQL index left INVALID by an interrupted CONCURRENTLY build. */
@@ -21,6 +25,8 @@ export interface LiveConstraint {
   name: string;
   kind: 'primary-key' | 'unique' | 'foreign-key' | 'check' | 'exclude';
   validated: boolean;
+  /** The constraint as the server spells it (pg_get_constraintdef: `CHECK ((email IS NOT NULL))`); null when it cannot say. */
+  definition: string | null;
 }
 
 /** One base table of the live database, with the figures rules judge it by. */
@@ -35,6 +41,8 @@ export interface LiveTable {
   primaryKey: string[];
   indexes: LiveIndex[];
   constraints: LiveConstraint[];
+  /** MySQL/MariaDB: the storage engine and the table's default collation (what a column without COLLATE gets). */
+  storage?: { engine: string; defaultCollation: string };
 }
 
 /** The live schema of the database a URL points at (the current schema on PostgreSQL). */
