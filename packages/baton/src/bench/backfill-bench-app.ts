@@ -53,7 +53,10 @@ async function run(start: AppStart): Promise<void> {
     loop(controlWriter, `UPDATE ${start.control.table} SET seen = seen + 1 WHERE id = ${p}`, controlWrites, start.control.rows),
   ];
   const send = (m: AppMessage) => process.send?.(m);
-  const ticker = setInterval(() => send({ kind: 'recent', writeP99: writes.length < 20 ? undefined : percentile(writes.slice(-200), 99) }), 100);
+  const ticker = setInterval(
+    () => send({ kind: 'recent', writeP99: writes.length < 20 ? undefined : percentile(writes.slice(-200), 99) }),
+    100,
+  );
   process.on('message', async () => {
     running = false;
     clearInterval(ticker);

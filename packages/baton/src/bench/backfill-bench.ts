@@ -25,7 +25,9 @@ const sizes = str(values.sizes, process.env.BACKFILL_BENCH_SIZES ?? '10000,10000
   .map(Number);
 const runs = Number(str(values.runs, process.env.BACKFILL_BENCH_RUNS ?? '3'));
 // The batch sizer's lock-time target, to see the trade between throughput and lock waits (default: baton's).
-const targetLockMs = Number(str(values['target-lock-ms'], process.env.BACKFILL_BENCH_TARGET_LOCK_MS ?? String(defaultBatchLimits.targetLockMs)));
+const targetLockMs = Number(
+  str(values['target-lock-ms'], process.env.BACKFILL_BENCH_TARGET_LOCK_MS ?? String(defaultBatchLimits.targetLockMs)),
+);
 const engines = str(values.engines, process.env.BACKFILL_BENCH_ENGINES ?? 'postgres,mariadb').split(',') as ('postgres' | 'mariadb')[];
 
 interface RunFigures {
@@ -39,6 +41,7 @@ interface RunFigures {
   single: LoadFigures;
   batches: number;
   batchSizes: { min: number; max: number };
+  batchesOverCap: number;
 }
 
 async function checkFilled(session: DbSession, table: string): Promise<void> {
@@ -105,6 +108,7 @@ async function oneRun(engine: BenchEngine, rows: number): Promise<RunFigures> {
       single,
       batches: figures?.batches ?? 0,
       batchSizes: figures?.batchSizes ?? { min: 0, max: 0 },
+      batchesOverCap: figures?.batchesOverCap ?? 0,
     };
   } finally {
     await session.close();
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
         const r = await oneRun(engine, rows);
         all.push(r);
         console.log(
-          `${engine.label} ${f(rows)} rows, run ${i + 1}/${runs}: baton ${f(r.batonRowsPerS)} rows/s, single ${f(r.singleRowsPerS)} rows/s (${(r.batonRowsPerS / r.singleRowsPerS).toFixed(2)}x), longest lock ${f(r.batonLockMs)} ms vs ${f(r.singleLockMs)} ms, writer p99 ${f(r.baseline.writeP99)} / ${f(r.baton.writeP99)} / ${f(r.single.writeP99)} ms, control table ${f(r.baseline.controlWriteP99)} / ${f(r.baton.controlWriteP99)} / ${f(r.single.controlWriteP99)} ms (${r.baseline.writes} / ${r.baton.writes} / ${r.single.writes} writes, ${r.baton.errors} / ${r.single.errors} failed), ${r.batches} batches of ${r.batchSizes.min}-${r.batchSizes.max}, migrate() set-up ${f(r.setupMs)} ms`,
+          `${engine.label} ${f(rows)} rows, run ${i + 1}/${runs}: baton ${f(r.batonRowsPerS)} rows/s, single ${f(r.singleRowsPerS)} rows/s (${(r.batonRowsPerS / r.singleRowsPerS).toFixed(2)}x), longest lock ${f(r.batonLockMs)} ms vs ${f(r.singleLockMs)} ms, writer p99 ${f(r.baseline.writeP99)} / ${f(r.baton.writeP99)} / ${f(r.single.writeP99)} ms, control table ${f(r.baseline.controlWriteP99)} / ${f(r.baton.controlWriteP99)} / ${f(r.single.controlWriteP99)} ms (${r.baseline.writes} / ${r.baton.writes} / ${r.single.writes} writes, ${r.baton.errors} / ${r.single.errors} failed), ${r.batches} batches of ${r.batchSizes.min}-${r.batchSizes.max} (${r.batchesOverCap} ended at the lock cap and retried), migrate() set-up ${f(r.setupMs)} ms`,
         );
       }
       const m = (pick: (r: RunFigures) => number) => median(all.map(pick));

@@ -76,6 +76,11 @@ export interface Dialect {
   setTimeouts(session: DbSession, profile: TimeoutProfile, scope: 'session' | 'local'): Promise<void>;
   /** True when `error` is the server saying "gave up waiting for a lock". */
   isLockTimeout(error: unknown): boolean;
+  /**
+   * True when `error` is the server ending a statement that ran past the session's statement
+   * timeout (statement_timeout / max_statement_time): the statement's changes are undone.
+   */
+  isStatementTimeout(error: unknown): boolean;
   /** Session-level try-lock, never waits (pg_try_advisory_lock / GET_LOCK(name, 0)). */
   tryLock(session: DbSession, name: string): Promise<boolean>;
   unlock(session: DbSession, name: string): Promise<void>;

@@ -1,3 +1,4 @@
+import { BatonError } from '../../errors.js';
 import type { DbSession, Dialect, TimeoutProfile } from '../dialect.js';
 import type { Migration } from '../migrations/migration.js';
 import { withLockRetry, type RetryPolicy } from '../migrations/lock-retry.js';
@@ -61,8 +62,13 @@ export interface BackfillResult {
   batchesThisRun: number;
   /** The checkpointed key this call resumed after (JSON), or null when it started fresh. */
   resumedFromKey: string | null;
-  /** The longest batch transaction: the longest time this backfill held row locks. */
+  /**
+   * The longest batch transaction: the longest time this backfill held row locks, batches the
+   * server ended at the lock cap included.
+   */
   longestBatchMs: number;
+  /** Batches the server ended at the lock cap (`maxLockMs`) and baton retried at half the size. */
+  batchesOverCap: number;
   throttledMs: number;
   /** Smallest and largest batch size this call used. */
   batchSizes: { min: number; max: number };
@@ -97,24 +103,78 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     max: cursor.batchSize,
     latencyQuietUntil: 0,
     perKeyMs: undefined as number | undefined,
+    batchesOverCap: 0,
+    overCapStreak: 0,
+    overCapStreakMs: 0,
   };
-  // Timeouts once for the session, not SET LOCAL per batch: two round trips fewer per batch.
-  await dialect.setTimeouts(session, options.profile, 'session');
+  // The lock cap: the server ends any statement of a batch that runs past maxLockMs (waiting for
+  // a lock included), so no batch holds its row locks much longer, whatever the disk or another
+  // session does. Set once for the session, not SET LOCAL per batch: two round trips fewer per batch.
+  await dialect.setTimeouts(session, { ...options.profile, statementTimeoutMs: limits.maxLockMs }, 'session');
   while (!cursor.done && cursor.endKey) {
     options.signal?.throwIfAborted();
     stats.throttledMs += await brake(options);
-    cursor = await runOneBatch(options, key, batch, cursor, limits, stats);
+    const began = options.now();
+    try {
+      cursor = await runOneBatch(options, key, batch, cursor, limits, stats);
+      stats.overCapStreakMs = 0;
+      stats.overCapStreak = 0;
+    } catch (error) {
+      if (!dialect.isStatementTimeout(error)) throw error;
+      cursor = await retryUnderCap(options, cursor, limits, stats, options.now() - began);
+    }
   }
+  // The migrations after this one run under their own profile, not the batch cap.
+  await dialect.setTimeouts(session, options.profile, 'session');
   return {
     rowsDone: cursor.rowsDone,
     batches: cursor.batches,
     batchesThisRun: stats.batchesThisRun,
     resumedFromKey,
     longestBatchMs: stats.longestBatchMs,
+    batchesOverCap: stats.batchesOverCap,
     throttledMs: stats.throttledMs,
     batchSizes: { min: stats.min, max: stats.max },
     durationMs: options.now() - started,
   };
+}
+
+/**
+ * A batch the server ended at the lock cap: its changes and its checkpoint were undone together,
+ * so the next try is the same range at half the size. It held its locks for `heldMs`, and that
+ * counts toward the longest lock. Once batches are at the smallest size and still end at the cap
+ * (a session holds their rows' locks, or every row is that slow), baton waits with a growing
+ * pause, as patient as the lock-timeout retries, then stops with the reason; nothing is lost.
+ */
+async function retryUnderCap(
+  options: BackfillOptions,
+  cursor: BackfillCursor,
+  limits: BatchSizerLimits,
+  stats: BatchStats,
+  heldMs: number,
+): Promise<BackfillCursor> {
+  stats.batchesOverCap++;
+  stats.longestBatchMs = Math.max(stats.longestBatchMs, heldMs);
+  // The session's transaction, if the batch opened one, is already rolled back by runOneBatch.
+  const smaller = nextBatchSize(cursor.batchSize, { keys: cursor.batchSize, lockMs: heldMs, lockTimedOut: true }, limits);
+  if (smaller === cursor.batchSize) {
+    const patienceMs = options.profile.lockTimeoutMs * (options.retry.retries + 1);
+    if (stats.overCapStreakMs >= patienceMs) {
+      const m = options.migration;
+      throw new BatonError(
+        'BACKFILL_BATCH_OVER_CAP',
+        `backfill ${m.version}_${m.name}: batches of ${cursor.batchSize} rows of ${m.backfill?.table} kept running past the ${limits.maxLockMs} ms lock cap for ${Math.round(stats.overCapStreakMs / 1000)} s`,
+        {
+          hint: 'another session holds locks on those rows, or each row is that slow to change: find the blocker (pg_stat_activity / SHOW PROCESSLIST) and run baton again; it resumes after the last committed key, nothing is lost',
+        },
+      );
+    }
+    const pause = Math.min(1000, 25 * 2 ** stats.overCapStreak);
+    await options.delay(pause);
+    stats.overCapStreak++;
+    stats.overCapStreakMs += pause + heldMs;
+  }
+  return { ...cursor, batchSize: smaller };
 }
 
 async function runOneBatch(
@@ -123,7 +183,7 @@ async function runOneBatch(
   batch: KeysetBatch,
   cursor: BackfillCursor,
   limits: BatchSizerLimits,
-  stats: { batchesThisRun: number; longestBatchMs: number; min: number; max: number; latencyQuietUntil: number; perKeyMs?: number },
+  stats: BatchStats,
 ): Promise<BackfillCursor> {
   const { dialect, session, migration } = options;
   const end = cursor.endKey ?? [];
@@ -210,6 +270,19 @@ async function runOneBatch(
     lockMs,
   });
   return advanced;
+}
+
+interface BatchStats {
+  batchesThisRun: number;
+  longestBatchMs: number;
+  min: number;
+  max: number;
+  latencyQuietUntil: number;
+  perKeyMs?: number | undefined;
+  batchesOverCap: number;
+  /** How many batches at the smallest size in a row ended at the cap, and for how long, pauses included. */
+  overCapStreak: number;
+  overCapStreakMs: number;
 }
 
 function latencyOf(options: BackfillOptions): { appP99Ms?: number; maxAppP99Ms?: number } {

@@ -58,6 +58,8 @@ export interface AppliedReport {
     batches: number;
     batchesThisRun: number;
     longestBatchMs: number;
+    /** Batches the server ended at the lock cap and baton retried at half the size. */
+    batchesOverCap: number;
     throttledMs: number;
     batchSizes: { min: number; max: number };
     durationMs: number;

@@ -91,6 +91,11 @@ export function createMysqlDialect(): Dialect {
       const e = error as { code?: unknown; errno?: unknown } | null;
       return e?.code === 'ER_LOCK_WAIT_TIMEOUT' || e?.errno === 1205;
     },
+    isStatementTimeout(error) {
+      // MariaDB's ER_STATEMENT_TIMEOUT: "Query execution was interrupted (max_statement_time exceeded)".
+      const e = error as { code?: unknown; errno?: unknown } | null;
+      return e?.code === 'ER_STATEMENT_TIMEOUT' || e?.errno === 1969;
+    },
     async tryLock(session, name) {
       const { rows } = await session.query('SELECT GET_LOCK(?, 0) AS ok', [name]);
       return Number(rows[0]?.ok) === 1;

@@ -79,6 +79,11 @@ export function createPostgresDialect(): Dialect {
     isLockTimeout(error) {
       return (error as { code?: unknown } | null)?.code === '55P03';
     },
+    isStatementTimeout(error) {
+      // 57014 is also a cancel by pg_cancel_backend; only the timeout says so in its message.
+      const e = error as { code?: unknown; message?: unknown } | null;
+      return e?.code === '57014' && typeof e.message === 'string' && e.message.includes('statement timeout');
+    },
     async tryLock(session, name) {
       const { rows } = await session.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [lockKey(name)]);
       return rows[0]?.ok === true;
