@@ -107,10 +107,12 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     overCapStreak: 0,
     overCapStreakMs: 0,
   };
-  // The lock cap: the server ends any statement of a batch that runs past maxLockMs (waiting for
-  // a lock included), so no batch holds its row locks much longer, whatever the disk or another
-  // session does. Set once for the session, not SET LOCAL per batch: two round trips fewer per batch.
-  await dialect.setTimeouts(session, { ...options.profile, statementTimeoutMs: limits.maxLockMs }, 'session');
+  // The lock cap: the server ends any statement of a batch that runs past it (waiting for a lock
+  // included), so no batch holds its row locks much past maxLockMs, whatever the disk or another
+  // session does. The commit's WAL flush comes after the statement's timer stops, so the cap
+  // leaves it a fifth of maxLockMs. Set once for the session, not SET LOCAL per batch: two round
+  // trips fewer per batch.
+  await dialect.setTimeouts(session, { ...options.profile, statementTimeoutMs: lockCapMs(limits) }, 'session');
   while (!cursor.done && cursor.endKey) {
     options.signal?.throwIfAborted();
     stats.throttledMs += await brake(options);
@@ -139,6 +141,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   };
 }
 
+/** The statement timeout of a backfill's batches: four fifths of maxLockMs (the commit takes the rest). */
+export function lockCapMs(limits: BatchSizerLimits): number {
+  return Math.max(1, Math.floor(limits.maxLockMs * 0.8));
+}
+
 /**
  * A batch the server ended at the lock cap: its changes and its checkpoint were undone together,
  * so the next try is the same range at half the size. It held its locks for `heldMs`, and that
@@ -163,7 +170,7 @@ async function retryUnderCap(
       const m = options.migration;
       throw new BatonError(
         'BACKFILL_BATCH_OVER_CAP',
-        `backfill ${m.version}_${m.name}: batches of ${cursor.batchSize} rows of ${m.backfill?.table} kept running past the ${limits.maxLockMs} ms lock cap for ${Math.round(stats.overCapStreakMs / 1000)} s`,
+        `backfill ${m.version}_${m.name}: batches of ${cursor.batchSize} rows of ${m.backfill?.table} kept running past the ${lockCapMs(limits)} ms lock cap for ${Math.round(stats.overCapStreakMs / 1000)} s`,
         {
           hint: 'another session holds locks on those rows, or each row is that slow to change: find the blocker (pg_stat_activity / SHOW PROCESSLIST) and run baton again; it resumes after the last committed key, nothing is lost',
         },
