@@ -31,8 +31,10 @@ export const defaultBatchLimits: BatchSizerLimits = { targetLockMs: 40, maxLockM
 
 /**
  * The next batch size, from the last batch's measured lock time and the app's p99: grow toward
- * the size that holds locks for `targetLockMs` (at most doubling per batch, so one fast batch on a
- * cached page does not overshoot); shrink by half at once when a lock wait timed out or a batch
+ * the size that holds locks for `targetLockMs` (at most fourfold per batch, so one fast batch on a
+ * cached page does not overshoot far; the lock cap in run-backfill.ts ends a batch that does, and
+ * fourfold instead of twofold took the 10k-row bench from 4 batches to 3, 0.46-0.63x to 0.71-0.74x
+ * a single UPDATE); shrink by half at once when a lock wait timed out or a batch
  * held its locks longer than `maxLockMs`, and while the app's p99 is over its limit (down to the
  * `minLockMs` size): multiplicative decrease, as TCP does.
  */
@@ -45,7 +47,7 @@ export function nextBatchSize(current: number, seen: BatchObservation, limits: B
     const floor = perKeyMs > 0 ? (limits.minLockMs ?? 10) / perKeyMs : limits.min;
     return clamp(Math.min(current, Math.max(current / 2, floor)));
   }
-  const ideal = perKeyMs > 0 ? limits.targetLockMs / perKeyMs : current * 2;
+  const ideal = perKeyMs > 0 ? limits.targetLockMs / perKeyMs : current * 4;
   if (seen.lockMs > limits.maxLockMs) return clamp(Math.min(ideal, current / 2));
-  return clamp(Math.min(ideal, current * 2));
+  return clamp(Math.min(ideal, current * 4));
 }
