@@ -72,6 +72,12 @@ export interface Dialect {
    * BEGIN / UPDATE / UPDATE / COMMIT. PostgreSQL has them; MariaDB does not.
    */
   readonly dataModifyingCte: boolean;
+  /**
+   * A cancelled statement's changed rows are undone one by one while their locks are still held
+   * (InnoDB), instead of the transaction only being marked aborted (PostgreSQL). A backfill's
+   * lock cap then leaves room for the undo (backfill/lock-cap.ts).
+   */
+  readonly undoHoldsLocks: boolean;
   /** Applies a timeout profile for the rest of the session (or the transaction with `local`). */
   setTimeouts(session: DbSession, profile: TimeoutProfile, scope: 'session' | 'local'): Promise<void>;
   /** True when `error` is the server saying "gave up waiting for a lock". */

@@ -6,6 +6,7 @@ import { resolveBackfillKey, type BackfillKey } from './backfill-key.js';
 import { advanceCursor, assertSameKey, readCursor, startCursor, type BackfillCursor } from './backfill-progress.js';
 import { defaultBatchLimits, nextBatchSize, type BatchSizerLimits } from './batch-sizer.js';
 import { KeysetBatch } from './keyset-batch.js';
+import { limitsUnderCap, lockCapMs } from './lock-cap.js';
 
 /** Progress of a running backfill, after each committed batch. */
 export interface BackfillTick {
@@ -88,7 +89,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   const spec = migration.backfill;
   if (!spec) throw new Error(`migration ${migration.version} is not a backfill`);
   const key = await resolveBackfillKey(dialect, session, migration);
-  const limits = options.batchLimits ?? defaultBatchLimits;
+  const capMs = lockCapMs(options.batchLimits ?? defaultBatchLimits, dialect);
+  const limits = limitsUnderCap(options.batchLimits ?? defaultBatchLimits, capMs);
   let cursor = await readCursor(dialect, session, migration.version);
   if (cursor) assertSameKey(cursor, key, `${migration.version}_${migration.name}`);
   cursor ??= await startCursor(dialect, session, migration.version, key, Math.min(limits.max, Math.max(limits.min, spec.batch)));
@@ -107,12 +109,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     overCapStreak: 0,
     overCapStreakMs: 0,
   };
-  // The lock cap: the server ends any statement of a batch that runs past it (waiting for a lock
-  // included), so no batch holds its row locks much past maxLockMs, whatever the disk or another
-  // session does. The commit's WAL flush comes after the statement's timer stops, so the cap
-  // leaves it a fifth of maxLockMs. Set once for the session, not SET LOCAL per batch: two round
+  // The lock cap (lock-cap.ts): the server ends any statement of a batch that runs past it,
+  // waiting for a lock included. Set once for the session, not SET LOCAL per batch: two round
   // trips fewer per batch.
-  await dialect.setTimeouts(session, { ...options.profile, statementTimeoutMs: lockCapMs(limits) }, 'session');
+  await dialect.setTimeouts(session, { ...options.profile, statementTimeoutMs: capMs }, 'session');
   while (!cursor.done && cursor.endKey) {
     options.signal?.throwIfAborted();
     stats.throttledMs += await brake(options);
@@ -123,7 +123,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       stats.overCapStreak = 0;
     } catch (error) {
       if (!dialect.isStatementTimeout(error)) throw error;
-      cursor = await retryUnderCap(options, cursor, limits, stats, options.now() - began);
+      cursor = await retryUnderCap(options, cursor, limits, capMs, stats, options.now() - began);
     }
   }
   // The migrations after this one run under their own profile, not the batch cap.
@@ -141,11 +141,6 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   };
 }
 
-/** The statement timeout of a backfill's batches: four fifths of maxLockMs (the commit takes the rest). */
-export function lockCapMs(limits: BatchSizerLimits): number {
-  return Math.max(1, Math.floor(limits.maxLockMs * 0.8));
-}
-
 /**
  * A batch the server ended at the lock cap: its changes and its checkpoint were undone together,
  * so the next try is the same range at half the size. It held its locks for `heldMs`, and that
@@ -157,6 +152,7 @@ async function retryUnderCap(
   options: BackfillOptions,
   cursor: BackfillCursor,
   limits: BatchSizerLimits,
+  capMs: number,
   stats: BatchStats,
   heldMs: number,
 ): Promise<BackfillCursor> {
@@ -170,7 +166,7 @@ async function retryUnderCap(
       const m = options.migration;
       throw new BatonError(
         'BACKFILL_BATCH_OVER_CAP',
-        `backfill ${m.version}_${m.name}: batches of ${cursor.batchSize} rows of ${m.backfill?.table} kept running past the ${lockCapMs(limits)} ms lock cap for ${Math.round(stats.overCapStreakMs / 1000)} s`,
+        `backfill ${m.version}_${m.name}: batches of ${cursor.batchSize} rows of ${m.backfill?.table} kept running past the ${capMs} ms lock cap for ${Math.round(stats.overCapStreakMs / 1000)} s`,
         {
           hint: 'another session holds locks on those rows, or each row is that slow to change: find the blocker (pg_stat_activity / SHOW PROCESSLIST) and run baton again; it resumes after the last committed key, nothing is lost',
         },

@@ -81,6 +81,7 @@ export function createMysqlDialect(): Dialect {
     quoteIdent,
     transactionalDdl: false,
     dataModifyingCte: false,
+    undoHoldsLocks: true,
     async setTimeouts(session, profile) {
       // MariaDB has no SET LOCAL: the session value applies, which is what the runner wants anyway.
       await session.query(`SET SESSION lock_wait_timeout = ${seconds(profile.lockTimeoutMs)}`);

@@ -71,6 +71,7 @@ export function createPostgresDialect(): Dialect {
     quoteIdent,
     transactionalDdl: true,
     dataModifyingCte: true,
+    undoHoldsLocks: false,
     async setTimeouts(session: DbSession, profile: TimeoutProfile, scope) {
       const set = scope === 'local' ? 'SET LOCAL' : 'SET';
       await session.query(`${set} lock_timeout = '${Math.max(0, Math.round(profile.lockTimeoutMs))}ms'`);
