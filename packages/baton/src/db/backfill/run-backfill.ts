@@ -106,6 +106,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     latencyQuietUntil: 0,
     perKeyMs: undefined as number | undefined,
     batchesOverCap: 0,
+    changeStartedAt: undefined as number | undefined,
     overCapStreak: 0,
     overCapStreakMs: 0,
   };
@@ -113,21 +114,30 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   // waiting for a lock included. Set once for the session, not SET LOCAL per batch: two round
   // trips fewer per batch.
   await dialect.setTimeouts(session, { ...options.profile, statementTimeoutMs: capMs }, 'session');
-  while (!cursor.done && cursor.endKey) {
-    options.signal?.throwIfAborted();
-    stats.throttledMs += await brake(options);
-    const began = options.now();
-    try {
-      cursor = await runOneBatch(options, key, batch, cursor, limits, stats);
-      stats.overCapStreakMs = 0;
-      stats.overCapStreak = 0;
-    } catch (error) {
-      if (!dialect.isStatementTimeout(error)) throw error;
-      cursor = await retryUnderCap(options, cursor, limits, capMs, stats, options.now() - began);
+  // The migrations after this one, and its ledger row, run under their own profile.
+  const restore = () => dialect.setTimeouts(session, options.profile, 'session');
+  try {
+    while (!cursor.done && cursor.endKey) {
+      options.signal?.throwIfAborted();
+      stats.throttledMs += await brake(options);
+      stats.changeStartedAt = undefined;
+      try {
+        cursor = await runOneBatch(options, key, batch, cursor, limits, stats);
+        stats.overCapStreakMs = 0;
+        stats.overCapStreak = 0;
+      } catch (error) {
+        if (!dialect.isStatementTimeout(error)) throw error;
+        // Row locks were held from the changing statement's start; a bound query that timed out held none.
+        const heldMs = stats.changeStartedAt === undefined ? 0 : options.now() - stats.changeStartedAt;
+        cursor = await retryUnderCap(options, cursor, limits, capMs, stats, heldMs);
+      }
     }
+  } catch (error) {
+    // The failure is what the caller needs; a session too broken to restore is closed by it anyway.
+    await restore().catch(() => undefined);
+    throw error;
   }
-  // The migrations after this one run under their own profile, not the batch cap.
-  await dialect.setTimeouts(session, options.profile, 'session');
+  await restore();
   return {
     rowsDone: cursor.rowsDone,
     batches: cursor.batches,
@@ -219,6 +229,7 @@ async function runOneBatch(
   await withLockRetry(
     async () => {
       const began = options.now();
+      stats.changeStartedAt = began;
       if (atomic) {
         // One autocommit statement: the batch and its checkpoint commit together or not at all.
         try {
@@ -283,6 +294,8 @@ interface BatchStats {
   latencyQuietUntil: number;
   perKeyMs?: number | undefined;
   batchesOverCap: number;
+  /** When the current batch's changing statement started (its row locks are held from then). */
+  changeStartedAt?: number | undefined;
   /** How many batches at the smallest size in a row ended at the cap, and for how long, pauses included. */
   overCapStreak: number;
   overCapStreakMs: number;
