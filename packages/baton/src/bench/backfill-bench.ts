@@ -146,7 +146,7 @@ async function main(): Promise<void> {
       }
       const m = (pick: (r: RunFigures) => number) => median(all.map(pick));
       table.push(
-        `| ${engine.label} | ${f(rows)} | ${f(m((r) => r.batonRowsPerS))} | ${f(m((r) => r.singleRowsPerS))} | ${m((r) => r.batonRowsPerS / r.singleRowsPerS).toFixed(2)}x | ${engine.name === 'postgres' ? pgrollFigure(rows) : 'none (PostgreSQL only)'} | ${f(m((r) => r.batonLockMs))} / ${f(m((r) => r.singleLockMs))} | ${f(m((r) => r.baseline.writeP99))} / ${f(m((r) => r.baton.writeP99))} / ${f(m((r) => r.single.writeP99))} | ${m((r) => r.baton.writeP99 / r.baseline.writeP99).toFixed(2)}x | ${f(m((r) => r.baseline.controlWriteP99))} / ${f(m((r) => r.baton.controlWriteP99))} / ${f(m((r) => r.single.controlWriteP99))} | ${f(m((r) => r.baton.writes))} | ${f(m((r) => r.batches))} (${f(m((r) => r.batchSizes.min))}-${f(m((r) => r.batchSizes.max))}) |`,
+        `| ${engine.label} | ${f(rows)} | ${f(m((r) => r.batonRowsPerS))} | ${f(m((r) => r.singleRowsPerS))} | ${m((r) => r.batonRowsPerS / r.singleRowsPerS).toFixed(2)}x | ${engine.name === 'postgres' ? pgrollFigure(rows) : 'none published (gh-ost and pt-osc publish whole-table copy times)'} | ${f(m((r) => r.batonLockMs))} / ${f(m((r) => r.singleLockMs))} | ${f(m((r) => r.baseline.writeP99))} / ${f(m((r) => r.baton.writeP99))} / ${f(m((r) => r.single.writeP99))} | ${m((r) => r.baton.writeP99 / r.baseline.writeP99).toFixed(2)}x | ${f(m((r) => r.baseline.controlWriteP99))} / ${f(m((r) => r.baton.controlWriteP99))} / ${f(m((r) => r.single.controlWriteP99))} | ${f(m((r) => r.baton.writes))} | ${f(m((r) => r.batches))} (${f(m((r) => r.batchSizes.min))}-${f(m((r) => r.batchSizes.max))}) |`,
       );
     }
   }
